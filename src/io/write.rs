@@ -1,0 +1,107 @@
+//! Writers of output tables: Parquet (zstd), Arrow IPC file, CSV. One schema per table;
+//! run metadata (schema version, tool version, parameters) goes into Parquet key-value
+//! metadata and into the Arrow schema metadata under a single key, so that the bytes are
+//! reproducible (a multi-key map would be serialised in hash order).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::datatypes::Schema;
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use crate::error::{Error, Result};
+
+/// Output table format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Parquet,
+    Arrow,
+    Csv,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Parquet => "parquet",
+            OutputFormat::Arrow => "arrow",
+            OutputFormat::Csv => "csv",
+        }
+    }
+}
+
+/// Metadata key under which the run metadata JSON is stored.
+pub const METADATA_KEY: &str = "ecograph";
+
+/// Writes `batch` to `dir/NAME.EXT`; `metadata` is a JSON document describing the run.
+pub fn write_table(
+    dir: &Path,
+    name: &str,
+    batch: &RecordBatch,
+    format: OutputFormat,
+    metadata: &str,
+) -> Result<()> {
+    let path = dir.join(format!("{name}.{}", format.extension()));
+    let export_err = |e: &dyn std::fmt::Display| Error::Export {
+        path: path.clone(),
+        message: e.to_string(),
+    };
+    let file = File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
+    let out = BufWriter::new(file);
+    match format {
+        OutputFormat::Parquet => {
+            let props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(
+                    ZstdLevel::try_new(3).map_err(|e| export_err(&e))?,
+                ))
+                .set_key_value_metadata(Some(vec![KeyValue::new(
+                    METADATA_KEY.to_string(),
+                    metadata.to_string(),
+                )]))
+                .build();
+            let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))
+                .map_err(|e| export_err(&e))?;
+            w.write(batch).map_err(|e| export_err(&e))?;
+            w.close().map_err(|e| export_err(&e))?;
+        }
+        OutputFormat::Arrow => {
+            let schema = Schema::new_with_metadata(
+                batch.schema().fields().clone(),
+                HashMap::from([(METADATA_KEY.to_string(), metadata.to_string())]),
+            );
+            let batch = batch
+                .clone()
+                .with_schema(Arc::new(schema.clone()))
+                .map_err(|e| export_err(&e))?;
+            let mut w = arrow::ipc::writer::FileWriter::try_new(out, &schema)
+                .map_err(|e| export_err(&e))?;
+            w.write(&batch).map_err(|e| export_err(&e))?;
+            w.finish().map_err(|e| export_err(&e))?;
+        }
+        OutputFormat::Csv => {
+            let mut w = arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(out);
+            w.write(batch).map_err(|e| export_err(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a JSON document (pretty, trailing newline).
+pub fn write_json(dir: &Path, file_name: &str, value: &serde_json::Value) -> Result<()> {
+    let path = dir.join(file_name);
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Export {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io("writing", &path, e))
+}

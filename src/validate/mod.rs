@@ -1,0 +1,643 @@
+//! Raw tables -> [`ValidatedTables`]: every rule of the data contract (§1, §4) checked,
+//! every id resolved. A `ValidatedTables` can only be made here, so later stages never
+//! see an unchecked value.
+//!
+//! Strict mode (the default) collects every problem (file order) and fails; with
+//! `skip_invalid`, row-level problems move the row to `rejected` and the run goes on.
+//! File-level problems (missing table or column, wrong column type, broken CSV, empty
+//! table) stop the run in both modes, since no row of such a file can be trusted.
+
+mod columns;
+pub mod dict;
+pub mod parse;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use polars::prelude::Column;
+
+use crate::config::Config;
+use crate::error::{InputError, InputErrors, Rule};
+use crate::io::read::{self, RawTable, SourceFile};
+use crate::schema::{Role, Stage, TableSpec};
+use columns::{amount_cells, date_cells, text_column, texts, Cell};
+pub use dict::{Dict, NULL};
+
+/// Partners, in file order (after rejected rows are removed).
+#[derive(Debug, Default, Clone)]
+pub struct PartnerRows {
+    pub id: Vec<String>,
+    pub name: Vec<Option<String>>,
+    pub partner_type: Vec<Option<String>>,
+    pub tier: Vec<Option<String>>,
+    pub region: Vec<Option<String>>,
+    pub joined_ms: Vec<Option<i64>>,
+}
+
+/// Deals, in file order. Keys are codes into the dictionaries of [`ValidatedTables`]
+/// ([`NULL`] for null).
+#[derive(Debug, Default, Clone)]
+pub struct DealRows {
+    pub id: Vec<String>,
+    pub customer: Vec<u32>,
+    pub product: Vec<u32>,
+    /// Null amounts are 0 (contract §1).
+    pub amount: Vec<f64>,
+    pub stage: Vec<Stage>,
+    pub created_ms: Vec<Option<i64>>,
+    pub closed_ms: Vec<Option<i64>>,
+    pub region: Vec<u32>,
+}
+
+/// One deal_partners row with both ends resolved to row indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub deal: u32,
+    pub partner: u32,
+    pub role: Role,
+}
+
+/// Rows read and kept per table, for reports.
+#[derive(Debug, Clone)]
+pub struct TableStats {
+    pub table: &'static str,
+    pub file: String,
+    pub rows: usize,
+    pub kept: usize,
+}
+
+/// The input after validation: typed, resolved, trustworthy.
+#[derive(Debug, Clone)]
+pub struct ValidatedTables {
+    pub partners: PartnerRows,
+    pub deals: DealRows,
+    pub links: Vec<Link>,
+    /// (partner row, product code), from partner_products.
+    pub partner_products: Vec<(u32, u32)>,
+    pub customers: Dict,
+    pub products: Dict,
+    pub regions: Dict,
+    /// Rows of the optional tables (None when the table is absent).
+    pub customers_table_rows: Option<usize>,
+    pub products_table_rows: Option<usize>,
+    /// Input files, in table order (for checksums).
+    pub sources: Vec<SourceFile>,
+    pub stats: Vec<TableStats>,
+    /// Rows moved aside by `skip_invalid`, with their reasons.
+    pub rejected: Vec<InputError>,
+}
+
+/// Problems found so far: fatal errors and (in skip mode) rejected rows.
+struct Problems {
+    skip_invalid: bool,
+    errors: Vec<InputError>,
+    rejected: Vec<InputError>,
+}
+
+impl Problems {
+    fn push(&mut self, e: InputError) {
+        if self.skip_invalid && e.rule.is_row_level() {
+            self.rejected.push(e);
+        } else {
+            self.errors.push(e);
+        }
+    }
+}
+
+/// Per-table row checker: records problems with file, row, line, column and value.
+struct Check<'a> {
+    raw: &'a RawTable,
+    bad: Vec<bool>,
+}
+
+impl<'a> Check<'a> {
+    fn new(raw: &'a RawTable) -> Self {
+        Check {
+            raw,
+            bad: vec![false; raw.n_rows()],
+        }
+    }
+
+    fn error(
+        &self,
+        row: Option<usize>,
+        column: Option<&str>,
+        value: Option<&str>,
+        rule: Rule,
+    ) -> InputError {
+        InputError {
+            file: self.raw.source.display.clone(),
+            table: self.raw.spec.name,
+            row: row.map(|r| r as u64 + 1),
+            line: row.and_then(|r| self.raw.line_of(r)),
+            column: column.map(|c| self.raw.user_name(c)),
+            value: value.map(str::to_string),
+            rule,
+        }
+    }
+
+    fn row(&mut self, p: &mut Problems, row: usize, column: &str, value: Option<&str>, rule: Rule) {
+        self.bad[row] = true;
+        let e = self.error(Some(row), Some(column), value, rule);
+        p.push(e);
+    }
+
+    fn file(&self, p: &mut Problems, column: Option<&str>, rule: Rule) {
+        let e = self.error(None, column, None, rule);
+        p.push(e);
+    }
+
+    /// A text column (ids or free text) converted to String, or a wrong-type problem.
+    fn text(&self, p: &mut Problems, column: &str, what: &'static str) -> Option<Column> {
+        match text_column(self.raw, column, what) {
+            Ok(c) => c,
+            Err(rule) => {
+                self.file(p, Some(column), rule);
+                None
+            }
+        }
+    }
+
+    /// Reads a unique, non-empty id column; duplicates are reported on the later row.
+    fn ids(&mut self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
+        let Some(c) = self.text(p, column, "text or integer ids") else {
+            return Vec::new();
+        };
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.raw.n_rows());
+        let mut out = Vec::with_capacity(self.raw.n_rows());
+        for (row, v) in texts(&c).enumerate() {
+            match v {
+                None => {
+                    self.row(p, row, column, Some(""), Rule::EmptyId);
+                    out.push(None);
+                }
+                Some(s) => {
+                    if let Some(&r0) = first.get(s) {
+                        self.row(
+                            p,
+                            row,
+                            column,
+                            Some(s),
+                            Rule::DuplicateId {
+                                first_row: r0 as u64 + 1,
+                            },
+                        );
+                    } else {
+                        first.insert(s, row);
+                    }
+                    out.push(Some(s.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    fn optional_texts(&self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
+        match self.text(p, column, "text") {
+            Some(c) => texts(&c).map(|v| v.map(str::to_string)).collect(),
+            None => vec![None; self.raw.n_rows()],
+        }
+    }
+
+    /// Codes of a key column in `dict`; reference check against `must_exist` if given.
+    fn keys(&mut self, p: &mut Problems, column: &str, dict: &mut Dict) -> Vec<u32> {
+        match self.text(p, column, "text or integer ids") {
+            Some(c) => texts(&c)
+                .map(|v| v.map_or(NULL, |s| dict.code(s)))
+                .collect(),
+            None => vec![NULL; self.raw.n_rows()],
+        }
+    }
+
+    fn cells<T: Copy>(
+        &mut self,
+        p: &mut Problems,
+        column: &str,
+        cells: Result<Option<Vec<Cell<T>>>, Rule>,
+    ) -> Vec<Option<T>> {
+        match cells {
+            Ok(Some(cells)) => cells
+                .into_iter()
+                .enumerate()
+                .map(|(row, c)| match c {
+                    Ok(v) => v,
+                    Err((rule, value)) => {
+                        self.row(p, row, column, Some(&value), rule);
+                        None
+                    }
+                })
+                .collect(),
+            Ok(None) => vec![None; self.raw.n_rows()],
+            Err(rule) => {
+                self.file(p, Some(column), rule);
+                vec![None; self.raw.n_rows()]
+            }
+        }
+    }
+
+    fn dates(&mut self, p: &mut Problems, column: &str) -> Vec<Option<i64>> {
+        let cells = date_cells(self.raw, column);
+        self.cells(p, column, cells)
+    }
+
+    fn empty_table(&self, p: &mut Problems) {
+        if self.raw.n_rows() == 0 {
+            self.file(p, None, Rule::EmptyTable);
+        }
+    }
+
+    /// Row indices kept, and old row -> new row (u32::MAX for rejected rows).
+    fn kept(&self) -> (Vec<usize>, Vec<u32>) {
+        let mut keep = Vec::with_capacity(self.bad.len());
+        let mut remap = vec![u32::MAX; self.bad.len()];
+        for (row, &b) in self.bad.iter().enumerate() {
+            if !b {
+                remap[row] = keep.len() as u32;
+                keep.push(row);
+            }
+        }
+        (keep, remap)
+    }
+}
+
+fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
+    keep.iter().map(|&r| v[r].clone()).collect()
+}
+
+/// Loads and validates the input folder.
+///
+/// Returns every contract violation found (file order, first [`crate::error::MAX_REPORTED_ERRORS`]
+/// shown by the CLI) unless `skip_invalid` lets row-level ones through.
+pub fn load_and_validate(
+    dir: &Path,
+    config: &Config,
+    skip_invalid: bool,
+) -> Result<ValidatedTables, InputErrors> {
+    let fail = |errors: Vec<InputError>| InputErrors { errors };
+    let stage_vocab = config.stage_vocab().expect("config checked when parsed");
+    let role_vocab = config.role_vocab().expect("config checked when parsed");
+    if !dir.is_dir() {
+        return Err(fail(vec![InputError {
+            file: dir.display().to_string(),
+            table: "",
+            row: None,
+            line: None,
+            column: None,
+            value: None,
+            rule: Rule::Unreadable {
+                detail: "input folder does not exist or is not a folder".into(),
+            },
+        }]));
+    }
+    let files = read::discover(dir, config).map_err(fail)?;
+
+    // Read every table first, so that file-level problems of all tables are reported together.
+    let mut raws: Vec<(TableSpec, Option<RawTable>)> = Vec::new();
+    let mut errors = Vec::new();
+    for (spec, source) in files {
+        match source {
+            None => raws.push((spec, None)),
+            Some(src) => match read::read_table(spec, src, config) {
+                Ok(raw) => raws.push((spec, Some(raw))),
+                Err(mut e) => {
+                    errors.append(&mut e);
+                    raws.push((spec, None));
+                }
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    let table = |name: &str| {
+        raws.iter()
+            .find(|(s, _)| s.name == name)
+            .and_then(|(_, r)| r.as_ref())
+    };
+    let partners_raw = table("partners").expect("required table present");
+    let deals_raw = table("deals").expect("required table present");
+    let links_raw = table("deal_partners").expect("required table present");
+
+    let mut p = Problems {
+        skip_invalid,
+        errors: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let mut stats = Vec::new();
+    let mut customers = Dict::default();
+    let mut products = Dict::default();
+    let mut regions = Dict::default();
+
+    // partners
+    let mut c = Check::new(partners_raw);
+    c.empty_table(&mut p);
+    let pid = c.ids(&mut p, "partner_id");
+    let name = c.optional_texts(&mut p, "name");
+    let ptype = c.optional_texts(&mut p, "partner_type");
+    let tier = c.optional_texts(&mut p, "tier");
+    let pregion = c.optional_texts(&mut p, "region");
+    let joined = c.dates(&mut p, "joined_at");
+    let (keep, partner_remap) = c.kept();
+    let partners = PartnerRows {
+        id: keep
+            .iter()
+            .map(|&r| pid.get(r).cloned().flatten().unwrap_or_default())
+            .collect(),
+        name: pick(&name, &keep),
+        partner_type: pick(&ptype, &keep),
+        tier: pick(&tier, &keep),
+        region: pick(&pregion, &keep),
+        joined_ms: pick(&joined, &keep),
+    };
+    stats.push(TableStats {
+        table: "partners",
+        file: partners_raw.source.display.clone(),
+        rows: c.bad.len(),
+        kept: keep.len(),
+    });
+
+    // deals
+    let mut c = Check::new(deals_raw);
+    c.empty_table(&mut p);
+    let did = c.ids(&mut p, "deal_id");
+    let cust = c.keys(&mut p, "customer_id", &mut customers);
+    let prod = c.keys(&mut p, "product_id", &mut products);
+    let amount_raw = amount_cells(deals_raw, "amount");
+    let amount = c.cells(&mut p, "amount", amount_raw);
+    let stage_col = c.text(&mut p, "stage", "text");
+    let mut stage = vec![Stage::Won; deals_raw.n_rows()];
+    if let Some(col) = &stage_col {
+        for (row, v) in texts(col).enumerate() {
+            if let Some(s) = v {
+                match stage_vocab.get(s) {
+                    Some(st) => stage[row] = st,
+                    None => c.row(
+                        &mut p,
+                        row,
+                        "stage",
+                        Some(s),
+                        Rule::UnknownStage {
+                            allowed: stage_vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+    let created = c.dates(&mut p, "created_at");
+    let closed = c.dates(&mut p, "closed_at");
+    let dregion = c.keys(&mut p, "region", &mut regions);
+    let (keep, deal_remap) = c.kept();
+    let deals = DealRows {
+        id: keep
+            .iter()
+            .map(|&r| did.get(r).cloned().flatten().unwrap_or_default())
+            .collect(),
+        customer: pick(&cust, &keep),
+        product: pick(&prod, &keep),
+        amount: keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect(),
+        stage: pick(&stage, &keep),
+        created_ms: pick(&created, &keep),
+        closed_ms: pick(&closed, &keep),
+        region: pick(&dregion, &keep),
+    };
+    stats.push(TableStats {
+        table: "deals",
+        file: deals_raw.source.display.clone(),
+        rows: c.bad.len(),
+        kept: keep.len(),
+    });
+
+    // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
+    // Duplicates map to their first row's fate, the later rows being the ones reported.
+    let partner_index: HashMap<&str, u32> = pid
+        .iter()
+        .enumerate()
+        .filter_map(|(r, id)| Some((id.as_deref()?, partner_remap[r])))
+        .collect();
+    let deal_index: HashMap<&str, u32> = did
+        .iter()
+        .enumerate()
+        .filter_map(|(r, id)| Some((id.as_deref()?, deal_remap[r])))
+        .collect();
+
+    // deal_partners
+    let mut c = Check::new(links_raw);
+    let mut links = Vec::with_capacity(links_raw.n_rows());
+    let mut link_deal = vec![u32::MAX; links_raw.n_rows()];
+    let mut link_partner = vec![u32::MAX; links_raw.n_rows()];
+    let mut link_role = vec![Role::Influenced; links_raw.n_rows()];
+    resolve(
+        &mut c,
+        &mut p,
+        "deal_id",
+        "deals",
+        &deal_index,
+        &mut link_deal,
+    );
+    resolve(
+        &mut c,
+        &mut p,
+        "partner_id",
+        "partners",
+        &partner_index,
+        &mut link_partner,
+    );
+    if let Some(col) = c.text(&mut p, "role", "text") {
+        for (row, v) in texts(&col).enumerate() {
+            if let Some(s) = v {
+                match role_vocab.get(s) {
+                    Some(r) => link_role[row] = r,
+                    None => c.row(
+                        &mut p,
+                        row,
+                        "role",
+                        Some(s),
+                        Rule::UnknownRole {
+                            allowed: role_vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+    for row in 0..links_raw.n_rows() {
+        if !c.bad[row] {
+            links.push(Link {
+                deal: link_deal[row],
+                partner: link_partner[row],
+                role: link_role[row],
+            });
+        }
+    }
+    stats.push(TableStats {
+        table: "deal_partners",
+        file: links_raw.source.display.clone(),
+        rows: c.bad.len(),
+        kept: links.len(),
+    });
+
+    // products and customers tables: unique ids; their ids join the dictionaries.
+    let mut products_table_rows = None;
+    let mut product_table_ids: Option<HashMap<String, ()>> = None;
+    if let Some(raw) = table("products") {
+        let mut c = Check::new(raw);
+        let ids = c.ids(&mut p, "product_id");
+        let (keep, _) = c.kept();
+        let mut set = HashMap::new();
+        for &r in &keep {
+            if let Some(id) = &ids[r] {
+                products.code(id);
+                set.insert(id.clone(), ());
+            }
+        }
+        products_table_rows = Some(keep.len());
+        product_table_ids = Some(set);
+        stats.push(TableStats {
+            table: "products",
+            file: raw.source.display.clone(),
+            rows: c.bad.len(),
+            kept: keep.len(),
+        });
+    }
+    let mut customers_table_rows = None;
+    if let Some(raw) = table("customers") {
+        let mut c = Check::new(raw);
+        let ids = c.ids(&mut p, "customer_id");
+        let (keep, _) = c.kept();
+        for &r in &keep {
+            if let Some(id) = &ids[r] {
+                customers.code(id);
+            }
+        }
+        customers_table_rows = Some(keep.len());
+        stats.push(TableStats {
+            table: "customers",
+            file: raw.source.display.clone(),
+            rows: c.bad.len(),
+            kept: keep.len(),
+        });
+    }
+
+    // partner_products
+    let mut partner_products = Vec::new();
+    if let Some(raw) = table("partner_products") {
+        let mut c = Check::new(raw);
+        let mut pp_partner = vec![u32::MAX; raw.n_rows()];
+        resolve(
+            &mut c,
+            &mut p,
+            "partner_id",
+            "partners",
+            &partner_index,
+            &mut pp_partner,
+        );
+        if let Some(col) = c.text(&mut p, "product_id", "text or integer ids") {
+            for (row, v) in texts(&col).enumerate() {
+                match v {
+                    None => c.row(&mut p, row, "product_id", Some(""), Rule::EmptyId),
+                    Some(s) => {
+                        if product_table_ids
+                            .as_ref()
+                            .is_some_and(|set| !set.contains_key(s))
+                        {
+                            c.row(
+                                &mut p,
+                                row,
+                                "product_id",
+                                Some(s),
+                                Rule::DanglingReference {
+                                    target_table: "products",
+                                },
+                            );
+                        } else if !c.bad[row] {
+                            partner_products.push((pp_partner[row], products.code(s)));
+                        }
+                    }
+                }
+            }
+        }
+        partner_products.sort_unstable();
+        partner_products.dedup();
+        stats.push(TableStats {
+            table: "partner_products",
+            file: raw.source.display.clone(),
+            rows: c.bad.len(),
+            kept: c.bad.iter().filter(|b| !**b).count(),
+        });
+    }
+
+    let mut order = |e: &InputError| {
+        let t = crate::schema::TABLES
+            .iter()
+            .position(|s| s.name == e.table)
+            .unwrap_or(usize::MAX);
+        (t, e.row.unwrap_or(0))
+    };
+    p.errors.sort_by_key(&mut order);
+    p.rejected.sort_by_key(&mut order);
+    if !p.errors.is_empty() {
+        return Err(fail(p.errors));
+    }
+    let sources = raws
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().map(|r| r.source.clone()))
+        .collect();
+    Ok(ValidatedTables {
+        partners,
+        deals,
+        links,
+        partner_products,
+        customers,
+        products,
+        regions,
+        customers_table_rows,
+        products_table_rows,
+        sources,
+        stats,
+        rejected: p.rejected,
+    })
+}
+
+/// Resolves an id column against `index` (id -> kept row) into `out`.
+fn resolve(
+    c: &mut Check,
+    p: &mut Problems,
+    column: &str,
+    target: &'static str,
+    index: &HashMap<&str, u32>,
+    out: &mut [u32],
+) {
+    let Some(col) = c.text(p, column, "text or integer ids") else {
+        return;
+    };
+    for (row, v) in texts(&col).enumerate() {
+        match v {
+            None => c.row(p, row, column, Some(""), Rule::EmptyId),
+            Some(s) => match index.get(s) {
+                Some(&k) if k != u32::MAX => out[row] = k,
+                // The referenced row is itself invalid: in skip mode this row goes with it;
+                // in strict mode the root cause is already reported, so no second message.
+                Some(_) if p.skip_invalid => c.row(
+                    p,
+                    row,
+                    column,
+                    Some(s),
+                    Rule::RejectedReference {
+                        target_table: target,
+                    },
+                ),
+                Some(_) => c.bad[row] = true,
+                None => c.row(
+                    p,
+                    row,
+                    column,
+                    Some(s),
+                    Rule::DanglingReference {
+                        target_table: target,
+                    },
+                ),
+            },
+        }
+    }
+}
