@@ -1,0 +1,265 @@
+//! Validated tables -> [`GraphSet`]: ids interned to compact `u32` in byte order of the
+//! external id (so index order is id order everywhere a tie must be broken), the co-sell
+//! network as a weighted CSR, and the partner x deal / customer / product incidences.
+
+pub mod csr;
+
+use rayon::prelude::*;
+
+pub use csr::Csr;
+
+use crate::schema::{Role, Stage};
+use crate::validate::{ValidatedTables, NULL};
+
+/// Deals per parallel task when listing co-sell pairs; fixed so results never depend
+/// on the thread count.
+const DEAL_CHUNK: usize = 64 * 1024;
+
+/// Partner attributes, indexed by partner index (id order).
+#[derive(Debug, Clone, Default)]
+pub struct Partners {
+    pub id: Vec<String>,
+    pub partner_type: Vec<Option<String>>,
+    pub tier: Vec<Option<String>>,
+    pub region: Vec<Option<String>>,
+    pub joined_ms: Vec<Option<i64>>,
+}
+
+/// Deal attributes, indexed by deal index (id order). Keys index `GraphSet::customers`,
+/// `products`, `regions`, or are [`NULL`].
+#[derive(Debug, Clone, Default)]
+pub struct Deals {
+    pub id: Vec<String>,
+    pub customer: Vec<u32>,
+    pub product: Vec<u32>,
+    pub amount: Vec<f64>,
+    pub stage: Vec<Stage>,
+    pub created_ms: Vec<Option<i64>>,
+    pub closed_ms: Vec<Option<i64>>,
+    pub region: Vec<u32>,
+}
+
+/// Everything the metric kernels need, with no strings on the hot paths.
+#[derive(Debug, Clone)]
+pub struct GraphSet {
+    pub partners: Partners,
+    pub deals: Deals,
+    /// Distinct ids in byte order.
+    pub customers: Vec<String>,
+    pub products: Vec<String>,
+    pub regions: Vec<String>,
+    /// deal -> its distinct partners (ascending).
+    pub deal_partners: Csr,
+    /// Parallel to `deal_partners.targets`: the partner is `sourced` on the deal (any of
+    /// its rows says so, contract §4).
+    pub deal_partner_sourced: Vec<bool>,
+    /// partner -> its deals (ascending), the transpose of `deal_partners`.
+    pub partner_deals: Csr,
+    /// Co-sell network G: symmetric, weight = distinct shared deals (contract §2).
+    pub cosell: Csr,
+    /// partner -> customers reached through any deal.
+    pub partner_customers: Csr,
+    /// partner -> products carried (partner_products).
+    pub partner_products: Csr,
+    /// Input rows: partner_products links, deal_partners rows kept.
+    pub partner_product_links: usize,
+    pub customers_table_rows: Option<usize>,
+    pub products_table_rows: Option<usize>,
+}
+
+impl GraphSet {
+    pub fn n_partners(&self) -> usize {
+        self.partners.id.len()
+    }
+
+    pub fn n_deals(&self) -> usize {
+        self.deals.id.len()
+    }
+
+    /// Number of undirected co-sell edges.
+    pub fn cosell_edges(&self) -> usize {
+        self.cosell.nnz() / 2
+    }
+}
+
+/// Permutation that sorts `ids` by bytes: `order[new] = old`, and its inverse.
+fn sort_order(ids: &[String]) -> (Vec<u32>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    // Ids are unique after validation, so the unstable sort is a total order.
+    order.par_sort_unstable_by(|&a, &b| ids[a as usize].as_bytes().cmp(ids[b as usize].as_bytes()));
+    let mut rank = vec![0u32; ids.len()];
+    for (new, &old) in order.iter().enumerate() {
+        rank[old as usize] = new as u32;
+    }
+    (order, rank)
+}
+
+fn permute<T: Clone + Send + Sync>(v: &[T], order: &[u32]) -> Vec<T> {
+    order.par_iter().map(|&o| v[o as usize].clone()).collect()
+}
+
+fn remap_keys(keys: &[u32], order: &[u32], remap: &[u32]) -> Vec<u32> {
+    order
+        .par_iter()
+        .map(|&o| {
+            let k = keys[o as usize];
+            if k == NULL {
+                NULL
+            } else {
+                remap[k as usize]
+            }
+        })
+        .collect()
+}
+
+/// Builds the graphs. O((deals + links + pairs) log) for the sorts, parallel.
+pub fn build(t: ValidatedTables) -> GraphSet {
+    let (p_order, p_rank) = sort_order(&t.partners.id);
+    let (d_order, d_rank) = sort_order(&t.deals.id);
+    let (customers, c_remap) = t.customers.into_sorted();
+    let (products, pr_remap) = t.products.into_sorted();
+    let (regions, r_remap) = t.regions.into_sorted();
+
+    let partners = Partners {
+        id: permute(&t.partners.id, &p_order),
+        partner_type: permute(&t.partners.partner_type, &p_order),
+        tier: permute(&t.partners.tier, &p_order),
+        region: permute(&t.partners.region, &p_order),
+        joined_ms: permute(&t.partners.joined_ms, &p_order),
+    };
+    let deals = Deals {
+        id: permute(&t.deals.id, &d_order),
+        customer: remap_keys(&t.deals.customer, &d_order, &c_remap),
+        product: remap_keys(&t.deals.product, &d_order, &pr_remap),
+        amount: permute(&t.deals.amount, &d_order),
+        stage: permute(&t.deals.stage, &d_order),
+        created_ms: permute(&t.deals.created_ms, &d_order),
+        closed_ms: permute(&t.deals.closed_ms, &d_order),
+        region: remap_keys(&t.deals.region, &d_order, &r_remap),
+    };
+    let n = partners.id.len();
+    let m = deals.id.len();
+
+    // deal -> partners, with the sourced flag OR-ed over duplicate rows. Key layout:
+    // deal << 32 | partner << 1 | sourced; after sorting, duplicates are adjacent.
+    let mut links: Vec<(u64, bool)> = t
+        .links
+        .par_iter()
+        .map(|l| {
+            let key =
+                (u64::from(d_rank[l.deal as usize]) << 32) | u64::from(p_rank[l.partner as usize]);
+            (key, l.role == Role::Sourced)
+        })
+        .collect();
+    links.par_sort_unstable();
+    let mut keys: Vec<u64> = Vec::with_capacity(links.len());
+    let mut sourced: Vec<bool> = Vec::with_capacity(links.len());
+    for (k, s) in links {
+        if keys.last() == Some(&k) {
+            let last = sourced.last_mut().expect("pushed with the key");
+            *last |= s;
+        } else {
+            keys.push(k);
+            sourced.push(s);
+        }
+    }
+    let deal_partners = Csr::from_sorted_keys(m, &keys);
+    drop(keys);
+
+    // partner -> deals (transpose).
+    let mut pd: Vec<u64> = (0..m)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            deal_partners
+                .row(d)
+                .iter()
+                .map(move |&p| (u64::from(p) << 32) | d as u64)
+        })
+        .collect();
+    pd.par_sort_unstable();
+    let partner_deals = Csr::from_sorted_keys(n, &pd);
+    drop(pd);
+
+    // partner -> customers.
+    let mut pc: Vec<u64> = (0..m)
+        .into_par_iter()
+        .filter(|&d| deals.customer[d] != NULL)
+        .flat_map_iter(|d| {
+            let c = u64::from(deals.customer[d]);
+            deal_partners
+                .row(d)
+                .iter()
+                .map(move |&p| (u64::from(p) << 32) | c)
+        })
+        .collect();
+    pc.par_sort_unstable();
+    pc.dedup();
+    let partner_customers = Csr::from_sorted_keys(n, &pc);
+    drop(pc);
+
+    // partner -> products.
+    let mut pp: Vec<u64> = t
+        .partner_products
+        .iter()
+        .map(|&(p, prod)| {
+            (u64::from(p_rank[p as usize]) << 32) | u64::from(pr_remap[prod as usize])
+        })
+        .collect();
+    pp.par_sort_unstable();
+    pp.dedup();
+    let partner_product_links = pp.len();
+    let partner_products = Csr::from_sorted_keys(n, &pp);
+    drop(pp);
+
+    let cosell = cosell_network(n, &deal_partners);
+
+    GraphSet {
+        partners,
+        deals,
+        customers,
+        products,
+        regions,
+        deal_partners,
+        deal_partner_sourced: sourced,
+        partner_deals,
+        cosell,
+        partner_customers,
+        partner_products,
+        partner_product_links,
+        customers_table_rows: t.customers_table_rows,
+        products_table_rows: t.products_table_rows,
+    }
+}
+
+/// The co-sell network G (contract §2): edge {p, q} weighted by the number of distinct
+/// deals both are on. Pairs are listed per fixed-size chunk of deals in parallel, then
+/// sorted and counted, so the result does not depend on the thread count.
+pub fn cosell_network(n: usize, deal_partners: &Csr) -> Csr {
+    let m = deal_partners.rows();
+    let chunks: Vec<Vec<u64>> = (0..m.div_ceil(DEAL_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            for d in c * DEAL_CHUNK..((c + 1) * DEAL_CHUNK).min(m) {
+                let ps = deal_partners.row(d);
+                for (i, &p) in ps.iter().enumerate() {
+                    for &q in &ps[i + 1..] {
+                        out.push((u64::from(p) << 32) | u64::from(q));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut pairs: Vec<u64> = chunks.concat();
+    pairs.par_sort_unstable();
+    let mut edges: Vec<(u32, u32, u32)> = Vec::new();
+    for k in pairs {
+        let (p, q) = ((k >> 32) as u32, k as u32);
+        match edges.last_mut() {
+            Some(e) if e.0 == p && e.1 == q => e.2 += 1,
+            _ => edges.push((p, q, 1)),
+        }
+    }
+    Csr::symmetric_from_sorted_edges(n, &edges)
+}

@@ -1,0 +1,185 @@
+//! Ecosystem-level figures for `ecosystem_summary.json` (contract §3 and §4):
+//! network shape (density, components, largest component) and revenue figures
+//! (partner_revenue_share, cosell_rate, cosell_lift, partner lift).
+//!
+//! With W = won revenue of all won deals, k(d) = distinct partners on deal d:
+//! - `partner_revenue_share = Σ_{won, k ≥ 1} amount / W` — how much revenue partners touch;
+//! - `cosell_rate = Σ_{won, k ≥ 2} amount / W` — how much is co-sold;
+//! - `cosell_lift = mean won amount (k ≥ 2) / mean won amount (k = 1)` — is co-selling
+//!   worth more per deal;
+//! - partner lift: win rate, mean won amount and mean days from created_at to closed_at
+//!   (closed deals with both dates) for partner deals (k ≥ 1) against direct ones (k = 0),
+//!   with ratios partner / direct; null without direct deals.
+//!
+//! Sums run sequentially in deal order (O(deals)), so they are reproducible to the bit.
+
+use serde::Serialize;
+
+use super::components::Components;
+use crate::build::GraphSet;
+use crate::schema::Stage;
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Counts {
+    pub partners: usize,
+    pub products: usize,
+    pub customers: usize,
+    pub deals: usize,
+    pub deal_partner_links: usize,
+    pub partner_product_links: usize,
+    pub cosell_edges: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Network {
+    pub density: Option<f64>,
+    pub components: usize,
+    pub lcc_fraction: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Revenue {
+    pub total_won_revenue: f64,
+    pub partner_revenue_share: Option<f64>,
+    pub cosell_rate: Option<f64>,
+    pub cosell_lift: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PartnerLift {
+    pub win_rate_partner: Option<f64>,
+    pub win_rate_direct: Option<f64>,
+    pub win_rate_ratio: Option<f64>,
+    pub mean_won_amount_partner: Option<f64>,
+    pub mean_won_amount_direct: Option<f64>,
+    pub mean_won_amount_ratio: Option<f64>,
+    pub mean_days_to_close_partner: Option<f64>,
+    pub mean_days_to_close_direct: Option<f64>,
+    pub days_to_close_ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EcosystemSummary {
+    pub counts: Counts,
+    pub network: Network,
+    pub revenue: Revenue,
+    pub partner_lift: PartnerLift,
+}
+
+/// Running sums for one group of deals (direct, partner, single-partner, co-sell).
+#[derive(Default)]
+struct Group {
+    won: u64,
+    lost: u64,
+    won_amount: f64,
+    close_days: f64,
+    closed_with_dates: u64,
+}
+
+impl Group {
+    fn win_rate(&self) -> Option<f64> {
+        let closed = self.won + self.lost;
+        (closed > 0).then(|| self.won as f64 / closed as f64)
+    }
+    fn mean_won(&self) -> Option<f64> {
+        (self.won > 0).then(|| self.won_amount / self.won as f64)
+    }
+    fn mean_days(&self) -> Option<f64> {
+        (self.closed_with_dates > 0).then(|| self.close_days / self.closed_with_dates as f64)
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b != 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+fn share(part: f64, total: f64) -> Option<f64> {
+    (total > 0.0).then(|| part / total)
+}
+
+pub fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
+    let n = g.n_partners();
+    let (mut direct, mut partner, mut single, mut cosell) = (
+        Group::default(),
+        Group::default(),
+        Group::default(),
+        Group::default(),
+    );
+    let mut total_won = 0.0;
+    for d in 0..g.n_deals() {
+        let k = g.deal_partners.degree(d);
+        let amount = g.deals.amount[d];
+        let stage = g.deals.stage[d];
+        let days = match (g.deals.created_ms[d], g.deals.closed_ms[d]) {
+            (Some(a), Some(b)) if stage != Stage::Open => Some((b - a) as f64 / MS_PER_DAY),
+            _ => None,
+        };
+        let mut groups: Vec<&mut Group> = Vec::with_capacity(2);
+        if k == 0 {
+            groups.push(&mut direct);
+        } else {
+            groups.push(&mut partner);
+            groups.push(if k == 1 { &mut single } else { &mut cosell });
+        }
+        if stage == Stage::Won {
+            total_won += amount;
+        }
+        for grp in groups {
+            match stage {
+                Stage::Won => {
+                    grp.won += 1;
+                    grp.won_amount += amount;
+                }
+                Stage::Lost => grp.lost += 1,
+                Stage::Open => {}
+            }
+            if let Some(days) = days {
+                grp.close_days += days;
+                grp.closed_with_dates += 1;
+            }
+        }
+    }
+    let edges = g.cosell_edges();
+    EcosystemSummary {
+        counts: Counts {
+            partners: n,
+            products: g.products.len(),
+            customers: g.customers.len(),
+            deals: g.n_deals(),
+            deal_partner_links: g.deal_partners.nnz(),
+            partner_product_links: g.partner_product_links,
+            cosell_edges: edges,
+        },
+        network: Network {
+            density: Some(if n >= 2 {
+                2.0 * edges as f64 / (n as f64 * (n as f64 - 1.0))
+            } else {
+                0.0
+            }),
+            components: components.count(),
+            lcc_fraction: (n > 0).then(|| f64::from(components.largest()) / n as f64),
+        },
+        revenue: Revenue {
+            total_won_revenue: total_won,
+            partner_revenue_share: share(partner.won_amount, total_won),
+            cosell_rate: share(cosell.won_amount, total_won),
+            cosell_lift: ratio(cosell.mean_won(), single.mean_won()),
+        },
+        partner_lift: PartnerLift {
+            win_rate_partner: partner.win_rate(),
+            win_rate_direct: direct.win_rate(),
+            win_rate_ratio: ratio(partner.win_rate(), direct.win_rate()),
+            mean_won_amount_partner: partner.mean_won(),
+            mean_won_amount_direct: direct.mean_won(),
+            mean_won_amount_ratio: ratio(partner.mean_won(), direct.mean_won()),
+            mean_days_to_close_partner: partner.mean_days(),
+            mean_days_to_close_direct: direct.mean_days(),
+            days_to_close_ratio: ratio(partner.mean_days(), direct.mean_days()),
+        },
+    }
+}

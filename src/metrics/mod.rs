@@ -1,0 +1,67 @@
+//! Metric families, one module each. Kernels see [`GraphSet`] slices and CSR graphs,
+//! never dataframes or string ids; every parallel kernel reduces in a fixed order so
+//! results are bit-identical for any thread count.
+
+pub mod activity;
+pub mod centrality;
+pub mod components;
+pub mod ecosystem;
+
+use crate::build::GraphSet;
+
+/// Per-partner columns of `partner_metrics`, indexed by partner index (id order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerMetrics {
+    pub activity: activity::Activity,
+    pub customers: Vec<u32>,
+    pub products: Vec<u32>,
+    pub cosell_degree: Vec<u32>,
+    pub cosell_strength: Vec<u64>,
+    pub pagerank: Vec<f64>,
+    pub components: components::Components,
+}
+
+/// Parameters of the metric stage that change results.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MetricParams {
+    pub pagerank: centrality::pagerank::PageRankParams,
+}
+
+impl Default for MetricParams {
+    fn default() -> Self {
+        MetricParams {
+            pagerank: centrality::pagerank::PageRankParams::default(),
+        }
+    }
+}
+
+/// All metric results of one run.
+#[derive(Debug, Clone)]
+pub struct MetricTables {
+    pub partner: PartnerMetrics,
+    pub ecosystem: ecosystem::EcosystemSummary,
+    pub pagerank_iterations: usize,
+}
+
+/// Computes every metric of the foundation slice.
+pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
+    let activity = activity::compute(g);
+    let (pagerank, iterations) = centrality::pagerank::pagerank(&g.cosell, &params.pagerank);
+    let components = components::connected_components(&g.cosell);
+    let ecosystem = ecosystem::summarize(g, &components);
+    let n = g.n_partners();
+    let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
+    MetricTables {
+        partner: PartnerMetrics {
+            activity,
+            customers: row_len(&g.partner_customers),
+            products: row_len(&g.partner_products),
+            cosell_degree: row_len(&g.cosell),
+            cosell_strength: centrality::degree::strength(&g.cosell),
+            pagerank,
+            components,
+        },
+        ecosystem,
+        pagerank_iterations: iterations,
+    }
+}
