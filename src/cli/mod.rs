@@ -1,0 +1,152 @@
+//! Command-line interface: clap structs (raw flags) and their conversion into validated,
+//! ready-to-run jobs. `main.rs` only parses, dispatches and maps errors to exit codes.
+
+pub mod progress_bar;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::io::write::OutputFormat;
+use crate::metrics::MetricParams;
+use crate::pipeline::AnalyzeJob;
+
+/// Graph analytics for business partner ecosystems.
+#[derive(Debug, Parser)]
+#[command(name = "ecograph", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// No progress display (it is also off when stderr is not a terminal).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print stage timings and details to stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze an ecosystem folder and write metric tables.
+    Analyze(AnalyzeArgs),
+    /// Check an input folder against the data contract and report every problem.
+    Validate(ValidateArgs),
+    /// Generate a realistic synthetic ecosystem (seeded, reproducible).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Folder with partners, deals, deal_partners (+ optional partner_products, products,
+    /// customers) as .csv, .parquet or .arrow files.
+    pub input: PathBuf,
+    /// TOML file mapping your file names, column names and stage / role words to the contract's.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Move invalid rows to a rejected_rows table instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output folder (created whole, atomically).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Output table format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Parquet)]
+    pub format: OutputFormat,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// PageRank damping factor.
+    #[arg(long, default_value_t = 0.85, value_name = "ALPHA")]
+    pub pagerank_damping: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Output folder for the generated CSV tables (created whole, atomically).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 300)]
+    pub partners: usize,
+    #[arg(long, default_value_t = 4000)]
+    pub deals: usize,
+    /// Customers (default: derived from the deal count).
+    #[arg(long)]
+    pub customers: Option<usize>,
+    /// Products (default: derived from the partner count).
+    #[arg(long)]
+    pub products: Option<usize>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// First calendar year of the generated history.
+    #[arg(long, default_value_t = 2021)]
+    pub start_year: i32,
+    /// Number of calendar quarters of history.
+    #[arg(long, default_value_t = 16)]
+    pub quarters: u32,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+impl InputArgs {
+    /// Reads the config file, if any.
+    pub fn config(&self) -> Result<Config> {
+        match &self.config {
+            Some(p) => Config::from_file(p),
+            None => Ok(Config::default()),
+        }
+    }
+}
+
+/// The thread count to use: `--threads` or all cores; 0 is refused.
+pub fn threads(requested: Option<usize>) -> Result<usize> {
+    match requested {
+        Some(0) => Err(Error::Parameter("--threads must be at least 1".into())),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)),
+    }
+}
+
+impl AnalyzeArgs {
+    /// Checks the flags and builds the job.
+    pub fn job(&self, threads: usize) -> Result<AnalyzeJob> {
+        let d = self.pagerank_damping;
+        if !(d > 0.0 && d < 1.0) {
+            return Err(Error::Parameter(format!(
+                "--pagerank-damping must be in (0, 1), got {d}"
+            )));
+        }
+        let mut metrics = MetricParams::default();
+        metrics.pagerank.damping = d;
+        Ok(AnalyzeJob {
+            input: self.input.input.clone(),
+            out: self.out.clone(),
+            format: self.format,
+            config: self.input.config()?,
+            config_path: self.input.config.clone(),
+            skip_invalid: self.input.skip_invalid,
+            overwrite: self.overwrite,
+            threads,
+            metrics,
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! `ecosystem_summary.json` (contract §3 and the §4 layout) and the run metadata stored
+//! in every output table.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::metrics::ecosystem::EcosystemSummary;
+use crate::metrics::MetricParams;
+use crate::schema::OUTPUT_SCHEMA_VERSION;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Parameters that change results. They go into every output file, so they must not
+/// include anything that differs between equivalent runs (thread count, paths, times).
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultParameters {
+    pub metrics: MetricParams,
+    pub skip_invalid: bool,
+}
+
+/// The metadata JSON stored in each output table.
+pub fn table_metadata(params: &ResultParameters) -> String {
+    serde_json::json!({
+        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "ecograph_version": VERSION,
+        "parameters": params,
+    })
+    .to_string()
+}
+
+/// Everything about the run that the summary records besides the metrics.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub input: String,
+    pub format: crate::io::write::OutputFormat,
+    pub threads: usize,
+    pub config: Option<String>,
+    pub result: ResultParameters,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema_version: u32,
+    ecograph_version: &'static str,
+    #[serde(flatten)]
+    ecosystem: &'a EcosystemSummary,
+    pagerank: serde_json::Value,
+    validation: serde_json::Value,
+    parameters: &'a RunInfo,
+    inputs: &'a BTreeMap<String, String>,
+    timings_s: &'a BTreeMap<String, f64>,
+}
+
+/// The summary document.
+pub fn summary_json(
+    ecosystem: &EcosystemSummary,
+    pagerank_iterations: usize,
+    rejected_rows: usize,
+    run: &RunInfo,
+    inputs: &BTreeMap<String, String>,
+    timings: &BTreeMap<String, f64>,
+) -> serde_json::Value {
+    serde_json::to_value(Summary {
+        schema_version: OUTPUT_SCHEMA_VERSION,
+        ecograph_version: VERSION,
+        ecosystem,
+        pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
+        validation: serde_json::json!({ "rejected_rows": rejected_rows }),
+        parameters: run,
+        inputs,
+        timings_s: timings,
+    })
+    .expect("summary is plain data")
+}

@@ -1,0 +1,155 @@
+//! The whole product in one screen: load -> validate -> build -> compute -> export.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::build::{self, GraphSet};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::export::{self, summary};
+use crate::io::atomic_dir::{self, StagedDir};
+use crate::io::write::{self, OutputFormat};
+use crate::metrics::{self, MetricParams, MetricTables};
+use crate::progress::Progress;
+use crate::schema::out;
+use crate::validate::{self, ValidatedTables};
+
+/// A validated, ready-to-run `analyze` job.
+#[derive(Debug, Clone)]
+pub struct AnalyzeJob {
+    pub input: PathBuf,
+    pub out: PathBuf,
+    pub format: OutputFormat,
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    pub skip_invalid: bool,
+    pub overwrite: bool,
+    pub threads: usize,
+    pub metrics: MetricParams,
+}
+
+/// What a finished run reports back.
+#[derive(Debug, Clone)]
+pub struct AnalyzeReport {
+    pub out: PathBuf,
+    pub summary: serde_json::Value,
+    pub rejected_rows: usize,
+    /// (stage, seconds), in run order.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Times each stage and tells the progress reporter.
+struct Stages<'a> {
+    progress: &'a dyn Progress,
+    timings: Vec<(String, f64)>,
+}
+
+impl Stages<'_> {
+    fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        self.progress.stage(name);
+        let t = Instant::now();
+        let v = f();
+        let s = t.elapsed().as_secs_f64();
+        self.progress.finish(name, s);
+        self.timings.push((name.to_string(), s));
+        v
+    }
+}
+
+/// Runs `analyze` on the current rayon pool (the caller sets the thread count).
+pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
+    atomic_dir::check_target(&job.out, job.overwrite)?;
+    let mut st = Stages {
+        progress,
+        timings: Vec::new(),
+    };
+    let tables = st.run("load + validate", || load(job))?;
+    let inputs = st.run("checksum inputs", || checksums(&tables))?;
+    let rejected = tables.rejected.clone();
+    let graphs = st.run("build graphs", || build::build(tables));
+    let m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
+    let staged = st.run("export", || export_tables(job, &graphs, &m, &rejected))?;
+    let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
+    let summary = summary::summary_json(
+        &m.ecosystem,
+        m.pagerank_iterations,
+        rejected.len(),
+        &run_info(job),
+        &inputs,
+        &timings,
+    );
+    write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
+    let out = staged.commit()?;
+    Ok(AnalyzeReport {
+        out,
+        summary,
+        rejected_rows: rejected.len(),
+        timings: st.timings,
+    })
+}
+
+/// Loads and validates the input folder (also the whole of `ecograph validate`).
+pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
+    validate::load_and_validate(&job.input, &job.config, job.skip_invalid).map_err(Error::Input)
+}
+
+fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
+    summary::RunInfo {
+        input: job.input.display().to_string(),
+        format: job.format,
+        threads: job.threads,
+        config: job.config_path.as_ref().map(|p| p.display().to_string()),
+        result: summary::ResultParameters {
+            metrics: job.metrics,
+            skip_invalid: job.skip_invalid,
+        },
+    }
+}
+
+/// SHA-256 of every input file, keyed by file name.
+fn checksums(t: &ValidatedTables) -> Result<BTreeMap<String, String>> {
+    use rayon::prelude::*;
+    use sha2::{Digest, Sha256};
+    t.sources
+        .par_iter()
+        .map(|s| {
+            let mut f =
+                std::fs::File::open(&s.path).map_err(|e| Error::io("reading", &s.path, e))?;
+            let mut h = Sha256::new();
+            std::io::copy(&mut f, &mut h).map_err(|e| Error::io("reading", &s.path, e))?;
+            let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            Ok((s.display.clone(), hex))
+        })
+        .collect()
+}
+
+fn export_tables(
+    job: &AnalyzeJob,
+    g: &GraphSet,
+    m: &MetricTables,
+    rejected: &[crate::error::InputError],
+) -> Result<StagedDir> {
+    let staged = StagedDir::create(&job.out, job.overwrite)?;
+    let meta = summary::table_metadata(&summary::ResultParameters {
+        metrics: job.metrics,
+        skip_invalid: job.skip_invalid,
+    });
+    write::write_table(
+        staged.path(),
+        out::PARTNER_METRICS,
+        &export::partner_metrics(g, &m.partner),
+        job.format,
+        &meta,
+    )?;
+    if job.skip_invalid {
+        write::write_table(
+            staged.path(),
+            out::REJECTED_ROWS,
+            &export::rejected_rows(rejected),
+            job.format,
+            &meta,
+        )?;
+    }
+    Ok(staged)
+}
