@@ -17,6 +17,8 @@ pub struct CsvScan {
     pub header: Vec<String>,
     /// Physical 1-based line where each data row starts.
     pub lines: Vec<u32>,
+    /// Per data row: every field is empty (`,,,`): a row of nulls, not a blank line.
+    pub all_empty: Vec<bool>,
 }
 
 /// Scans `path`; returns the header and line map, or every structural problem found
@@ -35,7 +37,9 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
         value,
         rule,
     };
-    let f = std::fs::File::open(path).map_err(|e| {
+    // The whole file is read once: the csv crate's own line counter skips blank lines,
+    // so physical lines are counted here from each record's byte offset.
+    let bytes = std::fs::read(path).map_err(|e| {
         vec![mk(
             None,
             None,
@@ -49,12 +53,26 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(std::io::BufReader::with_capacity(1 << 20, f));
+        .from_reader(&bytes[..]);
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    let mut line_at = |mut offset: usize| {
+        // A record's reported start includes the blank lines skipped before it.
+        while offset < bytes.len() && (bytes[offset] == b'\n' || bytes[offset] == b'\r') {
+            offset += 1;
+        }
+        let offset = offset.min(bytes.len());
+        newlines += bytes[counted_to..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        counted_to = offset;
+        newlines + 1
+    };
     let mut errors = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut header: Option<Vec<String>> = None;
     let mut lines = Vec::new();
+    let mut all_empty = Vec::new();
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -73,7 +91,7 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
                 break;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = line_at(record.position().map_or(0, |p| p.byte() as usize));
         let Some(h) = &header else {
             let mut names = Vec::with_capacity(record.len());
             for (i, field) in record.iter().enumerate() {
@@ -104,6 +122,7 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
             continue;
         }
         lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        all_empty.push(record.iter().all(|f| f.is_empty()));
         if record.len() != h.len() {
             let spans_lines = record.iter().any(|f| f.contains(&b'\n'));
             let hint = if spans_lines {
@@ -152,7 +171,32 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
         None => Ok(CsvScan {
             header: Vec::new(),
             lines,
+            all_empty,
         }),
-        Some(header) => Ok(CsvScan { header, lines }),
+        Some(header) => Ok(CsvScan {
+            header,
+            lines,
+            all_empty,
+        }),
     }
+}
+
+/// polars turns a wholly blank line into a row of nulls, while the contract (§4) skips
+/// such lines. Given which polars rows are entirely null or empty, returns the rows that
+/// are real records, matching null rows to the scan's all-empty records in order.
+/// `None` when the two readings cannot be aligned (a quoting problem).
+pub fn align_rows(null_row: &[bool], scan: &CsvScan) -> Option<Vec<usize>> {
+    let mut keep = Vec::with_capacity(scan.lines.len());
+    let mut j = 0;
+    for (i, &is_null) in null_row.iter().enumerate() {
+        if is_null && !scan.all_empty.get(j).copied().unwrap_or(false) {
+            continue; // a blank line
+        }
+        if j >= scan.lines.len() || (!is_null && scan.all_empty[j]) {
+            return None;
+        }
+        keep.push(i);
+        j += 1;
+    }
+    (j == scan.lines.len()).then_some(keep)
 }

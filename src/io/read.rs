@@ -163,19 +163,28 @@ pub fn read_table(
                     .try_into_reader_with_file_path(Some(source.path.clone()))
                     .and_then(|r| r.finish())
                     .map_err(unreadable)?;
-                if df.height() != scan.lines.len() {
-                    return Err(file_error(
-                        &spec,
-                        &source,
-                        Rule::MalformedCsv {
-                            detail: format!(
-                                "the file parses to {} rows but has {} records; check quoting",
-                                df.height(),
-                                scan.lines.len()
-                            ),
-                        },
-                    ));
-                }
+                let df = if df.height() == scan.lines.len() {
+                    df
+                } else {
+                    let malformed = || {
+                        file_error(
+                            &spec,
+                            &source,
+                            Rule::MalformedCsv {
+                                detail: format!(
+                                    "the file parses to {} rows but has {} records; check quoting",
+                                    df.height(),
+                                    scan.lines.len()
+                                ),
+                            },
+                        )
+                    };
+                    let keep =
+                        csv_scan::align_rows(&null_rows(&df), &scan).ok_or_else(malformed)?;
+                    let idx =
+                        IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
+                    df.take(&idx).map_err(unreadable)?
+                };
                 (df, Some(scan.lines))
             }
         }
@@ -219,6 +228,19 @@ pub fn read_table(
         }
     };
     select_contract_columns(spec, source, df, lines, config)
+}
+
+/// Rows whose every cell is null or empty (how polars reads a blank line).
+fn null_rows(df: &DataFrame) -> Vec<bool> {
+    let mut null = vec![true; df.height()];
+    for c in df.columns() {
+        if let Ok(s) = c.str() {
+            for (slot, v) in null.iter_mut().zip(s.iter()) {
+                *slot &= v.is_none_or(str::is_empty);
+            }
+        }
+    }
+    null
 }
 
 fn read_magic(path: &Path) -> std::io::Result<[u8; 6]> {
