@@ -47,7 +47,7 @@ fn run(cli: &Cli) -> ecograph::Result<()> {
             }
             Ok(())
         }
-        Command::Validate(v) => validate(v, cli, threads),
+        Command::Validate(v) => validate(v, threads),
         Command::Generate(g) => generate_cmd(g, &progress, cli.quiet),
     })
 }
@@ -73,7 +73,7 @@ fn pct(v: &serde_json::Value) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-fn validate(v: &ValidateArgs, cli: &Cli, threads: usize) -> ecograph::Result<()> {
+fn validate(v: &ValidateArgs, threads: usize) -> ecograph::Result<()> {
     let job = AnalyzeJob {
         input: v.input.input.clone(),
         out: Default::default(),
@@ -99,7 +99,6 @@ fn validate(v: &ValidateArgs, cli: &Cli, threads: usize) -> ecograph::Result<()>
             println!("  - {e}");
         }
     }
-    let _ = cli;
     Ok(())
 }
 

@@ -104,7 +104,8 @@ mod tests {
 
     #[test]
     fn incidence_from_keys() {
-        let keys = [(0u64 << 32) | 4, (2u64 << 32) | 1, (2u64 << 32) | 7];
+        let row = |r: u64, c: u64| (r << 32) | c;
+        let keys = [row(0, 4), row(2, 1), row(2, 7)];
         let g = Csr::from_sorted_keys(3, &keys);
         assert_eq!(g.row(0), &[4]);
         assert!(g.row(1).is_empty());

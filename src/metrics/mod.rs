@@ -22,17 +22,9 @@ pub struct PartnerMetrics {
 }
 
 /// Parameters of the metric stage that change results.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetricParams {
     pub pagerank: centrality::pagerank::PageRankParams,
-}
-
-impl Default for MetricParams {
-    fn default() -> Self {
-        MetricParams {
-            pagerank: centrality::pagerank::PageRankParams::default(),
-        }
-    }
 }
 
 /// All metric results of one run.
