@@ -1,0 +1,211 @@
+//! End to end on the shipped demo: every output exists with the contract's columns and
+//! types, revenue adds up, shares are in range, results are byte-identical for any
+//! thread count, and Parquet / Arrow inputs give the same results as CSV.
+
+mod common;
+
+use std::collections::HashSet;
+
+use arrow::datatypes::DataType;
+use common::*;
+use ecograph::schema::out::PARTNER_METRICS_COLUMNS;
+
+fn type_of(column: &str) -> DataType {
+    match column {
+        "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
+        "win_rate" | "sourced_revenue" | "influenced_revenue" | "attributed_revenue"
+        | "pagerank" => DataType::Float64,
+        _ => DataType::Int64,
+    }
+}
+
+#[test]
+fn outputs_have_the_contract_columns_and_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = analyze(&demo(), tmp.path(), &[]);
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec!["ecosystem_summary.json", "partner_metrics.parquet"]
+    );
+    let pm = read_parquet(&out.join("partner_metrics.parquet"));
+    let schema = pm.schema();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(names, PARTNER_METRICS_COLUMNS);
+    for f in schema.fields() {
+        assert_eq!(f.data_type(), &type_of(f.name()), "type of {}", f.name());
+    }
+    assert!(pm.num_rows() >= 200, "demo has a few hundred partners");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
+            .unwrap();
+    for key in [
+        "schema_version",
+        "ecograph_version",
+        "counts",
+        "network",
+        "revenue",
+        "partner_lift",
+        "parameters",
+        "inputs",
+        "timings_s",
+    ] {
+        assert!(summary.get(key).is_some(), "summary lacks {key}");
+    }
+    for (section, key) in [
+        ("revenue", "partner_revenue_share"),
+        ("revenue", "cosell_rate"),
+        ("network", "lcc_fraction"),
+        ("network", "density"),
+    ] {
+        let v = summary[section][key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{section}.{key} is null"));
+        assert!((0.0..=1.0).contains(&v), "{section}.{key} = {v}");
+    }
+    assert!(summary["revenue"]["cosell_lift"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        summary["inputs"].as_object().unwrap().len(),
+        6,
+        "a checksum per input file"
+    );
+    // Run metadata in the Parquet key-value metadata.
+    let f = std::fs::File::open(out.join("partner_metrics.parquet")).unwrap();
+    let meta = parquet::file::reader::FileReader::metadata(
+        &parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap(),
+    )
+    .file_metadata()
+    .clone();
+    let kv = meta.key_value_metadata().unwrap();
+    let ours = kv
+        .iter()
+        .find(|k| k.key == "ecograph")
+        .expect("ecograph metadata");
+    let v: serde_json::Value = serde_json::from_str(ours.value.as_deref().unwrap()).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["parameters"]["metrics"]["pagerank"]["damping"], 0.85);
+}
+
+/// Won revenue of deals with at least one partner, straight from the demo CSV files.
+fn partner_won_revenue() -> f64 {
+    let mut with_partner = HashSet::new();
+    let mut r = csv::Reader::from_path(demo().join("deal_partners.csv")).unwrap();
+    for rec in r.records() {
+        with_partner.insert(rec.unwrap()[0].to_string());
+    }
+    let mut r = csv::Reader::from_path(demo().join("deals.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (id, amount, stage) = (
+        0,
+        h.iter().position(|c| c == "amount").unwrap(),
+        h.iter().position(|c| c == "stage").unwrap(),
+    );
+    let mut total = 0.0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let won = rec[stage].is_empty() || &rec[stage] == "won";
+        if won && with_partner.contains(&rec[id]) {
+            total += rec[amount].parse::<f64>().unwrap_or(0.0);
+        }
+    }
+    total
+}
+
+#[test]
+fn attributed_revenue_adds_up_to_partner_won_revenue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = analyze(&demo(), tmp.path(), &[]);
+    let pm = read_parquet(&out.join("partner_metrics.parquet"));
+    let sum: f64 = floats(&pm, "attributed_revenue")
+        .iter()
+        .map(|v| v.unwrap())
+        .sum();
+    let want = partner_won_revenue();
+    assert!(want > 0.0);
+    assert!(
+        (sum - want).abs() <= 1e-9 * want,
+        "sum attributed {sum} != partner won revenue {want}"
+    );
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["parquet", "arrow", "csv"] {
+        let run = |t: &str| {
+            let out = tmp.path().join(format!("{format}-{t}"));
+            ok(&ecograph(&[
+                "analyze",
+                demo().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--threads",
+                t,
+                "--format",
+                format,
+            ]));
+            std::fs::read(out.join(format!("partner_metrics.{format}"))).unwrap()
+        };
+        assert!(
+            run("1") == run("2"),
+            "{format} output differs between 1 and 2 threads"
+        );
+    }
+}
+
+/// Converts the demo's CSV tables into typed Parquet and Arrow files with polars and
+/// checks that analyzing them gives the same partner_metrics.
+#[test]
+fn parquet_and_arrow_inputs_match_csv() {
+    use polars::prelude::{
+        self as pl, CsvReadOptions, IntoLazy, IpcWriter, ParquetWriter, SerReader, SerWriter,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = read_parquet(
+        &analyze(&demo(), &tmp.path().join("csv"), &[]).join("partner_metrics.parquet"),
+    );
+    for (k, ext) in ["parquet", "arrow"].iter().enumerate() {
+        let dir = tmp.path().join(format!("in-{ext}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for table in [
+            "partners",
+            "deals",
+            "deal_partners",
+            "partner_products",
+            "products",
+            "customers",
+        ] {
+            let mut df = CsvReadOptions::default()
+                .with_infer_schema_length(Some(0))
+                .try_into_reader_with_file_path(Some(demo().join(format!("{table}.csv"))))
+                .unwrap()
+                .finish()
+                .unwrap();
+            if table == "deals" {
+                // Typed columns, as a data pipeline would write them.
+                df = df
+                    .lazy()
+                    .with_columns([
+                        pl::col("amount").cast(pl::DataType::Float64),
+                        pl::col("created_at").cast(pl::DataType::Date),
+                        pl::col("closed_at").cast(pl::DataType::Date),
+                    ])
+                    .collect()
+                    .unwrap();
+            }
+            let mut f = std::fs::File::create(dir.join(format!("{table}.{ext}"))).unwrap();
+            if k == 0 {
+                ParquetWriter::new(&mut f).finish(&mut df).unwrap();
+            } else {
+                IpcWriter::new(&mut f).finish(&mut df).unwrap();
+            }
+        }
+        let out = analyze(&dir, &tmp.path().join(format!("o-{ext}")), &[]);
+        let got = read_parquet(&out.join("partner_metrics.parquet"));
+        assert_eq!(got, reference, "{ext} input differs from CSV input");
+    }
+}

@@ -1,0 +1,128 @@
+//! Helpers shared by the integration tests: run the binary, read output tables back.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow::array::{Array, Float64Array, Int64Array, StringArray};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn demo() -> PathBuf {
+    repo().join("datasets/demo")
+}
+
+/// Runs `ecograph ARGS` quietly and returns its output.
+pub fn ecograph(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .arg("--quiet")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "ecograph failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Analyzes `input` into `dir/out` (with extra flags) and returns the output folder.
+pub fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join("out");
+    let mut args = vec![
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    ok(&ecograph(&args));
+    out
+}
+
+/// Reads a Parquet file into one batch.
+pub fn read_parquet(path: &Path) -> RecordBatch {
+    let f = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+    arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
+}
+
+pub fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
+    b.column_by_name(name)
+        .unwrap_or_else(|| panic!("column {name} missing"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| {
+            panic!(
+                "column {name} has type {:?}",
+                b.column_by_name(name).unwrap().data_type()
+            )
+        })
+}
+
+pub fn strings(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let a: &StringArray = col(b, name);
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
+        .collect()
+}
+
+pub fn floats(b: &RecordBatch, name: &str) -> Vec<Option<f64>> {
+    let a: &Float64Array = col(b, name);
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}
+
+pub fn ints(b: &RecordBatch, name: &str) -> Vec<i64> {
+    let a: &Int64Array = col(b, name);
+    a.values().to_vec()
+}
+
+/// A small valid ecosystem in contract form, for bad-input tests to break.
+pub fn write_small_valid(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("partners.csv"),
+        "partner_id,name,partner_type,tier,region,joined_at\n\
+         P1,Acme,reseller,gold,NA,2021-01-01\n\
+         P2,Globex,isv,silver,EMEA,2021-02-01\n\
+         P3,Initech,msp,,APAC,2021-03-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("deals.csv"),
+        "deal_id,customer_id,product_id,amount,stage,created_at,closed_at,region\n\
+         D1,C1,X,1000,won,2021-04-01,2021-05-01,NA\n\
+         D2,C1,X,500.5,lost,2021-04-02,2021-06-01,NA\n\
+         D3,C2,Y,,open,2021-05-01,,EMEA\n\
+         D4,C3,Y,250,,2021-06-01,2021-07-01,APAC\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("deal_partners.csv"),
+        "deal_id,partner_id,role\n\
+         D1,P1,sourced\n\
+         D1,P2,influenced\n\
+         D2,P2,sourced\n\
+         D3,P3,\n",
+    )
+    .unwrap();
+}
