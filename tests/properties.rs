@@ -1,0 +1,161 @@
+//! Property tests on random small ecosystems: invariants of the foundation metrics and
+//! bit-identical results for any thread count.
+
+use proptest::prelude::*;
+
+use ecograph::build::{self, GraphSet};
+use ecograph::metrics::{self, MetricParams};
+use ecograph::schema::{Role, Stage};
+use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
+
+/// A random ecosystem: per deal (amount, stage, customer, [(partner, role)]).
+type Spec = (usize, Vec<(u32, u8, u8, Vec<(u8, u8)>)>);
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (1usize..25).prop_flat_map(|n| {
+        let deal = (
+            0u32..100_000,
+            0u8..3,
+            0u8..6,
+            prop::collection::vec((0u8..n as u8, 0u8..5), 0..5),
+        );
+        (Just(n), prop::collection::vec(deal, 1..60))
+    })
+}
+
+fn tables((n, deals): &Spec) -> ValidatedTables {
+    // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
+    let partners = PartnerRows {
+        id: (0..*n).map(|i| format!("{}", 100 - i)).collect(),
+        name: vec![None; *n],
+        partner_type: vec![None; *n],
+        tier: vec![None; *n],
+        region: vec![None; *n],
+        joined_ms: vec![None; *n],
+    };
+    let mut customers = Dict::default();
+    let mut d = DealRows::default();
+    let mut links = Vec::new();
+    for (i, (amount, stage, cust, ps)) in deals.iter().enumerate() {
+        d.id.push(format!("D{i}"));
+        d.customer.push(if *cust == 0 {
+            NULL
+        } else {
+            customers.code(&format!("C{cust}"))
+        });
+        d.product.push(NULL);
+        d.amount.push(f64::from(*amount) / 100.0);
+        d.stage
+            .push([Stage::Won, Stage::Lost, Stage::Open][*stage as usize]);
+        d.created_ms.push(None);
+        d.closed_ms.push(None);
+        d.region.push(NULL);
+        for &(p, role) in ps {
+            let role = [
+                Role::Sourced,
+                Role::Influenced,
+                Role::CoSell,
+                Role::Fulfilled,
+                Role::Referral,
+            ][role as usize];
+            links.push(Link {
+                deal: i as u32,
+                partner: u32::from(p),
+                role,
+            });
+        }
+    }
+    ValidatedTables {
+        partners,
+        deals: d,
+        links,
+        partner_products: Vec::new(),
+        customers,
+        products: Dict::default(),
+        regions: Dict::default(),
+        customers_table_rows: None,
+        products_table_rows: None,
+        sources: Vec::new(),
+        stats: Vec::new(),
+        rejected: Vec::new(),
+    }
+}
+
+fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(t)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * 1f64.max(a.abs().max(b.abs()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn revenue_is_split_exactly_once(s in spec()) {
+        let g: GraphSet = build::build(tables(&s));
+        let m = metrics::compute(&g, &MetricParams::default());
+        let a = &m.partner.activity;
+        let (mut partner_won, mut sourced_won) = (0.0, 0.0);
+        for d in 0..g.n_deals() {
+            if g.deals.stage[d] != Stage::Won || g.deal_partners.degree(d) == 0 { continue; }
+            partner_won += g.deals.amount[d];
+            let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
+            if g.deal_partner_sourced[r].iter().any(|s| *s) { sourced_won += g.deals.amount[d]; }
+        }
+        prop_assert!(close(a.attributed_revenue.iter().sum(), partner_won));
+        prop_assert!(close(a.sourced_revenue.iter().sum(), sourced_won));
+        for p in 0..g.n_partners() {
+            prop_assert!(a.won_deals[p] <= a.deals[p]);
+            if let Some(w) = a.win_rate[p] { prop_assert!((0.0..=1.0).contains(&w)); }
+            // Per won deal, amount / sourced partners or the full amount >= amount / partners.
+            prop_assert!(a.sourced_revenue[p] + a.influenced_revenue[p] + 1e-9 >= a.attributed_revenue[p]);
+        }
+    }
+
+    #[test]
+    fn cosell_weights_count_shared_deals(s in spec()) {
+        let g = build::build(tables(&s));
+        let n = g.n_partners();
+        for p in 0..n {
+            for (&q, &w) in g.cosell.row(p).iter().zip(g.cosell.row_weights(p)) {
+                let shared = (0..g.n_deals())
+                    .filter(|&d| g.deal_partners.row(d).contains(&(p as u32)) && g.deal_partners.row(d).contains(&q))
+                    .count() as u32;
+                prop_assert_eq!(w, shared);
+                prop_assert!(g.cosell.row(q as usize).contains(&(p as u32)), "symmetric");
+            }
+        }
+        // Partner index order is byte order of ids.
+        prop_assert!(g.partners.id.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()));
+    }
+
+    #[test]
+    fn components_and_pagerank_invariants(s in spec()) {
+        let g = build::build(tables(&s));
+        let m = metrics::compute(&g, &MetricParams::default());
+        let c = &m.partner.components;
+        for p in 0..g.n_partners() {
+            for &q in g.cosell.row(p) { prop_assert_eq!(c.id[p], c.id[q as usize]); }
+        }
+        // Component k first appears at a smaller partner index than component k + 1.
+        let mut seen = 0u32;
+        for &id in &c.id { prop_assert!(id <= seen); if id == seen { seen += 1; } }
+        prop_assert_eq!(c.sizes.iter().sum::<u32>() as usize, g.n_partners());
+        prop_assert!(close(m.partner.pagerank.iter().sum(), 1.0));
+        prop_assert!(m.partner.pagerank.iter().all(|&x| x > 0.0));
+    }
+
+    #[test]
+    fn thread_count_never_changes_bits(s in spec()) {
+        let t = tables(&s);
+        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
+        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
+        prop_assert_eq!(one, three);
+    }
+}
