@@ -64,8 +64,11 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         progress,
         timings: Vec::new(),
     };
-    let tables = st.run("load + validate", || load(job))?;
-    let inputs = st.run("checksum inputs", || checksums(&tables))?;
+    // Checksums run beside loading: validation is mostly single-threaded per table.
+    let (tables, inputs) = st.run("load + validate", || {
+        rayon::join(|| load(job), || checksums(job))
+    });
+    let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let graphs = st.run("build graphs", || build::build(tables));
     let m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
@@ -107,19 +110,22 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
     }
 }
 
-/// SHA-256 of every input file, keyed by file name.
-fn checksums(t: &ValidatedTables) -> Result<BTreeMap<String, String>> {
+/// SHA-256 of every input file found for a contract table, keyed by file name.
+fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
-    t.sources
-        .par_iter()
+    // Discovery problems are reported by validation; here they just mean nothing to hash.
+    let files = crate::io::read::discover(&job.input, &job.config).unwrap_or_default();
+    files
+        .into_par_iter()
+        .filter_map(|(_, s)| s)
         .map(|s| {
             let mut f =
                 std::fs::File::open(&s.path).map_err(|e| Error::io("reading", &s.path, e))?;
             let mut h = Sha256::new();
             std::io::copy(&mut f, &mut h).map_err(|e| Error::io("reading", &s.path, e))?;
             let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-            Ok((s.display.clone(), hex))
+            Ok((s.display, hex))
         })
         .collect()
 }

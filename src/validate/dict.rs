@@ -1,7 +1,7 @@
 //! A string pool for repeated keys (customer, product, region): each distinct string is
 //! stored once and rows hold a `u32` code. `build` later renumbers codes in byte order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Code of a null cell.
 pub const NULL: u32 = u32::MAX;
@@ -10,7 +10,7 @@ pub const NULL: u32 = u32::MAX;
 pub struct Dict {
     /// Distinct values in first-seen order; a code indexes this.
     pub values: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl Dict {

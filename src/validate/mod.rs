@@ -11,10 +11,11 @@ mod columns;
 pub mod dict;
 pub mod parse;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use polars::prelude::Column;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{InputError, InputErrors, Rule};
@@ -163,7 +164,8 @@ impl<'a> Check<'a> {
         let Some(c) = self.text(p, column, "text or integer ids") else {
             return Vec::new();
         };
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.raw.n_rows());
+        let mut first: HashMap<&str, usize> = HashMap::default();
+        first.reserve(self.raw.n_rows());
         let mut out = Vec::with_capacity(self.raw.n_rows());
         for (row, v) in texts(&c).enumerate() {
             match v {
@@ -292,18 +294,28 @@ pub fn load_and_validate(
     let files = read::discover(dir, config).map_err(fail)?;
 
     // Read every table first, so that file-level problems of all tables are reported together.
+    // Tables are read in parallel (the structural CSV scan is single-threaded per file);
+    // the order-preserving collect keeps messages in table order.
+    let read: Vec<(TableSpec, Result<Option<RawTable>, Vec<InputError>>)> = files
+        .into_par_iter()
+        .map(|(spec, source)| {
+            (
+                spec,
+                source
+                    .map(|src| read::read_table(spec, src, config))
+                    .transpose(),
+            )
+        })
+        .collect();
     let mut raws: Vec<(TableSpec, Option<RawTable>)> = Vec::new();
     let mut errors = Vec::new();
-    for (spec, source) in files {
-        match source {
-            None => raws.push((spec, None)),
-            Some(src) => match read::read_table(spec, src, config) {
-                Ok(raw) => raws.push((spec, Some(raw))),
-                Err(mut e) => {
-                    errors.append(&mut e);
-                    raws.push((spec, None));
-                }
-            },
+    for (spec, r) in read {
+        match r {
+            Ok(raw) => raws.push((spec, raw)),
+            Err(mut e) => {
+                errors.append(&mut e);
+                raws.push((spec, None));
+            }
         }
     }
     if !errors.is_empty() {
@@ -331,17 +343,17 @@ pub fn load_and_validate(
     // partners
     let mut c = Check::new(partners_raw);
     c.empty_table(&mut p);
-    let pid = c.ids(&mut p, "partner_id");
+    let mut pid = c.ids(&mut p, "partner_id");
     let name = c.optional_texts(&mut p, "name");
     let ptype = c.optional_texts(&mut p, "partner_type");
     let tier = c.optional_texts(&mut p, "tier");
     let pregion = c.optional_texts(&mut p, "region");
     let joined = c.dates(&mut p, "joined_at");
-    let (keep, partner_remap) = c.kept();
+    let (keep, _) = c.kept();
     let partners = PartnerRows {
         id: keep
             .iter()
-            .map(|&r| pid.get(r).cloned().flatten().unwrap_or_default())
+            .map(|&r| pid[r].take().unwrap_or_default())
             .collect(),
         name: pick(&name, &keep),
         partner_type: pick(&ptype, &keep),
@@ -359,10 +371,19 @@ pub fn load_and_validate(
     // deals
     let mut c = Check::new(deals_raw);
     c.empty_table(&mut p);
-    let did = c.ids(&mut p, "deal_id");
+    let mut did = c.ids(&mut p, "deal_id");
     let cust = c.keys(&mut p, "customer_id", &mut customers);
     let prod = c.keys(&mut p, "product_id", &mut products);
-    let amount_raw = amount_cells(deals_raw, "amount");
+    // The typed columns parse in parallel; problems are recorded in column order below.
+    let (amount_raw, (created_raw, closed_raw)) = rayon::join(
+        || amount_cells(deals_raw, "amount"),
+        || {
+            rayon::join(
+                || date_cells(deals_raw, "created_at"),
+                || date_cells(deals_raw, "closed_at"),
+            )
+        },
+    );
     let amount = c.cells(&mut p, "amount", amount_raw);
     let stage_col = c.text(&mut p, "stage", "text");
     let mut stage = vec![Stage::Won; deals_raw.n_rows()];
@@ -384,14 +405,14 @@ pub fn load_and_validate(
             }
         }
     }
-    let created = c.dates(&mut p, "created_at");
-    let closed = c.dates(&mut p, "closed_at");
+    let created = c.cells(&mut p, "created_at", created_raw);
+    let closed = c.cells(&mut p, "closed_at", closed_raw);
     let dregion = c.keys(&mut p, "region", &mut regions);
-    let (keep, deal_remap) = c.kept();
+    let (keep, _) = c.kept();
     let deals = DealRows {
         id: keep
             .iter()
-            .map(|&r| did.get(r).cloned().flatten().unwrap_or_default())
+            .map(|&r| did[r].take().unwrap_or_default())
             .collect(),
         customer: pick(&cust, &keep),
         product: pick(&prod, &keep),
@@ -409,17 +430,8 @@ pub fn load_and_validate(
     });
 
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
-    // Duplicates map to their first row's fate, the later rows being the ones reported.
-    let partner_index: HashMap<&str, u32> = pid
-        .iter()
-        .enumerate()
-        .filter_map(|(r, id)| Some((id.as_deref()?, partner_remap[r])))
-        .collect();
-    let deal_index: HashMap<&str, u32> = did
-        .iter()
-        .enumerate()
-        .filter_map(|(r, id)| Some((id.as_deref()?, deal_remap[r])))
-        .collect();
+    let partner_index = id_index(&partners.id, &pid);
+    let deal_index = id_index(&deals.id, &did);
 
     // deal_partners
     let mut c = Check::new(links_raw);
@@ -484,7 +496,7 @@ pub fn load_and_validate(
         let mut c = Check::new(raw);
         let ids = c.ids(&mut p, "product_id");
         let (keep, _) = c.kept();
-        let mut set = HashMap::new();
+        let mut set = HashMap::default();
         for &r in &keep {
             if let Some(id) = &ids[r] {
                 products.code(id);
@@ -597,6 +609,20 @@ pub fn load_and_validate(
         stats,
         rejected: p.rejected,
     })
+}
+
+/// Maps the ids of kept rows to their row, and the ids left in rejected rows (those not
+/// taken by the kept ones) to `u32::MAX`. A duplicate keeps its first row's mapping.
+fn id_index<'a>(kept: &'a [String], rejected: &'a [Option<String>]) -> HashMap<&'a str, u32> {
+    let mut index: HashMap<&str, u32> = HashMap::default();
+    index.reserve(kept.len());
+    for (k, id) in kept.iter().enumerate() {
+        index.insert(id.as_str(), k as u32);
+    }
+    for id in rejected.iter().flatten() {
+        index.entry(id.as_str()).or_insert(u32::MAX);
+    }
+    index
 }
 
 /// Resolves an id column against `index` (id -> kept row) into `out`.
