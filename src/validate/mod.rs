@@ -96,6 +96,14 @@ struct Problems {
 }
 
 impl Problems {
+    fn new(skip_invalid: bool) -> Self {
+        Problems {
+            skip_invalid,
+            errors: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+
     fn push(&mut self, e: InputError) {
         if self.skip_invalid && e.rule.is_row_level() {
             self.rejected.push(e);
@@ -262,9 +270,46 @@ impl<'a> Check<'a> {
     }
 }
 
+/// Column checks run as independent parts in parallel, each with its own row flags and
+/// problem list, which are then absorbed in a fixed (column) order.
+struct Part<'a, T> {
+    value: T,
+    check: Check<'a>,
+    problems: Problems,
+}
+
+fn part<'a, T>(
+    raw: &'a RawTable,
+    skip_invalid: bool,
+    f: impl FnOnce(&mut Check<'a>, &mut Problems) -> T,
+) -> Part<'a, T> {
+    let mut check = Check::new(raw);
+    let mut problems = Problems::new(skip_invalid);
+    let value = f(&mut check, &mut problems);
+    Part {
+        value,
+        check,
+        problems,
+    }
+}
+
+impl<'a> Check<'a> {
+    fn absorb<T>(&mut self, p: &mut Problems, part: Part<'a, T>) -> T {
+        for (b, pb) in self.bad.iter_mut().zip(&part.check.bad) {
+            *b |= *pb;
+        }
+        p.errors.extend(part.problems.errors);
+        p.rejected.extend(part.problems.rejected);
+        part.value
+    }
+}
+
 fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
     keep.iter().map(|&r| v[r].clone()).collect()
 }
+
+/// A table as read, absent (optional table), or the reasons it cannot be read.
+type ReadResult = Result<Option<RawTable>, Vec<InputError>>;
 
 /// Loads and validates the input folder.
 ///
@@ -296,7 +341,7 @@ pub fn load_and_validate(
     // Read every table first, so that file-level problems of all tables are reported together.
     // Tables are read in parallel (the structural CSV scan is single-threaded per file);
     // the order-preserving collect keeps messages in table order.
-    let read: Vec<(TableSpec, Result<Option<RawTable>, Vec<InputError>>)> = files
+    let read: Vec<(TableSpec, ReadResult)> = files
         .into_par_iter()
         .map(|(spec, source)| {
             (
@@ -330,11 +375,7 @@ pub fn load_and_validate(
     let deals_raw = table("deals").expect("required table present");
     let links_raw = table("deal_partners").expect("required table present");
 
-    let mut p = Problems {
-        skip_invalid,
-        errors: Vec::new(),
-        rejected: Vec::new(),
-    };
+    let mut p = Problems::new(skip_invalid);
     let mut stats = Vec::new();
     let mut customers = Dict::default();
     let mut products = Dict::default();
@@ -371,43 +412,33 @@ pub fn load_and_validate(
     // deals
     let mut c = Check::new(deals_raw);
     c.empty_table(&mut p);
-    let mut did = c.ids(&mut p, "deal_id");
-    let cust = c.keys(&mut p, "customer_id", &mut customers);
-    let prod = c.keys(&mut p, "product_id", &mut products);
-    // The typed columns parse in parallel; problems are recorded in column order below.
-    let (amount_raw, (created_raw, closed_raw)) = rayon::join(
-        || amount_cells(deals_raw, "amount"),
+    let sk = skip_invalid;
+    let ((ids_part, cust_part), (prod_part, rest_part)) = rayon::join(
         || {
             rayon::join(
-                || date_cells(deals_raw, "created_at"),
-                || date_cells(deals_raw, "closed_at"),
+                || part(deals_raw, sk, |c, p| c.ids(p, "deal_id")),
+                || {
+                    part(deals_raw, sk, |c, p| {
+                        c.keys(p, "customer_id", &mut customers)
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || part(deals_raw, sk, |c, p| c.keys(p, "product_id", &mut products)),
+                || {
+                    part(deals_raw, sk, |c, p| {
+                        deal_values(c, p, &stage_vocab, &mut regions)
+                    })
+                },
             )
         },
     );
-    let amount = c.cells(&mut p, "amount", amount_raw);
-    let stage_col = c.text(&mut p, "stage", "text");
-    let mut stage = vec![Stage::Won; deals_raw.n_rows()];
-    if let Some(col) = &stage_col {
-        for (row, v) in texts(col).enumerate() {
-            if let Some(s) = v {
-                match stage_vocab.get(s) {
-                    Some(st) => stage[row] = st,
-                    None => c.row(
-                        &mut p,
-                        row,
-                        "stage",
-                        Some(s),
-                        Rule::UnknownStage {
-                            allowed: stage_vocab.allowed.clone(),
-                        },
-                    ),
-                }
-            }
-        }
-    }
-    let created = c.cells(&mut p, "created_at", created_raw);
-    let closed = c.cells(&mut p, "closed_at", closed_raw);
-    let dregion = c.keys(&mut p, "region", &mut regions);
+    let mut did = c.absorb(&mut p, ids_part);
+    let cust = c.absorb(&mut p, cust_part);
+    let prod = c.absorb(&mut p, prod_part);
+    let (amount, stage, created, closed, dregion) = c.absorb(&mut p, rest_part);
     let (keep, _) = c.kept();
     let deals = DealRows {
         id: keep
@@ -439,40 +470,37 @@ pub fn load_and_validate(
     let mut link_deal = vec![u32::MAX; links_raw.n_rows()];
     let mut link_partner = vec![u32::MAX; links_raw.n_rows()];
     let mut link_role = vec![Role::Influenced; links_raw.n_rows()];
-    resolve(
-        &mut c,
-        &mut p,
-        "deal_id",
-        "deals",
-        &deal_index,
-        &mut link_deal,
+    let (deal_part, (partner_part, role_part)) = rayon::join(
+        || {
+            part(links_raw, sk, |c, p| {
+                resolve(c, p, "deal_id", "deals", &deal_index, &mut link_deal)
+            })
+        },
+        || {
+            rayon::join(
+                || {
+                    part(links_raw, sk, |c, p| {
+                        resolve(
+                            c,
+                            p,
+                            "partner_id",
+                            "partners",
+                            &partner_index,
+                            &mut link_partner,
+                        )
+                    })
+                },
+                || {
+                    part(links_raw, sk, |c, p| {
+                        roles(c, p, &role_vocab, &mut link_role)
+                    })
+                },
+            )
+        },
     );
-    resolve(
-        &mut c,
-        &mut p,
-        "partner_id",
-        "partners",
-        &partner_index,
-        &mut link_partner,
-    );
-    if let Some(col) = c.text(&mut p, "role", "text") {
-        for (row, v) in texts(&col).enumerate() {
-            if let Some(s) = v {
-                match role_vocab.get(s) {
-                    Some(r) => link_role[row] = r,
-                    None => c.row(
-                        &mut p,
-                        row,
-                        "role",
-                        Some(s),
-                        Rule::UnknownRole {
-                            allowed: role_vocab.allowed.clone(),
-                        },
-                    ),
-                }
-            }
-        }
-    }
+    c.absorb(&mut p, deal_part);
+    c.absorb(&mut p, partner_part);
+    c.absorb(&mut p, role_part);
     for row in 0..links_raw.n_rows() {
         if !c.bad[row] {
             links.push(Link {
@@ -609,6 +637,79 @@ pub fn load_and_validate(
         stats,
         rejected: p.rejected,
     })
+}
+
+/// Columns of deals: amount, stage, created_at, closed_at, region.
+type DealValues = (
+    Vec<Option<f64>>,
+    Vec<Stage>,
+    Vec<Option<i64>>,
+    Vec<Option<i64>>,
+    Vec<u32>,
+);
+
+fn deal_values(
+    c: &mut Check,
+    p: &mut Problems,
+    stage_vocab: &crate::config::Vocab<Stage>,
+    regions: &mut Dict,
+) -> DealValues {
+    let deals_raw = c.raw;
+    let (amount_raw, (created_raw, closed_raw)) = rayon::join(
+        || amount_cells(deals_raw, "amount"),
+        || {
+            rayon::join(
+                || date_cells(deals_raw, "created_at"),
+                || date_cells(deals_raw, "closed_at"),
+            )
+        },
+    );
+    let amount = c.cells(p, "amount", amount_raw);
+    let mut stage = vec![Stage::Won; deals_raw.n_rows()];
+    if let Some(col) = c.text(p, "stage", "text") {
+        for (row, v) in texts(&col).enumerate() {
+            if let Some(s) = v {
+                match stage_vocab.get(s) {
+                    Some(st) => stage[row] = st,
+                    None => c.row(
+                        p,
+                        row,
+                        "stage",
+                        Some(s),
+                        Rule::UnknownStage {
+                            allowed: stage_vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+    let created = c.cells(p, "created_at", created_raw);
+    let closed = c.cells(p, "closed_at", closed_raw);
+    let region = c.keys(p, "region", regions);
+    (amount, stage, created, closed, region)
+}
+
+/// Roles of deal_partners (null = influenced).
+fn roles(c: &mut Check, p: &mut Problems, vocab: &crate::config::Vocab<Role>, out: &mut [Role]) {
+    if let Some(col) = c.text(p, "role", "text") {
+        for (row, v) in texts(&col).enumerate() {
+            if let Some(s) = v {
+                match vocab.get(s) {
+                    Some(r) => out[row] = r,
+                    None => c.row(
+                        p,
+                        row,
+                        "role",
+                        Some(s),
+                        Rule::UnknownRole {
+                            allowed: vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// Maps the ids of kept rows to their row, and the ids left in rejected rows (those not
