@@ -624,7 +624,7 @@ fn write_customers(
         } else if u < p_enterprise + 0.32 {
             SEG_MID_MARKET
         } else {
-            2
+            SEG_SMB
         };
         region[id] = pick(&mut rng, &REGION_SHARES) as u8;
         industry[id] = pick(&mut rng, &INDUSTRY_SHARES) as u8;
@@ -939,7 +939,7 @@ impl DealGen<'_> {
         }
         let closed_day = day + MIN_CYCLE_DAYS + span.round() as u32;
         let stage = if closed_day >= self.cal.days() {
-            2
+            STAGE_OPEN
         } else {
             let p_win = match n {
                 0 => WIN_RATE_DIRECT,
@@ -951,12 +951,12 @@ impl DealGen<'_> {
                 0.0
             };
             if self.rng.random_bool(p_win) {
-                0
+                STAGE_WON
             } else {
-                1
+                STAGE_LOST
             }
         };
-        let null_stage = stage == 0 && self.rng.random_bool(NULL_STAGE_OF_WON_PROB);
+        let null_stage = stage == STAGE_WON && self.rng.random_bool(NULL_STAGE_OF_WON_PROB);
         let null_amount = self.rng.random_bool(NULL_AMOUNT_PROB);
         let duplicate = if n > 0 && self.rng.random_bool(DUPLICATE_PARTNER_PROB) {
             let j = self.rng.random_range(0..n);
@@ -996,7 +996,7 @@ impl DealGen<'_> {
             STAGES[stage].as_bytes()
         })?;
         t.field(self.cal.date(day))?;
-        t.field(if stage == 2 {
+        t.field(if stage == STAGE_OPEN {
             b""
         } else {
             self.cal.date(closed_day)

@@ -10,6 +10,12 @@ pub const ROLE_SOURCED: u8 = 0;
 
 /// Deal stages of the data contract (an empty field means `won`).
 pub const STAGES: [&str; 3] = ["won", "lost", "open"];
+/// Index of `won` in [`STAGES`].
+pub const STAGE_WON: usize = 0;
+/// Index of `lost` in [`STAGES`].
+pub const STAGE_LOST: usize = 1;
+/// Index of `open` in [`STAGES`].
+pub const STAGE_OPEN: usize = 2;
 
 /// A partner type: its name, its share of partners and its attachment fitness (relative
 /// attractiveness to new deals at equal history; multiplied by the tier's).
@@ -136,6 +142,8 @@ pub const SEGMENTS: [&str; 3] = ["enterprise", "mid_market", "smb"];
 pub const SEG_ENTERPRISE: u8 = 0;
 /// Index of `mid_market` in [`SEGMENTS`].
 pub const SEG_MID_MARKET: u8 = 1;
+/// Index of `smb` in [`SEGMENTS`].
+pub const SEG_SMB: u8 = 2;
 /// Mean deal amount (in currency units) per segment, before the co-sell multiplier.
 pub const SEGMENT_MEAN_AMOUNT: [f64; 3] = [75_000.0, 24_000.0, 7_500.0];
 
