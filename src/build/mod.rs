@@ -8,36 +8,19 @@ use rayon::prelude::*;
 
 pub use csr::Csr;
 
-use crate::schema::{Role, Stage};
-use crate::validate::{ValidatedTables, NULL};
+use crate::schema::Role;
+use crate::validate::{DealRows, PartnerRows, ValidatedTables, NULL};
 
 /// Deals per parallel task when listing co-sell pairs; fixed so results never depend
 /// on the thread count.
 const DEAL_CHUNK: usize = 64 * 1024;
 
-/// Partner attributes, indexed by partner index (id order).
-#[derive(Debug, Clone, Default)]
-pub struct Partners {
-    pub id: Vec<String>,
-    pub partner_type: Vec<Option<String>>,
-    pub tier: Vec<Option<String>>,
-    pub region: Vec<Option<String>>,
-    pub joined_ms: Vec<Option<i64>>,
-}
+/// Partner attributes, indexed by partner index (id order): the validated rows, permuted.
+pub type Partners = PartnerRows;
 
-/// Deal attributes, indexed by deal index (id order). Keys index `GraphSet::customers`,
-/// `products`, `regions`, or are [`NULL`].
-#[derive(Debug, Clone, Default)]
-pub struct Deals {
-    pub id: Vec<String>,
-    pub customer: Vec<u32>,
-    pub product: Vec<u32>,
-    pub amount: Vec<f64>,
-    pub stage: Vec<Stage>,
-    pub created_ms: Vec<Option<i64>>,
-    pub closed_ms: Vec<Option<i64>>,
-    pub region: Vec<u32>,
-}
+/// Deal attributes, indexed by deal index (id order): the validated rows, permuted, with
+/// keys renumbered to index `GraphSet::customers`, `products`, `regions` (or [`NULL`]).
+pub type Deals = DealRows;
 
 /// Everything the metric kernels need, with no strings on the hot paths.
 #[derive(Debug, Clone)]
@@ -135,6 +118,7 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
 
     let partners = Partners {
         id: permute_owned(std::mem::take(&mut t.partners.id), &p_order),
+        name: permute_owned(std::mem::take(&mut t.partners.name), &p_order),
         partner_type: permute(&t.partners.partner_type, &p_order),
         tier: permute(&t.partners.tier, &p_order),
         region: permute(&t.partners.region, &p_order),

@@ -141,7 +141,7 @@ pub fn read_table(
     source: SourceFile,
     config: &Config,
 ) -> Result<RawTable, Vec<InputError>> {
-    let unreadable = |e: PolarsError| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         file_error(
             &spec,
             &source,
@@ -162,7 +162,7 @@ pub fn read_table(
                     .with_parse_options(CsvParseOptions::default().with_missing_is_null(true))
                     .try_into_reader_with_file_path(Some(source.path.clone()))
                     .and_then(|r| r.finish())
-                    .map_err(unreadable)?;
+                    .map_err(|e| unreadable(&e))?;
                 let df = if df.height() == scan.lines.len() {
                     df
                 } else {
@@ -183,48 +183,27 @@ pub fn read_table(
                         csv_scan::align_rows(&null_rows(&df), &scan).ok_or_else(malformed)?;
                     let idx =
                         IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
-                    df.take(&idx).map_err(unreadable)?
+                    df.take(&idx).map_err(|e| unreadable(&e))?
                 };
                 (df, Some(scan.lines))
             }
         }
         InputFormat::Parquet => {
-            let f = std::fs::File::open(&source.path).map_err(|e| {
-                file_error(
-                    &spec,
-                    &source,
-                    Rule::Unreadable {
-                        detail: e.to_string(),
-                    },
-                )
-            })?;
-            (ParquetReader::new(f).finish().map_err(unreadable)?, None)
+            let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
+            (
+                ParquetReader::new(f).finish().map_err(|e| unreadable(&e))?,
+                None,
+            )
         }
         InputFormat::Arrow => {
-            let bytes_magic = read_magic(&source.path).map_err(|e| {
-                file_error(
-                    &spec,
-                    &source,
-                    Rule::Unreadable {
-                        detail: e.to_string(),
-                    },
-                )
-            })?;
-            let f = std::fs::File::open(&source.path).map_err(|e| {
-                file_error(
-                    &spec,
-                    &source,
-                    Rule::Unreadable {
-                        detail: e.to_string(),
-                    },
-                )
-            })?;
+            let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
+            let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
             let df = if bytes_magic == *b"ARROW1" {
                 IpcReader::new(f).finish()
             } else {
                 IpcStreamReader::new(f).finish()
             };
-            (df.map_err(unreadable)?, None)
+            (df.map_err(|e| unreadable(&e))?, None)
         }
     };
     select_contract_columns(spec, source, df, lines, config)
