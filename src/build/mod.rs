@@ -44,7 +44,7 @@ pub struct GraphSet {
     pub partner_customers: Csr,
     /// partner -> products carried (partner_products).
     pub partner_products: Csr,
-    /// Input rows: partner_products links, deal_partners rows kept.
+    /// Distinct (partner, product) pairs from partner_products.
     pub partner_product_links: usize,
     pub customers_table_rows: Option<usize>,
     pub products_table_rows: Option<usize>,

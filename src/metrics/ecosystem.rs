@@ -79,6 +79,22 @@ struct Group {
 }
 
 impl Group {
+    /// Counts one deal in this group.
+    fn add(&mut self, stage: Stage, amount: f64, days: Option<f64>) {
+        match stage {
+            Stage::Won => {
+                self.won += 1;
+                self.won_amount += amount;
+            }
+            Stage::Lost => self.lost += 1,
+            Stage::Open => {}
+        }
+        if let Some(days) = days {
+            self.close_days += days;
+            self.closed_with_dates += 1;
+        }
+    }
+
     fn win_rate(&self) -> Option<f64> {
         let closed = self.won + self.lost;
         (closed > 0).then(|| self.won as f64 / closed as f64)
@@ -119,29 +135,14 @@ pub fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
             (Some(a), Some(b)) if stage != Stage::Open => Some((b - a) as f64 / MS_PER_DAY),
             _ => None,
         };
-        let mut groups: Vec<&mut Group> = Vec::with_capacity(2);
-        if k == 0 {
-            groups.push(&mut direct);
-        } else {
-            groups.push(&mut partner);
-            groups.push(if k == 1 { &mut single } else { &mut cosell });
-        }
         if stage == Stage::Won {
             total_won += amount;
         }
-        for grp in groups {
-            match stage {
-                Stage::Won => {
-                    grp.won += 1;
-                    grp.won_amount += amount;
-                }
-                Stage::Lost => grp.lost += 1,
-                Stage::Open => {}
-            }
-            if let Some(days) = days {
-                grp.close_days += days;
-                grp.closed_with_dates += 1;
-            }
+        if k == 0 {
+            direct.add(stage, amount, days);
+        } else {
+            partner.add(stage, amount, days);
+            if k == 1 { &mut single } else { &mut cosell }.add(stage, amount, days);
         }
     }
     let edges = g.cosell_edges();
