@@ -71,10 +71,17 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let graphs = st.run("build graphs", || build::build(tables));
-    let m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
-    let staged = st.run("export", || export_tables(job, &graphs, &m, &rejected))?;
+    let mut m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
+    let staged = StagedDir::create(&job.out, job.overwrite)?;
+    let ov = st.run("overlap + conflicts", || {
+        overlap_tables(job, &graphs, staged.path())
+    })?;
+    m.partner.overlap = ov.partner.clone();
+    st.run("export", || {
+        export_tables(job, &staged, &graphs, &m, &rejected)
+    })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let summary = summary::summary_json(
+    let mut summary = summary::summary_json(
         &m.ecosystem,
         m.pagerank_iterations,
         rejected.len(),
@@ -82,6 +89,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &inputs,
         &timings,
     );
+    summary["overlap"] = serde_json::json!(ov.counts);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
     Ok(AnalyzeReport {
@@ -130,17 +138,60 @@ fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
+fn table_metadata(job: &AnalyzeJob) -> String {
+    summary::table_metadata(&summary::ResultParameters {
+        metrics: job.metrics,
+        skip_invalid: job.skip_invalid,
+    })
+}
+
+/// The overlap family: `overlap_pairs` streamed to its file while the customer pass
+/// computes the per-partner columns and the by-type matrix; then `overlap_by_type` and
+/// `channel_conflicts`.
+fn overlap_tables(
+    job: &AnalyzeJob,
+    g: &GraphSet,
+    dir: &std::path::Path,
+) -> Result<metrics::overlap::OverlapResult> {
+    let meta = table_metadata(job);
+    let writer = write::TableWriter::create(
+        dir,
+        out::OVERLAP_PAIRS,
+        export::overlap::pair_schema(),
+        job.format,
+        &meta,
+    )?;
+    let mut sink = export::overlap::PairWriter {
+        writer,
+        partner_ids: &g.partners.id,
+    };
+    let ov = metrics::overlap::run(g, &job.metrics.overlap, &mut sink)?;
+    sink.writer.finish()?;
+    write::write_table(
+        dir,
+        out::OVERLAP_BY_TYPE,
+        &export::overlap::overlap_by_type(&ov.by_type),
+        job.format,
+        &meta,
+    )?;
+    write::write_table(
+        dir,
+        out::CHANNEL_CONFLICTS,
+        &export::overlap::channel_conflicts(g, &ov.conflicts),
+        job.format,
+        &meta,
+    )?;
+    Ok(ov)
+}
+
 fn export_tables(
     job: &AnalyzeJob,
+    staged: &StagedDir,
     g: &GraphSet,
     m: &MetricTables,
     rejected: &[crate::error::InputError],
-) -> Result<StagedDir> {
-    let staged = StagedDir::create(&job.out, job.overwrite)?;
-    let meta = summary::table_metadata(&summary::ResultParameters {
-        metrics: job.metrics,
-        skip_invalid: job.skip_invalid,
-    });
+) -> Result<()> {
+    let meta = table_metadata(job);
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS,
@@ -157,5 +208,5 @@ fn export_tables(
             &meta,
         )?;
     }
-    Ok(staged)
+    Ok(())
 }

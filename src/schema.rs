@@ -167,7 +167,11 @@ pub mod out {
     pub const REJECTED_ROWS: &str = "rejected_rows";
     pub const SUMMARY_FILE: &str = "ecosystem_summary.json";
 
-    pub const PARTNER_METRICS_COLUMNS: [&str; 17] = [
+    pub const OVERLAP_PAIRS: &str = "overlap_pairs";
+    pub const CHANNEL_CONFLICTS: &str = "channel_conflicts";
+    pub const OVERLAP_BY_TYPE: &str = "overlap_by_type";
+
+    pub const PARTNER_METRICS_COLUMNS: [&str; 22] = [
         "partner_id",
         "partner_type",
         "tier",
@@ -185,6 +189,46 @@ pub mod out {
         "pagerank",
         "component",
         "component_size",
+        "max_customer_overlap",
+        "overlapping_partners",
+        "unique_customers",
+        "conflicts",
+        "potential_influence",
+    ];
+
+    pub const OVERLAP_PAIRS_COLUMNS: [&str; 9] = [
+        "partner_a",
+        "partner_b",
+        "dimension",
+        "shared",
+        "size_a",
+        "size_b",
+        "jaccard",
+        "overlap_coefficient",
+        "cosine",
+    ];
+
+    pub const CHANNEL_CONFLICTS_COLUMNS: [&str; 9] = [
+        "customer_id",
+        "product_id",
+        "deal_a",
+        "deal_b",
+        "partner_a",
+        "partner_b",
+        "days_apart",
+        "amount_a",
+        "amount_b",
+    ];
+
+    pub const OVERLAP_BY_TYPE_COLUMNS: [&str; 8] = [
+        "type_a",
+        "type_b",
+        "partners_a",
+        "partners_b",
+        "possible_pairs",
+        "pairs",
+        "shared_customers",
+        "pair_density",
     ];
 
     pub const REJECTED_ROWS_COLUMNS: [&str; 5] = ["table", "row", "column", "value", "reason"];

@@ -13,8 +13,13 @@ use ecograph::schema::out::PARTNER_METRICS_COLUMNS;
 fn type_of(column: &str) -> DataType {
     match column {
         "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
-        "win_rate" | "sourced_revenue" | "influenced_revenue" | "attributed_revenue"
-        | "pagerank" => DataType::Float64,
+        "win_rate"
+        | "sourced_revenue"
+        | "influenced_revenue"
+        | "attributed_revenue"
+        | "pagerank"
+        | "max_customer_overlap"
+        | "potential_influence" => DataType::Float64,
         _ => DataType::Int64,
     }
 }
@@ -30,7 +35,13 @@ fn outputs_have_the_contract_columns_and_types() {
     files.sort();
     assert_eq!(
         files,
-        vec!["ecosystem_summary.json", "partner_metrics.parquet"]
+        vec![
+            "channel_conflicts.parquet",
+            "ecosystem_summary.json",
+            "overlap_by_type.parquet",
+            "overlap_pairs.parquet",
+            "partner_metrics.parquet"
+        ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
     let schema = pm.schema();

@@ -1,6 +1,7 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
 //! `io::write` put them on disk inside an atomic output folder.
 
+pub mod overlap;
 pub mod summary;
 
 use std::sync::Arc;
@@ -81,6 +82,21 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("pagerank", floats(&m.pagerank)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),
+        // Overlap family (filled by the streamed overlap stage; see metrics::overlap).
+        (
+            "max_customer_overlap",
+            floats(&m.overlap.max_customer_overlap),
+        ),
+        (
+            "overlapping_partners",
+            ints(&m.overlap.overlapping_partners),
+        ),
+        ("unique_customers", ints(&m.overlap.unique_customers)),
+        ("conflicts", ints(&m.overlap.conflicts)),
+        (
+            "potential_influence",
+            floats(&m.overlap.potential_influence),
+        ),
     ]);
     debug_assert!(b
         .schema()

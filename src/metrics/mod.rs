@@ -6,6 +6,7 @@ pub mod activity;
 pub mod centrality;
 pub mod components;
 pub mod ecosystem;
+pub mod overlap;
 
 use crate::build::GraphSet;
 
@@ -19,12 +20,15 @@ pub struct PartnerMetrics {
     pub cosell_strength: Vec<u64>,
     pub pagerank: Vec<f64>,
     pub components: components::Components,
+    /// Filled by the streamed overlap stage ([`overlap::run`]), not by [`compute`].
+    pub overlap: overlap::PartnerOverlap,
 }
 
 /// Parameters of the metric stage that change results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetricParams {
     pub pagerank: centrality::pagerank::PageRankParams,
+    pub overlap: overlap::OverlapParams,
 }
 
 /// All metric results of one run.
@@ -52,6 +56,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
             cosell_strength: centrality::degree::strength(&g.cosell),
             pagerank,
             components,
+            overlap: Default::default(),
         },
         ecosystem,
         pagerank_iterations: iterations,
