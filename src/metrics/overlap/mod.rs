@@ -157,7 +157,7 @@ impl PairBlock {
 
 /// Receives the pair output a window of blocks at a time, in block order (so a writer
 /// can turn the blocks of one window into record batches in parallel).
-pub trait PairSink {
+pub trait PairSink: Send {
     fn write(&mut self, dimension: Dimension, blocks: &[PairBlock]) -> Result<()>;
 }
 

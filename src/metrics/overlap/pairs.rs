@@ -14,17 +14,25 @@
 //! reused, reset through the touched list only). Partners are cut into blocks of fixed
 //! estimated work (Σ over the block of Σ_{c ∈ items(p)} |partners(c)|, capped in
 //! partners), a function of the input alone. A window of blocks is computed in parallel
-//! (order-preserving collect), then handed to the sink in block order; then the next
-//! window. Each block's rows are sorted by (partner_a, partner_b), so the stream is sorted.
+//! (order-preserving collect) and handed to the sink in block order, which writes it
+//! while the next window is computed. Each block's rows are sorted by (partner_a,
+//! partner_b) (a row's partners are sorted, or collected by a scan of the counters when
+//! the row is dense), so the stream is sorted.
 //!
 //! Complexity: time Σ_c |partners(c)|² (each item contributes its partner pairs; for
 //! half rows, `q > p` only, about half of it), plus sorting each row's pairs. Memory:
 //! the incidence and its transpose (O(nnz)), one counter array of n `u32` per thread,
-//! and one window of blocks: a block holds at most `Blocking::work` pairs, or one
-//! partner's row when that row alone is larger (at most n - 1 pairs). A customer reached
-//! by thousands of partners therefore costs time (its partners' rows are long, and the
-//! squared degree is the work) but never memory beyond the window: it is never expanded
-//! into its pair list at once.
+//! and two windows of blocks (one being written, one computed): a block holds at most
+//! `Blocking::work` pairs, or one partner's row when that row alone is larger (at most
+//! n - 1 pairs).
+//!
+//! A customer reached by thousands of partners therefore costs time (k partners on one
+//! customer are k² counter steps, and each of them gets a long row) but never memory
+//! beyond the window: its pairs are never listed at once, each partner's row is a slice
+//! of a dense counter, and the blocking puts heavy rows in small blocks. The output
+//! bounds (`--overlap-min-jaccard`, `--overlap-top-k`) shrink the file and the blocks
+//! handed to the writer, not the Σ k² work (every pair must be counted to know its
+//! jaccard); top-k adds a full-row pass and n thresholds of memory (see `topk`).
 //!
 //! For a partner manager: which partners chase the same accounts (customer dimension)
 //! and which carry the same products (product dimension), and how strongly.
@@ -194,6 +202,26 @@ impl Scratch {
         }
     }
 
+    /// `half` = the touched partners q > p, ascending: by sorting them, or, when the
+    /// row is dense enough that sorting would cost more, by scanning the counters of
+    /// p+1..n (the same list either way).
+    fn sorted_half(&mut self, p: usize, n: usize) {
+        self.half.clear();
+        let t = self.touched.len();
+        let log = (usize::BITS - t.leading_zeros()) as usize;
+        if 2 * t * log >= n - p {
+            for (q, &c) in self.count.iter().enumerate().skip(p + 1) {
+                if c != 0 {
+                    self.half.push(q as u32);
+                }
+            }
+        } else {
+            self.half
+                .extend(self.touched.iter().copied().filter(|&q| q as usize > p));
+            self.half.sort_unstable();
+        }
+    }
+
     fn reset(&mut self) {
         for &q in &self.touched {
             self.count[q as usize] = 0;
@@ -293,9 +321,7 @@ fn compute_block(inc: &Incidence, rows: Range<usize>, tasks: &Tasks, s: &mut Scr
             out.kth.push(topk::kth_key(&mut s.keys, k));
         }
         if let Some(filter) = &tasks.emit {
-            s.half.clear();
-            s.half.extend(s.touched.iter().copied().filter(|&q| q > pu));
-            s.half.sort_unstable();
+            s.sorted_half(p, inc.partners());
             out.total += s.half.len() as u64;
             for &q in &s.half {
                 let shared = s.count[q as usize];
@@ -333,14 +359,27 @@ fn pass(
     let n = inc.partners();
     let blocks = blocking.blocks(inc);
     let mut acc = PassOut::default();
-    for window in blocks.chunks(blocking.window.max(1)) {
-        let outs: Vec<BlockOut> = window
+    let compute = |window: &[Range<usize>]| -> Vec<BlockOut> {
+        window
             .par_iter()
             .map_init(
                 || Scratch::new(n, types),
                 |s, r| compute_block(inc, r.clone(), tasks, s),
             )
-            .collect();
+            .collect()
+    };
+    // The sink writes window k while window k + 1 is computed (so at most two windows
+    // of pairs are alive); the order of writes is the block order.
+    let mut pending: Option<Vec<PairBlock>> = None;
+    for window in blocks.chunks(blocking.window.max(1)) {
+        let outs = match pending.take() {
+            Some(prev) => {
+                let (written, outs) = rayon::join(|| sink.write(dim, &prev), || compute(window));
+                written?;
+                outs
+            }
+            None => compute(window),
+        };
         let mut pairs = Vec::with_capacity(outs.len());
         for o in outs {
             acc.total += o.total;
@@ -358,8 +397,11 @@ fn pass(
             }
         }
         if tasks.emit.is_some() && !pairs.is_empty() {
-            sink.write(dim, &pairs)?;
+            pending = Some(pairs);
         }
+    }
+    if let Some(prev) = pending {
+        sink.write(dim, &prev)?;
     }
     Ok(acc)
 }
