@@ -287,7 +287,7 @@ proptest! {
                 }
             }
         }
-        want.sort_by(|x, y| (x.0, x.1, x.2, x.3, x.4, x.5).cmp(&(y.0, y.1, y.2, y.3, y.4, y.5)));
+        want.sort_by_key(|x| (x.0, x.1, x.2, x.3, x.4, x.5));
         let got: Vec<_> = c.rows.iter()
             .map(|r| (r.customer, r.product, r.deal_a, r.deal_b, r.partner_a, r.partner_b, r.days_apart))
             .collect();

@@ -104,7 +104,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let runs: usize = args.get(3).map(|r| r.parse()).transpose()?.unwrap_or(5);
     std::fs::create_dir_all(out)?;
-    let g = build::build(load_and_validate(data, &Config::default(), false)?);
+    let tables =
+        load_and_validate(data, &Config::default(), false).map_err(ecograph::Error::Input)?;
+    let g = build::build(tables);
     let a = &g.partner_customers;
     let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("incidence.bin"))?);
     for x in [a.rows() as u64, g.customers.len() as u64, a.nnz() as u64] {
