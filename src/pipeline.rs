@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use crate::build::{self, GraphSet};
 use crate::config::Config;
@@ -10,8 +9,9 @@ use crate::error::{Error, Result};
 use crate::export::{self, summary};
 use crate::io::atomic_dir::{self, StagedDir};
 use crate::io::write::{self, OutputFormat};
+use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stages};
 use crate::schema::out;
 use crate::validate::{self, ValidatedTables};
 
@@ -39,31 +39,10 @@ pub struct AnalyzeReport {
     pub timings: Vec<(String, f64)>,
 }
 
-/// Times each stage and tells the progress reporter.
-struct Stages<'a> {
-    progress: &'a dyn Progress,
-    timings: Vec<(String, f64)>,
-}
-
-impl Stages<'_> {
-    fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
-        self.progress.stage(name);
-        let t = Instant::now();
-        let v = f();
-        let s = t.elapsed().as_secs_f64();
-        self.progress.finish(name, s);
-        self.timings.push((name.to_string(), s));
-        v
-    }
-}
-
 /// Runs `analyze` on the current rayon pool (the caller sets the thread count).
 pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
     atomic_dir::check_target(&job.out, job.overwrite)?;
-    let mut st = Stages {
-        progress,
-        timings: Vec::new(),
-    };
+    let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
     let (tables, inputs) = st.run("load + validate", || {
         rayon::join(|| load(job), || checksums(job))
@@ -71,12 +50,13 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let graphs = st.run("build graphs", || build::build(tables));
-    let m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
+    let m = metrics::compute(&graphs, &job.metrics, &mut st);
     let staged = st.run("export", || export_tables(job, &graphs, &m, &rejected))?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
         &m.ecosystem,
         m.pagerank_iterations,
+        m.centrality.betweenness.as_ref(),
         rejected.len(),
         &run_info(job),
         &inputs,
@@ -148,6 +128,15 @@ fn export_tables(
         job.format,
         &meta,
     )?;
+    if job.metrics.centrality.has(Measure::Community) {
+        write::write_table(
+            staged.path(),
+            out::COMMUNITIES,
+            &export::communities(g, &m.centrality.communities),
+            job.format,
+            &meta,
+        )?;
+    }
     if job.skip_invalid {
         write::write_table(
             staged.path(),

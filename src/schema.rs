@@ -167,7 +167,9 @@ pub mod out {
     pub const REJECTED_ROWS: &str = "rejected_rows";
     pub const SUMMARY_FILE: &str = "ecosystem_summary.json";
 
-    pub const PARTNER_METRICS_COLUMNS: [&str; 17] = [
+    pub const COMMUNITIES: &str = "communities";
+
+    pub const PARTNER_METRICS_COLUMNS: [&str; 25] = [
         "partner_id",
         "partner_type",
         "tier",
@@ -183,8 +185,24 @@ pub mod out {
         "cosell_degree",
         "cosell_strength",
         "pagerank",
+        "betweenness",
+        "closeness",
+        "harmonic",
+        "clustering",
+        "core_number",
+        "constraint",
+        "effective_size",
+        "community",
         "component",
         "component_size",
+    ];
+
+    pub const COMMUNITIES_COLUMNS: [&str; 5] = [
+        "community",
+        "size",
+        "top_partners",
+        "dominant_partner_type",
+        "dominant_type_share",
     ];
 
     pub const REJECTED_ROWS_COLUMNS: [&str; 5] = ["table", "row", "column", "value", "reason"];

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
+use ecograph::progress::{Silent, Stages};
 use ecograph::schema::{Role, Stage};
 use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
 
@@ -99,7 +100,7 @@ proptest! {
     #[test]
     fn revenue_is_split_exactly_once(s in spec()) {
         let g: GraphSet = build::build(tables(&s));
-        let m = metrics::compute(&g, &MetricParams::default());
+        let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let a = &m.partner.activity;
         let (mut partner_won, mut sourced_won) = (0.0, 0.0);
         for d in 0..g.n_deals() {
@@ -138,7 +139,7 @@ proptest! {
     #[test]
     fn components_and_pagerank_invariants(s in spec()) {
         let g = build::build(tables(&s));
-        let m = metrics::compute(&g, &MetricParams::default());
+        let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let c = &m.partner.components;
         for p in 0..g.n_partners() {
             for &q in g.cosell.row(p) { prop_assert_eq!(c.id[p], c.id[q as usize]); }
@@ -154,8 +155,8 @@ proptest! {
     #[test]
     fn thread_count_never_changes_bits(s in spec()) {
         let t = tables(&s);
-        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
-        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
+        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
+        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
         prop_assert_eq!(one, three);
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::metrics::centrality::betweenness::BetweennessMode;
 use crate::metrics::ecosystem::EcosystemSummary;
 use crate::metrics::MetricParams;
 use crate::schema::OUTPUT_SCHEMA_VERSION;
@@ -46,6 +47,8 @@ struct Summary<'a> {
     #[serde(flatten)]
     ecosystem: &'a EcosystemSummary,
     pagerank: serde_json::Value,
+    /// How betweenness was computed (exact or sampled with its guarantee); null when off.
+    betweenness: Option<&'a BetweennessMode>,
     validation: serde_json::Value,
     parameters: &'a RunInfo,
     inputs: &'a BTreeMap<String, String>,
@@ -56,6 +59,7 @@ struct Summary<'a> {
 pub fn summary_json(
     ecosystem: &EcosystemSummary,
     pagerank_iterations: usize,
+    betweenness: Option<&BetweennessMode>,
     rejected_rows: usize,
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
@@ -66,6 +70,7 @@ pub fn summary_json(
         ecograph_version: VERSION,
         ecosystem,
         pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
+        betweenness,
         validation: serde_json::json!({ "rejected_rows": rejected_rows }),
         parameters: run,
         inputs,
