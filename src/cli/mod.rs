@@ -75,7 +75,12 @@ pub struct AnalyzeArgs {
     /// (`betweenness,core_number`) or a list to drop (`-betweenness,-closeness`). Choices:
     /// betweenness, closeness, harmonic, clustering, core_number, constraint,
     /// effective_size, community. Dropped columns are written as nulls.
-    #[arg(long, default_value = "all", value_name = "LIST", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        default_value = "all",
+        value_name = "LIST",
+        allow_hyphen_values = true
+    )]
     pub metrics: String,
     /// Exact betweenness while the co-sell network has at most this many partners with
     /// an edge; above it, a sampled estimate (Riondato-Kornaropoulos) with the guarantee

@@ -17,8 +17,8 @@
 //!
 //! **Sampled** (Riondato & Kornaropoulos 2016, "Fast approximation of betweenness
 //! centrality through sampling", DMKD 30): r node pairs (u, v), u ≠ v, drawn uniformly;
-//! for each, one shortest u-v path drawn uniformly (backtracking with probabilities
-//! σ_uz/σ_uw), and every interior node of it gets 1/r. With
+//! for each, one shortest u-v path drawn uniformly (by a balanced bidirectional BFS,
+//! see [`super::path_sampler`]), and every interior node of it gets 1/r. With
 //! `r = ⌈(c/ε'²)(⌊log2(VD-2)⌋ + 1 + ln(1/δ))⌉`, c = 0.5 and VD an upper bound on the
 //! vertex diameter, every estimate is within ε' of its value (normalised by n(n-1))
 //! with probability at least 1 - δ, all nodes at once. We report on NetworkX's scale,
@@ -34,6 +34,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::ordered::{add_into, ordered_fold};
+use super::path_sampler::PathSampler;
 use crate::build::Csr;
 
 /// Sources per chunk of the exact computation (fixed: the summation order depends on it).
@@ -108,9 +109,8 @@ impl Scratch {
         }
     }
 
-    /// BFS from `s` filling dist, σ and the visiting order; stops after the level of
-    /// `stop` is complete if given (its σ and its predecessors' σ are then final).
-    fn bfs(&mut self, g: &Csr, s: usize, stop: Option<usize>) {
+    /// BFS from `s` filling dist, σ and the visiting order.
+    fn bfs(&mut self, g: &Csr, s: usize) {
         for &v in &self.order {
             self.dist[v as usize] = u32::MAX;
             self.sigma[v as usize] = 0.0;
@@ -125,11 +125,6 @@ impl Scratch {
             let v = self.order[head] as usize;
             head += 1;
             let dv = self.dist[v];
-            if let Some(t) = stop {
-                if self.dist[t] != u32::MAX && dv >= self.dist[t] {
-                    break;
-                }
-            }
             let sv = self.sigma[v];
             for &w in g.row(v) {
                 let w = w as usize;
@@ -187,7 +182,7 @@ pub fn exact(g: &Csr) -> Vec<f64> {
         |range, acc| {
             let mut sc = Scratch::new(n);
             for &s in &sources[range] {
-                sc.bfs(g, s as usize, None);
+                sc.bfs(g, s as usize);
                 sc.accumulate(g, s as usize, acc);
             }
         },
@@ -207,7 +202,7 @@ pub fn exact_sequential(g: &Csr) -> Vec<f64> {
     for group in sources.chunks(SOURCE_CHUNK) {
         chunk.iter_mut().for_each(|x| *x = 0.0);
         for &s in group {
-            sc.bfs(g, s, None);
+            sc.bfs(g, s);
             sc.accumulate(g, s, &mut chunk);
         }
         add_into(&mut bc, &chunk);
@@ -285,38 +280,15 @@ pub fn sampled(g: &Csr, epsilon: f64, delta: f64, seed: u64) -> (Vec<f64>, Betwe
         |range, counts| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream((range.start / SAMPLE_CHUNK) as u64);
-            let mut sc = Scratch::new(n);
+            let mut sampler = PathSampler::new(n);
             for _ in range {
                 let u = rng.random_range(0..n);
                 let mut v = rng.random_range(0..n - 1);
                 if v >= u {
                     v += 1;
                 }
-                if g.degree(u) == 0 || g.degree(v) == 0 {
-                    continue;
-                }
-                sc.bfs(g, u, Some(v));
-                if sc.dist[v] == u32::MAX {
-                    continue;
-                }
-                // Walk back from v choosing each predecessor z with probability σ_z/σ_w.
-                let mut w = v;
-                while sc.dist[w] > 1 {
-                    let dw = sc.dist[w];
-                    let mut pick = rng.random::<f64>() * sc.sigma[w];
-                    let mut chosen = usize::MAX;
-                    for &z in g.row(w) {
-                        let z = z as usize;
-                        if sc.dist[z] != u32::MAX && sc.dist[z] + 1 == dw {
-                            chosen = z;
-                            pick -= sc.sigma[z];
-                            if pick < 0.0 {
-                                break;
-                            }
-                        }
-                    }
-                    counts[chosen] += 1;
-                    w = chosen;
+                if g.degree(u) > 0 && g.degree(v) > 0 {
+                    sampler.sample(g, u, v, &mut rng, |w| counts[w] += 1);
                 }
             }
         },

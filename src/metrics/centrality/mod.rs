@@ -9,6 +9,7 @@ pub mod degree;
 pub mod neighborhood;
 pub mod ordered;
 pub mod pagerank;
+pub mod path_sampler;
 
 use std::fmt;
 
