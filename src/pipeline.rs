@@ -117,10 +117,13 @@ fn export_tables(
     rejected: &[crate::error::InputError],
 ) -> Result<StagedDir> {
     let staged = StagedDir::create(&job.out, job.overwrite)?;
-    let meta = summary::table_metadata(&summary::ResultParameters {
-        metrics: job.metrics,
-        skip_invalid: job.skip_invalid,
-    });
+    let meta = summary::table_metadata(
+        &summary::ResultParameters {
+            metrics: job.metrics,
+            skip_invalid: job.skip_invalid,
+        },
+        m.centrality.betweenness.as_ref(),
+    );
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS,

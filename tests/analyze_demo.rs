@@ -110,6 +110,8 @@ fn outputs_have_the_contract_columns_and_types() {
     let v: serde_json::Value = serde_json::from_str(ours.value.as_deref().unwrap()).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["parameters"]["metrics"]["pagerank"]["damping"], 0.85);
+    assert_eq!(v["betweenness"]["mode"], "exact");
+    assert_eq!(v["parameters"]["metrics"]["betweenness"]["seed"], 42);
 }
 
 /// Won revenue of deals with at least one partner, straight from the demo CSV files.

@@ -20,12 +20,15 @@ pub struct ResultParameters {
     pub skip_invalid: bool,
 }
 
-/// The metadata JSON stored in each output table.
-pub fn table_metadata(params: &ResultParameters) -> String {
+/// The metadata JSON stored in each output table: schema version, parameters, and how
+/// betweenness was obtained (exact, or sampled with its epsilon, delta and seed), so a
+/// table read on its own says what its numbers mean.
+pub fn table_metadata(params: &ResultParameters, betweenness: Option<&BetweennessMode>) -> String {
     serde_json::json!({
         "schema_version": OUTPUT_SCHEMA_VERSION,
         "ecograph_version": VERSION,
         "parameters": params,
+        "betweenness": betweenness,
     })
     .to_string()
 }
