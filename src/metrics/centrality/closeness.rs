@@ -8,14 +8,14 @@
 //! `harmonic(v) = Σ_{u≠v} 1/d(v,u) / (n-1)` (Marchiori & Latora 2000; 1/∞ = 0; 0 for n = 1).
 //!
 //! Computed with a multi-source BFS (Then et al. 2014, "The more the merrier: efficient
-//! multi-source graph traversal", VLDB 8(4)): 64 sources share one traversal, each node
-//! carrying a 64-bit mask of the sources that have reached it. The graph is undirected,
+//! multi-source graph traversal", VLDB 8(4)): 512 sources share one traversal, each node
+//! carrying a 512-bit mask (one cache line) of the sources that have reached it. The graph is undirected,
 //! so d(s, v) = d(v, s): when the sources of mask bits reach v at level d, v's own
 //! farness grows by d·popcount and its harmonic sum by popcount/d. Every node
 //! accumulates only its own sums, batches of sources run in parallel, and the per-batch
 //! partials are folded in batch order (integers are exact; the harmonic floats are
 //! folded in fixed order), so the result is the same for any thread count.
-//! Time O(n/64 · D · m) word operations for diameter D; memory O(n) per thread.
+//! Time O(n/512 · D · m) cache-line operations for diameter D; memory O(n) per thread.
 //!
 //! For a partner manager: high closeness means the partner can reach, through co-selling
 //! relationships, most of the ecosystem in few steps; harmonic says the same but is not
@@ -24,8 +24,20 @@
 use super::ordered::ordered_fold;
 use crate::build::Csr;
 
-/// Batches of 64 sources per fold chunk (fixed: the float summation order depends on it).
-const BATCHES_PER_CHUNK: usize = 2;
+/// Words per source mask: 8 x 64 = 512 sources share one traversal, and one node's mask
+/// is one 64-byte cache line.
+const WORDS: usize = 8;
+/// Sources per batch.
+const LANES: usize = 64 * WORDS;
+/// Batches per fold chunk (fixed: the float summation order depends on it).
+const BATCHES_PER_CHUNK: usize = 1;
+
+type Mask = [u64; WORDS];
+const EMPTY: Mask = [0; WORDS];
+
+fn is_empty(m: &Mask) -> bool {
+    m.iter().all(|&w| w == 0)
+}
 
 /// Per-node sums over all sources.
 struct Sums {
@@ -54,9 +66,9 @@ impl Sums {
 
 /// Per-thread traversal state.
 struct Masks {
-    seen: Vec<u64>,
-    frontier: Vec<u64>,
-    next: Vec<u64>,
+    seen: Vec<Mask>,
+    frontier: Vec<Mask>,
+    next: Vec<Mask>,
     active: Vec<u32>,
     touched: Vec<u32>,
 }
@@ -64,26 +76,26 @@ struct Masks {
 impl Masks {
     fn new(n: usize) -> Self {
         Masks {
-            seen: vec![0; n],
-            frontier: vec![0; n],
-            next: vec![0; n],
+            seen: vec![EMPTY; n],
+            frontier: vec![EMPTY; n],
+            next: vec![EMPTY; n],
             active: Vec::new(),
             touched: Vec::new(),
         }
     }
 
-    /// One multi-source BFS from up to 64 `sources`, adding into `sums`.
+    /// One multi-source BFS from up to [`LANES`] `sources`, adding into `sums`.
     fn run(&mut self, g: &Csr, sources: &[u32], sums: &mut Sums) {
         let mut visited: Vec<u32> = Vec::new();
         self.active.clear();
         for (bit, &s) in sources.iter().enumerate() {
             let s = s as usize;
-            if self.seen[s] == 0 {
+            if is_empty(&self.seen[s]) {
                 self.active.push(s as u32);
                 visited.push(s as u32);
             }
-            self.seen[s] |= 1 << bit;
-            self.frontier[s] |= 1 << bit;
+            self.seen[s][bit / 64] |= 1 << (bit % 64);
+            self.frontier[s][bit / 64] |= 1 << (bit % 64);
         }
         let mut d = 0u64;
         while !self.active.is_empty() {
@@ -93,37 +105,43 @@ impl Masks {
                 let f = self.frontier[v as usize];
                 for &w in g.row(v as usize) {
                     let w = w as usize;
-                    let new = f & !self.seen[w];
-                    if new != 0 {
-                        if self.next[w] == 0 {
-                            self.touched.push(w as u32);
-                        }
-                        self.next[w] |= new;
+                    let (seen, next) = (&self.seen[w], &mut self.next[w]);
+                    let was_empty = is_empty(next);
+                    let mut any = 0;
+                    for k in 0..WORDS {
+                        let new = f[k] & !seen[k];
+                        next[k] |= new;
+                        any |= new;
+                    }
+                    if any != 0 && was_empty {
+                        self.touched.push(w as u32);
                     }
                 }
             }
             for &v in &self.active {
-                self.frontier[v as usize] = 0;
+                self.frontier[v as usize] = EMPTY;
             }
             std::mem::swap(&mut self.active, &mut self.touched);
             let inv = 1.0 / d as f64;
             for &w in &self.active {
                 let w = w as usize;
-                let new = self.next[w];
-                self.next[w] = 0;
-                if self.seen[w] == 0 {
+                let new = std::mem::replace(&mut self.next[w], EMPTY);
+                if is_empty(&self.seen[w]) {
                     visited.push(w as u32);
                 }
-                self.seen[w] |= new;
+                let mut k_new = 0u32;
+                for k in 0..WORDS {
+                    self.seen[w][k] |= new[k];
+                    k_new += new[k].count_ones();
+                }
                 self.frontier[w] = new;
-                let k = new.count_ones();
-                sums.farness[w] += d * u64::from(k);
-                sums.reached[w] += k;
-                sums.harmonic[w] += f64::from(k) * inv;
+                sums.farness[w] += d * u64::from(k_new);
+                sums.reached[w] += k_new;
+                sums.harmonic[w] += f64::from(k_new) * inv;
             }
         }
         for &v in &visited {
-            self.seen[v as usize] = 0;
+            self.seen[v as usize] = EMPTY;
         }
     }
 }
@@ -134,7 +152,7 @@ pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&v| g.degree(v as usize) > 0)
         .collect();
-    let batches = sources.len().div_ceil(64);
+    let batches = sources.len().div_ceil(LANES);
     let sums = ordered_fold(
         batches,
         BATCHES_PER_CHUNK,
@@ -142,8 +160,8 @@ pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
         |range, sums| {
             let mut m = Masks::new(n);
             for b in range {
-                let end = ((b + 1) * 64).min(sources.len());
-                m.run(g, &sources[b * 64..end], sums);
+                let end = ((b + 1) * LANES).min(sources.len());
+                m.run(g, &sources[b * LANES..end], sums);
             }
         },
         |t, p| t.add(p),
