@@ -130,9 +130,9 @@ impl Masks {
                     visited.push(w as u32);
                 }
                 let mut k_new = 0u32;
-                for k in 0..WORDS {
-                    self.seen[w][k] |= new[k];
-                    k_new += new[k].count_ones();
+                for (seen, bits) in self.seen[w].iter_mut().zip(new) {
+                    *seen |= bits;
+                    k_new += bits.count_ones();
                 }
                 self.frontier[w] = new;
                 sums.farness[w] += d * u64::from(k_new);
