@@ -62,12 +62,18 @@ fn floats(v: &[f64]) -> ArrayRef {
     Arc::new(Float64Array::from(v.to_vec()))
 }
 
-/// A switchable float column: null everywhere when switched off, NaN written as null.
+/// A switchable float column: null everywhere when switched off.
 fn opt_floats(v: &Option<Vec<f64>>, n: usize) -> ArrayRef {
     match v {
-        Some(v) => Arc::new(Float64Array::from_iter(
-            v.iter().map(|&x| (!x.is_nan()).then_some(x)),
-        )),
+        Some(v) => floats(v),
+        None => Arc::new(Float64Array::new_null(n)),
+    }
+}
+
+/// A switchable column of values that may be undefined (null) per partner.
+fn opt_nullable_floats(v: &Option<Vec<Option<f64>>>, n: usize) -> ArrayRef {
+    match v {
+        Some(v) => Arc::new(Float64Array::from(v.clone())),
         None => Arc::new(Float64Array::new_null(n)),
     }
 }
@@ -115,8 +121,8 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("harmonic", opt_floats(&c.harmonic, n)),
         ("clustering", opt_floats(&c.clustering, n)),
         ("core_number", opt_ints(&c.core_number, n)),
-        ("constraint", opt_floats(&c.constraint, n)),
-        ("effective_size", opt_floats(&c.effective_size, n)),
+        ("constraint", opt_nullable_floats(&c.constraint, n)),
+        ("effective_size", opt_nullable_floats(&c.effective_size, n)),
         ("community", opt_ints(&c.community, n)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),

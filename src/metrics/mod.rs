@@ -35,9 +35,9 @@ pub struct Centrality {
     pub harmonic: Option<Vec<f64>>,
     pub clustering: Option<Vec<f64>>,
     pub core_number: Option<Vec<u32>>,
-    /// NaN for isolated partners (written as null).
-    pub constraint: Option<Vec<f64>>,
-    pub effective_size: Option<Vec<f64>>,
+    /// None for isolated partners (undefined).
+    pub constraint: Option<Vec<Option<f64>>>,
+    pub effective_size: Option<Vec<Option<f64>>>,
     pub community: Option<Vec<u32>>,
 }
 
@@ -111,8 +111,11 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
                 Some(centrality::neighborhood::average_clustering(&nb.clustering));
             c.clustering = Some(nb.clustering);
         }
-        c.constraint = sel.has(Measure::Constraint).then_some(nb.constraint);
-        c.effective_size = sel.has(Measure::EffectiveSize).then_some(nb.effective_size);
+        let defined = |v: Vec<f64>| v.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect();
+        c.constraint = sel.has(Measure::Constraint).then(|| defined(nb.constraint));
+        c.effective_size = sel
+            .has(Measure::EffectiveSize)
+            .then(|| defined(nb.effective_size));
     }
     if sel.has(Measure::CoreNumber) {
         c.core_number = Some(st.run("core number", || {
