@@ -14,7 +14,7 @@ fn type_of(column: &str) -> DataType {
     match column {
         "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
         "win_rate" | "sourced_revenue" | "influenced_revenue" | "attributed_revenue"
-        | "pagerank" => DataType::Float64,
+        | "pagerank" | "reach_loss" | "customer_hhi" => DataType::Float64,
         _ => DataType::Int64,
     }
 }
@@ -30,7 +30,13 @@ fn outputs_have_the_contract_columns_and_types() {
     files.sort();
     assert_eq!(
         files,
-        vec!["ecosystem_summary.json", "partner_metrics.parquet"]
+        vec![
+            "diversification.parquet",
+            "ecosystem_summary.json",
+            "network_growth.parquet",
+            "partner_metrics.parquet",
+            "resilience.parquet",
+        ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
     let schema = pm.schema();

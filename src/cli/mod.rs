@@ -69,6 +69,10 @@ pub struct AnalyzeArgs {
     /// PageRank damping factor.
     #[arg(long, default_value_t = 0.85, value_name = "ALPHA")]
     pub pagerank_damping: f64,
+    /// Seed of the random removal orders behind the `resilience` table's `random` curve
+    /// (recorded in every output's metadata).
+    #[arg(long, default_value_t = 42, value_name = "SEED")]
+    pub resilience_seed: u64,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +141,7 @@ impl AnalyzeArgs {
         }
         let mut metrics = MetricParams::default();
         metrics.pagerank.damping = d;
+        metrics.resilience.seed = self.resilience_seed;
         Ok(AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),

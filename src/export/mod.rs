@@ -1,6 +1,7 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
 //! `io::write` put them on disk inside an atomic output folder.
 
+pub mod network_effect;
 pub mod summary;
 
 use std::sync::Arc;
@@ -38,7 +39,14 @@ fn batch(columns: Vec<(&'static str, ArrayRef)>) -> RecordBatch {
 fn nullable_by_contract(name: &str) -> bool {
     matches!(
         name,
-        "partner_type" | "tier" | "region" | "win_rate" | "column" | "value"
+        "partner_type"
+            | "tier"
+            | "region"
+            | "win_rate"
+            | "column"
+            | "value"
+            | "reach_loss"
+            | "customer_hhi"
     )
 }
 
@@ -81,6 +89,14 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("pagerank", floats(&m.pagerank)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),
+        (
+            "reach_loss",
+            Arc::new(Float64Array::from(m.reach_loss.clone())),
+        ),
+        (
+            "customer_hhi",
+            Arc::new(Float64Array::from(m.customer_hhi.clone())),
+        ),
     ]);
     debug_assert!(b
         .schema()

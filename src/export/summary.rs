@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::metrics::ecosystem::EcosystemSummary;
+use crate::metrics::network_effect::growth::GrowthFits;
 use crate::metrics::MetricParams;
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
@@ -45,6 +46,7 @@ struct Summary<'a> {
     ecograph_version: &'static str,
     #[serde(flatten)]
     ecosystem: &'a EcosystemSummary,
+    growth: &'a GrowthFits,
     pagerank: serde_json::Value,
     validation: serde_json::Value,
     parameters: &'a RunInfo,
@@ -56,6 +58,7 @@ struct Summary<'a> {
 pub fn summary_json(
     ecosystem: &EcosystemSummary,
     pagerank_iterations: usize,
+    growth: &GrowthFits,
     rejected_rows: usize,
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
@@ -65,6 +68,7 @@ pub fn summary_json(
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,
         ecosystem,
+        growth,
         pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
         validation: serde_json::json!({ "rejected_rows": rejected_rows }),
         parameters: run,

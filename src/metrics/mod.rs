@@ -5,7 +5,9 @@
 pub mod activity;
 pub mod centrality;
 pub mod components;
+pub mod diversification;
 pub mod ecosystem;
+pub mod network_effect;
 
 use crate::build::GraphSet;
 
@@ -19,12 +21,17 @@ pub struct PartnerMetrics {
     pub cosell_strength: Vec<u64>,
     pub pagerank: Vec<f64>,
     pub components: components::Components,
+    /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
+    pub reach_loss: Vec<Option<f64>>,
+    /// HHI of the partner's won revenue by customer ([`diversification`]).
+    pub customer_hhi: Vec<Option<f64>>,
 }
 
 /// Parameters of the metric stage that change results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetricParams {
     pub pagerank: centrality::pagerank::PageRankParams,
+    pub resilience: network_effect::resilience::ResilienceParams,
 }
 
 /// All metric results of one run.
@@ -33,6 +40,10 @@ pub struct MetricTables {
     pub partner: PartnerMetrics,
     pub ecosystem: ecosystem::EcosystemSummary,
     pub pagerank_iterations: usize,
+    /// The `diversification` table, one row per dimension.
+    pub diversification: Vec<diversification::DimensionRow>,
+    /// `network_growth`, the summary's `growth` fits and `resilience`.
+    pub network_effect: network_effect::NetworkEffect,
 }
 
 /// Computes every metric of the foundation slice.
@@ -41,6 +52,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
     let (pagerank, iterations) = centrality::pagerank::pagerank(&g.cosell, &params.pagerank);
     let components = components::connected_components(&g.cosell);
     let ecosystem = ecosystem::summarize(g, &components);
+    let family = network_effect::family(g, &activity.attributed_revenue, &params.resilience);
     let n = g.n_partners();
     let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
     MetricTables {
@@ -52,8 +64,12 @@ pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
             cosell_strength: centrality::degree::strength(&g.cosell),
             pagerank,
             components,
+            reach_loss: family.reach_loss,
+            customer_hhi: family.customer_hhi,
         },
         ecosystem,
         pagerank_iterations: iterations,
+        diversification: family.diversification,
+        network_effect: family.network_effect,
     }
 }
