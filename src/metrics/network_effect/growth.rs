@@ -144,49 +144,51 @@ pub fn network_growth(g: &GraphSet) -> GrowthTable {
         }
     }
 
-    // Per fixed chunk of partners: [active, first-deal, first-edge] histograms.
+    // Per fixed chunk of partners: [active, first-deal, first-edge] histograms. The
+    // scratch (first shared quarter per other partner) is per worker and reset after each
+    // partner, so it never carries anything from one partner to the next.
     let parts: Vec<[Vec<u64>; 3]> = (0..n.div_ceil(PARTNER_CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let mut hist = [vec![0u64; nq], vec![0u64; nq], vec![0u64; nq]];
-            let mut first_shared = vec![u32::MAX; n];
-            let mut touched: Vec<u32> = Vec::new();
-            let mut quarters: Vec<u32> = Vec::new();
-            for p in c * PARTNER_CHUNK..((c + 1) * PARTNER_CHUNK).min(n) {
-                quarters.clear();
-                for &d in g.partner_deals.row(p) {
-                    let qd = quarter[d as usize];
-                    if qd == u32::MAX {
-                        continue;
-                    }
-                    quarters.push(qd);
-                    // Edges {p, o} with o > p, so each edge is counted once.
-                    for &o in g.deal_partners.row(d as usize) {
-                        if o as usize > p {
-                            let slot = &mut first_shared[o as usize];
-                            if *slot == u32::MAX {
-                                touched.push(o);
+        .map_init(
+            || (vec![u32::MAX; n], Vec::new(), Vec::new()),
+            |(first_shared, touched, quarters): &mut (Vec<u32>, Vec<u32>, Vec<u32>), c| {
+                let mut hist = [vec![0u64; nq], vec![0u64; nq], vec![0u64; nq]];
+                for p in c * PARTNER_CHUNK..((c + 1) * PARTNER_CHUNK).min(n) {
+                    quarters.clear();
+                    for &d in g.partner_deals.row(p) {
+                        let qd = quarter[d as usize];
+                        if qd == u32::MAX {
+                            continue;
+                        }
+                        quarters.push(qd);
+                        // Edges {p, o} with o > p, so each edge is counted once.
+                        for &o in g.deal_partners.row(d as usize) {
+                            if o as usize > p {
+                                let slot = &mut first_shared[o as usize];
+                                if *slot == u32::MAX {
+                                    touched.push(o);
+                                }
+                                *slot = (*slot).min(qd);
                             }
-                            *slot = (*slot).min(qd);
                         }
                     }
+                    quarters.sort_unstable();
+                    quarters.dedup();
+                    for &q in quarters.iter() {
+                        hist[0][q as usize] += 1;
+                    }
+                    if let Some(&q) = quarters.first() {
+                        hist[1][q as usize] += 1;
+                    }
+                    for &o in touched.iter() {
+                        hist[2][first_shared[o as usize] as usize] += 1;
+                        first_shared[o as usize] = u32::MAX;
+                    }
+                    touched.clear();
                 }
-                quarters.sort_unstable();
-                quarters.dedup();
-                for &q in &quarters {
-                    hist[0][q as usize] += 1;
-                }
-                if let Some(&q) = quarters.first() {
-                    hist[1][q as usize] += 1;
-                }
-                for &o in &touched {
-                    hist[2][first_shared[o as usize] as usize] += 1;
-                    first_shared[o as usize] = u32::MAX;
-                }
-                touched.clear();
-            }
-            hist
-        })
+                hist
+            },
+        )
         .collect();
     let mut active = vec![0u64; nq];
     let mut first_partner = vec![0u64; nq];

@@ -38,7 +38,7 @@ pub const RANDOM: &str = "random";
 pub struct ResilienceParams {
     /// Seed of the random removal orders (`--resilience-seed`).
     pub seed: u64,
-    /// Number of random orders averaged.
+    /// Number of random orders averaged (at least 1; the contract asks for 20 or more).
     pub orders: u32,
 }
 
@@ -148,6 +148,10 @@ pub fn lcc_sizes(g: &Csr, order: &[u32]) -> [u64; 8] {
 
 /// The `resilience` table: the targeted curve, then the random one.
 pub fn resilience(g: &Csr, params: &ResilienceParams) -> Vec<ResiliencePoint> {
+    assert!(
+        params.orders >= 1,
+        "resilience needs at least one random order"
+    );
     let n = g.rows();
     let targeted = lcc_sizes(g, &targeted_order(g));
     let random: Vec<[u64; 8]> = (0..params.orders)
