@@ -57,6 +57,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &m.ecosystem,
         m.pagerank_iterations,
         m.centrality.betweenness.as_ref(),
+        &m.network_effect.fits,
         rejected.len(),
         &run_info(job),
         &inputs,
@@ -139,6 +140,22 @@ fn export_tables(
             job.format,
             &meta,
         )?;
+    }
+    for (name, batch) in [
+        (
+            out::DIVERSIFICATION,
+            export::network_effect::diversification(&m.diversification),
+        ),
+        (
+            out::NETWORK_GROWTH,
+            export::network_effect::network_growth(&m.network_effect.growth),
+        ),
+        (
+            out::RESILIENCE,
+            export::network_effect::resilience(&m.network_effect.resilience),
+        ),
+    ] {
+        write::write_table(staged.path(), name, &batch, job.format, &meta)?;
     }
     if job.skip_invalid {
         write::write_table(

@@ -169,7 +169,11 @@ pub mod out {
 
     pub const COMMUNITIES: &str = "communities";
 
-    pub const PARTNER_METRICS_COLUMNS: [&str; 25] = [
+    pub const DIVERSIFICATION: &str = "diversification";
+    pub const NETWORK_GROWTH: &str = "network_growth";
+    pub const RESILIENCE: &str = "resilience";
+
+    pub const PARTNER_METRICS_COLUMNS: [&str; 27] = [
         "partner_id",
         "partner_type",
         "tier",
@@ -195,6 +199,8 @@ pub mod out {
         "community",
         "component",
         "component_size",
+        "reach_loss",
+        "customer_hhi",
     ];
 
     pub const COMMUNITIES_COLUMNS: [&str; 5] = [
@@ -204,6 +210,30 @@ pub mod out {
         "dominant_partner_type",
         "dominant_type_share",
     ];
+
+    pub const DIVERSIFICATION_COLUMNS: [&str; 9] = [
+        "dimension",
+        "entities",
+        "hhi",
+        "effective_number",
+        "entropy",
+        "normalized_entropy",
+        "gini",
+        "top1_share",
+        "top5_share",
+    ];
+
+    pub const NETWORK_GROWTH_COLUMNS: [&str; 7] = [
+        "quarter_start",
+        "deals",
+        "won_revenue",
+        "active_partners",
+        "cumulative_partners",
+        "cumulative_cosell_edges",
+        "cumulative_won_revenue",
+    ];
+
+    pub const RESILIENCE_COLUMNS: [&str; 3] = ["strategy", "removed_fraction", "lcc_fraction"];
 
     pub const REJECTED_ROWS_COLUMNS: [&str; 5] = ["table", "row", "column", "value", "reason"];
 }

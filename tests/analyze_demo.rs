@@ -15,7 +15,7 @@ fn type_of(column: &str) -> DataType {
         "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
         "win_rate" | "sourced_revenue" | "influenced_revenue" | "attributed_revenue"
         | "pagerank" | "betweenness" | "closeness" | "harmonic" | "clustering" | "constraint"
-        | "effective_size" => DataType::Float64,
+        | "effective_size" | "reach_loss" | "customer_hhi" => DataType::Float64,
         _ => DataType::Int64,
     }
 }
@@ -33,8 +33,11 @@ fn outputs_have_the_contract_columns_and_types() {
         files,
         vec![
             "communities.parquet",
+            "diversification.parquet",
             "ecosystem_summary.json",
-            "partner_metrics.parquet"
+            "network_growth.parquet",
+            "partner_metrics.parquet",
+            "resilience.parquet",
         ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));

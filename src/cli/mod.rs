@@ -99,6 +99,10 @@ pub struct AnalyzeArgs {
     /// Community detection: independently seeded Louvain runs; the highest modularity wins.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub community_trials: usize,
+    /// Seed of the random removal orders behind the `resilience` table's `random` curve
+    /// (recorded in every output's metadata).
+    #[arg(long, default_value_t = 42, value_name = "SEED")]
+    pub resilience_seed: u64,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +196,7 @@ impl AnalyzeArgs {
         };
         metrics.community.seed = self.seed;
         metrics.community.trials = self.community_trials;
+        metrics.resilience.seed = self.resilience_seed;
         Ok(AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),

@@ -1,6 +1,7 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
 //! `io::write` put them on disk inside an atomic output folder.
 
+pub mod network_effect;
 pub mod summary;
 
 use std::sync::Arc;
@@ -49,6 +50,8 @@ fn nullable_by_contract(name: &str) -> bool {
             | "effective_size"
             | "dominant_partner_type"
             | "dominant_type_share"
+            | "reach_loss"
+            | "customer_hhi"
     ) || crate::metrics::centrality::Measure::ALL
         .iter()
         .any(|m| m.name() == name)
@@ -126,6 +129,14 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("community", opt_ints(&c.community, n)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),
+        (
+            "reach_loss",
+            Arc::new(Float64Array::from(m.reach_loss.clone())),
+        ),
+        (
+            "customer_hhi",
+            Arc::new(Float64Array::from(m.customer_hhi.clone())),
+        ),
     ]);
     debug_assert!(b
         .schema()

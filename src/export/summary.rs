@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::metrics::centrality::betweenness::BetweennessMode;
 use crate::metrics::ecosystem::EcosystemSummary;
+use crate::metrics::network_effect::growth::GrowthFits;
 use crate::metrics::MetricParams;
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
@@ -49,6 +50,7 @@ struct Summary<'a> {
     ecograph_version: &'static str,
     #[serde(flatten)]
     ecosystem: &'a EcosystemSummary,
+    growth: &'a GrowthFits,
     pagerank: serde_json::Value,
     /// How betweenness was computed (exact or sampled with its guarantee); null when off.
     betweenness: Option<&'a BetweennessMode>,
@@ -63,6 +65,7 @@ pub fn summary_json(
     ecosystem: &EcosystemSummary,
     pagerank_iterations: usize,
     betweenness: Option<&BetweennessMode>,
+    growth: &GrowthFits,
     rejected_rows: usize,
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
@@ -72,6 +75,7 @@ pub fn summary_json(
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,
         ecosystem,
+        growth,
         pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
         betweenness,
         validation: serde_json::json!({ "rejected_rows": rejected_rows }),

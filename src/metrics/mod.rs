@@ -6,7 +6,9 @@ pub mod activity;
 pub mod centrality;
 pub mod community;
 pub mod components;
+pub mod diversification;
 pub mod ecosystem;
+pub mod network_effect;
 
 use crate::build::GraphSet;
 use crate::progress::Stages;
@@ -25,6 +27,10 @@ pub struct PartnerMetrics {
     pub pagerank: Vec<f64>,
     pub centrality: Centrality,
     pub components: components::Components,
+    /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
+    pub reach_loss: Vec<Option<f64>>,
+    /// HHI of the partner's won revenue by customer ([`diversification`]).
+    pub customer_hhi: Vec<Option<f64>>,
 }
 
 /// The switchable centrality suite; `None` for a measure switched off (`--metrics`).
@@ -49,6 +55,7 @@ pub struct MetricParams {
     pub centrality: Selection,
     pub betweenness: BetweennessParams,
     pub community: LouvainParams,
+    pub resilience: network_effect::resilience::ResilienceParams,
 }
 
 /// Network-wide results of the centrality suite for the summary.
@@ -67,6 +74,10 @@ pub struct MetricTables {
     pub ecosystem: ecosystem::EcosystemSummary,
     pub centrality: CentralitySummary,
     pub pagerank_iterations: usize,
+    /// The `diversification` table, one row per dimension.
+    pub diversification: Vec<diversification::DimensionRow>,
+    /// `network_growth`, the summary's `growth` fits and `resilience`.
+    pub network_effect: network_effect::NetworkEffect,
 }
 
 /// Computes every metric, one timed stage per measure.
@@ -133,6 +144,9 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
     }
     ecosystem.network.average_clustering = summary.average_clustering;
     ecosystem.network.modularity = summary.modularity;
+    let family = st.run("network effect + diversification", || {
+        network_effect::family(g, &activity.attributed_revenue, &params.resilience)
+    });
     let n = g.n_partners();
     let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
     MetricTables {
@@ -145,9 +159,13 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             pagerank,
             centrality: c,
             components,
+            reach_loss: family.reach_loss,
+            customer_hhi: family.customer_hhi,
         },
         ecosystem,
         centrality: summary,
         pagerank_iterations: iterations,
+        diversification: family.diversification,
+        network_effect: family.network_effect,
     }
 }
