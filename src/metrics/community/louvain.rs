@@ -29,6 +29,12 @@ use crate::build::Csr;
 
 /// NetworkX's default: stop when a level gains no more than this.
 const THRESHOLD: f64 = 1e-7;
+/// A move must gain more than this. NetworkX moves on any gain > 0, but two equal-gain
+/// moves can then differ in the last bit and swap a node back and forth forever (seen on
+/// a 150-partner input); a gain this small is rounding, not structure.
+const MIN_GAIN: f64 = 1e-12;
+/// Safety net on local-moving passes per level (each pass visits every node once).
+const MAX_PASSES: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct LouvainParams {
@@ -164,7 +170,7 @@ fn one_level(level: &Level, m: f64, resolution: f64, rng: &mut ChaCha8Rng) -> (V
     let mut met: Vec<u32> = Vec::new();
     let mut improved = false;
     let two_m2 = 2.0 * m * m;
-    loop {
+    for _ in 0..MAX_PASSES {
         let mut moves = 0;
         for &u in &order {
             let u = u as usize;
@@ -181,7 +187,7 @@ fn one_level(level: &Level, m: f64, resolution: f64, rng: &mut ChaCha8Rng) -> (V
             let own = com[u] as usize;
             stot[own] -= k;
             let remove_cost = -weight_to[own] / m + resolution * stot[own] * k / two_m2;
-            let mut best_gain = 0.0;
+            let mut best_gain = MIN_GAIN;
             let mut best = own;
             for &c in &met {
                 let c = c as usize;
