@@ -53,16 +53,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
     let staged = st.run("export", || export_tables(job, &graphs, &m, &rejected))?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let summary = summary::summary_json(
-        &m.ecosystem,
-        m.pagerank_iterations,
-        m.centrality.betweenness.as_ref(),
-        &m.network_effect.fits,
-        rejected.len(),
-        &run_info(job),
-        &inputs,
-        &timings,
-    );
+    let summary = summary::summary_json(&m, rejected.len(), &run_info(job), &inputs, &timings);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
     Ok(AnalyzeReport {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::metrics::centrality::betweenness::BetweennessMode;
 use crate::metrics::ecosystem::EcosystemSummary;
 use crate::metrics::network_effect::growth::GrowthFits;
-use crate::metrics::MetricParams;
+use crate::metrics::{MetricParams, MetricTables};
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -60,12 +60,9 @@ struct Summary<'a> {
     timings_s: &'a BTreeMap<String, f64>,
 }
 
-/// The summary document.
+/// The summary document: network-wide metric results from `m`, plus the run's facts.
 pub fn summary_json(
-    ecosystem: &EcosystemSummary,
-    pagerank_iterations: usize,
-    betweenness: Option<&BetweennessMode>,
-    growth: &GrowthFits,
+    m: &MetricTables,
     rejected_rows: usize,
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
@@ -74,10 +71,10 @@ pub fn summary_json(
     serde_json::to_value(Summary {
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,
-        ecosystem,
-        growth,
-        pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
-        betweenness,
+        ecosystem: &m.ecosystem,
+        growth: &m.network_effect.fits,
+        pagerank: serde_json::json!({ "iterations": m.pagerank_iterations }),
+        betweenness: m.centrality.betweenness.as_ref(),
         validation: serde_json::json!({ "rejected_rows": rejected_rows }),
         parameters: run,
         inputs,
