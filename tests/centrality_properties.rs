@@ -2,6 +2,9 @@
 //! kernel gives the same bits on 1 and 3 threads, the multi-source BFS agrees with one
 //! BFS per source, and the invariants of each measure hold.
 
+mod common;
+
+use common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::Csr;
@@ -24,14 +27,6 @@ fn graph() -> impl Strategy<Value = Csr> {
             },
         )
     })
-}
-
-fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(t)
-        .build()
-        .unwrap()
-        .install(f)
 }
 
 proptest! {
@@ -60,8 +55,8 @@ proptest! {
     #[test]
     fn closeness_harmonic_agree_with_plain_bfs(g in graph()) {
         let (c, h) = on_threads(3, || closeness::closeness_harmonic(&g));
-        prop_assert_eq!((&c, &h), (&on_threads(1, || closeness::closeness_harmonic(&g)).0,
-                                   &on_threads(1, || closeness::closeness_harmonic(&g)).1));
+        let one = on_threads(1, || closeness::closeness_harmonic(&g));
+        prop_assert_eq!((&c, &h), (&one.0, &one.1));
         let (c0, h0) = closeness::closeness_harmonic_sequential(&g);
         prop_assert_eq!(&c, &c0);
         for (v, (&a, &b)) in h.iter().zip(&h0).enumerate() {

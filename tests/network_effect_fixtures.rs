@@ -16,12 +16,6 @@ use arrow::array::{Array, Date32Array};
 use arrow::record_batch::RecordBatch;
 use common::*;
 
-/// Within `tol`, relative to the magnitude above 1 (revenue sums differ from `fsum` in
-/// their last bits).
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * 1f64.max(a.abs().max(b.abs()))
-}
-
 fn expected_rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();

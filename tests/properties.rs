@@ -1,6 +1,9 @@
 //! Property tests on random small ecosystems: invariants of the foundation metrics and
 //! bit-identical results for any thread count.
 
+mod common;
+
+use common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::{self, GraphSet};
@@ -80,14 +83,6 @@ fn tables((n, deals): &Spec) -> ValidatedTables {
         stats: Vec::new(),
         rejected: Vec::new(),
     }
-}
-
-fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(t)
-        .build()
-        .unwrap()
-        .install(f)
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -9,12 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Absolute-or-relative closeness: values are compared within 1e-9 (scaled by magnitude
-/// for revenue sums, whose summation order differs from the reference's `fsum`).
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * 1f64.max(a.abs().max(b.abs()))
-}
-
 fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();

@@ -58,11 +58,10 @@ pub struct MetricParams {
     pub resilience: network_effect::resilience::ResilienceParams,
 }
 
-/// Network-wide results of the centrality suite for the summary.
+/// Results of the centrality suite beyond the per-partner columns (average clustering
+/// and modularity go straight into `EcosystemSummary::network`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CentralitySummary {
-    pub average_clustering: Option<f64>,
-    pub modularity: Option<f64>,
     pub betweenness: Option<BetweennessMode>,
     pub communities: Vec<CommunityRow>,
 }
@@ -118,7 +117,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             centrality::neighborhood::neighborhood(&g.cosell)
         });
         if sel.has(Measure::Clustering) {
-            summary.average_clustering =
+            ecosystem.network.average_clustering =
                 Some(centrality::neighborhood::average_clustering(&nb.clustering));
             c.clustering = Some(nb.clustering);
         }
@@ -137,13 +136,11 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         let (label, q) = st.run("communities", || {
             community::communities(&g.cosell, &params.community)
         });
-        summary.modularity = q;
+        ecosystem.network.modularity = q;
         summary.communities =
             community::community_rows(&label, &pagerank, &g.partners.partner_type);
         c.community = Some(label);
     }
-    ecosystem.network.average_clustering = summary.average_clustering;
-    ecosystem.network.modularity = summary.modularity;
     let family = st.run("network effect + diversification", || {
         network_effect::family(g, &activity.attributed_revenue, &params.resilience)
     });
