@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use crate::build::{self, GraphSet};
 use crate::config::Config;
@@ -10,8 +9,9 @@ use crate::error::{Error, Result};
 use crate::export::{self, summary};
 use crate::io::atomic_dir::{self, StagedDir};
 use crate::io::write::{self, OutputFormat};
+use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stages};
 use crate::schema::out;
 use crate::validate::{self, ValidatedTables};
 
@@ -39,31 +39,10 @@ pub struct AnalyzeReport {
     pub timings: Vec<(String, f64)>,
 }
 
-/// Times each stage and tells the progress reporter.
-struct Stages<'a> {
-    progress: &'a dyn Progress,
-    timings: Vec<(String, f64)>,
-}
-
-impl Stages<'_> {
-    fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
-        self.progress.stage(name);
-        let t = Instant::now();
-        let v = f();
-        let s = t.elapsed().as_secs_f64();
-        self.progress.finish(name, s);
-        self.timings.push((name.to_string(), s));
-        v
-    }
-}
-
 /// Runs `analyze` on the current rayon pool (the caller sets the thread count).
 pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
     atomic_dir::check_target(&job.out, job.overwrite)?;
-    let mut st = Stages {
-        progress,
-        timings: Vec::new(),
-    };
+    let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
     let (tables, inputs) = st.run("load + validate", || {
         rayon::join(|| load(job), || checksums(job))
@@ -71,24 +50,18 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let graphs = st.run("build graphs", || build::build(tables));
-    let mut m = st.run("metrics", || metrics::compute(&graphs, &job.metrics));
+    let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
     let staged = StagedDir::create(&job.out, job.overwrite)?;
+    let meta = table_metadata(job, &m);
     let ov = st.run("overlap + conflicts", || {
-        overlap_tables(job, &graphs, staged.path())
+        overlap_tables(job, &graphs, staged.path(), &meta)
     })?;
     m.partner.overlap = ov.partner.clone();
     st.run("export", || {
-        export_tables(job, &staged, &graphs, &m, &rejected)
+        export_tables(job, &staged, &graphs, &m, &rejected, &meta)
     })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let mut summary = summary::summary_json(
-        &m.ecosystem,
-        m.pagerank_iterations,
-        rejected.len(),
-        &run_info(job),
-        &inputs,
-        &timings,
-    );
+    let mut summary = summary::summary_json(&m, rejected.len(), &run_info(job), &inputs, &timings);
     summary["overlap"] = serde_json::json!(ov.counts);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
@@ -138,11 +111,15 @@ fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-fn table_metadata(job: &AnalyzeJob) -> String {
-    summary::table_metadata(&summary::ResultParameters {
-        metrics: job.metrics,
-        skip_invalid: job.skip_invalid,
-    })
+/// Every output table's metadata: the run's parameters and how betweenness was obtained.
+fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
+    summary::table_metadata(
+        &summary::ResultParameters {
+            metrics: job.metrics,
+            skip_invalid: job.skip_invalid,
+        },
+        m.centrality.betweenness.as_ref(),
+    )
 }
 
 /// The overlap family: `overlap_pairs` streamed to its file while the customer pass
@@ -152,14 +129,14 @@ fn overlap_tables(
     job: &AnalyzeJob,
     g: &GraphSet,
     dir: &std::path::Path,
+    meta: &str,
 ) -> Result<metrics::overlap::OverlapResult> {
-    let meta = table_metadata(job);
     let writer = write::TableWriter::create(
         dir,
         out::OVERLAP_PAIRS,
         export::overlap::pair_schema(),
         job.format,
-        &meta,
+        meta,
     )?;
     let mut sink = export::overlap::PairWriter {
         writer,
@@ -172,14 +149,14 @@ fn overlap_tables(
         out::OVERLAP_BY_TYPE,
         &export::overlap::overlap_by_type(&ov.by_type),
         job.format,
-        &meta,
+        meta,
     )?;
     write::write_table(
         dir,
         out::CHANNEL_CONFLICTS,
         &export::overlap::channel_conflicts(g, &ov.conflicts),
         job.format,
-        &meta,
+        meta,
     )?;
     Ok(ov)
 }
@@ -190,22 +167,47 @@ fn export_tables(
     g: &GraphSet,
     m: &MetricTables,
     rejected: &[crate::error::InputError],
+    meta: &str,
 ) -> Result<()> {
-    let meta = table_metadata(job);
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS,
         &export::partner_metrics(g, &m.partner),
         job.format,
-        &meta,
+        meta,
     )?;
+    if job.metrics.centrality.has(Measure::Community) {
+        write::write_table(
+            staged.path(),
+            out::COMMUNITIES,
+            &export::communities(g, &m.centrality.communities),
+            job.format,
+            meta,
+        )?;
+    }
+    for (name, batch) in [
+        (
+            out::DIVERSIFICATION,
+            export::network_effect::diversification(&m.diversification),
+        ),
+        (
+            out::NETWORK_GROWTH,
+            export::network_effect::network_growth(&m.network_effect.growth),
+        ),
+        (
+            out::RESILIENCE,
+            export::network_effect::resilience(&m.network_effect.resilience),
+        ),
+    ] {
+        write::write_table(staged.path(), name, &batch, job.format, meta)?;
+    }
     if job.skip_invalid {
         write::write_table(
             staged.path(),
             out::REJECTED_ROWS,
             &export::rejected_rows(rejected),
             job.format,
-            &meta,
+            meta,
         )?;
     }
     Ok(())

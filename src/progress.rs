@@ -18,3 +18,31 @@ impl Progress for Silent {
     fn stage(&self, _: &str) {}
     fn finish(&self, _: &str, _: f64) {}
 }
+
+/// Runs named stages in order, telling a [`Progress`] and recording each stage's time
+/// (the summary's `timings_s` and `-v` come from here).
+pub struct Stages<'a> {
+    progress: &'a dyn Progress,
+    /// (stage, seconds), in run order.
+    pub timings: Vec<(String, f64)>,
+}
+
+impl<'a> Stages<'a> {
+    pub fn new(progress: &'a dyn Progress) -> Self {
+        Stages {
+            progress,
+            timings: Vec::new(),
+        }
+    }
+
+    /// Runs `f` as the stage `name`.
+    pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        self.progress.stage(name);
+        let t = std::time::Instant::now();
+        let v = f();
+        let s = t.elapsed().as_secs_f64();
+        self.progress.finish(name, s);
+        self.timings.push((name.to_string(), s));
+        v
+    }
+}

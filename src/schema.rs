@@ -167,11 +167,17 @@ pub mod out {
     pub const REJECTED_ROWS: &str = "rejected_rows";
     pub const SUMMARY_FILE: &str = "ecosystem_summary.json";
 
+    pub const COMMUNITIES: &str = "communities";
+
+    pub const DIVERSIFICATION: &str = "diversification";
+    pub const NETWORK_GROWTH: &str = "network_growth";
+    pub const RESILIENCE: &str = "resilience";
+
     pub const OVERLAP_PAIRS: &str = "overlap_pairs";
     pub const CHANNEL_CONFLICTS: &str = "channel_conflicts";
     pub const OVERLAP_BY_TYPE: &str = "overlap_by_type";
 
-    pub const PARTNER_METRICS_COLUMNS: [&str; 22] = [
+    pub const PARTNER_METRICS_COLUMNS: [&str; 32] = [
         "partner_id",
         "partner_type",
         "tier",
@@ -187,6 +193,14 @@ pub mod out {
         "cosell_degree",
         "cosell_strength",
         "pagerank",
+        "betweenness",
+        "closeness",
+        "harmonic",
+        "clustering",
+        "core_number",
+        "constraint",
+        "effective_size",
+        "community",
         "component",
         "component_size",
         "max_customer_overlap",
@@ -194,6 +208,8 @@ pub mod out {
         "unique_customers",
         "conflicts",
         "potential_influence",
+        "reach_loss",
+        "customer_hhi",
     ];
 
     pub const OVERLAP_PAIRS_COLUMNS: [&str; 9] = [
@@ -230,6 +246,38 @@ pub mod out {
         "shared_customers",
         "pair_density",
     ];
+
+    pub const COMMUNITIES_COLUMNS: [&str; 5] = [
+        "community",
+        "size",
+        "top_partners",
+        "dominant_partner_type",
+        "dominant_type_share",
+    ];
+
+    pub const DIVERSIFICATION_COLUMNS: [&str; 9] = [
+        "dimension",
+        "entities",
+        "hhi",
+        "effective_number",
+        "entropy",
+        "normalized_entropy",
+        "gini",
+        "top1_share",
+        "top5_share",
+    ];
+
+    pub const NETWORK_GROWTH_COLUMNS: [&str; 7] = [
+        "quarter_start",
+        "deals",
+        "won_revenue",
+        "active_partners",
+        "cumulative_partners",
+        "cumulative_cosell_edges",
+        "cumulative_won_revenue",
+    ];
+
+    pub const RESILIENCE_COLUMNS: [&str; 3] = ["strategy", "removed_fraction", "lcc_fraction"];
 
     pub const REJECTED_ROWS_COLUMNS: [&str; 5] = ["table", "row", "column", "value", "reason"];
 }

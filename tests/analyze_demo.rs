@@ -18,8 +18,16 @@ fn type_of(column: &str) -> DataType {
         | "influenced_revenue"
         | "attributed_revenue"
         | "pagerank"
+        | "betweenness"
+        | "closeness"
+        | "harmonic"
+        | "clustering"
+        | "constraint"
+        | "effective_size"
         | "max_customer_overlap"
-        | "potential_influence" => DataType::Float64,
+        | "potential_influence"
+        | "reach_loss"
+        | "customer_hhi" => DataType::Float64,
         _ => DataType::Int64,
     }
 }
@@ -37,10 +45,14 @@ fn outputs_have_the_contract_columns_and_types() {
         files,
         vec![
             "channel_conflicts.parquet",
+            "communities.parquet",
+            "diversification.parquet",
             "ecosystem_summary.json",
+            "network_growth.parquet",
             "overlap_by_type.parquet",
             "overlap_pairs.parquet",
-            "partner_metrics.parquet"
+            "partner_metrics.parquet",
+            "resilience.parquet",
         ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
@@ -72,6 +84,8 @@ fn outputs_have_the_contract_columns_and_types() {
         ("revenue", "cosell_rate"),
         ("network", "lcc_fraction"),
         ("network", "density"),
+        ("network", "average_clustering"),
+        ("network", "modularity"),
     ] {
         let v = summary[section][key]
             .as_f64()
@@ -79,6 +93,21 @@ fn outputs_have_the_contract_columns_and_types() {
         assert!((0.0..=1.0).contains(&v), "{section}.{key} = {v}");
     }
     assert!(summary["revenue"]["cosell_lift"].as_f64().unwrap() > 0.0);
+    assert_eq!(summary["betweenness"]["mode"], "exact");
+    let communities = read_parquet(&out.join("communities.parquet"));
+    let names: Vec<&str> = communities
+        .schema_ref()
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ecograph::schema::out::COMMUNITIES_COLUMNS);
+    let sizes: i64 = ints(&communities, "size").iter().sum();
+    assert_eq!(
+        sizes as usize,
+        pm.num_rows(),
+        "every partner in one community"
+    );
     assert_eq!(
         summary["inputs"].as_object().unwrap().len(),
         6,
@@ -99,6 +128,8 @@ fn outputs_have_the_contract_columns_and_types() {
     let v: serde_json::Value = serde_json::from_str(ours.value.as_deref().unwrap()).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["parameters"]["metrics"]["pagerank"]["damping"], 0.85);
+    assert_eq!(v["betweenness"]["mode"], "exact");
+    assert_eq!(v["parameters"]["metrics"]["betweenness"]["seed"], 42);
 }
 
 /// Won revenue of deals with at least one partner, straight from the demo CSV files.
@@ -219,4 +250,112 @@ fn parquet_and_arrow_inputs_match_csv() {
         let got = read_parquet(&out.join("partner_metrics.parquet"));
         assert_eq!(got, reference, "{ext} input differs from CSV input");
     }
+}
+
+#[test]
+fn switched_off_measures_are_null_columns_and_cost_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = analyze(
+        &demo(),
+        tmp.path(),
+        &["--metrics", "-betweenness,-community"],
+    );
+    let pm = read_parquet(&out.join("partner_metrics.parquet"));
+    let names: Vec<&str> = pm
+        .schema_ref()
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(
+        names, PARTNER_METRICS_COLUMNS,
+        "same schema with measures off"
+    );
+    assert_eq!(
+        pm.column_by_name("betweenness").unwrap().null_count(),
+        pm.num_rows()
+    );
+    assert_eq!(
+        pm.column_by_name("community").unwrap().null_count(),
+        pm.num_rows()
+    );
+    assert_eq!(pm.column_by_name("closeness").unwrap().null_count(), 0);
+    assert!(!out.join("communities.parquet").exists());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
+            .unwrap();
+    assert!(summary["betweenness"].is_null());
+    assert!(summary["network"]["modularity"].is_null());
+    assert!(
+        summary["timings_s"].get("betweenness").is_none(),
+        "not computed at all"
+    );
+    assert_eq!(
+        summary["parameters"]["result"]["metrics"]["centrality"],
+        serde_json::json!([
+            "closeness",
+            "harmonic",
+            "clustering",
+            "core_number",
+            "constraint",
+            "effective_size"
+        ])
+    );
+    // A typo is a usage error (exit code 2), naming the choices.
+    let bad = ecograph(&[
+        "analyze",
+        demo().to_str().unwrap(),
+        "--out",
+        tmp.path().join("x").to_str().unwrap(),
+        "--metrics",
+        "betweeness",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unknown measure 'betweeness'"));
+}
+
+#[test]
+fn sampled_betweenness_is_within_its_epsilon_of_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exact = analyze(
+        &demo(),
+        &tmp.path().join("exact"),
+        &["--metrics", "betweenness"],
+    );
+    let sampled = analyze(
+        &demo(),
+        &tmp.path().join("sampled"),
+        &[
+            "--metrics",
+            "betweenness",
+            "--betweenness-exact-limit",
+            "10",
+            "--betweenness-epsilon",
+            "0.02",
+            "--seed",
+            "3",
+        ],
+    );
+    let read = |dir: &std::path::Path| {
+        floats(
+            &read_parquet(&dir.join("partner_metrics.parquet")),
+            "betweenness",
+        )
+    };
+    let (a, b) = (read(&exact), read(&sampled));
+    let worst = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| (x.unwrap() - y.unwrap()).abs())
+        .fold(0.0, f64::max);
+    assert!(worst <= 0.02, "worst error {worst}");
+    assert!(worst > 0.0, "sampling must not be exact by accident");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sampled.join("ecosystem_summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["betweenness"]["mode"], "sampled");
+    assert_eq!(summary["betweenness"]["epsilon"], 0.02);
+    assert_eq!(summary["betweenness"]["seed"], 3);
+    assert!(summary["betweenness"]["samples"].as_u64().unwrap() > 1000);
 }

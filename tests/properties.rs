@@ -1,10 +1,14 @@
 //! Property tests on random small ecosystems: invariants of the foundation metrics and
 //! bit-identical results for any thread count.
 
+mod common;
+
+use common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
+use ecograph::progress::{Silent, Stages};
 use ecograph::schema::{Role, Stage};
 use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
 
@@ -81,14 +85,6 @@ fn tables((n, deals): &Spec) -> ValidatedTables {
     }
 }
 
-fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(t)
-        .build()
-        .unwrap()
-        .install(f)
-}
-
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * 1f64.max(a.abs().max(b.abs()))
 }
@@ -99,7 +95,7 @@ proptest! {
     #[test]
     fn revenue_is_split_exactly_once(s in spec()) {
         let g: GraphSet = build::build(tables(&s));
-        let m = metrics::compute(&g, &MetricParams::default());
+        let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let a = &m.partner.activity;
         let (mut partner_won, mut sourced_won) = (0.0, 0.0);
         for d in 0..g.n_deals() {
@@ -138,7 +134,7 @@ proptest! {
     #[test]
     fn components_and_pagerank_invariants(s in spec()) {
         let g = build::build(tables(&s));
-        let m = metrics::compute(&g, &MetricParams::default());
+        let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let c = &m.partner.components;
         for p in 0..g.n_partners() {
             for &q in g.cosell.row(p) { prop_assert_eq!(c.id[p], c.id[q as usize]); }
@@ -154,8 +150,8 @@ proptest! {
     #[test]
     fn thread_count_never_changes_bits(s in spec()) {
         let t = tables(&s);
-        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
-        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default()).partner });
+        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
+        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
         prop_assert_eq!(one, three);
     }
 }

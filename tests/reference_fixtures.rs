@@ -9,12 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Absolute-or-relative closeness: values are compared within 1e-9 (scaled by magnitude
-/// for revenue sums, whose summation order differs from the reference's `fsum`).
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * 1f64.max(a.abs().max(b.abs()))
-}
-
 fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
@@ -79,6 +73,9 @@ fn check_case(name: &str, input: &Path, expected: &Path) {
             .unwrap();
     for section in ["counts", "network", "revenue", "partner_lift"] {
         for (key, want) in reference[section].as_object().unwrap() {
+            if key == "louvain_modularity_networkx" {
+                continue; // a floor, checked in check_communities
+            }
             let got = &summary[section][key];
             match (got.as_f64(), want.as_f64()) {
                 (Some(g), Some(w)) => assert!(
@@ -89,6 +86,7 @@ fn check_case(name: &str, input: &Path, expected: &Path) {
             }
         }
     }
+    check_communities(name, &out, expected, &summary, &reference);
     let total = summary["revenue"]["total_won_revenue"].as_f64().unwrap();
     assert!(
         close(
@@ -98,6 +96,70 @@ fn check_case(name: &str, input: &Path, expected: &Path) {
         ),
         "{name}: total won revenue"
     );
+}
+
+/// Communities: the reported modularity is the modularity of the `community` column on
+/// the reference's co-sell edges (recomputed here, independently of ecograph), at least
+/// NetworkX's Louvain modularity on the same input; the `communities` table agrees.
+fn check_communities(
+    name: &str,
+    out: &Path,
+    expected: &Path,
+    summary: &serde_json::Value,
+    reference: &serde_json::Value,
+) {
+    let pm = read_parquet(&out.join("partner_metrics.parquet"));
+    let ids = strings(&pm, "partner_id");
+    let label: HashMap<String, i64> = ids
+        .iter()
+        .zip(ints(&pm, "community"))
+        .map(|(id, c)| (id.clone().unwrap(), c))
+        .collect();
+    let mut r = csv::Reader::from_path(expected.join("cosell_edges.csv")).unwrap();
+    let (mut m, mut inside) = (0.0f64, HashMap::<i64, f64>::new());
+    let mut degree = HashMap::<i64, f64>::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (ca, cb) = (label[&rec[0]], label[&rec[1]]);
+        let w: f64 = rec[2].parse().unwrap();
+        m += w;
+        *degree.entry(ca).or_default() += w;
+        *degree.entry(cb).or_default() += w;
+        if ca == cb {
+            *inside.entry(ca).or_default() += w;
+        }
+    }
+    let got = summary["network"]["modularity"].as_f64();
+    let floor = reference["network"]["louvain_modularity_networkx"].as_f64();
+    match floor {
+        None => assert_eq!(got, None, "{name}: modularity without edges"),
+        Some(floor) => {
+            let q: f64 = degree
+                .iter()
+                .map(|(c, d)| inside.get(c).unwrap_or(&0.0) / m - (d / (2.0 * m)).powi(2))
+                .sum();
+            let got = got.expect("modularity");
+            assert!(
+                close(got, q, 1e-12),
+                "{name}: modularity {got} vs recomputed {q}"
+            );
+            assert!(
+                got >= floor - 1e-12,
+                "{name}: modularity {got} below NetworkX Louvain's {floor}"
+            );
+            eprintln!("{name}: modularity {got:.6} (NetworkX Louvain {floor:.6})");
+        }
+    }
+    let table = read_parquet(&out.join("communities.parquet"));
+    let sizes = ints(&table, "size");
+    let mut count = HashMap::<i64, i64>::new();
+    for c in label.values() {
+        *count.entry(*c).or_default() += 1;
+    }
+    assert_eq!(sizes.len(), count.len(), "{name}: one row per community");
+    for (c, size) in ints(&table, "community").iter().zip(&sizes) {
+        assert_eq!(count[c], *size, "{name}: size of community {c}");
+    }
 }
 
 fn classic(name: &str) {
@@ -113,6 +175,22 @@ fn karate_club() {
 #[test]
 fn florentine_families() {
     classic("florentine");
+    // Padgett's families: Medici betweenness is 0.522 on the 15 connected families
+    // (normalised by 14·13/2). The input also has the isolated Pucci, so n = 16 and the
+    // same path counts are normalised by 15·14/2: 0.522 · 91/105.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = repo().join("tests/fixtures/classic/florentine");
+    let pm = read_parquet(&analyze(&dir, tmp.path(), &[]).join("partner_metrics.parquet"));
+    let ids = strings(&pm, "partner_id");
+    let medici = ids
+        .iter()
+        .position(|s| s.as_deref() == Some("Medici"))
+        .unwrap();
+    let b = floats(&pm, "betweenness")[medici].unwrap();
+    assert!(
+        (b * 105.0 / 91.0 - 0.5219).abs() < 1e-3,
+        "Medici betweenness {b}"
+    );
 }
 
 #[test]

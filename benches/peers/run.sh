@@ -44,10 +44,6 @@ mkdir -p "$HERE/data" "$RESULTS"
 log() { printf '== %s\n' "$*" >&2; }
 
 # --- tools ------------------------------------------------------------------------------
-if [ ! -x /usr/bin/time ]; then
-  log "installing GNU time (Debian package 'time')"
-  apt-get update -qq && apt-get install -y -qq time >/dev/null
-fi
 
 if [ "${BUILD:-0}" = 1 ]; then
   log "cargo build --release"
@@ -58,16 +54,8 @@ if [ ! -x "$ECOGRAPH" ]; then
   exit 1
 fi
 
-PY="$(command -v python3.11 || command -v python3)"
-VENV="$HERE/.venv"
-REQ_SUM="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$REQ_SUM" ]; then
-  log "creating $VENV from requirements.txt with $("$PY" --version)"
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
-  echo "$REQ_SUM" > "$VENV/.requirements.sha256"
-fi
+# shellcheck source=venv.sh
+source "$HERE/venv.sh"
 
 # --- dataset ----------------------------------------------------------------------------
 if [ "${REGEN:-0}" = 1 ] || [ ! -f "$DATA/deal_partners.csv" ]; then

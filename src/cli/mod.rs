@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::io::write::OutputFormat;
+use crate::metrics::centrality::betweenness::BetweennessParams;
+use crate::metrics::centrality::Selection;
 use crate::metrics::MetricParams;
 use crate::pipeline::AnalyzeJob;
 
@@ -69,6 +71,38 @@ pub struct AnalyzeArgs {
     /// PageRank damping factor.
     #[arg(long, default_value_t = 0.85, value_name = "ALPHA")]
     pub pagerank_damping: f64,
+    /// Centrality measures to compute: `all`, `none`, a list to keep
+    /// (`betweenness,core_number`) or a list to drop (`-betweenness,-closeness`). Choices:
+    /// betweenness, closeness, harmonic, clustering, core_number, constraint,
+    /// effective_size, community. Dropped columns are written as nulls.
+    #[arg(
+        long,
+        default_value = "all",
+        value_name = "LIST",
+        allow_hyphen_values = true
+    )]
+    pub metrics: String,
+    /// Exact betweenness while the co-sell network has at most this many partners with
+    /// an edge; above it, a sampled estimate (Riondato-Kornaropoulos) with the guarantee
+    /// below.
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub betweenness_exact_limit: usize,
+    /// Sampled betweenness: every estimate is within EPS of the exact value...
+    #[arg(long, default_value_t = 0.005, value_name = "EPS")]
+    pub betweenness_epsilon: f64,
+    /// ...with probability at least 1 - DELTA.
+    #[arg(long, default_value_t = 0.1, value_name = "DELTA")]
+    pub betweenness_delta: f64,
+    /// Seed of every randomized step (betweenness sampling, community detection).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Community detection: independently seeded Louvain runs; the highest modularity wins.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub community_trials: usize,
+    /// Seed of the random removal orders behind the `resilience` table's `random` curve
+    /// (recorded in every output's metadata).
+    #[arg(long, default_value_t = 42, value_name = "SEED")]
+    pub resilience_seed: u64,
     /// overlapping_partners counts partners whose customer Jaccard is at least this.
     #[arg(
         long,
@@ -160,6 +194,32 @@ impl AnalyzeArgs {
         }
         let mut metrics = MetricParams::default();
         metrics.pagerank.damping = d;
+        metrics.centrality = Selection::parse(&self.metrics).map_err(Error::Parameter)?;
+        let (eps, delta) = (self.betweenness_epsilon, self.betweenness_delta);
+        if !(eps > 0.0 && eps < 1.0) {
+            return Err(Error::Parameter(format!(
+                "--betweenness-epsilon must be in (0, 1), got {eps}"
+            )));
+        }
+        if !(delta > 0.0 && delta < 1.0) {
+            return Err(Error::Parameter(format!(
+                "--betweenness-delta must be in (0, 1), got {delta}"
+            )));
+        }
+        if self.community_trials == 0 {
+            return Err(Error::Parameter(
+                "--community-trials must be at least 1".into(),
+            ));
+        }
+        metrics.betweenness = BetweennessParams {
+            exact_limit: self.betweenness_exact_limit,
+            epsilon: eps,
+            delta,
+            seed: self.seed,
+        };
+        metrics.community.seed = self.seed;
+        metrics.community.trials = self.community_trials;
+        metrics.resilience.seed = self.resilience_seed;
         metrics.overlap = crate::metrics::overlap::OverlapParams {
             threshold: self.overlap_threshold,
             min_jaccard: self.overlap_min_jaccard,

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::metrics::centrality::betweenness::BetweennessMode;
 use crate::metrics::ecosystem::EcosystemSummary;
-use crate::metrics::MetricParams;
+use crate::metrics::network_effect::growth::GrowthFits;
+use crate::metrics::{MetricParams, MetricTables};
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -19,12 +21,15 @@ pub struct ResultParameters {
     pub skip_invalid: bool,
 }
 
-/// The metadata JSON stored in each output table.
-pub fn table_metadata(params: &ResultParameters) -> String {
+/// The metadata JSON stored in each output table: schema version, parameters, and how
+/// betweenness was obtained (exact, or sampled with its epsilon, delta and seed), so a
+/// table read on its own says what its numbers mean.
+pub fn table_metadata(params: &ResultParameters, betweenness: Option<&BetweennessMode>) -> String {
     serde_json::json!({
         "schema_version": OUTPUT_SCHEMA_VERSION,
         "ecograph_version": VERSION,
         "parameters": params,
+        "betweenness": betweenness,
     })
     .to_string()
 }
@@ -45,17 +50,19 @@ struct Summary<'a> {
     ecograph_version: &'static str,
     #[serde(flatten)]
     ecosystem: &'a EcosystemSummary,
+    growth: &'a GrowthFits,
     pagerank: serde_json::Value,
+    /// How betweenness was computed (exact or sampled with its guarantee); null when off.
+    betweenness: Option<&'a BetweennessMode>,
     validation: serde_json::Value,
     parameters: &'a RunInfo,
     inputs: &'a BTreeMap<String, String>,
     timings_s: &'a BTreeMap<String, f64>,
 }
 
-/// The summary document.
+/// The summary document: network-wide metric results from `m`, plus the run's facts.
 pub fn summary_json(
-    ecosystem: &EcosystemSummary,
-    pagerank_iterations: usize,
+    m: &MetricTables,
     rejected_rows: usize,
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
@@ -64,8 +71,10 @@ pub fn summary_json(
     serde_json::to_value(Summary {
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,
-        ecosystem,
-        pagerank: serde_json::json!({ "iterations": pagerank_iterations }),
+        ecosystem: &m.ecosystem,
+        growth: &m.network_effect.fits,
+        pagerank: serde_json::json!({ "iterations": m.pagerank_iterations }),
+        betweenness: m.centrality.betweenness.as_ref(),
         validation: serde_json::json!({ "rejected_rows": rejected_rows }),
         parameters: run,
         inputs,

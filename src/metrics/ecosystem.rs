@@ -37,6 +37,12 @@ pub struct Network {
     pub density: Option<f64>,
     pub components: usize,
     pub lcc_fraction: Option<f64>,
+    /// Mean local clustering (degree < 2 counts as 0); set by the centrality suite,
+    /// null when clustering is switched off.
+    pub average_clustering: Option<f64>,
+    /// Weighted modularity (resolution 1) of the communities; null when switched off
+    /// or without co-sell edges.
+    pub modularity: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -164,6 +170,8 @@ pub fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
             }),
             components: components.count(),
             lcc_fraction: (n > 0).then(|| f64::from(components.largest()) / n as f64),
+            average_clustering: None,
+            modularity: None,
         },
         revenue: Revenue {
             total_won_revenue: total_won,

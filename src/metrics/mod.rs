@@ -4,11 +4,18 @@
 
 pub mod activity;
 pub mod centrality;
+pub mod community;
 pub mod components;
+pub mod diversification;
 pub mod ecosystem;
+pub mod network_effect;
 pub mod overlap;
 
 use crate::build::GraphSet;
+use crate::progress::Stages;
+use centrality::betweenness::{BetweennessMode, BetweennessParams};
+use centrality::{Measure, Selection};
+use community::{CommunityRow, LouvainParams};
 
 /// Per-partner columns of `partner_metrics`, indexed by partner index (id order).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,16 +26,48 @@ pub struct PartnerMetrics {
     pub cosell_degree: Vec<u32>,
     pub cosell_strength: Vec<u64>,
     pub pagerank: Vec<f64>,
+    pub centrality: Centrality,
     pub components: components::Components,
     /// Filled by the streamed overlap stage ([`overlap::run`]), not by [`compute`].
     pub overlap: overlap::PartnerOverlap,
+    /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
+    pub reach_loss: Vec<Option<f64>>,
+    /// HHI of the partner's won revenue by customer ([`diversification`]).
+    pub customer_hhi: Vec<Option<f64>>,
+}
+
+/// The switchable centrality suite; `None` for a measure switched off (`--metrics`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Centrality {
+    pub betweenness: Option<Vec<f64>>,
+    pub closeness: Option<Vec<f64>>,
+    pub harmonic: Option<Vec<f64>>,
+    pub clustering: Option<Vec<f64>>,
+    pub core_number: Option<Vec<u32>>,
+    /// None for isolated partners (undefined).
+    pub constraint: Option<Vec<Option<f64>>>,
+    pub effective_size: Option<Vec<Option<f64>>>,
+    pub community: Option<Vec<u32>>,
 }
 
 /// Parameters of the metric stage that change results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetricParams {
     pub pagerank: centrality::pagerank::PageRankParams,
+    /// Centrality measures computed (`--metrics`).
+    pub centrality: Selection,
+    pub betweenness: BetweennessParams,
+    pub community: LouvainParams,
+    pub resilience: network_effect::resilience::ResilienceParams,
     pub overlap: overlap::OverlapParams,
+}
+
+/// Results of the centrality suite beyond the per-partner columns (average clustering
+/// and modularity go straight into `EcosystemSummary::network`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CentralitySummary {
+    pub betweenness: Option<BetweennessMode>,
+    pub communities: Vec<CommunityRow>,
 }
 
 /// All metric results of one run.
@@ -36,15 +75,79 @@ pub struct MetricParams {
 pub struct MetricTables {
     pub partner: PartnerMetrics,
     pub ecosystem: ecosystem::EcosystemSummary,
+    pub centrality: CentralitySummary,
     pub pagerank_iterations: usize,
+    /// The `diversification` table, one row per dimension.
+    pub diversification: Vec<diversification::DimensionRow>,
+    /// `network_growth`, the summary's `growth` fits and `resilience`.
+    pub network_effect: network_effect::NetworkEffect,
 }
 
-/// Computes every metric of the foundation slice.
-pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
-    let activity = activity::compute(g);
-    let (pagerank, iterations) = centrality::pagerank::pagerank(&g.cosell, &params.pagerank);
-    let components = components::connected_components(&g.cosell);
-    let ecosystem = ecosystem::summarize(g, &components);
+/// Computes every metric, one timed stage per measure.
+pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTables {
+    let (activity, components, mut ecosystem) = st.run("activity + components", || {
+        let activity = activity::compute(g);
+        let components = components::connected_components(&g.cosell);
+        let ecosystem = ecosystem::summarize(g, &components);
+        (activity, components, ecosystem)
+    });
+    let (pagerank, iterations) = st.run("pagerank", || {
+        centrality::pagerank::pagerank(&g.cosell, &params.pagerank)
+    });
+    let sel = params.centrality;
+    let mut c = Centrality::default();
+    let mut summary = CentralitySummary::default();
+    if sel.has(Measure::Betweenness) {
+        let (b, mode) = st.run("betweenness", || {
+            centrality::betweenness::betweenness(&g.cosell, &params.betweenness)
+        });
+        c.betweenness = Some(b);
+        summary.betweenness = Some(mode);
+    }
+    if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
+        let (cl, h) = st.run("closeness + harmonic", || {
+            centrality::closeness::closeness_harmonic(&g.cosell)
+        });
+        c.closeness = sel.has(Measure::Closeness).then_some(cl);
+        c.harmonic = sel.has(Measure::Harmonic).then_some(h);
+    }
+    let local = [
+        Measure::Clustering,
+        Measure::Constraint,
+        Measure::EffectiveSize,
+    ];
+    if local.iter().any(|&m| sel.has(m)) {
+        let nb = st.run("clustering + structural holes", || {
+            centrality::neighborhood::neighborhood(&g.cosell)
+        });
+        if sel.has(Measure::Clustering) {
+            ecosystem.network.average_clustering =
+                Some(centrality::neighborhood::average_clustering(&nb.clustering));
+            c.clustering = Some(nb.clustering);
+        }
+        let defined = |v: Vec<f64>| v.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect();
+        c.constraint = sel.has(Measure::Constraint).then(|| defined(nb.constraint));
+        c.effective_size = sel
+            .has(Measure::EffectiveSize)
+            .then(|| defined(nb.effective_size));
+    }
+    if sel.has(Measure::CoreNumber) {
+        c.core_number = Some(st.run("core number", || {
+            centrality::core_number::core_number(&g.cosell)
+        }));
+    }
+    if sel.has(Measure::Community) {
+        let (label, q) = st.run("communities", || {
+            community::communities(&g.cosell, &params.community)
+        });
+        ecosystem.network.modularity = q;
+        summary.communities =
+            community::community_rows(&label, &pagerank, &g.partners.partner_type);
+        c.community = Some(label);
+    }
+    let family = st.run("network effect + diversification", || {
+        network_effect::family(g, &activity.attributed_revenue, &params.resilience)
+    });
     let n = g.n_partners();
     let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
     MetricTables {
@@ -55,10 +158,16 @@ pub fn compute(g: &GraphSet, params: &MetricParams) -> MetricTables {
             cosell_degree: row_len(&g.cosell),
             cosell_strength: centrality::degree::strength(&g.cosell),
             pagerank,
+            centrality: c,
             components,
             overlap: Default::default(),
+            reach_loss: family.reach_loss,
+            customer_hhi: family.customer_hhi,
         },
         ecosystem,
+        centrality: summary,
         pagerank_iterations: iterations,
+        diversification: family.diversification,
+        network_effect: family.network_effect,
     }
 }

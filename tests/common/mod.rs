@@ -126,3 +126,18 @@ pub fn write_small_valid(dir: &Path) {
     )
     .unwrap();
 }
+
+/// `a` and `b` agree within `tol`, absolutely below 1 and relatively above (sums in
+/// another order than the reference's differ in the last bits, scaled by magnitude).
+pub fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * 1f64.max(a.abs().max(b.abs()))
+}
+
+/// Runs `f` on a rayon pool of `t` threads.
+pub fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(t)
+        .build()
+        .unwrap()
+        .install(f)
+}

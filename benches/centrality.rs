@@ -1,0 +1,60 @@
+//! Criterion benches of each centrality measure on generated co-sell networks at
+//! several sizes (seed 7; deals = 20 per partner, like the 100k / 3M benchmark data).
+//! Run with `cargo bench --bench centrality`; the data is generated into a temporary
+//! folder and loaded first (not timed). Exact betweenness and closeness are O(n m): the
+//! largest size runs them with few samples.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+use ecograph::build::{self, Csr};
+use ecograph::config::Config;
+use ecograph::generate::{generate, GenConfig};
+use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
+use ecograph::metrics::community::{communities, LouvainParams};
+use ecograph::validate::load_and_validate;
+
+/// The co-sell network of a generated ecosystem with `partners` partners.
+fn cosell(partners: usize) -> Csr {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let cfg = GenConfig {
+        seed: 7,
+        partners,
+        deals: partners * 20,
+        ..GenConfig::default()
+    };
+    generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
+    let tables = load_and_validate(tmp.path(), &Config::default(), false).expect("valid");
+    build::build(tables).cosell
+}
+
+fn suite(c: &mut Criterion) {
+    for partners in [2_000, 10_000] {
+        let g = cosell(partners);
+        let mut grp = c.benchmark_group(format!("centrality_{partners}"));
+        grp.sample_size(10);
+        grp.throughput(Throughput::Elements(g.nnz() as u64 / 2));
+        let id = |name: &str| BenchmarkId::new(name, partners);
+        grp.bench_function(id("betweenness_exact"), |b| {
+            b.iter(|| betweenness::exact(&g))
+        });
+        grp.bench_function(id("betweenness_sampled_eps0.01"), |b| {
+            b.iter(|| betweenness::sampled(&g, 0.01, 0.1, 42))
+        });
+        grp.bench_function(id("closeness_harmonic"), |b| {
+            b.iter(|| closeness::closeness_harmonic(&g))
+        });
+        grp.bench_function(id("clustering_structural_holes"), |b| {
+            b.iter(|| neighborhood::neighborhood(&g))
+        });
+        grp.bench_function(id("core_number"), |b| {
+            b.iter(|| core_number::core_number(&g))
+        });
+        grp.bench_function(id("louvain_4_trials"), |b| {
+            b.iter(|| communities(&g, &LouvainParams::default()))
+        });
+        grp.finish();
+    }
+}
+
+criterion_group!(benches, suite);
+criterion_main!(benches);

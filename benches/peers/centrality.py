@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""NetworKit's centrality suite on the co-sell network ecograph analyzed, timed in the
+same run, and its betweenness compared with ecograph's.
+
+    centrality.py DATA_DIR ECOGRAPH_OUT_DIR [--runs 3]
+
+Called by centrality.sh (which also times ecograph). The co-sell network is built from
+the CSV tables with peers.py's `build_pairs` (the same edge list for every library; its
+time is not counted). NetworKit uses all cores (OpenMP), like ecograph's rayon pool.
+
+Timed per run (median reported):
+  betweenness   nk.centrality.Betweenness(g, normalized=False)   exact Brandes
+  closeness     nk.centrality.Closeness(g, True, Generalized)    Wasserman-Faust
+  harmonic      nk.centrality.HarmonicCloseness(g, normalized=True)
+  clustering    nk.centrality.LocalClusteringCoefficient(g)
+  core_number   nk.centrality.CoreDecomposition(g)
+  community     nk.community.PLM(g, refine=False) + modularity   (Louvain)
+Prints a JSON document on stdout.
+"""
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers import build_pairs, load_tables  # noqa: E402
+
+
+def main():
+    data, eco_out = Path(sys.argv[1]), Path(sys.argv[2])
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    import networkit as nk
+    import pyarrow.parquet as pq
+
+    partners, deals, deal_partners = load_tables(data)
+    n, pa, pb, w = build_pairs(partners, deals, deal_partners)
+    g = nk.Graph(n, weighted=True, directed=False)
+    g.addEdges((w, (pa.astype(np.uint64), pb.astype(np.uint64))))
+
+    def timed(f):
+        t = time.perf_counter()
+        out = f()
+        return time.perf_counter() - t, out
+
+    times = {k: [] for k in ("betweenness", "closeness", "harmonic", "clustering",
+                             "core_number", "community")}
+    bc = None
+    modularity = None
+    for _ in range(runs):
+        s, a = timed(lambda: nk.centrality.Betweenness(g, normalized=False).run())
+        times["betweenness"].append(s)
+        bc = np.array(a.scores())
+        s, _ = timed(lambda: nk.centrality.Closeness(
+            g, True, nk.centrality.ClosenessVariant.Generalized).run())
+        times["closeness"].append(s)
+        s, _ = timed(lambda: nk.centrality.HarmonicCloseness(g, normalized=True).run())
+        times["harmonic"].append(s)
+        s, _ = timed(lambda: nk.centrality.LocalClusteringCoefficient(g).run())
+        times["clustering"].append(s)
+        s, _ = timed(lambda: nk.centrality.CoreDecomposition(g).run())
+        times["core_number"].append(s)
+
+        def plm():
+            algo = nk.community.PLM(g, refine=False)
+            algo.run()
+            return nk.community.Modularity().getQuality(algo.getPartition(), g)
+        s, modularity = timed(plm)
+        times["community"].append(s)
+
+    # ecograph's betweenness (NetworkX-normalised) back to pair counts over unordered
+    # pairs: x (n-1)(n-2)/2. NetworKit's unnormalised undirected scores count each
+    # unordered pair once.
+    eco = pq.read_table(eco_out / "partner_metrics.parquet",
+                        columns=["partner_id", "betweenness"]).to_pandas()
+    order = {p: i for i, p in enumerate(partners["partner_id"])}
+    eco_bc = np.zeros(n)
+    eco_bc[[order[p] for p in eco["partner_id"]]] = eco["betweenness"].to_numpy()
+    eco_pairs = eco_bc * (n - 1) * (n - 2) / 2
+    scale = max(1.0, float(np.max(np.abs(bc))))
+    summary = json.loads((eco_out / "ecosystem_summary.json").read_text())
+    print(json.dumps({
+        "networkit_version": nk.__version__,
+        "threads": nk.getMaxNumberOfThreads(),
+        "partners": n,
+        "cosell_edges": int(g.numberOfEdges()),
+        "networkit_median_s": {k: statistics.median(v) for k, v in times.items()},
+        "networkit_runs_s": times,
+        "networkit_plm_modularity": modularity,
+        "ecograph_modularity": summary["network"]["modularity"],
+        "betweenness_max_abs_diff_pairs": float(np.max(np.abs(eco_pairs - bc))),
+        "betweenness_max_rel_diff": float(np.max(np.abs(eco_pairs - bc)) / scale),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

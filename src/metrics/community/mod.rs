@@ -1,0 +1,82 @@
+//! Communities of the co-sell network (contract §3 `community`, summary `modularity`)
+//! and the `communities` table that names each one by its leading partners.
+
+pub mod louvain;
+
+pub use louvain::{communities, modularity, LouvainParams};
+
+/// Partners listed per community in `top_partners`.
+pub const TOP_PARTNERS: usize = 3;
+
+/// One row of the `communities` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommunityRow {
+    pub community: u32,
+    pub size: u32,
+    /// Up to [`TOP_PARTNERS`] partner indices, highest pagerank first (ties by id).
+    pub top_partners: Vec<u32>,
+    /// Most frequent partner_type (ties: the smaller type name); None when no member has one.
+    pub dominant_partner_type: Option<String>,
+    /// Members with that type / size.
+    pub dominant_type_share: Option<f64>,
+}
+
+/// Summarises communities given the label per partner, pagerank and partner types.
+pub fn community_rows(
+    label: &[u32],
+    pagerank: &[f64],
+    partner_type: &[Option<String>],
+) -> Vec<CommunityRow> {
+    let k = label.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); k];
+    for (p, &c) in label.iter().enumerate() {
+        members[c as usize].push(p as u32);
+    }
+    members
+        .into_iter()
+        .enumerate()
+        .map(|(c, mut m)| {
+            let size = m.len() as u32;
+            let mut types: Vec<&str> = m
+                .iter()
+                .filter_map(|&p| partner_type[p as usize].as_deref())
+                .collect();
+            types.sort_unstable();
+            let mut dominant: Option<(&str, usize)> = None;
+            for run in types.chunk_by(|a, b| a == b) {
+                if dominant.is_none_or(|(_, n)| run.len() > n) {
+                    dominant = Some((run[0], run.len()));
+                }
+            }
+            // Stable sort: equal pagerank keeps id order.
+            m.sort_by(|&a, &b| pagerank[b as usize].total_cmp(&pagerank[a as usize]));
+            m.truncate(TOP_PARTNERS);
+            CommunityRow {
+                community: c as u32,
+                size,
+                top_partners: m,
+                dominant_partner_type: dominant.map(|(t, _)| t.to_string()),
+                dominant_type_share: dominant.map(|(_, n)| n as f64 / f64::from(size)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_name_leaders_and_dominant_type() {
+        let label = [0, 0, 1, 0];
+        let pr = [0.1, 0.4, 0.2, 0.4];
+        let t = |s: &str| Some(s.to_string());
+        let types = [t("isv"), t("msp"), None, t("isv")];
+        let rows = community_rows(&label, &pr, &types);
+        assert_eq!(rows[0].top_partners, vec![1, 3, 0]);
+        assert_eq!(rows[0].dominant_partner_type.as_deref(), Some("isv"));
+        assert!((rows[0].dominant_type_share.unwrap() - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(rows[1].size, 1);
+        assert_eq!(rows[1].dominant_partner_type, None);
+    }
+}
