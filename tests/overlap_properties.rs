@@ -1,6 +1,7 @@
 //! Property tests of the overlap family on random small ecosystems: pair invariants
 //! (p < q, similarities in [0, 1], overlap_coefficient >= jaccard, shared <= min size),
-//! the streamed output against an all-in-memory computation for any block size, the
+//! the streamed output against an all-in-memory computation for any block size (the
+//! per-partner columns too, merged from per-thread partials), the
 //! top-k / min-jaccard bounds against their definition, conflicts against a brute-force
 //! scan, and bit-identical results for 1 and 2 threads.
 
@@ -173,6 +174,11 @@ proptest! {
             prop_assert!(got.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
         }
         prop_assert_eq!(res.counts.customer_pairs as usize, naive_pairs(&g.partner_customers).len());
+        // The per-partner columns and by-type sums, merged from per-thread partials of
+        // many small blocks, equal those of one block (checked against definitions below).
+        let whole = overlap::run_with(&g, &OverlapParams::default(), &mut overlap::NullSink, &blocking(usize::MAX, usize::MAX, 1)).unwrap();
+        prop_assert_eq!(&res.partner, &whole.partner);
+        prop_assert_eq!(&res.by_type, &whole.by_type);
         for (_, b) in &sink.blocks {
             for i in 0..b.len() {
                 let (sa, sb) = (b.size_a[i], b.size_b[i]);

@@ -29,7 +29,7 @@ use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
 use ecograph::metrics::overlap::pairs::{customer_pass, pair_pass, Blocking, Incidence};
-use ecograph::metrics::overlap::{Dimension, OverlapParams, PairBlock, PairSink};
+use ecograph::metrics::overlap::{Dimension, OverlapParams, PairSink, SharedBlock, Sizes};
 use ecograph::validate::load_and_validate;
 
 struct Counting;
@@ -74,7 +74,7 @@ struct Count {
 }
 
 impl PairSink for Count {
-    fn write(&mut self, _: Dimension, blocks: &[PairBlock]) -> ecograph::Result<()> {
+    fn write(&mut self, _: Dimension, _: Sizes, blocks: &[SharedBlock]) -> ecograph::Result<()> {
         for b in blocks {
             self.pairs += b.len() as u64;
             self.largest_block = self.largest_block.max(b.len());
@@ -120,6 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     f.flush()?;
     let input_bytes = a.offsets.len() * 8 + a.targets.len() * 4;
+    let transpose_bytes = Incidence::new(a, g.customers.len())?.transpose_bytes();
     let params = OverlapParams::default();
     let types = PartnerTypes::new(&g.partners.partner_type);
     let blocking = Blocking::default();
@@ -128,7 +129,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut n_pairs, mut largest) = (0, 0);
     for _ in 0..runs {
         let (s, m, c) = measure(|| {
-            let inc = Incidence::new(a, g.customers.len());
+            let inc = Incidence::new(a, g.customers.len())?;
             let mut sink = Count::default();
             pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking).map(|_| sink)
         });
@@ -137,14 +138,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pairs_s.push(s);
         pairs_m.push(m);
         let (s, m, r) = measure(|| {
-            let inc = Incidence::new(a, g.customers.len());
+            let inc = Incidence::new(a, g.customers.len())?;
             customer_pass(&inc, &types, &params, &mut Count::default(), &blocking).map(|r| r.pairs)
         });
         r?;
         pass_s.push(s);
         pass_m.push(m);
         let (s, m, r) = measure(|| -> ecograph::Result<()> {
-            let inc = Incidence::new(a, g.customers.len());
+            let inc = Incidence::new(a, g.customers.len())?;
             let writer = TableWriter::create(
                 out,
                 "overlap_pairs",
@@ -169,7 +170,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::json!({
             "threads": rayon::current_num_threads(),
             "partners": a.rows(), "customers": g.customers.len(), "nnz": a.nnz(),
-            "input_bytes": input_bytes,
+            "input_bytes": input_bytes, "transpose_bytes": transpose_bytes,
             "pairs": n_pairs, "largest_block_pairs": largest, "largest_block_bytes": block_bytes,
             "pairs_s": pairs_s, "pairs_peak_extra_bytes": pairs_m,
             "customer_pass_s": pass_s, "customer_pass_peak_extra_bytes": pass_m,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::io::write::TableWriter;
 use crate::metrics::overlap::by_type::TypeRow;
 use crate::metrics::overlap::conflicts::Conflicts;
-use crate::metrics::overlap::{Dimension, PairBlock, PairSink};
+use crate::metrics::overlap::{similarities, Dimension, PairSink, SharedBlock, Sizes};
 use crate::schema::out;
 
 fn schema(columns: &[&str], types: &[DataType], nullable: &[&str]) -> SchemaRef {
@@ -42,30 +42,55 @@ fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
     Arc::new(Int64Array::from_iter_values(v.iter().map(|&x| x.into())))
 }
 
-fn ids(names: &[String], idx: &[u32]) -> ArrayRef {
-    Arc::new(StringArray::from_iter_values(
-        idx.iter().map(|&i| names[i as usize].as_str()),
-    ))
+fn ids(names: &[String], idx: impl Iterator<Item = u32>, len: usize) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(len, 8 * len);
+    for i in idx {
+        b.append_value(names[i as usize].as_str());
+    }
+    Arc::new(b.finish())
 }
 
-/// One block of pairs as a batch of `overlap_pairs`.
-pub fn pair_batch(partner_ids: &[String], dim: Dimension, b: &PairBlock) -> RecordBatch {
+/// One block of pairs as a batch of `overlap_pairs`: the ids, sizes and similarity
+/// columns are derived here from (partner_a, partner_b, shared), with
+/// [`similarities`], so every caller writes the same bits.
+pub fn pair_batch(
+    partner_ids: &[String],
+    dim: Dimension,
+    sizes: Sizes,
+    b: &SharedBlock,
+) -> RecordBatch {
+    let n = b.len();
     let dim_col: ArrayRef = Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
         dim.name(),
-        b.len(),
+        n,
     )));
+    let (mut size_a, mut size_b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut jac, mut ovl, mut cos) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for ((a, &q), &shared) in b.a_iter().zip(&b.b).zip(&b.shared) {
+        let (sa, sb) = (sizes.get(a), sizes.get(q));
+        let (j, o, c) = similarities(shared, sa, sb);
+        size_a.push(i64::from(sa));
+        size_b.push(i64::from(sb));
+        jac.push(j);
+        ovl.push(o);
+        cos.push(c);
+    }
     RecordBatch::try_new(
         pair_schema(),
         vec![
-            ids(partner_ids, &b.a),
-            ids(partner_ids, &b.b),
+            ids(partner_ids, b.a_iter(), n),
+            ids(partner_ids, b.b.iter().copied(), n),
             dim_col,
             ints(&b.shared),
-            ints(&b.size_a),
-            ints(&b.size_b),
-            Arc::new(Float64Array::from(b.jaccard.clone())),
-            Arc::new(Float64Array::from(b.overlap.clone())),
-            Arc::new(Float64Array::from(b.cosine.clone())),
+            Arc::new(Int64Array::from(size_a)),
+            Arc::new(Int64Array::from(size_b)),
+            Arc::new(Float64Array::from(jac)),
+            Arc::new(Float64Array::from(ovl)),
+            Arc::new(Float64Array::from(cos)),
         ],
     )
     .expect("pair block columns have equal lengths and the schema's types")
@@ -79,10 +104,12 @@ pub struct PairWriter<'a> {
 }
 
 impl PairSink for PairWriter<'_> {
-    fn write(&mut self, dim: Dimension, blocks: &[PairBlock]) -> Result<()> {
+    fn write(&mut self, dim: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()> {
         let ids = self.partner_ids;
-        let batches: Vec<RecordBatch> =
-            blocks.par_iter().map(|b| pair_batch(ids, dim, b)).collect();
+        let batches: Vec<RecordBatch> = blocks
+            .par_iter()
+            .map(|b| pair_batch(ids, dim, sizes, b))
+            .collect();
         for b in &batches {
             self.writer.write(b)?;
         }

@@ -119,8 +119,75 @@ pub fn jaccard(shared: u32, size_a: u32, size_b: u32) -> f64 {
     f64::from(shared) / union as f64
 }
 
-/// One block of `overlap_pairs` rows, sorted by (partner_a, partner_b), partner_a <
-/// partner_b (partner indices, so id byte order). Column-wise.
+/// One block of `overlap_pairs` as the kernel produces it: only (partner_a, partner_b,
+/// shared) per pair, partner_a stored once per row; sorted by (partner_a, partner_b),
+/// partner_a < partner_b (partner indices, so id byte order). The sizes and the
+/// similarity columns are derived when the block is written ([`PairBlock::expand`],
+/// the writer's batch builder), so a pair costs 8 bytes while it waits for the writer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SharedBlock {
+    /// (partner_a, end): pairs `prev end..end` of `b` / `shared` have this partner_a.
+    pub rows: Vec<(u32, u32)>,
+    pub b: Vec<u32>,
+    pub shared: Vec<u32>,
+}
+
+impl SharedBlock {
+    pub fn len(&self) -> usize {
+        self.b.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.b.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.rows.clear();
+        self.b.clear();
+        self.shared.clear();
+    }
+
+    /// Appends a pair (partner_b, shared) to the current row (see [`Self::end_row`]).
+    #[inline]
+    pub(crate) fn push(&mut self, b: u32, shared: u32) {
+        self.b.push(b);
+        self.shared.push(shared);
+    }
+
+    /// Closes the pairs pushed since the previous row as partner `a`'s (no-op if none);
+    /// rows are closed in ascending order of `a`.
+    #[inline]
+    pub(crate) fn end_row(&mut self, a: u32) {
+        let end = self.b.len() as u32;
+        let start = self.rows.last().map_or(0, |r| r.1);
+        if end > start {
+            self.rows.push((a, end));
+        }
+    }
+
+    /// partner_a of every pair, in order.
+    pub fn a_iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut start = 0u32;
+        self.rows.iter().flat_map(move |&(a, end)| {
+            let n = (end - start) as usize;
+            start = end;
+            std::iter::repeat_n(a, n)
+        })
+    }
+}
+
+/// Set sizes of a dimension's partners (row lengths of the incidence).
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes<'a>(pub &'a crate::build::Csr);
+
+impl Sizes<'_> {
+    #[inline]
+    pub fn get(&self, p: u32) -> u32 {
+        self.0.degree(p as usize) as u32
+    }
+}
+
+/// One block of `overlap_pairs` rows with every column (what [`CollectSink`] keeps).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PairBlock {
     pub a: Vec<u32>,
@@ -142,35 +209,45 @@ impl PairBlock {
         self.a.is_empty()
     }
 
-    pub(crate) fn push(&mut self, a: u32, b: u32, shared: u32, size_a: u32, size_b: u32) {
-        let (j, o, c) = similarities(shared, size_a, size_b);
-        self.a.push(a);
-        self.b.push(b);
-        self.shared.push(shared);
-        self.size_a.push(size_a);
-        self.size_b.push(size_b);
-        self.jaccard.push(j);
-        self.overlap.push(o);
-        self.cosine.push(c);
+    /// Every column of a kernel block (the same [`similarities`] the writer uses).
+    pub fn expand(block: &SharedBlock, sizes: Sizes) -> PairBlock {
+        let mut out = PairBlock::default();
+        for ((a, &b), &shared) in block.a_iter().zip(&block.b).zip(&block.shared) {
+            let (size_a, size_b) = (sizes.get(a), sizes.get(b));
+            let (j, o, c) = similarities(shared, size_a, size_b);
+            out.a.push(a);
+            out.b.push(b);
+            out.shared.push(shared);
+            out.size_a.push(size_a);
+            out.size_b.push(size_b);
+            out.jaccard.push(j);
+            out.overlap.push(o);
+            out.cosine.push(c);
+        }
+        out
     }
 }
 
 /// Receives the pair output a window of blocks at a time, in block order (so a writer
-/// can turn the blocks of one window into record batches in parallel).
+/// can turn the blocks of one window into record batches in parallel). `sizes` gives
+/// size_a / size_b for the similarity columns.
 pub trait PairSink: Send {
-    fn write(&mut self, dimension: Dimension, blocks: &[PairBlock]) -> Result<()>;
+    fn write(&mut self, dimension: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()>;
 }
 
-/// Collects every block in memory: for tests and small inputs.
+/// Collects every block in memory with all its columns: for tests and small inputs.
 #[derive(Debug, Default)]
 pub struct CollectSink {
     pub blocks: Vec<(Dimension, PairBlock)>,
 }
 
 impl PairSink for CollectSink {
-    fn write(&mut self, dimension: Dimension, blocks: &[PairBlock]) -> Result<()> {
-        self.blocks
-            .extend(blocks.iter().map(|b| (dimension, b.clone())));
+    fn write(&mut self, dimension: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()> {
+        self.blocks.extend(
+            blocks
+                .iter()
+                .map(|b| (dimension, PairBlock::expand(b, sizes))),
+        );
         Ok(())
     }
 }
@@ -180,7 +257,7 @@ impl PairSink for CollectSink {
 pub struct NullSink;
 
 impl PairSink for NullSink {
-    fn write(&mut self, _: Dimension, _: &[PairBlock]) -> Result<()> {
+    fn write(&mut self, _: Dimension, _: Sizes, _: &[SharedBlock]) -> Result<()> {
         Ok(())
     }
 }
@@ -231,7 +308,8 @@ pub struct OverlapResult {
 
 /// Runs the family: customer pairs (with the per-partner columns and the by-type
 /// matrix from the same pass), then product pairs, into `sink`; channel conflicts and
-/// the remaining per-partner columns in memory. Errors only come from the sink.
+/// the remaining per-partner columns in memory. Errors come from the sink, or from an
+/// incidence too large for `u32` offsets.
 pub fn run(g: &GraphSet, params: &OverlapParams, sink: &mut dyn PairSink) -> Result<OverlapResult> {
     run_with(g, params, sink, &pairs::Blocking::default())
 }
@@ -245,12 +323,14 @@ pub fn run_with(
 ) -> Result<OverlapResult> {
     let n = g.n_partners();
     let types = by_type::PartnerTypes::new(&g.partners.partner_type);
-    let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len());
+    let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len())?;
     let cust = pairs::customer_pass(&customers, &types, params, sink, blocking)?;
-    let products = pairs::Incidence::new(&g.partner_products, g.products.len());
-    let product_counts = pairs::pair_pass(&products, Dimension::Product, params, sink, blocking)?;
-    let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);
     let unique = partner::unique_customers(&customers);
+    drop(customers);
+    let products = pairs::Incidence::new(&g.partner_products, g.products.len())?;
+    let product_counts = pairs::pair_pass(&products, Dimension::Product, params, sink, blocking)?;
+    drop(products);
+    let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);
     let counts = OverlapCounts {
         customer_pairs: cust.pairs,
         product_pairs: product_counts.pairs,

@@ -26,7 +26,9 @@ pub fn unique_customers(customers: &Incidence) -> Vec<u32> {
                 .rows
                 .row(p)
                 .iter()
-                .filter(|&&c| customers.t.degree(c as usize) == 1)
+                // The pruned transpose lists a customer's partners only when two or
+                // more reach it: an empty list means p alone does.
+                .filter(|&&c| customers.partners_of(c as usize).is_empty())
                 .count() as u32
         })
         .collect()
