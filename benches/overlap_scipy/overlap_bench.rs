@@ -4,7 +4,8 @@
 //!
 //!   cargo run --release --example overlap_bench -- DATA OUT [RUNS]
 //!
-//! Timed, each on the loaded incidence (the transpose is built inside every timing):
+//! Timed, each on the loaded incidence (the transpose is built inside every timing, and
+//! timed alone as `transpose_s`):
 //! - `pairs`: `A · Aᵀ` upper triangle with every column (shared, sizes, jaccard,
 //!   overlap_coefficient, cosine), streamed block by block into a sink that drops them;
 //! - `customer_pass`: what `analyze` runs: full rows, the per-partner columns, the
@@ -121,6 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     f.flush()?;
     let input_bytes = a.offsets.len() * 8 + a.targets.len() * 4;
     let transpose_bytes = Incidence::new(a, g.customers.len())?.transpose_bytes();
+    let mut transpose_s = Vec::new();
     let params = OverlapParams::default();
     let types = PartnerTypes::new(&g.partners.partner_type);
     let blocking = Blocking::default();
@@ -128,6 +130,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let (mut n_pairs, mut largest) = (0, 0);
     for _ in 0..runs {
+        let (s, _, inc) = measure(|| Incidence::new(a, g.customers.len()));
+        drop(inc?);
+        transpose_s.push(s);
         let (s, m, c) = measure(|| {
             let inc = Incidence::new(a, g.customers.len())?;
             let mut sink = Count::default();
@@ -171,6 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "threads": rayon::current_num_threads(),
             "partners": a.rows(), "customers": g.customers.len(), "nnz": a.nnz(),
             "input_bytes": input_bytes, "transpose_bytes": transpose_bytes,
+            "transpose_s": transpose_s,
             "pairs": n_pairs, "largest_block_pairs": largest, "largest_block_bytes": block_bytes,
             "pairs_s": pairs_s, "pairs_peak_extra_bytes": pairs_m,
             "customer_pass_s": pass_s, "customer_pass_peak_extra_bytes": pass_m,

@@ -88,10 +88,21 @@ pub struct Incidence<'a> {
 }
 
 impl<'a> Incidence<'a> {
-    /// Builds the pruned transpose by a counting sort: O(partners + items + nnz) time,
-    /// 4 · (items + 1 + links to shared items) bytes. Errors when those links do not fit
-    /// `u32` offsets (over 4.29 billion).
+    /// Builds the pruned transpose by a counting sort over ranges of items: each range
+    /// is one task that scans the whole incidence and keeps the links into its range, so
+    /// its counters and the slice of the transpose it fills stay in cache (a plain
+    /// counting sort scatters over the whole transpose) and no two tasks write the same
+    /// place; partners are scanned in ascending order, so every item row comes out
+    /// sorted whatever the thread count. O(nnz · ranges + items) time (the scans are
+    /// sequential reads), 4 · (items + 1 + links to shared items) bytes. Errors when those
+    /// links do not fit `u32` offsets (over 4.29 billion).
     pub fn new(rows: &'a Csr, items: usize) -> Result<Incidence<'a>> {
+        Self::with_range(rows, items, 1 << 17)
+    }
+
+    /// [`Incidence::new`] with items ranges of `range` items (tests use tiny ones).
+    fn with_range(rows: &'a Csr, items: usize, range: usize) -> Result<Incidence<'a>> {
+        let range = range.max(1);
         let items = rows
             .targets
             .iter()
@@ -99,10 +110,30 @@ impl<'a> Incidence<'a> {
             .max()
             .unwrap_or(0)
             .max(items);
+        let ranges: Vec<Range<usize>> = (0..items)
+            .step_by(range)
+            .map(|lo| lo..(lo + range).min(items))
+            .collect();
+        let in_range = |r: &Range<usize>| {
+            let (lo, len) = (r.start as u32, r.len() as u32);
+            move |c: u32| {
+                let i = c.wrapping_sub(lo);
+                (i < len).then_some(i as usize)
+            }
+        };
+        // degree[c + 1] = partners reaching c.
         let mut degree = vec![0u32; items + 1];
-        for &c in &rows.targets {
-            degree[c as usize + 1] = degree[c as usize + 1].saturating_add(1);
-        }
+        degree[1..]
+            .par_chunks_mut(range)
+            .zip(&ranges)
+            .for_each(|(d, r)| {
+                let local = in_range(r);
+                for &c in &rows.targets {
+                    if let Some(i) = local(c) {
+                        d[i] = d[i].saturating_add(1);
+                    }
+                }
+            });
         // Prefix sums over shared items only (degree >= 2), in u64 to detect overflow.
         let mut total = 0u64;
         for d in degree.iter_mut().skip(1) {
@@ -117,18 +148,30 @@ impl<'a> Incidence<'a> {
             })?;
         }
         let offsets = degree;
-        let mut fill: Vec<u32> = offsets[..items].to_vec();
         let mut targets = vec![0u32; total as usize];
-        // Partners are visited in ascending order, so every item row comes out sorted.
-        for p in 0..rows.rows() {
-            for &c in rows.row(p) {
-                let c = c as usize;
-                if offsets[c + 1] > offsets[c] {
-                    targets[fill[c] as usize] = p as u32;
-                    fill[c] += 1;
+        let mut parts = Vec::with_capacity(ranges.len());
+        let mut rest = targets.as_mut_slice();
+        for r in &ranges {
+            let (part, tail) = rest.split_at_mut((offsets[r.end] - offsets[r.start]) as usize);
+            parts.push(part);
+            rest = tail;
+        }
+        parts.into_par_iter().zip(&ranges).for_each(|(part, r)| {
+            let base = offsets[r.start];
+            let local = in_range(r);
+            let mut fill: Vec<u32> = offsets[r.clone()].iter().map(|&o| o - base).collect();
+            for p in 0..rows.rows() {
+                for &c in rows.row(p) {
+                    if let Some(i) = local(c) {
+                        let c = c as usize;
+                        if offsets[c + 1] > offsets[c] {
+                            part[fill[i] as usize] = p as u32;
+                            fill[i] += 1;
+                        }
+                    }
                 }
             }
-        }
+        });
         Ok(Incidence {
             rows,
             t: Transpose { offsets, targets },
@@ -198,10 +241,10 @@ impl Blocking {
     /// Cuts partners 0..n into consecutive blocks of bounded estimated work.
     pub fn blocks(&self, inc: &Incidence) -> Vec<Range<usize>> {
         let n = inc.partners();
+        let works: Vec<usize> = (0..n).into_par_iter().map(|p| inc.work(p)).collect();
         let mut out = Vec::new();
         let (mut start, mut work) = (0, 0usize);
-        for p in 0..n {
-            let w = inc.work(p);
+        for (p, &w) in works.iter().enumerate() {
             if p > start && (work + w > self.work || p - start >= self.max_partners) {
                 out.push(start..p);
                 start = p;
@@ -231,6 +274,8 @@ struct Walk {
     bits: Vec<u64>,
     /// Bit w set when bits[w] != 0 (one u64 per 4096 partners).
     summary: Vec<u64>,
+    /// The current row's item lists as transpose ranges.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Walk {
@@ -240,15 +285,27 @@ impl Walk {
             count: vec![0; n],
             bits: vec![0; words],
             summary: vec![0; words.div_ceil(64)],
+            spans: Vec::new(),
         }
     }
 
-    /// Accumulates row p of S: all q != p (`full`) or q > p.
+    /// Accumulates row p of S: all q != p (`full`) or q > p. First the bounds of the
+    /// row's item lists are gathered (independent loads, so their cache misses overlap
+    /// instead of each waiting for the previous item), then the lists are walked.
     #[inline]
     fn accumulate(&mut self, inc: &Incidence, p: usize, full: bool) {
-        let (count, bits, summary) = (&mut self.count, &mut self.bits, &mut self.summary);
+        let spans = &mut self.spans;
+        spans.clear();
+        let t = &inc.t;
         for &c in inc.rows.row(p) {
-            let ps = inc.t.row(c as usize);
+            let (s, e) = (t.offsets[c as usize], t.offsets[c as usize + 1]);
+            if e > s {
+                spans.push((s, e));
+            }
+        }
+        let (count, bits, summary) = (&mut self.count, &mut self.bits, &mut self.summary);
+        for &(s, e) in spans.iter() {
+            let ps = &t.targets[s as usize..e as usize];
             let start = if full {
                 0
             } else {
@@ -717,6 +774,19 @@ mod tests {
         assert!(inc.partners_of(1).is_empty() && inc.partners_of(3).is_empty());
         assert_eq!(inc.partners_of(2), &[0, 1, 3]);
         assert_eq!(inc.transpose_bytes(), 4 * (5 + 5));
+    }
+
+    #[test]
+    fn transpose_is_the_same_for_any_item_range() {
+        let a = incidence(&[&[0, 2, 5], &[2, 3], &[], &[0, 1, 2, 5], &[1, 5], &[4]]);
+        let whole = Incidence::new(&a, 7).unwrap();
+        for range in 1..8 {
+            let inc = Incidence::with_range(&a, 7, range).unwrap();
+            assert_eq!(inc.t.offsets, whole.t.offsets, "range {range}");
+            assert_eq!(inc.t.targets, whole.t.targets, "range {range}");
+        }
+        assert_eq!(whole.partners_of(5), &[0, 3, 4]);
+        assert!(whole.partners_of(3).is_empty() && whole.partners_of(6).is_empty());
     }
 
     #[test]
