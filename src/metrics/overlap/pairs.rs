@@ -32,7 +32,7 @@
 //! Memory: the transpose (at most the incidence's links, `u32`), per thread one counter
 //! of n `u32`, a bitmap of n bits and, in the customer pass, n (f64, u32) for the
 //! per-partner columns; and two windows of blocks (one being written, one computed) of 8
-//! bytes a pair: a block holds about `Blocking::work / 2` pairs, or one partner's row when
+//! bytes a pair: a block holds at most `Blocking::work` pairs, or one partner's row when
 //! that row alone is larger (at most n - 1 pairs).
 //!
 //! A customer reached by thousands of partners therefore costs time (k partners on one
@@ -218,7 +218,7 @@ impl<'a> Incidence<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Blocking {
     /// Estimated work (full-row counter increments) per block; a block holds at most
-    /// about half of it in pairs (upper triangle).
+    /// that many pairs (fewer: only q > p is listed), unless one row alone is larger.
     pub work: usize,
     /// At most this many partners per block.
     pub max_partners: usize,
