@@ -119,3 +119,25 @@ proptest! {
         }
     }
 }
+
+/// Regression: before moves had to gain more than 1e-12, two moves of equal gain (equal
+/// but for the last bit) swapped a partner back and forth forever on the committed
+/// 150-partner generated fixture. A hang would stall the suite rather than fail it, so
+/// the run gets a deadline; it takes well under a second in a debug build.
+#[test]
+fn louvain_terminates_on_the_generated_fixture() {
+    use ecograph::config::Config;
+    use ecograph::validate::load_and_validate;
+    let input = common::repo().join("tests/fixtures/generated");
+    let tables = load_and_validate(&input, &Config::default(), false).expect("valid fixture");
+    let g = ecograph::build::build(tables).cosell;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(community::communities(&g, &LouvainParams::default()));
+    });
+    let (c, q) = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("Louvain finishes within 60 s (it cycled forever before the fix)");
+    assert_eq!(c.len(), 150);
+    assert!(q.expect("the fixture has co-sell edges") > 0.0);
+}

@@ -8,8 +8,9 @@
 //!
 //! **Exact** (Brandes 2001, "A faster algorithm for betweenness centrality"): one BFS per
 //! source plus a backward accumulation of dependencies `δ_s(v) = Σ_{w: v∈P_s(w)}
-//! σ_sv/σ_sw (1 + δ_s(w))`. Predecessors are not stored: in the backward pass a node's
-//! predecessors are its neighbours one hop closer to s, found by scanning its CSR row.
+//! σ_sv/σ_sw (1 + δ_s(w))`. Predecessors are not stored: the backward pass runs level by
+//! level and each node pulls from its neighbours one hop farther from s (see
+//! `Scratch::accumulate`); the graph is renumbered breadth-first first, for locality.
 //! Sources run in parallel, each thread with its own scratch (distances, σ, δ, BFS
 //! order); sources are cut into fixed chunks whose partial sums are folded in chunk
 //! order (see [`super::ordered`]), so the bits never depend on the thread count.
@@ -35,6 +36,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ordered::{add_into, ordered_fold};
 use super::path_sampler::PathSampler;
+use super::relabel::Relabelled;
 use crate::build::Csr;
 
 /// Sources per chunk of the exact computation (fixed: the summation order depends on it).
@@ -95,8 +97,13 @@ pub fn betweenness(g: &Csr, params: &BetweennessParams) -> (Vec<f64>, Betweennes
 struct Scratch {
     dist: Vec<u32>,
     sigma: Vec<f64>,
-    delta: Vec<f64>,
+    /// `(1 + δ_s(w)) / σ_sw`, set once w's dependency is final (0 before).
+    coeff: Vec<f64>,
+    /// BFS visiting order; level k is `order[levels[k]..levels[k + 1]]`.
     order: Vec<u32>,
+    levels: Vec<usize>,
+    /// δ of the level being accumulated.
+    level_delta: Vec<f64>,
 }
 
 impl Scratch {
@@ -104,55 +111,72 @@ impl Scratch {
         Scratch {
             dist: vec![u32::MAX; n],
             sigma: vec![0.0; n],
-            delta: vec![0.0; n],
+            coeff: vec![0.0; n],
             order: Vec::with_capacity(n),
+            levels: Vec::new(),
+            level_delta: Vec::new(),
         }
     }
 
-    /// BFS from `s` filling dist, σ and the visiting order.
+    /// BFS from `s` filling dist, σ, the visiting order and its level boundaries.
     fn bfs(&mut self, g: &Csr, s: usize) {
         for &v in &self.order {
             self.dist[v as usize] = u32::MAX;
             self.sigma[v as usize] = 0.0;
-            self.delta[v as usize] = 0.0;
+            self.coeff[v as usize] = 0.0;
         }
         self.order.clear();
+        self.levels.clear();
         self.dist[s] = 0;
         self.sigma[s] = 1.0;
         self.order.push(s as u32);
+        self.levels.push(0);
         let mut head = 0;
         while head < self.order.len() {
-            let v = self.order[head] as usize;
-            head += 1;
-            let dv = self.dist[v];
-            let sv = self.sigma[v];
-            for &w in g.row(v) {
-                let w = w as usize;
-                if self.dist[w] == u32::MAX {
-                    self.dist[w] = dv + 1;
-                    self.order.push(w as u32);
-                }
-                if self.dist[w] == dv + 1 {
-                    self.sigma[w] += sv;
+            let end = self.order.len();
+            self.levels.push(end);
+            for i in head..end {
+                let v = self.order[i] as usize;
+                let dv = self.dist[v];
+                let sv = self.sigma[v];
+                for &w in g.row(v) {
+                    let w = w as usize;
+                    if self.dist[w] == u32::MAX {
+                        self.dist[w] = dv + 1;
+                        self.order.push(w as u32);
+                    }
+                    if self.dist[w] == dv + 1 {
+                        self.sigma[w] += sv;
+                    }
                 }
             }
+            head = end;
         }
     }
 
-    /// Brandes' backward pass; adds δ_s(v) to `acc` for every v ≠ s.
+    /// Brandes' backward pass, level by level from the farthest, pulling instead of
+    /// pushing: `δ_s(v) = σ_sv · Σ_{w ∈ N(v), d(w) = d(v)+1} coeff(w)`. While a level is
+    /// summed, only the level below it has its coefficients set (nodes of this level and
+    /// nearer are still 0, and in a BFS no neighbour is two levels away), so the sum
+    /// needs no distance test and writes nothing scattered. Adds δ_s(v) to `acc`, v ≠ s.
     fn accumulate(&mut self, g: &Csr, s: usize, acc: &mut [f64]) {
-        for &w in self.order.iter().rev() {
-            let w = w as usize;
-            let dw = self.dist[w];
-            let coeff = (1.0 + self.delta[w]) / self.sigma[w];
-            for &v in g.row(w) {
-                let v = v as usize;
-                if self.dist[v] != u32::MAX && self.dist[v] + 1 == dw {
-                    self.delta[v] += self.sigma[v] * coeff;
-                }
+        for k in (0..self.levels.len() - 1).rev() {
+            let level = &self.order[self.levels[k]..self.levels[k + 1]];
+            self.level_delta.clear();
+            for &v in level {
+                let sum: f64 = g
+                    .row(v as usize)
+                    .iter()
+                    .map(|&w| self.coeff[w as usize])
+                    .sum();
+                self.level_delta.push(self.sigma[v as usize] * sum);
             }
-            if w != s {
-                acc[w] += self.delta[w];
+            for (&v, &delta) in level.iter().zip(&self.level_delta) {
+                let v = v as usize;
+                self.coeff[v] = (1.0 + delta) / self.sigma[v];
+                if v != s {
+                    acc[v] += delta;
+                }
             }
         }
     }
@@ -168,12 +192,15 @@ fn normalize(bc: &mut [f64]) {
     }
 }
 
-/// Exact Brandes betweenness, normalised as NetworkX.
+/// Exact Brandes betweenness, normalised as NetworkX. Runs on the breadth-first
+/// renumbered graph (see [`super::relabel`]: neighbours close in memory).
 pub fn exact(g: &Csr) -> Vec<f64> {
     let n = g.rows();
+    let r = Relabelled::breadth_first(g);
+    let h = &r.graph;
     // Isolated partners are on no path: skipping them as sources changes nothing.
     let sources: Vec<u32> = (0..n as u32)
-        .filter(|&v| g.degree(v as usize) > 0)
+        .filter(|&v| h.degree(v as usize) > 0)
         .collect();
     let mut bc = ordered_fold(
         sources.len(),
@@ -182,33 +209,35 @@ pub fn exact(g: &Csr) -> Vec<f64> {
         |range, acc| {
             let mut sc = Scratch::new(n);
             for &s in &sources[range] {
-                sc.bfs(g, s as usize);
-                sc.accumulate(g, s as usize, acc);
+                sc.bfs(h, s as usize);
+                sc.accumulate(h, s as usize, acc);
             }
         },
         |t, p| add_into(t, p),
     );
     normalize(&mut bc);
-    bc
+    r.to_original(&bc)
 }
 
 /// Same as [`exact`] on one thread with one running sum, for tests.
 pub fn exact_sequential(g: &Csr) -> Vec<f64> {
     let n = g.rows();
+    let r = Relabelled::breadth_first(g);
+    let h = &r.graph;
     let mut sc = Scratch::new(n);
     let mut bc = vec![0.0; n];
     let mut chunk = vec![0.0; n];
-    let sources: Vec<usize> = (0..n).filter(|&v| g.degree(v) > 0).collect();
+    let sources: Vec<usize> = (0..n).filter(|&v| h.degree(v) > 0).collect();
     for group in sources.chunks(SOURCE_CHUNK) {
         chunk.iter_mut().for_each(|x| *x = 0.0);
         for &s in group {
-            sc.bfs(g, s);
-            sc.accumulate(g, s, &mut chunk);
+            sc.bfs(h, s);
+            sc.accumulate(h, s, &mut chunk);
         }
         add_into(&mut bc, &chunk);
     }
     normalize(&mut bc);
-    bc
+    r.to_original(&bc)
 }
 
 /// Upper bound on the vertex diameter (nodes on a longest shortest path): per component,

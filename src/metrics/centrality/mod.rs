@@ -10,6 +10,7 @@ pub mod neighborhood;
 pub mod ordered;
 pub mod pagerank;
 pub mod path_sampler;
+pub mod relabel;
 
 use std::fmt;
 
