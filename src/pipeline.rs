@@ -50,10 +50,19 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let graphs = st.run("build graphs", || build::build(tables));
-    let m = metrics::compute(&graphs, &job.metrics, &mut st);
-    let staged = st.run("export", || export_tables(job, &graphs, &m, &rejected))?;
+    let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
+    let staged = StagedDir::create(&job.out, job.overwrite)?;
+    let meta = table_metadata(job, &m);
+    let ov = st.run("overlap + conflicts", || {
+        overlap_tables(job, &graphs, staged.path(), &meta)
+    })?;
+    m.partner.overlap = ov.partner.clone();
+    st.run("export", || {
+        export_tables(job, &staged, &graphs, &m, &rejected, &meta)
+    })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let summary = summary::summary_json(&m, rejected.len(), &run_info(job), &inputs, &timings);
+    let mut summary = summary::summary_json(&m, rejected.len(), &run_info(job), &inputs, &timings);
+    summary["overlap"] = serde_json::json!(ov.counts);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
     Ok(AnalyzeReport {
@@ -102,26 +111,70 @@ fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-fn export_tables(
-    job: &AnalyzeJob,
-    g: &GraphSet,
-    m: &MetricTables,
-    rejected: &[crate::error::InputError],
-) -> Result<StagedDir> {
-    let staged = StagedDir::create(&job.out, job.overwrite)?;
-    let meta = summary::table_metadata(
+/// Every output table's metadata: the run's parameters and how betweenness was obtained.
+fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
+    summary::table_metadata(
         &summary::ResultParameters {
             metrics: job.metrics,
             skip_invalid: job.skip_invalid,
         },
         m.centrality.betweenness.as_ref(),
-    );
+    )
+}
+
+/// The overlap family: `overlap_pairs` streamed to its file while the customer pass
+/// computes the per-partner columns and the by-type matrix; then `overlap_by_type` and
+/// `channel_conflicts`.
+fn overlap_tables(
+    job: &AnalyzeJob,
+    g: &GraphSet,
+    dir: &std::path::Path,
+    meta: &str,
+) -> Result<metrics::overlap::OverlapResult> {
+    let writer = write::TableWriter::create(
+        dir,
+        out::OVERLAP_PAIRS,
+        export::overlap::pair_schema(),
+        job.format,
+        meta,
+    )?;
+    let mut sink = export::overlap::PairWriter {
+        writer,
+        partner_ids: &g.partners.id,
+    };
+    let ov = metrics::overlap::run(g, &job.metrics.overlap, &mut sink)?;
+    sink.writer.finish()?;
+    write::write_table(
+        dir,
+        out::OVERLAP_BY_TYPE,
+        &export::overlap::overlap_by_type(&ov.by_type),
+        job.format,
+        meta,
+    )?;
+    write::write_table(
+        dir,
+        out::CHANNEL_CONFLICTS,
+        &export::overlap::channel_conflicts(g, &ov.conflicts),
+        job.format,
+        meta,
+    )?;
+    Ok(ov)
+}
+
+fn export_tables(
+    job: &AnalyzeJob,
+    staged: &StagedDir,
+    g: &GraphSet,
+    m: &MetricTables,
+    rejected: &[crate::error::InputError],
+    meta: &str,
+) -> Result<()> {
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS,
         &export::partner_metrics(g, &m.partner),
         job.format,
-        &meta,
+        meta,
     )?;
     if job.metrics.centrality.has(Measure::Community) {
         write::write_table(
@@ -129,7 +182,7 @@ fn export_tables(
             out::COMMUNITIES,
             &export::communities(g, &m.centrality.communities),
             job.format,
-            &meta,
+            meta,
         )?;
     }
     for (name, batch) in [
@@ -146,7 +199,7 @@ fn export_tables(
             export::network_effect::resilience(&m.network_effect.resilience),
         ),
     ] {
-        write::write_table(staged.path(), name, &batch, job.format, &meta)?;
+        write::write_table(staged.path(), name, &batch, job.format, meta)?;
     }
     if job.skip_invalid {
         write::write_table(
@@ -154,8 +207,8 @@ fn export_tables(
             out::REJECTED_ROWS,
             &export::rejected_rows(rejected),
             job.format,
-            &meta,
+            meta,
         )?;
     }
-    Ok(staged)
+    Ok(())
 }

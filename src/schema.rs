@@ -173,7 +173,11 @@ pub mod out {
     pub const NETWORK_GROWTH: &str = "network_growth";
     pub const RESILIENCE: &str = "resilience";
 
-    pub const PARTNER_METRICS_COLUMNS: [&str; 27] = [
+    pub const OVERLAP_PAIRS: &str = "overlap_pairs";
+    pub const CHANNEL_CONFLICTS: &str = "channel_conflicts";
+    pub const OVERLAP_BY_TYPE: &str = "overlap_by_type";
+
+    pub const PARTNER_METRICS_COLUMNS: [&str; 32] = [
         "partner_id",
         "partner_type",
         "tier",
@@ -199,8 +203,48 @@ pub mod out {
         "community",
         "component",
         "component_size",
+        "max_customer_overlap",
+        "overlapping_partners",
+        "unique_customers",
+        "conflicts",
+        "potential_influence",
         "reach_loss",
         "customer_hhi",
+    ];
+
+    pub const OVERLAP_PAIRS_COLUMNS: [&str; 9] = [
+        "partner_a",
+        "partner_b",
+        "dimension",
+        "shared",
+        "size_a",
+        "size_b",
+        "jaccard",
+        "overlap_coefficient",
+        "cosine",
+    ];
+
+    pub const CHANNEL_CONFLICTS_COLUMNS: [&str; 9] = [
+        "customer_id",
+        "product_id",
+        "deal_a",
+        "deal_b",
+        "partner_a",
+        "partner_b",
+        "days_apart",
+        "amount_a",
+        "amount_b",
+    ];
+
+    pub const OVERLAP_BY_TYPE_COLUMNS: [&str; 8] = [
+        "type_a",
+        "type_b",
+        "partners_a",
+        "partners_b",
+        "possible_pairs",
+        "pairs",
+        "shared_customers",
+        "pair_density",
     ];
 
     pub const COMMUNITIES_COLUMNS: [&str; 5] = [

@@ -13,9 +13,21 @@ use ecograph::schema::out::PARTNER_METRICS_COLUMNS;
 fn type_of(column: &str) -> DataType {
     match column {
         "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
-        "win_rate" | "sourced_revenue" | "influenced_revenue" | "attributed_revenue"
-        | "pagerank" | "betweenness" | "closeness" | "harmonic" | "clustering" | "constraint"
-        | "effective_size" | "reach_loss" | "customer_hhi" => DataType::Float64,
+        "win_rate"
+        | "sourced_revenue"
+        | "influenced_revenue"
+        | "attributed_revenue"
+        | "pagerank"
+        | "betweenness"
+        | "closeness"
+        | "harmonic"
+        | "clustering"
+        | "constraint"
+        | "effective_size"
+        | "max_customer_overlap"
+        | "potential_influence"
+        | "reach_loss"
+        | "customer_hhi" => DataType::Float64,
         _ => DataType::Int64,
     }
 }
@@ -32,10 +44,13 @@ fn outputs_have_the_contract_columns_and_types() {
     assert_eq!(
         files,
         vec![
+            "channel_conflicts.parquet",
             "communities.parquet",
             "diversification.parquet",
             "ecosystem_summary.json",
             "network_growth.parquet",
+            "overlap_by_type.parquet",
+            "overlap_pairs.parquet",
             "partner_metrics.parquet",
             "resilience.parquet",
         ]

@@ -103,6 +103,29 @@ pub struct AnalyzeArgs {
     /// (recorded in every output's metadata).
     #[arg(long, default_value_t = 42, value_name = "SEED")]
     pub resilience_seed: u64,
+    /// overlapping_partners counts partners whose customer Jaccard is at least this.
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "J",
+        allow_negative_numbers = true
+    )]
+    pub overlap_threshold: f64,
+    /// overlap_pairs keeps only pairs with jaccard >= J (default: all pairs).
+    #[arg(long, value_name = "J", allow_negative_numbers = true)]
+    pub overlap_min_jaccard: Option<f64>,
+    /// overlap_pairs keeps a pair when it is among either partner's K pairs of highest
+    /// jaccard (ties by partner id; default: all pairs).
+    #[arg(long, value_name = "K")]
+    pub overlap_top_k: Option<u32>,
+    /// channel_conflicts pairs deals created at most this many days apart.
+    #[arg(
+        long,
+        default_value_t = 90.0,
+        value_name = "DAYS",
+        allow_negative_numbers = true
+    )]
+    pub conflict_window_days: f64,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +220,13 @@ impl AnalyzeArgs {
         metrics.community.seed = self.seed;
         metrics.community.trials = self.community_trials;
         metrics.resilience.seed = self.resilience_seed;
+        metrics.overlap = crate::metrics::overlap::OverlapParams {
+            threshold: self.overlap_threshold,
+            min_jaccard: self.overlap_min_jaccard,
+            top_k: self.overlap_top_k,
+            conflict_window_days: self.conflict_window_days,
+        };
+        metrics.overlap.validate().map_err(Error::Parameter)?;
         Ok(AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),

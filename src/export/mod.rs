@@ -2,6 +2,7 @@
 //! `io::write` put them on disk inside an atomic output folder.
 
 pub mod network_effect;
+pub mod overlap;
 pub mod summary;
 
 use std::sync::Arc;
@@ -129,6 +130,21 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("community", opt_ints(&c.community, n)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),
+        // Overlap family (filled by the streamed overlap stage; see metrics::overlap).
+        (
+            "max_customer_overlap",
+            floats(&m.overlap.max_customer_overlap),
+        ),
+        (
+            "overlapping_partners",
+            ints(&m.overlap.overlapping_partners),
+        ),
+        ("unique_customers", ints(&m.overlap.unique_customers)),
+        ("conflicts", ints(&m.overlap.conflicts)),
+        (
+            "potential_influence",
+            floats(&m.overlap.potential_influence),
+        ),
         (
             "reach_loss",
             Arc::new(Float64Array::from(m.reach_loss.clone())),

@@ -105,3 +105,131 @@ pub fn write_json(dir: &Path, file_name: &str, value: &serde_json::Value) -> Res
     text.push('\n');
     std::fs::write(&path, text).map_err(|e| Error::io("writing", &path, e))
 }
+
+/// A table written batch by batch (for outputs too large to hold whole, such as
+/// `overlap_pairs`): the same formats, compression and run metadata as [`write_table`].
+/// The schema is fixed up front and every batch must match it.
+pub struct TableWriter {
+    path: std::path::PathBuf,
+    schema: arrow::datatypes::SchemaRef,
+    inner: Inner,
+    rows: u64,
+}
+
+enum Inner {
+    Parquet(ArrowWriter<BufWriter<File>>),
+    Arrow(arrow::ipc::writer::FileWriter<BufWriter<File>>),
+    /// The CSV writer writes its header with the first batch.
+    Csv(arrow::csv::Writer<BufWriter<File>>, bool),
+}
+
+impl TableWriter {
+    /// Creates `dir/NAME.EXT`.
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        schema: arrow::datatypes::SchemaRef,
+        format: OutputFormat,
+        metadata: &str,
+    ) -> Result<TableWriter> {
+        let path = dir.join(format!("{name}.{}", format.extension()));
+        let export_err = |e: &dyn std::fmt::Display| Error::Export {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let file = File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
+        let out = BufWriter::new(file);
+        let (schema, inner) = match format {
+            OutputFormat::Parquet => {
+                let props = WriterProperties::builder()
+                    .set_compression(Compression::ZSTD(
+                        ZstdLevel::try_new(3).map_err(|e| export_err(&e))?,
+                    ))
+                    .set_key_value_metadata(Some(vec![KeyValue::new(
+                        METADATA_KEY.to_string(),
+                        metadata.to_string(),
+                    )]))
+                    .build();
+                let w = ArrowWriter::try_new(out, schema.clone(), Some(props))
+                    .map_err(|e| export_err(&e))?;
+                (schema, Inner::Parquet(w))
+            }
+            OutputFormat::Arrow => {
+                let schema = Arc::new(Schema::new_with_metadata(
+                    schema.fields().clone(),
+                    HashMap::from([(METADATA_KEY.to_string(), metadata.to_string())]),
+                ));
+                let w = arrow::ipc::writer::FileWriter::try_new(out, &schema)
+                    .map_err(|e| export_err(&e))?;
+                (schema, Inner::Arrow(w))
+            }
+            OutputFormat::Csv => {
+                let w = arrow::csv::WriterBuilder::new()
+                    .with_header(true)
+                    .build(out);
+                (schema, Inner::Csv(w, false))
+            }
+        };
+        Ok(TableWriter {
+            path,
+            schema,
+            inner,
+            rows: 0,
+        })
+    }
+
+    fn err(&self, e: &dyn std::fmt::Display) -> Error {
+        Error::Export {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Appends one batch (its schema must have the writer's fields).
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let batch = batch
+            .clone()
+            .with_schema(self.schema.clone())
+            .map_err(|e| self.err(&e))?;
+        let r = match &mut self.inner {
+            Inner::Parquet(w) => w.write(&batch).map_err(|e| e.to_string()),
+            Inner::Arrow(w) => w.write(&batch).map_err(|e| e.to_string()),
+            Inner::Csv(w, started) => {
+                *started = true;
+                w.write(&batch).map_err(|e| e.to_string())
+            }
+        };
+        r.map_err(|e| self.err(&e))?;
+        self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Finishes the file (footer; a CSV header even when no row was written).
+    pub fn finish(self) -> Result<()> {
+        let path = self.path.clone();
+        let export_err = |e: &dyn std::fmt::Display| Error::Export {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        match self.inner {
+            Inner::Parquet(w) => {
+                w.close().map_err(|e| export_err(&e))?;
+            }
+            Inner::Arrow(mut w) => w.finish().map_err(|e| export_err(&e))?,
+            Inner::Csv(mut w, started) => {
+                if !started {
+                    w.write(&RecordBatch::new_empty(self.schema.clone()))
+                        .map_err(|e| export_err(&e))?;
+                }
+                let mut out = w.into_inner();
+                std::io::Write::flush(&mut out).map_err(|e| Error::io("writing", &path, e))?;
+            }
+        }
+        Ok(())
+    }
+}

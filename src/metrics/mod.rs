@@ -9,6 +9,7 @@ pub mod components;
 pub mod diversification;
 pub mod ecosystem;
 pub mod network_effect;
+pub mod overlap;
 
 use crate::build::GraphSet;
 use crate::progress::Stages;
@@ -27,6 +28,8 @@ pub struct PartnerMetrics {
     pub pagerank: Vec<f64>,
     pub centrality: Centrality,
     pub components: components::Components,
+    /// Filled by the streamed overlap stage ([`overlap::run`]), not by [`compute`].
+    pub overlap: overlap::PartnerOverlap,
     /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
     pub reach_loss: Vec<Option<f64>>,
     /// HHI of the partner's won revenue by customer ([`diversification`]).
@@ -56,6 +59,7 @@ pub struct MetricParams {
     pub betweenness: BetweennessParams,
     pub community: LouvainParams,
     pub resilience: network_effect::resilience::ResilienceParams,
+    pub overlap: overlap::OverlapParams,
 }
 
 /// Results of the centrality suite beyond the per-partner columns (average clustering
@@ -156,6 +160,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             pagerank,
             centrality: c,
             components,
+            overlap: Default::default(),
             reach_loss: family.reach_loss,
             customer_hhi: family.customer_hhi,
         },

@@ -1,0 +1,101 @@
+//! Criterion benches of the overlap family on generated ecosystems (seed 7) at two
+//! sizes: the streamed customer and product pair passes into a sink that drops the
+//! pairs (the kernel alone), the whole family (pairs, per-partner columns, by-type
+//! matrix, channel conflicts), and the customer pass into a Parquet file.
+//! Run with `cargo bench --bench overlap`; data is generated into a temporary folder
+//! first (not timed). The comparison with SciPy's `A @ A.T` at 100k partners is
+//! `benches/overlap_scipy/run.sh` (see BENCHMARKS.md).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+use ecograph::build::{self, GraphSet};
+use ecograph::config::Config;
+use ecograph::export::overlap::{pair_schema, PairWriter};
+use ecograph::generate::{generate, GenConfig};
+use ecograph::io::write::{OutputFormat, TableWriter};
+use ecograph::metrics::overlap::pairs::{pair_pass, Blocking, Incidence};
+use ecograph::metrics::overlap::{self, Dimension, NullSink, OverlapParams};
+use ecograph::validate::load_and_validate;
+
+fn graphs(partners: usize, deals: usize, dir: &std::path::Path) -> GraphSet {
+    let cfg = GenConfig {
+        seed: 7,
+        partners,
+        deals,
+        ..GenConfig::default()
+    };
+    generate(&cfg, dir, &|_, _| {}).expect("generate");
+    build::build(load_and_validate(dir, &Config::default(), false).expect("valid"))
+}
+
+fn bench_overlap(c: &mut Criterion) {
+    for (partners, deals) in [(2_000usize, 40_000usize), (10_000, 200_000)] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let g = graphs(partners, deals, tmp.path());
+        let params = OverlapParams::default();
+        let mut group = c.benchmark_group(format!("overlap_{partners}"));
+        group.sample_size(10);
+        let customers = Incidence::new(&g.partner_customers, g.customers.len()).expect("incidence");
+        group.throughput(Throughput::Elements(g.partner_customers.nnz() as u64));
+        group.bench_function(BenchmarkId::new("customer_pairs", partners), |b| {
+            b.iter(|| {
+                pair_pass(
+                    &customers,
+                    Dimension::Customer,
+                    &params,
+                    &mut NullSink,
+                    &Blocking::default(),
+                )
+                .expect("null sink")
+            })
+        });
+        let products = Incidence::new(&g.partner_products, g.products.len()).expect("incidence");
+        group.throughput(Throughput::Elements(g.partner_products.nnz() as u64));
+        group.bench_function(BenchmarkId::new("product_pairs", partners), |b| {
+            b.iter(|| {
+                pair_pass(
+                    &products,
+                    Dimension::Product,
+                    &params,
+                    &mut NullSink,
+                    &Blocking::default(),
+                )
+                .expect("null sink")
+            })
+        });
+        group.throughput(Throughput::Elements(deals as u64));
+        group.bench_function(BenchmarkId::new("family", partners), |b| {
+            b.iter(|| overlap::run(&g, &params, &mut NullSink).expect("null sink"))
+        });
+        group.bench_function(BenchmarkId::new("customer_pairs_parquet", partners), |b| {
+            b.iter(|| {
+                let out = tempfile::tempdir().expect("temp dir");
+                let writer = TableWriter::create(
+                    out.path(),
+                    "overlap_pairs",
+                    pair_schema(),
+                    OutputFormat::Parquet,
+                    "{}",
+                )
+                .expect("create");
+                let mut sink = PairWriter {
+                    writer,
+                    partner_ids: &g.partners.id,
+                };
+                pair_pass(
+                    &customers,
+                    Dimension::Customer,
+                    &params,
+                    &mut sink,
+                    &Blocking::default(),
+                )
+                .expect("write");
+                sink.writer.finish().expect("finish");
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_overlap);
+criterion_main!(benches);

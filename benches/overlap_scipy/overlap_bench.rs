@@ -1,0 +1,188 @@
+//! ecograph's side of `benches/overlap_scipy/run.sh`: loads an input folder, builds the
+//! partner x customer incidence (not timed), writes it to `OUT/incidence.bin` for the
+//! SciPy side, then times the customer overlap RUNS times and prints one JSON line.
+//!
+//!   cargo run --release --example overlap_bench -- DATA OUT [RUNS]
+//!
+//! Timed, each on the loaded incidence (the transpose is built inside every timing, and
+//! timed alone as `transpose_s`):
+//! - `pairs`: `A · Aᵀ` upper triangle with every column (shared, sizes, jaccard,
+//!   overlap_coefficient, cosine), streamed block by block into a sink that drops them;
+//! - `customer_pass`: what `analyze` runs: full rows, the per-partner columns, the
+//!   by-type matrix and the pairs streamed into a sink that drops them;
+//! - `parquet`: `pairs` streamed into an `overlap_pairs.parquet` file (zstd) in OUT.
+//!
+//! Peak memory is measured by a counting global allocator: the highest number of heap
+//! bytes live during the timed call minus the bytes live before it (so the loaded input
+//! is excluded and reported separately as `input_bytes`).
+//!
+//! incidence.bin layout (little endian): rows u64, cols u64, nnz u64, offsets (rows + 1)
+//! x u64, targets nnz x u32.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Instant;
+
+use ecograph::build;
+use ecograph::config::Config;
+use ecograph::export::overlap::{pair_schema, PairWriter};
+use ecograph::io::write::{OutputFormat, TableWriter};
+use ecograph::metrics::overlap::by_type::PartnerTypes;
+use ecograph::metrics::overlap::pairs::{customer_pass, pair_pass, Blocking, Incidence};
+use ecograph::metrics::overlap::{Dimension, OverlapParams, PairSink, SharedBlock, Sizes};
+use ecograph::validate::load_and_validate;
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = System.alloc(l);
+        if !p.is_null() {
+            let now = LIVE.fetch_add(l.size(), Relaxed) + l.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l);
+        LIVE.fetch_sub(l.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = System.realloc(p, l, new);
+        if !q.is_null() {
+            if new > l.size() {
+                let now = LIVE.fetch_add(new - l.size(), Relaxed) + new - l.size();
+                PEAK.fetch_max(now, Relaxed);
+            } else {
+                LIVE.fetch_sub(l.size() - new, Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Counts pairs and the largest block, drops the rest.
+#[derive(Default)]
+struct Count {
+    pairs: u64,
+    largest_block: usize,
+}
+
+impl PairSink for Count {
+    fn write(&mut self, _: Dimension, _: Sizes, blocks: &[SharedBlock]) -> ecograph::Result<()> {
+        for b in blocks {
+            self.pairs += b.len() as u64;
+            self.largest_block = self.largest_block.max(b.len());
+        }
+        Ok(())
+    }
+}
+
+/// Runs `f`, returning (seconds, peak extra heap bytes, its value).
+fn measure<T>(f: impl FnOnce() -> T) -> (f64, usize, T) {
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let t = Instant::now();
+    let v = f();
+    let s = t.elapsed().as_secs_f64();
+    (s, PEAK.load(Relaxed) - base, v)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        return Err("usage: overlap_bench DATA OUT [RUNS]".into());
+    }
+    let (data, out) = (
+        std::path::Path::new(&args[1]),
+        std::path::Path::new(&args[2]),
+    );
+    let runs: usize = args.get(3).map(|r| r.parse()).transpose()?.unwrap_or(5);
+    std::fs::create_dir_all(out)?;
+    let tables =
+        load_and_validate(data, &Config::default(), false).map_err(ecograph::Error::Input)?;
+    let g = build::build(tables);
+    let a = &g.partner_customers;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("incidence.bin"))?);
+    for x in [a.rows() as u64, g.customers.len() as u64, a.nnz() as u64] {
+        f.write_all(&x.to_le_bytes())?;
+    }
+    for &o in &a.offsets {
+        f.write_all(&(o as u64).to_le_bytes())?;
+    }
+    for &t in &a.targets {
+        f.write_all(&t.to_le_bytes())?;
+    }
+    f.flush()?;
+    let input_bytes = a.offsets.len() * 8 + a.targets.len() * 4;
+    let transpose_bytes = Incidence::new(a, g.customers.len())?.transpose_bytes();
+    let mut transpose_s = Vec::new();
+    let params = OverlapParams::default();
+    let types = PartnerTypes::new(&g.partners.partner_type);
+    let blocking = Blocking::default();
+    let (mut pairs_s, mut pairs_m, mut pass_s, mut pass_m, mut pq_s, mut pq_m) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut n_pairs, mut largest) = (0, 0);
+    for _ in 0..runs {
+        let (s, _, inc) = measure(|| Incidence::new(a, g.customers.len()));
+        drop(inc?);
+        transpose_s.push(s);
+        let (s, m, c) = measure(|| {
+            let inc = Incidence::new(a, g.customers.len())?;
+            let mut sink = Count::default();
+            pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking).map(|_| sink)
+        });
+        let c = c?;
+        (n_pairs, largest) = (c.pairs, c.largest_block);
+        pairs_s.push(s);
+        pairs_m.push(m);
+        let (s, m, r) = measure(|| {
+            let inc = Incidence::new(a, g.customers.len())?;
+            customer_pass(&inc, &types, &params, &mut Count::default(), &blocking).map(|r| r.pairs)
+        });
+        r?;
+        pass_s.push(s);
+        pass_m.push(m);
+        let (s, m, r) = measure(|| -> ecograph::Result<()> {
+            let inc = Incidence::new(a, g.customers.len())?;
+            let writer = TableWriter::create(
+                out,
+                "overlap_pairs",
+                pair_schema(),
+                OutputFormat::Parquet,
+                "{}",
+            )?;
+            let mut sink = PairWriter {
+                writer,
+                partner_ids: &g.partners.id,
+            };
+            pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking)?;
+            sink.writer.finish()
+        });
+        r?;
+        pq_s.push(s);
+        pq_m.push(m);
+    }
+    let block_bytes = largest * (5 * 4 + 3 * 8);
+    println!(
+        "{}",
+        serde_json::json!({
+            "threads": rayon::current_num_threads(),
+            "partners": a.rows(), "customers": g.customers.len(), "nnz": a.nnz(),
+            "input_bytes": input_bytes, "transpose_bytes": transpose_bytes,
+            "transpose_s": transpose_s,
+            "pairs": n_pairs, "largest_block_pairs": largest, "largest_block_bytes": block_bytes,
+            "pairs_s": pairs_s, "pairs_peak_extra_bytes": pairs_m,
+            "customer_pass_s": pass_s, "customer_pass_peak_extra_bytes": pass_m,
+            "parquet_s": pq_s, "parquet_peak_extra_bytes": pq_m,
+            "parquet_bytes": std::fs::metadata(out.join("overlap_pairs.parquet"))?.len(),
+        })
+    );
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! The overlap family's tables as Arrow batches: `overlap_pairs` (streamed through
+//! [`PairWriter`]), `channel_conflicts` and `overlap_by_type`.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, StringBuilder};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use rayon::prelude::*;
+
+use crate::build::GraphSet;
+use crate::error::Result;
+use crate::io::write::TableWriter;
+use crate::metrics::overlap::by_type::TypeRow;
+use crate::metrics::overlap::conflicts::Conflicts;
+use crate::metrics::overlap::{similarities, Dimension, PairSink, SharedBlock, Sizes};
+use crate::schema::out;
+
+fn schema(columns: &[&str], types: &[DataType], nullable: &[&str]) -> SchemaRef {
+    Arc::new(Schema::new(
+        columns
+            .iter()
+            .zip(types)
+            .map(|(&c, t)| Field::new(c, t.clone(), nullable.contains(&c)))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Schema of `overlap_pairs` (fixed before the first block is written).
+pub fn pair_schema() -> SchemaRef {
+    use DataType::*;
+    schema(
+        &out::OVERLAP_PAIRS_COLUMNS,
+        &[
+            Utf8, Utf8, Utf8, Int64, Int64, Int64, Float64, Float64, Float64,
+        ],
+        &[],
+    )
+}
+
+fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
+    Arc::new(Int64Array::from_iter_values(v.iter().map(|&x| x.into())))
+}
+
+fn ids(names: &[String], idx: impl Iterator<Item = u32>, len: usize) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(len, 8 * len);
+    for i in idx {
+        b.append_value(names[i as usize].as_str());
+    }
+    Arc::new(b.finish())
+}
+
+/// One block of pairs as a batch of `overlap_pairs`: the ids, sizes and similarity
+/// columns are derived here from (partner_a, partner_b, shared), with
+/// [`similarities`], so every caller writes the same bits.
+pub fn pair_batch(
+    partner_ids: &[String],
+    dim: Dimension,
+    sizes: Sizes,
+    b: &SharedBlock,
+) -> RecordBatch {
+    let n = b.len();
+    let dim_col: ArrayRef = Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+        dim.name(),
+        n,
+    )));
+    let (mut size_a, mut size_b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut jac, mut ovl, mut cos) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for ((a, &q), &shared) in b.a_iter().zip(&b.b).zip(&b.shared) {
+        let (sa, sb) = (sizes.get(a), sizes.get(q));
+        let (j, o, c) = similarities(shared, sa, sb);
+        size_a.push(i64::from(sa));
+        size_b.push(i64::from(sb));
+        jac.push(j);
+        ovl.push(o);
+        cos.push(c);
+    }
+    RecordBatch::try_new(
+        pair_schema(),
+        vec![
+            ids(partner_ids, b.a_iter(), n),
+            ids(partner_ids, b.b.iter().copied(), n),
+            dim_col,
+            ints(&b.shared),
+            Arc::new(Int64Array::from(size_a)),
+            Arc::new(Int64Array::from(size_b)),
+            Arc::new(Float64Array::from(jac)),
+            Arc::new(Float64Array::from(ovl)),
+            Arc::new(Float64Array::from(cos)),
+        ],
+    )
+    .expect("pair block columns have equal lengths and the schema's types")
+}
+
+/// Streams pair blocks into an `overlap_pairs` table: the batches of one window are
+/// built in parallel (order-preserving), then written in block order.
+pub struct PairWriter<'a> {
+    pub writer: TableWriter,
+    pub partner_ids: &'a [String],
+}
+
+impl PairSink for PairWriter<'_> {
+    fn write(&mut self, dim: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()> {
+        let ids = self.partner_ids;
+        let batches: Vec<RecordBatch> = blocks
+            .par_iter()
+            .map(|b| pair_batch(ids, dim, sizes, b))
+            .collect();
+        for b in &batches {
+            self.writer.write(b)?;
+        }
+        Ok(())
+    }
+}
+
+/// `channel_conflicts` in its output order.
+pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
+    use DataType::*;
+    let r = &c.rows;
+    let text = |names: &[String], f: &dyn Fn(usize) -> u32| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(
+            (0..r.len()).map(|i| names[f(i) as usize].as_str()),
+        ))
+    };
+    let amount = |f: &dyn Fn(usize) -> u32| -> ArrayRef {
+        Arc::new(Float64Array::from_iter_values(
+            (0..r.len()).map(|i| g.deals.amount[f(i) as usize]),
+        ))
+    };
+    RecordBatch::try_new(
+        schema(
+            &out::CHANNEL_CONFLICTS_COLUMNS,
+            &[
+                Utf8, Utf8, Utf8, Utf8, Utf8, Utf8, Float64, Float64, Float64,
+            ],
+            &[],
+        ),
+        vec![
+            text(&g.customers, &|i| r[i].customer),
+            text(&g.products, &|i| r[i].product),
+            text(&g.deals.id, &|i| r[i].deal_a),
+            text(&g.deals.id, &|i| r[i].deal_b),
+            text(&g.partners.id, &|i| r[i].partner_a),
+            text(&g.partners.id, &|i| r[i].partner_b),
+            Arc::new(Float64Array::from_iter_values(
+                r.iter().map(|x| x.days_apart),
+            )),
+            amount(&|i| r[i].deal_a),
+            amount(&|i| r[i].deal_b),
+        ],
+    )
+    .expect("conflict columns have equal lengths and the schema's types")
+}
+
+/// `overlap_by_type`.
+pub fn overlap_by_type(rows: &[TypeRow]) -> RecordBatch {
+    use DataType::*;
+    let u = |f: &dyn Fn(&TypeRow) -> u64| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(
+            rows.iter().map(|r| f(r) as i64),
+        ))
+    };
+    RecordBatch::try_new(
+        schema(
+            &out::OVERLAP_BY_TYPE_COLUMNS,
+            &[Utf8, Utf8, Int64, Int64, Int64, Int64, Int64, Float64],
+            &["type_a", "type_b"],
+        ),
+        vec![
+            Arc::new(StringArray::from_iter(
+                rows.iter().map(|r| r.type_a.as_deref()),
+            )),
+            Arc::new(StringArray::from_iter(
+                rows.iter().map(|r| r.type_b.as_deref()),
+            )),
+            u(&|r| r.partners_a),
+            u(&|r| r.partners_b),
+            u(&|r| r.possible_pairs),
+            u(&|r| r.pairs),
+            u(&|r| r.shared_customers),
+            Arc::new(Float64Array::from_iter_values(
+                rows.iter().map(|r| r.pair_density),
+            )),
+        ],
+    )
+    .expect("by-type columns have equal lengths and the schema's types")
+}

@@ -1,0 +1,355 @@
+//! Overlap and channel conflict: account mapping at ecosystem scale (contract §3
+//! `overlap_pairs`, `channel_conflicts`, the partner_metrics columns
+//! `max_customer_overlap` .. `potential_influence`, and `overlap_by_type`).
+//!
+//! - [`pairs`]: the sparse product `A · Aᵀ` of a partner x item incidence (customers or
+//!   products) by fixed blocks of partner rows, streamed to a [`PairSink`] block by block;
+//! - [`topk`]: the `--overlap-top-k` thresholds (per partner, its K-th best pair);
+//! - [`by_type`]: the partner_type x partner_type account-mapping matrix;
+//! - [`partner`]: `unique_customers` and `potential_influence`;
+//! - [`conflicts`]: channel conflicts between deals on the same customer and product.
+//!
+//! [`run`] ties them together: one streamed pass over the customer incidence computes
+//! every per-partner column and the by-type matrix while it writes the customer pairs;
+//! the product pairs follow. With `--overlap-top-k` the pair output needs a second,
+//! half-row pass (see [`topk`]). Nothing ever holds the whole pair list.
+
+pub mod by_type;
+pub mod conflicts;
+pub mod pairs;
+pub mod partner;
+pub mod topk;
+
+use crate::build::GraphSet;
+use crate::error::Result;
+
+/// Which incidence a pair was computed on (the `dimension` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    Customer,
+    Product,
+}
+
+impl Dimension {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Customer => "customer",
+            Dimension::Product => "product",
+        }
+    }
+}
+
+/// Parameters of the overlap family that change results (`--overlap-*`,
+/// `--conflict-window-days`). They go into the run metadata.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct OverlapParams {
+    /// `overlapping_partners` counts partners with customer Jaccard >= this (inclusive).
+    pub threshold: f64,
+    /// `overlap_pairs` keeps pairs with jaccard >= this (inclusive); `None` = all.
+    pub min_jaccard: Option<f64>,
+    /// `overlap_pairs` keeps a pair in either partner's top K by jaccard; `None` = all.
+    pub top_k: Option<u32>,
+    /// Two deals conflict when created at most this many days apart (inclusive).
+    pub conflict_window_days: f64,
+}
+
+impl Default for OverlapParams {
+    fn default() -> Self {
+        OverlapParams {
+            threshold: 0.5,
+            min_jaccard: None,
+            top_k: None,
+            conflict_window_days: 90.0,
+        }
+    }
+}
+
+impl OverlapParams {
+    /// Checks ranges; the message names the flag.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let unit = |name: &str, x: f64| {
+            if (0.0..=1.0).contains(&x) {
+                Ok(())
+            } else {
+                Err(format!("{name} must be between 0 and 1, got {x}"))
+            }
+        };
+        unit("--overlap-threshold", self.threshold)?;
+        if let Some(j) = self.min_jaccard {
+            unit("--overlap-min-jaccard", j)?;
+        }
+        if self.top_k == Some(0) {
+            return Err("--overlap-top-k must be at least 1, got 0".into());
+        }
+        let w = self.conflict_window_days;
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(format!(
+                "--conflict-window-days must be a finite number of days >= 0, got {w}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// True when `overlap_pairs` is bounded and some pairs may be left out.
+    pub fn bounded(&self) -> bool {
+        self.min_jaccard.is_some() || self.top_k.is_some()
+    }
+}
+
+/// The similarity columns of one pair, computed in one place so every caller (and both
+/// directions of a pair) gets the same bits: `(jaccard, overlap_coefficient, cosine)`.
+///
+/// jaccard = shared / (size_a + size_b - shared), overlap = shared / min(size_a, size_b),
+/// cosine = shared / sqrt(size_a * size_b). Needs shared >= 1 (so no denominator is 0).
+#[inline]
+pub fn similarities(shared: u32, size_a: u32, size_b: u32) -> (f64, f64, f64) {
+    let (s, a, b) = (f64::from(shared), f64::from(size_a), f64::from(size_b));
+    let union = u64::from(size_a) + u64::from(size_b) - u64::from(shared);
+    (
+        s / union as f64,
+        s / f64::from(size_a.min(size_b)),
+        s / (a * b).sqrt(),
+    )
+}
+
+/// Jaccard alone (the same bits as [`similarities`]'s first value).
+#[inline]
+pub fn jaccard(shared: u32, size_a: u32, size_b: u32) -> f64 {
+    let union = u64::from(size_a) + u64::from(size_b) - u64::from(shared);
+    f64::from(shared) / union as f64
+}
+
+/// One block of `overlap_pairs` as the kernel produces it: only (partner_a, partner_b,
+/// shared) per pair, partner_a stored once per row; sorted by (partner_a, partner_b),
+/// partner_a < partner_b (partner indices, so id byte order). The sizes and the
+/// similarity columns are derived when the block is written ([`PairBlock::expand`],
+/// the writer's batch builder), so a pair costs 8 bytes while it waits for the writer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SharedBlock {
+    /// (partner_a, end): pairs `prev end..end` of `b` / `shared` have this partner_a.
+    pub rows: Vec<(u32, u32)>,
+    pub b: Vec<u32>,
+    pub shared: Vec<u32>,
+}
+
+impl SharedBlock {
+    pub fn len(&self) -> usize {
+        self.b.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.b.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.rows.clear();
+        self.b.clear();
+        self.shared.clear();
+    }
+
+    /// Appends a pair (partner_b, shared) to the current row (see [`Self::end_row`]).
+    #[inline]
+    pub(crate) fn push(&mut self, b: u32, shared: u32) {
+        self.b.push(b);
+        self.shared.push(shared);
+    }
+
+    /// Closes the pairs pushed since the previous row as partner `a`'s (no-op if none);
+    /// rows are closed in ascending order of `a`.
+    #[inline]
+    pub(crate) fn end_row(&mut self, a: u32) {
+        let end = self.b.len() as u32;
+        let start = self.rows.last().map_or(0, |r| r.1);
+        if end > start {
+            self.rows.push((a, end));
+        }
+    }
+
+    /// partner_a of every pair, in order.
+    pub fn a_iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut start = 0u32;
+        self.rows.iter().flat_map(move |&(a, end)| {
+            let n = (end - start) as usize;
+            start = end;
+            std::iter::repeat_n(a, n)
+        })
+    }
+}
+
+/// Set sizes of a dimension's partners (row lengths of the incidence).
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes<'a>(pub &'a crate::build::Csr);
+
+impl Sizes<'_> {
+    #[inline]
+    pub fn get(&self, p: u32) -> u32 {
+        self.0.degree(p as usize) as u32
+    }
+}
+
+/// One block of `overlap_pairs` rows with every column (what [`CollectSink`] keeps).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairBlock {
+    pub a: Vec<u32>,
+    pub b: Vec<u32>,
+    pub shared: Vec<u32>,
+    pub size_a: Vec<u32>,
+    pub size_b: Vec<u32>,
+    pub jaccard: Vec<f64>,
+    pub overlap: Vec<f64>,
+    pub cosine: Vec<f64>,
+}
+
+impl PairBlock {
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+
+    /// Every column of a kernel block (the same [`similarities`] the writer uses).
+    pub fn expand(block: &SharedBlock, sizes: Sizes) -> PairBlock {
+        let mut out = PairBlock::default();
+        for ((a, &b), &shared) in block.a_iter().zip(&block.b).zip(&block.shared) {
+            let (size_a, size_b) = (sizes.get(a), sizes.get(b));
+            let (j, o, c) = similarities(shared, size_a, size_b);
+            out.a.push(a);
+            out.b.push(b);
+            out.shared.push(shared);
+            out.size_a.push(size_a);
+            out.size_b.push(size_b);
+            out.jaccard.push(j);
+            out.overlap.push(o);
+            out.cosine.push(c);
+        }
+        out
+    }
+}
+
+/// Receives the pair output a window of blocks at a time, in block order (so a writer
+/// can turn the blocks of one window into record batches in parallel). `sizes` gives
+/// size_a / size_b for the similarity columns.
+pub trait PairSink: Send {
+    fn write(&mut self, dimension: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()>;
+}
+
+/// Collects every block in memory with all its columns: for tests and small inputs.
+#[derive(Debug, Default)]
+pub struct CollectSink {
+    pub blocks: Vec<(Dimension, PairBlock)>,
+}
+
+impl PairSink for CollectSink {
+    fn write(&mut self, dimension: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()> {
+        self.blocks.extend(
+            blocks
+                .iter()
+                .map(|b| (dimension, PairBlock::expand(b, sizes))),
+        );
+        Ok(())
+    }
+}
+
+/// Discards pairs (when only the per-partner columns are wanted).
+#[derive(Debug, Default)]
+pub struct NullSink;
+
+impl PairSink for NullSink {
+    fn write(&mut self, _: Dimension, _: Sizes, _: &[SharedBlock]) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The per-partner columns of the family, indexed by partner index (id order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerOverlap {
+    pub max_customer_overlap: Vec<f64>,
+    pub overlapping_partners: Vec<u32>,
+    pub unique_customers: Vec<u32>,
+    pub conflicts: Vec<u32>,
+    pub potential_influence: Vec<f64>,
+}
+
+impl PartnerOverlap {
+    pub fn len(&self) -> usize {
+        self.max_customer_overlap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.max_customer_overlap.is_empty()
+    }
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OverlapCounts {
+    /// Partner pairs sharing >= 1 customer / product (before any output bound).
+    pub customer_pairs: u64,
+    pub product_pairs: u64,
+    /// Rows written to overlap_pairs per dimension (after the bounds).
+    pub customer_pairs_written: u64,
+    pub product_pairs_written: u64,
+    /// Rows of channel_conflicts.
+    pub channel_conflicts: u64,
+    /// Customers reached by exactly one partner.
+    pub unique_customers: u64,
+}
+
+/// Everything of the family except the streamed pairs.
+#[derive(Debug, Clone, Default)]
+pub struct OverlapResult {
+    pub partner: PartnerOverlap,
+    pub by_type: Vec<by_type::TypeRow>,
+    pub conflicts: conflicts::Conflicts,
+    pub counts: OverlapCounts,
+}
+
+/// Runs the family: customer pairs (with the per-partner columns and the by-type
+/// matrix from the same pass), then product pairs, into `sink`; channel conflicts and
+/// the remaining per-partner columns in memory. Errors come from the sink, or from an
+/// incidence too large for `u32` offsets.
+pub fn run(g: &GraphSet, params: &OverlapParams, sink: &mut dyn PairSink) -> Result<OverlapResult> {
+    run_with(g, params, sink, &pairs::Blocking::default())
+}
+
+/// [`run`] with explicit block sizes (tests use tiny blocks to exercise the streaming).
+pub fn run_with(
+    g: &GraphSet,
+    params: &OverlapParams,
+    sink: &mut dyn PairSink,
+    blocking: &pairs::Blocking,
+) -> Result<OverlapResult> {
+    let n = g.n_partners();
+    let types = by_type::PartnerTypes::new(&g.partners.partner_type);
+    let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len())?;
+    let cust = pairs::customer_pass(&customers, &types, params, sink, blocking)?;
+    let unique = partner::unique_customers(&customers);
+    drop(customers);
+    let products = pairs::Incidence::new(&g.partner_products, g.products.len())?;
+    let product_counts = pairs::pair_pass(&products, Dimension::Product, params, sink, blocking)?;
+    drop(products);
+    let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);
+    let counts = OverlapCounts {
+        customer_pairs: cust.pairs,
+        product_pairs: product_counts.pairs,
+        customer_pairs_written: cust.written,
+        product_pairs_written: product_counts.written,
+        channel_conflicts: conflicts.len() as u64,
+        unique_customers: unique.iter().map(|&u| u64::from(u)).sum(),
+    };
+    let partner = PartnerOverlap {
+        max_customer_overlap: cust.max_jaccard,
+        overlapping_partners: cust.overlapping,
+        unique_customers: unique,
+        conflicts: conflicts.per_partner(n),
+        potential_influence: partner::potential_influence(g),
+    };
+    Ok(OverlapResult {
+        partner,
+        by_type: types.rows(&cust.by_type),
+        conflicts,
+        counts,
+    })
+}

@@ -1,0 +1,334 @@
+//! Property tests of the overlap family on random small ecosystems: pair invariants
+//! (p < q, similarities in [0, 1], overlap_coefficient >= jaccard, shared <= min size),
+//! the streamed output against an all-in-memory computation for any block size (the
+//! per-partner columns too, merged from per-thread partials), the
+//! top-k / min-jaccard bounds against their definition, conflicts against a brute-force
+//! scan, and bit-identical results for 1 and 2 threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+
+use ecograph::build::{self, GraphSet};
+use ecograph::metrics::overlap::pairs::Blocking;
+use ecograph::metrics::overlap::{self, CollectSink, Dimension, OverlapParams, PairBlock};
+use ecograph::schema::{Role, Stage};
+use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
+
+/// Per deal: (customer 0 = null, product 0 = null, created day or none, stage,
+/// [(partner, sourced?)]); per partner: (type 0 = null, products carried).
+type DealSpec = (u8, u8, Option<u16>, u8, Vec<(u8, bool)>);
+type Spec = (usize, Vec<DealSpec>, Vec<(u8, Vec<u8>)>);
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (1usize..30).prop_flat_map(|n| {
+        let deal = (
+            0u8..12,
+            0u8..4,
+            prop::option::weighted(0.9, 0u16..400),
+            0u8..3,
+            prop::collection::vec((0u8..n as u8, any::<bool>()), 0..5),
+        );
+        let partner = (0u8..4, prop::collection::vec(0u8..6, 0..4));
+        (
+            Just(n),
+            prop::collection::vec(deal, 1..80),
+            prop::collection::vec(partner, n..=n),
+        )
+    })
+}
+
+fn tables((n, deals, partners): &Spec) -> ValidatedTables {
+    let mut products = Dict::default();
+    let mut pp = Vec::new();
+    for (p, (_, prods)) in partners.iter().enumerate() {
+        for &x in prods {
+            pp.push((p as u32, products.code(&format!("X{x}"))));
+        }
+    }
+    let p = PartnerRows {
+        // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
+        id: (0..*n).map(|i| format!("{}", 100 - i)).collect(),
+        name: vec![None; *n],
+        partner_type: partners
+            .iter()
+            .map(|(t, _)| (*t > 0).then(|| format!("type{t}")))
+            .collect(),
+        tier: vec![None; *n],
+        region: vec![None; *n],
+        joined_ms: vec![None; *n],
+    };
+    let mut customers = Dict::default();
+    let mut d = DealRows::default();
+    let mut links = Vec::new();
+    for (i, (cust, prod, day, stage, ps)) in deals.iter().enumerate() {
+        d.id.push(format!("D{i}"));
+        d.customer.push(if *cust == 0 {
+            NULL
+        } else {
+            customers.code(&format!("C{cust}"))
+        });
+        d.product.push(if *prod == 0 {
+            NULL
+        } else {
+            products.code(&format!("X{prod}"))
+        });
+        d.amount.push(f64::from(i as u32) * 1.25);
+        d.stage
+            .push([Stage::Won, Stage::Lost, Stage::Open][*stage as usize]);
+        // Hours too, so days_apart is fractional.
+        d.created_ms
+            .push(day.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5)));
+        d.closed_ms.push(None);
+        d.region.push(NULL);
+        for &(p, s) in ps {
+            links.push(Link {
+                deal: i as u32,
+                partner: u32::from(p),
+                role: if s { Role::Sourced } else { Role::CoSell },
+            });
+        }
+    }
+    ValidatedTables {
+        partners: p,
+        deals: d,
+        links,
+        partner_products: pp,
+        customers,
+        products,
+        regions: Dict::default(),
+        customers_table_rows: None,
+        products_table_rows: None,
+        sources: Vec::new(),
+        stats: Vec::new(),
+        rejected: Vec::new(),
+    }
+}
+
+fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(t)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+/// All-in-memory reference: shared counts of every pair p < q by listing, per item,
+/// all pairs of its partners (no blocks, no counters, no streaming).
+fn naive_pairs(rows: &ecograph::build::Csr) -> BTreeMap<(u32, u32), u32> {
+    let mut by_item: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for p in 0..rows.rows() {
+        for &c in rows.row(p) {
+            by_item.entry(c).or_default().push(p as u32);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ps in by_item.values() {
+        for (i, &p) in ps.iter().enumerate() {
+            for &q in &ps[i + 1..] {
+                *out.entry((p.min(q), p.max(q))).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The streamed rows of one dimension, concatenated in stream order.
+fn rows(sink: &CollectSink, dim: Dimension) -> Vec<(u32, u32, u32, f64)> {
+    sink.blocks
+        .iter()
+        .filter(|(d, _)| *d == dim)
+        .flat_map(|(_, b)| (0..b.len()).map(move |i| (b.a[i], b.b[i], b.shared[i], b.jaccard[i])))
+        .collect()
+}
+
+fn blocking(work: usize, max_partners: usize, window: usize) -> Blocking {
+    Blocking {
+        work,
+        max_partners,
+        window,
+    }
+}
+
+fn jac(s: u32, a: u32, b: u32) -> f64 {
+    f64::from(s) / f64::from(a + b - s)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn pairs_are_well_formed_and_equal_the_in_memory_product(
+        s in spec(), work in 1usize..200, maxp in 1usize..8, window in 1usize..4
+    ) {
+        let g = build::build(tables(&s));
+        let mut sink = CollectSink::default();
+        let res = overlap::run_with(&g, &OverlapParams::default(), &mut sink, &blocking(work, maxp, window)).unwrap();
+        for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
+            let got = rows(&sink, dim);
+            let want = naive_pairs(inc);
+            let as_map: BTreeMap<(u32, u32), u32> = got.iter().map(|r| ((r.0, r.1), r.2)).collect();
+            prop_assert_eq!(as_map.len(), got.len(), "a pair appears twice");
+            prop_assert_eq!(&as_map, &want);
+            // Sorted by (partner_a, partner_b) across blocks: the stream is in order.
+            prop_assert!(got.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+        }
+        prop_assert_eq!(res.counts.customer_pairs as usize, naive_pairs(&g.partner_customers).len());
+        // The per-partner columns and by-type sums, merged from per-thread partials of
+        // many small blocks, equal those of one block (checked against definitions below).
+        let whole = overlap::run_with(&g, &OverlapParams::default(), &mut overlap::NullSink, &blocking(usize::MAX, usize::MAX, 1)).unwrap();
+        prop_assert_eq!(&res.partner, &whole.partner);
+        prop_assert_eq!(&res.by_type, &whole.by_type);
+        for (_, b) in &sink.blocks {
+            for i in 0..b.len() {
+                let (sa, sb) = (b.size_a[i], b.size_b[i]);
+                prop_assert!(b.a[i] < b.b[i]);
+                prop_assert!(b.shared[i] >= 1 && b.shared[i] <= sa.min(sb));
+                for x in [b.jaccard[i], b.overlap[i], b.cosine[i]] {
+                    prop_assert!((0.0..=1.0).contains(&x));
+                }
+                prop_assert!(b.overlap[i] >= b.jaccard[i]);
+                prop_assert!(b.cosine[i] >= b.jaccard[i]);
+                prop_assert_eq!(b.jaccard[i], jac(b.shared[i], sa, sb));
+            }
+        }
+    }
+
+    #[test]
+    fn per_partner_columns_match_definitions(s in spec(), t in 0.0f64..=1.0) {
+        let g = build::build(tables(&s));
+        let params = OverlapParams { threshold: t, ..OverlapParams::default() };
+        let res = overlap::run(&g, &params, &mut overlap::NullSink).unwrap();
+        let pairs = naive_pairs(&g.partner_customers);
+        let n = g.n_partners();
+        let size = |p: u32| g.partner_customers.degree(p as usize) as u32;
+        let (mut max_j, mut over) = (vec![0.0f64; n], vec![0u32; n]);
+        for (&(p, q), &sh) in &pairs {
+            let j = jac(sh, size(p), size(q));
+            for x in [p, q] {
+                max_j[x as usize] = max_j[x as usize].max(j);
+                over[x as usize] += u32::from(j >= t);
+            }
+        }
+        prop_assert_eq!(&res.partner.max_customer_overlap, &max_j);
+        prop_assert_eq!(&res.partner.overlapping_partners, &over);
+        // by-type: every pair once; totals add up.
+        let total: u64 = res.by_type.iter().map(|r| r.pairs).sum();
+        let shared: u64 = res.by_type.iter().map(|r| r.shared_customers).sum();
+        prop_assert_eq!(total as usize, pairs.len());
+        prop_assert_eq!(shared, pairs.values().map(|&x| u64::from(x)).sum::<u64>());
+        for r in &res.by_type {
+            prop_assert!(r.pairs >= 1 && r.pairs <= r.possible_pairs);
+        }
+        // unique customers: reached by exactly this partner.
+        for p in 0..n {
+            let u = g.partner_customers.row(p).iter().filter(|&&c| {
+                (0..n).filter(|&q| g.partner_customers.row(q).contains(&c)).count() == 1
+            }).count() as u32;
+            prop_assert_eq!(res.partner.unique_customers[p], u);
+        }
+    }
+
+    #[test]
+    fn bounds_keep_exactly_the_defined_pairs(
+        s in spec(), k in 1u32..4, mj in prop::option::of(0.0f64..=1.0), work in 1usize..50
+    ) {
+        let g = build::build(tables(&s));
+        let params = OverlapParams { top_k: Some(k), min_jaccard: mj, ..OverlapParams::default() };
+        let mut sink = CollectSink::default();
+        let res = overlap::run_with(&g, &params, &mut sink, &blocking(work, 3, 2)).unwrap();
+        for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
+            let size = |p: u32| inc.degree(p as usize) as u32;
+            let all: Vec<((u32, u32), f64)> = naive_pairs(inc)
+                .into_iter()
+                .map(|((p, q), sh)| ((p, q), jac(sh, size(p), size(q))))
+                .collect();
+            // Definition: per partner sort its pairs by (jaccard desc, other id asc), take K.
+            let mut top: BTreeSet<(u32, u32)> = BTreeSet::new();
+            for p in 0..g.n_partners() as u32 {
+                let mut row: Vec<(f64, u32)> = all.iter().filter_map(|&((a, b), j)| {
+                    if a == p { Some((j, b)) } else if b == p { Some((j, a)) } else { None }
+                }).collect();
+                row.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap().then(x.1.cmp(&y.1)));
+                for &(_, q) in row.iter().take(k as usize) {
+                    top.insert((p.min(q), p.max(q)));
+                }
+            }
+            let want: Vec<(u32, u32)> = all.iter()
+                .filter(|&&(pq, j)| top.contains(&pq) && mj.is_none_or(|m| j >= m))
+                .map(|&(pq, _)| pq)
+                .collect();
+            let got: Vec<(u32, u32)> = rows(&sink, dim).iter().map(|r| (r.0, r.1)).collect();
+            prop_assert_eq!(got, want);
+        }
+        // The per-partner columns ignore the output bounds.
+        let free = overlap::run(&g, &OverlapParams::default(), &mut overlap::NullSink).unwrap();
+        prop_assert_eq!(res.partner, free.partner);
+        prop_assert_eq!(res.by_type, free.by_type);
+    }
+
+    #[test]
+    fn conflicts_match_a_brute_force_scan(s in spec(), window in 0.0f64..60.0) {
+        let g = build::build(tables(&s));
+        let c = overlap::conflicts::channel_conflicts(&g, window);
+        let sourced = |d: usize| -> Vec<u32> {
+            let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
+            r.filter(|&i| g.deal_partner_sourced[i]).map(|i| g.deal_partners.targets[i]).collect()
+        };
+        let mut want = Vec::new();
+        for a in 0..g.n_deals() {
+            for b in a + 1..g.n_deals() {
+                let (da, db) = (&g.deals, &g.deals);
+                if da.customer[a] == NULL || da.product[a] == NULL { continue; }
+                if (da.customer[a], da.product[a]) != (db.customer[b], db.product[b]) { continue; }
+                let (Some(ta), Some(tb)) = (da.created_ms[a], db.created_ms[b]) else { continue };
+                let days = (ta - tb).abs() as f64 / 86_400_000.0;
+                if days > window { continue; }
+                for &pa in &sourced(a) {
+                    for &pb in &sourced(b) {
+                        if pa != pb {
+                            want.push((da.customer[a], da.product[a], a as u32, b as u32, pa, pb, days));
+                        }
+                    }
+                }
+            }
+        }
+        want.sort_by_key(|x| (x.0, x.1, x.2, x.3, x.4, x.5));
+        let got: Vec<_> = c.rows.iter()
+            .map(|r| (r.customer, r.product, r.deal_a, r.deal_b, r.partner_a, r.partner_b, r.days_apart))
+            .collect();
+        prop_assert_eq!(got, want);
+        // Customer ids index in byte order too, so index order is the output order.
+        let per = c.per_partner(g.n_partners());
+        prop_assert_eq!(per.iter().map(|&x| x as usize).sum::<usize>(), 2 * c.len());
+    }
+
+    #[test]
+    fn one_and_two_threads_give_the_same_bits(s in spec(), k in prop::option::of(1u32..3)) {
+        let t = tables(&s);
+        let params = OverlapParams { top_k: k, ..OverlapParams::default() };
+        let go = |threads| on_threads(threads, || {
+            let g: GraphSet = build::build(t.clone());
+            let mut sink = CollectSink::default();
+            let r = overlap::run_with(&g, &params, &mut sink, &blocking(16, 4, 3)).unwrap();
+            (r.partner, r.by_type, r.conflicts, r.counts, sink.blocks)
+        });
+        let (one, two) = (go(1), go(2));
+        let bits = |b: &[(Dimension, PairBlock)]| -> Vec<u64> {
+            b.iter().flat_map(|(_, b)| b.jaccard.iter().chain(&b.overlap).chain(&b.cosine).map(|x| x.to_bits())).collect()
+        };
+        prop_assert_eq!(bits(&one.4), bits(&two.4));
+        prop_assert_eq!(one, two);
+    }
+}
+
+#[test]
+fn empty_incidences_stream_nothing() {
+    let s: Spec = (3, vec![(0, 0, None, 0, vec![])], vec![(0, vec![]); 3]);
+    let g = build::build(tables(&s));
+    let mut sink = CollectSink::default();
+    let r = overlap::run(&g, &OverlapParams::default(), &mut sink).unwrap();
+    assert!(sink.blocks.is_empty());
+    assert_eq!(r.partner.max_customer_overlap, vec![0.0; 3]);
+    assert_eq!(r.counts, overlap::OverlapCounts::default());
+}
