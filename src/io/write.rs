@@ -41,6 +41,7 @@ impl OutputFormat {
 pub const METADATA_KEY: &str = "ecograph";
 
 /// Writes `batch` to `dir/NAME.EXT`; `metadata` is a JSON document describing the run.
+/// A one-batch [`TableWriter`].
 pub fn write_table(
     dir: &Path,
     name: &str,
@@ -48,51 +49,9 @@ pub fn write_table(
     format: OutputFormat,
     metadata: &str,
 ) -> Result<()> {
-    let path = dir.join(format!("{name}.{}", format.extension()));
-    let export_err = |e: &dyn std::fmt::Display| Error::Export {
-        path: path.clone(),
-        message: e.to_string(),
-    };
-    let file = File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
-    let out = BufWriter::new(file);
-    match format {
-        OutputFormat::Parquet => {
-            let props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(
-                    ZstdLevel::try_new(3).map_err(|e| export_err(&e))?,
-                ))
-                .set_key_value_metadata(Some(vec![KeyValue::new(
-                    METADATA_KEY.to_string(),
-                    metadata.to_string(),
-                )]))
-                .build();
-            let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))
-                .map_err(|e| export_err(&e))?;
-            w.write(batch).map_err(|e| export_err(&e))?;
-            w.close().map_err(|e| export_err(&e))?;
-        }
-        OutputFormat::Arrow => {
-            let schema = Schema::new_with_metadata(
-                batch.schema().fields().clone(),
-                HashMap::from([(METADATA_KEY.to_string(), metadata.to_string())]),
-            );
-            let batch = batch
-                .clone()
-                .with_schema(Arc::new(schema.clone()))
-                .map_err(|e| export_err(&e))?;
-            let mut w = arrow::ipc::writer::FileWriter::try_new(out, &schema)
-                .map_err(|e| export_err(&e))?;
-            w.write(&batch).map_err(|e| export_err(&e))?;
-            w.finish().map_err(|e| export_err(&e))?;
-        }
-        OutputFormat::Csv => {
-            let mut w = arrow::csv::WriterBuilder::new()
-                .with_header(true)
-                .build(out);
-            w.write(batch).map_err(|e| export_err(&e))?;
-        }
-    }
-    Ok(())
+    let mut w = TableWriter::create(dir, name, batch.schema(), format, metadata)?;
+    w.write(batch)?;
+    w.finish()
 }
 
 /// Writes a JSON document (pretty, trailing newline).
@@ -107,7 +66,9 @@ pub fn write_json(dir: &Path, file_name: &str, value: &serde_json::Value) -> Res
 }
 
 /// A table written batch by batch (for outputs too large to hold whole, such as
-/// `overlap_pairs`): the same formats, compression and run metadata as [`write_table`].
+/// `overlap_pairs`; [`write_table`] is the one-batch case). Parquet with zstd level 3
+/// and the run metadata as key-value metadata; Arrow IPC file with it in the schema
+/// metadata; CSV with a header.
 /// The schema is fixed up front and every batch must match it.
 pub struct TableWriter {
     path: std::path::PathBuf,
