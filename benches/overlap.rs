@@ -35,7 +35,8 @@ fn bench_overlap(c: &mut Criterion) {
         let params = OverlapParams::default();
         let mut group = c.benchmark_group(format!("overlap_{partners}"));
         group.sample_size(10);
-        let customers = Incidence::new(&g.partner_customers, g.customers.len()).expect("incidence");
+        let customers =
+            Incidence::new(&g.partner_customers, g.customers.len(), &params).expect("incidence");
         group.throughput(Throughput::Elements(g.partner_customers.nnz() as u64));
         group.bench_function(BenchmarkId::new("customer_pairs", partners), |b| {
             b.iter(|| {
@@ -49,7 +50,8 @@ fn bench_overlap(c: &mut Criterion) {
                 .expect("null sink")
             })
         });
-        let products = Incidence::new(&g.partner_products, g.products.len()).expect("incidence");
+        let products =
+            Incidence::new(&g.partner_products, g.products.len(), &params).expect("incidence");
         group.throughput(Throughput::Elements(g.partner_products.nnz() as u64));
         group.bench_function(BenchmarkId::new("product_pairs", partners), |b| {
             b.iter(|| {

@@ -121,53 +121,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     f.flush()?;
     let input_bytes = a.offsets.len() * 8 + a.targets.len() * 4;
-    let transpose_bytes = Incidence::new(a, g.customers.len())?.transpose_bytes();
     let mut transpose_s = Vec::new();
     let params = OverlapParams::default();
+    let transpose_bytes = Incidence::new(a, g.customers.len(), &params)?.transpose_bytes();
     let types = PartnerTypes::new(&g.partners.partner_type);
     let blocking = Blocking::default();
     let (mut pairs_s, mut pairs_m, mut pass_s, mut pass_m, mut pq_s, mut pq_m) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let (mut n_pairs, mut largest) = (0, 0);
+    // ONLY=pairs,customer_pass,parquet (any subset; default all) skips the others, for
+    // profiling one of them.
+    let only = std::env::var("ONLY").unwrap_or_default();
+    let want = |what: &str| only.is_empty() || only.split(',').any(|w| w == what);
     for _ in 0..runs {
-        let (s, _, inc) = measure(|| Incidence::new(a, g.customers.len()));
+        let (s, _, inc) = measure(|| Incidence::new(a, g.customers.len(), &params));
         drop(inc?);
         transpose_s.push(s);
-        let (s, m, c) = measure(|| {
-            let inc = Incidence::new(a, g.customers.len())?;
-            let mut sink = Count::default();
-            pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking).map(|_| sink)
-        });
-        let c = c?;
-        (n_pairs, largest) = (c.pairs, c.largest_block);
-        pairs_s.push(s);
-        pairs_m.push(m);
-        let (s, m, r) = measure(|| {
-            let inc = Incidence::new(a, g.customers.len())?;
-            customer_pass(&inc, &types, &params, &mut Count::default(), &blocking).map(|r| r.pairs)
-        });
-        r?;
-        pass_s.push(s);
-        pass_m.push(m);
-        let (s, m, r) = measure(|| -> ecograph::Result<()> {
-            let inc = Incidence::new(a, g.customers.len())?;
-            let writer = TableWriter::create(
-                out,
-                "overlap_pairs",
-                pair_schema(),
-                OutputFormat::Parquet,
-                "{}",
-            )?;
-            let mut sink = PairWriter {
-                writer,
-                partner_ids: &g.partners.id,
-            };
-            pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking)?;
-            sink.writer.finish()
-        });
-        r?;
-        pq_s.push(s);
-        pq_m.push(m);
+        if want("pairs") {
+            let (s, m, c) = measure(|| {
+                let inc = Incidence::new(a, g.customers.len(), &params)?;
+                let mut sink = Count::default();
+                pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking).map(|_| sink)
+            });
+            let c = c?;
+            (n_pairs, largest) = (c.pairs, c.largest_block);
+            pairs_s.push(s);
+            pairs_m.push(m);
+        }
+        if want("customer_pass") {
+            let (s, m, r) = measure(|| {
+                let inc = Incidence::new(a, g.customers.len(), &params)?;
+                customer_pass(&inc, &types, &params, &mut Count::default(), &blocking)
+                    .map(|r| r.pairs)
+            });
+            r?;
+            pass_s.push(s);
+            pass_m.push(m);
+        }
+        if want("parquet") {
+            let (s, m, r) = measure(|| -> ecograph::Result<()> {
+                let inc = Incidence::new(a, g.customers.len(), &params)?;
+                let writer = TableWriter::create(
+                    out,
+                    "overlap_pairs",
+                    pair_schema(),
+                    OutputFormat::Parquet,
+                    "{}",
+                )?;
+                let mut sink = PairWriter {
+                    writer,
+                    partner_ids: &g.partners.id,
+                };
+                pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking)?;
+                sink.writer.finish()
+            });
+            r?;
+            pq_s.push(s);
+            pq_m.push(m);
+        }
     }
     let block_bytes = largest * (5 * 4 + 3 * 8);
     println!(
@@ -181,7 +192,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "pairs_s": pairs_s, "pairs_peak_extra_bytes": pairs_m,
             "customer_pass_s": pass_s, "customer_pass_peak_extra_bytes": pass_m,
             "parquet_s": pq_s, "parquet_peak_extra_bytes": pq_m,
-            "parquet_bytes": std::fs::metadata(out.join("overlap_pairs.parquet"))?.len(),
+            "parquet_bytes": std::fs::metadata(out.join("overlap_pairs.parquet")).map(|m| m.len()).ok(),
         })
     );
     Ok(())

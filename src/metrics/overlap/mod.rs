@@ -4,6 +4,7 @@
 //!
 //! - [`pairs`]: the sparse product `A · Aᵀ` of a partner x item incidence (customers or
 //!   products) by fixed blocks of partner rows, streamed to a [`PairSink`] block by block;
+//! - [`transpose`]: the pruned item -> partners transpose the pair passes walk;
 //! - [`topk`]: the `--overlap-top-k` thresholds (per partner, its K-th best pair);
 //! - [`by_type`]: the partner_type x partner_type account-mapping matrix;
 //! - [`partner`]: `unique_customers` and `potential_influence`;
@@ -19,6 +20,7 @@ pub mod conflicts;
 pub mod pairs;
 pub mod partner;
 pub mod topk;
+pub mod transpose;
 
 use crate::build::GraphSet;
 use crate::error::Result;
@@ -323,11 +325,11 @@ pub fn run_with(
 ) -> Result<OverlapResult> {
     let n = g.n_partners();
     let types = by_type::PartnerTypes::new(&g.partners.partner_type);
-    let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len())?;
+    let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len(), params)?;
     let cust = pairs::customer_pass(&customers, &types, params, sink, blocking)?;
     let unique = partner::unique_customers(&customers);
     drop(customers);
-    let products = pairs::Incidence::new(&g.partner_products, g.products.len())?;
+    let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
     let product_counts = pairs::pair_pass(&products, Dimension::Product, params, sink, blocking)?;
     drop(products);
     let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);

@@ -48,133 +48,36 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::by_type::PartnerTypes;
 use super::topk::{self, Threshold};
+use super::transpose::Transpose;
 use super::{jaccard, Dimension, OverlapParams, PairSink, SharedBlock, Sizes};
 use crate::build::Csr;
 use crate::error::{Error, Result};
 
-/// item -> the partners reaching it, rows ascending; only items reached by at least two
-/// partners have a non-empty row.
-#[derive(Debug, Clone, Default)]
-pub struct Transpose {
-    offsets: Vec<u32>,
-    targets: Vec<u32>,
-}
-
-impl Transpose {
-    #[inline]
-    pub fn row(&self, c: usize) -> &[u32] {
-        &self.targets[self.offsets[c] as usize..self.offsets[c + 1] as usize]
-    }
-
-    /// Heap bytes held (for the benchmarks).
-    pub fn bytes(&self) -> usize {
-        4 * (self.offsets.len() + self.targets.len())
-    }
-}
-
-/// A partner x item incidence and its (pruned) transpose.
+/// A partner x item incidence and its pruned transpose.
 #[derive(Debug, Clone)]
 pub struct Incidence<'a> {
     /// partner -> items, rows ascending.
     pub rows: &'a Csr,
-    /// item -> partners for items shared by >= 2 partners (see [`Incidence::partners_of`]).
+    /// item -> partners for items shared by >= 2 partners, without the head unless the
+    /// passes need full rows.
     t: Transpose,
 }
 
 impl<'a> Incidence<'a> {
-    /// Builds the pruned transpose by a counting sort over ranges of items: each range
-    /// is one task that scans the whole incidence and keeps the links into its range, so
-    /// its counters and the slice of the transpose it fills stay in cache (a plain
-    /// counting sort scatters over the whole transpose) and no two tasks write the same
-    /// place; partners are scanned in ascending order, so every item row comes out
-    /// sorted whatever the thread count. O(nnz · ranges + items) time (the scans are
-    /// sequential reads), 4 · (items + 1 + links to shared items) bytes. Errors when those
-    /// links do not fit `u32` offsets (over 4.29 billion).
-    pub fn new(rows: &'a Csr, items: usize) -> Result<Incidence<'a>> {
-        Self::with_range(rows, items, 1 << 17)
-    }
-
-    /// [`Incidence::new`] with items ranges of `range` items (tests use tiny ones).
-    fn with_range(rows: &'a Csr, items: usize, range: usize) -> Result<Incidence<'a>> {
-        let range = range.max(1);
-        let items = rows
-            .targets
-            .iter()
-            .map(|&c| c as usize + 1)
-            .max()
-            .unwrap_or(0)
-            .max(items);
-        let ranges: Vec<Range<usize>> = (0..items)
-            .step_by(range)
-            .map(|lo| lo..(lo + range).min(items))
-            .collect();
-        let in_range = |r: &Range<usize>| {
-            let (lo, len) = (r.start as u32, r.len() as u32);
-            move |c: u32| {
-                let i = c.wrapping_sub(lo);
-                (i < len).then_some(i as usize)
-            }
-        };
-        // degree[c + 1] = partners reaching c.
-        let mut degree = vec![0u32; items + 1];
-        degree[1..]
-            .par_chunks_mut(range)
-            .zip(&ranges)
-            .for_each(|(d, r)| {
-                let local = in_range(r);
-                for &c in &rows.targets {
-                    if let Some(i) = local(c) {
-                        d[i] = d[i].saturating_add(1);
-                    }
-                }
-            });
-        // Prefix sums over shared items only (degree >= 2), in u64 to detect overflow.
-        let mut total = 0u64;
-        for d in degree.iter_mut().skip(1) {
-            if *d >= 2 {
-                total += u64::from(*d);
-            }
-            *d = u32::try_from(total).map_err(|_| {
-                Error::Parameter(format!(
-                    "overlap: more than {} partner-item links on shared items",
-                    u32::MAX
-                ))
-            })?;
-        }
-        let offsets = degree;
-        let mut targets = vec![0u32; total as usize];
-        let mut parts = Vec::with_capacity(ranges.len());
-        let mut rest = targets.as_mut_slice();
-        for r in &ranges {
-            let (part, tail) = rest.split_at_mut((offsets[r.end] - offsets[r.start]) as usize);
-            parts.push(part);
-            rest = tail;
-        }
-        parts.into_par_iter().zip(&ranges).for_each(|(part, r)| {
-            let base = offsets[r.start];
-            let local = in_range(r);
-            let mut fill: Vec<u32> = offsets[r.clone()].iter().map(|&o| o - base).collect();
-            for p in 0..rows.rows() {
-                for &c in rows.row(p) {
-                    if let Some(i) = local(c) {
-                        let c = c as usize;
-                        if offsets[c + 1] > offsets[c] {
-                            part[fill[i] as usize] = p as u32;
-                            fill[i] += 1;
-                        }
-                    }
-                }
-            }
-        });
+    /// The incidence the passes of `params` need: the transpose without heads, unless
+    /// `--overlap-top-k` asks for full rows (see [`Transpose`]). Errors when the
+    /// transpose does not fit `u32` offsets.
+    pub fn new(rows: &'a Csr, items: usize, params: &OverlapParams) -> Result<Incidence<'a>> {
         Ok(Incidence {
             rows,
-            t: Transpose { offsets, targets },
+            t: Transpose::new(rows, items, params.top_k.is_some())?,
         })
     }
 
@@ -190,12 +93,11 @@ impl<'a> Incidence<'a> {
         Sizes(self.rows)
     }
 
-    /// The partners reaching item c, ascending, when at least two do; empty when only
-    /// one partner reaches it (so an item of a partner's row with an empty list is
-    /// reached by that partner alone).
+    /// Whether at least two partners reach item c (so an item of p's row that is not
+    /// shared is reached by p alone).
     #[inline]
-    pub fn partners_of(&self, c: usize) -> &[u32] {
-        self.t.row(c)
+    pub fn shared(&self, c: usize) -> bool {
+        self.t.shared(c)
     }
 
     /// Heap bytes of the transpose (for the benchmarks).
@@ -298,14 +200,14 @@ impl Walk {
         spans.clear();
         let t = &inc.t;
         for &c in inc.rows.row(p) {
-            let (s, e) = (t.offsets[c as usize], t.offsets[c as usize + 1]);
+            let (s, e) = t.span(c as usize);
             if e > s {
                 spans.push((s, e));
             }
         }
         let (count, bits, summary) = (&mut self.count, &mut self.bits, &mut self.summary);
         for &(s, e) in spans.iter() {
-            let ps = &t.targets[s as usize..e as usize];
+            let ps = &t.targets()[s as usize..e as usize];
             let start = if full {
                 0
             } else {
@@ -348,66 +250,116 @@ impl Walk {
     }
 }
 
-/// Per-thread results of the customer pass's pairs: symmetric per-partner columns and
-/// by-type sums. Merged across threads by max and integer sums, which are exact.
-struct Stats {
-    max_j: Vec<f64>,
-    over: Vec<u32>,
-    /// (type_a <= type_b) -> (pairs, shared).
-    types: BTreeMap<(u32, u32), (u64, u64)>,
-    type_pairs: Vec<u64>,
-    type_shared: Vec<u64>,
-    type_touched: Vec<u32>,
+/// One partner's state in the customer pass, packed so that a pair (p, q) touches one
+/// cache line of q: its size and type (read) and its max jaccard so far (written only
+/// when the pair raises it).
+#[repr(C, align(16))]
+struct Cell {
+    /// f64 bits of the partner's max jaccard so far. Jaccards are >= 0 and non-negative
+    /// f64s order like their bits, so `fetch_max` on the bits is a max on the values.
+    max_bits: AtomicU64,
+    size: u32,
+    code: u32,
 }
 
-impl Stats {
-    fn new(n: usize, types: usize) -> Stats {
-        Stats {
-            max_j: vec![0.0; n],
-            over: vec![0; n],
-            types: BTreeMap::new(),
-            type_pairs: vec![0; types],
-            type_shared: vec![0; types],
-            type_touched: Vec::new(),
+/// The symmetric per-partner columns of the customer pass, shared by all threads: each
+/// pair q > p updates both partners with an atomic max and an atomic integer add, which
+/// give the same result in any order (so the thread count cannot change a bit), and one
+/// copy serves every thread.
+struct Columns {
+    threshold: f64,
+    cells: Vec<Cell>,
+    /// Partners with jaccard >= threshold.
+    over: Vec<AtomicU32>,
+}
+
+impl Columns {
+    fn new(inc: &Incidence, threshold: f64, types: &PartnerTypes) -> Columns {
+        let n = inc.partners();
+        Columns {
+            threshold,
+            cells: (0..n)
+                .map(|p| Cell {
+                    max_bits: AtomicU64::new(0),
+                    size: inc.size(p),
+                    code: types.code(p),
+                })
+                .collect(),
+            over: (0..n).map(|_| AtomicU32::new(0)).collect(),
         }
     }
 
-    /// Pair (p, q), q > p, of jaccard j.
+    /// Raises partner p's max to j (a load, and a write only when it raises it).
     #[inline]
-    fn pair(&mut self, q: usize, shared: u32, j: f64, hit: u32, tq: u32) {
-        if j > self.max_j[q] {
-            self.max_j[q] = j;
+    fn raise(&self, p: usize, j: f64) {
+        let m = &self.cells[p].max_bits;
+        if j > f64::from_bits(m.load(Relaxed)) {
+            m.fetch_max(j.to_bits(), Relaxed);
         }
-        self.over[q] += hit;
-        let t = tq as usize;
-        if self.type_pairs[t] == 0 {
-            self.type_touched.push(tq);
-        }
-        self.type_pairs[t] += 1;
-        self.type_shared[t] += u64::from(shared);
     }
 
-    /// Closes row p: its own max / count, and its type cells.
-    fn end_row(&mut self, p: usize, max_j: f64, over: u32, tp: u32) {
-        if max_j > self.max_j[p] {
-            self.max_j[p] = max_j;
+    fn into_columns(self) -> (Vec<f64>, Vec<u32>) {
+        let max = self
+            .cells
+            .into_iter()
+            .map(|c| f64::from_bits(c.max_bits.into_inner()))
+            .collect();
+        (
+            max,
+            self.over.into_iter().map(AtomicU32::into_inner).collect(),
+        )
+    }
+}
+
+/// Per-thread by-type sums of the customer pass, merged across threads by integer sums
+/// (exact, so the merge order cannot change a bit).
+struct TypeSums {
+    /// (type_a <= type_b) -> (pairs, shared).
+    cells: BTreeMap<(u32, u32), (u64, u64)>,
+    /// The current row's sums per type of q, and the types it touched.
+    pairs: Vec<u64>,
+    shared: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl TypeSums {
+    fn new(types: usize) -> TypeSums {
+        TypeSums {
+            cells: BTreeMap::new(),
+            pairs: vec![0; types],
+            shared: vec![0; types],
+            touched: Vec::new(),
         }
-        self.over[p] += over;
-        for &t in &self.type_touched {
-            let e = self.types.entry((tp.min(t), tp.max(t))).or_default();
-            e.0 += self.type_pairs[t as usize];
-            e.1 += self.type_shared[t as usize];
-            self.type_pairs[t as usize] = 0;
-            self.type_shared[t as usize] = 0;
+    }
+
+    /// Pair (p, q), q > p, with q of type tq.
+    #[inline]
+    fn pair(&mut self, shared: u32, tq: u32) {
+        let t = tq as usize;
+        if self.pairs[t] == 0 {
+            self.touched.push(tq);
         }
-        self.type_touched.clear();
+        self.pairs[t] += 1;
+        self.shared[t] += u64::from(shared);
+    }
+
+    /// Closes row p (of type tp): adds its sums to the (tp, t) cells.
+    fn end_row(&mut self, tp: u32) {
+        for &t in &self.touched {
+            let e = self.cells.entry((tp.min(t), tp.max(t))).or_default();
+            e.0 += self.pairs[t as usize];
+            e.1 += self.shared[t as usize];
+            self.pairs[t as usize] = 0;
+            self.shared[t as usize] = 0;
+        }
+        self.touched.clear();
     }
 }
 
 /// Per-thread scratch, reused across rows, blocks and windows (taken from a pool).
 struct Scratch {
     walk: Walk,
-    stats: Option<Stats>,
+    types: Option<TypeSums>,
     keys: Vec<(f64, u32)>,
 }
 
@@ -439,9 +391,9 @@ impl Filter<'_> {
 struct Tasks<'a> {
     /// Full rows (all q != p) instead of half rows (q > p).
     full: bool,
-    /// Per-partner max jaccard, count >= threshold and by-type sums, from the pairs
-    /// q > p applied to both partners.
-    stats: Option<(f64, &'a PartnerTypes)>,
+    /// Per-partner max jaccard and count >= threshold, from the pairs q > p applied to
+    /// both partners, and the by-type sums (the customer pass).
+    stats: Option<&'a Columns>,
     /// Compute each partner's top-K threshold (full rows only).
     kth: Option<u32>,
     /// Emit pairs through this filter.
@@ -484,9 +436,14 @@ fn compute_block(
         let (mut p_max, mut p_over) = (0.0f64, 0u32);
         let want_kth = tasks.kth.is_some();
         s.keys.clear();
-        let (keys, stats) = (&mut s.keys, &mut s.stats);
+        let (keys, types) = (&mut s.keys, &mut s.types);
         s.walk.drain(|q, shared| {
-            let j = jaccard(shared, sp, inc.size(q as usize));
+            let qi = q as usize;
+            let sq = match tasks.stats {
+                Some(cols) => cols.cells[qi].size,
+                None => inc.size(qi),
+            };
+            let j = jaccard(shared, sp, sq);
             if want_kth {
                 keys.push((j, q));
             }
@@ -494,11 +451,14 @@ fn compute_block(
                 return;
             }
             total += 1;
-            if let (Some((threshold, pt)), Some(st)) = (tasks.stats, stats.as_mut()) {
-                let hit = u32::from(j >= threshold);
+            if let (Some(cols), Some(ts)) = (tasks.stats, types.as_mut()) {
+                cols.raise(qi, j);
                 p_max = p_max.max(j);
-                p_over += hit;
-                st.pair(q as usize, shared, j, hit, pt.code(q as usize));
+                if j >= cols.threshold {
+                    cols.over[qi].fetch_add(1, Relaxed);
+                    p_over += 1;
+                }
+                ts.pair(shared, cols.cells[qi].code);
             }
             if let Some(f) = &tasks.emit {
                 if f.keep(pu, q, j) {
@@ -507,8 +467,10 @@ fn compute_block(
             }
         });
         pairs.end_row(pu);
-        if let (Some((_, pt)), Some(st)) = (tasks.stats, s.stats.as_mut()) {
-            st.end_row(p, p_max, p_over, pt.code(p));
+        if let (Some(cols), Some(ts)) = (tasks.stats, s.types.as_mut()) {
+            cols.raise(p, p_max);
+            cols.over[p].fetch_add(p_over, Relaxed);
+            ts.end_row(cols.cells[p].code);
         }
         if let Some(k) = tasks.kth {
             kth.push(topk::kth_key(&mut s.keys, k));
@@ -522,8 +484,6 @@ fn compute_block(
 struct PassOut {
     total: u64,
     written: u64,
-    max_j: Vec<f64>,
-    over: Vec<u32>,
     kth: Vec<Threshold>,
     types: BTreeMap<(u32, u32), (u64, u64)>,
 }
@@ -536,6 +496,13 @@ fn pass(
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<PassOut> {
+    if tasks.full && !inc.t.full() {
+        return Err(Error::Parameter(
+            "overlap: a full-row pass needs the transpose with heads (Incidence::new with \
+             the pass's parameters)"
+                .into(),
+        ));
+    }
     let n = inc.partners();
     let blocks = blocking.blocks(inc);
     let sizes = inc.sizes();
@@ -548,7 +515,7 @@ fn pass(
         let pooled = scratches.lock().ok().and_then(|mut v| v.pop());
         pooled.unwrap_or_else(|| Scratch {
             walk: Walk::new(n),
-            stats: tasks.stats.map(|_| Stats::new(n, types)),
+            types: tasks.stats.map(|_| TypeSums::new(types)),
             keys: Vec::new(),
         })
     };
@@ -609,22 +576,12 @@ fn pass(
     if let Some(prev) = pending {
         sink.write(dim, sizes, &prev)?;
     }
-    if tasks.stats.is_some() {
-        acc.max_j = vec![0.0; n];
-        acc.over = vec![0; n];
-        let scratches = scratches.into_inner().unwrap_or_default();
-        for st in scratches.into_iter().filter_map(|s| s.stats) {
-            for (m, x) in acc.max_j.iter_mut().zip(&st.max_j) {
-                *m = m.max(*x);
-            }
-            for (o, x) in acc.over.iter_mut().zip(&st.over) {
-                *o += x;
-            }
-            for (k, (np, ns)) in st.types {
-                let e = acc.types.entry(k).or_default();
-                e.0 += np;
-                e.1 += ns;
-            }
+    let scratches = scratches.into_inner().unwrap_or_default();
+    for ts in scratches.into_iter().filter_map(|s| s.types) {
+        for (k, (np, ns)) in ts.cells {
+            let e = acc.types.entry(k).or_default();
+            e.0 += np;
+            e.1 += ns;
         }
     }
     Ok(acc)
@@ -656,21 +613,20 @@ pub fn customer_pass(
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<CustomerPass> {
-    let stats = Some((params.threshold, types));
-    let nt = types.len();
+    let columns = Columns::new(inc, params.threshold, types);
     let first = pass(
         inc,
         Dimension::Customer,
         &Tasks {
             full: params.top_k.is_some(),
-            stats,
+            stats: Some(&columns),
             kth: params.top_k,
             emit: params.top_k.is_none().then_some(Filter {
                 min_jaccard: params.min_jaccard,
                 kth: None,
             }),
         },
-        nt,
+        types.len(),
         sink,
         blocking,
     )?;
@@ -681,11 +637,12 @@ pub fn customer_pass(
             (second.total, second.written)
         }
     };
+    let (max_jaccard, overlapping) = columns.into_columns();
     Ok(CustomerPass {
         pairs,
         written,
-        max_jaccard: first.max_j,
-        overlapping: first.over,
+        max_jaccard,
+        overlapping,
         by_type: first.types,
     })
 }
@@ -766,33 +723,27 @@ mod tests {
     }
 
     #[test]
-    fn transpose_keeps_shared_items_sorted() {
-        let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2]]);
-        let inc = Incidence::new(&a, 4).unwrap();
-        assert_eq!(inc.partners_of(0), &[0, 3]);
-        // Item 1 is reached by partner 3 alone, item 3 by nobody: no pair, empty rows.
-        assert!(inc.partners_of(1).is_empty() && inc.partners_of(3).is_empty());
-        assert_eq!(inc.partners_of(2), &[0, 1, 3]);
-        assert_eq!(inc.transpose_bytes(), 4 * (5 + 5));
-    }
-
-    #[test]
-    fn transpose_is_the_same_for_any_item_range() {
-        let a = incidence(&[&[0, 2, 5], &[2, 3], &[], &[0, 1, 2, 5], &[1, 5], &[4]]);
-        let whole = Incidence::new(&a, 7).unwrap();
-        for range in 1..8 {
-            let inc = Incidence::with_range(&a, 7, range).unwrap();
-            assert_eq!(inc.t.offsets, whole.t.offsets, "range {range}");
-            assert_eq!(inc.t.targets, whole.t.targets, "range {range}");
-        }
-        assert_eq!(whole.partners_of(5), &[0, 3, 4]);
-        assert!(whole.partners_of(3).is_empty() && whole.partners_of(6).is_empty());
+    fn full_rows_need_the_heads() {
+        let a = incidence(&[&[0], &[0]]);
+        let inc = Incidence::new(&a, 1, &OverlapParams::default()).unwrap();
+        let top_k = OverlapParams {
+            top_k: Some(1),
+            ..OverlapParams::default()
+        };
+        let r = pair_pass(
+            &inc,
+            Dimension::Customer,
+            &top_k,
+            &mut CollectSink::default(),
+            &Blocking::default(),
+        );
+        assert!(matches!(r, Err(Error::Parameter(_))), "{r:?}");
     }
 
     #[test]
     fn blocks_cover_partners_in_order() {
         let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2], &[1]]);
-        let inc = Incidence::new(&a, 3).unwrap();
+        let inc = Incidence::new(&a, 3, &OverlapParams::default()).unwrap();
         let b = Blocking {
             work: 3,
             max_partners: 2,
@@ -830,7 +781,7 @@ mod tests {
     fn small_product() {
         // p0 {0, 2}, p1 {2}, p2 {}, p3 {0, 1, 2}
         let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2]]);
-        let inc = Incidence::new(&a, 3).unwrap();
+        let inc = Incidence::new(&a, 3, &OverlapParams::default()).unwrap();
         let mut sink = CollectSink::default();
         let c = pair_pass(
             &inc,

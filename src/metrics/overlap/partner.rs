@@ -26,9 +26,7 @@ pub fn unique_customers(customers: &Incidence) -> Vec<u32> {
                 .rows
                 .row(p)
                 .iter()
-                // The pruned transpose lists a customer's partners only when two or
-                // more reach it: an empty list means p alone does.
-                .filter(|&&c| customers.partners_of(c as usize).is_empty())
+                .filter(|&&c| !customers.shared(c as usize))
                 .count() as u32
         })
         .collect()
