@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use arrow::datatypes::Schema;
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
+use super::parquet::ParallelParquetWriter;
 use crate::error::{Error, Result};
 
 /// Output table format (`--format`).
@@ -78,7 +78,8 @@ pub struct TableWriter {
 }
 
 enum Inner {
-    Parquet(ArrowWriter<BufWriter<File>>),
+    /// Columns encoded in parallel; the same bytes as parquet's `ArrowWriter`.
+    Parquet(ParallelParquetWriter<BufWriter<File>>),
     Arrow(arrow::ipc::writer::FileWriter<BufWriter<File>>),
     /// The CSV writer writes its header with the first batch.
     Csv(arrow::csv::Writer<BufWriter<File>>, bool),
@@ -111,7 +112,7 @@ impl TableWriter {
                         metadata.to_string(),
                     )]))
                     .build();
-                let w = ArrowWriter::try_new(out, schema.clone(), Some(props))
+                let w = ParallelParquetWriter::try_new(out, schema.clone(), props)
                     .map_err(|e| export_err(&e))?;
                 (schema, Inner::Parquet(w))
             }
