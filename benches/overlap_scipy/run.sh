@@ -13,6 +13,8 @@
 # (JSON on stdout); then, in its own virtualenv (benches/overlap_scipy/.venv from the
 # pinned requirements.txt), scipy_overlap.py times A @ A.T on that same file. Prints a
 # Markdown table and writes results/overlap-scipy.json. Needs python3.11 (or python3).
+# BENCH_BIN=path runs that prebuilt overlap_bench instead of building one (A/B runs of
+# two builds without rebuilding in between).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +22,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 DATA="${1:-/tmp/eco-100k}"
 RUNS="${2:-5}"
 OUT="${OUT:-$(mktemp -d /tmp/overlap-scipy.XXXXXX)}"
-mkdir -p "$HERE/results"
+mkdir -p "$HERE/results" "$OUT"
 
 if [ ! -f "$DATA/deal_partners.csv" ]; then
   (cd "$ROOT" && cargo build --release --quiet)
@@ -34,9 +36,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
 fi
 
-(cd "$ROOT" && cargo build --release --quiet --example overlap_bench)
-echo "== ecograph (load not timed), $RUNS runs" >&2
-"$ROOT/target/release/examples/overlap_bench" "$DATA" "$OUT" "$RUNS" > "$OUT/ecograph.json"
+BIN="${BENCH_BIN:-$ROOT/target/release/examples/overlap_bench}"
+if [ -z "${BENCH_BIN:-}" ]; then
+  (cd "$ROOT" && cargo build --release --quiet --example overlap_bench)
+fi
+echo "== ecograph (load not timed), $RUNS runs: $BIN" >&2
+"$BIN" "$DATA" "$OUT" "$RUNS" > "$OUT/ecograph.json"
 echo "== scipy A @ A.T, $RUNS runs" >&2
 "$VENV/bin/python" "$HERE/scipy_overlap.py" "$OUT/incidence.bin" "$RUNS" > "$OUT/scipy.json"
 
