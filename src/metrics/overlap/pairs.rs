@@ -8,17 +8,18 @@
 //! sparse matrices: multiplication and permuted transposition", ACM TOMS 4(3), 1978),
 //! the kernel behind SciPy's `A @ A.T`, with a dense counter per thread.
 //!
-//! How: `Aᵀ` (item -> partners, rows ascending, `u32` offsets) is built once by a
-//! counting sort, keeping only items reached by at least two partners (an item with one
-//! partner is in no pair). Row p of S is accumulated over the upper triangle only
+//! How: `Aᵀ` (item -> partners, rows ascending) is built once by a counting sort,
+//! keeping only items reached by at least two partners (an item with one partner is in
+//! no pair) and, unless full rows are needed, leaving out each item's lowest partner
+//! (see [`super::transpose`]). Row p of S is accumulated over the upper triangle only
 //! (partners q > p: each item's partner list is sorted, so the q > p part is a suffix
 //! found by binary search) into a dense `u32` counter, while a two-level bitmap marks
 //! the partners touched. Walking the bitmap lists them in ascending order without a
 //! sort, and resets the counter and bitmap on the way. The per-partner columns are
 //! symmetric (max jaccard, count above the threshold), so each pair (p, q) updates both
-//! p and q in per-thread arrays, merged at the end by max and integer sum (exact, so the
-//! merge order cannot change a bit). Only `--overlap-top-k` needs full rows (q ≠ p):
-//! its thresholds rank every partner's whole row.
+//! p and q in one shared array, by atomic max and atomic integer adds (the same result
+//! in any order, so the thread count cannot change a bit). Only `--overlap-top-k` needs
+//! full rows (q ≠ p): its thresholds rank every partner's whole row.
 //!
 //! Partners are cut into blocks of fixed estimated work (Σ over the block of
 //! Σ_{c ∈ items(p)} |partners(c)|, capped in partners), a function of the input alone.
@@ -29,11 +30,13 @@
 //!
 //! Complexity: time Σ_c |partners(c)|² / 2 counter steps (each item contributes its
 //! partner pairs once) plus O(n / 4096) bitmap words per row; top-k doubles the steps.
-//! Memory: the transpose (at most the incidence's links, `u32`), per thread one counter
-//! of n `u32`, a bitmap of n bits and, in the customer pass, n (f64, u32) for the
-//! per-partner columns; and two windows of blocks (one being written, one computed) of 8
-//! bytes a pair: a block holds at most `Blocking::work` pairs, or one partner's row when
-//! that row alone is larger (at most n - 1 pairs).
+//! Memory: the transpose (fewer `u32` than the incidence's links, see
+//! [`super::transpose`]), per thread one counter of n `u32` and a bitmap of n bits, in
+//! the customer pass 20 bytes a partner for the per-partner columns, size and type; and
+//! two windows of blocks (one being written, one computed) of 8 bytes a pair: a block
+//! holds at most `Blocking::work` pairs, or one partner's row when that row alone is
+//! larger (at most n - 1 pairs). On the generated 100k network the pairs pass peaks at
+//! less than the input plus the largest block (BENCHMARKS.md).
 //!
 //! A customer reached by thousands of partners therefore costs time (k partners on one
 //! customer are k² / 2 counter steps, and each of them gets a long row) but never memory
@@ -711,16 +714,8 @@ pub fn pair_pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::overlap::transpose::tests::incidence;
     use crate::metrics::overlap::{CollectSink, PairBlock};
-
-    fn incidence(rows: &[&[u32]]) -> Csr {
-        let keys: Vec<u64> = rows
-            .iter()
-            .enumerate()
-            .flat_map(|(p, r)| r.iter().map(move |&c| ((p as u64) << 32) | u64::from(c)))
-            .collect();
-        Csr::from_sorted_keys(rows.len(), &keys)
-    }
 
     #[test]
     fn full_rows_need_the_heads() {

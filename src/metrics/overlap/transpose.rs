@@ -241,10 +241,11 @@ impl Transpose {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn incidence(rows: &[Vec<u32>]) -> Csr {
+    /// The partner x item incidence with these rows (each ascending).
+    pub(crate) fn incidence(rows: &[&[u32]]) -> Csr {
         let keys: Vec<u64> = rows
             .iter()
             .enumerate()
@@ -274,8 +275,7 @@ mod tests {
     #[test]
     fn small_incidence() {
         // Item 1 is reached by partner 3 alone, item 3 by nobody: no pair, empty rows.
-        let rows = vec![vec![0, 2], vec![2], vec![], vec![0, 1, 2]];
-        let a = incidence(&rows);
+        let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2]]);
         let upper = Transpose::new(&a, 4, false).unwrap();
         let got: Vec<&[u32]> = (0..4).map(|c| upper.row(c)).collect();
         assert_eq!(got, vec![&[3][..], &[], &[1, 3], &[]]);
@@ -303,7 +303,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let a = incidence(&rows);
+        let a = incidence(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>());
         for full in [false, true] {
             let want = naive(&rows, items, full);
             assert!(want.iter().any(|r| r.len() > 2) && want.iter().any(|r| r.is_empty()));
