@@ -6,10 +6,13 @@
 //!
 //! Timed, each on the loaded incidence (the transpose is built inside every timing, and
 //! timed alone as `transpose_s`):
-//! - `pairs`: `A · Aᵀ` upper triangle with every column (shared, sizes, jaccard,
-//!   overlap_coefficient, cosine), streamed block by block into a sink that drops them;
-//! - `customer_pass`: what `analyze` runs: full rows, the per-partner columns, the
-//!   by-type matrix and the pairs streamed into a sink that drops them;
+//! - `pairs`: `A · Aᵀ` upper triangle, streamed block by block into a sink that counts
+//!   and drops them (the counts SciPy's `A @ A.T` computes);
+//! - `pairs_columns`: the same into a sink that derives every numeric column (shared,
+//!   sizes, jaccard, overlap_coefficient, cosine), sums the similarities as a checksum
+//!   and drops them (what SciPy's `triu(A @ A.T)` + columns computes);
+//! - `customer_pass`: what `analyze` runs: the same half-row pass computing the
+//!   per-partner columns and the by-type matrix too, pairs into the same sink;
 //! - `parquet`: `pairs` streamed into an `overlap_pairs.parquet` file (zstd) in OUT.
 //!
 //! Peak memory is measured by a counting global allocator: the highest number of heap
@@ -30,8 +33,11 @@ use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
 use ecograph::metrics::overlap::pairs::{customer_pass, pair_pass, Blocking, Incidence};
-use ecograph::metrics::overlap::{Dimension, OverlapParams, PairSink, SharedBlock, Sizes};
+use ecograph::metrics::overlap::{
+    similarities, Dimension, OverlapParams, PairSink, SharedBlock, Sizes,
+};
 use ecograph::validate::load_and_validate;
+use rayon::prelude::*;
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -67,7 +73,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Counts pairs and the largest block, drops the rest.
+/// Counts the pairs and the largest block and drops them: the counts of the upper
+/// triangle, what SciPy's `A @ A.T` computes (for both triangles).
 #[derive(Default)]
 struct Count {
     pairs: u64,
@@ -79,6 +86,47 @@ impl PairSink for Count {
         for b in blocks {
             self.pairs += b.len() as u64;
             self.largest_block = self.largest_block.max(b.len());
+        }
+        Ok(())
+    }
+}
+
+/// Derives every numeric column of each pair (size_a, size_b, jaccard,
+/// overlap_coefficient, cosine: the same `similarities` the Arrow batches use), in
+/// parallel over the window's blocks as the Parquet sink does, sums the three
+/// similarities (a checksum compared with SciPy's), counts the pairs and the largest
+/// block, and drops the rest: the customer overlap short of the string ids.
+#[derive(Default)]
+struct Columns {
+    pairs: u64,
+    largest_block: usize,
+    checksum: f64,
+}
+
+impl PairSink for Columns {
+    fn write(
+        &mut self,
+        _: Dimension,
+        sizes: Sizes,
+        blocks: &[SharedBlock],
+    ) -> ecograph::Result<()> {
+        let sums: Vec<f64> = blocks
+            .par_iter()
+            .map(|b| {
+                b.a_iter()
+                    .zip(&b.b)
+                    .zip(&b.shared)
+                    .map(|((a, &q), &shared)| {
+                        let (j, o, c) = similarities(shared, sizes.get(a), sizes.get(q));
+                        j + o + c
+                    })
+                    .sum::<f64>()
+            })
+            .collect();
+        for (b, s) in blocks.iter().zip(sums) {
+            self.pairs += b.len() as u64;
+            self.largest_block = self.largest_block.max(b.len());
+            self.checksum += s;
         }
         Ok(())
     }
@@ -128,8 +176,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let blocking = Blocking::default();
     let (mut pairs_s, mut pairs_m, mut pass_s, mut pass_m, mut pq_s, mut pq_m) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let (mut n_pairs, mut largest) = (0, 0);
-    // ONLY=pairs,customer_pass,parquet (any subset; default all) skips the others, for
+    let (mut n_pairs, mut largest, mut checksum) = (0, 0, 0.0);
+    let (mut cols_s, mut cols_m) = (vec![], vec![]);
+    // ONLY=pairs,pairs_columns,customer_pass,parquet (any subset; default all) skips the others, for
     // profiling one of them.
     let only = std::env::var("ONLY").unwrap_or_default();
     let want = |what: &str| only.is_empty() || only.split(',').any(|w| w == what);
@@ -148,10 +197,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             pairs_s.push(s);
             pairs_m.push(m);
         }
+        if want("pairs_columns") {
+            let (s, m, c) = measure(|| {
+                let inc = Incidence::new(a, g.customers.len(), &params)?;
+                let mut sink = Columns::default();
+                pair_pass(&inc, Dimension::Customer, &params, &mut sink, &blocking).map(|_| sink)
+            });
+            checksum = c?.checksum;
+            cols_s.push(s);
+            cols_m.push(m);
+        }
         if want("customer_pass") {
             let (s, m, r) = measure(|| {
                 let inc = Incidence::new(a, g.customers.len(), &params)?;
-                customer_pass(&inc, &types, &params, &mut Count::default(), &blocking)
+                customer_pass(&inc, &types, &params, &mut Columns::default(), &blocking)
                     .map(|r| r.pairs)
             });
             r?;
@@ -188,8 +247,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "partners": a.rows(), "customers": g.customers.len(), "nnz": a.nnz(),
             "input_bytes": input_bytes, "transpose_bytes": transpose_bytes,
             "transpose_s": transpose_s,
-            "pairs": n_pairs, "largest_block_pairs": largest, "largest_block_bytes": block_bytes,
+            "pairs": n_pairs, "similarity_sum": checksum, "largest_block_pairs": largest, "largest_block_bytes": block_bytes,
             "pairs_s": pairs_s, "pairs_peak_extra_bytes": pairs_m,
+            "pairs_columns_s": cols_s, "pairs_columns_peak_extra_bytes": cols_m,
             "customer_pass_s": pass_s, "customer_pass_peak_extra_bytes": pass_m,
             "parquet_s": pq_s, "parquet_peak_extra_bytes": pq_m,
             "parquet_bytes": std::fs::metadata(out.join("overlap_pairs.parquet")).map(|m| m.len()).ok(),

@@ -55,16 +55,20 @@ print(f"incidence: {e['partners']} partners x {e['customers']} customers, {e['nn
       f"({mib(e['input_bytes'])} as CSR); {e['pairs']} customer pairs; largest block "
       f"{e['largest_block_pairs']} pairs ({mib(e['largest_block_bytes'])}); ecograph threads {e['threads']}")
 print()
-print("| what | median time | peak extra memory | vs SciPy product |")
-print("|---|---|---|---|")
-base = med(s["product_s"])
+print("| what | median time | peak extra memory | SciPy `A @ A.T` / this | SciPy with columns / this |")
+print("|---|---|---|---|---|")
+base, cols = med(s["product_s"]), med(s["with_columns_s"])
 for name, t, m in [
     ("SciPy `A @ A.T` (full symmetric product, counts only)", s["product_s"], s["product_peak_extra_bytes"]),
-    ("SciPy `triu(A @ A.T)` + similarity columns", s["with_columns_s"], s["with_columns_peak_extra_bytes"]),
-    ("ecograph pairs (upper triangle, all columns, streamed)", e["pairs_s"], e["pairs_peak_extra_bytes"]),
-    ("ecograph customer pass (+ per-partner columns, by-type)", e["customer_pass_s"], e["customer_pass_peak_extra_bytes"]),
+    ("SciPy `triu(A @ A.T, 1)` + sizes, jaccard, overlap, cosine", s["with_columns_s"], s["with_columns_peak_extra_bytes"]),
+    ("ecograph pairs, counts only (upper triangle, streamed)", e["pairs_s"], e["pairs_peak_extra_bytes"]),
+    ("ecograph pairs + sizes, jaccard, overlap, cosine (streamed)", e["pairs_columns_s"], e["pairs_columns_peak_extra_bytes"]),
+    ("ecograph customer pass (columns + per-partner columns, by-type)", e["customer_pass_s"], e["customer_pass_peak_extra_bytes"]),
     ("ecograph pairs streamed to Parquet (zstd)", e["parquet_s"], e["parquet_peak_extra_bytes"]),
 ]:
-    print(f"| {name} | {med(t):.3f} s | {mib(med(m))} | {base / med(t):.2f}x |")
+    print(f"| {name} | {med(t):.3f} s | {mib(med(m))} | {base / med(t):.2f}x | {cols / med(t):.2f}x |")
+got, want = e["similarity_sum"], s["with_columns_result"]
+print(f"\nsum of jaccard + overlap + cosine over all pairs: ecograph {got!r}, SciPy {want!r} "
+      f"(relative difference {abs(got - want) / abs(want):.1e})")
 PY
 echo "raw results: $HERE/results/overlap-scipy.json (scratch in $OUT)" >&2
