@@ -35,40 +35,35 @@ fn bench_overlap(c: &mut Criterion) {
         let params = OverlapParams::default();
         let mut group = c.benchmark_group(format!("overlap_{partners}"));
         group.sample_size(10);
-        let customers =
-            Incidence::new(&g.partner_customers, g.customers.len(), &params).expect("incidence");
-        group.throughput(Throughput::Elements(g.partner_customers.nnz() as u64));
-        group.bench_function(BenchmarkId::new("customer_pairs", partners), |b| {
-            b.iter(|| {
-                pair_pass(
-                    &customers,
-                    Dimension::Customer,
-                    &params,
-                    &mut NullSink,
-                    &Blocking::default(),
-                )
-                .expect("null sink")
-            })
-        });
-        let products =
-            Incidence::new(&g.partner_products, g.products.len(), &params).expect("incidence");
-        group.throughput(Throughput::Elements(g.partner_products.nnz() as u64));
-        group.bench_function(BenchmarkId::new("product_pairs", partners), |b| {
-            b.iter(|| {
-                pair_pass(
-                    &products,
-                    Dimension::Product,
-                    &params,
-                    &mut NullSink,
-                    &Blocking::default(),
-                )
-                .expect("null sink")
-            })
-        });
+        for (name, dim, rows, items) in [
+            (
+                "customer_pairs",
+                Dimension::Customer,
+                &g.partner_customers,
+                g.customers.len(),
+            ),
+            (
+                "product_pairs",
+                Dimension::Product,
+                &g.partner_products,
+                g.products.len(),
+            ),
+        ] {
+            let inc = Incidence::new(rows, items, &params).expect("incidence");
+            group.throughput(Throughput::Elements(rows.nnz() as u64));
+            group.bench_function(BenchmarkId::new(name, partners), |b| {
+                b.iter(|| {
+                    pair_pass(&inc, dim, &params, &mut NullSink, &Blocking::default())
+                        .expect("null sink")
+                })
+            });
+        }
         group.throughput(Throughput::Elements(deals as u64));
         group.bench_function(BenchmarkId::new("family", partners), |b| {
             b.iter(|| overlap::run(&g, &params, &mut NullSink).expect("null sink"))
         });
+        let customers =
+            Incidence::new(&g.partner_customers, g.customers.len(), &params).expect("incidence");
         group.bench_function(BenchmarkId::new("customer_pairs_parquet", partners), |b| {
             b.iter(|| {
                 let out = tempfile::tempdir().expect("temp dir");

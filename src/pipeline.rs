@@ -56,7 +56,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let ov = st.run("overlap + conflicts", || {
         overlap_tables(job, &graphs, staged.path(), &meta)
     })?;
-    m.partner.overlap = ov.partner.clone();
+    m.partner.overlap = ov.partner;
     st.run("export", || {
         export_tables(job, &staged, &graphs, &m, &rejected, &meta)
     })?;

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::io::write::TableWriter;
 use crate::metrics::overlap::by_type::TypeRow;
 use crate::metrics::overlap::conflicts::Conflicts;
-use crate::metrics::overlap::{similarities, Dimension, PairSink, SharedBlock, Sizes};
+use crate::metrics::overlap::{Dimension, PairBlock, PairSink, SharedBlock, Sizes};
 use crate::schema::out;
 
 fn schema(columns: &[&str], types: &[DataType], nullable: &[&str]) -> SchemaRef {
@@ -50,47 +50,43 @@ fn ids(names: &[String], idx: impl Iterator<Item = u32>, len: usize) -> ArrayRef
     Arc::new(b.finish())
 }
 
-/// One block of pairs as a batch of `overlap_pairs`: the ids, sizes and similarity
-/// columns are derived here from (partner_a, partner_b, shared), with
-/// [`similarities`], so every caller writes the same bits.
+/// One block of pairs as a batch of `overlap_pairs`: the sizes and similarity columns
+/// come from [`PairBlock::expand`] (the one place that derives them, with
+/// [`similarities`](crate::metrics::overlap::similarities)), so every caller writes the
+/// same bits; the ids and the dimension are added here.
 pub fn pair_batch(
     partner_ids: &[String],
     dim: Dimension,
     sizes: Sizes,
     b: &SharedBlock,
 ) -> RecordBatch {
-    let n = b.len();
+    let PairBlock {
+        a,
+        b,
+        shared,
+        size_a,
+        size_b,
+        jaccard,
+        overlap,
+        cosine,
+    } = PairBlock::expand(b, sizes);
+    let n = a.len();
     let dim_col: ArrayRef = Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
         dim.name(),
         n,
     )));
-    let (mut size_a, mut size_b) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut jac, mut ovl, mut cos) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for ((a, &q), &shared) in b.a_iter().zip(&b.b).zip(&b.shared) {
-        let (sa, sb) = (sizes.get(a), sizes.get(q));
-        let (j, o, c) = similarities(shared, sa, sb);
-        size_a.push(i64::from(sa));
-        size_b.push(i64::from(sb));
-        jac.push(j);
-        ovl.push(o);
-        cos.push(c);
-    }
     RecordBatch::try_new(
         pair_schema(),
         vec![
-            ids(partner_ids, b.a_iter(), n),
-            ids(partner_ids, b.b.iter().copied(), n),
+            ids(partner_ids, a.iter().copied(), n),
+            ids(partner_ids, b.iter().copied(), n),
             dim_col,
-            ints(&b.shared),
-            Arc::new(Int64Array::from(size_a)),
-            Arc::new(Int64Array::from(size_b)),
-            Arc::new(Float64Array::from(jac)),
-            Arc::new(Float64Array::from(ovl)),
-            Arc::new(Float64Array::from(cos)),
+            ints(&shared),
+            ints(&size_a),
+            ints(&size_b),
+            Arc::new(Float64Array::from(jaccard)),
+            Arc::new(Float64Array::from(overlap)),
+            Arc::new(Float64Array::from(cosine)),
         ],
     )
     .expect("pair block columns have equal lengths and the schema's types")

@@ -118,8 +118,10 @@ impl<'a> Incidence<'a> {
     }
 }
 
-/// Block and window sizes of the streamed product. Output never depends on them (tests
-/// vary them), only memory and parallel grain do.
+/// Block and window sizes of the streamed product. The pairs and their order never
+/// depend on them (tests vary them); memory and parallel grain do, and so do the
+/// Parquet page boundaries (a block becomes one batch), which is why the default blocks
+/// are a function of the input alone, never of the thread count.
 #[derive(Debug, Clone, Copy)]
 pub struct Blocking {
     /// Estimated work (full-row counter increments) per block; a block holds at most

@@ -31,10 +31,16 @@ use crate::build::Csr;
 use crate::error::{Error, Result};
 
 /// 64 items: which are shared, and how many shared items come before them.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Word {
     bits: u64,
     before: u32,
+}
+
+/// Whether item c falls in range r (one subtraction and compare on the scans' hot path).
+#[inline]
+fn in_range(r: &Range<usize>, c: u32) -> bool {
+    (c as usize).wrapping_sub(r.start) < r.len()
 }
 
 /// Rank of item c among shared items, or `None` when it is not shared.
@@ -46,7 +52,7 @@ fn rank(words: &[Word], c: usize) -> Option<usize> {
 }
 
 /// See the module documentation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Transpose {
     words: Vec<Word>,
     /// offsets[k]..offsets[k + 1]: the stored row of the k-th shared item in `targets`.
@@ -86,19 +92,14 @@ impl Transpose {
             .step_by(range)
             .map(|lo| lo..(lo + range).min(items))
             .collect();
-        let in_range = |r: &Range<usize>| {
-            let (lo, len) = (r.start as u32, r.len() as u32);
-            move |c: u32| c.wrapping_sub(lo) < len
-        };
         // Per range: its bitmap words and the stored row lengths of its shared items.
         let head = u32::from(!full);
         let counted: Vec<(Vec<u64>, Vec<u32>)> = ranges
             .par_iter()
             .map(|r| {
                 let mut degree = vec![0u32; r.len()];
-                let local = in_range(r);
                 for &c in &rows.targets {
-                    if local(c) {
+                    if in_range(r, c) {
                         let i = c as usize - r.start;
                         degree[i] = degree[i].saturating_add(1);
                     }
@@ -142,17 +143,12 @@ impl Transpose {
             targets: Vec::new(),
             full,
         };
-        t.fill(rows, &ranges, in_range);
+        t.fill(rows, &ranges);
         Ok(t)
     }
 
     /// Fills `targets`, one task per range of items, each into its own slice.
-    fn fill<F: Fn(u32) -> bool>(
-        &mut self,
-        rows: &Csr,
-        ranges: &[Range<usize>],
-        in_range: impl Fn(&Range<usize>) -> F + Sync,
-    ) {
+    fn fill(&mut self, rows: &Csr, ranges: &[Range<usize>]) {
         let (words, offsets, full) = (&self.words, &self.offsets, self.full);
         // Ranks of the shared items of each range (ranges own whole words).
         let first = |r: &Range<usize>| words[r.start >> 6].before as usize;
@@ -173,14 +169,13 @@ impl Transpose {
             .into_par_iter()
             .zip(ranges.par_iter().zip(&ks))
             .for_each(|(part, (r, ks))| {
-                let local = in_range(r);
                 let base = offsets[ks.start];
                 let mut fill: Vec<u32> = offsets[ks.clone()].iter().map(|&o| o - base).collect();
                 // Whether each item's head was seen (and skipped); all true when full.
                 let mut headed = vec![full; ks.len()];
                 for p in 0..rows.rows() {
                     for &c in rows.row(p) {
-                        if !local(c) {
+                        if !in_range(r, c) {
                             continue;
                         }
                         let Some(k) = rank(words, c as usize) else {
