@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build::{self, Csr};
-use ecograph::config::Config;
+use ecograph::config::Settings;
 use ecograph::generate::{generate, GenConfig};
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{communities, LouvainParams};
@@ -23,7 +23,7 @@ fn cosell(partners: usize) -> Csr {
         ..GenConfig::default()
     };
     generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
-    let tables = load_and_validate(tmp.path(), &Config::default(), false).expect("valid");
+    let tables = load_and_validate(tmp.path(), &Settings::contract(), false).expect("valid");
     build::build(tables).cosell
 }
 

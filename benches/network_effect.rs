@@ -12,7 +12,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 
 use ecograph::build;
-use ecograph::config::Config;
+use ecograph::config::Settings;
 use ecograph::generate::{generate, GenConfig};
 use ecograph::metrics::network_effect::resilience::ResilienceParams;
 use ecograph::metrics::network_effect::{self, growth, reach_loss, resilience};
@@ -40,7 +40,7 @@ fn family(c: &mut Criterion) {
             (tmp.path().to_path_buf(), "10k_200k")
         }
     };
-    let tables = load_and_validate(&input, &Config::default(), false).expect("valid input");
+    let tables = load_and_validate(&input, &Settings::contract(), false).expect("valid input");
     let g = build::build(tables);
     let attributed = activity::compute(&g).attributed_revenue;
     let params = ResilienceParams::default();

@@ -9,7 +9,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build::{self, GraphSet};
-use ecograph::config::Config;
+use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::generate::{generate, GenConfig};
 use ecograph::io::write::{OutputFormat, TableWriter};
@@ -25,7 +25,7 @@ fn graphs(partners: usize, deals: usize, dir: &std::path::Path) -> GraphSet {
         ..GenConfig::default()
     };
     generate(&cfg, dir, &|_, _| {}).expect("generate");
-    build::build(load_and_validate(dir, &Config::default(), false).expect("valid"))
+    build::build(load_and_validate(dir, &Settings::contract(), false).expect("valid"))
 }
 
 fn bench_overlap(c: &mut Criterion) {

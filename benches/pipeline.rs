@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build;
-use ecograph::config::Config;
+use ecograph::config::Settings;
 use ecograph::generate::{generate, GenConfig};
 use ecograph::metrics::centrality::pagerank::{pagerank, PageRankParams};
 use ecograph::validate::load_and_validate;
@@ -20,7 +20,7 @@ fn foundation(c: &mut Criterion) {
         ..GenConfig::default()
     };
     generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
-    let config = Config::default();
+    let config = Settings::contract();
 
     let mut g = c.benchmark_group("foundation_10k_200k");
     g.sample_size(10);

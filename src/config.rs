@@ -1,5 +1,6 @@
-//! The user's config file (TOML): how a CRM export's file names, column names and stage /
-//! role words map onto the data contract's, so that users never edit their data.
+//! The user's config file (TOML): how a CRM export's file names, column names, words and
+//! number / date formats map onto the data contract's, so that users never edit their
+//! data.
 //!
 //! ```toml
 //! [files]                       # optional: file name per contract table
@@ -13,8 +14,27 @@
 //! open = ["Prospecting", "Qualification"]
 //! [values.role]
 //! sourced = ["Partner Sourced"]
+//! [values.partner_type]         # free-text columns: your words -> one name
+//! reseller = ["VAR", "Value Added Reseller"]
+//! [matching]
+//! vocabulary = "loose"          # default: case and spaces ignored; "exact" to compare bytes
+//! [csv]
+//! delimiter = ";"               # default ","
+//! skip_empty_rows = true        # default: rows whose every field is empty are skipped, counted
+//! [numbers]
+//! decimal = ","                 # default "."
+//! thousands = "."               # default: none allowed
+//! currency = ["$", "€", "USD"]  # symbols or codes allowed before or after an amount
+//! [dates]
+//! format = "%m/%d/%Y"           # also accepted besides ISO 8601
+//! [deal_partners]               # links from a multi-valued deals column, not a file
+//! from_deals_column = "Associated Company IDs"
+//! separator = ";"
+//! role = "influenced"
 //! ```
-//! The contract's own words stay valid unless a mapping reuses them.
+//! The contract's own words stay valid unless a mapping reuses them. A config is checked
+//! whole when it is read ([`Config::resolve`]): unknown keys, tables, columns or words are
+//! errors, so a typo never falls back silently to the contract's names.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -36,9 +56,21 @@ pub struct Config {
     pub columns: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub values: Values,
+    #[serde(default)]
+    pub matching: Matching,
+    #[serde(default)]
+    pub csv: CsvOptions,
+    #[serde(default)]
+    pub numbers: NumberOptions,
+    #[serde(default)]
+    pub dates: DateOptions,
+    /// deal_partners read from a multi-valued column of the deals table.
+    #[serde(default)]
+    pub deal_partners: Option<LinksFromDeals>,
 }
 
-/// Vocabulary mappings: contract word -> the user's words for it.
+/// Vocabulary mappings: contract word (or, for free text, the name to use) -> the
+/// user's words for it.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
@@ -46,81 +78,386 @@ pub struct Values {
     pub stage: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub role: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub partner_type: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub tier: BTreeMap<String, Vec<String>>,
+    /// Applies to every region column (partners, deals, customers).
+    #[serde(default)]
+    pub region: BTreeMap<String, Vec<String>>,
+}
+
+/// How words are compared with the vocabularies.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    #[serde(default)]
+    pub vocabulary: VocabularyMatch,
+}
+
+/// `loose` (default): `Closed Won`, `closed won` and ` Closed  Won ` are one word (case
+/// ignored, surrounding spaces dropped, inner runs of spaces made one). `exact`: bytes.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VocabularyMatch {
+    #[default]
+    Loose,
+    Exact,
+}
+
+/// CSV dialect.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CsvOptions {
+    /// Field separator: one ASCII character (`","`, `";"`, `"\t"`, `"|"`).
+    #[serde(default = "comma")]
+    pub delimiter: String,
+    /// Skip rows whose every field is empty (Excel's `,,,,` rows), counting them.
+    #[serde(default = "yes")]
+    pub skip_empty_rows: bool,
+}
+
+fn comma() -> String {
+    ",".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: comma(),
+            skip_empty_rows: true,
+        }
+    }
+}
+
+/// How amounts are written in text files.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NumberOptions {
+    /// Decimal mark: `"."` (default) or `","`.
+    #[serde(default)]
+    pub decimal: Option<String>,
+    /// Thousands separator (none by default): `","`, `"."`, `" "`, `"'"` or `"_"`.
+    #[serde(default)]
+    pub thousands: Option<String>,
+    /// Currency symbols or codes allowed before or after the number (`"$"`, `"USD"`).
+    #[serde(default)]
+    pub currency: Vec<String>,
+}
+
+/// How dates are written in text files.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DateOptions {
+    /// A chrono / strftime format (`%m/%d/%Y`, `%d.%m.%Y %H:%M`), accepted besides ISO 8601.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// `deal_partners` taken from a column of the deals table that lists partner ids
+/// (HubSpot's `Associated Company IDs`: `9001;9003`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LinksFromDeals {
+    /// The deals column holding the partner ids, as named in the file.
+    pub from_deals_column: String,
+    /// What separates the ids inside a cell (default `;`).
+    #[serde(default = "semicolon")]
+    pub separator: String,
+    /// The role of every link made this way (default `influenced`).
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+fn semicolon() -> String {
+    ";".into()
+}
+
+/// Settings given as flags; each one overrides the same setting of the config file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub delimiter: Option<String>,
+    pub decimal: Option<String>,
+    pub thousands: Option<String>,
+    pub currency: Vec<String>,
+    pub date_format: Option<String>,
+    pub exact_vocabulary: bool,
+}
+
+/// A config checked whole: every mapping resolved into the lookups validation uses.
+/// Only [`Config::resolve`] makes one, so a `Settings` cannot hold a bad mapping.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    pub stage: Vocab<Stage>,
+    pub role: Vocab<Role>,
+    pub partner_type: TextMap,
+    pub tier: TextMap,
+    pub region: TextMap,
+    pub delimiter: u8,
+    pub skip_empty_rows: bool,
+    pub numbers: NumberFormat,
+    pub date_format: Option<String>,
+    pub links_from_deals: Option<ResolvedLinks>,
+}
+
+/// [`LinksFromDeals`], checked.
+#[derive(Debug, Clone)]
+pub struct ResolvedLinks {
+    pub column: String,
+    pub separator: String,
+    pub role: Role,
+}
+
+/// Number format of text amounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberFormat {
+    pub decimal: char,
+    pub thousands: Option<char>,
+    pub currency: Vec<String>,
+}
+
+impl Default for NumberFormat {
+    fn default() -> Self {
+        NumberFormat {
+            decimal: '.',
+            thousands: None,
+            currency: Vec::new(),
+        }
+    }
+}
+
+impl NumberFormat {
+    /// Whether this is the contract's plain format (no leniency).
+    pub fn is_plain(&self) -> bool {
+        *self == NumberFormat::default()
+    }
 }
 
 impl Config {
-    /// Reads and checks a config file: unknown tables, columns or words are errors,
-    /// so a typo does not silently fall back to the contract's names.
+    /// Reads and checks a config file. A file that cannot be read or does not fit the
+    /// schema is an [`Error::Config`] naming the file.
     pub fn from_file(path: &Path) -> Result<Config> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io("reading config", path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("cannot be read: {e}"),
+        })?;
         Self::from_toml(&text, path)
     }
 
     pub fn from_toml(text: &str, path: &Path) -> Result<Config> {
-        let err = |message: String| Error::Config {
+        let cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: PathBuf::from(path),
-            message,
-        };
-        let cfg: Config = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        for table in cfg.files.keys().chain(cfg.columns.keys()) {
+            message: e.to_string(),
+        })?;
+        cfg.resolve(&Overrides::default())
+            .map_err(|message| Error::Config {
+                path: PathBuf::from(path),
+                message,
+            })?;
+        Ok(cfg)
+    }
+
+    /// Checks the whole config (with the flags' overrides) and builds its lookups.
+    pub fn resolve(&self, o: &Overrides) -> std::result::Result<Settings, String> {
+        for table in self.files.keys().chain(self.columns.keys()) {
             if !TABLES.iter().any(|t| t.name == table) {
-                return Err(err(format!(
+                return Err(format!(
                     "unknown table '{table}' (tables: {})",
                     TABLES.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
-                )));
+                ));
             }
         }
-        for (table, cols) in &cfg.columns {
-            let spec = TABLES
-                .iter()
-                .find(|t| t.name == table)
-                .expect("checked above");
+        for (table, cols) in &self.columns {
+            let Some(spec) = TABLES.iter().find(|t| t.name == table) else {
+                continue; // reported above
+            };
             for c in cols.keys() {
                 if !spec.columns.iter().any(|s| s.name == c) {
-                    return Err(err(format!(
+                    return Err(format!(
                         "unknown column '{c}' in [columns.{table}] (contract columns: {})",
                         spec.columns
                             .iter()
                             .map(|s| s.name)
                             .collect::<Vec<_>>()
                             .join(", ")
-                    )));
+                    ));
                 }
             }
         }
-        cfg.stage_vocab().map_err(&err)?;
-        cfg.role_vocab().map_err(&err)?;
-        Ok(cfg)
+        let loose = !o.exact_vocabulary && self.matching.vocabulary == VocabularyMatch::Loose;
+        let stage = Vocab::build("stage", &Stage::WORDS, &self.values.stage, loose)?;
+        let role = Vocab::build("role", &Role::WORDS, &self.values.role, loose)?;
+        let partner_type = TextMap::build("partner_type", &self.values.partner_type, loose)?;
+        let tier = TextMap::build("tier", &self.values.tier, loose)?;
+        let region = TextMap::build("region", &self.values.region, loose)?;
+        let delimiter = o.delimiter.as_ref().unwrap_or(&self.csv.delimiter);
+        let delimiter = single_char(delimiter, "delimiter")?;
+        if !delimiter.is_ascii() || matches!(delimiter, '"' | '\n' | '\r') {
+            return Err(format!(
+                "delimiter {delimiter:?} must be one ASCII character other than a quote or a line break"
+            ));
+        }
+        let decimal = match o.decimal.as_ref().or(self.numbers.decimal.as_ref()) {
+            None => '.',
+            Some(d) => match single_char(d, "decimal")? {
+                c @ ('.' | ',') => c,
+                c => return Err(format!("decimal mark {c:?} must be \".\" or \",\"")),
+            },
+        };
+        let thousands = match o.thousands.as_ref().or(self.numbers.thousands.as_ref()) {
+            None => None,
+            Some(t) => match single_char(t, "thousands")? {
+                c @ (',' | '.' | ' ' | '\'' | '_' | '\u{a0}' | '\u{202f}') => Some(c),
+                c => {
+                    return Err(format!(
+                        "thousands separator {c:?} must be one of \",\" \".\" \" \" \"'\" \"_\""
+                    ))
+                }
+            },
+        };
+        if thousands == Some(decimal) {
+            return Err(format!(
+                "the thousands separator and the decimal mark are both {decimal:?}"
+            ));
+        }
+        let currency: Vec<String> = if o.currency.is_empty() {
+            self.numbers.currency.clone()
+        } else {
+            o.currency.clone()
+        };
+        for c in &currency {
+            let t = c.trim();
+            if t.is_empty()
+                || t.chars()
+                    .any(|ch| ch.is_ascii_digit() || "+-.,".contains(ch))
+            {
+                return Err(format!(
+                    "currency {c:?} must be a symbol or code without digits, signs, '.' or ','"
+                ));
+            }
+        }
+        let date_format = o.date_format.clone().or(self.dates.format.clone());
+        if let Some(f) = &date_format {
+            check_date_format(f)?;
+        }
+        let links_from_deals = match &self.deal_partners {
+            None => None,
+            Some(l) => {
+                if l.from_deals_column.trim().is_empty() {
+                    return Err("[deal_partners] from_deals_column must name a column".into());
+                }
+                if l.separator.is_empty() {
+                    return Err("[deal_partners] separator must not be empty".into());
+                }
+                if self.files.contains_key("deal_partners")
+                    || self.columns.contains_key("deal_partners")
+                {
+                    return Err("deal_partners comes from the deals table ([deal_partners] from_deals_column); drop [files] deal_partners and [columns.deal_partners]".into());
+                }
+                let role = match &l.role {
+                    None => Role::Influenced,
+                    Some(r) => role.get(r).ok_or_else(|| {
+                        format!(
+                            "[deal_partners] role {r:?} is not a role (allowed: {})",
+                            role.allowed
+                        )
+                    })?,
+                };
+                Some(ResolvedLinks {
+                    column: l.from_deals_column.clone(),
+                    separator: l.separator.clone(),
+                    role,
+                })
+            }
+        };
+        Ok(Settings {
+            config: self.clone(),
+            stage,
+            role,
+            partner_type,
+            tier,
+            region,
+            delimiter: delimiter as u8,
+            skip_empty_rows: self.csv.skip_empty_rows,
+            numbers: NumberFormat {
+                decimal,
+                thousands,
+                currency,
+            },
+            date_format,
+            links_from_deals,
+        })
     }
 
     /// The user's name for a contract column (the contract name when not mapped).
     pub fn column_name<'a>(&'a self, table: &str, contract_column: &'a str) -> &'a str {
+        self.mapped_column(table, contract_column)
+            .unwrap_or(contract_column)
+    }
+
+    /// The user's name for a contract column when the config maps it.
+    pub fn mapped_column(&self, table: &str, contract_column: &str) -> Option<&str> {
         self.columns
             .get(table)
             .and_then(|m| m.get(contract_column))
             .map(String::as_str)
-            .unwrap_or(contract_column)
     }
 
     /// The file name configured for a table, if any.
     pub fn file_name(&self, table: &str) -> Option<&str> {
         self.files.get(table).map(String::as_str)
     }
+}
 
-    pub fn stage_vocab(&self) -> std::result::Result<Vocab<Stage>, String> {
-        Vocab::build("stage", &Stage::WORDS, &self.values.stage)
+fn single_char(s: &str, what: &str) -> std::result::Result<char, String> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err(format!("{what} {s:?} must be exactly one character")),
     }
+}
 
-    pub fn role_vocab(&self) -> std::result::Result<Vocab<Role>, String> {
-        Vocab::build("role", &Role::WORDS, &self.values.role)
+/// Refuses a date format chrono cannot use, or one that names no day.
+fn check_date_format(f: &str) -> std::result::Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    let items: Vec<Item> = StrftimeItems::new(f).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
+        return Err(format!("date format {f:?} is not a valid strftime format"));
     }
+    if !f.contains("%d") && !f.contains("%e") && !f.contains("%F") && !f.contains("%D") {
+        return Err(format!(
+            "date format {f:?} names no day of the month (%d); e.g. \"%m/%d/%Y\""
+        ));
+    }
+    Ok(())
+}
+
+/// The form a word is compared in: `loose` drops case, surrounding spaces and repeated
+/// inner spaces; `exact` keeps the bytes.
+pub fn normalize_word(word: &str, loose: bool) -> std::borrow::Cow<'_, str> {
+    if !loose {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len());
+    for (i, part) in word.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend(part.chars().flat_map(char::to_lowercase));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A word -> value lookup built from the contract's words plus the user's mapping.
 #[derive(Debug, Clone)]
 pub struct Vocab<T> {
     map: HashMap<String, T>,
+    loose: bool,
     /// The accepted words, for error messages.
     pub allowed: String,
 }
@@ -130,9 +467,14 @@ impl<T: Copy + PartialEq> Vocab<T> {
         what: &str,
         words: &[(&'static str, T)],
         user: &BTreeMap<String, Vec<String>>,
+        loose: bool,
     ) -> std::result::Result<Self, String> {
-        let mut map: HashMap<String, T> = words.iter().map(|(w, v)| (w.to_string(), *v)).collect();
-        let mut user_words: HashMap<&str, &str> = HashMap::new();
+        let mut map: HashMap<String, T> = words
+            .iter()
+            .map(|(w, v)| (normalize_word(w, loose).into_owned(), *v))
+            .collect();
+        let mut user_words: HashMap<String, &str> = HashMap::new();
+        let mut shown: Vec<String> = words.iter().map(|(w, _)| w.to_string()).collect();
         for (contract_word, theirs) in user {
             let value = words
                 .iter()
@@ -145,34 +487,113 @@ impl<T: Copy + PartialEq> Vocab<T> {
                     )
                 })?;
             for word in theirs {
-                if let Some(prev) = user_words.insert(word, contract_word) {
+                let key = normalize_word(word, loose).into_owned();
+                if let Some(prev) = user_words.insert(key.clone(), contract_word) {
                     if prev != contract_word {
                         return Err(format!(
-                            "{what} word '{word}' is mapped to both '{prev}' and '{contract_word}'"
+                            "{what} word '{word}' is mapped to both '{prev}' and '{contract_word}'{}",
+                            if loose { " (words are compared ignoring case and spaces; set [matching] vocabulary = \"exact\" to tell them apart)" } else { "" }
                         ));
                     }
                 }
-                map.insert(word.clone(), value);
+                map.insert(key, value);
+                shown.push(word.clone());
             }
         }
-        let mut allowed: Vec<&str> = map.keys().map(String::as_str).collect();
-        allowed.sort_unstable();
-        let allowed = allowed
+        shown.sort_unstable();
+        shown.dedup();
+        let allowed = shown
             .iter()
             .map(|w| format!("'{w}'"))
             .collect::<Vec<_>>()
-            .join(", ");
-        Ok(Vocab { map, allowed })
+            .join(", ")
+            + if loose {
+                " (case and spaces ignored)"
+            } else {
+                " (exact match)"
+            };
+        Ok(Vocab {
+            map,
+            loose,
+            allowed,
+        })
     }
 
     pub fn get(&self, word: &str) -> Option<T> {
-        self.map.get(word).copied()
+        self.map
+            .get(normalize_word(word, self.loose).as_ref())
+            .copied()
+    }
+}
+
+/// Free-text value mapping (`[values.partner_type]`): a mapped word becomes its name;
+/// anything else passes through unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct TextMap {
+    map: HashMap<String, String>,
+    loose: bool,
+}
+
+impl TextMap {
+    fn build(
+        what: &str,
+        user: &BTreeMap<String, Vec<String>>,
+        loose: bool,
+    ) -> std::result::Result<Self, String> {
+        let mut map: HashMap<String, String> = HashMap::new();
+        for (name, theirs) in user {
+            if name.trim().is_empty() {
+                return Err(format!("[values.{what}] maps to an empty name"));
+            }
+            for word in theirs {
+                let key = normalize_word(word, loose).into_owned();
+                if let Some(prev) = map.insert(key, name.clone()) {
+                    if prev != *name {
+                        return Err(format!(
+                            "{what} word '{word}' is mapped to both '{prev}' and '{name}'"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(TextMap { map, loose })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The name for `word`: its mapping, or `word` itself.
+    pub fn apply<'a>(&'a self, word: &'a str) -> &'a str {
+        if self.map.is_empty() {
+            return word;
+        }
+        self.map
+            .get(normalize_word(word, self.loose).as_ref())
+            .map(String::as_str)
+            .unwrap_or(word)
+    }
+}
+
+impl Settings {
+    /// The contract's settings (no config file, no flags).
+    pub fn contract() -> Settings {
+        Config::default()
+            .resolve(&Overrides::default())
+            .expect("the empty config resolves")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn settings(toml: &str) -> Settings {
+        Config::from_toml(toml, Path::new("c.toml"))
+            .unwrap()
+            .resolve(&Overrides::default())
+            .unwrap()
+    }
 
     #[test]
     fn maps_words_and_columns() {
@@ -183,19 +604,85 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.column_name("deals", "amount"), "Opportunity Amount");
         assert_eq!(cfg.column_name("deals", "stage"), "stage");
-        let v = cfg.stage_vocab().unwrap();
+        let v = cfg.resolve(&Overrides::default()).unwrap().stage;
         assert_eq!(v.get("Closed Won"), Some(Stage::Won));
         assert_eq!(v.get("won"), Some(Stage::Won));
         assert_eq!(v.get("Closed Lost"), None);
     }
 
     #[test]
+    fn loose_matching_by_default_exact_on_request() {
+        let s = settings("[values.stage]\nwon = [\"Closed Won\"]\n");
+        for w in ["Won", "won ", " WON", "closed  won", "CLOSED WON"] {
+            assert_eq!(s.stage.get(w), Some(Stage::Won), "{w:?}");
+        }
+        assert_eq!(s.stage.get("closedwon"), None);
+        let s = settings(
+            "[matching]\nvocabulary = \"exact\"\n[values.stage]\nwon = [\"Closed Won\"]\n",
+        );
+        assert_eq!(s.stage.get("Closed Won"), Some(Stage::Won));
+        assert_eq!(s.stage.get("Won"), None);
+        assert_eq!(s.stage.get("won "), None);
+        let o = Overrides {
+            exact_vocabulary: true,
+            ..Overrides::default()
+        };
+        let s = Config::default().resolve(&o).unwrap();
+        assert_eq!(s.stage.get("Won"), None);
+    }
+
+    #[test]
+    fn free_text_maps_pass_unmapped_words_through() {
+        let s = settings("[values.partner_type]\nreseller = [\"VAR\", \"Value Added Reseller\"]\n[values.region]\nNA = [\"North America\"]\n");
+        assert_eq!(s.partner_type.apply("var"), "reseller");
+        assert_eq!(s.partner_type.apply("value added  reseller"), "reseller");
+        assert_eq!(s.partner_type.apply("isv"), "isv");
+        assert_eq!(s.region.apply("north america"), "NA");
+        assert_eq!(s.tier.apply("Gold"), "Gold");
+    }
+
+    #[test]
     fn rejects_typos_and_conflicts() {
         let p = Path::new("c.toml");
-        assert!(Config::from_toml("[columns.deal]\namount = \"x\"\n", p).is_err());
-        assert!(Config::from_toml("[columns.deals]\namont = \"x\"\n", p).is_err());
-        assert!(Config::from_toml("[values.stage]\nwin = [\"W\"]\n", p).is_err());
-        assert!(Config::from_toml("[values.stage]\nwon = [\"X\"]\nlost = [\"X\"]\n", p).is_err());
-        assert!(Config::from_toml("[colums]\n", p).is_err());
+        for bad in [
+            "[columns.deal]\namount = \"x\"\n",
+            "[columns.deals]\namont = \"x\"\n",
+            "[values.stage]\nwin = [\"W\"]\n",
+            "[values.stage]\nwon = [\"X\"]\nlost = [\"X\"]\n",
+            "[values.stage]\nwon = [\"Done\"]\nlost = [\"done\"]\n",
+            "[values.partner_type]\na = [\"X\"]\nb = [\"x\"]\n",
+            "[values.segment]\na = [\"X\"]\n",
+            "[colums]\n",
+            "[csv]\ndelimiter = \";;\"\n",
+            "[csv]\ndelimiter = '\"'\n",
+            "[numbers]\ndecimal = \";\"\n",
+            "[numbers]\ndecimal = \",\"\nthousands = \",\"\n",
+            "[numbers]\ncurrency = [\"1\"]\n",
+            "[dates]\nformat = \"%Q\"\n",
+            "[dates]\nformat = \"%m/%Y\"\n",
+            "[deal_partners]\nseparator = \";\"\n",
+            "[deal_partners]\nfrom_deals_column = \"X\"\nrole = \"boss\"\n",
+            "[deal_partners]\nfrom_deals_column = \"X\"\n[files]\ndeal_partners = \"l.csv\"\n",
+            "[matching]\nvocabulary = \"fuzzy\"\n",
+        ] {
+            assert!(Config::from_toml(bad, p).is_err(), "accepted: {bad}");
+        }
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let cfg = Config::from_toml("[csv]\ndelimiter = \";\"\n", Path::new("c.toml")).unwrap();
+        let s = cfg.resolve(&Overrides::default()).unwrap();
+        assert_eq!(s.delimiter, b';');
+        let o = Overrides {
+            delimiter: Some("\t".into()),
+            decimal: Some(",".into()),
+            thousands: Some(".".into()),
+            ..Overrides::default()
+        };
+        let s = cfg.resolve(&o).unwrap();
+        assert_eq!(s.delimiter, b'\t');
+        assert_eq!(s.numbers.decimal, ',');
+        assert_eq!(s.numbers.thousands, Some('.'));
     }
 }

@@ -16,6 +16,13 @@ pub enum Error {
     /// The output folder exists and `--overwrite` was not given.
     #[error("output folder {0} already exists; pass --overwrite to replace it")]
     OutputExists(PathBuf),
+    /// The output path may not be written: it is the input folder or contains it, a
+    /// file, or a folder ecograph did not write (checked before any work).
+    #[error("refusing to write the output to {path}: {reason}")]
+    OutputRefused { path: PathBuf, reason: String },
+    /// The input folder does not exist or is not a folder.
+    #[error("input folder {path}: {reason}")]
+    InputFolder { path: PathBuf, reason: String },
     /// Reading or writing a file failed for a reason outside the data (permissions, disk).
     #[error("{action} {path}: {source}")]
     Io {
@@ -35,7 +42,28 @@ pub enum Error {
     Generate(#[from] crate::generate::GenerateError),
 }
 
+/// Exit codes of the `ecograph` binary, one per kind of failure (also in `--help`).
+pub const EXIT_CODES: [(u8, &str); 6] = [
+    (0, "success"),
+    (1, "I/O or export failure (disk full, permission denied while writing, ...)"),
+    (2, "bad flags or config: a flag out of range, a config file that is missing or invalid, an input folder that does not exist"),
+    (3, "the input breaks the data contract (every problem is listed)"),
+    (4, "the output path is refused: it exists (pass --overwrite), or it is the input, contains the input, is a file, or is a folder ecograph did not write"),
+    (130, "interrupted (Ctrl-C); nothing is left behind"),
+];
+
 impl Error {
+    /// The binary's exit code for this error (see [`EXIT_CODES`]).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 3,
+            Error::OutputExists(_) | Error::OutputRefused { .. } => 4,
+            Error::Parameter(_) | Error::Config { .. } | Error::InputFolder { .. } => 2,
+            Error::Generate(crate::generate::GenerateError::InvalidConfig(_)) => 2,
+            Error::Io { .. } | Error::Export { .. } | Error::Generate(_) => 1,
+        }
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,
@@ -61,6 +89,30 @@ pub enum Rule {
     },
     MissingColumn {
         found: Vec<String>,
+        /// Why the columns may not have been recognised (a `;`-separated file, ...).
+        hint: Option<String>,
+    },
+    /// A column the config maps (`[columns.deals] stage = "Dealstage"`) is not in the file.
+    ConfigColumnMissing {
+        /// The config line that names it (`[columns.deals] stage`).
+        key: String,
+        found: Vec<String>,
+    },
+    /// A header that is a contract column but for case, spaces or a BOM (`Stage`).
+    ResemblesColumn {
+        table: &'static str,
+        contract: &'static str,
+        header: String,
+    },
+    /// A folder (or something else that is not a file) where a table file should be.
+    NotAFile,
+    /// A 0-byte file.
+    EmptyFile {
+        expected: Vec<&'static str>,
+    },
+    /// deal_partners is both a file and taken from a deals column by the config.
+    LinksTwice {
+        column: String,
     },
     DuplicateId {
         first_row: u64,
@@ -105,6 +157,11 @@ impl Rule {
             Rule::MissingTable => "missing_table",
             Rule::AmbiguousTable { .. } => "ambiguous_table",
             Rule::MissingColumn { .. } => "missing_column",
+            Rule::ConfigColumnMissing { .. } => "config_column_missing",
+            Rule::ResemblesColumn { .. } => "resembles_column",
+            Rule::NotAFile => "not_a_file",
+            Rule::EmptyFile { .. } => "empty_file",
+            Rule::LinksTwice { .. } => "links_twice",
             Rule::DuplicateId { .. } => "duplicate_id",
             Rule::DanglingReference { .. } => "dangling_reference",
             Rule::RejectedReference { .. } => "rejected_reference",
@@ -149,12 +206,23 @@ impl fmt::Display for Rule {
         match self {
             Rule::MissingTable => write!(f, "required table is missing (expected TABLE.csv, TABLE.parquet or TABLE.arrow)"),
             Rule::AmbiguousTable { files } => write!(f, "the table is given twice ({}); keep one file per table", files.join(", ")),
-            Rule::MissingColumn { found } => write!(f, "required column is missing; columns found: {}", found.join(", ")),
+            Rule::MissingColumn { found, hint } => {
+                write!(f, "required column is missing; columns found: {}", list(found))?;
+                if let Some(h) = hint {
+                    write!(f, " ({h})")?;
+                }
+                Ok(())
+            }
+            Rule::ConfigColumnMissing { key, found } => write!(f, "the config names this column ({key}), but the file has no such column; columns found: {}", list(found)),
+            Rule::ResemblesColumn { table, contract, header } => write!(f, "looks like the contract column '{contract}' but column names must match exactly; rename the header to '{contract}' or map it in the config: [columns.{table}] {contract} = {header:?}"),
+            Rule::NotAFile => write!(f, "is a folder, not a file; the table must be a .csv, .parquet or .arrow file"),
+            Rule::EmptyFile { expected } => write!(f, "the file is empty (0 bytes); expected a header row with at least: {}", expected.join(", ")),
+            Rule::LinksTwice { column } => write!(f, "deal_partners is given twice: as this file and, by the config's [deal_partners] from_deals_column, as the deals column '{column}'; keep one"),
             Rule::DuplicateId { first_row } => write!(f, "id must be unique in its table; first seen at row {first_row}"),
             Rule::DanglingReference { target_table } => write!(f, "id does not exist in the {target_table} table"),
             Rule::RejectedReference { target_table } => write!(f, "refers to a row of the {target_table} table that was rejected"),
-            Rule::NotANumber => write!(f, "not a number (expected digits with an optional sign, '.' decimals and exponent, e.g. 1250.50; no thousands separators)"),
-            Rule::NotADate => write!(f, "not a date (expected ISO 8601: YYYY-MM-DD, optionally with time HH:MM[:SS[.fff]] and Z or +-HH:MM)"),
+            Rule::NotANumber => write!(f, "not a number (expected digits with an optional sign, '.' decimals and exponent, e.g. 1250.50; for 1,200.00, 1.200,00 or $ declare the format in the config's [numbers] decimal / thousands / currency, or pass --decimal, --thousands, --currency)"),
+            Rule::NotADate => write!(f, "not a date (expected ISO 8601: YYYY-MM-DD, optionally with time HH:MM[:SS[.fff]] and Z or +-HH:MM; for other formats set the config's [dates] format or --date-format, e.g. \"%m/%d/%Y\")"),
             Rule::NegativeAmount => write!(f, "amount must be >= 0"),
             Rule::NanAmount => write!(f, "amount must be a number, not NaN"),
             Rule::InfiniteAmount => write!(f, "amount must be finite"),
@@ -167,6 +235,37 @@ impl fmt::Display for Rule {
             Rule::EmptyTable => write!(f, "table has no data rows; at least one is required"),
             Rule::Unreadable { detail } => write!(f, "file cannot be read: {detail}"),
         }
+    }
+}
+
+/// Column names for a message: quoted, or `(none)`.
+fn list(found: &[String]) -> String {
+    if found.iter().all(|c| c.trim().is_empty()) {
+        return "(none)".into();
+    }
+    found
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Something in the input that is allowed but changes the results, said out loud: on
+/// stderr and under `validation.warnings` in the summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    /// Short machine-friendly name (`missing_stage`, `no_partner_links`, ...).
+    pub code: &'static str,
+    pub table: &'static str,
+    pub file: String,
+    pub column: Option<String>,
+    /// What it implies, in words (`no 'stage' column: every deal counts as won`).
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
     }
 }
 

@@ -1,55 +1,69 @@
 //! `ecograph`: thin binary over the library. Parses flags, runs the job on a thread
-//! pool of the requested size, and maps errors to messages and exit codes:
-//! 0 success, 1 runtime failure (I/O, export), 2 usage error, 3 input breaks the data
-//! contract, 4 output folder exists without `--overwrite`.
+//! pool of the requested size, and maps errors to messages and exit codes
+//! ([`ecograph::error::EXIT_CODES`], listed by `--help`).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 
 use ecograph::cli::progress_bar::TerminalProgress;
 use ecograph::cli::{self, Cli, Command, GenerateArgs, ValidateArgs};
+use ecograph::error::Warning;
 use ecograph::generate::{self, GenConfig};
-use ecograph::io::atomic_dir::StagedDir;
-use ecograph::pipeline::{self, AnalyzeJob};
+use ecograph::io::atomic_dir::{self, StagedDir};
+use ecograph::pipeline;
 use ecograph::progress::Progress;
 use ecograph::Error;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let progress = Arc::new(TerminalProgress::new(cli.quiet, cli.verbose));
+    let on_interrupt = Arc::clone(&progress);
+    // Ctrl-C: clear the spinner line, remove the staging folder (destructors do not run
+    // when the process exits from here), and exit 130 like a shell does.
+    let _ = ctrlc::set_handler(move || {
+        on_interrupt.clear();
+        atomic_dir::remove_active();
+        eprintln!("interrupted");
+        std::process::exit(130);
+    });
+    match run(&cli, &progress) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            progress.clear();
             eprintln!("error: {e}");
-            ExitCode::from(match e {
-                Error::Input(_) => 3,
-                Error::OutputExists(_) => 4,
-                Error::Parameter(_) | Error::Config { .. } => 2,
-                _ => 1,
-            })
+            ExitCode::from(e.exit_code())
         }
     }
 }
 
-fn run(cli: &Cli) -> ecograph::Result<()> {
+fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
     let threads = cli::threads(cli.threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Parameter(format!("cannot start {threads} threads: {e}")))?;
-    let progress = TerminalProgress::new(cli.quiet, cli.verbose);
     pool.install(|| match &cli.command {
         Command::Analyze(a) => {
             let job = a.job(threads)?;
-            let report = pipeline::analyze(&job, &progress)?;
+            let report = pipeline::analyze(&job, progress)?;
+            print_warnings(&report.warnings);
             if !cli.quiet {
                 print_analyze(&report);
             }
             Ok(())
         }
-        Command::Validate(v) => validate(v, threads),
-        Command::Generate(g) => generate_cmd(g, &progress, cli.quiet),
+        Command::Validate(v) => validate(v),
+        Command::Generate(g) => generate_cmd(g, progress, cli.quiet),
     })
+}
+
+/// Warnings go to stderr even with `--quiet`: they change what the numbers mean.
+fn print_warnings(warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn print_analyze(r: &pipeline::AnalyzeReport) {
@@ -73,19 +87,10 @@ fn pct(v: &serde_json::Value) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-fn validate(v: &ValidateArgs, threads: usize) -> ecograph::Result<()> {
-    let job = AnalyzeJob {
-        input: v.input.input.clone(),
-        out: Default::default(),
-        format: ecograph::io::write::OutputFormat::Parquet,
-        config: v.input.config()?,
-        config_path: v.input.config.clone(),
-        skip_invalid: v.input.skip_invalid,
-        overwrite: false,
-        threads,
-        metrics: Default::default(),
-    };
-    let t = pipeline::load(&job)?;
+fn validate(v: &ValidateArgs) -> ecograph::Result<()> {
+    let settings = v.input.settings()?;
+    let t = pipeline::validate_only(&v.input.input, &settings, v.skip_invalid)?;
+    print_warnings(&t.warnings);
     println!("{} conforms to the data contract.", v.input.input.display());
     for s in &t.stats {
         println!("  {:<17} {:<28} {:>10} rows", s.table, s.file, s.rows);
@@ -117,7 +122,7 @@ fn generate_cmd(
         quarters: g.quarters,
     };
     cfg.validate()?;
-    let staged = StagedDir::create(&g.out, g.overwrite)?;
+    let staged = StagedDir::create(&g.out, g.overwrite, &[])?;
     progress.stage("generate");
     let t = std::time::Instant::now();
     let report = generate::generate(&cfg, staged.path(), &|done, total| {

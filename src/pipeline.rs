@@ -1,13 +1,13 @@
 //! The whole product in one screen: load -> validate -> build -> compute -> export.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::build::{self, GraphSet};
-use crate::config::Config;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::export::{self, summary};
-use crate::io::atomic_dir::{self, StagedDir};
+use crate::io::atomic_dir::StagedDir;
 use crate::io::write::{self, OutputFormat};
 use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
@@ -21,7 +21,8 @@ pub struct AnalyzeJob {
     pub input: PathBuf,
     pub out: PathBuf,
     pub format: OutputFormat,
-    pub config: Config,
+    /// The config file and flags, resolved.
+    pub settings: Settings,
     pub config_path: Option<PathBuf>,
     pub skip_invalid: bool,
     pub overwrite: bool,
@@ -35,13 +36,18 @@ pub struct AnalyzeReport {
     pub out: PathBuf,
     pub summary: serde_json::Value,
     pub rejected_rows: usize,
+    /// What the input implies for the results, said out loud (also in the summary).
+    pub warnings: Vec<crate::error::Warning>,
     /// (stage, seconds), in run order.
     pub timings: Vec<(String, f64)>,
 }
 
 /// Runs `analyze` on the current rayon pool (the caller sets the thread count).
 pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
-    atomic_dir::check_target(&job.out, job.overwrite)?;
+    validate::check_input_folder(&job.input)?;
+    // The output folder is checked and staged before any work: a refused or unwritable
+    // output fails at once, and the input is never a target.
+    let staged = StagedDir::create(&job.out, job.overwrite, &[&job.input])?;
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
     let (tables, inputs) = st.run("load + validate", || {
@@ -49,9 +55,9 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     });
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
+    let warnings = tables.warnings.clone();
     let graphs = st.run("build graphs", || build::build(tables));
     let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
-    let staged = StagedDir::create(&job.out, job.overwrite)?;
     let meta = table_metadata(job, &m);
     let ov = st.run("overlap + conflicts", || {
         overlap_tables(job, &graphs, staged.path(), &meta)
@@ -61,7 +67,14 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         export_tables(job, &staged, &graphs, &m, &rejected, &meta)
     })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let mut summary = summary::summary_json(&m, rejected.len(), &run_info(job), &inputs, &timings);
+    let mut summary = summary::summary_json(
+        &m,
+        rejected.len(),
+        &warnings,
+        &run_info(job),
+        &inputs,
+        &timings,
+    );
     summary["overlap"] = serde_json::json!(ov.counts);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
@@ -69,13 +82,23 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         out,
         summary,
         rejected_rows: rejected.len(),
+        warnings,
         timings: st.timings,
     })
 }
 
-/// Loads and validates the input folder (also the whole of `ecograph validate`).
+/// Loads and validates the job's input folder.
 pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
-    validate::load_and_validate(&job.input, &job.config, job.skip_invalid).map_err(Error::Input)
+    validate::load_and_validate(&job.input, &job.settings, job.skip_invalid)
+}
+
+/// The whole of `ecograph validate`: loads and checks `input`, writing nothing.
+pub fn validate_only(
+    input: &Path,
+    settings: &Settings,
+    skip_invalid: bool,
+) -> Result<ValidatedTables> {
+    validate::load_and_validate(input, settings, skip_invalid)
 }
 
 fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
@@ -96,7 +119,7 @@ fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
     // Discovery problems are reported by validation; here they just mean nothing to hash.
-    let files = crate::io::read::discover(&job.input, &job.config).unwrap_or_default();
+    let files = crate::io::read::discover(&job.input, &job.settings).unwrap_or_default();
     files
         .into_par_iter()
         .filter_map(|(_, s)| s)

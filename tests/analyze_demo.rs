@@ -44,6 +44,7 @@ fn outputs_have_the_contract_columns_and_types() {
     assert_eq!(
         files,
         vec![
+            ".ecograph-output",
             "channel_conflicts.parquet",
             "communities.parquet",
             "diversification.parquet",

@@ -67,7 +67,7 @@ fn missing_required_column_lists_columns_found() {
             "partners.csv",
             "column 'partner_id'",
             "required column is missing",
-            "columns found: id, name, partner_type",
+            "columns found: 'id', 'name', 'partner_type'",
         ],
     );
 }

@@ -126,10 +126,10 @@ proptest! {
 /// the run gets a deadline; it takes well under a second in a debug build.
 #[test]
 fn louvain_terminates_on_the_generated_fixture() {
-    use ecograph::config::Config;
+    use ecograph::config::Settings;
     use ecograph::validate::load_and_validate;
     let input = common::repo().join("tests/fixtures/generated");
-    let tables = load_and_validate(&input, &Config::default(), false).expect("valid fixture");
+    let tables = load_and_validate(&input, &Settings::contract(), false).expect("valid fixture");
     let g = ecograph::build::build(tables).cosell;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -102,6 +102,7 @@ fn tables((n, deals, partners): &Spec) -> ValidatedTables {
         sources: Vec::new(),
         stats: Vec::new(),
         rejected: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

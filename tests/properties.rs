@@ -82,6 +82,7 @@ fn tables((n, deals): &Spec) -> ValidatedTables {
         sources: Vec::new(),
         stats: Vec::new(),
         rejected: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use ecograph::build;
-use ecograph::config::Config;
+use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
@@ -153,8 +153,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let runs: usize = args.get(3).map(|r| r.parse()).transpose()?.unwrap_or(5);
     std::fs::create_dir_all(out)?;
-    let tables =
-        load_and_validate(data, &Config::default(), false).map_err(ecograph::Error::Input)?;
+    let tables = load_and_validate(data, &Settings::contract(), false)?;
     let g = build::build(tables);
     let a = &g.partner_customers;
     let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("incidence.bin"))?);

@@ -7,17 +7,26 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::config::{Config, Overrides, Settings};
+use crate::error::{Error, Result, EXIT_CODES};
 use crate::io::write::OutputFormat;
 use crate::metrics::centrality::betweenness::BetweennessParams;
 use crate::metrics::centrality::Selection;
 use crate::metrics::MetricParams;
 use crate::pipeline::AnalyzeJob;
 
+/// The exit codes, as `--help` lists them.
+pub fn exit_codes_help() -> String {
+    let mut s = String::from("Exit codes:\n");
+    for (code, what) in EXIT_CODES {
+        s.push_str(&format!("  {code:<4} {what}\n"));
+    }
+    s
+}
+
 /// Graph analytics for business partner ecosystems.
 #[derive(Debug, Parser)]
-#[command(name = "ecograph", version, about, long_about = None)]
+#[command(name = "ecograph", version, about, long_about = None, after_help = exit_codes_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -35,10 +44,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze an ecosystem folder and write metric tables.
+    #[command(after_help = exit_codes_help())]
     Analyze(AnalyzeArgs),
-    /// Check an input folder against the data contract and report every problem.
+    /// Check an input folder against the data contract and report every problem;
+    /// writes nothing.
+    #[command(after_help = exit_codes_help())]
     Validate(ValidateArgs),
     /// Generate a realistic synthetic ecosystem (seeded, reproducible).
+    #[command(after_help = exit_codes_help())]
     Generate(GenerateArgs),
 }
 
@@ -47,25 +60,52 @@ pub struct InputArgs {
     /// Folder with partners, deals, deal_partners (+ optional partner_products, products,
     /// customers) as .csv, .parquet or .arrow files.
     pub input: PathBuf,
-    /// TOML file mapping your file names, column names and stage / role words to the contract's.
+    /// TOML file mapping your file names, column names, words and number / date formats
+    /// to the contract's (see datasets/salesforce.toml and datasets/hubspot.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Move invalid rows to a rejected_rows table instead of stopping.
+    /// CSV field separator, e.g. ';' or '\t' (default ','; overrides the config's
+    /// [csv] delimiter).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Decimal mark of text amounts: '.' (default) or ',' (overrides [numbers] decimal).
+    #[arg(long, value_name = "CHAR")]
+    pub decimal: Option<String>,
+    /// Thousands separator allowed in text amounts, in groups of three: ',', '.', a space
+    /// or an apostrophe (default: none; overrides [numbers] thousands).
+    #[arg(long, value_name = "CHAR")]
+    pub thousands: Option<String>,
+    /// Currency symbol or code allowed before or after an amount ('$', 'EUR'); repeat
+    /// the flag for several (overrides [numbers] currency).
+    #[arg(long, value_name = "SYMBOL")]
+    pub currency: Vec<String>,
+    /// Date format accepted besides ISO 8601, in strftime notation, e.g. '%m/%d/%Y'
+    /// (overrides [dates] format).
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
+    /// Match stage, role and mapped words byte for byte (default: case and spaces are
+    /// ignored, so 'Won' and 'won ' are 'won').
     #[arg(long)]
-    pub skip_invalid: bool,
+    pub exact_vocabulary: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output folder (created whole, atomically).
+    /// Leave out rows that break a row rule, list them in the rejected_rows table, and
+    /// go on (default: stop and write nothing).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Output folder (created whole, atomically; never the input folder or one that
+    /// contains it).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Output table format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Parquet)]
     pub format: OutputFormat,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder, if ecograph wrote it (it holds a
+    /// .ecograph-output file) or it is empty; any other folder or file is refused.
     #[arg(long)]
     pub overwrite: bool,
     /// PageRank damping factor.
@@ -132,6 +172,10 @@ pub struct AnalyzeArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// List the rows that `analyze --skip-invalid` would leave out, and succeed when only
+    /// such row problems are found (default: any problem fails). Writes nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -139,36 +183,58 @@ pub struct GenerateArgs {
     /// Output folder for the generated CSV tables (created whole, atomically).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
-    #[arg(long, default_value_t = 300)]
+    /// Number of partners.
+    #[arg(long, default_value_t = 300, value_name = "N")]
     pub partners: usize,
-    #[arg(long, default_value_t = 4000)]
+    /// Number of deals (about a quarter of them direct, without a partner).
+    #[arg(long, default_value_t = 4000, value_name = "N")]
     pub deals: usize,
     /// Customers (default: derived from the deal count).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub customers: Option<usize>,
     /// Products (default: derived from the partner count).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub products: Option<usize>,
+    /// Seed of the generator: the same seed and sizes give the same bytes.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// First calendar year of the generated history.
-    #[arg(long, default_value_t = 2021)]
+    #[arg(long, default_value_t = 2021, value_name = "YEAR")]
     pub start_year: i32,
     /// Number of calendar quarters of history.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_name = "N")]
     pub quarters: u32,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder, if ecograph wrote it or it is empty.
     #[arg(long)]
     pub overwrite: bool,
 }
 
 impl InputArgs {
-    /// Reads the config file, if any.
-    pub fn config(&self) -> Result<Config> {
-        match &self.config {
-            Some(p) => Config::from_file(p),
-            None => Ok(Config::default()),
-        }
+    /// Reads the config file, if any, and resolves it with the flags' overrides.
+    pub fn settings(&self) -> Result<Settings> {
+        let config = match &self.config {
+            Some(p) => Config::from_file(p)?,
+            None => Config::default(),
+        };
+        let unescape = |s: &String| match s.as_str() {
+            "\\t" | "tab" => "\t".to_string(),
+            _ => s.clone(),
+        };
+        let o = Overrides {
+            delimiter: self.delimiter.as_ref().map(unescape),
+            decimal: self.decimal.clone(),
+            thousands: self.thousands.clone(),
+            currency: self.currency.clone(),
+            date_format: self.date_format.clone(),
+            exact_vocabulary: self.exact_vocabulary,
+        };
+        config.resolve(&o).map_err(|message| Error::Config {
+            path: self
+                .config
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("(flags)")),
+            message,
+        })
     }
 }
 
@@ -231,12 +297,45 @@ impl AnalyzeArgs {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format,
-            config: self.input.config()?,
+            settings: self.input.settings()?,
             config_path: self.input.config.clone(),
-            skip_invalid: self.input.skip_invalid,
+            skip_invalid: self.skip_invalid,
             overwrite: self.overwrite,
             threads,
             metrics,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every flag of every command says what it does.
+    #[test]
+    fn every_flag_has_help_text() {
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        let mut check = |cmd: &clap::Command| {
+            for a in cmd.get_arguments() {
+                if a.get_help().is_none() && a.get_id() != "help" && a.get_id() != "version" {
+                    missing.push(format!("{} --{}", cmd.get_name(), a.get_id()));
+                }
+            }
+        };
+        check(&cli);
+        for sub in cli.get_subcommands() {
+            check(sub);
+        }
+        assert!(missing.is_empty(), "flags without help: {missing:?}");
+    }
+
+    #[test]
+    fn help_lists_every_exit_code() {
+        let help = exit_codes_help();
+        for (code, _) in EXIT_CODES {
+            assert!(help.contains(&format!("  {code} ")), "{help}");
+        }
     }
 }

@@ -23,6 +23,18 @@ impl TerminalProgress {
         }
     }
 
+    /// Removes the current spinner line, if any (on errors and Ctrl-C, so the terminal
+    /// is left clean).
+    pub fn clear(&self) {
+        let bar = match self.current.lock() {
+            Ok(mut g) => g.take(),
+            Err(e) => e.into_inner().take(),
+        };
+        if let Some(pb) = bar {
+            pb.finish_and_clear();
+        }
+    }
+
     fn bar(&self) -> ProgressBar {
         if !self.show {
             return ProgressBar::hidden();

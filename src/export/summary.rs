@@ -64,6 +64,7 @@ struct Summary<'a> {
 pub fn summary_json(
     m: &MetricTables,
     rejected_rows: usize,
+    warnings: &[crate::error::Warning],
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
     timings: &BTreeMap<String, f64>,
@@ -75,7 +76,7 @@ pub fn summary_json(
         growth: &m.network_effect.fits,
         pagerank: serde_json::json!({ "iterations": m.pagerank_iterations }),
         betweenness: m.centrality.betweenness.as_ref(),
-        validation: serde_json::json!({ "rejected_rows": rejected_rows }),
+        validation: serde_json::json!({ "rejected_rows": rejected_rows, "warnings": warnings }),
         parameters: run,
         inputs,
         timings_s: timings,

@@ -23,7 +23,12 @@ pub struct CsvScan {
 
 /// Scans `path`; returns the header and line map, or every structural problem found
 /// (capped, since one broken quote can make every later row look broken).
-pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec<InputError>> {
+pub fn scan(
+    path: &Path,
+    file: &str,
+    table: &'static str,
+    delimiter: u8,
+) -> Result<CsvScan, Vec<InputError>> {
     let mk = |row: Option<u64>,
               line: Option<u64>,
               column: Option<String>,
@@ -52,6 +57,7 @@ pub fn scan(path: &Path, file: &str, table: &'static str) -> Result<CsvScan, Vec
     })?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(&bytes[..]);
     let (mut counted_to, mut newlines) = (0usize, 0u64);

@@ -3,6 +3,7 @@
 
 pub mod atomic_dir;
 pub mod csv_scan;
+pub mod guard;
 pub mod parquet;
 pub mod read;
 pub mod write;

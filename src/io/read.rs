@@ -1,6 +1,7 @@
 //! Readers: find each contract table in the input folder and load it into a polars
 //! `DataFrame` whose columns carry the contract's names. Typing and rule checks happen
-//! in `validate`; this module only reports what stops a file from being read at all.
+//! in `validate`; this module reports what stops a file from being read at all, and
+//! which columns are missing, misspelt or named by the config but absent.
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +9,8 @@ use polars::prelude::*;
 
 use super::csv_scan;
 use super::InputFormat;
-use crate::config::Config;
-use crate::error::{InputError, Rule};
+use crate::config::Settings;
+use crate::error::{InputError, Rule, Warning};
 use crate::schema::{TableSpec, TABLES};
 
 /// One input file found for a table.
@@ -29,8 +30,17 @@ pub struct RawTable {
     pub df: DataFrame,
     /// For CSV: the physical line of each data row (1-based).
     pub lines: Option<Vec<u32>>,
+    /// For a table made from another one's rows (deal_partners from a deals column):
+    /// the 1-based row of the source file each row comes from.
+    pub rows: Option<Vec<u32>>,
     /// Contract column -> the column's name in the user's file (for messages).
     pub user_names: Vec<(&'static str, String)>,
+    /// The column the config's `[deal_partners] from_deals_column` names (deals only).
+    pub links: Option<Column>,
+    /// Lines of the rows skipped because every field was empty.
+    pub skipped_empty: Vec<u32>,
+    /// Columns whose absence changes results, and the like.
+    pub warnings: Vec<Warning>,
 }
 
 impl RawTable {
@@ -54,66 +64,120 @@ impl RawTable {
             .and_then(|l| l.get(row))
             .map(|&l| u64::from(l))
     }
+
+    /// 1-based row number shown for a 0-based row index.
+    pub fn row_number(&self, row: usize) -> u64 {
+        self.rows
+            .as_ref()
+            .and_then(|r| r.get(row))
+            .map_or(row as u64 + 1, |&r| u64::from(r))
+    }
 }
 
-/// The files of an input folder, one entry per contract table (None = optional and absent).
+fn table_error(spec: &TableSpec, file: String, rule: Rule) -> InputError {
+    InputError {
+        file,
+        table: spec.name,
+        row: None,
+        line: None,
+        column: None,
+        value: None,
+        rule,
+    }
+}
+
+/// What is at a path where a table file may be.
+enum Probe {
+    Missing,
+    File,
+    Problem(Rule),
+}
+
+fn probe(path: &Path) -> Probe {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Probe::File,
+        Ok(_) => Probe::Problem(Rule::NotAFile),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                Probe::Problem(Rule::Unreadable {
+                    detail: "it is a symbolic link to a file that does not exist".into(),
+                })
+            } else {
+                Probe::Missing
+            }
+        }
+        Err(e) => Probe::Problem(Rule::Unreadable {
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// The files of an input folder, one entry per contract table (None = optional and
+/// absent, or deal_partners taken from a deals column).
 pub fn discover(
     dir: &Path,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<Vec<(TableSpec, Option<SourceFile>)>, Vec<InputError>> {
+    let config = &settings.config;
     let mut errors = Vec::new();
     let mut found = Vec::new();
     for spec in TABLES {
         let mut candidates: Vec<SourceFile> = Vec::new();
-        if let Some(name) = config.file_name(spec.name) {
-            let path = dir.join(name);
-            if path.is_file() {
-                let format = InputFormat::from_path(&path).unwrap_or(InputFormat::Csv);
-                candidates.push(SourceFile {
+        let names: Vec<(String, InputFormat)> = match config.file_name(spec.name) {
+            Some(name) => vec![(
+                name.to_string(),
+                InputFormat::from_path(Path::new(name)).unwrap_or(InputFormat::Csv),
+            )],
+            None => InputFormat::EXTENSIONS
+                .iter()
+                .map(|(ext, f)| (format!("{}.{ext}", spec.name), *f))
+                .collect(),
+        };
+        for (name, format) in names {
+            let path = dir.join(&name);
+            match probe(&path) {
+                Probe::Missing => {}
+                Probe::File => candidates.push(SourceFile {
                     path,
-                    display: name.to_string(),
+                    display: name,
                     format,
-                });
-            }
-        } else {
-            for (ext, format) in InputFormat::EXTENSIONS {
-                let name = format!("{}.{ext}", spec.name);
-                let path = dir.join(&name);
-                if path.is_file() {
-                    candidates.push(SourceFile {
-                        path,
-                        display: name,
-                        format,
-                    });
-                }
+                }),
+                Probe::Problem(rule) => errors.push(table_error(&spec, name, rule)),
             }
         }
+        let derived = spec.name == "deal_partners" && settings.links_from_deals.is_some();
         match candidates.len() {
-            0 if spec.required => errors.push(InputError {
-                file: config
-                    .file_name(spec.name)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{}.csv|.parquet|.arrow", spec.name)),
-                table: spec.name,
-                row: None,
-                line: None,
-                column: None,
-                value: None,
-                rule: Rule::MissingTable,
-            }),
+            _ if derived => match (candidates.first(), &settings.links_from_deals) {
+                (Some(c), Some(l)) => errors.push(table_error(
+                    &spec,
+                    c.display.clone(),
+                    Rule::LinksTwice {
+                        column: l.column.clone(),
+                    },
+                )),
+                _ => found.push((spec, None)),
+            },
+            0 if spec.required => {
+                if !errors.iter().any(|e| e.table == spec.name) {
+                    errors.push(table_error(
+                        &spec,
+                        config
+                            .file_name(spec.name)
+                            .map(str::to_string)
+                            .unwrap_or_else(|| format!("{}.csv|.parquet|.arrow", spec.name)),
+                        Rule::MissingTable,
+                    ))
+                }
+            }
             0 => found.push((spec, None)),
             1 => found.push((spec, candidates.pop())),
-            _ => errors.push(InputError {
-                file: candidates[0].display.clone(),
-                table: spec.name,
-                row: None,
-                line: None,
-                column: None,
-                value: None,
-                rule: Rule::AmbiguousTable {
+            _ => errors.push(table_error(
+                &spec,
+                candidates[0].display.clone(),
+                Rule::AmbiguousTable {
                     files: candidates.iter().map(|c| c.display.clone()).collect(),
                 },
-            }),
+            )),
         }
     }
     if errors.is_empty() {
@@ -124,22 +188,14 @@ pub fn discover(
 }
 
 fn file_error(spec: &TableSpec, source: &SourceFile, rule: Rule) -> Vec<InputError> {
-    vec![InputError {
-        file: source.display.clone(),
-        table: spec.name,
-        row: None,
-        line: None,
-        column: None,
-        value: None,
-        rule,
-    }]
+    vec![table_error(spec, source.display.clone(), rule)]
 }
 
 /// Reads one table; errors name the file and, where known, the row and line.
 pub fn read_table(
     spec: TableSpec,
     source: SourceFile,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         file_error(
@@ -150,19 +206,50 @@ pub fn read_table(
             },
         )
     };
+    // A decoder panic on a corrupt file is reported like any unreadable file.
+    let corrupt = |what: &str, e: String| {
+        file_error(
+            &spec,
+            &source,
+            Rule::Unreadable {
+                detail: format!("the {what} decoder failed, the file looks corrupt ({e})"),
+            },
+        )
+    };
+    let size = std::fs::metadata(&source.path)
+        .map_err(|e| unreadable(&e))?
+        .len();
+    if size == 0 {
+        let expected = spec
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        return Err(file_error(&spec, &source, Rule::EmptyFile { expected }));
+    }
+    let mut skipped_empty = Vec::new();
     let (df, lines) = match source.format {
         InputFormat::Csv => {
-            let scan = csv_scan::scan(&source.path, &source.display, spec.name)?;
+            let scan =
+                csv_scan::scan(&source.path, &source.display, spec.name, settings.delimiter)?;
             if scan.header.is_empty() {
                 (DataFrame::empty(), Some(Vec::new()))
             } else {
-                let df = CsvReadOptions::default()
-                    .with_has_header(true)
-                    .with_infer_schema_length(Some(0))
-                    .with_parse_options(CsvParseOptions::default().with_missing_is_null(true))
-                    .try_into_reader_with_file_path(Some(source.path.clone()))
-                    .and_then(|r| r.finish())
-                    .map_err(|e| unreadable(&e))?;
+                let df = super::guard::catch(|| {
+                    CsvReadOptions::default()
+                        .with_has_header(true)
+                        .with_infer_schema_length(Some(0))
+                        .with_parse_options(
+                            CsvParseOptions::default()
+                                .with_missing_is_null(true)
+                                .with_separator(settings.delimiter),
+                        )
+                        .try_into_reader_with_file_path(Some(source.path.clone()))
+                        .and_then(|r| r.finish())
+                })
+                .map_err(|e| corrupt("CSV", e))?
+                .map_err(|e| unreadable(&e))?;
                 let df = if df.height() == scan.lines.len() {
                     df
                 } else {
@@ -181,32 +268,55 @@ pub fn read_table(
                     };
                     let keep =
                         csv_scan::align_rows(&null_rows(&df), &scan).ok_or_else(malformed)?;
-                    let idx =
-                        IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
-                    df.take(&idx).map_err(|e| unreadable(&e))?
+                    take_rows(&df, &keep).map_err(|e| unreadable(&e))?
                 };
-                (df, Some(scan.lines))
+                let mut lines = scan.lines;
+                let df = if settings.skip_empty_rows && scan.all_empty.iter().any(|&e| e) {
+                    let keep: Vec<usize> =
+                        (0..lines.len()).filter(|&r| !scan.all_empty[r]).collect();
+                    skipped_empty = (0..lines.len())
+                        .filter(|&r| scan.all_empty[r])
+                        .map(|r| lines[r])
+                        .collect();
+                    lines = keep.iter().map(|&r| lines[r]).collect();
+                    take_rows(&df, &keep).map_err(|e| unreadable(&e))?
+                } else {
+                    df
+                };
+                (df, Some(lines))
             }
         }
         InputFormat::Parquet => {
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
             (
-                ParquetReader::new(f).finish().map_err(|e| unreadable(&e))?,
+                super::guard::catch(|| ParquetReader::new(f).finish())
+                    .map_err(|e| corrupt("Parquet", e))?
+                    .map_err(|e| unreadable(&e))?,
                 None,
             )
         }
         InputFormat::Arrow => {
             let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            let df = if bytes_magic == *b"ARROW1" {
-                IpcReader::new(f).finish()
-            } else {
-                IpcStreamReader::new(f).finish()
-            };
+            let df = super::guard::catch(|| {
+                if bytes_magic == *b"ARROW1" {
+                    IpcReader::new(f).finish()
+                } else {
+                    IpcStreamReader::new(f).finish()
+                }
+            })
+            .map_err(|e| corrupt("Arrow IPC", e))?;
             (df.map_err(|e| unreadable(&e))?, None)
         }
     };
-    select_contract_columns(spec, source, df, lines, config)
+    let mut raw = select_contract_columns(spec, source, df, lines, settings)?;
+    raw.skipped_empty = skipped_empty;
+    Ok(raw)
+}
+
+fn take_rows(df: &DataFrame, keep: &[usize]) -> PolarsResult<DataFrame> {
+    let idx = IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
+    df.take(&idx)
 }
 
 /// Rows whose every cell is null or empty (how polars reads a blank line).
@@ -233,43 +343,162 @@ fn read_magic(path: &Path) -> std::io::Result<[u8; 6]> {
     Ok(buf)
 }
 
-/// Keeps the contract's columns (under their configured names), renamed to contract names.
+/// A header as compared with the contract's names when looking for near misses: BOMs
+/// and surrounding spaces dropped, lower case, inner spaces and hyphens as `_`.
+pub fn header_key(h: &str) -> String {
+    let h = h.replace('\u{feff}', "");
+    let mut out = String::with_capacity(h.len());
+    for (i, part) in h
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('_');
+        }
+        out.extend(part.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// What leaving out an optional column does to the results, for the columns where it
+/// does (contract §1 null rules applied to a whole column).
+fn absent_column_implication(table: &str, column: &str) -> Option<(&'static str, &'static str)> {
+    Some(match (table, column) {
+        ("deals", "stage") => ("missing_stage", "every deal counts as won"),
+        ("deals", "amount") => (
+            "missing_amount",
+            "every deal is worth 0, so every revenue figure is 0",
+        ),
+        ("deals", "created_at") => (
+            "missing_created_at",
+            "network_growth is empty, no channel conflict can be found and days to close are unknown",
+        ),
+        ("deals", "closed_at") => (
+            "missing_closed_at",
+            "days to close are unknown (partner_lift compares no closing times)",
+        ),
+        ("deals", "customer_id") => (
+            "missing_customer_id",
+            "no deal has a customer, so customer overlap, unique customers, channel conflicts and customer concentration are empty",
+        ),
+        ("deals", "product_id") => (
+            "missing_product_id",
+            "no deal has a product, so product concentration and channel conflicts are empty",
+        ),
+        ("deal_partners", "role") => (
+            "missing_role",
+            "every partner counts as influenced, so no partner sourced a deal and sourced_revenue is 0",
+        ),
+        _ => return None,
+    })
+}
+
+/// Why a header row may not have been split into the expected columns.
+fn header_hint(found: &[String]) -> Option<String> {
+    let [only] = found else { return None };
+    [';', '\t', '|']
+        .into_iter()
+        .find(|d| only.contains(*d))
+        .map(|d| {
+            let shown = if d == '\t' { "\\t".to_string() } else { d.to_string() };
+            format!(
+                "the header is a single column: the file looks '{shown}'-separated; set [csv] delimiter = \"{shown}\" in the config or pass --delimiter '{shown}'"
+            )
+        })
+}
+
+/// Keeps the contract's columns (under their configured names), renamed to contract
+/// names. A configured name the file lacks and a header that misses a contract name only
+/// by case, spaces or a BOM are errors; an absent optional column that changes results
+/// is a warning.
 fn select_contract_columns(
     spec: TableSpec,
     source: SourceFile,
     df: DataFrame,
     lines: Option<Vec<u32>>,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
+    let config = &settings.config;
     let found: Vec<String> = df
         .get_column_names()
         .iter()
         .map(|s| s.to_string())
         .collect();
+    let mapped_elsewhere: Vec<&str> = config
+        .columns
+        .get(spec.name)
+        .map(|m| m.values().map(String::as_str).collect())
+        .unwrap_or_default();
     let mut columns = Vec::new();
     let mut user_names = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let error = |column: &str, rule: Rule| InputError {
+        column: Some(column.to_string()),
+        ..table_error(&spec, source.display.clone(), rule)
+    };
     for col in spec.columns {
-        let user = config.column_name(spec.name, col.name);
-        match df.column(user) {
-            Ok(c) => {
-                let mut c = c.clone();
-                c.rename(col.name.into());
-                columns.push(c);
-                user_names.push((col.name, user.to_string()));
-            }
-            Err(_) if col.required => errors.push(InputError {
-                file: source.display.clone(),
-                table: spec.name,
-                row: None,
-                line: None,
-                column: Some(user.to_string()),
-                value: None,
-                rule: Rule::MissingColumn {
+        let mapped = config.mapped_column(spec.name, col.name);
+        let user = mapped.unwrap_or(col.name);
+        if let Ok(c) = df.column(user) {
+            let mut c = c.clone();
+            c.rename(col.name.into());
+            columns.push(c);
+            user_names.push((col.name, user.to_string()));
+            continue;
+        }
+        let near = found
+            .iter()
+            .find(|h| header_key(h) == col.name && !mapped_elsewhere.contains(&h.as_str()));
+        if mapped.is_some() {
+            errors.push(error(
+                user,
+                Rule::ConfigColumnMissing {
+                    key: format!("[columns.{}] {}", spec.name, col.name),
                     found: found.clone(),
                 },
-            }),
-            Err(_) => {}
+            ));
+        } else if let Some(h) = near {
+            errors.push(error(
+                h,
+                Rule::ResemblesColumn {
+                    table: spec.name,
+                    contract: col.name,
+                    header: h.clone(),
+                },
+            ));
+        } else if col.required {
+            errors.push(error(
+                user,
+                Rule::MissingColumn {
+                    found: found.clone(),
+                    hint: header_hint(&found),
+                },
+            ));
+        } else if let Some((code, implies)) = absent_column_implication(spec.name, col.name) {
+            warnings.push(Warning {
+                code,
+                table: spec.name,
+                file: source.display.clone(),
+                column: Some(col.name.to_string()),
+                message: format!("no '{}' column: {implies}", col.name),
+            });
+        }
+    }
+    let mut links = None;
+    if spec.name == "deals" {
+        if let Some(l) = &settings.links_from_deals {
+            match df.column(&l.column) {
+                Ok(c) => links = Some(c.clone()),
+                Err(_) => errors.push(error(
+                    &l.column,
+                    Rule::ConfigColumnMissing {
+                        key: "[deal_partners] from_deals_column".into(),
+                        found: found.clone(),
+                    },
+                )),
+            }
         }
     }
     if !errors.is_empty() {
@@ -289,6 +518,30 @@ fn select_contract_columns(
         source,
         df,
         lines,
+        rows: None,
         user_names,
+        links,
+        skipped_empty: Vec::new(),
+        warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_ignore_case_spaces_and_boms() {
+        assert_eq!(header_key("Stage"), "stage");
+        assert_eq!(header_key(" \u{feff}Deal ID "), "deal_id");
+        assert_eq!(header_key("Created-At"), "created_at");
+        assert_eq!(header_key("DealStage"), "dealstage");
+    }
+
+    #[test]
+    fn a_single_column_header_with_semicolons_gets_a_hint() {
+        let h = header_hint(&["partner_id;name".to_string()]).unwrap();
+        assert!(h.contains("delimiter = \";\""), "{h}");
+        assert!(header_hint(&["a".into(), "b;c".into()]).is_none());
+    }
 }

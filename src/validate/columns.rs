@@ -3,7 +3,8 @@
 
 use polars::prelude::*;
 
-use super::parse::{check_amount, parse_amount, parse_datetime_ms, AmountError};
+use super::parse::{check_amount, parse_amount_with, parse_date_with, AmountError};
+use crate::config::NumberFormat;
 use crate::error::Rule;
 use crate::io::read::RawTable;
 use crate::io::InputFormat;
@@ -39,7 +40,11 @@ pub fn texts(c: &Column) -> impl Iterator<Item = Option<&str>> + '_ {
 /// Amounts per row: `Ok(None)` for null, `Err((rule, text))` for a bad value.
 pub type Cell<T> = Result<Option<T>, (Rule, String)>;
 
-pub fn amount_cells(raw: &RawTable, name: &str) -> Result<Option<Vec<Cell<f64>>>, Rule> {
+pub fn amount_cells(
+    raw: &RawTable,
+    name: &str,
+    fmt: &NumberFormat,
+) -> Result<Option<Vec<Cell<f64>>>, Rule> {
     let Ok(c) = raw.df.column(name) else {
         return Ok(None);
     };
@@ -54,7 +59,7 @@ pub fn amount_cells(raw: &RawTable, name: &str) -> Result<Option<Vec<Cell<f64>>>
         let cells = texts(c)
             .map(|v| match v {
                 None => Ok(None),
-                Some(s) => parse_amount(s)
+                Some(s) => parse_amount_with(s, fmt)
                     .map(Some)
                     .map_err(|e| (rule_of(e), s.to_string())),
             })
@@ -86,7 +91,11 @@ pub fn amount_cells(raw: &RawTable, name: &str) -> Result<Option<Vec<Cell<f64>>>
 }
 
 /// Dates per row as milliseconds since the epoch, UTC.
-pub fn date_cells(raw: &RawTable, name: &str) -> Result<Option<Vec<Cell<i64>>>, Rule> {
+pub fn date_cells(
+    raw: &RawTable,
+    name: &str,
+    format: Option<&str>,
+) -> Result<Option<Vec<Cell<i64>>>, Rule> {
     let Ok(c) = raw.df.column(name) else {
         return Ok(None);
     };
@@ -112,7 +121,7 @@ pub fn date_cells(raw: &RawTable, name: &str) -> Result<Option<Vec<Cell<i64>>>, 
                 .iter()
                 .map(|v| match v.filter(|s| !s.is_empty()) {
                     None => Ok(None),
-                    Some(s) => parse_datetime_ms(s)
+                    Some(s) => parse_date_with(s, format)
                         .map(Some)
                         .ok_or((Rule::NotADate, s.to_string())),
                 })

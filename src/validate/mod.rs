@@ -9,6 +9,7 @@
 
 mod columns;
 pub mod dict;
+mod links;
 pub mod parse;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -17,8 +18,8 @@ use std::path::Path;
 use polars::prelude::Column;
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::error::{InputError, InputErrors, Rule};
+use crate::config::{Settings, TextMap};
+use crate::error::{Error, InputError, InputErrors, Rule, Warning};
 use crate::io::read::{self, RawTable, SourceFile};
 use crate::schema::{Role, Stage, TableSpec};
 use columns::{amount_cells, date_cells, text_column, texts, Cell};
@@ -86,6 +87,9 @@ pub struct ValidatedTables {
     pub stats: Vec<TableStats>,
     /// Rows moved aside by `skip_invalid`, with their reasons.
     pub rejected: Vec<InputError>,
+    /// Allowed but result-changing facts about the input (absent columns, no partner
+    /// link, skipped empty rows), in table order.
+    pub warnings: Vec<Warning>,
 }
 
 /// Problems found so far: fatal errors and (in skip mode) rejected rows.
@@ -137,7 +141,7 @@ impl<'a> Check<'a> {
         InputError {
             file: self.raw.source.display.clone(),
             table: self.raw.spec.name,
-            row: row.map(|r| r as u64 + 1),
+            row: row.map(|r| self.raw.row_number(r)),
             line: row.and_then(|r| self.raw.line_of(r)),
             column: column.map(|c| self.raw.user_name(c)),
             value: value.map(str::to_string),
@@ -202,18 +206,21 @@ impl<'a> Check<'a> {
         out
     }
 
-    fn optional_texts(&self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
+    /// A free-text column, with the config's value mapping applied.
+    fn optional_texts(&self, p: &mut Problems, column: &str, map: &TextMap) -> Vec<Option<String>> {
         match self.text(p, column, "text") {
-            Some(c) => texts(&c).map(|v| v.map(str::to_string)).collect(),
+            Some(c) => texts(&c)
+                .map(|v| v.map(|s| map.apply(s).to_string()))
+                .collect(),
             None => vec![None; self.raw.n_rows()],
         }
     }
 
-    /// Codes of a key column in `dict`; reference check against `must_exist` if given.
-    fn keys(&mut self, p: &mut Problems, column: &str, dict: &mut Dict) -> Vec<u32> {
+    /// Codes of a key column in `dict`, with the config's value mapping applied.
+    fn keys(&mut self, p: &mut Problems, column: &str, dict: &mut Dict, map: &TextMap) -> Vec<u32> {
         match self.text(p, column, "text or integer ids") {
             Some(c) => texts(&c)
-                .map(|v| v.map_or(NULL, |s| dict.code(s)))
+                .map(|v| v.map_or(NULL, |s| dict.code(map.apply(s))))
                 .collect(),
             None => vec![NULL; self.raw.n_rows()],
         }
@@ -245,8 +252,8 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn dates(&mut self, p: &mut Problems, column: &str) -> Vec<Option<i64>> {
-        let cells = date_cells(self.raw, column);
+    fn dates(&mut self, p: &mut Problems, column: &str, format: Option<&str>) -> Vec<Option<i64>> {
+        let cells = date_cells(self.raw, column, format);
         self.cells(p, column, cells)
     }
 
@@ -311,32 +318,43 @@ fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
 /// A table as read, absent (optional table), or the reasons it cannot be read.
 type ReadResult = Result<Option<RawTable>, Vec<InputError>>;
 
+/// Checks that the input folder exists and is a folder ([`Error::InputFolder`]).
+pub fn check_input_folder(dir: &Path) -> crate::Result<()> {
+    let reason = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => "it is a file, not a folder; give the folder that holds the tables".to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+        Err(e) => format!("it cannot be read: {e}"),
+    };
+    Err(Error::InputFolder {
+        path: dir.to_path_buf(),
+        reason,
+    })
+}
+
 /// Loads and validates the input folder.
 ///
 /// Returns every contract violation found (file order, first [`crate::error::MAX_REPORTED_ERRORS`]
-/// shown by the CLI) unless `skip_invalid` lets row-level ones through.
+/// shown by the CLI) unless `skip_invalid` lets row-level ones through, as
+/// [`Error::Input`]; a missing input folder is [`Error::InputFolder`].
 pub fn load_and_validate(
     dir: &Path,
-    config: &Config,
+    settings: &Settings,
+    skip_invalid: bool,
+) -> crate::Result<ValidatedTables> {
+    check_input_folder(dir)?;
+    validate_folder(dir, settings, skip_invalid).map_err(Error::Input)
+}
+
+fn validate_folder(
+    dir: &Path,
+    settings: &Settings,
     skip_invalid: bool,
 ) -> Result<ValidatedTables, InputErrors> {
     let fail = |errors: Vec<InputError>| InputErrors { errors };
-    let stage_vocab = config.stage_vocab().expect("config checked when parsed");
-    let role_vocab = config.role_vocab().expect("config checked when parsed");
-    if !dir.is_dir() {
-        return Err(fail(vec![InputError {
-            file: dir.display().to_string(),
-            table: "",
-            row: None,
-            line: None,
-            column: None,
-            value: None,
-            rule: Rule::Unreadable {
-                detail: "input folder does not exist or is not a folder".into(),
-            },
-        }]));
-    }
-    let files = read::discover(dir, config).map_err(fail)?;
+    let role_vocab = &settings.role;
+    let date_format = settings.date_format.as_deref();
+    let files = read::discover(dir, settings).map_err(fail)?;
 
     // Read every table first, so that file-level problems of all tables are reported together.
     // Tables are read in parallel (the structural CSV scan is single-threaded per file);
@@ -347,7 +365,7 @@ pub fn load_and_validate(
             (
                 spec,
                 source
-                    .map(|src| read::read_table(spec, src, config))
+                    .map(|src| read::read_table(spec, src, settings))
                     .transpose(),
             )
         })
@@ -371,9 +389,28 @@ pub fn load_and_validate(
             .find(|(s, _)| s.name == name)
             .and_then(|(_, r)| r.as_ref())
     };
-    let partners_raw = table("partners").expect("required table present");
-    let deals_raw = table("deals").expect("required table present");
-    let links_raw = table("deal_partners").expect("required table present");
+    let (Some(partners_raw), Some(deals_raw)) = (table("partners"), table("deals")) else {
+        return Err(fail(Vec::new())); // discover reports a missing required table
+    };
+    let derived_links;
+    let links_raw = match (&settings.links_from_deals, table("deal_partners")) {
+        (None, Some(raw)) => raw,
+        (Some(l), _) => {
+            derived_links = links::from_deals_column(deals_raw, l).map_err(|r| {
+                fail(vec![InputError {
+                    file: deals_raw.source.display.clone(),
+                    table: "deals",
+                    row: None,
+                    line: None,
+                    column: Some(l.column.clone()),
+                    value: None,
+                    rule: r,
+                }])
+            })?;
+            &derived_links
+        }
+        (None, None) => return Err(fail(Vec::new())),
+    };
 
     let mut p = Problems::new(skip_invalid);
     let mut stats = Vec::new();
@@ -385,11 +422,11 @@ pub fn load_and_validate(
     let mut c = Check::new(partners_raw);
     c.empty_table(&mut p);
     let mut pid = c.ids(&mut p, "partner_id");
-    let name = c.optional_texts(&mut p, "name");
-    let ptype = c.optional_texts(&mut p, "partner_type");
-    let tier = c.optional_texts(&mut p, "tier");
-    let pregion = c.optional_texts(&mut p, "region");
-    let joined = c.dates(&mut p, "joined_at");
+    let name = c.optional_texts(&mut p, "name", &TextMap::default());
+    let ptype = c.optional_texts(&mut p, "partner_type", &settings.partner_type);
+    let tier = c.optional_texts(&mut p, "tier", &settings.tier);
+    let pregion = c.optional_texts(&mut p, "region", &settings.region);
+    let joined = c.dates(&mut p, "joined_at", date_format);
     let (keep, _) = c.kept();
     let partners = PartnerRows {
         id: keep
@@ -419,17 +456,21 @@ pub fn load_and_validate(
                 || part(deals_raw, sk, |c, p| c.ids(p, "deal_id")),
                 || {
                     part(deals_raw, sk, |c, p| {
-                        c.keys(p, "customer_id", &mut customers)
+                        c.keys(p, "customer_id", &mut customers, &TextMap::default())
                     })
                 },
             )
         },
         || {
             rayon::join(
-                || part(deals_raw, sk, |c, p| c.keys(p, "product_id", &mut products)),
                 || {
                     part(deals_raw, sk, |c, p| {
-                        deal_values(c, p, &stage_vocab, &mut regions)
+                        c.keys(p, "product_id", &mut products, &TextMap::default())
+                    })
+                },
+                || {
+                    part(deals_raw, sk, |c, p| {
+                        deal_values(c, p, settings, &mut regions)
                     })
                 },
             )
@@ -469,7 +510,11 @@ pub fn load_and_validate(
     let mut links = Vec::with_capacity(links_raw.n_rows());
     let mut link_deal = vec![u32::MAX; links_raw.n_rows()];
     let mut link_partner = vec![u32::MAX; links_raw.n_rows()];
-    let mut link_role = vec![Role::Influenced; links_raw.n_rows()];
+    let default_role = settings
+        .links_from_deals
+        .as_ref()
+        .map_or(Role::Influenced, |l| l.role);
+    let mut link_role = vec![default_role; links_raw.n_rows()];
     let (deal_part, (partner_part, role_part)) = rayon::join(
         || {
             part(links_raw, sk, |c, p| {
@@ -492,7 +537,7 @@ pub fn load_and_validate(
                 },
                 || {
                     part(links_raw, sk, |c, p| {
-                        roles(c, p, &role_vocab, &mut link_role)
+                        roles(c, p, role_vocab, &mut link_role)
                     })
                 },
             )
@@ -623,6 +668,29 @@ pub fn load_and_validate(
         .iter()
         .filter_map(|(_, r)| r.as_ref().map(|r| r.source.clone()))
         .collect();
+    let mut warnings = Vec::new();
+    for (_, raw) in &raws {
+        let Some(raw) = raw else { continue };
+        warnings.extend(raw.warnings.iter().cloned());
+        if let Some(w) = skipped_rows_warning(raw) {
+            warnings.push(w);
+        }
+        if raw.spec.name == "deals" && settings.links_from_deals.is_some() {
+            warnings.extend(links_raw.warnings.iter().cloned());
+        }
+    }
+    if links.is_empty() {
+        warnings.push(Warning {
+            code: "no_partner_links",
+            table: "deal_partners",
+            file: links_raw.source.display.clone(),
+            column: None,
+            message: format!(
+                "no deal has a partner ({} of deal_partners): every deal counts as direct, partner revenue share is 0 and every partner metric is 0",
+                if links_raw.n_rows() == 0 { "no rows" } else { "no valid row" }
+            ),
+        });
+    }
     Ok(ValidatedTables {
         partners,
         deals,
@@ -636,6 +704,7 @@ pub fn load_and_validate(
         sources,
         stats,
         rejected: p.rejected,
+        warnings,
     })
 }
 
@@ -651,16 +720,18 @@ type DealValues = (
 fn deal_values(
     c: &mut Check,
     p: &mut Problems,
-    stage_vocab: &crate::config::Vocab<Stage>,
+    settings: &Settings,
     regions: &mut Dict,
 ) -> DealValues {
     let deals_raw = c.raw;
+    let stage_vocab = &settings.stage;
+    let date_format = settings.date_format.as_deref();
     let (amount_raw, (created_raw, closed_raw)) = rayon::join(
-        || amount_cells(deals_raw, "amount"),
+        || amount_cells(deals_raw, "amount", &settings.numbers),
         || {
             rayon::join(
-                || date_cells(deals_raw, "created_at"),
-                || date_cells(deals_raw, "closed_at"),
+                || date_cells(deals_raw, "created_at", date_format),
+                || date_cells(deals_raw, "closed_at", date_format),
             )
         },
     );
@@ -686,11 +757,38 @@ fn deal_values(
     }
     let created = c.cells(p, "created_at", created_raw);
     let closed = c.cells(p, "closed_at", closed_raw);
-    let region = c.keys(p, "region", regions);
+    let region = c.keys(p, "region", regions, &settings.region);
     (amount, stage, created, closed, region)
 }
 
-/// Roles of deal_partners (null = influenced).
+/// The warning for rows skipped because every field was empty, naming their lines.
+fn skipped_rows_warning(raw: &RawTable) -> Option<Warning> {
+    let n = raw.skipped_empty.len();
+    if n == 0 {
+        return None;
+    }
+    let shown: Vec<String> = raw
+        .skipped_empty
+        .iter()
+        .take(10)
+        .map(u32::to_string)
+        .collect();
+    Some(Warning {
+        code: "skipped_empty_rows",
+        table: raw.spec.name,
+        file: raw.source.display.clone(),
+        column: None,
+        message: format!(
+            "skipped {n} row{} whose every field is empty (line{} {}{}); set [csv] skip_empty_rows = false to treat them as errors",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            shown.join(", "),
+            if n > 10 { ", ..." } else { "" }
+        ),
+    })
+}
+
+/// Roles of deal_partners (null = the default role).
 fn roles(c: &mut Check, p: &mut Problems, vocab: &crate::config::Vocab<Role>, out: &mut [Role]) {
     if let Some(col) = c.text(p, "role", "text") {
         for (row, v) in texts(&col).enumerate() {

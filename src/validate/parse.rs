@@ -2,7 +2,9 @@
 //! Written out because the contract is stricter than Rust's or polars' parsers
 //! (`5,000`, `1_000`, `.5` and `NaN` text must be refused, offsets converted to UTC).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::config::NumberFormat;
 
 /// Why an amount was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,67 @@ pub fn parse_amount(s: &str) -> Result<f64, AmountError> {
     }
     let v: f64 = s.parse().map_err(|_| AmountError::NotANumber)?;
     check_amount(v)
+}
+
+/// Parses an amount written the way `fmt` declares: currency symbols or codes before
+/// or after the number (`$1,200.00`, `1.200,00 EUR`), a decimal comma, thousands
+/// separators in groups of three (`1,2,3` is refused, not read as 123), surrounding
+/// spaces. The plain contract format goes straight to [`parse_amount`].
+pub fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError> {
+    if fmt.is_plain() {
+        return parse_amount(s);
+    }
+    let mut t = s.trim();
+    let mut sign = "";
+    if let Some(rest) = t.strip_prefix(['+', '-']) {
+        sign = &t[..1];
+        t = rest.trim_start();
+    }
+    for c in &fmt.currency {
+        let c = c.trim();
+        if let Some(rest) = t.strip_prefix(c) {
+            t = rest.trim_start();
+            break;
+        }
+        if let Some(rest) = t.strip_suffix(c) {
+            t = rest.trim_end();
+            break;
+        }
+    }
+    if sign.is_empty() {
+        if let Some(rest) = t.strip_prefix(['+', '-']) {
+            sign = &t[..1];
+            t = rest;
+        }
+    }
+    let (int, frac) = match t.split_once(fmt.decimal) {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let mut plain = String::with_capacity(t.len() + 1);
+    plain.push_str(sign);
+    match fmt.thousands {
+        Some(sep) if int.contains(sep) => {
+            for (k, group) in int.split(sep).enumerate() {
+                let ok = group.bytes().all(|b| b.is_ascii_digit())
+                    && if k == 0 {
+                        (1..=3).contains(&group.len())
+                    } else {
+                        group.len() == 3
+                    };
+                if !ok {
+                    return Err(AmountError::NotANumber);
+                }
+                plain.push_str(group);
+            }
+        }
+        _ => plain.push_str(int),
+    }
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    parse_amount(&plain)
 }
 
 /// Range rules shared by text and typed (Parquet / Arrow) amounts.
@@ -158,9 +221,92 @@ pub fn parse_datetime_ms(s: &str) -> Option<i64> {
     }
 }
 
+/// Parses an ISO 8601 date or timestamp, or one written in `format` (a chrono
+/// strftime format: with a time, or a date alone at midnight UTC).
+pub fn parse_date_with(s: &str, format: Option<&str>) -> Option<i64> {
+    if let Some(ms) = parse_datetime_ms(s) {
+        return Some(ms);
+    }
+    let f = format?;
+    let s = s.trim();
+    if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
+        return Some(dt.and_utc().timestamp_millis());
+    }
+    NaiveDate::parse_from_str(s, f)
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|dt| dt.and_utc().timestamp_millis())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fmt(decimal: char, thousands: Option<char>, currency: &[&str]) -> NumberFormat {
+        NumberFormat {
+            decimal,
+            thousands,
+            currency: currency.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn declared_number_formats() {
+        let us = fmt('.', Some(','), &["$", "USD"]);
+        assert_eq!(parse_amount_with("$1,200.00", &us), Ok(1200.0));
+        assert_eq!(parse_amount_with(" 1,234,567.5 USD", &us), Ok(1_234_567.5));
+        assert_eq!(parse_amount_with("USD 12", &us), Ok(12.0));
+        assert_eq!(parse_amount_with("-$5", &us), Err(AmountError::Negative));
+        assert_eq!(parse_amount_with("$-5", &us), Err(AmountError::Negative));
+        for bad in [
+            "1,2,3", "12,34.5", "1,2345", ",123", "$", "1.200,00", "€5", "1 200",
+        ] {
+            assert_eq!(
+                parse_amount_with(bad, &us),
+                Err(AmountError::NotANumber),
+                "{bad}"
+            );
+        }
+        let eu = fmt(',', Some('.'), &["€"]);
+        assert_eq!(parse_amount_with("1.200,00", &eu), Ok(1200.0));
+        assert_eq!(parse_amount_with("1.200,00 €", &eu), Ok(1200.0));
+        assert_eq!(parse_amount_with("0,5", &eu), Ok(0.5));
+        assert_eq!(
+            parse_amount_with("1,200.00", &eu),
+            Err(AmountError::NotANumber)
+        );
+        let comma_only = fmt(',', None, &[]);
+        assert_eq!(parse_amount_with("12,5", &comma_only), Ok(12.5));
+        assert_eq!(
+            parse_amount_with("1.200,5", &comma_only),
+            Err(AmountError::NotANumber)
+        );
+        // The plain format stays the strict contract grammar.
+        assert_eq!(
+            parse_amount_with(" 5", &NumberFormat::default()),
+            Err(AmountError::NotANumber)
+        );
+    }
+
+    #[test]
+    fn declared_date_formats() {
+        let us = Some("%m/%d/%Y");
+        assert_eq!(
+            parse_date_with("03/31/2025", us),
+            parse_datetime_ms("2025-03-31")
+        );
+        assert_eq!(
+            parse_date_with("2025-03-31", us),
+            parse_datetime_ms("2025-03-31")
+        );
+        assert_eq!(parse_date_with("31/03/2025", us), None);
+        assert_eq!(parse_date_with("03/31/2025", None), None);
+        let with_time = Some("%d.%m.%Y %H:%M");
+        assert_eq!(
+            parse_date_with("31.03.2025 14:30", with_time),
+            parse_datetime_ms("2025-03-31T14:30:00Z")
+        );
+    }
 
     #[test]
     fn amounts_follow_the_contract_grammar() {

@@ -1,0 +1,506 @@
+//! Real CRM exports are welcome: each leniency of the config (or its flag) is checked
+//! against the strict contract path on the same data. The demo ecosystem is rewritten
+//! the way an export would spell it (`Won`, `$1,200.00`, `1.200,00`, `03/31/2025`,
+//! `;`-separated, Excel's `,,,,` rows, a multi-valued association column, CRM names for
+//! partner types and regions); analyzed with the matching setting it must give exactly
+//! the tables the contract form gives, and without the setting it must be refused.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const TABLES: [&str; 6] = [
+    "partners",
+    "deals",
+    "deal_partners",
+    "partner_products",
+    "products",
+    "customers",
+];
+
+/// Rewrites the demo's tables into `to` with field separator `sep`, passing each
+/// (table, header, row) through `edit`; `extra` may add raw lines after each row.
+fn rewrite(
+    to: &Path,
+    sep: u8,
+    mut edit: impl FnMut(&str, &[String], &mut Vec<String>),
+    mut extra: impl FnMut(&str, usize) -> Option<String>,
+) {
+    std::fs::create_dir_all(to).unwrap();
+    for t in TABLES {
+        let mut r = csv::Reader::from_path(demo().join(format!("{t}.csv"))).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let mut out = Vec::new();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(sep)
+                .from_writer(&mut out);
+            let mut h = header.clone();
+            edit(t, &header, &mut h);
+            w.write_record(&h).unwrap();
+            w.flush().unwrap();
+        }
+        for (i, rec) in r.records().enumerate() {
+            let mut row: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+            edit(t, &header, &mut row);
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(sep)
+                .from_writer(&mut out);
+            w.write_record(&row).unwrap();
+            w.flush().unwrap();
+            drop(w);
+            if let Some(line) = extra(t, i) {
+                out.extend_from_slice(line.as_bytes());
+            }
+        }
+        std::fs::write(to.join(format!("{t}.csv")), out).unwrap();
+    }
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap()
+}
+
+/// Analyzes `input` as CSV tables into `dir/NAME` and returns the folder.
+fn run(input: &Path, dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let mut args = vec![
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    ok(&ecograph(&args));
+    out
+}
+
+/// The two output folders hold the same tables byte for byte, and the same summary
+/// but for the run's own facts (timings, input checksums, parameters, warnings).
+fn same_results(a: &Path, b: &Path) {
+    let mut names: Vec<String> = std::fs::read_dir(a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().any(|n| n == "partner_metrics.csv"),
+        "{names:?}"
+    );
+    for n in &names {
+        let (x, y) = (std::fs::read(a.join(n)).unwrap(), std::fs::read(b.join(n)));
+        let y = y.unwrap_or_else(|e| panic!("{n} missing from {}: {e}", b.display()));
+        if n == "ecosystem_summary.json" {
+            let strip = |bytes: &[u8]| {
+                let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                for k in ["timings_s", "inputs", "parameters", "validation"] {
+                    v.as_object_mut().unwrap().remove(k);
+                }
+                v
+            };
+            assert_eq!(strip(&x), strip(&y), "summaries differ");
+        } else {
+            assert!(
+                x == y,
+                "{n} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+}
+
+fn refused(input: &Path, dir: &Path, extra: &[&str], says: &str) {
+    let out = dir.join("refused");
+    let mut args = vec![
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = ecograph(&args);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains(says), "lacks {says:?}:\n{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+fn write_config(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("config.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn vocabulary_ignores_case_and_spaces_unless_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let input = tmp.path().join("in");
+    let spell = ["Won", "won ", " WON", "Lost", "lost  ", "Open"];
+    let mut k = 0;
+    rewrite(
+        &input,
+        b',',
+        |t, h, row| {
+            let target = match t {
+                "deals" => col(h, "stage"),
+                "deal_partners" => col(h, "role"),
+                _ => return,
+            };
+            if row[target].is_empty() || row[target] == h[target] {
+                return;
+            }
+            k += 1;
+            row[target] = match row[target].as_str() {
+                "won" => spell[k % 3].to_string(),
+                "lost" => spell[3 + k % 2].to_string(),
+                "open" => spell[5].to_string(),
+                role => format!(" {} ", role.to_uppercase()),
+            };
+        },
+        |_, _| None,
+    );
+    same_results(&strict, &run(&input, tmp.path(), "loose", &[]));
+    refused(
+        &input,
+        tmp.path(),
+        &["--exact-vocabulary"],
+        "unknown deal stage",
+    );
+}
+
+#[test]
+fn semicolon_separated_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let input = tmp.path().join("in");
+    rewrite(&input, b';', |_, _, _| {}, |_, _| None);
+    same_results(
+        &strict,
+        &run(&input, tmp.path(), "flag", &["--delimiter", ";"]),
+    );
+    let cfg = write_config(tmp.path(), "[csv]\ndelimiter = \";\"\n");
+    same_results(
+        &strict,
+        &run(
+            &input,
+            tmp.path(),
+            "config",
+            &["--config", cfg.to_str().unwrap()],
+        ),
+    );
+    refused(&input, tmp.path(), &[], "looks ';'-separated");
+}
+
+/// `1234.5` written as `$1,234.50` (US) or `1.234,50 €` (EU).
+fn money(v: &str, eu: bool) -> String {
+    if v.is_empty() {
+        return String::new();
+    }
+    let x: f64 = v.parse().unwrap();
+    let cents = (x * 100.0).round() as u64;
+    let (int, frac) = (cents / 100, cents % 100);
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(if eu { '.' } else { ',' });
+        }
+        grouped.push(c);
+    }
+    if eu {
+        format!("{grouped},{frac:02} €")
+    } else {
+        format!("${grouped}.{frac:02}")
+    }
+}
+
+#[test]
+fn currency_thousands_and_decimal_comma() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    // Amounts with two decimals at most, so that the rewritten text is the same number.
+    let us = tmp.path().join("us");
+    rewrite(
+        &us,
+        b',',
+        |t, h, row| {
+            if t == "deals" && row[0] != h[0] {
+                let i = col(h, "amount");
+                row[i] = money(&row[i], false);
+            }
+        },
+        |_, _| None,
+    );
+    let cfg = write_config(
+        tmp.path(),
+        "[numbers]\nthousands = \",\"\ncurrency = [\"$\"]\n",
+    );
+    same_results(
+        &strict,
+        &run(
+            &us,
+            tmp.path(),
+            "us-out",
+            &["--config", cfg.to_str().unwrap()],
+        ),
+    );
+    same_results(
+        &strict,
+        &run(
+            &us,
+            tmp.path(),
+            "us-flags",
+            &["--thousands", ",", "--currency", "$"],
+        ),
+    );
+    refused(&us, tmp.path(), &[], "not a number");
+
+    let eu = tmp.path().join("eu");
+    rewrite(
+        &eu,
+        b';',
+        |t, h, row| {
+            if t == "deals" && row[0] != h[0] {
+                let i = col(h, "amount");
+                row[i] = money(&row[i], true);
+            }
+        },
+        |_, _| None,
+    );
+    let cfg = write_config(
+        tmp.path(),
+        "[csv]\ndelimiter = \";\"\n[numbers]\ndecimal = \",\"\nthousands = \".\"\ncurrency = [\"€\"]\n",
+    );
+    same_results(
+        &strict,
+        &run(
+            &eu,
+            tmp.path(),
+            "eu-out",
+            &["--config", cfg.to_str().unwrap()],
+        ),
+    );
+    refused(&eu, tmp.path(), &["--delimiter", ";"], "not a number");
+}
+
+#[test]
+fn us_dates_with_a_declared_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let input = tmp.path().join("in");
+    let us = |d: &str| {
+        if d.is_empty() {
+            return String::new();
+        }
+        assert_eq!(d.len(), 10, "demo dates are plain dates: {d}");
+        format!("{}/{}/{}", &d[5..7], &d[8..10], &d[0..4])
+    };
+    rewrite(
+        &input,
+        b',',
+        |t, h, row| {
+            if row[0] == h[0] {
+                return;
+            }
+            let cols: &[&str] = match t {
+                "deals" => &["created_at", "closed_at"],
+                "partners" => &["joined_at"],
+                _ => &[],
+            };
+            for c in cols {
+                let i = col(h, c);
+                row[i] = us(&row[i]);
+            }
+        },
+        |_, _| None,
+    );
+    same_results(
+        &strict,
+        &run(&input, tmp.path(), "flag", &["--date-format", "%m/%d/%Y"]),
+    );
+    refused(&input, tmp.path(), &[], "not a date");
+}
+
+#[test]
+fn excel_empty_rows_are_skipped_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let input = tmp.path().join("in");
+    let widths = [6, 8, 3, 3, 3, 5];
+    rewrite(
+        &input,
+        b',',
+        |_, _, _| {},
+        |t, i| {
+            let w = widths[TABLES.iter().position(|x| *x == t).unwrap()];
+            (i % 97 == 5).then(|| ",".repeat(w - 1) + "\n")
+        },
+    );
+    let out = tmp.path().join("skipped");
+    let o = ecograph(&[
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    ok(&o);
+    same_results(&strict, &out);
+    // 4000 deals: rows 5, 102, ... after which an empty row was added.
+    let deals_skipped = (0..4000).filter(|i| i % 97 == 5).count();
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "deals.csv: skipped {deals_skipped} rows whose every field is empty"
+        )),
+        "{e}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("ecosystem_summary.json")).unwrap())
+            .unwrap();
+    let codes: Vec<&str> = summary["validation"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"skipped_empty_rows"), "{codes:?}");
+    let cfg = write_config(tmp.path(), "[csv]\nskip_empty_rows = false\n");
+    refused(
+        &input,
+        tmp.path(),
+        &["--config", cfg.to_str().unwrap()],
+        "id must not be empty",
+    );
+}
+
+#[test]
+fn multi_valued_association_column_yields_deal_partners() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The strict side: the demo with every role `influenced` (the association cell
+    // carries no role; the config gives every link the same one).
+    let strict_in = tmp.path().join("strict-in");
+    rewrite(
+        &strict_in,
+        b',',
+        |t, h, row| {
+            if t == "deal_partners" && row[0] != h[0] {
+                row[2] = "influenced".into();
+            }
+        },
+        |_, _| None,
+    );
+    let strict = run(&strict_in, tmp.path(), "strict", &[]);
+    // deal -> its partners in deal_partners order.
+    let mut links: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut r = csv::Reader::from_path(demo().join("deal_partners.csv")).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        links
+            .entry(rec[0].to_string())
+            .or_default()
+            .push(rec[1].to_string());
+    }
+    let input = tmp.path().join("in");
+    rewrite(
+        &input,
+        b',',
+        |t, h, row| {
+            if t == "deals" {
+                let cell = if row[0] == h[0] {
+                    "Associated Partner IDs".to_string()
+                } else {
+                    links.get(&row[0]).map(|p| p.join(";")).unwrap_or_default()
+                };
+                row.push(cell);
+            }
+        },
+        |_, _| None,
+    );
+    std::fs::remove_file(input.join("deal_partners.csv")).unwrap();
+    let cfg = write_config(
+        tmp.path(),
+        "[deal_partners]\nfrom_deals_column = \"Associated Partner IDs\"\nseparator = \";\"\nrole = \"influenced\"\n",
+    );
+    same_results(
+        &strict,
+        &run(
+            &input,
+            tmp.path(),
+            "multi",
+            &["--config", cfg.to_str().unwrap()],
+        ),
+    );
+    // A dangling id inside a cell is named by the deal's own row, line and column.
+    let deals = std::fs::read_to_string(input.join("deals.csv")).unwrap();
+    let first = deals.lines().nth(1).unwrap().to_string();
+    std::fs::write(
+        input.join("deals.csv"),
+        deals.replacen(&first, &format!("{first};P999999"), 1),
+    )
+    .unwrap();
+    refused(
+        &input,
+        tmp.path(),
+        &["--config", cfg.to_str().unwrap()],
+        "deals.csv, row 1 (line 2), column 'Associated Partner IDs', value \"P999999\": id does not exist in the partners table",
+    );
+}
+
+#[test]
+fn crm_names_for_partner_types_tiers_and_regions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let input = tmp.path().join("in");
+    rewrite(
+        &input,
+        b',',
+        |t, h, row| {
+            if row[0] == h[0] {
+                return;
+            }
+            let region = match t {
+                "partners" | "deals" => col(h, "region"),
+                _ => return,
+            };
+            if row[region] == "NA" {
+                row[region] = "North America".into();
+            }
+            if t == "partners" {
+                let ty = col(h, "partner_type");
+                if row[ty] == "reseller" {
+                    row[ty] = "Value Added Reseller".into();
+                }
+                let tier = col(h, "tier");
+                if row[tier] == "gold" {
+                    row[tier] = "GOLD".into();
+                }
+            }
+        },
+        |_, _| None,
+    );
+    let cfg = write_config(
+        tmp.path(),
+        "[values.partner_type]\nreseller = [\"value added reseller\", \"VAR\"]\n[values.tier]\ngold = [\"Gold\"]\n[values.region]\nNA = [\"North America\"]\n",
+    );
+    same_results(
+        &strict,
+        &run(
+            &input,
+            tmp.path(),
+            "mapped",
+            &["--config", cfg.to_str().unwrap()],
+        ),
+    );
+    // Without the mapping the names pass through as written (no refusal, since partner
+    // types are free text).
+    let unmapped = run(&input, tmp.path(), "unmapped", &[]);
+    let metrics = std::fs::read_to_string(unmapped.join("partner_metrics.csv")).unwrap();
+    assert!(metrics.contains(",Value Added Reseller,") && metrics.contains(",GOLD,"));
+}
