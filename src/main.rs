@@ -91,14 +91,22 @@ fn validate(v: &ValidateArgs) -> ecograph::Result<()> {
     let settings = v.input.settings()?;
     let t = pipeline::validate_only(&v.input.input, &settings, v.skip_invalid)?;
     print_warnings(&t.warnings);
-    println!("{} conforms to the data contract.", v.input.input.display());
+    if t.rejected.is_empty() {
+        println!("{} conforms to the data contract.", v.input.input.display());
+    } else {
+        println!(
+            "{}: only row problems, which analyze --skip-invalid leaves out.",
+            v.input.input.display()
+        );
+    }
     for s in &t.stats {
         println!("  {:<17} {:<28} {:>10} rows", s.table, s.file, s.rows);
     }
     if !t.rejected.is_empty() {
+        let n = t.rejected.len();
         println!(
-            "{} rows would be rejected with --skip-invalid:",
-            t.rejected.len()
+            "{n} row{} would be rejected with --skip-invalid:",
+            if n == 1 { "" } else { "s" }
         );
         for e in t.rejected.iter().take(ecograph::error::MAX_REPORTED_ERRORS) {
             println!("  - {e}");

@@ -4,7 +4,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use console::Term;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use crate::progress::Progress;
 
@@ -32,15 +33,22 @@ impl TerminalProgress {
         };
         if let Some(pb) = bar {
             pb.finish_and_clear();
+            // The terminal's `^C` echo lands after the spinner (on the same line, as the
+            // line stops three columns short of the edge): erase that line too.
+            if self.show && Term::stderr().is_term() {
+                let _ = Term::stderr().clear_line();
+            }
         }
     }
 
     fn bar(&self) -> ProgressBar {
-        if !self.show {
+        if !self.show || !Term::stderr().is_term() {
             return ProgressBar::hidden();
         }
-        // stderr target: indicatif draws nothing when stderr is not a terminal.
-        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        ProgressBar::with_draw_target(
+            None,
+            ProgressDrawTarget::term_like(Box::new(Narrow(Term::stderr()))),
+        )
     }
 }
 
@@ -89,5 +97,44 @@ impl Progress for TerminalProgress {
         if self.verbose {
             eprintln!("{name:<18} {seconds:>8.3} s");
         }
+    }
+}
+
+/// stderr as indicatif sees it, three columns narrower than it is. indicatif pads its line
+/// to the full width, which leaves the cursor at the right edge; the `^C` a terminal
+/// echoes on Ctrl-C would then wrap onto a new line and strand the spinner above it.
+#[derive(Debug)]
+struct Narrow(Term);
+
+impl TermLike for Narrow {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(3).max(1)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
