@@ -512,7 +512,7 @@ fn ctrl_c_exits_130_and_leaves_nothing_behind() {
         "60000",
     ]));
     let out = tmp.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+    let child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
         .args(["analyze", s(&input), "--out", s(&out)])
         .stderr(Stdio::piped())
         .spawn()
