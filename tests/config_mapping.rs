@@ -166,3 +166,113 @@ fn config_typos_are_errors() {
         stderr(&o)
     );
 }
+
+/// The shipped HubSpot-style export (companies + deals, partners in an association
+/// cell, `$1,200.00`, `03/31/2025`, `closed won`, CRM names for types, tiers and
+/// countries) through `datasets/hubspot.toml` gives exactly what the same data gives in
+/// contract form, translated here by hand.
+#[test]
+fn hubspot_export_through_config_equals_contract_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hs = repo().join("datasets/hubspot_example");
+    let cfg = repo().join("datasets/hubspot.toml");
+    let out_hs = tmp.path().join("hs");
+    let o = ecograph(&[
+        "analyze",
+        hs.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out_hs.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    ok(&o);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+
+    let contract = tmp.path().join("contract");
+    std::fs::create_dir_all(&contract).unwrap();
+    std::fs::write(
+        contract.join("partners.csv"),
+        "partner_id,name,partner_type,tier,region,joined_at\n\
+9001,\"Northwind Traders, Inc.\",reseller,gold,NA,2023-01-15\n\
+9002,Contoso Consulting,system_integrator,platinum,EMEA,2022-06-01\n\
+9003,Fabrikam Cloud,technology,silver,EMEA,2023-03-20\n\
+9004,Adventure Works MSP,msp,gold,APAC,2022-11-02\n\
+9005,Tailspin Referrals,referral,registered,NA,2024-02-14\n\
+9006,Woodgrove Distribution,distributor,platinum,EMEA,2021-09-09\n\
+9007,Litware Software,technology,gold,APAC,2023-05-05\n\
+9008,Proseware Resellers,reseller,silver,NA,2023-07-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        contract.join("deals.csv"),
+        "deal_id,customer_id,product_id,amount,stage,created_at,closed_at\n\
+7001,C-100,CRM,48000.00,won,2024-01-08,2024-03-29\n\
+7002,C-100,ANALYTICS,125000.50,won,2024-02-12,2024-06-30\n\
+7003,C-200,CRM,310000.00,won,2024-02-20,2024-07-15\n\
+7004,C-300,ANALYTICS,22500.00,lost,2024-03-01,2024-04-10\n\
+7005,C-400,PLATFORM,95000.00,open,2024-04-18,\n\
+7006,C-500,ANALYTICS,67250.00,won,2024-05-02,2024-08-20\n\
+7007,C-600,PLATFORM,150000.00,won,2024-05-10,2024-07-01\n\
+7008,C-700,CRM,40000.00,won,2024-06-03,2024-09-12\n\
+7009,C-100,PLATFORM,80000.00,open,2024-07-22,\n\
+7010,C-200,CRM,18000.00,lost,2024-08-05,2024-09-30\n\
+7011,C-300,ANALYTICS,54900.00,won,2024-09-14,2024-11-28\n\
+7012,C-400,CRM,12000.00,won,2024-10-01,2024-10-20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        contract.join("deal_partners.csv"),
+        "deal_id,partner_id,role\n\
+7001,9001,influenced\n\
+7002,9001,influenced\n\
+7002,9003,influenced\n\
+7003,9002,influenced\n\
+7003,9003,influenced\n\
+7003,9007,influenced\n\
+7004,9004,influenced\n\
+7005,9002,influenced\n\
+7005,9006,influenced\n\
+7006,9003,influenced\n\
+7006,9007,influenced\n\
+7008,9005,influenced\n\
+7008,9001,influenced\n\
+7009,9008,influenced\n\
+7010,9006,influenced\n\
+7011,9004,influenced\n\
+7011,9002,influenced\n",
+    )
+    .unwrap();
+    let out_c = tmp.path().join("c");
+    ok(&ecograph(&[
+        "analyze",
+        contract.to_str().unwrap(),
+        "--out",
+        out_c.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]));
+    for f in [
+        "partner_metrics.csv",
+        "overlap_pairs.csv",
+        "channel_conflicts.csv",
+        "diversification.csv",
+        "network_growth.csv",
+        "communities.csv",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(out_hs.join(f)).unwrap(),
+            std::fs::read_to_string(out_c.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let won = |dir: &Path| {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("ecosystem_summary.json")).unwrap())
+                .unwrap();
+        v["revenue"].clone()
+    };
+    assert_eq!(won(&out_hs), won(&out_c));
+    assert_eq!(won(&out_hs)["total_won_revenue"], 807150.5);
+}
