@@ -504,3 +504,54 @@ fn crm_names_for_partner_types_tiers_and_regions() {
     let metrics = std::fs::read_to_string(unmapped.join("partner_metrics.csv")).unwrap();
     assert!(metrics.contains(",Value Added Reseller,") && metrics.contains(",GOLD,"));
 }
+
+#[test]
+fn association_column_mistakes_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_small_valid(&input);
+    let links = std::fs::read(input.join("deal_partners.csv")).unwrap();
+    std::fs::remove_file(input.join("deal_partners.csv")).unwrap();
+    // The config names a column the deals file lacks.
+    let cfg = write_config(
+        tmp.path(),
+        "[deal_partners]\nfrom_deals_column = \"Associated Company IDs\"\n",
+    );
+    refused(
+        &input,
+        tmp.path(),
+        &["--config", cfg.to_str().unwrap()],
+        "deals.csv, column 'Associated Company IDs': the config names this column ([deal_partners] from_deals_column)",
+    );
+    // Both a deal_partners file and a deals column: ambiguous, refused.
+    let deals = std::fs::read_to_string(input.join("deals.csv")).unwrap();
+    let with_col: Vec<String> = deals
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "{l},{}",
+                if i == 0 {
+                    "Associated Company IDs"
+                } else {
+                    "P1"
+                }
+            )
+        })
+        .collect();
+    std::fs::write(input.join("deals.csv"), with_col.join("\n") + "\n").unwrap();
+    std::fs::write(input.join("deal_partners.csv"), links).unwrap();
+    refused(
+        &input,
+        tmp.path(),
+        &["--config", cfg.to_str().unwrap()],
+        "deal_partners is given twice",
+    );
+    std::fs::remove_file(input.join("deal_partners.csv")).unwrap();
+    ok(&ecograph(&[
+        "validate",
+        input.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]));
+}

@@ -63,6 +63,13 @@ pub fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError
             t = rest;
         }
     }
+    // The other mark is never read as a decimal point: with a decimal comma and no
+    // '.' thousands separator, `1.500` is refused rather than read as 1.5 (it may mean
+    // 1500), and likewise `1,500` with a decimal point and no ',' separator.
+    let other = if fmt.decimal == ',' { '.' } else { ',' };
+    if fmt.thousands != Some(other) && t.contains(other) {
+        return Err(AmountError::NotANumber);
+    }
     let (int, frac) = match t.split_once(fmt.decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (t, None),
@@ -279,6 +286,16 @@ mod tests {
         assert_eq!(parse_amount_with("12,5", &comma_only), Ok(12.5));
         assert_eq!(
             parse_amount_with("1.200,5", &comma_only),
+            Err(AmountError::NotANumber)
+        );
+        assert_eq!(
+            parse_amount_with("1.5", &comma_only),
+            Err(AmountError::NotANumber)
+        );
+        let dollars = fmt('.', None, &["$"]);
+        assert_eq!(parse_amount_with("$1.5", &dollars), Ok(1.5));
+        assert_eq!(
+            parse_amount_with("$1,500", &dollars),
             Err(AmountError::NotANumber)
         );
         // The plain format stays the strict contract grammar.
