@@ -520,9 +520,15 @@ impl<T: Copy + PartialEq> Vocab<T> {
     }
 
     pub fn get(&self, word: &str) -> Option<T> {
-        self.map
-            .get(normalize_word(word, self.loose).as_ref())
-            .copied()
+        // Keys are normalized, so a word found as it is needs no normalizing (the usual
+        // case: `won`), and the per-row allocation is paid only by unusual spellings.
+        if let Some(v) = self.map.get(word) {
+            return Some(*v);
+        }
+        if !self.loose {
+            return None;
+        }
+        self.map.get(normalize_word(word, true).as_ref()).copied()
     }
 }
 
@@ -568,8 +574,14 @@ impl TextMap {
         if self.map.is_empty() {
             return word;
         }
+        if let Some(name) = self.map.get(word) {
+            return name;
+        }
+        if !self.loose {
+            return word;
+        }
         self.map
-            .get(normalize_word(word, self.loose).as_ref())
+            .get(normalize_word(word, true).as_ref())
             .map(String::as_str)
             .unwrap_or(word)
     }
