@@ -587,7 +587,38 @@ impl TextMap {
     }
 }
 
+/// The input-format settings in force, as the summary records them under
+/// `parameters.input_format`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputFormatInfo {
+    pub delimiter: String,
+    pub vocabulary: &'static str,
+    pub skip_empty_rows: bool,
+    pub decimal: String,
+    pub thousands: Option<String>,
+    pub currency: Vec<String>,
+    pub date_format: Option<String>,
+    pub deal_partners_from_deals_column: Option<String>,
+}
+
 impl Settings {
+    /// What the summary records of how the input was read.
+    pub fn format_info(&self) -> InputFormatInfo {
+        InputFormatInfo {
+            delimiter: (self.delimiter as char).to_string(),
+            vocabulary: if self.stage.loose { "loose" } else { "exact" },
+            skip_empty_rows: self.skip_empty_rows,
+            decimal: self.numbers.decimal.to_string(),
+            thousands: self.numbers.thousands.map(|c| c.to_string()),
+            currency: self.numbers.currency.clone(),
+            date_format: self.date_format.clone(),
+            deal_partners_from_deals_column: self
+                .links_from_deals
+                .as_ref()
+                .map(|l| l.column.clone()),
+        }
+    }
+
     /// The contract's settings (no config file, no flags).
     pub fn contract() -> Settings {
         Config::default()

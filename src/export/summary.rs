@@ -41,6 +41,8 @@ pub struct RunInfo {
     pub format: crate::io::write::OutputFormat,
     pub threads: usize,
     pub config: Option<String>,
+    /// How the input was read: the config's and flags' format settings, resolved.
+    pub input_format: crate::config::InputFormatInfo,
     pub result: ResultParameters,
 }
 
