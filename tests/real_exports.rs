@@ -63,20 +63,11 @@ fn col(header: &[String], name: &str) -> usize {
     header.iter().position(|h| h == name).unwrap()
 }
 
-/// Analyzes `input` as CSV tables into `dir/NAME` and returns the folder.
+/// Analyzes `input` into `dir/NAME` as CSV tables and returns the folder.
 fn run(input: &Path, dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
-    let out = dir.join(name);
-    let mut args = vec![
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "csv",
-    ];
+    let mut args = vec!["--format", "csv"];
     args.extend_from_slice(extra);
-    ok(&ecograph(&args));
-    out
+    analyze_into(input, &dir.join(name), &args)
 }
 
 /// The two output folders hold the same tables byte for byte, and the same summary
@@ -223,19 +214,22 @@ fn money(v: &str, eu: bool) -> String {
 fn currency_thousands_and_decimal_comma() {
     let tmp = tempfile::tempdir().unwrap();
     let strict = run(&demo(), tmp.path(), "strict", &[]);
-    // Amounts with two decimals at most, so that the rewritten text is the same number.
+    // The demo's amounts have two decimals at most, so the rewritten text is the same number.
+    let with_amounts = |to: &Path, sep: u8, eu: bool| {
+        rewrite(
+            to,
+            sep,
+            |t, h, row| {
+                if t == "deals" && row[0] != h[0] {
+                    let i = col(h, "amount");
+                    row[i] = money(&row[i], eu);
+                }
+            },
+            |_, _| None,
+        )
+    };
     let us = tmp.path().join("us");
-    rewrite(
-        &us,
-        b',',
-        |t, h, row| {
-            if t == "deals" && row[0] != h[0] {
-                let i = col(h, "amount");
-                row[i] = money(&row[i], false);
-            }
-        },
-        |_, _| None,
-    );
+    with_amounts(&us, b',', false);
     let cfg = write_config(
         tmp.path(),
         "[numbers]\nthousands = \",\"\ncurrency = [\"$\"]\n",
@@ -261,17 +255,7 @@ fn currency_thousands_and_decimal_comma() {
     refused(&us, tmp.path(), &[], "not a number");
 
     let eu = tmp.path().join("eu");
-    rewrite(
-        &eu,
-        b';',
-        |t, h, row| {
-            if t == "deals" && row[0] != h[0] {
-                let i = col(h, "amount");
-                row[i] = money(&row[i], true);
-            }
-        },
-        |_, _| None,
-    );
+    with_amounts(&eu, b';', true);
     let cfg = write_config(
         tmp.path(),
         "[csv]\ndelimiter = \";\"\n[numbers]\ndecimal = \",\"\nthousands = \".\"\ncurrency = [\"€\"]\n",

@@ -22,31 +22,6 @@ fn has(msg: &str, parts: &[&str]) {
     }
 }
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
-/// Every file of a folder with its bytes, to prove a folder was left untouched.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for n in names(dir) {
-        let p = dir.join(&n);
-        if p.is_dir() {
-            for (m, b) in snapshot(&p) {
-                out.push((format!("{n}/{m}"), b));
-            }
-        } else {
-            out.push((n, std::fs::read(p).unwrap()));
-        }
-    }
-    out
-}
-
 fn small(tmp: &Path) -> PathBuf {
     let input = tmp.join("in");
     write_small_valid(&input);

@@ -41,7 +41,11 @@ pub fn stderr(out: &Output) -> String {
 
 /// Analyzes `input` into `dir/out` (with extra flags) and returns the output folder.
 pub fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
-    let out = dir.join("out");
+    analyze_into(input, &dir.join("out"), extra)
+}
+
+/// Analyzes `input` into the folder `out` (with extra flags), which it returns.
+pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec![
         "analyze",
         input.to_str().unwrap(),
@@ -50,6 +54,32 @@ pub fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
     ];
     args.extend_from_slice(extra);
     ok(&ecograph(&args));
+    out.to_path_buf()
+}
+
+/// The names in a folder, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every file below a folder with its bytes, to prove a folder was left untouched.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for n in names(dir) {
+        let p = dir.join(&n);
+        if p.is_dir() {
+            for (m, b) in snapshot(&p) {
+                out.push((format!("{n}/{m}"), b));
+            }
+        } else {
+            out.push((n, std::fs::read(p).unwrap()));
+        }
+    }
     out
 }
 
