@@ -324,3 +324,31 @@ fn existing_output_needs_overwrite() {
     has(&stderr(&o), &["already exists", "--overwrite"]);
     analyze(&input, tmp.path(), &["--overwrite"]);
 }
+
+/// Inputs the fuzzer found that made polars panic or abort (tests/fixtures/corrupt):
+/// each is now a named, unreadable file (exit 3), checked before polars decodes it.
+#[test]
+fn corrupt_parquet_and_arrow_files_are_refused_not_crashed_on() {
+    let root = repo().join("tests/fixtures/corrupt");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 4, "{cases:?}");
+    for case in cases {
+        let o = ecograph(&["validate", case.to_str().unwrap()]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{}: {e}", case.display());
+        if case.ends_with("wrong-type-ids") {
+            has(
+                &e,
+                &["partners.parquet, column 'partner_id': column has type f64"],
+            );
+        } else {
+            has(&e, &["file cannot be read", "looks corrupt"]);
+        }
+        assert!(!e.contains("panicked"), "{e}");
+    }
+}

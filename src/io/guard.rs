@@ -28,11 +28,7 @@ fn install_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                let at = info
-                    .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                    .unwrap_or_default();
-                *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{msg}{at}"));
+                *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(msg);
             } else {
                 previous(info);
             }

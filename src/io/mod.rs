@@ -2,6 +2,7 @@
 //! output tables (arrow / parquet), plus the atomic output folder.
 
 pub mod atomic_dir;
+pub mod binary_check;
 pub mod csv_scan;
 pub mod guard;
 pub mod parquet;

@@ -212,7 +212,7 @@ pub fn read_table(
             &spec,
             &source,
             Rule::Unreadable {
-                detail: format!("the {what} decoder failed, the file looks corrupt ({e})"),
+                detail: format!("the file is not valid {what}, it looks corrupt ({e})"),
             },
         )
     };
@@ -287,6 +287,7 @@ pub fn read_table(
             }
         }
         InputFormat::Parquet => {
+            super::binary_check::parquet(&source.path).map_err(|e| corrupt("Parquet", e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
             (
                 super::guard::catch(|| ParquetReader::new(f).finish())
@@ -296,6 +297,7 @@ pub fn read_table(
             )
         }
         InputFormat::Arrow => {
+            super::binary_check::arrow_ipc(&source.path).map_err(|e| corrupt("Arrow IPC", e))?;
             let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
             let df = super::guard::catch(|| {

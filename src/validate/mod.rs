@@ -174,7 +174,9 @@ impl<'a> Check<'a> {
     /// Reads a unique, non-empty id column; duplicates are reported on the later row.
     fn ids(&mut self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
         let Some(c) = self.text(p, column, "text or integer ids") else {
-            return Vec::new();
+            // The wrong-type problem is recorded and fails the run; one empty id per row
+            // keeps the row indexing of the other columns in step until then.
+            return vec![None; self.raw.n_rows()];
         };
         let mut first: HashMap<&str, usize> = HashMap::default();
         first.reserve(self.raw.n_rows());

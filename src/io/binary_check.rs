@@ -1,0 +1,179 @@
+//! Structural checks of Parquet and Arrow IPC input files before polars decodes them.
+//!
+//! polars' decoders trust the sizes a file declares. A corrupt file can declare a page
+//! of 2^58 values or a record batch body of 300 GB, and the decoder then asks for that
+//! much memory, which aborts the process: no error message, no cleanup (found by
+//! `tests/fuzz_inputs.rs`; a caught panic is handled by [`super::guard`], an abort
+//! cannot be). So every size the decoders will allocate by is checked first against
+//! what the file can hold:
+//!
+//! - Parquet (with the `parquet` crate): every column chunk lies inside the file; in
+//!   every flat column the data pages hold at most, and together exactly, the row
+//!   group's rows; a dictionary page holds no more entries than its bytes; the row
+//!   groups add up to the file's row count, which fits ecograph's u32 row ids.
+//! - Arrow IPC file: the footer and every block it lists lie inside the file; stream:
+//!   every message and its body lie inside the file. Then the `arrow` crate reads the
+//!   whole file with full validation of every buffer against its declared length.
+//!
+//! Cost: one extra pass over the file (page headers and decompression for Parquet, a
+//! validated read for Arrow), small next to polars' own read.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use parquet::column::page::Page;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+use super::guard;
+
+/// The largest table ecograph takes: rows are indexed by `u32`.
+const MAX_ROWS: u64 = u32::MAX as u64 - 1;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Checks a Parquet file's declared sizes (see the module docs).
+pub fn parquet(path: &Path) -> Result<(), String> {
+    guard::catch(|| parquet_inner(path)).and_then(|r| r)
+}
+
+fn parquet_inner(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(err)?;
+    let len = file.metadata().map_err(err)?.len();
+    let reader = SerializedFileReader::new(file).map_err(err)?;
+    let meta = reader.metadata();
+    let schema = meta.file_metadata().schema_descr();
+    let mut total: u64 = 0;
+    for (i, rg) in meta.row_groups().iter().enumerate() {
+        let rows = u64::try_from(rg.num_rows())
+            .map_err(|_| format!("row group {i} declares a negative row count"))?;
+        total = total.saturating_add(rows);
+        let rg_reader = reader.get_row_group(i).map_err(err)?;
+        for (j, col) in rg.columns().iter().enumerate() {
+            let name = schema.column(j).path().string();
+            let (start, size) = col.byte_range();
+            if start.checked_add(size).is_none_or(|end| end > len) {
+                return Err(format!(
+                    "column '{name}' of row group {i} lies beyond the end of the file"
+                ));
+            }
+            let flat = schema.column(j).max_rep_level() == 0;
+            let mut pages = rg_reader.get_column_page_reader(j).map_err(err)?;
+            let mut values: u64 = 0;
+            while let Some(page) = pages.get_next_page().map_err(err)? {
+                let n = u64::from(page.num_values());
+                match page {
+                    Page::DictionaryPage { ref buf, .. } => {
+                        if n > buf.len() as u64 {
+                            return Err(format!(
+                                "column '{name}' of row group {i}: a dictionary page declares {n} entries in {} bytes",
+                                buf.len()
+                            ));
+                        }
+                    }
+                    _ if flat && n > rows => {
+                        return Err(format!(
+                            "column '{name}' of row group {i}: a page declares {n} values in a row group of {rows} rows"
+                        ));
+                    }
+                    _ => values = values.saturating_add(n),
+                }
+            }
+            if flat && values != rows {
+                return Err(format!(
+                    "column '{name}' of row group {i} holds {values} values for {rows} rows"
+                ));
+            }
+        }
+    }
+    let declared = meta.file_metadata().num_rows();
+    if u64::try_from(declared).ok() != Some(total) {
+        return Err(format!(
+            "the file declares {declared} rows but its row groups hold {total}"
+        ));
+    }
+    if total > MAX_ROWS {
+        return Err(format!(
+            "the table has {total} rows, more than ecograph takes ({MAX_ROWS})"
+        ));
+    }
+    Ok(())
+}
+
+fn i32_at(b: &[u8], at: usize) -> Option<i32> {
+    Some(i32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Checks an Arrow IPC file or stream (see the module docs).
+pub fn arrow_ipc(path: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(err)?;
+    guard::catch(|| arrow_inner(&bytes)).and_then(|r| r)
+}
+
+fn arrow_inner(bytes: &[u8]) -> Result<(), String> {
+    let len = bytes.len();
+    let is_file = len >= 12 && bytes.starts_with(b"ARROW1") && bytes.ends_with(b"ARROW1");
+    if is_file {
+        let footer_len = i32_at(bytes, len - 10).ok_or("the file is cut short")?;
+        let footer_len = usize::try_from(footer_len).map_err(|_| "negative footer length")?;
+        if footer_len > len - 18 {
+            return Err("the footer is longer than the file".into());
+        }
+        let footer = arrow::ipc::root_as_footer(&bytes[len - 10 - footer_len..len - 10])
+            .map_err(|e| format!("the footer is corrupt: {e}"))?;
+        let blocks = footer
+            .recordBatches()
+            .into_iter()
+            .flatten()
+            .chain(footer.dictionaries().into_iter().flatten());
+        for b in blocks {
+            let end = u64::try_from(b.offset())
+                .ok()
+                .zip(u64::try_from(b.metaDataLength()).ok())
+                .zip(u64::try_from(b.bodyLength()).ok())
+                .and_then(|((o, m), l)| o.checked_add(m)?.checked_add(l));
+            if end.is_none_or(|e| e > len as u64) {
+                return Err("a record batch lies beyond the end of the file".into());
+            }
+        }
+        let reader =
+            arrow::ipc::reader::FileReader::try_new(Cursor::new(bytes), None).map_err(err)?;
+        for batch in reader {
+            batch.map_err(err)?;
+        }
+    } else {
+        let mut pos = 0usize;
+        while pos + 4 <= len {
+            let mut meta_len = i32_at(bytes, pos).ok_or("cut short")?;
+            pos += 4;
+            if meta_len == -1 {
+                meta_len = i32_at(bytes, pos).ok_or("the stream is cut short")?;
+                pos += 4;
+            }
+            let meta_len =
+                usize::try_from(meta_len).map_err(|_| "a message has a negative length")?;
+            if meta_len == 0 {
+                break; // end of stream
+            }
+            let meta = bytes
+                .get(pos..pos + meta_len)
+                .ok_or("a message runs past the end of the file")?;
+            let message = arrow::ipc::root_as_message(meta)
+                .map_err(|e| format!("a message is corrupt: {e}"))?;
+            let body = usize::try_from(message.bodyLength())
+                .map_err(|_| "a message has a negative body length")?;
+            pos = pos
+                .checked_add(meta_len)
+                .and_then(|p| p.checked_add(body))
+                .filter(|&p| p <= len)
+                .ok_or("a message body runs past the end of the file")?;
+        }
+        let reader =
+            arrow::ipc::reader::StreamReader::try_new(Cursor::new(bytes), None).map_err(err)?;
+        for batch in reader {
+            batch.map_err(err)?;
+        }
+    }
+    Ok(())
+}
