@@ -152,6 +152,27 @@ fn absent_result_changing_columns_are_announced() {
 }
 
 #[test]
+fn a_column_empty_in_every_row_is_announced_like_an_absent_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small(tmp.path());
+    let p = input.join("deals.csv");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace(",won,", ",,")
+        .replace(",lost,", ",,")
+        .replace(",open,", ",,");
+    std::fs::write(&p, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&["analyze", s(&input), "--out", s(&out)]);
+    ok(&o);
+    has(
+        &stderr(&o),
+        &["warning: deals.csv: column 'stage' is empty in every row: every deal counts as won"],
+    );
+    assert_eq!(warning_codes(&out), vec!["missing_stage"]);
+}
+
+#[test]
 fn an_input_without_partner_links_is_announced() {
     let tmp = tempfile::tempdir().unwrap();
     let input = small(tmp.path());

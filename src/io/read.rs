@@ -365,7 +365,10 @@ pub fn header_key(h: &str) -> String {
 
 /// What leaving out an optional column does to the results, for the columns where it
 /// does (contract §1 null rules applied to a whole column).
-fn absent_column_implication(table: &str, column: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn absent_column_implication(
+    table: &str,
+    column: &str,
+) -> Option<(&'static str, &'static str)> {
     Some(match (table, column) {
         ("deals", "stage") => ("missing_stage", "every deal counts as won"),
         ("deals", "amount") => (

@@ -681,6 +681,10 @@ fn validate_folder(
             warnings.extend(links_raw.warnings.iter().cloned());
         }
     }
+    for (_, raw) in &raws {
+        let Some(raw) = raw else { continue };
+        warnings.extend(empty_column_warnings(raw));
+    }
     if links.is_empty() {
         warnings.push(Warning {
             code: "no_partner_links",
@@ -761,6 +765,40 @@ fn deal_values(
     let closed = c.cells(p, "closed_at", closed_raw);
     let region = c.keys(p, "region", regions, &settings.region);
     (amount, stage, created, closed, region)
+}
+
+/// A result-changing optional column that is present but empty in every row says the
+/// same as an absent one ("column 'stage' is empty in every row: every deal counts as
+/// won"): an export setting that blanks a column must not pass unnoticed.
+fn empty_column_warnings(raw: &RawTable) -> Vec<Warning> {
+    if raw.n_rows() == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for col in raw.spec.columns {
+        let Some((code, implies)) = read::absent_column_implication(raw.spec.name, col.name) else {
+            continue;
+        };
+        let Ok(c) = raw.df.column(col.name) else {
+            continue;
+        };
+        let empty = c.null_count() == c.len()
+            || c.str()
+                .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
+        if empty {
+            out.push(Warning {
+                code,
+                table: raw.spec.name,
+                file: raw.source.display.clone(),
+                column: Some(raw.user_name(col.name)),
+                message: format!(
+                    "column '{}' is empty in every row: {implies}",
+                    raw.user_name(col.name)
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The warning for rows skipped because every field was empty, naming their lines.
