@@ -10,8 +10,10 @@
 //! metric's definition) is `DATA_CONTRACT.md` in the design folder, refined in README.md.
 //!
 //! Modules, in data-flow order:
-//! - [`config`]: the user's TOML mapping of file, column and vocabulary names;
-//! - [`io`]: readers and writers, and the atomic output folder;
+//! - [`config`]: the user's TOML mapping of file, column and vocabulary names and of
+//!   number / date formats, resolved once into [`config::Settings`];
+//! - [`io`]: readers and writers, and the atomic output folder that never replaces
+//!   what ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
 //! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
 //! - [`metrics`]: one module per metric family;

@@ -1,5 +1,7 @@
-//! The only place that touches files: readers of input tables (polars) and writers of
-//! output tables (arrow / parquet), plus the atomic output folder.
+//! The only place that touches files: readers of input tables (polars, after
+//! `binary_check` has vetted Parquet / Arrow files and with `guard` turning a decoder
+//! panic into an error), writers of output tables (arrow / parquet), and the atomic,
+//! marked output folder (`atomic_dir`).
 
 pub mod atomic_dir;
 pub mod binary_check;
