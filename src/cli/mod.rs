@@ -65,22 +65,22 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// CSV field separator, e.g. ';' or '\t' (default ','; overrides the config's
-    /// [csv] delimiter).
+    /// csv.delimiter).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
-    /// Decimal mark of text amounts: '.' (default) or ',' (overrides [numbers] decimal).
+    /// Decimal mark of text amounts: '.' (default) or ',' (overrides the config's numbers.decimal).
     #[arg(long, value_name = "CHAR")]
     pub decimal: Option<String>,
     /// Thousands separator allowed in text amounts, in groups of three: ',', '.', a space
-    /// or an apostrophe (default: none; overrides [numbers] thousands).
+    /// or an apostrophe (default: none; overrides the config's numbers.thousands).
     #[arg(long, value_name = "CHAR")]
     pub thousands: Option<String>,
     /// Currency symbol or code allowed before or after an amount ('$', 'EUR'); repeat
-    /// the flag for several (overrides [numbers] currency).
+    /// the flag for several (overrides the config's numbers.currency).
     #[arg(long, value_name = "SYMBOL")]
     pub currency: Vec<String>,
     /// Date format accepted besides ISO 8601, in strftime notation, e.g. '%m/%d/%Y'
-    /// (overrides [dates] format).
+    /// (overrides the config's dates.format).
     #[arg(long, value_name = "FMT")]
     pub date_format: Option<String>,
     /// Match stage, role and mapped words byte for byte (default: case and spaces are
