@@ -87,9 +87,10 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     })
 }
 
-/// Loads and validates the job's input folder.
+/// Loads the job's input folder (read, then validate).
 pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
-    validate::load_and_validate(&job.input, &job.settings, job.skip_invalid)
+    let raw = crate::io::read::read_folder(&job.input, &job.settings).map_err(Error::Input)?;
+    validate::validate(&raw, &job.settings, job.skip_invalid).map_err(Error::Input)
 }
 
 /// The whole of `ecograph validate`: loads and checks `input`, writing nothing.

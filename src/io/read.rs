@@ -10,7 +10,7 @@ use polars::prelude::*;
 use super::csv_scan;
 use super::InputFormat;
 use crate::config::Settings;
-use crate::error::{InputError, Rule, Warning};
+use crate::error::{InputError, InputErrors, Rule, Warning};
 use crate::schema::{TableSpec, TABLES};
 
 /// One input file found for a table.
@@ -185,6 +185,83 @@ pub fn discover(
     } else {
         Err(errors)
     }
+}
+
+/// The contract's tables as read from one input folder (names and columns mapped, not
+/// yet checked row by row): the input of [`crate::validate::validate`].
+pub struct RawTables {
+    pub partners: RawTable,
+    pub deals: RawTable,
+    /// None when the config takes deal_partners from a deals column.
+    pub deal_partners: Option<RawTable>,
+    pub partner_products: Option<RawTable>,
+    pub products: Option<RawTable>,
+    pub customers: Option<RawTable>,
+}
+
+impl RawTables {
+    /// The tables present, in contract order.
+    pub fn tables(&self) -> Vec<&RawTable> {
+        [
+            Some(&self.partners),
+            Some(&self.deals),
+            self.deal_partners.as_ref(),
+            self.partner_products.as_ref(),
+            self.products.as_ref(),
+            self.customers.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// Finds and reads every table of `dir`. Tables are read in parallel (the structural
+/// CSV scan is single-threaded per file) and every file-level problem of every table is
+/// reported together, in table order.
+pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputErrors> {
+    use rayon::prelude::*;
+    let fail = |errors: Vec<InputError>| InputErrors { errors };
+    let files = discover(dir, settings).map_err(fail)?;
+    type Read = Result<Option<RawTable>, Vec<InputError>>;
+    let read: Vec<(TableSpec, Read)> = files
+        .into_par_iter()
+        .map(|(spec, source)| {
+            let r = source
+                .map(|src| read_table(spec, src, settings))
+                .transpose();
+            (spec, r)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut by_name: Vec<(&'static str, RawTable)> = Vec::new();
+    for (spec, r) in read {
+        match r {
+            Ok(Some(raw)) => by_name.push((spec.name, raw)),
+            Ok(None) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    let mut take = |name: &str| {
+        by_name
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| by_name.remove(i).1)
+    };
+    let (Some(partners), Some(deals)) = (take("partners"), take("deals")) else {
+        return Err(fail(Vec::new())); // discover reports a missing required table
+    };
+    Ok(RawTables {
+        partners,
+        deals,
+        deal_partners: take("deal_partners"),
+        partner_products: take("partner_products"),
+        products: take("products"),
+        customers: take("customers"),
+    })
 }
 
 fn file_error(spec: &TableSpec, source: &SourceFile, rule: Rule) -> Vec<InputError> {

@@ -1,0 +1,327 @@
+//! The per-row machinery of validation: a [`Check`] per table records each problem with
+//! file, row, line, column and value; [`Problems`] sorts them into fatal errors and (with
+//! `skip_invalid`) rejected rows; column checks run as parallel [`Part`]s absorbed in a
+//! fixed order, so messages and results never depend on the thread count.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use polars::prelude::Column;
+
+use super::columns::{date_cells, text_column, texts, Cell};
+use super::dict::{Dict, NULL};
+use crate::config::TextMap;
+use crate::error::{InputError, Rule};
+use crate::io::read::RawTable;
+
+/// Problems found so far: fatal errors and (in skip mode) rejected rows.
+pub(super) struct Problems {
+    pub(super) skip_invalid: bool,
+    pub(super) errors: Vec<InputError>,
+    pub(super) rejected: Vec<InputError>,
+}
+
+impl Problems {
+    pub(super) fn new(skip_invalid: bool) -> Self {
+        Problems {
+            skip_invalid,
+            errors: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, e: InputError) {
+        if self.skip_invalid && e.rule.is_row_level() {
+            self.rejected.push(e);
+        } else {
+            self.errors.push(e);
+        }
+    }
+}
+
+/// Per-table row checker: records problems with file, row, line, column and value.
+pub(super) struct Check<'a> {
+    pub(super) raw: &'a RawTable,
+    pub(super) bad: Vec<bool>,
+}
+
+impl<'a> Check<'a> {
+    pub(super) fn new(raw: &'a RawTable) -> Self {
+        Check {
+            raw,
+            bad: vec![false; raw.n_rows()],
+        }
+    }
+
+    pub(super) fn error(
+        &self,
+        row: Option<usize>,
+        column: Option<&str>,
+        value: Option<&str>,
+        rule: Rule,
+    ) -> InputError {
+        InputError {
+            file: self.raw.source.display.clone(),
+            table: self.raw.spec.name,
+            row: row.map(|r| self.raw.row_number(r)),
+            line: row.and_then(|r| self.raw.line_of(r)),
+            column: column.map(|c| self.raw.user_name(c)),
+            value: value.map(str::to_string),
+            rule,
+        }
+    }
+
+    pub(super) fn row(
+        &mut self,
+        p: &mut Problems,
+        row: usize,
+        column: &str,
+        value: Option<&str>,
+        rule: Rule,
+    ) {
+        self.bad[row] = true;
+        let e = self.error(Some(row), Some(column), value, rule);
+        p.push(e);
+    }
+
+    pub(super) fn file(&self, p: &mut Problems, column: Option<&str>, rule: Rule) {
+        let e = self.error(None, column, None, rule);
+        p.push(e);
+    }
+
+    /// A text column (ids or free text) converted to String, or a wrong-type problem.
+    pub(super) fn text(
+        &self,
+        p: &mut Problems,
+        column: &str,
+        what: &'static str,
+    ) -> Option<Column> {
+        match text_column(self.raw, column, what) {
+            Ok(c) => c,
+            Err(rule) => {
+                self.file(p, Some(column), rule);
+                None
+            }
+        }
+    }
+
+    /// Reads a unique, non-empty id column; duplicates are reported on the later row.
+    pub(super) fn ids(&mut self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
+        let Some(c) = self.text(p, column, "text or integer ids") else {
+            // The wrong-type problem is recorded and fails the run; one empty id per row
+            // keeps the row indexing of the other columns in step until then.
+            return vec![None; self.raw.n_rows()];
+        };
+        let mut first: HashMap<&str, usize> = HashMap::default();
+        first.reserve(self.raw.n_rows());
+        let mut out = Vec::with_capacity(self.raw.n_rows());
+        for (row, v) in texts(&c).enumerate() {
+            match v {
+                None => {
+                    self.row(p, row, column, Some(""), Rule::EmptyId);
+                    out.push(None);
+                }
+                Some(s) => {
+                    if let Some(&r0) = first.get(s) {
+                        self.row(
+                            p,
+                            row,
+                            column,
+                            Some(s),
+                            Rule::DuplicateId {
+                                first_row: r0 as u64 + 1,
+                            },
+                        );
+                    } else {
+                        first.insert(s, row);
+                    }
+                    out.push(Some(s.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// A free-text column, with the config's value mapping applied.
+    pub(super) fn optional_texts(
+        &self,
+        p: &mut Problems,
+        column: &str,
+        map: &TextMap,
+    ) -> Vec<Option<String>> {
+        match self.text(p, column, "text") {
+            Some(c) => texts(&c)
+                .map(|v| v.map(|s| map.apply(s).to_string()))
+                .collect(),
+            None => vec![None; self.raw.n_rows()],
+        }
+    }
+
+    /// Codes of a key column in `dict`, with the config's value mapping applied.
+    pub(super) fn keys(
+        &mut self,
+        p: &mut Problems,
+        column: &str,
+        dict: &mut Dict,
+        map: &TextMap,
+    ) -> Vec<u32> {
+        match self.text(p, column, "text or integer ids") {
+            Some(c) => texts(&c)
+                .map(|v| v.map_or(NULL, |s| dict.code(map.apply(s))))
+                .collect(),
+            None => vec![NULL; self.raw.n_rows()],
+        }
+    }
+
+    pub(super) fn cells<T: Copy>(
+        &mut self,
+        p: &mut Problems,
+        column: &str,
+        cells: Result<Option<Vec<Cell<T>>>, Rule>,
+    ) -> Vec<Option<T>> {
+        match cells {
+            Ok(Some(cells)) => cells
+                .into_iter()
+                .enumerate()
+                .map(|(row, c)| match c {
+                    Ok(v) => v,
+                    Err((rule, value)) => {
+                        self.row(p, row, column, Some(&value), rule);
+                        None
+                    }
+                })
+                .collect(),
+            Ok(None) => vec![None; self.raw.n_rows()],
+            Err(rule) => {
+                self.file(p, Some(column), rule);
+                vec![None; self.raw.n_rows()]
+            }
+        }
+    }
+
+    pub(super) fn dates(
+        &mut self,
+        p: &mut Problems,
+        column: &str,
+        format: Option<&str>,
+    ) -> Vec<Option<i64>> {
+        let cells = date_cells(self.raw, column, format);
+        self.cells(p, column, cells)
+    }
+
+    pub(super) fn empty_table(&self, p: &mut Problems) {
+        if self.raw.n_rows() == 0 {
+            self.file(p, None, Rule::EmptyTable);
+        }
+    }
+
+    /// Row indices kept, and old row -> new row (u32::MAX for rejected rows).
+    pub(super) fn kept(&self) -> (Vec<usize>, Vec<u32>) {
+        let mut keep = Vec::with_capacity(self.bad.len());
+        let mut remap = vec![u32::MAX; self.bad.len()];
+        for (row, &b) in self.bad.iter().enumerate() {
+            if !b {
+                remap[row] = keep.len() as u32;
+                keep.push(row);
+            }
+        }
+        (keep, remap)
+    }
+}
+
+/// Column checks run as independent parts in parallel, each with its own row flags and
+/// problem list, which are then absorbed in a fixed (column) order.
+pub(super) struct Part<'a, T> {
+    value: T,
+    check: Check<'a>,
+    problems: Problems,
+}
+
+pub(super) fn part<'a, T>(
+    raw: &'a RawTable,
+    skip_invalid: bool,
+    f: impl FnOnce(&mut Check<'a>, &mut Problems) -> T,
+) -> Part<'a, T> {
+    let mut check = Check::new(raw);
+    let mut problems = Problems::new(skip_invalid);
+    let value = f(&mut check, &mut problems);
+    Part {
+        value,
+        check,
+        problems,
+    }
+}
+
+impl<'a> Check<'a> {
+    pub(super) fn absorb<T>(&mut self, p: &mut Problems, part: Part<'a, T>) -> T {
+        for (b, pb) in self.bad.iter_mut().zip(&part.check.bad) {
+            *b |= *pb;
+        }
+        p.errors.extend(part.problems.errors);
+        p.rejected.extend(part.problems.rejected);
+        part.value
+    }
+}
+
+pub(super) fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
+    keep.iter().map(|&r| v[r].clone()).collect()
+}
+
+/// Maps the ids of kept rows to their row, and the ids left in rejected rows (those not
+/// taken by the kept ones) to `u32::MAX`. A duplicate keeps its first row's mapping.
+pub(super) fn id_index<'a>(
+    kept: &'a [String],
+    rejected: &'a [Option<String>],
+) -> HashMap<&'a str, u32> {
+    let mut index: HashMap<&str, u32> = HashMap::default();
+    index.reserve(kept.len());
+    for (k, id) in kept.iter().enumerate() {
+        index.insert(id.as_str(), k as u32);
+    }
+    for id in rejected.iter().flatten() {
+        index.entry(id.as_str()).or_insert(u32::MAX);
+    }
+    index
+}
+
+/// Resolves an id column against `index` (id -> kept row) into `out`.
+pub(super) fn resolve(
+    c: &mut Check,
+    p: &mut Problems,
+    column: &str,
+    target: &'static str,
+    index: &HashMap<&str, u32>,
+    out: &mut [u32],
+) {
+    let Some(col) = c.text(p, column, "text or integer ids") else {
+        return;
+    };
+    for (row, v) in texts(&col).enumerate() {
+        match v {
+            None => c.row(p, row, column, Some(""), Rule::EmptyId),
+            Some(s) => match index.get(s) {
+                Some(&k) if k != u32::MAX => out[row] = k,
+                // The referenced row is itself invalid: in skip mode this row goes with it;
+                // in strict mode the root cause is already reported, so no second message.
+                Some(_) if p.skip_invalid => c.row(
+                    p,
+                    row,
+                    column,
+                    Some(s),
+                    Rule::RejectedReference {
+                        target_table: target,
+                    },
+                ),
+                Some(_) => c.bad[row] = true,
+                None => c.row(
+                    p,
+                    row,
+                    column,
+                    Some(s),
+                    Rule::DanglingReference {
+                        target_table: target,
+                    },
+                ),
+            },
+        }
+    }
+}

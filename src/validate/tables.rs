@@ -1,0 +1,329 @@
+//! One function per contract table: its rows checked (through [`Check`]) and turned
+//! into the typed rows of [`super::ValidatedTables`]. Tables are checked in contract
+//! order, since references point backwards: deal_partners needs the partner and deal
+//! ids, partner_products the partner ids and the products table.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::check::{id_index, part, pick, resolve, Check, Problems};
+use super::columns::{amount_cells, date_cells, texts};
+use super::dict::Dict;
+use super::{DealRows, Link, PartnerRows, TableStats};
+use crate::config::{Settings, TextMap};
+use crate::error::Rule;
+use crate::io::read::RawTable;
+use crate::schema::{Role, Stage};
+
+fn stats(table: &'static str, raw: &RawTable, rows: usize, kept: usize) -> TableStats {
+    TableStats {
+        table,
+        file: raw.source.display.clone(),
+        rows,
+        kept,
+    }
+}
+
+/// Partners in file order, and every row's id (None where it is empty), for the
+/// reference checks.
+pub(super) fn partners(
+    raw: &RawTable,
+    settings: &Settings,
+    p: &mut Problems,
+) -> (PartnerRows, Vec<Option<String>>, TableStats) {
+    let date_format = settings.date_format.as_deref();
+    let mut c = Check::new(raw);
+    c.empty_table(p);
+    let mut pid = c.ids(p, "partner_id");
+    let name = c.optional_texts(p, "name", &TextMap::default());
+    let ptype = c.optional_texts(p, "partner_type", &settings.partner_type);
+    let tier = c.optional_texts(p, "tier", &settings.tier);
+    let pregion = c.optional_texts(p, "region", &settings.region);
+    let joined = c.dates(p, "joined_at", date_format);
+    let (keep, _) = c.kept();
+    let partners = PartnerRows {
+        id: keep
+            .iter()
+            .map(|&r| pid[r].take().unwrap_or_default())
+            .collect(),
+        name: pick(&name, &keep),
+        partner_type: pick(&ptype, &keep),
+        tier: pick(&tier, &keep),
+        region: pick(&pregion, &keep),
+        joined_ms: pick(&joined, &keep),
+    };
+    let s = stats("partners", raw, c.bad.len(), keep.len());
+    (partners, pid, s)
+}
+
+/// The dictionaries deals fill: customers, products and regions.
+pub(super) struct Dicts {
+    pub customers: Dict,
+    pub products: Dict,
+    pub regions: Dict,
+}
+
+/// Deals in file order, and every row's id. The id, customer, product and remaining
+/// columns are checked in parallel and absorbed in that order.
+pub(super) fn deals(
+    raw: &RawTable,
+    settings: &Settings,
+    p: &mut Problems,
+    dicts: &mut Dicts,
+) -> (DealRows, Vec<Option<String>>, TableStats) {
+    let sk = p.skip_invalid;
+    let mut c = Check::new(raw);
+    c.empty_table(p);
+    let Dicts {
+        customers,
+        products,
+        regions,
+    } = dicts;
+    let ((ids_part, cust_part), (prod_part, rest_part)) = rayon::join(
+        || {
+            rayon::join(
+                || part(raw, sk, |c, p| c.ids(p, "deal_id")),
+                || {
+                    part(raw, sk, |c, p| {
+                        c.keys(p, "customer_id", customers, &TextMap::default())
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    part(raw, sk, |c, p| {
+                        c.keys(p, "product_id", products, &TextMap::default())
+                    })
+                },
+                || part(raw, sk, |c, p| deal_values(c, p, settings, regions)),
+            )
+        },
+    );
+    let mut did = c.absorb(p, ids_part);
+    let cust = c.absorb(p, cust_part);
+    let prod = c.absorb(p, prod_part);
+    let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
+    let (keep, _) = c.kept();
+    let deals = DealRows {
+        id: keep
+            .iter()
+            .map(|&r| did[r].take().unwrap_or_default())
+            .collect(),
+        customer: pick(&cust, &keep),
+        product: pick(&prod, &keep),
+        amount: keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect(),
+        stage: pick(&stage, &keep),
+        created_ms: pick(&created, &keep),
+        closed_ms: pick(&closed, &keep),
+        region: pick(&dregion, &keep),
+    };
+    let s = stats("deals", raw, c.bad.len(), keep.len());
+    (deals, did, s)
+}
+
+/// Columns of deals: amount, stage, created_at, closed_at, region.
+type DealValues = (
+    Vec<Option<f64>>,
+    Vec<Stage>,
+    Vec<Option<i64>>,
+    Vec<Option<i64>>,
+    Vec<u32>,
+);
+
+fn deal_values(
+    c: &mut Check,
+    p: &mut Problems,
+    settings: &Settings,
+    regions: &mut Dict,
+) -> DealValues {
+    let deals_raw = c.raw;
+    let stage_vocab = &settings.stage;
+    let date_format = settings.date_format.as_deref();
+    let (amount_raw, (created_raw, closed_raw)) = rayon::join(
+        || amount_cells(deals_raw, "amount", &settings.numbers),
+        || {
+            rayon::join(
+                || date_cells(deals_raw, "created_at", date_format),
+                || date_cells(deals_raw, "closed_at", date_format),
+            )
+        },
+    );
+    let amount = c.cells(p, "amount", amount_raw);
+    let mut stage = vec![Stage::Won; deals_raw.n_rows()];
+    if let Some(col) = c.text(p, "stage", "text") {
+        for (row, v) in texts(&col).enumerate() {
+            if let Some(s) = v {
+                match stage_vocab.get(s) {
+                    Some(st) => stage[row] = st,
+                    None => c.row(
+                        p,
+                        row,
+                        "stage",
+                        Some(s),
+                        Rule::UnknownStage {
+                            allowed: stage_vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+    let created = c.cells(p, "created_at", created_raw);
+    let closed = c.cells(p, "closed_at", closed_raw);
+    let region = c.keys(p, "region", regions, &settings.region);
+    (amount, stage, created, closed, region)
+}
+
+/// deal_partners rows with both ends resolved (the deal, partner and role columns are
+/// checked in parallel and absorbed in that order).
+pub(super) fn deal_partners(
+    raw: &RawTable,
+    settings: &Settings,
+    p: &mut Problems,
+    partners: (&[String], &[Option<String>]),
+    deals: (&[String], &[Option<String>]),
+) -> (Vec<Link>, TableStats) {
+    let sk = p.skip_invalid;
+    let partner_index = id_index(partners.0, partners.1);
+    let deal_index = id_index(deals.0, deals.1);
+    let mut c = Check::new(raw);
+    let n = raw.n_rows();
+    let mut link_deal = vec![u32::MAX; n];
+    let mut link_partner = vec![u32::MAX; n];
+    let default_role = settings
+        .links_from_deals
+        .as_ref()
+        .map_or(Role::Influenced, |l| l.role);
+    let mut link_role = vec![default_role; n];
+    let (deal_part, (partner_part, role_part)) = rayon::join(
+        || {
+            part(raw, sk, |c, p| {
+                resolve(c, p, "deal_id", "deals", &deal_index, &mut link_deal)
+            })
+        },
+        || {
+            rayon::join(
+                || {
+                    part(raw, sk, |c, p| {
+                        resolve(
+                            c,
+                            p,
+                            "partner_id",
+                            "partners",
+                            &partner_index,
+                            &mut link_partner,
+                        )
+                    })
+                },
+                || part(raw, sk, |c, p| roles(c, p, &settings.role, &mut link_role)),
+            )
+        },
+    );
+    c.absorb(p, deal_part);
+    c.absorb(p, partner_part);
+    c.absorb(p, role_part);
+    let links: Vec<Link> = (0..n)
+        .filter(|&row| !c.bad[row])
+        .map(|row| Link {
+            deal: link_deal[row],
+            partner: link_partner[row],
+            role: link_role[row],
+        })
+        .collect();
+    let s = stats("deal_partners", raw, c.bad.len(), links.len());
+    (links, s)
+}
+
+/// Roles of deal_partners (null = the default role).
+fn roles(c: &mut Check, p: &mut Problems, vocab: &crate::config::Vocab<Role>, out: &mut [Role]) {
+    if let Some(col) = c.text(p, "role", "text") {
+        for (row, v) in texts(&col).enumerate() {
+            if let Some(s) = v {
+                match vocab.get(s) {
+                    Some(r) => out[row] = r,
+                    None => c.row(
+                        p,
+                        row,
+                        "role",
+                        Some(s),
+                        Rule::UnknownRole {
+                            allowed: vocab.allowed.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// A products or customers table: unique ids, which join `dict`. Returns the kept
+/// ids (for reference checks) and the table's stats.
+pub(super) fn catalog(
+    raw: &RawTable,
+    id_column: &str,
+    table: &'static str,
+    p: &mut Problems,
+    dict: &mut Dict,
+) -> (HashMap<String, ()>, TableStats) {
+    let mut c = Check::new(raw);
+    let ids = c.ids(p, id_column);
+    let (keep, _) = c.kept();
+    let mut set = HashMap::default();
+    for &r in &keep {
+        if let Some(id) = &ids[r] {
+            dict.code(id);
+            set.insert(id.clone(), ());
+        }
+    }
+    (set, stats(table, raw, c.bad.len(), keep.len()))
+}
+
+/// partner_products as (partner row, product code), sorted and deduplicated; product
+/// ids are checked against the products table when there is one.
+pub(super) fn partner_products(
+    raw: &RawTable,
+    p: &mut Problems,
+    partners: (&[String], &[Option<String>]),
+    product_table_ids: Option<&HashMap<String, ()>>,
+    products: &mut Dict,
+) -> (Vec<(u32, u32)>, TableStats) {
+    let partner_index = id_index(partners.0, partners.1);
+    let mut out = Vec::new();
+    let mut c = Check::new(raw);
+    let mut pp_partner = vec![u32::MAX; raw.n_rows()];
+    resolve(
+        &mut c,
+        p,
+        "partner_id",
+        "partners",
+        &partner_index,
+        &mut pp_partner,
+    );
+    if let Some(col) = c.text(p, "product_id", "text or integer ids") {
+        for (row, v) in texts(&col).enumerate() {
+            match v {
+                None => c.row(p, row, "product_id", Some(""), Rule::EmptyId),
+                Some(s) => {
+                    if product_table_ids.is_some_and(|set| !set.contains_key(s)) {
+                        c.row(
+                            p,
+                            row,
+                            "product_id",
+                            Some(s),
+                            Rule::DanglingReference {
+                                target_table: "products",
+                            },
+                        );
+                    } else if !c.bad[row] {
+                        out.push((pp_partner[row], products.code(s)));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    let kept = c.bad.iter().filter(|b| !**b).count();
+    (out, stats("partner_products", raw, c.bad.len(), kept))
+}
