@@ -33,4 +33,3 @@ pub mod schema;
 pub mod validate;
 
 pub use error::{Error, Result};
-pub mod cli;

@@ -5,10 +5,12 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod cli;
+
 use clap::Parser;
 
-use ecograph::cli::progress_bar::TerminalProgress;
-use ecograph::cli::{self, Cli, Command, GenerateArgs, ValidateArgs};
+use cli::progress_bar::TerminalProgress;
+use cli::{Cli, Command, GenerateArgs, ValidateArgs};
 use ecograph::error::Warning;
 use ecograph::generate::{self, GenConfig};
 use ecograph::io::atomic_dir::{self, StagedDir};

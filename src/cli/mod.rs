@@ -1,4 +1,5 @@
-//! Command-line interface: clap structs (raw flags) and their conversion into validated,
+//! Command-line interface, part of the binary (the library knows nothing of clap or
+//! indicatif): clap structs (raw flags) and their conversion into validated,
 //! ready-to-run jobs. `main.rs` only parses, dispatches and maps errors to exit codes.
 
 pub mod progress_bar;
@@ -7,13 +8,32 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, Overrides, Settings};
-use crate::error::{Error, Result, EXIT_CODES};
-use crate::io::write::OutputFormat;
-use crate::metrics::centrality::betweenness::BetweennessParams;
-use crate::metrics::centrality::Selection;
-use crate::metrics::MetricParams;
-use crate::pipeline::AnalyzeJob;
+use ecograph::config::{Config, Overrides, Settings};
+use ecograph::error::{Error, Result, EXIT_CODES};
+use ecograph::io::write::OutputFormat;
+
+/// `--format`: the output table format (clap's view of [`OutputFormat`], which the
+/// library keeps free of clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Parquet,
+    Arrow,
+    Csv,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Parquet => OutputFormat::Parquet,
+            FormatArg::Arrow => OutputFormat::Arrow,
+            FormatArg::Csv => OutputFormat::Csv,
+        }
+    }
+}
+use ecograph::metrics::centrality::betweenness::BetweennessParams;
+use ecograph::metrics::centrality::Selection;
+use ecograph::metrics::MetricParams;
+use ecograph::pipeline::AnalyzeJob;
 
 /// The exit codes, as `--help` lists them.
 pub fn exit_codes_help() -> String {
@@ -102,8 +122,8 @@ pub struct AnalyzeArgs {
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Output table format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Parquet)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
+    pub format: FormatArg,
     /// Replace an existing output folder, if ecograph wrote it (it holds a
     /// .ecograph-output file) or it is empty; any other folder or file is refused.
     #[arg(long)]
@@ -286,7 +306,7 @@ impl AnalyzeArgs {
         metrics.community.seed = self.seed;
         metrics.community.trials = self.community_trials;
         metrics.resilience.seed = self.resilience_seed;
-        metrics.overlap = crate::metrics::overlap::OverlapParams {
+        metrics.overlap = ecograph::metrics::overlap::OverlapParams {
             threshold: self.overlap_threshold,
             min_jaccard: self.overlap_min_jaccard,
             top_k: self.overlap_top_k,
@@ -296,7 +316,7 @@ impl AnalyzeArgs {
         Ok(AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),
-            format: self.format,
+            format: self.format.into(),
             settings: self.input.settings()?,
             config_path: self.input.config.clone(),
             skip_invalid: self.skip_invalid,

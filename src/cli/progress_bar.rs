@@ -7,7 +7,7 @@ use std::time::Duration;
 use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
-use crate::progress::Progress;
+use ecograph::progress::Progress;
 
 pub struct TerminalProgress {
     current: Mutex<Option<ProgressBar>>,

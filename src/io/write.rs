@@ -19,7 +19,7 @@ use super::parquet::ParallelParquetWriter;
 use crate::error::{Error, Result};
 
 /// Output table format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
     Parquet,
