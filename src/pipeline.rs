@@ -57,25 +57,24 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
     let graphs = st.run("build graphs", || build::build(tables));
-    let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
+    let m = metrics::compute(&graphs, &job.metrics, &mut st);
     let meta = table_metadata(job, &m);
     let ov = st.run("overlap + conflicts", || {
         overlap_tables(job, &graphs, staged.path(), &meta)
     })?;
-    m.partner.overlap = ov.partner;
     st.run("export", || {
-        export_tables(job, &staged, &graphs, &m, &rejected, &meta)
+        export_tables(job, &staged, &graphs, &m, &ov.partner, &rejected, &meta)
     })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
-    let mut summary = summary::summary_json(
+    let summary = summary::summary_json(
         &m,
+        &ov.counts,
         rejected.len(),
         &warnings,
         &run_info(job),
         &inputs,
         &timings,
     );
-    summary["overlap"] = serde_json::json!(ov.counts);
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     let out = staged.commit()?;
     Ok(AnalyzeReport {
@@ -191,13 +190,14 @@ fn export_tables(
     staged: &StagedDir,
     g: &GraphSet,
     m: &MetricTables,
+    overlap: &metrics::overlap::PartnerOverlap,
     rejected: &[crate::error::InputError],
     meta: &str,
 ) -> Result<()> {
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS,
-        &export::partner_metrics(g, &m.partner),
+        &export::partner_metrics(g, &m.partner, overlap),
         job.format,
         meta,
     )?;

@@ -95,7 +95,11 @@ fn texts(v: &[Option<String>]) -> ArrayRef {
 }
 
 /// `partner_metrics`: one row per partner in partner_id order (contract §3).
-pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
+pub fn partner_metrics(
+    g: &GraphSet,
+    m: &PartnerMetrics,
+    overlap: &crate::metrics::overlap::PartnerOverlap,
+) -> RecordBatch {
     let a = &m.activity;
     let c = &m.centrality;
     let n = g.n_partners();
@@ -130,21 +134,15 @@ pub fn partner_metrics(g: &GraphSet, m: &PartnerMetrics) -> RecordBatch {
         ("community", opt_ints(&c.community, n)),
         ("component", ints(&m.components.id)),
         ("component_size", ints(&component_size)),
-        // Overlap family (filled by the streamed overlap stage; see metrics::overlap).
+        // Overlap family (from the streamed overlap stage; see metrics::overlap).
         (
             "max_customer_overlap",
-            floats(&m.overlap.max_customer_overlap),
+            floats(&overlap.max_customer_overlap),
         ),
-        (
-            "overlapping_partners",
-            ints(&m.overlap.overlapping_partners),
-        ),
-        ("unique_customers", ints(&m.overlap.unique_customers)),
-        ("conflicts", ints(&m.overlap.conflicts)),
-        (
-            "potential_influence",
-            floats(&m.overlap.potential_influence),
-        ),
+        ("overlapping_partners", ints(&overlap.overlapping_partners)),
+        ("unique_customers", ints(&overlap.unique_customers)),
+        ("conflicts", ints(&overlap.conflicts)),
+        ("potential_influence", floats(&overlap.potential_influence)),
         (
             "reach_loss",
             Arc::new(Float64Array::from(m.reach_loss.clone())),

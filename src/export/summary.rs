@@ -60,11 +60,14 @@ struct Summary<'a> {
     parameters: &'a RunInfo,
     inputs: &'a BTreeMap<String, String>,
     timings_s: &'a BTreeMap<String, f64>,
+    /// Pair counts before and after the output bounds, conflicts, unique customers.
+    overlap: &'a crate::metrics::overlap::OverlapCounts,
 }
 
 /// The summary document: network-wide metric results from `m`, plus the run's facts.
 pub fn summary_json(
     m: &MetricTables,
+    overlap: &crate::metrics::overlap::OverlapCounts,
     rejected_rows: usize,
     warnings: &[crate::error::Warning],
     run: &RunInfo,
@@ -82,6 +85,7 @@ pub fn summary_json(
         parameters: run,
         inputs,
         timings_s: timings,
+        overlap,
     })
     .expect("summary is plain data")
 }

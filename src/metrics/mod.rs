@@ -28,8 +28,6 @@ pub struct PartnerMetrics {
     pub pagerank: Vec<f64>,
     pub centrality: Centrality,
     pub components: components::Components,
-    /// Filled by the streamed overlap stage ([`overlap::run`]), not by [`compute`].
-    pub overlap: overlap::PartnerOverlap,
     /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
     pub reach_loss: Vec<Option<f64>>,
     /// HHI of the partner's won revenue by customer ([`diversification`]).
@@ -160,7 +158,6 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             pagerank,
             centrality: c,
             components,
-            overlap: Default::default(),
             reach_loss: family.reach_loss,
             customer_hhi: family.customer_hhi,
         },
