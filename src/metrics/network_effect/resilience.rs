@@ -21,6 +21,7 @@
 //! For a partner manager: if the curve of `targeted` falls much faster than `random`, the
 //! network hangs on a few hubs; losing the top 1 % of co-sellers would break it apart.
 
+use petgraph::unionfind::UnionFind;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -80,34 +81,32 @@ pub fn random_order(n: usize, seed: u64, i: u32) -> Vec<u32> {
     order
 }
 
-/// Union-find over partners, with component sizes.
-struct Dsu {
-    parent: Vec<u32>,
+/// petgraph's union-find (union by rank, path compression) with the size of each set,
+/// kept at its root.
+struct SizedSets {
+    sets: UnionFind<u32>,
     size: Vec<u32>,
 }
 
-impl Dsu {
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let gp = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = gp;
-            x = gp;
+impl SizedSets {
+    fn new(n: usize) -> Self {
+        SizedSets {
+            sets: UnionFind::new(n),
+            size: vec![1; n],
         }
-        x
     }
 
     /// Joins the sets of a and b; returns the size of the joined set.
     fn union(&mut self, a: u32, b: u32) -> u32 {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return self.size[a as usize];
+        let (ra, rb) = (self.sets.find_mut(a), self.sets.find_mut(b));
+        if ra == rb {
+            return self.size[ra as usize];
         }
-        if self.size[a as usize] < self.size[b as usize] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b as usize] = a;
-        self.size[a as usize] += self.size[b as usize];
-        self.size[a as usize]
+        let joined = self.size[ra as usize] + self.size[rb as usize];
+        self.sets.union(ra, rb);
+        let root = self.sets.find_mut(ra);
+        self.size[root as usize] = joined;
+        joined
     }
 }
 
@@ -116,10 +115,7 @@ impl Dsu {
 pub fn lcc_sizes(g: &Csr, order: &[u32]) -> [u64; 8] {
     let n = g.rows();
     let removed = removed_counts(n);
-    let mut dsu = Dsu {
-        parent: (0..n as u32).collect(),
-        size: vec![1; n],
-    };
+    let mut sets = SizedSets::new(n);
     let mut present = vec![false; n];
     let mut largest = 0u32;
     let mut out = [0u64; 8];
@@ -139,7 +135,7 @@ pub fn lcc_sizes(g: &Csr, order: &[u32]) -> [u64; 8] {
         largest = largest.max(1);
         for &w in g.row(v as usize) {
             if present[w as usize] {
-                largest = largest.max(dsu.union(v, w));
+                largest = largest.max(sets.union(v, w));
             }
         }
     }
