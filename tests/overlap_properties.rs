@@ -99,7 +99,6 @@ fn tables((n, deals, partners): &Spec) -> ValidatedTables {
         regions: Dict::default(),
         customers_table_rows: None,
         products_table_rows: None,
-        sources: Vec::new(),
         stats: Vec::new(),
         rejected: Vec::new(),
         warnings: Vec::new(),

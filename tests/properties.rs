@@ -79,7 +79,6 @@ fn tables((n, deals): &Spec) -> ValidatedTables {
         regions: Dict::default(),
         customers_table_rows: None,
         products_table_rows: None,
-        sources: Vec::new(),
         stats: Vec::new(),
         rejected: Vec::new(),
         warnings: Vec::new(),

@@ -74,7 +74,6 @@ pub struct TableWriter {
     path: std::path::PathBuf,
     schema: arrow::datatypes::SchemaRef,
     inner: Inner,
-    rows: u64,
 }
 
 enum Inner {
@@ -136,7 +135,6 @@ impl TableWriter {
             path,
             schema,
             inner,
-            rows: 0,
         })
     }
 
@@ -162,13 +160,7 @@ impl TableWriter {
             }
         };
         r.map_err(|e| self.err(&e))?;
-        self.rows += batch.num_rows() as u64;
         Ok(())
-    }
-
-    /// Rows written so far.
-    pub fn rows(&self) -> u64 {
-        self.rows
     }
 
     /// Finishes the file (footer; a CSV header even when no row was written).

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use crate::config::Settings;
 use crate::error::{Error, InputError, InputErrors, Warning};
-use crate::io::read::{self, RawTables, SourceFile};
+use crate::io::read::{self, RawTables};
 use crate::schema::{Role, Stage};
 use check::Problems;
 pub use dict::{Dict, NULL};
@@ -84,8 +84,6 @@ pub struct ValidatedTables {
     /// Rows of the optional tables (None when the table is absent).
     pub customers_table_rows: Option<usize>,
     pub products_table_rows: Option<usize>,
-    /// Input files, in table order (for checksums).
-    pub sources: Vec<SourceFile>,
     pub stats: Vec<TableStats>,
     /// Rows moved aside by `skip_invalid`, with their reasons.
     pub rejected: Vec<InputError>,
@@ -220,7 +218,6 @@ pub fn validate(
         customers: dicts.customers,
         products: dicts.products,
         regions: dicts.regions,
-        sources: read.iter().map(|r| r.source.clone()).collect(),
         stats,
         rejected: p.rejected,
         warnings,
