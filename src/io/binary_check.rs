@@ -12,8 +12,10 @@
 //!   group's rows; a dictionary page holds no more entries than its bytes; the row
 //!   groups add up to the file's row count, which fits ecograph's u32 row ids.
 //! - Arrow IPC file: the footer and every block it lists lie inside the file; stream:
-//!   every message and its body lie inside the file. Then the `arrow` crate reads the
-//!   whole file with full validation of every buffer against its declared length.
+//!   every message and its body lie inside the file; in both, no compressed buffer
+//!   declares more than 4 GiB uncompressed (a decompressor allocates what it is told).
+//!   Then the `arrow` crate reads the whole file with full validation of every buffer
+//!   against its declared length.
 //!
 //! Cost: one extra pass over the file (page headers and decompression for Parquet, a
 //! validated read for Arrow), small next to polars' own read.
@@ -111,6 +113,65 @@ pub fn arrow_ipc(path: &Path) -> Result<(), String> {
     guard::catch(|| arrow_inner(&bytes)).and_then(|r| r)
 }
 
+/// The largest buffer a compressed Arrow IPC file may declare (uncompressed): a
+/// decompressor allocates what the buffer says before it decompresses.
+const MAX_BUFFER: u64 = 4 << 30;
+
+/// Checks the encapsulated message at `pos` (continuation marker, metadata length,
+/// flatbuffer, body) lies inside `bytes`, and that no compressed buffer of a record
+/// batch declares more than [`MAX_BUFFER`] bytes. Returns where the next message
+/// starts, or None at the end-of-stream marker.
+fn check_message(bytes: &[u8], mut pos: usize) -> Result<Option<usize>, String> {
+    let len = bytes.len();
+    let mut meta_len = i32_at(bytes, pos).ok_or("the file is cut short")?;
+    pos += 4;
+    if meta_len == -1 {
+        meta_len = i32_at(bytes, pos).ok_or("the file is cut short")?;
+        pos += 4;
+    }
+    let meta_len = usize::try_from(meta_len).map_err(|_| "a message has a negative length")?;
+    if meta_len == 0 {
+        return Ok(None); // end of stream
+    }
+    let meta = bytes
+        .get(pos..pos.saturating_add(meta_len))
+        .ok_or("a message runs past the end of the file")?;
+    let message =
+        arrow::ipc::root_as_message(meta).map_err(|e| format!("a message is corrupt: {e}"))?;
+    let body_len = usize::try_from(message.bodyLength())
+        .map_err(|_| "a message has a negative body length")?;
+    let body_start = pos + meta_len;
+    let end = body_start
+        .checked_add(body_len)
+        .filter(|&e| e <= len)
+        .ok_or("a message body runs past the end of the file")?;
+    if let Some(batch) = message.header_as_record_batch() {
+        if batch.compression().is_some() {
+            for buf in batch.buffers().into_iter().flatten() {
+                let (Ok(off), Ok(blen)) =
+                    (usize::try_from(buf.offset()), usize::try_from(buf.length()))
+                else {
+                    return Err("a buffer has a negative offset or length".into());
+                };
+                if off.checked_add(blen).is_none_or(|e| e > body_len) {
+                    return Err("a buffer lies outside its message body".into());
+                }
+                if blen >= 8 {
+                    let at = body_start + off;
+                    let declared =
+                        i64::from_le_bytes(bytes[at..at + 8].try_into().map_err(|_| "cut short")?);
+                    if declared != -1 && u64::try_from(declared).is_ok_and(|d| d > MAX_BUFFER) {
+                        return Err(format!(
+                            "a compressed buffer declares {declared} bytes uncompressed"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(end))
+}
+
 fn arrow_inner(bytes: &[u8]) -> Result<(), String> {
     let len = bytes.len();
     let is_file = len >= 12 && bytes.starts_with(b"ARROW1") && bytes.ends_with(b"ARROW1");
@@ -136,6 +197,7 @@ fn arrow_inner(bytes: &[u8]) -> Result<(), String> {
             if end.is_none_or(|e| e > len as u64) {
                 return Err("a record batch lies beyond the end of the file".into());
             }
+            check_message(bytes, b.offset() as usize)?;
         }
         let reader =
             arrow::ipc::reader::FileReader::try_new(Cursor::new(bytes), None).map_err(err)?;
@@ -145,29 +207,10 @@ fn arrow_inner(bytes: &[u8]) -> Result<(), String> {
     } else {
         let mut pos = 0usize;
         while pos + 4 <= len {
-            let mut meta_len = i32_at(bytes, pos).ok_or("cut short")?;
-            pos += 4;
-            if meta_len == -1 {
-                meta_len = i32_at(bytes, pos).ok_or("the stream is cut short")?;
-                pos += 4;
+            match check_message(bytes, pos)? {
+                Some(next) => pos = next,
+                None => break,
             }
-            let meta_len =
-                usize::try_from(meta_len).map_err(|_| "a message has a negative length")?;
-            if meta_len == 0 {
-                break; // end of stream
-            }
-            let meta = bytes
-                .get(pos..pos + meta_len)
-                .ok_or("a message runs past the end of the file")?;
-            let message = arrow::ipc::root_as_message(meta)
-                .map_err(|e| format!("a message is corrupt: {e}"))?;
-            let body = usize::try_from(message.bodyLength())
-                .map_err(|_| "a message has a negative body length")?;
-            pos = pos
-                .checked_add(meta_len)
-                .and_then(|p| p.checked_add(body))
-                .filter(|&p| p <= len)
-                .ok_or("a message body runs past the end of the file")?;
         }
         let reader =
             arrow::ipc::reader::StreamReader::try_new(Cursor::new(bytes), None).map_err(err)?;
