@@ -5,7 +5,9 @@
 //! nested decoder). [`catch`] runs a read, turns such a panic into an error message
 //! naming what the decoder said, and keeps the panic hook quiet while a guarded read is
 //! running (the panic may happen on one of polars' own threads), so the user sees one
-//! clear message. Panics anywhere else still print as usual.
+//! clear message. Panics at other times still print as usual; one on another thread
+//! while a guarded read is running still unwinds, but the hook does not print it (the
+//! hook cannot tell polars' worker threads from the others).
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
