@@ -161,13 +161,12 @@ pub fn validate(
     };
     let (partners, pid, s_partners) = tables::partners(&raw.partners, settings, &mut p);
     let (deals, did, s_deals) = tables::deals(&raw.deals, settings, &mut p, &mut dicts);
-    let (links, s_links) = tables::deal_partners(
-        links_raw,
-        settings,
-        &mut p,
-        (&partners.id, &pid),
-        (&deals.id, &did),
-    );
+    // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
+    let partner_index = check::id_index(&partners.id, &pid);
+    let deal_index = check::id_index(&deals.id, &did);
+    let (links, s_links) =
+        tables::deal_partners(links_raw, settings, &mut p, &partner_index, &deal_index);
+    drop(deal_index);
     let mut stats = vec![s_partners, s_deals, s_links];
     // products and customers tables: unique ids; their ids join the dictionaries.
     let mut product_ids = None;
@@ -185,7 +184,7 @@ pub fn validate(
         let (pp, s) = tables::partner_products(
             t,
             &mut p,
-            (&partners.id, &pid),
+            &partner_index,
             product_ids.as_ref(),
             &mut dicts.products,
         );

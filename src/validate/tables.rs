@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::check::{id_index, part, pick, resolve, Check, Problems};
+use super::check::{part, pick, resolve, Check, Problems};
 use super::columns::{amount_cells, date_cells, texts};
 use super::dict::Dict;
 use super::{DealRows, Link, PartnerRows, TableStats};
@@ -181,12 +181,10 @@ pub(super) fn deal_partners(
     raw: &RawTable,
     settings: &Settings,
     p: &mut Problems,
-    partners: (&[String], &[Option<String>]),
-    deals: (&[String], &[Option<String>]),
+    partner_index: &HashMap<&str, u32>,
+    deal_index: &HashMap<&str, u32>,
 ) -> (Vec<Link>, TableStats) {
     let sk = p.skip_invalid;
-    let partner_index = id_index(partners.0, partners.1);
-    let deal_index = id_index(deals.0, deals.1);
     let mut c = Check::new(raw);
     let n = raw.n_rows();
     let mut link_deal = vec![u32::MAX; n];
@@ -199,7 +197,7 @@ pub(super) fn deal_partners(
     let (deal_part, (partner_part, role_part)) = rayon::join(
         || {
             part(raw, sk, |c, p| {
-                resolve(c, p, "deal_id", "deals", &deal_index, &mut link_deal)
+                resolve(c, p, "deal_id", "deals", deal_index, &mut link_deal)
             })
         },
         || {
@@ -211,7 +209,7 @@ pub(super) fn deal_partners(
                             p,
                             "partner_id",
                             "partners",
-                            &partner_index,
+                            partner_index,
                             &mut link_partner,
                         )
                     })
@@ -223,14 +221,12 @@ pub(super) fn deal_partners(
     c.absorb(p, deal_part);
     c.absorb(p, partner_part);
     c.absorb(p, role_part);
-    let links: Vec<Link> = (0..n)
-        .filter(|&row| !c.bad[row])
-        .map(|row| Link {
-            deal: link_deal[row],
-            partner: link_partner[row],
-            role: link_role[row],
-        })
-        .collect();
+    let mut links = Vec::with_capacity(n);
+    links.extend((0..n).filter(|&row| !c.bad[row]).map(|row| Link {
+        deal: link_deal[row],
+        partner: link_partner[row],
+        role: link_role[row],
+    }));
     let s = stats("deal_partners", raw, c.bad.len(), links.len());
     (links, s)
 }
@@ -284,11 +280,10 @@ pub(super) fn catalog(
 pub(super) fn partner_products(
     raw: &RawTable,
     p: &mut Problems,
-    partners: (&[String], &[Option<String>]),
+    partner_index: &HashMap<&str, u32>,
     product_table_ids: Option<&HashMap<String, ()>>,
     products: &mut Dict,
 ) -> (Vec<(u32, u32)>, TableStats) {
-    let partner_index = id_index(partners.0, partners.1);
     let mut out = Vec::new();
     let mut c = Check::new(raw);
     let mut pp_partner = vec![u32::MAX; raw.n_rows()];
@@ -297,7 +292,7 @@ pub(super) fn partner_products(
         p,
         "partner_id",
         "partners",
-        &partner_index,
+        partner_index,
         &mut pp_partner,
     );
     if let Some(col) = c.text(p, "product_id", "text or integer ids") {
