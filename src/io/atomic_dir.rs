@@ -231,6 +231,19 @@ impl StagedDir {
         check_target(target, overwrite, protect)?;
         let staging = sibling(target, "tmp");
         if staging.exists() {
+            // Left by an earlier process that had our process id; removed only if it is
+            // ecograph's (marked or empty), like every other leftover.
+            let ours = is_ecograph_output(&staging)
+                || std::fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
+            if !ours {
+                return Err(refused(
+                    target,
+                    format!(
+                        "{} is in the way and is not a folder ecograph wrote; remove it yourself",
+                        staging.display()
+                    ),
+                ));
+            }
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| Error::io("removing stale staging folder", &staging, e))?;
         }
@@ -414,6 +427,18 @@ mod tests {
             std::fs::read(target.join("partner_metrics.parquet")).unwrap(),
             b"old"
         );
+        // A folder named like our own staging folder but without the marker is not ours.
+        let ours = tmp
+            .path()
+            .join(format!(".out.ecograph-tmp-{}", std::process::id()));
+        std::fs::create_dir(&ours).unwrap();
+        std::fs::write(ours.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            StagedDir::create(&target, true, &[]),
+            Err(Error::OutputRefused { .. })
+        ));
+        assert!(ours.join("notes.txt").exists());
+        std::fs::remove_dir_all(&ours).unwrap();
         // A folder without the marker is not ours, whatever its name.
         let unmarked = tmp.path().join(".out.ecograph-tmp-0");
         std::fs::create_dir(&unmarked).unwrap();
