@@ -10,7 +10,7 @@ use polars::prelude::*;
 use super::csv_scan;
 use super::InputFormat;
 use crate::config::Settings;
-use crate::error::{InputError, InputErrors, Rule, Warning};
+use crate::error::{InputError, InputErrors, Rule};
 use crate::schema::{TableSpec, TABLES};
 
 /// One input file found for a table.
@@ -39,8 +39,6 @@ pub struct RawTable {
     pub links: Option<Column>,
     /// Lines of the rows skipped because every field was empty.
     pub skipped_empty: Vec<u32>,
-    /// Columns whose absence changes results, and the like.
-    pub warnings: Vec<Warning>,
 }
 
 impl RawTable {
@@ -440,42 +438,6 @@ pub fn header_key(h: &str) -> String {
     out
 }
 
-/// What leaving out an optional column does to the results, for the columns where it
-/// does (contract §1 null rules applied to a whole column).
-pub(crate) fn absent_column_implication(
-    table: &str,
-    column: &str,
-) -> Option<(&'static str, &'static str)> {
-    Some(match (table, column) {
-        ("deals", "stage") => ("missing_stage", "every deal counts as won"),
-        ("deals", "amount") => (
-            "missing_amount",
-            "every deal is worth 0, so every revenue figure is 0",
-        ),
-        ("deals", "created_at") => (
-            "missing_created_at",
-            "network_growth is empty, no channel conflict can be found and days to close are unknown",
-        ),
-        ("deals", "closed_at") => (
-            "missing_closed_at",
-            "days to close are unknown (partner_lift compares no closing times)",
-        ),
-        ("deals", "customer_id") => (
-            "missing_customer_id",
-            "no deal has a customer, so customer overlap, unique customers, channel conflicts and customer concentration are empty",
-        ),
-        ("deals", "product_id") => (
-            "missing_product_id",
-            "no deal has a product, so product concentration and channel conflicts are empty",
-        ),
-        ("deal_partners", "role") => (
-            "missing_role",
-            "every partner counts as influenced, so no partner sourced a deal and sourced_revenue is 0",
-        ),
-        _ => return None,
-    })
-}
-
 /// Why a header row may not have been split into the expected columns.
 fn header_hint(found: &[String]) -> Option<String> {
     let [only] = found else { return None };
@@ -493,7 +455,7 @@ fn header_hint(found: &[String]) -> Option<String> {
 /// Keeps the contract's columns (under their configured names), renamed to contract
 /// names. A configured name the file lacks and a header that misses a contract name only
 /// by case, spaces or a BOM are errors; an absent optional column that changes results
-/// is a warning.
+/// is left to `validate::warnings`.
 fn select_contract_columns(
     spec: TableSpec,
     source: SourceFile,
@@ -515,7 +477,6 @@ fn select_contract_columns(
     let mut columns = Vec::new();
     let mut user_names = Vec::new();
     let mut errors = Vec::new();
-    let mut warnings = Vec::new();
     let error = |column: &str, rule: Rule| InputError {
         column: Some(column.to_string()),
         ..table_error(&spec, source.display.clone(), rule)
@@ -558,15 +519,8 @@ fn select_contract_columns(
                     hint: header_hint(&found),
                 },
             ));
-        } else if let Some((code, implies)) = absent_column_implication(spec.name, col.name) {
-            warnings.push(Warning {
-                code,
-                table: spec.name,
-                file: source.display.clone(),
-                column: Some(col.name.to_string()),
-                message: format!("no '{}' column: {implies}", col.name),
-            });
         }
+        // An absent optional column is no error; validate::warnings says what it implies.
     }
     let mut links = None;
     if spec.name == "deals" {
@@ -604,7 +558,6 @@ fn select_contract_columns(
         user_names,
         links,
         skipped_empty: Vec::new(),
-        warnings,
     })
 }
 

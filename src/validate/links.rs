@@ -92,6 +92,5 @@ pub fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<RawTable
         ],
         links: None,
         skipped_empty: Vec::new(),
-        warnings: Vec::new(),
     })
 }

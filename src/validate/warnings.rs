@@ -3,19 +3,14 @@
 //! Each becomes a [`Warning`] on stderr and under `validation.warnings` in the summary.
 
 use crate::error::Warning;
-use crate::io::read::{self, RawTable};
+use crate::io::read::RawTable;
 
 /// Every warning about the tables as read, in table order, then the link warning.
 pub(super) fn collect(tables: &[&RawTable], links_raw: &RawTable, links: usize) -> Vec<Warning> {
     let mut out = Vec::new();
     for raw in tables {
-        out.extend(raw.warnings.iter().cloned());
-        if let Some(w) = skipped_rows_warning(raw) {
-            out.push(w);
-        }
-    }
-    for raw in tables {
-        out.extend(empty_column_warnings(raw));
+        out.extend(column_warnings(raw));
+        out.extend(skipped_rows_warning(raw));
     }
     if links == 0 {
         out.push(Warning {
@@ -32,38 +27,74 @@ pub(super) fn collect(tables: &[&RawTable], links_raw: &RawTable, links: usize) 
     out
 }
 
-/// A result-changing optional column that is present but empty in every row says the
-/// same as an absent one ("column 'stage' is empty in every row: every deal counts as
-/// won"): an export setting that blanks a column must not pass unnoticed.
-fn empty_column_warnings(raw: &RawTable) -> Vec<Warning> {
-    if raw.n_rows() == 0 {
-        return Vec::new();
-    }
+/// Each result-changing optional column that is absent ("no 'stage' column: every deal
+/// counts as won") or present but empty in every row ("column 'stage' is empty in every
+/// row: ..."): an export setting that drops or blanks a column must not pass unnoticed.
+fn column_warnings(raw: &RawTable) -> Vec<Warning> {
     let mut out = Vec::new();
     for col in raw.spec.columns {
-        let Some((code, implies)) = read::absent_column_implication(raw.spec.name, col.name) else {
+        let Some((code, implies)) = implication(raw.spec.name, col.name) else {
             continue;
         };
-        let Ok(c) = raw.df.column(col.name) else {
-            continue;
+        let (column, message) = match raw.df.column(col.name) {
+            Err(_) => (
+                col.name.to_string(),
+                format!("no '{}' column: {implies}", col.name),
+            ),
+            Ok(c) => {
+                let empty = c.null_count() == c.len()
+                    || c.str()
+                        .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
+                if raw.n_rows() == 0 || !empty {
+                    continue;
+                }
+                let name = raw.user_name(col.name);
+                let message = format!("column '{name}' is empty in every row: {implies}");
+                (name, message)
+            }
         };
-        let empty = c.null_count() == c.len()
-            || c.str()
-                .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
-        if empty {
-            out.push(Warning {
-                code,
-                table: raw.spec.name,
-                file: raw.source.display.clone(),
-                column: Some(raw.user_name(col.name)),
-                message: format!(
-                    "column '{}' is empty in every row: {implies}",
-                    raw.user_name(col.name)
-                ),
-            });
-        }
+        out.push(Warning {
+            code,
+            table: raw.spec.name,
+            file: raw.source.display.clone(),
+            column: Some(column),
+            message,
+        });
     }
     out
+}
+
+/// What an optional column that is absent, or empty in every row, does to the results,
+/// for the columns where it does (contract §1 null rules applied to a whole column).
+fn implication(table: &str, column: &str) -> Option<(&'static str, &'static str)> {
+    Some(match (table, column) {
+        ("deals", "stage") => ("missing_stage", "every deal counts as won"),
+        ("deals", "amount") => (
+            "missing_amount",
+            "every deal is worth 0, so every revenue figure is 0",
+        ),
+        ("deals", "created_at") => (
+            "missing_created_at",
+            "network_growth is empty, no channel conflict can be found and days to close are unknown",
+        ),
+        ("deals", "closed_at") => (
+            "missing_closed_at",
+            "days to close are unknown (partner_lift compares no closing times)",
+        ),
+        ("deals", "customer_id") => (
+            "missing_customer_id",
+            "no deal has a customer, so customer overlap, unique customers, channel conflicts and customer concentration are empty",
+        ),
+        ("deals", "product_id") => (
+            "missing_product_id",
+            "no deal has a product, so product concentration and channel conflicts are empty",
+        ),
+        ("deal_partners", "role") => (
+            "missing_role",
+            "every partner counts as influenced, so no partner sourced a deal and sourced_revenue is 0",
+        ),
+        _ => return None,
+    })
 }
 
 /// The warning for rows skipped because every field was empty, naming their lines.
