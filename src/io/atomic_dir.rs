@@ -100,6 +100,12 @@ pub fn is_ecograph_output(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
+/// Whether ecograph may delete `dir`: it wrote it (the marker), or it is empty (nothing
+/// to lose). The one rule every replace and clean-up goes by.
+fn may_delete(dir: &Path) -> bool {
+    is_ecograph_output(dir) || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
 /// Checks that `target` may be written, before any long work: it must not be any of
 /// `protect` (the input folders) nor contain one; an existing target must be a folder
 /// ecograph wrote (or an empty one), and is replaced only with `overwrite`.
@@ -143,11 +149,8 @@ pub fn check_target(target: &Path, overwrite: bool, protect: &[&Path]) -> Result
     if !overwrite {
         return Err(Error::OutputExists(target.to_path_buf()));
     }
-    let empty = std::fs::read_dir(target)
-        .map_err(|e| Error::io("reading the output folder", target, e))?
-        .next()
-        .is_none();
-    if !empty && !is_ecograph_output(target) {
+    std::fs::read_dir(target).map_err(|e| Error::io("reading the output folder", target, e))?;
+    if !may_delete(target) {
         return Err(refused(
             target,
             format!(
@@ -198,9 +201,7 @@ pub fn clean_leftovers(target: &Path) -> Result<()> {
     }
     leftovers.sort();
     for (tag, path) in leftovers {
-        let ours = is_ecograph_output(&path)
-            || std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-        if !ours || !path.is_dir() {
+        if !path.is_dir() || !may_delete(&path) {
             continue;
         }
         if tag == "old" && !target.exists() {
@@ -233,9 +234,7 @@ impl StagedDir {
         if staging.exists() {
             // Left by an earlier process that had our process id; removed only if it is
             // ecograph's (marked or empty), like every other leftover.
-            let ours = is_ecograph_output(&staging)
-                || std::fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
-            if !ours {
+            if !may_delete(&staging) {
                 return Err(refused(
                     target,
                     format!(
