@@ -86,26 +86,26 @@ pub struct InputArgs {
     pub config: Option<PathBuf>,
     /// CSV field separator, e.g. ';' or '\t' (default ','; overrides the config's
     /// csv.delimiter).
-    #[arg(long, value_name = "CHAR")]
+    #[arg(long, value_name = "CHAR", help_heading = "Input format")]
     pub delimiter: Option<String>,
     /// Decimal mark of text amounts: '.' (default) or ',' (overrides the config's numbers.decimal).
-    #[arg(long, value_name = "CHAR")]
+    #[arg(long, value_name = "CHAR", help_heading = "Input format")]
     pub decimal: Option<String>,
     /// Thousands separator allowed in text amounts, in groups of three: ',', '.', a space
     /// or an apostrophe (default: none; overrides the config's numbers.thousands).
-    #[arg(long, value_name = "CHAR")]
+    #[arg(long, value_name = "CHAR", help_heading = "Input format")]
     pub thousands: Option<String>,
     /// Currency symbol or code allowed before or after an amount ('$', 'EUR'); repeat
     /// the flag for several (overrides the config's numbers.currency).
-    #[arg(long, value_name = "SYMBOL")]
+    #[arg(long, value_name = "SYMBOL", help_heading = "Input format")]
     pub currency: Vec<String>,
     /// Date format accepted besides ISO 8601, in strftime notation, e.g. '%m/%d/%Y'
     /// (overrides the config's dates.format).
-    #[arg(long, value_name = "FMT")]
+    #[arg(long, value_name = "FMT", help_heading = "Input format")]
     pub date_format: Option<String>,
     /// Match stage, role and mapped words byte for byte (default: case and spaces are
     /// ignored, so 'Won' and 'won ' are 'won').
-    #[arg(long)]
+    #[arg(long, help_heading = "Input format")]
     pub exact_vocabulary: bool,
 }
 
