@@ -1004,28 +1004,33 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) {
 // ---------------------------------------------------------------------------------------
 // Test 1: CSV readers with the contract's settings.
 
+/// One fuzz case: the three required tables, the optional ones, and the mode. `F` is
+/// how a file is written ([`CsvFile`] or [`TypedFile`]).
 #[derive(Debug, Clone)]
-struct CsvCase {
+struct Case<F> {
     /// Otherwise every file keeps its valid headers and rows (rare weird values aside),
     /// so that many cases get past validation into `build`.
     damaged: bool,
-    files: Vec<CsvFile>,
-    optional: Vec<Option<CsvFile>>,
+    files: Vec<F>,
+    optional: Vec<Option<F>>,
     skip_invalid: bool,
 }
 
-fn csv_case() -> BoxedStrategy<CsvCase> {
+/// Cases whose files are drawn by `file` (`csv_file` or `typed_file`).
+fn case<F: std::fmt::Debug + Clone + 'static>(
+    file: fn(&'static str, Range<usize>) -> BoxedStrategy<F>,
+) -> BoxedStrategy<Case<F>> {
     (
         vec![
-            csv_file("partners", 2..8),
-            csv_file("deals", 2..10),
-            csv_file("deal_partners", 0..12),
+            file("partners", 2..8),
+            file("deals", 2..10),
+            file("deal_partners", 0..12),
         ],
-        optional_tables(csv_file),
+        optional_tables(file),
         any::<bool>(),
         prop::bool::weighted(0.65),
     )
-        .prop_map(|(files, optional, skip_invalid, damaged)| CsvCase {
+        .prop_map(|(files, optional, skip_invalid, damaged)| Case {
             damaged,
             files,
             optional,
@@ -1037,7 +1042,7 @@ fn csv_case() -> BoxedStrategy<CsvCase> {
 #[test]
 fn fuzz_csv_readers() {
     let settings = Settings::contract();
-    fuzz("fuzz_csv_readers", csv_case(), |case, dir| {
+    fuzz("fuzz_csv_readers", case(csv_file), |case, dir| {
         for f in case.files.iter().chain(case.optional.iter().flatten()) {
             let f = if case.damaged { f } else { &f.undamaged() };
             if let Some(b) = f.render(b',') {
@@ -1639,50 +1644,25 @@ impl TypedFile {
     }
 }
 
-#[derive(Debug, Clone)]
-struct TypedCase {
-    /// As in [`CsvCase`].
-    damaged: bool,
-    files: Vec<TypedFile>,
-    optional: Vec<Option<TypedFile>>,
-    skip_invalid: bool,
-}
-
-fn typed_case() -> BoxedStrategy<TypedCase> {
-    (
-        vec![
-            typed_file("partners", 2..8),
-            typed_file("deals", 2..10),
-            typed_file("deal_partners", 0..12),
-        ],
-        optional_tables(typed_file),
-        any::<bool>(),
-        prop::bool::weighted(0.65),
-    )
-        .prop_map(|(files, optional, skip_invalid, damaged)| TypedCase {
-            damaged,
-            files,
-            optional,
-            skip_invalid,
-        })
-        .boxed()
-}
-
 static UNWRITABLE: AtomicU64 = AtomicU64::new(0);
 
 #[test]
 fn fuzz_parquet_arrow_readers() {
     let settings = Settings::contract();
-    fuzz("fuzz_parquet_arrow_readers", typed_case(), |case, dir| {
-        for f in case.files.iter().chain(case.optional.iter().flatten()) {
-            let f = if case.damaged { f } else { &f.undamaged() };
-            if f.write(dir).is_err() {
-                // The table stays absent: still a case (a missing table).
-                UNWRITABLE.fetch_add(1, Ordering::Relaxed);
+    fuzz(
+        "fuzz_parquet_arrow_readers",
+        case(typed_file),
+        |case, dir| {
+            for f in case.files.iter().chain(case.optional.iter().flatten()) {
+                let f = if case.damaged { f } else { &f.undamaged() };
+                if f.write(dir).is_err() {
+                    // The table stays absent: still a case (a missing table).
+                    UNWRITABLE.fetch_add(1, Ordering::Relaxed);
+                }
             }
-        }
-        check_dir(dir, &settings, case.skip_invalid)
-    });
+            check_dir(dir, &settings, case.skip_invalid)
+        },
+    );
     eprintln!(
         "fuzz: fuzz_parquet_arrow_readers: {} generated tables arrow/parquet could not write (left absent)",
         UNWRITABLE.load(Ordering::Relaxed)
