@@ -527,11 +527,8 @@ fn ctrl_c_exits_130_and_leaves_nothing_behind() {
         .unwrap();
     assert!(killed.success());
     let o = child.wait_with_output().unwrap();
-    if o.status.code() == Some(0) {
-        // The run finished before the signal landed: nothing to check on this machine.
-        eprintln!("analyze finished before SIGINT; skipped");
-        return;
-    }
+    // The signal lands milliseconds after the staging folder appears, while a run of
+    // this size takes seconds: an exit 0 here means Ctrl-C was not handled.
     assert_eq!(
         o.status.code(),
         Some(130),
