@@ -27,6 +27,7 @@ pub mod export;
 pub mod generate;
 pub mod io;
 pub mod metrics;
+#[cfg(feature = "read")]
 pub mod pipeline;
 pub mod progress;
 pub mod schema;

@@ -1,26 +1,37 @@
-//! The only place that touches files: readers of input tables (polars, after
-//! `binary_check` has vetted Parquet / Arrow files and with `guard` turning a decoder
-//! panic into an error), writers of output tables (arrow / parquet), and the atomic,
-//! marked output folder (`atomic_dir`).
+//! The only place that touches files: readers of input tables (feature `read`: polars,
+//! after `binary_check` has vetted Parquet / Arrow files and with `guard` turning a
+//! decoder panic into an error), the reader-independent tables as read (`raw`), writers
+//! of output tables (arrow / parquet), and the atomic, marked output folder
+//! (`atomic_dir`).
 
 pub mod atomic_dir;
-pub mod binary_check;
-pub mod csv_scan;
-pub mod guard;
-pub mod parquet;
+#[cfg(feature = "read")]
+pub(crate) mod binary_check;
+#[cfg(feature = "read")]
+mod bridge;
+#[cfg(feature = "read")]
+pub(crate) mod csv_scan;
+#[cfg(feature = "read")]
+pub(crate) mod guard;
+pub(crate) mod parquet;
+pub mod raw;
+#[cfg(feature = "read")]
 pub mod read;
 pub mod write;
 
 /// Input file formats the contract accepts, recognised by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
+    /// Comma-separated text (delimiter, number and date formats from the config).
     Csv,
+    /// Apache Parquet.
     Parquet,
     /// Arrow IPC, file or stream (told apart by the file's magic bytes).
     Arrow,
 }
 
 impl InputFormat {
+    /// File extensions (lower case) and the format each names.
     pub const EXTENSIONS: [(&'static str, InputFormat); 4] = [
         ("csv", InputFormat::Csv),
         ("parquet", InputFormat::Parquet),
@@ -28,6 +39,7 @@ impl InputFormat {
         ("ipc", InputFormat::Arrow),
     ];
 
+    /// The format a file's extension names, if any.
     pub fn from_path(path: &std::path::Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Self::EXTENSIONS

@@ -1,88 +1,18 @@
-//! Readers: find each contract table in the input folder and load it into a polars
-//! `DataFrame` whose columns carry the contract's names. Typing and rule checks happen
-//! in `validate`; this module reports what stops a file from being read at all, and
-//! which columns are missing, misspelt or named by the config but absent.
+//! Readers (feature `read`): find each contract table in the input folder, read it with
+//! polars and hand its columns over as Arrow arrays ([`super::bridge`]) to
+//! [`super::raw`], which maps them to the contract's names. Typing and rule checks
+//! happen in `validate`; this module reports what stops a file from being read at all.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::*;
 
 use super::csv_scan;
+use super::raw::{select_contract_columns, table_error, RawTable, RawTables, SourceFile};
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule};
 use crate::schema::{TableSpec, TABLES};
-
-/// One input file found for a table.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub path: PathBuf,
-    /// File name shown in messages.
-    pub display: String,
-    pub format: InputFormat,
-}
-
-/// A table as read: contract column name -> polars column, plus CSV line numbers.
-pub struct RawTable {
-    pub spec: TableSpec,
-    pub source: SourceFile,
-    /// Only the contract's columns that the file has, renamed to contract names.
-    pub df: DataFrame,
-    /// For CSV: the physical line of each data row (1-based).
-    pub lines: Option<Vec<u32>>,
-    /// For a table made from another one's rows (deal_partners from a deals column):
-    /// the 1-based row of the source file each row comes from.
-    pub rows: Option<Vec<u32>>,
-    /// Contract column -> the column's name in the user's file (for messages).
-    pub user_names: Vec<(&'static str, String)>,
-    /// The column the config's `[deal_partners] from_deals_column` names (deals only).
-    pub links: Option<Column>,
-    /// Lines of the rows skipped because every field was empty.
-    pub skipped_empty: Vec<u32>,
-}
-
-impl RawTable {
-    pub fn n_rows(&self) -> usize {
-        self.df.height()
-    }
-
-    /// The user's name of a contract column.
-    pub fn user_name(&self, column: &str) -> String {
-        self.user_names
-            .iter()
-            .find(|(c, _)| *c == column)
-            .map(|(_, u)| u.clone())
-            .unwrap_or_else(|| column.to_string())
-    }
-
-    /// 1-based physical line of a 0-based row index, for CSV.
-    pub fn line_of(&self, row: usize) -> Option<u64> {
-        self.lines
-            .as_ref()
-            .and_then(|l| l.get(row))
-            .map(|&l| u64::from(l))
-    }
-
-    /// 1-based row number shown for a 0-based row index.
-    pub fn row_number(&self, row: usize) -> u64 {
-        self.rows
-            .as_ref()
-            .and_then(|r| r.get(row))
-            .map_or(row as u64 + 1, |&r| u64::from(r))
-    }
-}
-
-fn table_error(spec: &TableSpec, file: String, rule: Rule) -> InputError {
-    InputError {
-        file,
-        table: spec.name,
-        row: None,
-        line: None,
-        column: None,
-        value: None,
-        rule,
-    }
-}
 
 /// What is at a path where a table file may be.
 enum Probe {
@@ -185,35 +115,6 @@ pub fn discover(
     }
 }
 
-/// The contract's tables as read from one input folder (names and columns mapped, not
-/// yet checked row by row): the input of [`crate::validate::validate`].
-pub struct RawTables {
-    pub partners: RawTable,
-    pub deals: RawTable,
-    /// None when the config takes deal_partners from a deals column.
-    pub deal_partners: Option<RawTable>,
-    pub partner_products: Option<RawTable>,
-    pub products: Option<RawTable>,
-    pub customers: Option<RawTable>,
-}
-
-impl RawTables {
-    /// The tables present, in contract order.
-    pub fn tables(&self) -> Vec<&RawTable> {
-        [
-            Some(&self.partners),
-            Some(&self.deals),
-            self.deal_partners.as_ref(),
-            self.partner_products.as_ref(),
-            self.products.as_ref(),
-            self.customers.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
-    }
-}
-
 /// Finds and reads every table of `dir`. Tables are read in parallel (the structural
 /// CSV scan is single-threaded per file) and every file-level problem of every table is
 /// reported together, in table order.
@@ -221,21 +122,19 @@ pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputEr
     use rayon::prelude::*;
     let fail = |errors: Vec<InputError>| InputErrors { errors };
     let files = discover(dir, settings).map_err(fail)?;
-    type Read = Result<Option<RawTable>, Vec<InputError>>;
-    let read: Vec<(TableSpec, Read)> = files
+    let read: Vec<Result<Option<RawTable>, Vec<InputError>>> = files
         .into_par_iter()
         .map(|(spec, source)| {
-            let r = source
+            source
                 .map(|src| read_table(spec, src, settings))
-                .transpose();
-            (spec, r)
+                .transpose()
         })
         .collect();
     let mut errors = Vec::new();
-    let mut by_name: Vec<(&'static str, RawTable)> = Vec::new();
-    for (spec, r) in read {
+    let mut tables = Vec::new();
+    for r in read {
         match r {
-            Ok(Some(raw)) => by_name.push((spec.name, raw)),
+            Ok(Some(raw)) => tables.push(raw),
             Ok(None) => {}
             Err(mut e) => errors.append(&mut e),
         }
@@ -243,23 +142,8 @@ pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputEr
     if !errors.is_empty() {
         return Err(fail(errors));
     }
-    let mut take = |name: &str| {
-        by_name
-            .iter()
-            .position(|(n, _)| *n == name)
-            .map(|i| by_name.remove(i).1)
-    };
-    let (Some(partners), Some(deals)) = (take("partners"), take("deals")) else {
-        return Err(fail(Vec::new())); // discover reports a missing required table
-    };
-    Ok(RawTables {
-        partners,
-        deals,
-        deal_partners: take("deal_partners"),
-        partner_products: take("partner_products"),
-        products: take("products"),
-        customers: take("customers"),
-    })
+    // discover has reported a missing required table, so RawTables::new finds them all.
+    RawTables::new(tables, settings)
 }
 
 fn file_error(spec: &TableSpec, source: &SourceFile, rule: Rule) -> Vec<InputError> {
@@ -386,7 +270,7 @@ pub fn read_table(
             (df.map_err(|e| unreadable(&e))?, None)
         }
     };
-    let mut raw = select_contract_columns(spec, source, df, lines, settings)?;
+    let mut raw = select_from_frame(spec, source, df, lines, settings)?;
     raw.skipped_empty = skipped_empty;
     Ok(raw)
 }
@@ -420,163 +304,20 @@ fn read_magic(path: &Path) -> std::io::Result<[u8; 6]> {
     Ok(buf)
 }
 
-/// A header as compared with the contract's names when looking for near misses: BOMs
-/// and surrounding spaces dropped, lower case, inner spaces and hyphens as `_`.
-pub fn header_key(h: &str) -> String {
-    let h = h.replace('\u{feff}', "");
-    let mut out = String::with_capacity(h.len());
-    for (i, part) in h
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|p| !p.is_empty())
-        .enumerate()
-    {
-        if i > 0 {
-            out.push('_');
-        }
-        out.extend(part.chars().flat_map(char::to_lowercase));
-    }
-    out
-}
-
-/// Why a header row may not have been split into the expected columns.
-fn header_hint(found: &[String]) -> Option<String> {
-    let [only] = found else { return None };
-    [';', '\t', '|']
-        .into_iter()
-        .find(|d| only.contains(*d))
-        .map(|d| {
-            let shown = if d == '\t' { "\\t".to_string() } else { d.to_string() };
-            format!(
-                "the header is a single column: the file looks '{shown}'-separated; set [csv] delimiter = \"{shown}\" in the config or pass --delimiter '{shown}'"
-            )
-        })
-}
-
-/// Keeps the contract's columns (under their configured names), renamed to contract
-/// names. A configured name the file lacks and a header that misses a contract name only
-/// by case, spaces or a BOM are errors; an absent optional column that changes results
-/// is left to `validate::warnings`.
-fn select_contract_columns(
+/// Hands the frame's columns to [`select_contract_columns`] as Arrow arrays.
+fn select_from_frame(
     spec: TableSpec,
     source: SourceFile,
     df: DataFrame,
     lines: Option<Vec<u32>>,
     settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
-    let config = &settings.config;
-    let found: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mapped_elsewhere: Vec<&str> = config
-        .columns
-        .get(spec.name)
-        .map(|m| m.values().map(String::as_str).collect())
-        .unwrap_or_default();
-    let mut columns = Vec::new();
-    let mut user_names = Vec::new();
-    let mut errors = Vec::new();
-    let error = |column: &str, rule: Rule| InputError {
-        column: Some(column.to_string()),
-        ..table_error(&spec, source.display.clone(), rule)
-    };
-    for col in spec.columns {
-        let mapped = config.mapped_column(spec.name, col.name);
-        let user = mapped.unwrap_or(col.name);
-        if let Ok(c) = df.column(user) {
-            let mut c = c.clone();
-            c.rename(col.name.into());
-            columns.push(c);
-            user_names.push((col.name, user.to_string()));
-            continue;
-        }
-        let near = found
-            .iter()
-            .find(|h| header_key(h) == col.name && !mapped_elsewhere.contains(&h.as_str()));
-        if mapped.is_some() {
-            errors.push(error(
-                user,
-                Rule::ConfigColumnMissing {
-                    key: format!("[columns.{}] {}", spec.name, col.name),
-                    found: found.clone(),
-                },
-            ));
-        } else if let Some(h) = near {
-            errors.push(error(
-                h,
-                Rule::ResemblesColumn {
-                    table: spec.name,
-                    contract: col.name,
-                    header: h.clone(),
-                },
-            ));
-        } else if col.required {
-            errors.push(error(
-                user,
-                Rule::MissingColumn {
-                    found: found.clone(),
-                    hint: header_hint(&found),
-                },
-            ));
-        }
-        // An absent optional column is no error; validate::warnings says what it implies.
+    let mut all = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let a = super::guard::catch(|| super::bridge::to_arrow(c))
+            .and_then(|r| r)
+            .map_err(|detail| vec![table_error(&spec, source.display.clone(), Rule::Unreadable { detail })])?;
+        all.push((c.name().to_string(), a));
     }
-    let mut links = None;
-    if spec.name == "deals" {
-        if let Some(l) = &settings.links_from_deals {
-            match df.column(&l.column) {
-                Ok(c) => links = Some(c.clone()),
-                Err(_) => errors.push(error(
-                    &l.column,
-                    Rule::ConfigColumnMissing {
-                        key: "[deal_partners] from_deals_column".into(),
-                        found: found.clone(),
-                    },
-                )),
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let df = DataFrame::new(df.height(), columns).map_err(|e| {
-        file_error(
-            &spec,
-            &source,
-            Rule::Unreadable {
-                detail: e.to_string(),
-            },
-        )
-    })?;
-    Ok(RawTable {
-        spec,
-        source,
-        df,
-        lines,
-        rows: None,
-        user_names,
-        links,
-        skipped_empty: Vec::new(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_keys_ignore_case_spaces_and_boms() {
-        assert_eq!(header_key("Stage"), "stage");
-        assert_eq!(header_key(" \u{feff}Deal ID "), "deal_id");
-        assert_eq!(header_key("Created-At"), "created_at");
-        assert_eq!(header_key("DealStage"), "dealstage");
-    }
-
-    #[test]
-    fn a_single_column_header_with_semicolons_gets_a_hint() {
-        let h = header_hint(&["partner_id;name".to_string()]).unwrap();
-        assert!(h.contains("delimiter = \";\""), "{h}");
-        assert!(header_hint(&["a".into(), "b;c".into()]).is_none());
-    }
+    select_contract_columns(spec, source, all, df.height(), lines, settings)
 }

@@ -5,13 +5,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use polars::prelude::Column;
+use arrow::array::StringViewArray;
 
 use super::columns::{date_cells, text_column, texts, Cell};
 use super::dict::{Dict, NULL};
 use crate::config::TextMap;
 use crate::error::{InputError, Rule};
-use crate::io::read::RawTable;
+use crate::io::raw::RawTable;
 
 /// Problems found so far: fatal errors and (in skip mode) rejected rows.
 pub(super) struct Problems {
@@ -94,7 +94,7 @@ impl<'a> Check<'a> {
         p: &mut Problems,
         column: &str,
         what: &'static str,
-    ) -> Option<Column> {
+    ) -> Option<StringViewArray> {
         match text_column(self.raw, column, what) {
             Ok(c) => c,
             Err(rule) => {

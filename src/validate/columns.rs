@@ -1,62 +1,130 @@
-//! Typed access to raw polars columns: each accessor checks the column's type against
-//! the contract (§4 "Parquet / Arrow types") and yields per-row values or errors.
+//! Typed access to raw Arrow columns: each accessor checks the column's type against
+//! the contract (§4 "Parquet / Arrow types") and yields per-row values or errors. The
+//! columns may come from polars (via `io::bridge`) or from any other Arrow producer.
 
-use polars::prelude::*;
+use arrow::array::{Array, ArrayRef, AsArray, StringViewArray};
+use arrow::compute::cast;
+use arrow::datatypes::{
+    DataType, Date32Type, Date64Type, Float64Type, Int64Type, TimeUnit,
+};
 
 use super::parse::{check_amount, parse_amount_with, parse_date_with, AmountError};
 use crate::config::NumberFormat;
 use crate::error::Rule;
-use crate::io::read::RawTable;
+use crate::io::raw::RawTable;
 use crate::io::InputFormat;
 
-/// A column converted to text (ids and free text), or the type error.
-pub fn text_column(raw: &RawTable, name: &str, what: &'static str) -> Result<Option<Column>, Rule> {
-    let Ok(c) = raw.df.column(name) else {
+/// A type's name in messages, as users of polars and pyarrow know them (`str`, `i64`,
+/// `f64`, `bool`, `date`, `datetime[ms, UTC]`, `list[i64]`, ...).
+pub(crate) fn type_name(dt: &DataType) -> String {
+    use DataType::*;
+    let unit = |u: &TimeUnit| match u {
+        TimeUnit::Second => "s",
+        TimeUnit::Millisecond => "ms",
+        TimeUnit::Microsecond => "μs",
+        TimeUnit::Nanosecond => "ns",
+    };
+    match dt {
+        Null => "null".into(),
+        Boolean => "bool".into(),
+        Int8 => "i8".into(),
+        Int16 => "i16".into(),
+        Int32 => "i32".into(),
+        Int64 => "i64".into(),
+        UInt8 => "u8".into(),
+        UInt16 => "u16".into(),
+        UInt32 => "u32".into(),
+        UInt64 => "u64".into(),
+        Float16 => "f16".into(),
+        Float32 => "f32".into(),
+        Float64 => "f64".into(),
+        Utf8 | LargeUtf8 | Utf8View => "str".into(),
+        Binary | LargeBinary | BinaryView | FixedSizeBinary(_) => "binary".into(),
+        Date32 | Date64 => "date".into(),
+        Timestamp(u, None) => format!("datetime[{}]", unit(u)),
+        Timestamp(u, Some(tz)) => format!("datetime[{}, {tz}]", unit(u)),
+        Duration(u) => format!("duration[{}]", unit(u)),
+        Time32(_) | Time64(_) => "time".into(),
+        Decimal32(p, s) | Decimal64(p, s) => format!("decimal[{p},{s}]"),
+        Decimal128(p, s) | Decimal256(p, s) => format!("decimal[{p},{s}]"),
+        List(f) | LargeList(f) | ListView(f) | LargeListView(f) => {
+            format!("list[{}]", type_name(f.data_type()))
+        }
+        FixedSizeList(f, n) => format!("array[{}, {n}]", type_name(f.data_type())),
+        Struct(fields) => format!("struct[{}]", fields.len()),
+        Dictionary(_, _) => "cat".into(),
+        other => other.to_string(),
+    }
+}
+
+fn unreadable(e: impl std::fmt::Display) -> Rule {
+    Rule::Unreadable {
+        detail: e.to_string(),
+    }
+}
+
+/// A column converted to text (ids and free text), or the type error. Text and integer
+/// columns are accepted (integers as their decimal text); all-null columns are empty.
+pub(crate) fn text_column(
+    raw: &RawTable,
+    name: &str,
+    what: &'static str,
+) -> Result<Option<StringViewArray>, Rule> {
+    let Some(c) = raw.column(name) else {
         return Ok(None);
     };
-    let dt = c.dtype();
-    let ok = matches!(dt, DataType::String | DataType::Null) || dt.is_integer();
+    as_text(c, what).map(Some)
+}
+
+/// `c` as text if it is text, integers or all null; otherwise the type error.
+pub(crate) fn as_text(c: &ArrayRef, what: &'static str) -> Result<StringViewArray, Rule> {
+    let dt = c.data_type();
+    let ok = matches!(
+        dt,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+    ) || dt.is_integer();
     if !ok {
         return Err(Rule::WrongType {
             expected: what,
-            found: dt.to_string(),
+            found: type_name(dt),
         });
     }
-    c.cast(&DataType::String)
-        .map(Some)
-        .map_err(|e| Rule::Unreadable {
-            detail: e.to_string(),
-        })
+    let t = cast(c, &DataType::Utf8View).map_err(unreadable)?;
+    Ok(t.as_string_view().clone())
 }
 
 /// Iterates a text column, treating the empty string as null (contract §4).
-pub fn texts(c: &Column) -> impl Iterator<Item = Option<&str>> + '_ {
-    c.str()
-        .expect("text_column returns String columns")
-        .iter()
-        .map(|v| v.filter(|s| !s.is_empty()))
+pub(crate) fn texts(c: &StringViewArray) -> impl Iterator<Item = Option<&str>> + '_ {
+    c.iter().map(|v| v.filter(|s| !s.is_empty()))
 }
 
 /// Amounts per row: `Ok(None)` for null, `Err((rule, text))` for a bad value.
-pub type Cell<T> = Result<Option<T>, (Rule, String)>;
+pub(crate) type Cell<T> = Result<Option<T>, (Rule, String)>;
 
-pub fn amount_cells(
+/// The amount column per row: CSV text parsed with the configured number format, typed
+/// numbers (integer, float, decimal) checked as they are.
+pub(crate) fn amount_cells(
     raw: &RawTable,
     name: &str,
     fmt: &NumberFormat,
 ) -> Result<Option<Vec<Cell<f64>>>, Rule> {
-    let Ok(c) = raw.df.column(name) else {
+    let Some(c) = raw.column(name) else {
         return Ok(None);
     };
-    let dt = c.dtype().clone();
+    let dt = c.data_type().clone();
     let rule_of = |e: AmountError| match e {
         AmountError::NotANumber => Rule::NotANumber,
         AmountError::Nan => Rule::NanAmount,
         AmountError::Infinite => Rule::InfiniteAmount,
         AmountError::Negative => Rule::NegativeAmount,
     };
-    if dt == DataType::String && raw.source.format == InputFormat::Csv {
-        let cells = texts(c)
+    let is_text = matches!(
+        dt,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    );
+    if is_text && raw.source.format == InputFormat::Csv {
+        let text = as_text(c, "a number")?;
+        let cells = texts(&text)
             .map(|v| match v {
                 None => Ok(None),
                 Some(s) => parse_amount_with(s, fmt)
@@ -66,19 +134,16 @@ pub fn amount_cells(
             .collect();
         return Ok(Some(cells));
     }
-    let numeric = dt.is_primitive_numeric() || dt.is_decimal() || dt == DataType::Null;
+    let numeric = dt.is_numeric() || dt == DataType::Null;
     if !numeric {
         return Err(Rule::WrongType {
             expected: "a number (integer, float or decimal)",
-            found: dt.to_string(),
+            found: type_name(&dt),
         });
     }
-    let f = c.cast(&DataType::Float64).map_err(|e| Rule::Unreadable {
-        detail: e.to_string(),
-    })?;
+    let f = cast(c, &DataType::Float64).map_err(unreadable)?;
     let cells = f
-        .f64()
-        .expect("cast to Float64")
+        .as_primitive::<Float64Type>()
         .iter()
         .map(|v| match v {
             None => Ok(None),
@@ -90,56 +155,90 @@ pub fn amount_cells(
     Ok(Some(cells))
 }
 
-/// Dates per row as milliseconds since the epoch, UTC.
-pub fn date_cells(
+/// Dates per row as milliseconds since the epoch, UTC: ISO 8601 text (or the configured
+/// format), dates, and timestamps (time-zone aware ones are UTC instants already; naive
+/// ones are taken as UTC).
+pub(crate) fn date_cells(
     raw: &RawTable,
     name: &str,
     format: Option<&str>,
 ) -> Result<Option<Vec<Cell<i64>>>, Rule> {
-    let Ok(c) = raw.df.column(name) else {
+    let Some(c) = raw.column(name) else {
         return Ok(None);
     };
-    let dt = c.dtype().clone();
-    let ints = |c: &Column, scale: fn(i64) -> i64| -> Result<Vec<Cell<i64>>, Rule> {
-        let i = c.cast(&DataType::Int64).map_err(|e| Rule::Unreadable {
-            detail: e.to_string(),
-        })?;
-        Ok(i.i64()
-            .expect("cast to Int64")
+    let dt = c.data_type().clone();
+    let ints = |scale: fn(i64) -> i64| -> Result<Vec<Cell<i64>>, Rule> {
+        let i = cast(c, &DataType::Int64).map_err(unreadable)?;
+        Ok(i.as_primitive::<Int64Type>()
             .iter()
             .map(|v| Ok(v.map(scale)))
             .collect())
     };
     match dt {
-        DataType::String | DataType::Null => Ok(Some(
-            c.cast(&DataType::String)
-                .map_err(|e| Rule::Unreadable {
-                    detail: e.to_string(),
-                })?
-                .str()
-                .expect("cast to String")
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
+            let text = as_text(c, "text")?;
+            Ok(Some(
+                texts(&text)
+                    .map(|v| match v {
+                        None => Ok(None),
+                        Some(s) => parse_date_with(s, format)
+                            .map(Some)
+                            .ok_or((Rule::NotADate, s.to_string())),
+                    })
+                    .collect(),
+            ))
+        }
+        DataType::Date32 => Ok(Some(
+            c.as_primitive::<Date32Type>()
                 .iter()
-                .map(|v| match v.filter(|s| !s.is_empty()) {
-                    None => Ok(None),
-                    Some(s) => parse_date_with(s, format)
-                        .map(Some)
-                        .ok_or((Rule::NotADate, s.to_string())),
-                })
+                .map(|v| Ok(v.map(|d| i64::from(d) * 86_400_000)))
                 .collect(),
         )),
-        DataType::Date => ints(c, |d| d * 86_400_000).map(Some),
-        DataType::Datetime(unit, _) => {
-            // Polars stores tz-aware datetimes as UTC instants; naive ones are taken as UTC.
+        DataType::Date64 => Ok(Some(
+            c.as_primitive::<Date64Type>()
+                .iter()
+                .map(|v| Ok(v))
+                .collect(),
+        )),
+        DataType::Timestamp(unit, _) => {
             let scale: fn(i64) -> i64 = match unit {
-                TimeUnit::Milliseconds => |v| v,
-                TimeUnit::Microseconds => |v| v.div_euclid(1_000),
-                TimeUnit::Nanoseconds => |v| v.div_euclid(1_000_000),
+                TimeUnit::Second => |v| v.saturating_mul(1_000),
+                TimeUnit::Millisecond => |v| v,
+                TimeUnit::Microsecond => |v| v.div_euclid(1_000),
+                TimeUnit::Nanosecond => |v| v.div_euclid(1_000_000),
             };
-            ints(c, scale).map(Some)
+            ints(scale).map(Some)
         }
         other => Err(Rule::WrongType {
             expected: "a date, timestamp or ISO 8601 text",
-            found: other.to_string(),
+            found: type_name(&other),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::datatypes::{Field, TimeUnit};
+    use std::sync::Arc;
+
+    #[test]
+    fn type_names_read_as_polars_and_pyarrow_users_know_them() {
+        assert_eq!(type_name(&DataType::Float64), "f64");
+        assert_eq!(type_name(&DataType::Utf8View), "str");
+        assert_eq!(type_name(&DataType::Boolean), "bool");
+        assert_eq!(
+            type_name(&DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))),
+            "datetime[μs, UTC]"
+        );
+        assert_eq!(
+            type_name(&DataType::LargeList(Arc::new(Field::new(
+                "item",
+                DataType::Int64,
+                true
+            )))),
+            "list[i64]"
+        );
+        assert_eq!(type_name(&DataType::Decimal128(10, 2)), "decimal[10,2]");
     }
 }

@@ -3,40 +3,30 @@
 //! multi-select fields the same way. Each id in the cell becomes one link, located in
 //! messages by the deal's own row and line.
 
-use polars::prelude::*;
+use std::sync::Arc;
 
+use arrow::array::{ArrayRef, StringArray};
+
+use super::columns::as_text;
 use crate::config::ResolvedLinks;
 use crate::error::Rule;
-use crate::io::read::RawTable;
+use crate::io::raw::RawTable;
 use crate::schema::DEAL_PARTNERS;
-
-/// Text of a column that may also be integers (ids), or the type problem.
-fn as_text(c: &Column) -> Result<Column, Rule> {
-    let dt = c.dtype();
-    if !(matches!(dt, DataType::String | DataType::Null) || dt.is_integer()) {
-        return Err(Rule::WrongType {
-            expected: "text listing partner ids",
-            found: dt.to_string(),
-        });
-    }
-    c.cast(&DataType::String).map_err(|e| Rule::Unreadable {
-        detail: e.to_string(),
-    })
-}
 
 /// The deal_partners table the `[deal_partners]` config section describes: one row per
 /// (deal, listed partner id); empty cells and empty items (`9001;;9003`) give none.
 /// Deals without an id are reported by the deals checks and give no link.
-pub fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<RawTable, Rule> {
-    let ids = deals
-        .df
-        .column("deal_id")
-        .map_err(|e| Rule::Unreadable {
-            detail: e.to_string(),
-        })
-        .and_then(as_text)?;
+pub(crate) fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<RawTable, Rule> {
+    let ids = match deals.column("deal_id") {
+        Some(c) => as_text(c, "text listing partner ids")?,
+        None => {
+            return Err(Rule::Unreadable {
+                detail: "the deals table has no deal_id column".into(),
+            })
+        }
+    };
     let cells = match &deals.links {
-        Some(c) => as_text(c)?,
+        Some(c) => as_text(c, "text listing partner ids")?,
         None => {
             return Err(Rule::ConfigColumnMissing {
                 key: "[deal_partners] from_deals_column".into(),
@@ -44,12 +34,6 @@ pub fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<RawTable
             })
         }
     };
-    let ids = ids.str().map_err(|e| Rule::Unreadable {
-        detail: e.to_string(),
-    })?;
-    let cells = cells.str().map_err(|e| Rule::Unreadable {
-        detail: e.to_string(),
-    })?;
     let (mut deal_col, mut partner_col) = (Vec::new(), Vec::new());
     let (mut rows, mut lines) = (Vec::new(), Vec::new());
     for (r, (id, cell)) in ids.iter().zip(cells.iter()).enumerate() {
@@ -70,20 +54,13 @@ pub fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<RawTable
         }
     }
     let n = deal_col.len();
-    let df = DataFrame::new(
-        n,
-        vec![
-            Column::new("deal_id".into(), deal_col),
-            Column::new("partner_id".into(), partner_col),
-        ],
-    )
-    .map_err(|e| Rule::Unreadable {
-        detail: e.to_string(),
-    })?;
+    let deal_col: ArrayRef = Arc::new(StringArray::from(deal_col));
+    let partner_col: ArrayRef = Arc::new(StringArray::from(partner_col));
     Ok(RawTable {
         spec: DEAL_PARTNERS,
         source: deals.source.clone(),
-        df,
+        columns: vec![("deal_id", deal_col), ("partner_id", partner_col)],
+        n_rows: n,
         lines: deals.lines.as_ref().map(|_| lines),
         rows: Some(rows),
         user_names: vec![

@@ -1,7 +1,8 @@
 //! Raw tables -> [`ValidatedTables`]: every rule of the data contract (§1, §4) checked,
 //! every id resolved, so later stages never see an unchecked value.
 //!
-//! [`validate`] takes the tables [`crate::io::read::read_folder`] read; the per-table
+//! [`validate`] takes the tables as read ([`RawTables`], from `io::read::read_folder`
+//! or from Arrow data a caller holds); the per-table
 //! checks are in `tables`, the per-row machinery in `check`, what the input implies for
 //! the numbers in `warnings`.
 //!
@@ -22,7 +23,9 @@ use std::path::Path;
 
 use crate::config::Settings;
 use crate::error::{Error, InputError, InputErrors, Warning};
-use crate::io::read::{self, RawTables};
+use crate::io::raw::RawTables;
+#[cfg(feature = "read")]
+use crate::io::read;
 use crate::schema::{Role, Stage};
 use check::Problems;
 pub use dict::{Dict, NULL};
@@ -106,11 +109,13 @@ pub fn check_input_folder(dir: &Path) -> crate::Result<()> {
     })
 }
 
-/// Loads and validates the input folder: [`read::read_folder`], then [`validate`].
+/// Loads and validates the input folder (feature `read`): [`read::read_folder`], then
+/// [`validate`].
 ///
 /// Returns every contract violation found (file order, first [`crate::error::MAX_REPORTED_ERRORS`]
 /// shown by the CLI) unless `skip_invalid` lets row-level ones through, as
 /// [`Error::Input`]; a missing input folder is [`Error::InputFolder`].
+#[cfg(feature = "read")]
 pub fn load_and_validate(
     dir: &Path,
     settings: &Settings,

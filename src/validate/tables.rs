@@ -11,7 +11,7 @@ use super::dict::Dict;
 use super::{DealRows, Link, PartnerRows, TableStats};
 use crate::config::{Settings, TextMap};
 use crate::error::Rule;
-use crate::io::read::RawTable;
+use crate::io::raw::RawTable;
 use crate::schema::{Role, Stage};
 
 fn stats(table: &'static str, raw: &RawTable, rows: usize, kept: usize) -> TableStats {

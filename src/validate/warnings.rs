@@ -3,7 +3,7 @@
 //! Each becomes a [`Warning`] on stderr and under `validation.warnings` in the summary.
 
 use crate::error::Warning;
-use crate::io::read::RawTable;
+use crate::io::raw::RawTable;
 
 /// Every warning about the tables as read, in table order, then the link warning.
 pub(super) fn collect(tables: &[&RawTable], links_raw: &RawTable, links: usize) -> Vec<Warning> {
@@ -36,14 +36,14 @@ fn column_warnings(raw: &RawTable) -> Vec<Warning> {
         let Some((code, implies)) = implication(raw.spec.name, col.name) else {
             continue;
         };
-        let (column, message) = match raw.df.column(col.name) {
-            Err(_) => (
+        let (column, message) = match raw.column(col.name) {
+            None => (
                 col.name.to_string(),
                 format!("no '{}' column: {implies}", col.name),
             ),
-            Ok(c) => {
+            Some(c) => {
                 let empty = c.null_count() == c.len()
-                    || c.str()
+                    || super::columns::as_text(c, "text")
                         .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
                 if raw.n_rows() == 0 || !empty {
                     continue;

@@ -1,0 +1,383 @@
+//! Tables as read, whatever read them: contract column name -> Arrow array, with where
+//! each row came from. [`crate::io::read`] fills them from files with polars; a caller
+//! holding Arrow data (a Python extension handed a pyarrow table, say) builds them with
+//! [`RawTable::from_arrow`]. Either way the same column mapping and near-miss checks run
+//! here, and [`crate::validate::validate`] types and checks the rows.
+
+use arrow::array::ArrayRef;
+use arrow::record_batch::RecordBatch;
+
+use super::InputFormat;
+use crate::config::Settings;
+use crate::error::{InputError, InputErrors, Rule};
+use crate::schema::{TableSpec, TABLES};
+
+/// Where a table came from, for messages.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The file read (empty for in-memory data).
+    pub path: std::path::PathBuf,
+    /// File name shown in messages.
+    pub display: String,
+    /// How it was encoded; CSV text amounts are parsed with the configured number
+    /// format, while a typed format must carry numbers as numbers.
+    pub format: InputFormat,
+}
+
+impl SourceFile {
+    /// A table handed over in memory: messages name it `display`; `format` says whether
+    /// its text amounts and dates are to be parsed as CSV text ([`InputFormat::Csv`]) or
+    /// its columns must already be typed ([`InputFormat::Arrow`]).
+    pub fn in_memory(display: impl Into<String>, format: InputFormat) -> SourceFile {
+        SourceFile {
+            path: std::path::PathBuf::new(),
+            display: display.into(),
+            format,
+        }
+    }
+}
+
+/// A table as read: its contract columns as Arrow arrays, plus row locations.
+pub struct RawTable {
+    pub(crate) spec: TableSpec,
+    pub(crate) source: SourceFile,
+    /// Only the contract's columns that the file has, under contract names, each
+    /// `n_rows` long.
+    pub(crate) columns: Vec<(&'static str, ArrayRef)>,
+    pub(crate) n_rows: usize,
+    /// For CSV: the physical line of each data row (1-based).
+    pub(crate) lines: Option<Vec<u32>>,
+    /// For a table made from another one's rows (deal_partners from a deals column):
+    /// the 1-based row of the source file each row comes from.
+    pub(crate) rows: Option<Vec<u32>>,
+    /// Contract column -> the column's name in the user's file (for messages).
+    pub(crate) user_names: Vec<(&'static str, String)>,
+    /// The column the config's `[deal_partners] from_deals_column` names (deals only).
+    pub(crate) links: Option<ArrayRef>,
+    /// Lines of the rows skipped because every field was empty.
+    pub(crate) skipped_empty: Vec<u32>,
+}
+
+impl RawTable {
+    /// The contract table named `table` (`"partners"`, `"deals"`, ...) from Arrow
+    /// columns named as in the user's data.
+    ///
+    /// The config's column names map onto the contract's (`[columns.deals] stage =
+    /// "Dealstage"`); a column the config names but the batch lacks, a header that misses
+    /// a contract name only by case, spaces or a BOM, and an absent required column are
+    /// errors naming `source`. Columns the contract does not know are dropped.
+    pub fn from_arrow(
+        table: &str,
+        source: SourceFile,
+        batch: &RecordBatch,
+        settings: &Settings,
+    ) -> Result<RawTable, InputErrors> {
+        let Some(spec) = TABLES.iter().find(|s| s.name == table).copied() else {
+            let names: Vec<&str> = TABLES.iter().map(|s| s.name).collect();
+            return Err(InputErrors {
+                errors: vec![InputError {
+                    file: source.display,
+                    table: "input",
+                    row: None,
+                    line: None,
+                    column: None,
+                    value: None,
+                    rule: Rule::Unreadable {
+                        detail: format!(
+                            "'{table}' is not a table of the contract ({})",
+                            names.join(", ")
+                        ),
+                    },
+                }],
+            });
+        };
+        let schema = batch.schema();
+        let columns = schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .zip(batch.columns().iter().cloned())
+            .collect();
+        select_contract_columns(spec, source, columns, batch.num_rows(), None, settings)
+            .map_err(|errors| InputErrors { errors })
+    }
+
+    /// Number of data rows.
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// The contract column `name`, if the table has it.
+    pub(crate) fn column(&self, name: &str) -> Option<&ArrayRef> {
+        self.columns.iter().find(|(c, _)| *c == name).map(|(_, a)| a)
+    }
+
+    /// The user's name of a contract column.
+    pub(crate) fn user_name(&self, column: &str) -> String {
+        self.user_names
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, u)| u.clone())
+            .unwrap_or_else(|| column.to_string())
+    }
+
+    /// 1-based physical line of a 0-based row index, for CSV.
+    pub(crate) fn line_of(&self, row: usize) -> Option<u64> {
+        self.lines
+            .as_ref()
+            .and_then(|l| l.get(row))
+            .map(|&l| u64::from(l))
+    }
+
+    /// 1-based row number shown for a 0-based row index.
+    pub(crate) fn row_number(&self, row: usize) -> u64 {
+        self.rows
+            .as_ref()
+            .and_then(|r| r.get(row))
+            .map_or(row as u64 + 1, |&r| u64::from(r))
+    }
+}
+
+/// The contract's tables as read (names and columns mapped, not yet checked row by
+/// row): the input of [`crate::validate::validate`].
+pub struct RawTables {
+    pub(crate) partners: RawTable,
+    pub(crate) deals: RawTable,
+    /// None when the config takes deal_partners from a deals column.
+    pub(crate) deal_partners: Option<RawTable>,
+    pub(crate) partner_products: Option<RawTable>,
+    pub(crate) products: Option<RawTable>,
+    pub(crate) customers: Option<RawTable>,
+}
+
+impl RawTables {
+    /// Puts tables together by their contract names (`partners`, `deals`,
+    /// `deal_partners`, `partner_products`, `products`, `customers`).
+    ///
+    /// partners and deals are required, and deal_partners unless the config takes the
+    /// links from a deals column; a missing required table is an error, as is a table
+    /// given twice.
+    pub fn new(tables: Vec<RawTable>, settings: &Settings) -> Result<RawTables, InputErrors> {
+        let mut errors = Vec::new();
+        let mut slots: Vec<Option<RawTable>> = TABLES.iter().map(|_| None).collect();
+        for t in tables {
+            // A RawTable's spec is always one of TABLES (from_arrow and the readers
+            // look it up there).
+            let Some(i) = TABLES.iter().position(|s| s.name == t.spec.name) else {
+                continue;
+            };
+            if slots[i].is_some() {
+                errors.push(table_error(
+                    &t.spec,
+                    t.source.display.clone(),
+                    Rule::AmbiguousTable {
+                        files: vec![t.source.display.clone()],
+                    },
+                ));
+            } else {
+                slots[i] = Some(t);
+            }
+        }
+        for (spec, slot) in TABLES.iter().zip(&slots) {
+            let derived = spec.name == "deal_partners" && settings.links_from_deals.is_some();
+            if spec.required && slot.is_none() && !derived {
+                errors.push(table_error(spec, spec.name.to_string(), Rule::MissingTable));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(InputErrors { errors });
+        }
+        let mut take = |name: &str| {
+            let i = TABLES.iter().position(|s| s.name == name).unwrap_or(0);
+            slots[i].take()
+        };
+        let (Some(partners), Some(deals)) = (take("partners"), take("deals")) else {
+            return Err(InputErrors::default()); // reported above
+        };
+        Ok(RawTables {
+            partners,
+            deals,
+            deal_partners: take("deal_partners"),
+            partner_products: take("partner_products"),
+            products: take("products"),
+            customers: take("customers"),
+        })
+    }
+
+    /// The tables present, in contract order.
+    pub(crate) fn tables(&self) -> Vec<&RawTable> {
+        [
+            Some(&self.partners),
+            Some(&self.deals),
+            self.deal_partners.as_ref(),
+            self.partner_products.as_ref(),
+            self.products.as_ref(),
+            self.customers.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// A file-level problem of one table.
+pub(crate) fn table_error(spec: &TableSpec, file: String, rule: Rule) -> InputError {
+    InputError {
+        file,
+        table: spec.name,
+        row: None,
+        line: None,
+        column: None,
+        value: None,
+        rule,
+    }
+}
+
+/// A header as compared with the contract's names when looking for near misses: BOMs
+/// and surrounding spaces dropped, lower case, inner spaces and hyphens as `_`.
+pub(crate) fn header_key(h: &str) -> String {
+    let h = h.replace('\u{feff}', "");
+    let mut out = String::with_capacity(h.len());
+    for (i, part) in h
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('_');
+        }
+        out.extend(part.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Why a header row may not have been split into the expected columns.
+fn header_hint(found: &[String]) -> Option<String> {
+    let [only] = found else { return None };
+    [';', '\t', '|']
+        .into_iter()
+        .find(|d| only.contains(*d))
+        .map(|d| {
+            let shown = if d == '\t' { "\\t".to_string() } else { d.to_string() };
+            format!(
+                "the header is a single column: the file looks '{shown}'-separated; set [csv] delimiter = \"{shown}\" in the config or pass --delimiter '{shown}'"
+            )
+        })
+}
+
+/// Keeps the contract's columns (under their configured names), renamed to contract
+/// names. A configured name the file lacks and a header that misses a contract name only
+/// by case, spaces or a BOM are errors; an absent optional column that changes results
+/// is left to `validate::warnings`.
+pub(crate) fn select_contract_columns(
+    spec: TableSpec,
+    source: SourceFile,
+    all: Vec<(String, ArrayRef)>,
+    n_rows: usize,
+    lines: Option<Vec<u32>>,
+    settings: &Settings,
+) -> Result<RawTable, Vec<InputError>> {
+    let config = &settings.config;
+    let found: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
+    let by_name = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone());
+    let mapped_elsewhere: Vec<&str> = config
+        .columns
+        .get(spec.name)
+        .map(|m| m.values().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut columns = Vec::new();
+    let mut user_names = Vec::new();
+    let mut errors = Vec::new();
+    let error = |column: &str, rule: Rule| InputError {
+        column: Some(column.to_string()),
+        ..table_error(&spec, source.display.clone(), rule)
+    };
+    for col in spec.columns {
+        let mapped = config.mapped_column(spec.name, col.name);
+        let user = mapped.unwrap_or(col.name);
+        if let Some(a) = by_name(user) {
+            columns.push((col.name, a));
+            user_names.push((col.name, user.to_string()));
+            continue;
+        }
+        let near = found
+            .iter()
+            .find(|h| header_key(h) == col.name && !mapped_elsewhere.contains(&h.as_str()));
+        if mapped.is_some() {
+            errors.push(error(
+                user,
+                Rule::ConfigColumnMissing {
+                    key: format!("[columns.{}] {}", spec.name, col.name),
+                    found: found.clone(),
+                },
+            ));
+        } else if let Some(h) = near {
+            errors.push(error(
+                h,
+                Rule::ResemblesColumn {
+                    table: spec.name,
+                    contract: col.name,
+                    header: h.clone(),
+                },
+            ));
+        } else if col.required {
+            errors.push(error(
+                user,
+                Rule::MissingColumn {
+                    found: found.clone(),
+                    hint: header_hint(&found),
+                },
+            ));
+        }
+        // An absent optional column is no error; validate::warnings says what it implies.
+    }
+    let mut links = None;
+    if spec.name == "deals" {
+        if let Some(l) = &settings.links_from_deals {
+            match by_name(&l.column) {
+                Some(a) => links = Some(a),
+                None => errors.push(error(
+                    &l.column,
+                    Rule::ConfigColumnMissing {
+                        key: "[deal_partners] from_deals_column".into(),
+                        found: found.clone(),
+                    },
+                )),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(RawTable {
+        spec,
+        source,
+        columns,
+        n_rows,
+        lines,
+        rows: None,
+        user_names,
+        links,
+        skipped_empty: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_ignore_case_spaces_and_boms() {
+        assert_eq!(header_key("Stage"), "stage");
+        assert_eq!(header_key(" \u{feff}Deal ID "), "deal_id");
+        assert_eq!(header_key("Created-At"), "created_at");
+        assert_eq!(header_key("DealStage"), "dealstage");
+    }
+
+    #[test]
+    fn a_single_column_header_with_semicolons_gets_a_hint() {
+        let h = header_hint(&["partner_id;name".to_string()]).unwrap();
+        assert!(h.contains("delimiter = \";\""), "{h}");
+        assert!(header_hint(&["a".into(), "b;c".into()]).is_none());
+    }
+}
