@@ -157,7 +157,7 @@ fn overlap_tables(
 ) -> Result<metrics::overlap::OverlapResult> {
     let writer = write::TableWriter::create(
         dir,
-        out::OVERLAP_PAIRS,
+        out::OVERLAP_PAIRS.name,
         export::overlap::pair_schema(),
         job.format,
         meta,
@@ -170,14 +170,14 @@ fn overlap_tables(
     sink.writer.finish()?;
     write::write_table(
         dir,
-        out::OVERLAP_BY_TYPE,
+        out::OVERLAP_BY_TYPE.name,
         &export::overlap::overlap_by_type(&ov.by_type),
         job.format,
         meta,
     )?;
     write::write_table(
         dir,
-        out::CHANNEL_CONFLICTS,
+        out::CHANNEL_CONFLICTS.name,
         &export::overlap::channel_conflicts(g, &ov.conflicts),
         job.format,
         meta,
@@ -196,7 +196,7 @@ fn export_tables(
 ) -> Result<()> {
     write::write_table(
         staged.path(),
-        out::PARTNER_METRICS,
+        out::PARTNER_METRICS.name,
         &export::partner_metrics(g, &m.partner, overlap),
         job.format,
         meta,
@@ -204,7 +204,7 @@ fn export_tables(
     if job.metrics.centrality.has(Measure::Community) {
         write::write_table(
             staged.path(),
-            out::COMMUNITIES,
+            out::COMMUNITIES.name,
             &export::communities(g, &m.centrality.communities),
             job.format,
             meta,
@@ -212,15 +212,15 @@ fn export_tables(
     }
     for (name, batch) in [
         (
-            out::DIVERSIFICATION,
+            out::DIVERSIFICATION.name,
             export::network_effect::diversification(&m.diversification),
         ),
         (
-            out::NETWORK_GROWTH,
+            out::NETWORK_GROWTH.name,
             export::network_effect::network_growth(&m.network_effect.growth),
         ),
         (
-            out::RESILIENCE,
+            out::RESILIENCE.name,
             export::network_effect::resilience(&m.network_effect.resilience),
         ),
     ] {
@@ -229,7 +229,7 @@ fn export_tables(
     if job.skip_invalid {
         write::write_table(
             staged.path(),
-            out::REJECTED_ROWS,
+            out::REJECTED_ROWS.name,
             &export::rejected_rows(rejected),
             job.format,
             meta,

@@ -8,7 +8,6 @@ pub mod summary;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
-use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::RecordBatch;
 
 use crate::build::GraphSet;
@@ -16,47 +15,6 @@ use crate::error::InputError;
 use crate::metrics::community::CommunityRow;
 use crate::metrics::PartnerMetrics;
 use crate::schema::out;
-
-/// Builds a batch from named columns, in order.
-fn batch(columns: Vec<(&'static str, ArrayRef)>) -> RecordBatch {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(name, a)| {
-            Field::new(
-                *name,
-                a.data_type().clone(),
-                a.null_count() > 0 || nullable_by_contract(name),
-            )
-        })
-        .collect();
-    RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .expect("columns built with equal lengths and matching types")
-}
-
-/// Columns that may hold nulls by definition; declared nullable even when a given run has none,
-/// so the schema is the same for every input.
-fn nullable_by_contract(name: &str) -> bool {
-    matches!(
-        name,
-        "partner_type"
-            | "tier"
-            | "region"
-            | "win_rate"
-            | "column"
-            | "value"
-            | "constraint"
-            | "effective_size"
-            | "dominant_partner_type"
-            | "dominant_type_share"
-            | "reach_loss"
-            | "customer_hhi"
-    ) || crate::metrics::centrality::Measure::ALL
-        .iter()
-        .any(|m| m.name() == name)
-}
 
 fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
     Arc::new(Int64Array::from_iter_values(v.iter().map(|&x| x.into())))
@@ -94,7 +52,8 @@ fn texts(v: &[Option<String>]) -> ArrayRef {
     Arc::new(StringArray::from_iter(v.iter().map(|s| s.as_deref())))
 }
 
-/// `partner_metrics`: one row per partner in partner_id order (contract §3).
+/// `partner_metrics`: one row per partner in partner_id order (contract §3); the
+/// columns in the order [`out::PARTNER_METRICS`] declares them.
 pub fn partner_metrics(
     g: &GraphSet,
     m: &PartnerMetrics,
@@ -105,144 +64,88 @@ pub fn partner_metrics(
     let n = g.n_partners();
     let component_size: Vec<u32> = (0..n).map(|p| m.components.size_of(p)).collect();
     let strength: Vec<i64> = m.cosell_strength.iter().map(|&s| s as i64).collect();
-    let b = batch(vec![
-        (
-            "partner_id",
-            Arc::new(StringArray::from_iter_values(g.partners.id.iter())),
-        ),
-        ("partner_type", texts(&g.partners.partner_type)),
-        ("tier", texts(&g.partners.tier)),
-        ("region", texts(&g.partners.region)),
-        ("deals", ints(&a.deals)),
-        ("won_deals", ints(&a.won_deals)),
-        ("win_rate", Arc::new(Float64Array::from(a.win_rate.clone()))),
-        ("sourced_revenue", floats(&a.sourced_revenue)),
-        ("influenced_revenue", floats(&a.influenced_revenue)),
-        ("attributed_revenue", floats(&a.attributed_revenue)),
-        ("customers", ints(&m.customers)),
-        ("products", ints(&m.products)),
-        ("cosell_degree", ints(&m.cosell_degree)),
-        ("cosell_strength", ints(&strength)),
-        ("pagerank", floats(&m.pagerank)),
-        ("betweenness", opt_floats(&c.betweenness, n)),
-        ("closeness", opt_floats(&c.closeness, n)),
-        ("harmonic", opt_floats(&c.harmonic, n)),
-        ("clustering", opt_floats(&c.clustering, n)),
-        ("core_number", opt_ints(&c.core_number, n)),
-        ("constraint", opt_nullable_floats(&c.constraint, n)),
-        ("effective_size", opt_nullable_floats(&c.effective_size, n)),
-        ("community", opt_ints(&c.community, n)),
-        ("component", ints(&m.components.id)),
-        ("component_size", ints(&component_size)),
+    out::PARTNER_METRICS.batch(vec![
+        Arc::new(StringArray::from_iter_values(g.partners.id.iter())),
+        texts(&g.partners.partner_type),
+        texts(&g.partners.tier),
+        texts(&g.partners.region),
+        ints(&a.deals),
+        ints(&a.won_deals),
+        Arc::new(Float64Array::from(a.win_rate.clone())),
+        floats(&a.sourced_revenue),
+        floats(&a.influenced_revenue),
+        floats(&a.attributed_revenue),
+        ints(&m.customers),
+        ints(&m.products),
+        ints(&m.cosell_degree),
+        ints(&strength),
+        floats(&m.pagerank),
+        opt_floats(&c.betweenness, n),
+        opt_floats(&c.closeness, n),
+        opt_floats(&c.harmonic, n),
+        opt_floats(&c.clustering, n),
+        opt_ints(&c.core_number, n),
+        opt_nullable_floats(&c.constraint, n),
+        opt_nullable_floats(&c.effective_size, n),
+        opt_ints(&c.community, n),
+        ints(&m.components.id),
+        ints(&component_size),
         // Overlap family (from the streamed overlap stage; see metrics::overlap).
-        (
-            "max_customer_overlap",
-            floats(&overlap.max_customer_overlap),
-        ),
-        ("overlapping_partners", ints(&overlap.overlapping_partners)),
-        ("unique_customers", ints(&overlap.unique_customers)),
-        ("conflicts", ints(&overlap.conflicts)),
-        ("potential_influence", floats(&overlap.potential_influence)),
-        (
-            "reach_loss",
-            Arc::new(Float64Array::from(m.reach_loss.clone())),
-        ),
-        (
-            "customer_hhi",
-            Arc::new(Float64Array::from(m.customer_hhi.clone())),
-        ),
-    ]);
-    debug_assert!(b
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .eq(out::PARTNER_METRICS_COLUMNS));
-    b
+        floats(&overlap.max_customer_overlap),
+        ints(&overlap.overlapping_partners),
+        ints(&overlap.unique_customers),
+        ints(&overlap.conflicts),
+        floats(&overlap.potential_influence),
+        Arc::new(Float64Array::from(m.reach_loss.clone())),
+        Arc::new(Float64Array::from(m.customer_hhi.clone())),
+    ])
 }
 
 /// `communities`: one row per community of the co-sell network (switched off with
 /// `--metrics`: no table), partner ids of the leaders joined by `, `.
 pub fn communities(g: &GraphSet, rows: &[CommunityRow]) -> RecordBatch {
-    let b = batch(vec![
-        (
-            "community",
-            Arc::new(Int64Array::from_iter_values(
-                rows.iter().map(|r| i64::from(r.community)),
-            )),
-        ),
-        (
-            "size",
-            Arc::new(Int64Array::from_iter_values(
-                rows.iter().map(|r| i64::from(r.size)),
-            )),
-        ),
-        (
-            "top_partners",
-            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| {
-                r.top_partners
-                    .iter()
-                    .map(|&p| g.partners.id[p as usize].as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }))),
-        ),
-        (
-            "dominant_partner_type",
-            Arc::new(StringArray::from_iter(
-                rows.iter().map(|r| r.dominant_partner_type.as_deref()),
-            )),
-        ),
-        (
-            "dominant_type_share",
-            Arc::new(Float64Array::from_iter(
-                rows.iter().map(|r| r.dominant_type_share),
-            )),
-        ),
-    ]);
-    debug_assert!(b
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .eq(out::COMMUNITIES_COLUMNS));
-    b
+    out::COMMUNITIES.batch(vec![
+        Arc::new(Int64Array::from_iter_values(
+            rows.iter().map(|r| i64::from(r.community)),
+        )),
+        Arc::new(Int64Array::from_iter_values(
+            rows.iter().map(|r| i64::from(r.size)),
+        )),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| {
+            r.top_partners
+                .iter()
+                .map(|&p| g.partners.id[p as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }))),
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|r| r.dominant_partner_type.as_deref()),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|r| r.dominant_type_share),
+        )),
+    ])
 }
 
 /// `rejected_rows` (with `--skip-invalid`): table, row, column, value, reason.
 pub fn rejected_rows(rejected: &[InputError]) -> RecordBatch {
-    batch(vec![
-        (
-            "table",
-            Arc::new(StringArray::from_iter_values(
-                rejected.iter().map(|e| e.table),
-            )),
-        ),
-        (
-            "row",
-            Arc::new(Int64Array::from_iter_values(
-                rejected.iter().map(|e| e.row.unwrap_or(0) as i64),
-            )),
-        ),
-        (
-            "column",
-            Arc::new(StringArray::from_iter(
-                rejected.iter().map(|e| e.column.as_deref()),
-            )),
-        ),
-        (
-            "value",
-            Arc::new(StringArray::from_iter(
-                rejected.iter().map(|e| e.value.as_deref()),
-            )),
-        ),
-        (
-            "reason",
-            Arc::new(StringArray::from_iter_values(
-                rejected
-                    .iter()
-                    .map(|e| format!("{}: {}", e.rule.code(), e.rule)),
-            )),
-        ),
+    out::REJECTED_ROWS.batch(vec![
+        Arc::new(StringArray::from_iter_values(
+            rejected.iter().map(|e| e.table),
+        )),
+        Arc::new(Int64Array::from_iter_values(
+            rejected.iter().map(|e| e.row.unwrap_or(0) as i64),
+        )),
+        Arc::new(StringArray::from_iter(
+            rejected.iter().map(|e| e.column.as_deref()),
+        )),
+        Arc::new(StringArray::from_iter(
+            rejected.iter().map(|e| e.value.as_deref()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rejected
+                .iter()
+                .map(|e| format!("{}: {}", e.rule.code(), e.rule)),
+        )),
     ])
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, StringBuilder};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 
@@ -16,26 +16,9 @@ use crate::metrics::overlap::conflicts::Conflicts;
 use crate::metrics::overlap::{Dimension, PairBlock, PairSink, SharedBlock, Sizes};
 use crate::schema::out;
 
-fn schema(columns: &[&str], types: &[DataType], nullable: &[&str]) -> SchemaRef {
-    Arc::new(Schema::new(
-        columns
-            .iter()
-            .zip(types)
-            .map(|(&c, t)| Field::new(c, t.clone(), nullable.contains(&c)))
-            .collect::<Vec<_>>(),
-    ))
-}
-
 /// Schema of `overlap_pairs` (fixed before the first block is written).
 pub fn pair_schema() -> SchemaRef {
-    use DataType::*;
-    schema(
-        &out::OVERLAP_PAIRS_COLUMNS,
-        &[
-            Utf8, Utf8, Utf8, Int64, Int64, Int64, Float64, Float64, Float64,
-        ],
-        &[],
-    )
+    out::OVERLAP_PAIRS.schema()
 }
 
 fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
@@ -75,21 +58,17 @@ pub fn pair_batch(
         dim.name(),
         n,
     )));
-    RecordBatch::try_new(
-        pair_schema(),
-        vec![
-            ids(partner_ids, a.iter().copied(), n),
-            ids(partner_ids, b.iter().copied(), n),
-            dim_col,
-            ints(&shared),
-            ints(&size_a),
-            ints(&size_b),
-            Arc::new(Float64Array::from(jaccard)),
-            Arc::new(Float64Array::from(overlap)),
-            Arc::new(Float64Array::from(cosine)),
-        ],
-    )
-    .expect("pair block columns have equal lengths and the schema's types")
+    out::OVERLAP_PAIRS.batch(vec![
+        ids(partner_ids, a.iter().copied(), n),
+        ids(partner_ids, b.iter().copied(), n),
+        dim_col,
+        ints(&shared),
+        ints(&size_a),
+        ints(&size_b),
+        Arc::new(Float64Array::from(jaccard)),
+        Arc::new(Float64Array::from(overlap)),
+        Arc::new(Float64Array::from(cosine)),
+    ])
 }
 
 /// Streams pair blocks into an `overlap_pairs` table: the batches of one window are
@@ -115,7 +94,6 @@ impl PairSink for PairWriter<'_> {
 
 /// `channel_conflicts` in its output order.
 pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
-    use DataType::*;
     let r = &c.rows;
     let text = |names: &[String], f: &dyn Fn(usize) -> u32| -> ArrayRef {
         Arc::new(StringArray::from_iter_values(
@@ -127,61 +105,42 @@ pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
             (0..r.len()).map(|i| g.deals.amount[f(i) as usize]),
         ))
     };
-    RecordBatch::try_new(
-        schema(
-            &out::CHANNEL_CONFLICTS_COLUMNS,
-            &[
-                Utf8, Utf8, Utf8, Utf8, Utf8, Utf8, Float64, Float64, Float64,
-            ],
-            &[],
-        ),
-        vec![
-            text(&g.customers, &|i| r[i].customer),
-            text(&g.products, &|i| r[i].product),
-            text(&g.deals.id, &|i| r[i].deal_a),
-            text(&g.deals.id, &|i| r[i].deal_b),
-            text(&g.partners.id, &|i| r[i].partner_a),
-            text(&g.partners.id, &|i| r[i].partner_b),
-            Arc::new(Float64Array::from_iter_values(
-                r.iter().map(|x| x.days_apart),
-            )),
-            amount(&|i| r[i].deal_a),
-            amount(&|i| r[i].deal_b),
-        ],
-    )
-    .expect("conflict columns have equal lengths and the schema's types")
+    out::CHANNEL_CONFLICTS.batch(vec![
+        text(&g.customers, &|i| r[i].customer),
+        text(&g.products, &|i| r[i].product),
+        text(&g.deals.id, &|i| r[i].deal_a),
+        text(&g.deals.id, &|i| r[i].deal_b),
+        text(&g.partners.id, &|i| r[i].partner_a),
+        text(&g.partners.id, &|i| r[i].partner_b),
+        Arc::new(Float64Array::from_iter_values(
+            r.iter().map(|x| x.days_apart),
+        )),
+        amount(&|i| r[i].deal_a),
+        amount(&|i| r[i].deal_b),
+    ])
 }
 
 /// `overlap_by_type`.
 pub fn overlap_by_type(rows: &[TypeRow]) -> RecordBatch {
-    use DataType::*;
     let u = |f: &dyn Fn(&TypeRow) -> u64| -> ArrayRef {
         Arc::new(Int64Array::from_iter_values(
             rows.iter().map(|r| f(r) as i64),
         ))
     };
-    RecordBatch::try_new(
-        schema(
-            &out::OVERLAP_BY_TYPE_COLUMNS,
-            &[Utf8, Utf8, Int64, Int64, Int64, Int64, Int64, Float64],
-            &["type_a", "type_b"],
-        ),
-        vec![
-            Arc::new(StringArray::from_iter(
-                rows.iter().map(|r| r.type_a.as_deref()),
-            )),
-            Arc::new(StringArray::from_iter(
-                rows.iter().map(|r| r.type_b.as_deref()),
-            )),
-            u(&|r| r.partners_a),
-            u(&|r| r.partners_b),
-            u(&|r| r.possible_pairs),
-            u(&|r| r.pairs),
-            u(&|r| r.shared_customers),
-            Arc::new(Float64Array::from_iter_values(
-                rows.iter().map(|r| r.pair_density),
-            )),
-        ],
-    )
-    .expect("by-type columns have equal lengths and the schema's types")
+    out::OVERLAP_BY_TYPE.batch(vec![
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|r| r.type_a.as_deref()),
+        )),
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|r| r.type_b.as_deref()),
+        )),
+        u(&|r| r.partners_a),
+        u(&|r| r.partners_b),
+        u(&|r| r.possible_pairs),
+        u(&|r| r.pairs),
+        u(&|r| r.shared_customers),
+        Arc::new(Float64Array::from_iter_values(
+            rows.iter().map(|r| r.pair_density),
+        )),
+    ])
 }

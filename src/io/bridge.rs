@@ -54,11 +54,17 @@ mod tests {
 
     #[test]
     fn text_ints_and_nulls_arrive_unchanged() {
-        let text = Column::new("t".into(), [Some("a"), None, Some("a long string, past twelve bytes")]);
+        let text = Column::new(
+            "t".into(),
+            [Some("a"), None, Some("a long string, past twelve bytes")],
+        );
         let a = to_arrow(&text).unwrap();
         assert_eq!(a.data_type(), &arrow::datatypes::DataType::Utf8View);
         let v: Vec<Option<&str>> = a.as_string_view().iter().collect();
-        assert_eq!(v, [Some("a"), None, Some("a long string, past twelve bytes")]);
+        assert_eq!(
+            v,
+            [Some("a"), None, Some("a long string, past twelve bytes")]
+        );
 
         let ints = Column::new("i".into(), [Some(3i64), None, Some(-7)]);
         let a = to_arrow(&ints).unwrap();

@@ -109,7 +109,10 @@ impl RawTable {
 
     /// The contract column `name`, if the table has it.
     pub(crate) fn column(&self, name: &str) -> Option<&ArrayRef> {
-        self.columns.iter().find(|(c, _)| *c == name).map(|(_, a)| a)
+        self.columns
+            .iter()
+            .find(|(c, _)| *c == name)
+            .map(|(_, a)| a)
     }
 
     /// The user's name of a contract column.

@@ -316,7 +316,13 @@ fn select_from_frame(
     for c in df.columns() {
         let a = super::guard::catch(|| super::bridge::to_arrow(c))
             .and_then(|r| r)
-            .map_err(|detail| vec![table_error(&spec, source.display.clone(), Rule::Unreadable { detail })])?;
+            .map_err(|detail| {
+                vec![table_error(
+                    &spec,
+                    source.display.clone(),
+                    Rule::Unreadable { detail },
+                )]
+            })?;
         all.push((c.name().to_string(), a));
     }
     select_contract_columns(spec, source, all, df.height(), lines, settings)

@@ -4,9 +4,7 @@
 
 use arrow::array::{Array, ArrayRef, AsArray, StringViewArray};
 use arrow::compute::cast;
-use arrow::datatypes::{
-    DataType, Date32Type, Date64Type, Float64Type, Int64Type, TimeUnit,
-};
+use arrow::datatypes::{DataType, Date32Type, Date64Type, Float64Type, Int64Type, TimeUnit};
 
 use super::parse::{check_amount, parse_amount_with, parse_date_with, AmountError};
 use crate::config::NumberFormat;
@@ -195,10 +193,7 @@ pub(crate) fn date_cells(
                 .collect(),
         )),
         DataType::Date64 => Ok(Some(
-            c.as_primitive::<Date64Type>()
-                .iter()
-                .map(|v| Ok(v))
-                .collect(),
+            c.as_primitive::<Date64Type>().iter().map(Ok).collect(),
         )),
         DataType::Timestamp(unit, _) => {
             let scale: fn(i64) -> i64 = match unit {
@@ -228,7 +223,10 @@ mod tests {
         assert_eq!(type_name(&DataType::Utf8View), "str");
         assert_eq!(type_name(&DataType::Boolean), "bool");
         assert_eq!(
-            type_name(&DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))),
+            type_name(&DataType::Timestamp(
+                TimeUnit::Microsecond,
+                Some("UTC".into())
+            )),
             "datetime[μs, UTC]"
         );
         assert_eq!(

@@ -161,123 +161,16 @@ impl Role {
     ];
 }
 
-/// Output table names and their columns, in output order.
+/// The output tables, declared once: [`outputs`].
+pub mod outputs;
+
+/// Output tables by name (`out::PARTNER_METRICS.name`, `out::SUMMARY_FILE`).
 pub mod out {
-    pub const PARTNER_METRICS: &str = "partner_metrics";
-    pub const REJECTED_ROWS: &str = "rejected_rows";
+    pub use super::outputs::{
+        CHANNEL_CONFLICTS, COMMUNITIES, DIVERSIFICATION, NETWORK_GROWTH, OVERLAP_BY_TYPE,
+        OVERLAP_PAIRS, PARTNER_METRICS, REJECTED_ROWS, RESILIENCE,
+    };
+
+    /// The run summary (JSON), beside the tables.
     pub const SUMMARY_FILE: &str = "ecosystem_summary.json";
-
-    pub const COMMUNITIES: &str = "communities";
-
-    pub const DIVERSIFICATION: &str = "diversification";
-    pub const NETWORK_GROWTH: &str = "network_growth";
-    pub const RESILIENCE: &str = "resilience";
-
-    pub const OVERLAP_PAIRS: &str = "overlap_pairs";
-    pub const CHANNEL_CONFLICTS: &str = "channel_conflicts";
-    pub const OVERLAP_BY_TYPE: &str = "overlap_by_type";
-
-    pub const PARTNER_METRICS_COLUMNS: [&str; 32] = [
-        "partner_id",
-        "partner_type",
-        "tier",
-        "region",
-        "deals",
-        "won_deals",
-        "win_rate",
-        "sourced_revenue",
-        "influenced_revenue",
-        "attributed_revenue",
-        "customers",
-        "products",
-        "cosell_degree",
-        "cosell_strength",
-        "pagerank",
-        "betweenness",
-        "closeness",
-        "harmonic",
-        "clustering",
-        "core_number",
-        "constraint",
-        "effective_size",
-        "community",
-        "component",
-        "component_size",
-        "max_customer_overlap",
-        "overlapping_partners",
-        "unique_customers",
-        "conflicts",
-        "potential_influence",
-        "reach_loss",
-        "customer_hhi",
-    ];
-
-    pub const OVERLAP_PAIRS_COLUMNS: [&str; 9] = [
-        "partner_a",
-        "partner_b",
-        "dimension",
-        "shared",
-        "size_a",
-        "size_b",
-        "jaccard",
-        "overlap_coefficient",
-        "cosine",
-    ];
-
-    pub const CHANNEL_CONFLICTS_COLUMNS: [&str; 9] = [
-        "customer_id",
-        "product_id",
-        "deal_a",
-        "deal_b",
-        "partner_a",
-        "partner_b",
-        "days_apart",
-        "amount_a",
-        "amount_b",
-    ];
-
-    pub const OVERLAP_BY_TYPE_COLUMNS: [&str; 8] = [
-        "type_a",
-        "type_b",
-        "partners_a",
-        "partners_b",
-        "possible_pairs",
-        "pairs",
-        "shared_customers",
-        "pair_density",
-    ];
-
-    pub const COMMUNITIES_COLUMNS: [&str; 5] = [
-        "community",
-        "size",
-        "top_partners",
-        "dominant_partner_type",
-        "dominant_type_share",
-    ];
-
-    pub const DIVERSIFICATION_COLUMNS: [&str; 9] = [
-        "dimension",
-        "entities",
-        "hhi",
-        "effective_number",
-        "entropy",
-        "normalized_entropy",
-        "gini",
-        "top1_share",
-        "top5_share",
-    ];
-
-    pub const NETWORK_GROWTH_COLUMNS: [&str; 7] = [
-        "quarter_start",
-        "deals",
-        "won_revenue",
-        "active_partners",
-        "cumulative_partners",
-        "cumulative_cosell_edges",
-        "cumulative_won_revenue",
-    ];
-
-    pub const RESILIENCE_COLUMNS: [&str; 3] = ["strategy", "removed_fraction", "lcc_fraction"];
-
-    pub const REJECTED_ROWS_COLUMNS: [&str; 5] = ["table", "row", "column", "value", "reason"];
 }
