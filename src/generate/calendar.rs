@@ -8,7 +8,7 @@ use chrono::{Datelike, Months, NaiveDate, Weekday};
 use super::GenerateError;
 
 /// The horizon's quarters and the ISO text of every day that can be written.
-pub struct Calendar {
+pub(crate) struct Calendar {
     /// Day number of the first day of each quarter, plus the end of the horizon.
     quarter_starts: Vec<u32>,
     /// `YYYY-MM-DD` of days `0..dates.len()` (the horizon plus room for closing dates).
@@ -19,7 +19,11 @@ pub struct Calendar {
 impl Calendar {
     /// `quarters` quarters starting on 1 January `start_year`; dates are available up to
     /// `extra_days` after the horizon.
-    pub fn new(start_year: i32, quarters: u32, extra_days: u32) -> Result<Self, GenerateError> {
+    pub(crate) fn new(
+        start_year: i32,
+        quarters: u32,
+        extra_days: u32,
+    ) -> Result<Self, GenerateError> {
         let bad = || {
             GenerateError::InvalidConfig(format!(
                 "start_year {start_year} with {quarters} quarters is outside the supported dates"
@@ -56,27 +60,27 @@ impl Calendar {
     }
 
     /// Number of quarters.
-    pub fn quarters(&self) -> usize {
+    pub(crate) fn quarters(&self) -> usize {
         self.quarter_starts.len() - 1
     }
 
     /// Number of days in the horizon (the last day is `days() - 1`).
-    pub fn days(&self) -> u32 {
+    pub(crate) fn days(&self) -> u32 {
         *self.quarter_starts.last().expect("at least one entry")
     }
 
     /// First day of quarter `q` and first day of the next one.
-    pub fn quarter_bounds(&self, q: usize) -> (u32, u32) {
+    pub(crate) fn quarter_bounds(&self, q: usize) -> (u32, u32) {
         (self.quarter_starts[q], self.quarter_starts[q + 1])
     }
 
     /// `YYYY-MM-DD` of day `day`.
-    pub fn date(&self, day: u32) -> &[u8] {
+    pub(crate) fn date(&self, day: u32) -> &[u8] {
         &self.dates[day as usize]
     }
 
     /// Whether day `day` is a Saturday or a Sunday.
-    pub fn is_weekend(&self, day: u32) -> bool {
+    pub(crate) fn is_weekend(&self, day: u32) -> bool {
         self.weekend[day as usize]
     }
 }

@@ -11,7 +11,7 @@ use rand::Rng;
 /// Entries with weight 0 are never drawn: the generator keeps partners that have not
 /// joined yet at 0, which restricts draws to the prefix of joined partners.
 #[derive(Debug, Clone)]
-pub struct Fenwick {
+pub(crate) struct Fenwick {
     /// 1-based tree; `tree[0]` is unused.
     tree: Vec<u64>,
     total: u64,
@@ -21,7 +21,7 @@ pub struct Fenwick {
 
 impl Fenwick {
     /// A tree of `n` zero weights.
-    pub fn new(n: usize) -> Self {
+    pub(crate) fn new(n: usize) -> Self {
         let top = if n == 0 {
             0
         } else {
@@ -35,7 +35,7 @@ impl Fenwick {
     }
 
     /// Adds `delta` to the weight of entry `i` (0-based).
-    pub fn add(&mut self, i: usize, delta: u64) {
+    pub(crate) fn add(&mut self, i: usize, delta: u64) {
         let mut j = i + 1;
         while j < self.tree.len() {
             self.tree[j] += delta;
@@ -46,13 +46,13 @@ impl Fenwick {
 
     /// Sum of all weights.
     #[cfg(test)]
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.total
     }
 
     /// Sum of the weights of entries `0..i`.
     #[cfg(test)]
-    pub fn prefix(&self, i: usize) -> u64 {
+    pub(crate) fn prefix(&self, i: usize) -> u64 {
         let mut j = i;
         let mut s = 0;
         while j > 0 {
@@ -64,7 +64,7 @@ impl Fenwick {
 
     /// The entry `i` with `prefix(i) <= target < prefix(i + 1)`; `target` must be below
     /// [`total`](Self::total).
-    pub fn find(&self, mut target: u64) -> usize {
+    pub(crate) fn find(&self, mut target: u64) -> usize {
         let mut pos = 0;
         let mut step = self.top;
         while step > 0 {
@@ -80,7 +80,7 @@ impl Fenwick {
 
     /// Draws an entry with probability proportional to its weight; `None` when all
     /// weights are 0.
-    pub fn sample<R: Rng>(&self, rng: &mut R) -> Option<usize> {
+    pub(crate) fn sample<R: Rng>(&self, rng: &mut R) -> Option<usize> {
         if self.total == 0 {
             None
         } else {
@@ -91,7 +91,7 @@ impl Fenwick {
 
 /// Draws an index of `weights` with probability proportional to its weight (linear scan;
 /// for the small fixed tables of [`super::vocab`]).
-pub fn pick<R: Rng>(rng: &mut R, weights: &[u32]) -> usize {
+pub(crate) fn pick<R: Rng>(rng: &mut R, weights: &[u32]) -> usize {
     let total: u32 = weights.iter().sum();
     let mut r = rng.random_range(0..total);
     for (i, &w) in weights.iter().enumerate() {
@@ -104,7 +104,7 @@ pub fn pick<R: Rng>(rng: &mut R, weights: &[u32]) -> usize {
 }
 
 /// A standard normal draw (Box-Muller, one of the pair).
-pub fn std_normal<R: Rng>(rng: &mut R) -> f64 {
+pub(crate) fn std_normal<R: Rng>(rng: &mut R) -> f64 {
     // 1 - U is in (0, 1], so the logarithm is finite.
     let u1 = 1.0 - rng.random::<f64>();
     let u2 = rng.random::<f64>();
@@ -113,7 +113,7 @@ pub fn std_normal<R: Rng>(rng: &mut R) -> f64 {
 
 /// A draw of `floor(n * U^skew)` for U uniform in [0, 1): rank 0 is the most likely,
 /// with a density falling like `x^(1/skew - 1)` (heavy head, long tail).
-pub fn skewed_rank<R: Rng>(rng: &mut R, n: usize, skew: f64) -> usize {
+pub(crate) fn skewed_rank<R: Rng>(rng: &mut R, n: usize, skew: f64) -> usize {
     let u = rng.random::<f64>();
     ((n as f64 * u.powf(skew)) as usize).min(n - 1)
 }
@@ -122,7 +122,7 @@ pub fn skewed_rank<R: Rng>(rng: &mut R, n: usize, skew: f64) -> usize {
 /// `n`), used to scatter popularity ranks over ids so that id 1 is not always the
 /// biggest customer or product.
 #[derive(Debug, Clone, Copy)]
-pub struct Scatter {
+pub(crate) struct Scatter {
     n: u64,
     stride: u64,
     offset: u64,
@@ -130,7 +130,7 @@ pub struct Scatter {
 
 impl Scatter {
     /// A bijection of `0..n`, `n >= 1`, picked with `rng`.
-    pub fn new<R: Rng>(rng: &mut R, n: usize) -> Self {
+    pub(crate) fn new<R: Rng>(rng: &mut R, n: usize) -> Self {
         let n = n as u64;
         let mut stride = ((n as f64 * 0.618_033_988_75) as u64).max(1);
         while gcd(stride, n) != 1 {
@@ -141,7 +141,7 @@ impl Scatter {
     }
 
     /// Image of `i`.
-    pub fn map(&self, i: usize) -> usize {
+    pub(crate) fn map(&self, i: usize) -> usize {
         ((i as u128 * self.stride as u128 + self.offset as u128) % self.n as u128) as usize
     }
 }

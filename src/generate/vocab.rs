@@ -4,34 +4,37 @@
 //! not sum to 100) so that sampling is exact and reproducible.
 
 /// Roles of the data contract, `sourced` first ([`ROLE_SOURCED`]).
-pub const ROLES: [&str; 5] = ["sourced", "influenced", "co_sell", "fulfilled", "referral"];
+pub(crate) const ROLES: [&str; 5] = ["sourced", "influenced", "co_sell", "fulfilled", "referral"];
 /// Index of `sourced` in [`ROLES`].
-pub const ROLE_SOURCED: u8 = 0;
+pub(crate) const ROLE_SOURCED: u8 = 0;
 
 /// Deal stages of the data contract (an empty field means `won`).
-pub const STAGES: [&str; 3] = ["won", "lost", "open"];
+pub(crate) const STAGES: [&str; 3] = ["won", "lost", "open"];
 /// Index of `won` in [`STAGES`].
-pub const STAGE_WON: usize = 0;
+pub(crate) const STAGE_WON: usize = 0;
 /// Index of `lost` in [`STAGES`].
-pub const STAGE_LOST: usize = 1;
+pub(crate) const STAGE_LOST: usize = 1;
 /// Index of `open` in [`STAGES`].
-pub const STAGE_OPEN: usize = 2;
+pub(crate) const STAGE_OPEN: usize = 2;
 
 /// A partner type: its name, its share of partners and its attachment fitness (relative
 /// attractiveness to new deals at equal history; multiplied by the tier's).
-pub struct PartnerType {
-    pub name: &'static str,
-    pub share: u32,
-    pub fitness: u64,
+pub(crate) struct PartnerType {
+    /// The `partner_type` value.
+    pub(crate) name: &'static str,
+    /// Relative share of partners of this type.
+    pub(crate) share: u32,
+    /// Attachment fitness factor.
+    pub(crate) fitness: u64,
     /// Weights over the non-sourced roles (influenced, co_sell, fulfilled, referral)
     /// this type takes on a deal.
-    pub role_weights: [u32; 4],
+    pub(crate) role_weights: [u32; 4],
     /// Weights over `resells`, `integrates`, `certified` for its products.
-    pub relation_weights: [u32; 3],
+    pub(crate) relation_weights: [u32; 3],
 }
 
 /// The seven partner types, with unequal shares.
-pub const PARTNER_TYPES: [PartnerType; 7] = [
+pub(crate) const PARTNER_TYPES: [PartnerType; 7] = [
     PartnerType {
         name: "reseller",
         share: 30,
@@ -86,17 +89,23 @@ pub const PARTNER_TYPES: [PartnerType; 7] = [
 /// A partner tier: name, share among later joiners, share among founding partners,
 /// attachment fitness, the bonus it adds to the win rate of the deals it leads, and the
 /// probability that a (non-founding) partner of this tier never transacts.
-pub struct Tier {
-    pub name: &'static str,
-    pub share: u32,
-    pub founding_share: u32,
-    pub fitness: u64,
-    pub win_bonus: f64,
-    pub dormant: f64,
+pub(crate) struct Tier {
+    /// The `tier` value.
+    pub(crate) name: &'static str,
+    /// Relative share among partners joining after day 0.
+    pub(crate) share: u32,
+    /// Relative share among the founding cohort.
+    pub(crate) founding_share: u32,
+    /// Attachment fitness factor.
+    pub(crate) fitness: u64,
+    /// Added to the win probability of the deals a partner of this tier leads.
+    pub(crate) win_bonus: f64,
+    /// Probability that a non-founding partner of this tier never transacts.
+    pub(crate) dormant: f64,
 }
 
 /// Tiers from the top down; platinum is rare, most partners are `registered`.
-pub const TIERS: [Tier; 4] = [
+pub(crate) const TIERS: [Tier; 4] = [
     Tier {
         name: "platinum",
         share: 2,
@@ -132,23 +141,23 @@ pub const TIERS: [Tier; 4] = [
 ];
 
 /// Sales regions (`NA` is North America and stays text).
-pub const REGIONS: [&str; 4] = ["NA", "EMEA", "APAC", "LATAM"];
+pub(crate) const REGIONS: [&str; 4] = ["NA", "EMEA", "APAC", "LATAM"];
 /// Shares of [`REGIONS`].
-pub const REGION_SHARES: [u32; 4] = [40, 30, 20, 10];
+pub(crate) const REGION_SHARES: [u32; 4] = [40, 30, 20, 10];
 
 /// Customer segments.
-pub const SEGMENTS: [&str; 3] = ["enterprise", "mid_market", "smb"];
+pub(crate) const SEGMENTS: [&str; 3] = ["enterprise", "mid_market", "smb"];
 /// Index of `enterprise` in [`SEGMENTS`].
-pub const SEG_ENTERPRISE: u8 = 0;
+pub(crate) const SEG_ENTERPRISE: u8 = 0;
 /// Index of `mid_market` in [`SEGMENTS`].
-pub const SEG_MID_MARKET: u8 = 1;
+pub(crate) const SEG_MID_MARKET: u8 = 1;
 /// Index of `smb` in [`SEGMENTS`].
-pub const SEG_SMB: u8 = 2;
+pub(crate) const SEG_SMB: u8 = 2;
 /// Mean deal amount (in currency units) per segment, before the co-sell multiplier.
-pub const SEGMENT_MEAN_AMOUNT: [f64; 3] = [75_000.0, 24_000.0, 7_500.0];
+pub(crate) const SEGMENT_MEAN_AMOUNT: [f64; 3] = [75_000.0, 24_000.0, 7_500.0];
 
 /// Customer industries, with the noun used in customer names.
-pub const INDUSTRIES: [(&str, &str); 10] = [
+pub(crate) const INDUSTRIES: [(&str, &str); 10] = [
     ("manufacturing", "Manufacturing"),
     ("financial_services", "Financial"),
     ("healthcare", "Health"),
@@ -161,19 +170,19 @@ pub const INDUSTRIES: [(&str, &str); 10] = [
     ("logistics", "Logistics"),
 ];
 /// Shares of [`INDUSTRIES`].
-pub const INDUSTRY_SHARES: [u32; 10] = [16, 15, 12, 12, 9, 6, 8, 7, 6, 9];
+pub(crate) const INDUSTRY_SHARES: [u32; 10] = [16, 15, 12, 12, 9, 6, 8, 7, 6, 9];
 
 /// Partner-product relations.
-pub const RELATIONS: [&str; 3] = ["resells", "integrates", "certified"];
+pub(crate) const RELATIONS: [&str; 3] = ["resells", "integrates", "certified"];
 
 /// Weights of the number of products a partner carries, for 1..=10 products.
-pub const PRODUCTS_PER_PARTNER: [u32; 10] = [30, 22, 14, 10, 7, 5, 4, 3, 3, 2];
+pub(crate) const PRODUCTS_PER_PARTNER: [u32; 10] = [30, 22, 14, 10, 7, 5, 4, 3, 3, 2];
 
 /// Weights of the number of partners on a partner deal, for 1..=4 partners.
-pub const PARTNERS_PER_DEAL: [u32; 4] = [60, 28, 9, 3];
+pub(crate) const PARTNERS_PER_DEAL: [u32; 4] = [60, 28, 9, 3];
 
 /// First words of partner and customer names.
-pub const NAME_HEADS: [&str; 32] = [
+pub(crate) const NAME_HEADS: [&str; 32] = [
     "Northwind",
     "Contoso",
     "Fabrikam",
@@ -209,7 +218,7 @@ pub const NAME_HEADS: [&str; 32] = [
 ];
 
 /// Second words of partner names.
-pub const PARTNER_TAILS: [&str; 14] = [
+pub(crate) const PARTNER_TAILS: [&str; 14] = [
     "Systems",
     "Solutions",
     "Networks",
@@ -227,12 +236,12 @@ pub const PARTNER_TAILS: [&str; 14] = [
 ];
 
 /// Product name parts: adjective.
-pub const PRODUCT_HEADS: [&str; 12] = [
+pub(crate) const PRODUCT_HEADS: [&str; 12] = [
     "Nimbus", "Vector", "Atlas", "Beacon", "Quantum", "Sentinel", "Orbit", "Pulse", "Vertex",
     "Helix", "Cobalt", "Aurora",
 ];
 /// Product name parts: noun and the category it belongs to.
-pub const PRODUCT_NOUNS: [(&str, &str); 16] = [
+pub(crate) const PRODUCT_NOUNS: [(&str, &str); 16] = [
     ("Backup", "data_protection"),
     ("Vault", "data_protection"),
     ("Firewall", "security"),
@@ -251,4 +260,5 @@ pub const PRODUCT_NOUNS: [(&str, &str); 16] = [
     ("Copilot", "ai"),
 ];
 /// Product editions.
-pub const PRODUCT_EDITIONS: [&str; 6] = ["Pro", "Enterprise", "Lite", "Suite", "Edge", "Cloud"];
+pub(crate) const PRODUCT_EDITIONS: [&str; 6] =
+    ["Pro", "Enterprise", "Lite", "Suite", "Edge", "Cloud"];

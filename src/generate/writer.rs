@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 use super::GenerateError;
 
 /// One output CSV file (RFC 4180 quoting where needed, `\n` records, header first).
-pub struct Table {
+pub(crate) struct Table {
     path: PathBuf,
     wtr: csv::Writer<BufWriter<File>>,
     /// Scratch buffer for formatting one field.
-    pub buf: Vec<u8>,
+    pub(crate) buf: Vec<u8>,
 }
 
 impl Table {
     /// Creates `dir/name.csv` and writes its header.
-    pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self, GenerateError> {
+    pub(crate) fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self, GenerateError> {
         let path = dir.join(format!("{name}.csv"));
         let file = File::create(&path).map_err(|source| GenerateError::Io {
             path: path.clone(),
@@ -49,7 +49,7 @@ impl Table {
     }
 
     /// Writes one field of the current record.
-    pub fn field(&mut self, bytes: &[u8]) -> Result<(), GenerateError> {
+    pub(crate) fn field(&mut self, bytes: &[u8]) -> Result<(), GenerateError> {
         match self.wtr.write_field(bytes) {
             Ok(()) => Ok(()),
             Err(e) => Err(self.io_err(e)),
@@ -57,7 +57,7 @@ impl Table {
     }
 
     /// Writes the field held in [`buf`](Self::buf).
-    pub fn field_buf(&mut self) -> Result<(), GenerateError> {
+    pub(crate) fn field_buf(&mut self) -> Result<(), GenerateError> {
         let buf = std::mem::take(&mut self.buf);
         let r = self.field(&buf);
         self.buf = buf;
@@ -65,7 +65,7 @@ impl Table {
     }
 
     /// Ends the current record.
-    pub fn end(&mut self) -> Result<(), GenerateError> {
+    pub(crate) fn end(&mut self) -> Result<(), GenerateError> {
         match self.wtr.write_record(None::<&[u8]>) {
             Ok(()) => Ok(()),
             Err(e) => Err(self.io_err(e)),
@@ -73,7 +73,7 @@ impl Table {
     }
 
     /// Flushes everything to the file and returns its path.
-    pub fn finish(self) -> Result<PathBuf, GenerateError> {
+    pub(crate) fn finish(self) -> Result<PathBuf, GenerateError> {
         let Table { path, wtr, .. } = self;
         let inner = wtr.into_inner().map_err(|e| GenerateError::Io {
             path: path.clone(),
@@ -92,14 +92,16 @@ impl Table {
 /// Zero-padded ids: `prefix` then `n` on at least `width` digits, so that byte order of
 /// the ids equals numeric order within one file.
 #[derive(Debug, Clone, Copy)]
-pub struct IdFormat {
-    pub prefix: &'static str,
-    pub width: usize,
+pub(crate) struct IdFormat {
+    /// Letters before the digits (`P`, `PR`, `C`, `D`).
+    pub(crate) prefix: &'static str,
+    /// Least number of digits.
+    pub(crate) width: usize,
 }
 
 impl IdFormat {
     /// An id format wide enough for `count` ids and at least `min_width` digits.
-    pub fn new(prefix: &'static str, min_width: usize, count: usize) -> Self {
+    pub(crate) fn new(prefix: &'static str, min_width: usize, count: usize) -> Self {
         IdFormat {
             prefix,
             width: min_width.max(count.max(1).to_string().len()),
@@ -107,15 +109,40 @@ impl IdFormat {
     }
 
     /// Replaces `buf` with the id of number `n` (1-based).
-    pub fn write(&self, buf: &mut Vec<u8>, n: u64) {
+    pub(crate) fn write(&self, buf: &mut Vec<u8>, n: u64) {
         buf.clear();
         buf.extend_from_slice(self.prefix.as_bytes());
         push_uint(buf, n, self.width);
     }
 }
 
+/// The id formats of the four id kinds, each wide enough for its count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ids {
+    /// `P000001`, ...
+    pub(crate) partner: IdFormat,
+    /// `PR0001`, ...
+    pub(crate) product: IdFormat,
+    /// `C0000001`, ...
+    pub(crate) customer: IdFormat,
+    /// `D00000001`, ...
+    pub(crate) deal: IdFormat,
+}
+
+impl Ids {
+    /// The formats for the given numbers of partners, products, customers and deals.
+    pub(crate) fn new(partners: usize, products: usize, customers: usize, deals: usize) -> Self {
+        Ids {
+            partner: IdFormat::new("P", 6, partners),
+            product: IdFormat::new("PR", 4, products),
+            customer: IdFormat::new("C", 7, customers),
+            deal: IdFormat::new("D", 8, deals),
+        }
+    }
+}
+
 /// Replaces `buf` with `cents` as a decimal amount with two decimals (`1234.05`).
-pub fn write_amount(buf: &mut Vec<u8>, cents: u64) {
+pub(crate) fn write_amount(buf: &mut Vec<u8>, cents: u64) {
     buf.clear();
     push_uint(buf, cents / 100, 1);
     buf.push(b'.');

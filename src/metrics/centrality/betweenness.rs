@@ -83,7 +83,50 @@ pub enum BetweennessMode {
     },
 }
 
-/// Exact below `exact_limit` partners with an edge, sampled above.
+/// Betweenness centrality of every partner, by hops (edge weights are ignored), on
+/// NetworkX's normalised scale: the share of shortest co-selling routes between two other
+/// partners that run through it. Exact (Brandes) while at most `params.exact_limit`
+/// partners have a co-sell edge, sampled (Riondato-Kornaropoulos, within `epsilon` with
+/// probability 1 - `delta`) above; the module doc has both.
+///
+/// For a partner manager: a high betweenness partner is the bridge other partners'
+/// co-selling relationships run through; losing it lengthens or cuts those routes.
+///
+/// # Arguments
+/// * `g`: the co-sell network, symmetric.
+/// * `params`: `exact_limit` (20,000 partners with an edge), and for the sampled mode
+///   `epsilon` (0.005), `delta` (0.1) and `seed` (42).
+///
+/// # Returns
+/// * The betweenness of each partner, indexed like `g`'s rows, normalised by
+///   (n-1)(n-2)/2 (not for n ≤ 2), and how it was obtained ([`BetweennessMode::Exact`] or
+///   [`BetweennessMode::Sampled`] with the sample count), for the summary.
+///
+/// # Complexity
+/// * Exact: time **O(n m)**, auxiliary space **O(n)** per thread.
+/// * Sampled: time **O(r (n + m))** at worst (each sample a bidirectional BFS, usually far
+///   less), auxiliary space **O(n)** per thread; r depends on `epsilon`, `delta` and the
+///   vertex diameter, hardly on n ([`rk_samples`]).
+///
+/// where **n** is the number of partners and **m** the number of co-sell edges.
+///
+/// Reference: Brandes 2001, "A faster algorithm for betweenness centrality"; Riondato &
+/// Kornaropoulos 2016, "Fast approximation of betweenness centrality through sampling";
+/// exact values equal NetworkX `betweenness_centrality(G, normalized=True)`.
+///
+/// # Example
+/// ```rust
+/// use ecograph::build::Csr;
+/// use ecograph::metrics::centrality::betweenness::{
+///     betweenness, BetweennessMode, BetweennessParams,
+/// };
+/// // A path a - b - c - d: b is on the only route of (a, c) and (a, d), 2 of the
+/// // C(3, 2) = 3 pairs without it (NetworkX: 0, 0.666..., 0.666..., 0).
+/// let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (1, 2, 1), (2, 3, 1)]);
+/// let (b, mode) = betweenness(&g, &BetweennessParams::default());
+/// assert_eq!(mode, BetweennessMode::Exact);
+/// assert_eq!(b, vec![0.0, 2.0 / 3.0, 2.0 / 3.0, 0.0]);
+/// ```
 pub fn betweenness(g: &Csr, params: &BetweennessParams) -> (Vec<f64>, BetweennessMode) {
     let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
     if active <= params.exact_limit {
@@ -192,8 +235,22 @@ fn normalize(bc: &mut [f64]) {
     }
 }
 
-/// Exact Brandes betweenness, normalised as NetworkX. Runs on the breadth-first
-/// renumbered graph (see [`super::relabel`]: neighbours close in memory).
+/// Exact betweenness of every partner (Brandes), normalised as NetworkX; what
+/// [`betweenness`] returns below its `exact_limit`. Runs on the breadth-first renumbered
+/// graph (see [`super::relabel`]: neighbours close in memory), sources in parallel.
+///
+/// # Arguments
+/// * `g`: the co-sell network, symmetric.
+///
+/// # Returns
+/// * The betweenness of each partner, indexed like `g`'s rows.
+///
+/// # Complexity
+/// * Time complexity: **O(n m)**; auxiliary space **O(n)** per thread, where **n** is the
+///   number of partners and **m** the number of co-sell edges.
+///
+/// Reference: Brandes 2001; NetworkX `betweenness_centrality(G, normalized=True)`. See
+/// [`betweenness`] for an example.
 pub fn exact(g: &Csr) -> Vec<f64> {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);
@@ -285,8 +342,45 @@ pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
     ((RK_C / (eps * eps)) * (log_term + 1.0 + (1.0 / delta).ln())).ceil() as usize
 }
 
-/// Sampled betweenness (Riondato-Kornaropoulos), on NetworkX's normalised scale, with
-/// `|estimate - exact| ≤ epsilon` for all partners with probability ≥ 1 - delta.
+/// Sampled betweenness of every partner (Riondato-Kornaropoulos), on NetworkX's
+/// normalised scale; what [`betweenness`] returns above its `exact_limit`. Draws
+/// [`rk_samples`] uniform node pairs, one uniform shortest path each, and credits the
+/// path's interior partners.
+///
+/// # Arguments
+/// * `g`: the co-sell network, symmetric.
+/// * `epsilon`: the additive error bound, on the scale returned.
+/// * `delta`: the probability that the bound fails for some partner.
+/// * `seed`: the seed of the ChaCha8 streams (one per fixed chunk of samples).
+///
+/// # Returns
+/// * Estimates with `|estimate - exact| ≤ epsilon` for all partners at once with
+///   probability at least 1 - `delta`, the same for any thread count, and the
+///   [`BetweennessMode::Sampled`] record (sample count, vertex-diameter bound).
+///
+/// # Complexity
+/// * Time complexity: **O(r (n + m))** at worst, usually far less (balanced bidirectional
+///   BFS); auxiliary space **O(n)** per thread.
+///
+/// where **r** = [`rk_samples`]`(VD, epsilon (n-2)/n, delta)` for a vertex-diameter bound
+/// VD, **n** the number of partners and **m** the number of co-sell edges.
+///
+/// Reference: Riondato & Kornaropoulos 2016, "Fast approximation of betweenness
+/// centrality through sampling", DMKD 30.
+///
+/// # Example
+/// ```rust
+/// use ecograph::build::Csr;
+/// use ecograph::metrics::centrality::betweenness::{exact, sampled, BetweennessMode};
+/// // A star: the hub is on every route between two leaves (exact betweenness 1).
+/// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (0, 3, 1), (0, 4, 1)]);
+/// let (b, mode) = sampled(&g, 0.05, 0.1, 42);
+/// assert!(matches!(mode, BetweennessMode::Sampled { samples, .. } if samples > 1000));
+/// for (estimate, truth) in b.iter().zip(exact(&g)) {
+///     assert!((estimate - truth).abs() <= 0.05);
+/// }
+/// assert_eq!(&b[1..], &[0.0; 4]); // a leaf is never inside a shortest path
+/// ```
 pub fn sampled(g: &Csr, epsilon: f64, delta: f64, seed: u64) -> (Vec<f64>, BetweennessMode) {
     let n = g.rows();
     let vd = vertex_diameter_bound(g);

@@ -21,7 +21,51 @@ pub struct CommunityRow {
     pub dominant_type_share: Option<f64>,
 }
 
-/// Summarises communities given the label per partner, pagerank and partner types.
+/// The `communities` table: one row per community with its size, its three leading
+/// partners by PageRank and its dominant partner_type, so each community can be named.
+///
+/// For a partner manager: who leads each co-selling group and what kind of partners it
+/// is made of (a group of resellers around one ISV, say).
+///
+/// # Arguments
+/// * `label`: the community of each partner, numbered densely from 0 (as
+///   [`communities`] returns them).
+/// * `pagerank`: the PageRank of each partner (for `top_partners`).
+/// * `partner_type`: the partner_type of each partner, `None` when null.
+///
+/// All three are indexed by partner index (id order).
+///
+/// # Returns
+/// * One [`CommunityRow`] per community 0, 1, ..., in that order: `size`, up to
+///   [`TOP_PARTNERS`] partner indices by descending PageRank (ties by id), the most
+///   frequent non-null partner_type (ties: the smaller name) and its share of the size
+///   (both `None` when no member has a type).
+///
+/// # Complexity
+/// * Time complexity: **O(n log n)** (members sorted by PageRank and by type).
+/// * Auxiliary space: **O(n)**.
+///
+/// where **n** is the number of partners.
+///
+/// Reference: ecograph's own summary table (contract §3 `communities`); no library
+/// function computes it.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::community::community_rows;
+/// // Partners 0, 1, 3 form community 0, partner 2 community 1.
+/// let label = [0, 0, 1, 0];
+/// let pagerank = [0.1, 0.4, 0.2, 0.4];
+/// let t = |s: &str| Some(s.to_string());
+/// let types = [t("isv"), t("msp"), None, t("isv")];
+/// let rows = community_rows(&label, &pagerank, &types);
+/// assert_eq!(rows.len(), 2);
+/// // 1 and 3 tie on PageRank: the smaller index first.
+/// assert_eq!((rows[0].size, rows[0].top_partners.clone()), (3, vec![1, 3, 0]));
+/// assert_eq!(rows[0].dominant_partner_type.as_deref(), Some("isv"));
+/// assert_eq!(rows[0].dominant_type_share, Some(2.0 / 3.0));
+/// assert_eq!((rows[1].size, rows[1].dominant_partner_type.clone()), (1, None));
+/// ```
 pub fn community_rows(
     label: &[u32],
     pagerank: &[f64],

@@ -34,17 +34,48 @@ pub struct Concentration {
     pub top5_share: Option<f64>,
 }
 
-/// The measures above for `values` (any order; zero values are not entities; the caller
-/// guarantees finite, non-negative values, which validation enforces for amounts).
+/// Concentration of a set of non-negative values (revenue per partner, region, product or
+/// customer): the Herfindahl-Hirschman index, the effective number of entities, Shannon
+/// entropy (raw and normalised), the Gini coefficient and the shares of the largest one
+/// and five, over the positive values (formulas in the module doc).
 ///
-/// ```
+/// For a partner manager: how dependent the business is on its largest few partners,
+/// regions, products or customers; an HHI above 0.25 (2,500 points) is a concentration
+/// risk.
+///
+/// # Arguments
+/// * `values`: one value per entity, in any order; zeros are not entities. The caller
+///   guarantees finite, non-negative values (validation enforces it for amounts).
+///
+/// # Returns
+/// * A [`Concentration`]: `entities` (the positive values) and every measure; with no
+///   positive value `entities` is 0 and every measure `None`, and `normalized_entropy` is
+///   `None` for a single entity.
+///
+/// # Complexity
+/// * Time complexity: **O(k log k)** (the values are sorted, every sum runs in that order,
+///   so the input order cannot change a bit).
+/// * Auxiliary space: **O(k)**.
+///
+/// where **k** is the number of values.
+///
+/// Reference: Herfindahl 1950 and Hirschman 1945 (HHI; the US DOJ/FTC Merger Guidelines
+/// scale), Shannon 1948 (entropy), Gini 1912; the Gini equals the pairwise
+/// Σ_i Σ_j |x_i - x_j| / (2 k² mean).
+///
+/// # Example
+/// ```rust
 /// use ecograph::metrics::diversification::concentration::concentration;
-/// // Three entities holding 50 %, 25 %, 25 %.
+/// // Three entities holding 50 %, 25 %, 25 %; the 0 is no entity.
 /// let c = concentration(&[25.0, 50.0, 0.0, 25.0]);
 /// assert_eq!(c.entities, 3);
-/// assert!((c.hhi.unwrap() - 0.375).abs() < 1e-15);
-/// assert!((c.top1_share.unwrap() - 0.5).abs() < 1e-15);
-/// assert_eq!(c.top5_share, Some(1.0));
+/// assert_eq!(c.hhi, Some(0.375)); // 0.5² + 0.25² + 0.25²
+/// assert!((c.effective_number.unwrap() - 8.0 / 3.0).abs() < 1e-15);
+/// assert!((c.entropy.unwrap() - 1.5 * 2f64.ln()).abs() < 1e-15);
+/// // Pairwise differences 2 · 2 · 25 = 100, over 2 · 3² · (100 / 3) = 600.
+/// assert!((c.gini.unwrap() - 1.0 / 6.0).abs() < 1e-15);
+/// assert_eq!((c.top1_share, c.top5_share), (Some(0.5), Some(1.0)));
+/// assert_eq!(concentration(&[0.0]).hhi, None);
 /// ```
 pub fn concentration(values: &[f64]) -> Concentration {
     let mut x: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
@@ -52,7 +83,8 @@ pub fn concentration(values: &[f64]) -> Concentration {
     concentration_sorted(&x)
 }
 
-/// [`concentration`] of values already positive and sorted ascending.
+/// [`concentration`] of values already positive and sorted ascending (no copy, no sort):
+/// O(k) time, O(1) auxiliary space. See [`concentration`] for the measures and an example.
 pub fn concentration_sorted(x: &[f64]) -> Concentration {
     let k = x.len();
     if k == 0 {
@@ -97,8 +129,34 @@ fn hhi_sorted(x: &[f64], total: f64) -> f64 {
         .sum()
 }
 
-/// HHI alone of positive values (any order, at least one), summed in ascending order of
-/// value. Used per partner for `customer_hhi`, where only the HHI is needed.
+/// Herfindahl-Hirschman index alone, `Σ (x_i / T)²` with T = Σ x_i, summed in ascending
+/// order of value (the same bits as [`concentration`]'s `hhi`). Used per partner for
+/// `customer_hhi`, where only the HHI is needed.
+///
+/// For a partner manager: 1 means everything sits with one entity, 1/k means k equal
+/// ones.
+///
+/// # Arguments
+/// * `values`: positive values in any order; sorted in place.
+///
+/// # Returns
+/// * The HHI, in [1/k, 1], or `None` when the values sum to 0 (no share is defined).
+///
+/// # Complexity
+/// * Time complexity: **O(k log k)**; auxiliary space **O(1)** (in place), where **k** is
+///   the number of values.
+///
+/// Reference: Herfindahl 1950, Hirschman 1945.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::diversification::concentration::hhi;
+/// // 300 and 100: shares 3/4 and 1/4.
+/// let mut won = [300.0, 100.0];
+/// assert_eq!(hhi(&mut won), Some(0.625));
+/// assert_eq!(won, [100.0, 300.0]); // sorted in place
+/// assert_eq!(hhi(&mut [0.0, 0.0]), None);
+/// ```
 pub fn hhi(values: &mut [f64]) -> Option<f64> {
     values.sort_unstable_by(f64::total_cmp);
     let total: f64 = values.iter().sum();

@@ -2,7 +2,7 @@
 //! `customer_hhi`): are we dangerously dependent on a few partners, one region, one
 //! product, one customer?
 //!
-//! One row per dimension, in this order, each the [`concentration`] of the positive
+//! One row per dimension, in this order, each the [`concentration()`] of the positive
 //! values of its entities:
 //! - `partner`: each partner's attributed_revenue;
 //! - `partner_type`: attributed_revenue summed by the partner's partner_type; partners
@@ -19,7 +19,7 @@
 //! partner's won deals with a customer all have amount 0 (no share is defined).
 //!
 //! Sums run in a fixed order (deal order into per-entity totals, then ascending value
-//! inside [`concentration`]), so results are bit-identical for any thread count.
+//! inside [`concentration()`]), so results are bit-identical for any thread count.
 //! Complexity: O(deals + links + k log k) for the table, O(links log) for customer_hhi
 //! (each partner sorts its own won deals by customer; parallel over partners, pull).
 //!
@@ -47,7 +47,77 @@ pub struct DimensionRow {
     pub concentration: Concentration,
 }
 
-/// Computes the table, one row per entry of [`DIMENSIONS`].
+/// The `diversification` table: the [`concentration()`] of revenue across partners, partner
+/// types, regions, products and customers, one row per entry of [`DIMENSIONS`], in that
+/// order. Partners and partner types use each partner's attributed revenue; regions,
+/// products and customers the won revenue of all won deals grouped by the deal's own key
+/// (rules in the module doc).
+///
+/// For a partner manager: whether the ecosystem lives off a few partners, one region, one
+/// product or one customer.
+///
+/// # Arguments
+/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `attributed_revenue`: each partner's attributed revenue, indexed by partner index
+///   ([`Activity::attributed_revenue`](crate::metrics::activity::Activity::attributed_revenue)).
+///
+/// # Returns
+/// * Five [`DimensionRow`]s (`partner`, `partner_type`, `region`, `product`, `customer`);
+///   a dimension with no positive value has 0 entities and every measure `None`.
+///
+/// # Complexity
+/// * Time complexity: **O(n log t + m + k log k)**.
+/// * Auxiliary space: **O(t + k)**.
+///
+/// where **n** is the number of partners, **t** the partner types, **m** the deals and
+/// **k** the largest number of entities of one dimension (regions, products, customers).
+///
+/// Reference: Herfindahl-Hirschman index, Shannon entropy and Gini per dimension, as
+/// [`concentration()`] cites.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::{activity, diversification::diversification};
+/// use ecograph::{build, config::Settings, validate};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
+/// // An input folder in contract form (`table` writes one CSV file of it).
+/// // Partners A, B, C (indices 0, 1, 2); deals D1..D4 (0..3); customers C1, C2 (0, 1).
+/// table("partners.csv", "partner_id,partner_type\nA,reseller\nB,isv\nC,reseller\n");
+/// table(
+///     "deals.csv",
+///     "deal_id,customer_id,product_id,amount,stage,created_at\n\
+///      D1,C1,X,300,won,2024-01-10\n\
+///      D2,C1,X,200,open,2024-01-20\n\
+///      D3,C2,Y,100,won,2024-04-05\n\
+///      D4,C1,Y,400,open,2024-05-01\n",
+/// );
+/// table(
+///     "deal_partners.csv",
+///     "deal_id,partner_id,role\nD1,A,sourced\nD1,B,influenced\nD2,C,sourced\n\
+///      D3,A,sourced\nD4,B,sourced\n",
+/// );
+/// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
+/// let g = build::build(tables);
+/// // Won: D1 (C1, X, 300; A and B: 150 each) and D3 (C2, Y, 100; A).
+/// let revenue = activity::compute(&g).attributed_revenue;
+/// assert_eq!(revenue, vec![250.0, 150.0, 0.0]);
+/// let rows = diversification(&g, &revenue);
+/// let hhi: Vec<(&str, Option<f64>)> = rows
+///     .iter()
+///     .map(|r| (r.dimension, r.concentration.hhi))
+///     .collect();
+/// assert_eq!(
+///     hhi,
+///     vec![
+///         ("partner", Some(0.53125)),      // (5/8)² + (3/8)²
+///         ("partner_type", Some(0.53125)), // reseller 250 (A + C), isv 150
+///         ("region", None),                // no deal has a region
+///         ("product", Some(0.625)),        // X 300, Y 100
+///         ("customer", Some(0.625)),       // C1 300, C2 100
+///     ]
+/// );
+/// ```
 pub fn diversification(g: &GraphSet, attributed_revenue: &[f64]) -> Vec<DimensionRow> {
     // Partner types summed in partner (id) order; BTreeMap for a fixed entity order.
     let mut by_type: BTreeMap<&str, f64> = BTreeMap::new();
@@ -82,7 +152,56 @@ fn won_revenue_by(g: &GraphSet, keys: &[u32], n_keys: usize) -> Vec<f64> {
     sums
 }
 
-/// `customer_hhi` per partner (module doc), indexed by partner.
+/// `customer_hhi` of every partner: the HHI of its won revenue by customer,
+/// `Σ_c (A_c / A)²` with A_c the full amount of the won deals it is on with customer c
+/// and A = Σ_c A_c (deals with a null customer_id left out).
+///
+/// For a partner manager: a partner with customer_hhi near 1 lives off one account.
+///
+/// # Arguments
+/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+///
+/// # Returns
+/// * The HHI of each partner, indexed by partner index (id order); `None` when it has no
+///   won deal with a customer, or when those all have amount 0.
+///
+/// # Complexity
+/// * Time complexity: **O(L log d)**.
+/// * Auxiliary space: **O(d)** per thread.
+///
+/// where **L** is the number of partner-deal links and **d** the most deals of one
+/// partner.
+///
+/// Reference: Herfindahl 1950, Hirschman 1945, per partner (contract §3 `customer_hhi`).
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::diversification::customer_hhi;
+/// use ecograph::{build, config::Settings, validate};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
+/// // An input folder in contract form (`table` writes one CSV file of it).
+/// // Partners A, B, C (indices 0, 1, 2); deals D1..D4 (0..3); customers C1, C2 (0, 1).
+/// table("partners.csv", "partner_id,partner_type\nA,reseller\nB,isv\nC,reseller\n");
+/// table(
+///     "deals.csv",
+///     "deal_id,customer_id,product_id,amount,stage,created_at\n\
+///      D1,C1,X,300,won,2024-01-10\n\
+///      D2,C1,X,200,open,2024-01-20\n\
+///      D3,C2,Y,100,won,2024-04-05\n\
+///      D4,C1,Y,400,open,2024-05-01\n",
+/// );
+/// table(
+///     "deal_partners.csv",
+///     "deal_id,partner_id,role\nD1,A,sourced\nD1,B,influenced\nD2,C,sourced\n\
+///      D3,A,sourced\nD4,B,sourced\n",
+/// );
+/// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
+/// let g = build::build(tables);
+/// // A won 300 with C1 (D1) and 100 with C2 (D3): 0.75² + 0.25². B won only D1 (C1).
+/// // C won nothing.
+/// assert_eq!(customer_hhi(&g), vec![Some(0.625), Some(1.0), None]);
+/// ```
 pub fn customer_hhi(g: &GraphSet) -> Vec<Option<f64>> {
     (0..g.n_partners())
         .into_par_iter()

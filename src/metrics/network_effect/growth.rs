@@ -99,18 +99,107 @@ fn days_from_civil(year: i64, month: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Quarter number (year * 4 + quarter index) of an instant in ms since the epoch (UTC).
+/// Calendar quarter of an instant, in UTC, as one integer: `year * 4 + (month - 1) / 3`,
+/// so consecutive quarters are consecutive integers (the `network_growth` rows).
+///
+/// For a partner manager: which quarter a deal was created in.
+///
+/// # Arguments
+/// * `ms`: milliseconds since 1970-01-01T00:00:00Z (negative before), as validation stores
+///   created_at.
+///
+/// # Returns
+/// * The quarter number; [`quarter_start_days`] gives its first day back.
+///
+/// # Complexity
+/// * Time and space: **O(1)**.
+///
+/// Reference: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"
+/// (`civil_from_days`), proleptic Gregorian calendar.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::network_effect::growth::{quarter_of_ms, quarter_start_days};
+/// // 2024-05-15T00:00:00Z is in 2024 Q2, which starts on 2024-04-01 (day 19,814).
+/// let q = quarter_of_ms(1_715_731_200_000);
+/// assert_eq!(q, 2024 * 4 + 1);
+/// assert_eq!(quarter_start_days(q), 19_814);
+/// // One millisecond before 1970 is 1969 Q4.
+/// assert_eq!(quarter_of_ms(-1), 1969 * 4 + 3);
+/// ```
 pub fn quarter_of_ms(ms: i64) -> i64 {
     let (y, m) = year_month(ms.div_euclid(MS_PER_DAY));
     y * 4 + (m - 1) / 3
 }
 
-/// First day of quarter number `q`, in days since 1970-01-01.
+/// First day of quarter number `q` ([`quarter_of_ms`]'s numbering), in days since
+/// 1970-01-01 (Hinnant's `days_from_civil`); O(1). Example at [`quarter_of_ms`].
 pub fn quarter_start_days(q: i64) -> i64 {
     days_from_civil(q.div_euclid(4), q.rem_euclid(4) * 3 + 1)
 }
 
-/// Builds the table (module doc).
+/// The `network_growth` table: one row per calendar quarter (UTC, of deal created_at)
+/// holding at least one deal, with the quarter's deals, won revenue and active partners
+/// and the running totals n(t) of partners, E(t) of co-sell edges and R(t) of won revenue
+/// (definitions in the module doc). Deals without created_at are left out.
+///
+/// For a partner manager: how the ecosystem grew quarter by quarter, in partners, in
+/// co-selling ties and in revenue; [`fits`] says whether it got more valuable or just
+/// bigger.
+///
+/// # Arguments
+/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+///
+/// # Returns
+/// * A [`GrowthTable`] of parallel columns, one entry per quarter in time order
+///   (`quarter_start` in days since 1970-01-01); empty when no deal has a created_at.
+///
+/// # Complexity
+/// * Time complexity: **O(m log m + Σ_d k_d²)**.
+/// * Auxiliary space: **O(m + T n + c q)**.
+///
+/// where **m** is the number of deals, **k_d** the partners on deal d, **n** the
+/// partners, **q** the quarters, **T** the worker threads (one scratch row each) and
+/// **c** = ⌈n / 4096⌉ the partner chunks (three histograms each).
+///
+/// Reference: Leskovec, Kleinberg & Faloutsos 2005, "Graphs over time: densification
+/// laws, shrinking diameters and possible explanations" (the n(t), E(t) series).
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::network_effect::growth::network_growth;
+/// use ecograph::{build, config::Settings, validate};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
+/// // An input folder in contract form (`table` writes one CSV file of it).
+/// // Partners A, B, C (indices 0, 1, 2); deals D1..D4 (0..3); customers C1, C2 (0, 1).
+/// table("partners.csv", "partner_id,partner_type\nA,reseller\nB,isv\nC,reseller\n");
+/// table(
+///     "deals.csv",
+///     "deal_id,customer_id,product_id,amount,stage,created_at\n\
+///      D1,C1,X,300,won,2024-01-10\n\
+///      D2,C1,X,200,open,2024-01-20\n\
+///      D3,C2,Y,100,won,2024-04-05\n\
+///      D4,C1,Y,400,open,2024-05-01\n",
+/// );
+/// table(
+///     "deal_partners.csv",
+///     "deal_id,partner_id,role\nD1,A,sourced\nD1,B,influenced\nD2,C,sourced\n\
+///      D3,A,sourced\nD4,B,sourced\n",
+/// );
+/// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
+/// let g = build::build(tables);
+/// // 2024 Q1: D1 (won, 300) and D2, partners A, B, C, edge A - B (D1).
+/// // 2024 Q2: D3 (won, 100) and D4, partners A and B, no new partner or edge.
+/// let t = network_growth(&g);
+/// assert_eq!(t.quarter_start, vec![19_723, 19_814]); // 2024-01-01, 2024-04-01
+/// assert_eq!(t.deals, vec![2, 2]);
+/// assert_eq!(t.won_revenue, vec![300.0, 100.0]);
+/// assert_eq!(t.active_partners, vec![3, 2]);
+/// assert_eq!(t.cumulative_partners, vec![3, 3]);
+/// assert_eq!(t.cumulative_cosell_edges, vec![1, 1]);
+/// assert_eq!(t.cumulative_won_revenue, vec![300.0, 400.0]);
+/// ```
 pub fn network_growth(g: &GraphSet) -> GrowthTable {
     let n = g.n_partners();
     let keys: Vec<Option<i64>> = g
@@ -231,7 +320,35 @@ pub fn network_growth(g: &GraphSet) -> GrowthTable {
     }
 }
 
-/// Ordinary least squares of y on x: (slope, r2), each null as the module doc says.
+/// Ordinary least squares of y on x: the slope of the best-fitting line y = c + b x and
+/// its coefficient of determination r² = 1 - SSE / SST. On (ln n, ln E) the slope is the
+/// densification exponent.
+///
+/// For a partner manager: the slope is the growth exponent (edges or revenue per partner,
+/// on log scales), and r² says how well one exponent describes the whole history.
+///
+/// # Arguments
+/// * `x`, `y`: the points, the same length (extra values of the longer are ignored).
+///
+/// # Returns
+/// * `(slope, r2)`: both `None` with fewer than 2 points or when all x are equal (no
+///   spread to fit); `r2` alone `None` when all y are equal (SST = 0).
+///
+/// # Complexity
+/// * Time complexity: **O(k)**; auxiliary space **O(1)**, where **k** is the number of
+///   points.
+///
+/// Reference: ordinary least squares; the same slope and `rvalue**2` as SciPy
+/// `stats.linregress(x, y)`.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::network_effect::growth::ols;
+/// // Points (0, 0), (1, 2), (2, 1): slope 1/2, line 0.5 + 0.5 x, SSE 1.5, SST 2.
+/// assert_eq!(ols(&[0.0, 1.0, 2.0], &[0.0, 2.0, 1.0]), (Some(0.5), Some(0.25)));
+/// // All x equal: no slope.
+/// assert_eq!(ols(&[1.0, 1.0], &[2.0, 3.0]), (None, None));
+/// ```
 pub fn ols(x: &[f64], y: &[f64]) -> (Option<f64>, Option<f64>) {
     let k = x.len();
     if k < 2 {
@@ -268,7 +385,40 @@ fn log_points(x: &[u64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
-/// Which law of [`GROWTH_LAWS`] fits R against n best (module doc).
+/// Which growth law describes cumulative won revenue R against cumulative partners n
+/// best: for each f of [`GROWTH_LAWS`] (n, n log n, n², n³) it fits ln R = c + ln f(n)
+/// with one free constant c, over the points with n ≥ 2 and R > 0, and returns the law of
+/// least squared error (an exact tie goes to the law listed first).
+///
+/// For a partner manager: "n" means revenue grows in step with the partner count; n log n,
+/// n² or n³ mean each new partner makes the ecosystem more valuable, a network effect
+/// (Metcalfe's law is n²).
+///
+/// # Arguments
+/// * `n`: cumulative partners per quarter.
+/// * `r`: cumulative won revenue per quarter, parallel to `n`.
+///
+/// # Returns
+/// * The law's name (`"n"`, `"n log n"`, `"n^2"` or `"n^3"`), or `None` with fewer than 2
+///   usable points or when they all have the same n (every law fits equally well).
+///
+/// # Complexity
+/// * Time complexity: **O(k)**; auxiliary space **O(k)**, where **k** is the number of
+///   quarters.
+///
+/// Reference: Metcalfe's law (n²) and Odlyzko & Tilly 2005, "A refutation of Metcalfe's
+/// law" (n log n), compared as in contract §4 "Fits".
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::network_effect::growth::best_growth_law;
+/// // Revenue 3 n²: the n² law fits with no error at all.
+/// assert_eq!(best_growth_law(&[2, 4, 8], &[12.0, 48.0, 192.0]), Some("n^2"));
+/// // Revenue 5 n: linear.
+/// assert_eq!(best_growth_law(&[2, 4, 8], &[10.0, 20.0, 40.0]), Some("n"));
+/// // One usable point (n = 1 is left out): nothing to compare.
+/// assert_eq!(best_growth_law(&[1, 5], &[1.0, 2.0]), None);
+/// ```
 pub fn best_growth_law(n: &[u64], r: &[f64]) -> Option<&'static str> {
     let pts: Vec<(f64, f64)> = n
         .iter()
@@ -292,7 +442,46 @@ pub fn best_growth_law(n: &[u64], r: &[f64]) -> Option<&'static str> {
     best.map(|(name, _)| name)
 }
 
-/// The summary's `growth` object from the table.
+/// The summary's `growth` object from the `network_growth` table: the densification
+/// exponent a in E ∝ n^a and the revenue exponent b in R ∝ n^b ([`ols`] of the logarithms
+/// over the quarters where both are defined), each with its r², and the
+/// [`best_growth_law`].
+///
+/// For a partner manager: a densification exponent above 1 means each new partner brings
+/// more than proportionally many co-selling ties; a revenue exponent above 1 means the
+/// ecosystem gets more valuable as it grows, not just bigger.
+///
+/// # Arguments
+/// * `t`: the table of [`network_growth`]; only `cumulative_partners`,
+///   `cumulative_cosell_edges` and `cumulative_won_revenue` are read.
+///
+/// # Returns
+/// * [`GrowthFits`], each field `None` where [`ols`] or [`best_growth_law`] says so (too
+///   few quarters, no spread).
+///
+/// # Complexity
+/// * Time complexity: **O(q)**; auxiliary space **O(q)**, where **q** is the number of
+///   quarters.
+///
+/// Reference: Leskovec, Kleinberg & Faloutsos 2005, "Graphs over time: densification laws,
+/// shrinking diameters and possible explanations" (E ∝ n^a).
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::network_effect::growth::{fits, GrowthTable};
+/// // Partners double each quarter, edges quadruple (E = n²/4), revenue doubles (R = 5 n).
+/// let t = GrowthTable {
+///     cumulative_partners: vec![2, 4, 8],
+///     cumulative_cosell_edges: vec![1, 4, 16],
+///     cumulative_won_revenue: vec![10.0, 20.0, 40.0],
+///     ..GrowthTable::default()
+/// };
+/// let f = fits(&t);
+/// assert!((f.densification_exponent.unwrap() - 2.0).abs() < 1e-12);
+/// assert!((f.densification_r2.unwrap() - 1.0).abs() < 1e-12);
+/// assert!((f.revenue_exponent.unwrap() - 1.0).abs() < 1e-12);
+/// assert_eq!(f.best_growth_law, Some("n"));
+/// ```
 pub fn fits(t: &GrowthTable) -> GrowthFits {
     let edges: Vec<f64> = t
         .cumulative_cosell_edges

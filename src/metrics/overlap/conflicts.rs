@@ -75,6 +75,68 @@ fn sourced(g: &GraphSet, d: usize) -> impl Iterator<Item = u32> + '_ {
         .map(|(&p, _)| p)
 }
 
+/// Channel conflicts: pairs of deals on the same customer and product, each sourced by a
+/// different partner, created at most `window_days` apart (inclusive, any stage); one row
+/// per pair of deals and pair of their sourcing partners (rules in the module doc).
+///
+/// For a partner manager: each row is two partners who registered competing deals on the
+/// same account and product, the collision deal registration is there to police.
+///
+/// # Arguments
+/// * `g`: the graphs of a validated input ([`crate::build::build`]); a deal counts when
+///   it has a customer_id, a product_id, a created_at and at least one `sourced` partner.
+/// * `window_days`: the largest gap between the two created_at, in days, inclusive
+///   (`--conflict-window-days`, 90 by default).
+///
+/// # Returns
+/// * The [`Conflicts`] rows, by indices (customer into
+///   [`GraphSet::customers`], product into [`GraphSet::products`], deals and partners in id
+///   order), sorted by customer_id, product_id, deal_a, deal_b, partner_a, partner_b;
+///   [`Conflicts::per_partner`] gives the `conflicts` column.
+///
+/// # Complexity
+/// * Time complexity: **O(m log m + r)**.
+/// * Auxiliary space: **O(m + r)**.
+///
+/// where **m** is the number of deals and **r** the number of rows returned.
+///
+/// Reference: contract §3 `channel_conflicts` (deal-registration conflicts); checked
+/// against a pandas reference in `tests/overlap_fixtures.rs`.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::overlap::conflicts::channel_conflicts;
+/// use ecograph::{build, config::Settings, validate};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
+/// // An input folder in contract form (`table` writes one CSV file of it).
+/// // Partners A, B, C (indices 0, 1, 2); deals D1..D4 (0..3); customers C1, C2 (0, 1).
+/// table("partners.csv", "partner_id,partner_type\nA,reseller\nB,isv\nC,reseller\n");
+/// table(
+///     "deals.csv",
+///     "deal_id,customer_id,product_id,amount,stage,created_at\n\
+///      D1,C1,X,300,won,2024-01-10\n\
+///      D2,C1,X,200,open,2024-01-20\n\
+///      D3,C2,Y,100,won,2024-04-05\n\
+///      D4,C1,Y,400,open,2024-05-01\n",
+/// );
+/// table(
+///     "deal_partners.csv",
+///     "deal_id,partner_id,role\nD1,A,sourced\nD1,B,influenced\nD2,C,sourced\n\
+///      D3,A,sourced\nD4,B,sourced\n",
+/// );
+/// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
+/// let g = build::build(tables);
+/// // A sourced D1 and C sourced D2, both on C1 and X, 10 days apart.
+/// let c = channel_conflicts(&g, 90.0);
+/// assert_eq!(c.len(), 1);
+/// let r = c.rows[0];
+/// assert_eq!((r.deal_a, r.deal_b, r.partner_a, r.partner_b), (0, 1, 0, 2));
+/// assert_eq!(r.days_apart, 10.0);
+/// assert_eq!(c.per_partner(3), vec![1, 0, 1]);
+/// // With a window under 10 days they no longer conflict.
+/// assert!(channel_conflicts(&g, 9.5).is_empty());
+/// ```
 pub fn channel_conflicts(g: &GraphSet, window_days: f64) -> Conflicts {
     let deals = &g.deals;
     // (customer, product, created, deal) of every eligible deal.

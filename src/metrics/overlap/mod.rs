@@ -98,11 +98,39 @@ impl OverlapParams {
     }
 }
 
-/// The similarity columns of one pair, computed in one place so every caller (and both
-/// directions of a pair) gets the same bits: `(jaccard, overlap_coefficient, cosine)`.
+/// The three similarity columns of one partner pair from its shared count and set sizes:
+/// `(jaccard, overlap_coefficient, cosine)` with jaccard = shared / (size_a + size_b -
+/// shared), overlap = shared / min(size_a, size_b) and cosine = shared / √(size_a ·
+/// size_b). Computed in one place so every caller, and both directions of a pair, gets the
+/// same bits.
 ///
-/// jaccard = shared / (size_a + size_b - shared), overlap = shared / min(size_a, size_b),
-/// cosine = shared / sqrt(size_a * size_b). Needs shared >= 1 (so no denominator is 0).
+/// For a partner manager: how much two partners' account lists (or product lines)
+/// overlap, as a share of both lists (jaccard), of the smaller one (overlap) or of their
+/// geometric mean (cosine).
+///
+/// # Arguments
+/// * `shared`: items (customers or products) both partners have, at least 1.
+/// * `size_a`, `size_b`: the two partners' item counts, each ≥ `shared`.
+///
+/// # Returns
+/// * `(jaccard, overlap_coefficient, cosine)`, each in (0, 1].
+///
+/// # Complexity
+/// * Time and space: **O(1)**.
+///
+/// Reference: Jaccard 1901; the Szymkiewicz-Simpson overlap coefficient; the cosine
+/// (Ochiai) coefficient; the columns SciPy's `A @ A.T` gives after dividing by the sizes
+/// (contract §3 `overlap_pairs`).
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::overlap::similarities;
+/// // Partner a reaches 4 customers, b reaches 2, both of them among a's.
+/// let (jaccard, overlap, cosine) = similarities(2, 4, 2);
+/// assert_eq!(jaccard, 0.5); // 2 / (4 + 2 - 2)
+/// assert_eq!(overlap, 1.0); // all of b's customers are a's
+/// assert!((cosine - 1.0 / 2f64.sqrt()).abs() < 1e-15); // 2 / √8
+/// ```
 #[inline]
 pub fn similarities(shared: u32, size_a: u32, size_b: u32) -> (f64, f64, f64) {
     let (s, a, b) = (f64::from(shared), f64::from(size_a), f64::from(size_b));
@@ -114,7 +142,33 @@ pub fn similarities(shared: u32, size_a: u32, size_b: u32) -> (f64, f64, f64) {
     )
 }
 
-/// Jaccard alone (the same bits as [`similarities`]'s first value).
+/// Jaccard similarity of one partner pair alone: shared / (size_a + size_b - shared), the
+/// same bits as the first value of [`similarities`] (used where only jaccard is needed:
+/// thresholds, top-k).
+///
+/// For a partner manager: the share of the two partners' combined accounts that both of
+/// them work.
+///
+/// # Arguments
+/// * `shared`: items both partners have, at least 1.
+/// * `size_a`, `size_b`: the two partners' item counts, each ≥ `shared`.
+///
+/// # Returns
+/// * The jaccard similarity, in (0, 1].
+///
+/// # Complexity
+/// * Time and space: **O(1)**.
+///
+/// Reference: Jaccard 1901, "Étude comparative de la distribution florale"; NetworkX's
+/// `jaccard_coefficient` is the same ratio on neighbour sets.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::overlap::{jaccard, similarities};
+/// // 1 customer in common out of 3 + 2: 1 / 4.
+/// assert_eq!(jaccard(1, 3, 2), 0.25);
+/// assert_eq!(jaccard(1, 3, 2).to_bits(), similarities(1, 3, 2).0.to_bits());
+/// ```
 #[inline]
 pub fn jaccard(shared: u32, size_a: u32, size_b: u32) -> f64 {
     let union = u64::from(size_a) + u64::from(size_b) - u64::from(shared);
@@ -308,10 +362,89 @@ pub struct OverlapResult {
     pub counts: OverlapCounts,
 }
 
-/// Runs the family: customer pairs (with the per-partner columns and the by-type
-/// matrix from the same pass), then product pairs, into `sink`; channel conflicts and
-/// the remaining per-partner columns in memory. Errors come from the sink, or from an
-/// incidence too large for `u32` offsets.
+/// The whole overlap family on one input: the customer pairs (with the per-partner
+/// columns and the partner_type matrix from the same streamed pass), then the product
+/// pairs, written to `sink` block by block; channel conflicts, `unique_customers` and
+/// `potential_influence` in memory. The module doc explains the passes.
+///
+/// For a partner manager: account mapping at ecosystem scale, i.e. which partners chase
+/// the same accounts or carry the same products, how strongly, and where their deals
+/// collide.
+///
+/// # Arguments
+/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `params`: `threshold` for `overlapping_partners` (0.5), the output bounds
+///   `min_jaccard` and `top_k` (none), and `conflict_window_days` (90).
+/// * `sink`: receives the `overlap_pairs` blocks ([`CollectSink`] keeps them in memory,
+///   [`NullSink`] drops them, the exporter writes them).
+///
+/// # Returns
+/// * [`OverlapResult`]: the per-partner columns, the `overlap_by_type` rows, the
+///   channel conflicts and the summary counts; or the sink's error, or an error when an
+///   incidence is too large for `u32` offsets.
+///
+/// # Complexity
+/// * Time complexity: **O(Σ_c k_c² + Σ_x k_x² + m log m + r)** (twice the pair steps with
+///   `top_k`).
+/// * Auxiliary space: **O(n + L)** plus two windows of blocks of 8 bytes a pair.
+///
+/// where **k_c** (**k_x**) is the number of partners on customer c (carrying product x),
+/// **m** the deals, **r** the conflict rows, **n** the partners and **L** the
+/// partner-customer and partner-product links.
+///
+/// Reference: Gustavson 1978, "Two fast algorithms for sparse matrices", ACM TOMS 4(3)
+/// (the row-by-row product behind SciPy's `A @ A.T`); compared with a SciPy / pandas
+/// reference in `tests/overlap_fixtures.rs`.
+///
+/// # Example
+/// ```rust
+/// use ecograph::metrics::overlap::{run, CollectSink, Dimension, OverlapParams};
+/// use ecograph::{build, config::Settings, validate};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
+/// // An input folder in contract form (`table` writes one CSV file of it).
+/// // Partners A, B, C (indices 0, 1, 2); deals D1..D4 (0..3); customers C1, C2 (0, 1).
+/// // Products: A carries X, B carries X and Y.
+/// table("partners.csv", "partner_id,partner_type\nA,reseller\nB,isv\nC,reseller\n");
+/// table(
+///     "deals.csv",
+///     "deal_id,customer_id,product_id,amount,stage,created_at\n\
+///      D1,C1,X,300,won,2024-01-10\n\
+///      D2,C1,X,200,open,2024-01-20\n\
+///      D3,C2,Y,100,won,2024-04-05\n\
+///      D4,C1,Y,400,open,2024-05-01\n",
+/// );
+/// table(
+///     "deal_partners.csv",
+///     "deal_id,partner_id,role\nD1,A,sourced\nD1,B,influenced\nD2,C,sourced\n\
+///      D3,A,sourced\nD4,B,sourced\n",
+/// );
+/// table("partner_products.csv", "partner_id,product_id\nA,X\nB,X\nB,Y\n");
+/// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
+/// let g = build::build(tables);
+/// let mut sink = CollectSink::default();
+/// let r = run(&g, &OverlapParams::default(), &mut sink).unwrap();
+/// let pairs: Vec<(Dimension, u32, u32, f64)> = sink
+///     .blocks
+///     .iter()
+///     .flat_map(|(d, b)| (0..b.len()).map(move |i| (*d, b.a[i], b.b[i], b.jaccard[i])))
+///     .collect();
+/// // A reaches C1 and C2, B and C reach C1: jaccard 1/2, 1/2 and 1. A and B share X.
+/// assert_eq!(
+///     pairs,
+///     vec![
+///         (Dimension::Customer, 0, 1, 0.5),
+///         (Dimension::Customer, 0, 2, 0.5),
+///         (Dimension::Customer, 1, 2, 1.0),
+///         (Dimension::Product, 0, 1, 0.5),
+///     ]
+/// );
+/// assert_eq!(r.partner.max_customer_overlap, vec![0.5, 1.0, 1.0]);
+/// assert_eq!(r.partner.unique_customers, vec![1, 0, 0]); // only A reaches C2
+/// assert_eq!(r.partner.conflicts, vec![1, 0, 1]); // A's D1 and C's D2 collide
+/// assert_eq!(r.partner.potential_influence, vec![600.0, 200.0, 400.0]);
+/// assert_eq!((r.counts.customer_pairs, r.counts.product_pairs), (3, 1));
+/// ```
 pub fn run(g: &GraphSet, params: &OverlapParams, sink: &mut dyn PairSink) -> Result<OverlapResult> {
     run_with(g, params, sink, &pairs::Blocking::default())
 }
