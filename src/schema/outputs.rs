@@ -336,6 +336,49 @@ mod tests {
         }
     }
 
+    /// docs/OUTPUTS.md holds, between `<!-- columns: NAME -->` and `<!-- /columns -->`,
+    /// each table's [`OutTable::markdown`] and one line of its doc; every declared table
+    /// has exactly one such block. `ECOGRAPH_BLESS=1 cargo test --lib outputs` rewrites
+    /// the blocks after a change to the declaration.
+    #[test]
+    fn docs_outputs_md_is_the_declaration() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/OUTPUTS.md");
+        let text = std::fs::read_to_string(path).expect("docs/OUTPUTS.md");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        let mut seen = Vec::new();
+        while let Some(i) = rest.find("<!-- columns: ") {
+            let (before, after) = rest.split_at(i);
+            out.push_str(before);
+            let open_end = after.find(" -->").expect("block opening ends with -->");
+            let name = &after["<!-- columns: ".len()..open_end];
+            let close = after.find("<!-- /columns -->").expect("block closes");
+            let table = OUTPUT_TABLES
+                .iter()
+                .find(|t| t.name == name)
+                .unwrap_or_else(|| panic!("docs/OUTPUTS.md documents unknown table {name}"));
+            seen.push(name.to_string());
+            out.push_str(&format!(
+                "<!-- columns: {name} -->\n{}\n\n{}<!-- /columns -->",
+                table.doc,
+                table.markdown()
+            ));
+            rest = &after[close + "<!-- /columns -->".len()..];
+        }
+        out.push_str(rest);
+        let mut names: Vec<String> = OUTPUT_TABLES.iter().map(|t| t.name.into()).collect();
+        assert_eq!(seen, names, "one block per table, in declaration order");
+        names.clear();
+        if std::env::var_os("ECOGRAPH_BLESS").is_some() {
+            std::fs::write(path, &out).expect("write docs/OUTPUTS.md");
+        } else {
+            assert!(
+                out == text,
+                "docs/OUTPUTS.md differs from schema::outputs; run ECOGRAPH_BLESS=1 cargo test --lib outputs"
+            );
+        }
+    }
+
     #[test]
     #[should_panic(expected = "exporter bug")]
     fn a_null_in_a_non_nullable_column_is_refused() {
