@@ -92,8 +92,8 @@ fn pct(v: &serde_json::Value) -> String {
 fn validate(v: &ValidateArgs) -> ecograph::Result<()> {
     let settings = v.input.settings()?;
     let t = pipeline::validate_only(&v.input.input, &settings, v.skip_invalid)?;
-    print_warnings(&t.warnings);
-    if t.rejected.is_empty() {
+    print_warnings(t.warnings());
+    if t.rejected().is_empty() {
         println!("{} conforms to the data contract.", v.input.input.display());
     } else {
         println!(
@@ -101,16 +101,20 @@ fn validate(v: &ValidateArgs) -> ecograph::Result<()> {
             v.input.input.display()
         );
     }
-    for s in &t.stats {
+    for s in t.stats() {
         println!("  {:<17} {:<28} {:>10} rows", s.table, s.file, s.rows);
     }
-    if !t.rejected.is_empty() {
-        let n = t.rejected.len();
+    if !t.rejected().is_empty() {
+        let n = t.rejected().len();
         println!(
             "{n} row{} would be rejected with --skip-invalid:",
             if n == 1 { "" } else { "s" }
         );
-        for e in t.rejected.iter().take(ecograph::error::MAX_REPORTED_ERRORS) {
+        for e in t
+            .rejected()
+            .iter()
+            .take(ecograph::error::MAX_REPORTED_ERRORS)
+        {
             println!("  - {e}");
         }
     }

@@ -9,18 +9,18 @@ use rayon::prelude::*;
 pub use csr::Csr;
 
 use crate::schema::Role;
-use crate::validate::{DealRows, PartnerRows, ValidatedTables, NULL};
+use crate::validate::{DealRows, IdOrder, PartnerRows, ValidatedTables, NULL};
 
 /// Deals per parallel task when listing co-sell pairs; fixed so results never depend
 /// on the thread count.
 const DEAL_CHUNK: usize = 64 * 1024;
 
 /// Partner attributes, indexed by partner index (id order): the validated rows, permuted.
-pub type Partners = PartnerRows;
+pub type Partners = PartnerRows<IdOrder>;
 
 /// Deal attributes, indexed by deal index (id order): the validated rows, permuted, with
 /// keys renumbered to index `GraphSet::customers`, `products`, `regions` (or [`NULL`]).
-pub type Deals = DealRows;
+pub type Deals = DealRows<IdOrder>;
 
 /// Everything the metric kernels need, with no strings on the hot paths.
 #[derive(Debug, Clone)]
@@ -123,6 +123,7 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
         tier: permute(&t.partners.tier, &p_order),
         region: permute(&t.partners.region, &p_order),
         joined_ms: permute(&t.partners.joined_ms, &p_order),
+        order: std::marker::PhantomData,
     };
     let deals = Deals {
         id: permute_owned(std::mem::take(&mut t.deals.id), &d_order),
@@ -133,6 +134,7 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
         created_ms: permute(&t.deals.created_ms, &d_order),
         closed_ms: permute(&t.deals.closed_ms, &d_order),
         region: remap_keys(&t.deals.region, &d_order, &r_remap),
+        order: std::marker::PhantomData,
     };
     let n = partners.id.len();
     let m = deals.id.len();

@@ -16,6 +16,7 @@ mod columns;
 pub mod dict;
 mod links;
 pub mod parse;
+mod rows;
 mod tables;
 mod warnings;
 
@@ -26,73 +27,75 @@ use crate::error::{Error, InputError, InputErrors, Warning};
 use crate::io::raw::RawTables;
 #[cfg(feature = "read")]
 use crate::io::read;
-use crate::schema::{Role, Stage};
 use check::Problems;
 pub use dict::{Dict, NULL};
 
-/// Partners, in file order (after rejected rows are removed).
-#[derive(Debug, Default, Clone)]
-pub struct PartnerRows {
-    pub id: Vec<String>,
-    pub name: Vec<Option<String>>,
-    pub partner_type: Vec<Option<String>>,
-    pub tier: Vec<Option<String>>,
-    pub region: Vec<Option<String>>,
-    pub joined_ms: Vec<Option<i64>>,
-}
-
-/// Deals, in file order. Keys are codes into the dictionaries of [`ValidatedTables`]
-/// ([`NULL`] for null).
-#[derive(Debug, Default, Clone)]
-pub struct DealRows {
-    pub id: Vec<String>,
-    pub customer: Vec<u32>,
-    pub product: Vec<u32>,
-    /// Null amounts are 0 (contract §1).
-    pub amount: Vec<f64>,
-    pub stage: Vec<Stage>,
-    pub created_ms: Vec<Option<i64>>,
-    pub closed_ms: Vec<Option<i64>>,
-    pub region: Vec<u32>,
-}
-
-/// One deal_partners row with both ends resolved to row indices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Link {
-    pub deal: u32,
-    pub partner: u32,
-    pub role: Role,
-}
+pub use rows::{DealRows, FileOrder, IdOrder, Link, PartnerRows};
 
 /// Rows read and kept per table, for reports.
 #[derive(Debug, Clone)]
 pub struct TableStats {
+    /// Contract table name.
     pub table: &'static str,
+    /// File it was read from, as shown in messages.
     pub file: String,
+    /// Data rows read.
     pub rows: usize,
+    /// Rows kept (all of them unless `skip_invalid` left some out).
     pub kept: usize,
 }
 
-/// The input after validation: typed, resolved, trustworthy.
+/// The input after validation: typed, resolved, trustworthy. Only [`validate`] makes
+/// one; [`crate::build::build`] turns it into graphs.
 #[derive(Debug, Clone)]
 pub struct ValidatedTables {
-    pub partners: PartnerRows,
-    pub deals: DealRows,
-    pub links: Vec<Link>,
+    pub(crate) partners: PartnerRows<FileOrder>,
+    pub(crate) deals: DealRows<FileOrder>,
+    pub(crate) links: Vec<Link>,
     /// (partner row, product code), from partner_products.
-    pub partner_products: Vec<(u32, u32)>,
-    pub customers: Dict,
-    pub products: Dict,
-    pub regions: Dict,
+    pub(crate) partner_products: Vec<(u32, u32)>,
+    pub(crate) customers: Dict,
+    pub(crate) products: Dict,
+    pub(crate) regions: Dict,
     /// Rows of the optional tables (None when the table is absent).
-    pub customers_table_rows: Option<usize>,
-    pub products_table_rows: Option<usize>,
-    pub stats: Vec<TableStats>,
-    /// Rows moved aside by `skip_invalid`, with their reasons.
-    pub rejected: Vec<InputError>,
+    pub(crate) customers_table_rows: Option<usize>,
+    pub(crate) products_table_rows: Option<usize>,
+    pub(crate) stats: Vec<TableStats>,
+    pub(crate) rejected: Vec<InputError>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl ValidatedTables {
+    /// The partners, in file order.
+    pub fn partners(&self) -> &PartnerRows<FileOrder> {
+        &self.partners
+    }
+
+    /// The deals, in file order.
+    pub fn deals(&self) -> &DealRows<FileOrder> {
+        &self.deals
+    }
+
+    /// The deal_partners rows kept, resolved to partner and deal rows.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// Rows read and kept per table, in table order.
+    pub fn stats(&self) -> &[TableStats] {
+        &self.stats
+    }
+
+    /// Rows moved aside by `skip_invalid`, with their reasons (empty in strict mode).
+    pub fn rejected(&self) -> &[InputError] {
+        &self.rejected
+    }
+
     /// Allowed but result-changing facts about the input (absent columns, no partner
     /// link, skipped empty rows), in table order.
-    pub warnings: Vec<Warning>,
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
 }
 
 /// Checks that the input folder exists and is a folder ([`Error::InputFolder`]).

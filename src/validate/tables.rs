@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::check::{part, pick, resolve, Check, Problems};
 use super::columns::{amount_cells, date_cells, texts};
 use super::dict::Dict;
-use super::{DealRows, Link, PartnerRows, TableStats};
+use super::{DealRows, FileOrder, Link, PartnerRows, TableStats};
 use crate::config::{Settings, TextMap};
 use crate::error::Rule;
 use crate::io::raw::RawTable;
@@ -29,7 +29,7 @@ pub(super) fn partners(
     raw: &RawTable,
     settings: &Settings,
     p: &mut Problems,
-) -> (PartnerRows, Vec<Option<String>>, TableStats) {
+) -> (PartnerRows<FileOrder>, Vec<Option<String>>, TableStats) {
     let date_format = settings.date_format.as_deref();
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -50,6 +50,7 @@ pub(super) fn partners(
         tier: pick(&tier, &keep),
         region: pick(&pregion, &keep),
         joined_ms: pick(&joined, &keep),
+        order: std::marker::PhantomData,
     };
     let s = stats("partners", raw, c.bad.len(), keep.len());
     (partners, pid, s)
@@ -69,7 +70,7 @@ pub(super) fn deals(
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
-) -> (DealRows, Vec<Option<String>>, TableStats) {
+) -> (DealRows<FileOrder>, Vec<Option<String>>, TableStats) {
     let sk = p.skip_invalid;
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -117,6 +118,7 @@ pub(super) fn deals(
         created_ms: pick(&created, &keep),
         closed_ms: pick(&closed, &keep),
         region: pick(&dregion, &keep),
+        order: std::marker::PhantomData,
     };
     let s = stats("deals", raw, c.bad.len(), keep.len());
     (deals, did, s)
