@@ -3,17 +3,28 @@
 //! Graph analytics for business partner ecosystems. The pipeline:
 //!
 //! ```text
-//! io::read (polars) -> validate -> build (u32 ids, CSR graphs) -> metrics -> export (arrow/parquet)
+//! io::read (polars) -> io::raw (Arrow columns) -> validate -> build (u32 ids, CSR graphs)
+//!     -> metrics -> export (Arrow batches, declared in schema::outputs) -> io::write
 //! ```
 //!
 //! [`pipeline::analyze`] runs it end to end; the data contract (inputs, outputs, every
-//! metric's definition) is `DATA_CONTRACT.md` in the design folder, refined in README.md.
+//! metric's definition) is `docs/CONTRACT.md`, the output columns `docs/OUTPUTS.md`.
+//!
+//! ## Features
+//! - `read` (default): reading input folders (CSV, Parquet, Arrow IPC) with polars, and
+//!   [`pipeline`], which runs a whole analysis from a folder.
+//! - `cli` (default, implies `read`): the `ecograph` binary (clap, indicatif, ctrlc).
+//!
+//! Without them (`default-features = false`) the core remains: config, validation of
+//! Arrow columns ([`io::raw::RawTable::from_arrow`] -> [`validate::validate`]), graphs,
+//! metrics, export batches and writers, with neither polars nor a terminal library.
 //!
 //! Modules, in data-flow order:
 //! - [`config`]: the user's TOML mapping of file, column and vocabulary names and of
 //!   number / date formats, resolved once into [`config::Settings`];
-//! - [`io`]: readers and writers, and the atomic output folder that never replaces
-//!   what ecograph did not write;
+//! - [`io`]: readers (polars) and the reader-independent tables as read
+//!   ([`io::raw`]), writers, and the atomic output folder that never replaces what
+//!   ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
 //! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
 //! - [`metrics`]: one module per metric family;
