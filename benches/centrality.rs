@@ -4,6 +4,9 @@
 //! folder and loaded first (not timed). Exact betweenness and closeness are O(n m): the
 //! largest size runs them with few samples.
 
+// criterion_group! defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build::{self, Csr};

@@ -6,6 +6,9 @@
 //! first (not timed). The comparison with SciPy's `A @ A.T` at 100k partners is
 //! `benches/overlap_scipy/run.sh` (see BENCHMARKS.md).
 
+// criterion_group! defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build::{self, GraphSet};

@@ -3,6 +3,9 @@
 //! three together. Run with `cargo bench --bench pipeline`; the data is generated into a
 //! temporary folder first (not timed), so nothing large is committed.
 
+// criterion_group! defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build;

@@ -54,14 +54,22 @@ pub struct Config {
     /// table -> (contract column -> user column).
     #[serde(default)]
     pub columns: BTreeMap<String, BTreeMap<String, String>>,
+    /// `[values.*]`: the user's words for the contract's stages and roles, and the
+    /// names to give free-text values (`[values.stage] won = ["Closed Won"]`).
     #[serde(default)]
     pub values: Values,
+    /// `[matching]`: how words are compared with those vocabularies
+    /// (`vocabulary = "exact"`).
     #[serde(default)]
     pub matching: Matching,
+    /// `[csv]`: the CSV dialect (`delimiter = ";"`, `skip_empty_rows = false`).
     #[serde(default)]
     pub csv: CsvOptions,
+    /// `[numbers]`: how text amounts are written (`decimal = ","`, `thousands = "."`,
+    /// `currency = ["€"]`).
     #[serde(default)]
     pub numbers: NumberOptions,
+    /// `[dates]`: a date format accepted besides ISO 8601 (`format = "%m/%d/%Y"`).
     #[serde(default)]
     pub dates: DateOptions,
     /// deal_partners read from a multi-valued column of the deals table.
@@ -74,12 +82,20 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
+    /// `[values.stage]`: contract stage (`won`, `lost`, `open`) -> the CRM's words for
+    /// it (`won = ["Closed Won"]`); an unmapped, unknown stage is a row error.
     #[serde(default)]
     pub stage: BTreeMap<String, Vec<String>>,
+    /// `[values.role]`: contract role (`sourced`, `influenced`, `co_sell`, `fulfilled`,
+    /// `referral`) -> the CRM's words for it (`sourced = ["Partner Sourced"]`).
     #[serde(default)]
     pub role: BTreeMap<String, Vec<String>>,
+    /// `[values.partner_type]`: name to report -> the words that mean it
+    /// (`reseller = ["VAR", "Value Added Reseller"]`); other types pass unchanged.
     #[serde(default)]
     pub partner_type: BTreeMap<String, Vec<String>>,
+    /// `[values.tier]`: name to report -> the words that mean it
+    /// (`gold = ["Gold", "GOLD partner"]`); other tiers pass unchanged.
     #[serde(default)]
     pub tier: BTreeMap<String, Vec<String>>,
     /// Applies to every region column (partners, deals, customers).
@@ -91,6 +107,8 @@ pub struct Values {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Matching {
+    /// `[matching] vocabulary`: `"loose"` (default) or `"exact"`; applies to stages,
+    /// roles and every `[values.*]` mapping.
     #[serde(default)]
     pub vocabulary: VocabularyMatch,
 }
@@ -100,8 +118,10 @@ pub struct Matching {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum VocabularyMatch {
+    /// `"loose"`: case, surrounding spaces and repeated inner spaces are ignored.
     #[default]
     Loose,
+    /// `"exact"`: words must match byte for byte (`Won` is not `won`).
     Exact,
 }
 
@@ -180,11 +200,19 @@ fn semicolon() -> String {
 /// Settings given as flags; each one overrides the same setting of the config file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
+    /// `--delimiter`: replaces `[csv] delimiter` (`";"`, `"\t"`).
     pub delimiter: Option<String>,
+    /// `--decimal`: replaces `[numbers] decimal` (`","`).
     pub decimal: Option<String>,
+    /// `--thousands`: replaces `[numbers] thousands` (`"."`).
     pub thousands: Option<String>,
+    /// `--currency` (repeatable): when not empty, replaces `[numbers] currency`
+    /// (`["$", "USD"]`).
     pub currency: Vec<String>,
+    /// `--date-format`: replaces `[dates] format` (`"%d.%m.%Y"`).
     pub date_format: Option<String>,
+    /// `--exact-vocabulary`: when true, words are compared byte for byte whatever
+    /// `[matching] vocabulary` says.
     pub exact_vocabulary: bool,
 }
 
@@ -192,33 +220,42 @@ pub struct Overrides {
 /// Only [`Config::resolve`] makes one, so a `Settings` cannot hold a bad mapping.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub config: Config,
-    pub stage: Vocab<Stage>,
-    pub role: Vocab<Role>,
-    pub partner_type: TextMap,
-    pub tier: TextMap,
-    pub region: TextMap,
-    pub delimiter: u8,
-    pub skip_empty_rows: bool,
-    pub numbers: NumberFormat,
-    pub date_format: Option<String>,
-    pub links_from_deals: Option<ResolvedLinks>,
+    /// The config as written (file and column names are looked up in it).
+    pub(crate) config: Config,
+    pub(crate) stage: Vocab<Stage>,
+    pub(crate) role: Vocab<Role>,
+    pub(crate) partner_type: TextMap,
+    pub(crate) tier: TextMap,
+    pub(crate) region: TextMap,
+    /// CSV field separator, flag over config.
+    pub(crate) delimiter: u8,
+    pub(crate) skip_empty_rows: bool,
+    pub(crate) numbers: NumberFormat,
+    /// Date format accepted besides ISO 8601, flag over config.
+    pub(crate) date_format: Option<String>,
+    pub(crate) links_from_deals: Option<ResolvedLinks>,
 }
 
 /// [`LinksFromDeals`], checked.
 #[derive(Debug, Clone)]
-pub struct ResolvedLinks {
-    pub column: String,
-    pub separator: String,
-    pub role: Role,
+pub(crate) struct ResolvedLinks {
+    /// The deals column holding the partner ids.
+    pub(crate) column: String,
+    /// What separates the ids inside a cell.
+    pub(crate) separator: String,
+    /// The role of every link made this way.
+    pub(crate) role: Role,
 }
 
 /// Number format of text amounts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NumberFormat {
-    pub decimal: char,
-    pub thousands: Option<char>,
-    pub currency: Vec<String>,
+pub(crate) struct NumberFormat {
+    /// `.` or `,`.
+    pub(crate) decimal: char,
+    /// Thousands separator, when one is allowed.
+    pub(crate) thousands: Option<char>,
+    /// Currency symbols or codes allowed before or after the number.
+    pub(crate) currency: Vec<String>,
 }
 
 impl Default for NumberFormat {
@@ -249,6 +286,8 @@ impl Config {
         Self::from_toml(&text, path)
     }
 
+    /// Parses and checks config text; `path` only names the file in an
+    /// [`Error::Config`]. [`Config::from_file`] is this on the file's contents.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config> {
         let cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: PathBuf::from(path),
@@ -455,7 +494,7 @@ pub fn normalize_word(word: &str, loose: bool) -> std::borrow::Cow<'_, str> {
 
 /// A word -> value lookup built from the contract's words plus the user's mapping.
 #[derive(Debug, Clone)]
-pub struct Vocab<T> {
+pub(crate) struct Vocab<T> {
     map: HashMap<String, T>,
     loose: bool,
     /// The accepted words, for error messages.
@@ -488,13 +527,17 @@ impl<T: Copy + PartialEq> Vocab<T> {
                 })?;
             for word in theirs {
                 let key = normalize_word(word, loose).into_owned();
-                if let Some(prev) = user_words.insert(key.clone(), contract_word) {
-                    if prev != contract_word {
-                        return Err(format!(
-                            "{what} word '{word}' is mapped to both '{prev}' and '{contract_word}'{}",
-                            if loose { " (words are compared ignoring case and spaces; set [matching] vocabulary = \"exact\" to tell them apart)" } else { "" }
-                        ));
-                    }
+                if let Some(prev) = user_words.insert(key.clone(), contract_word)
+                    && prev != contract_word
+                {
+                    return Err(format!(
+                        "{what} word '{word}' is mapped to both '{prev}' and '{contract_word}'{}",
+                        if loose {
+                            " (words are compared ignoring case and spaces; set [matching] vocabulary = \"exact\" to tell them apart)"
+                        } else {
+                            ""
+                        }
+                    ));
                 }
                 map.insert(key, value);
                 shown.push(word.clone());
@@ -519,6 +562,7 @@ impl<T: Copy + PartialEq> Vocab<T> {
         })
     }
 
+    /// The value `word` stands for (compared as the vocabulary's matching says).
     pub fn get(&self, word: &str) -> Option<T> {
         // Keys are normalized, so a word found as it is needs no normalizing (the usual
         // case: `won`), and the per-row allocation is paid only by unusual spellings.
@@ -553,18 +597,19 @@ impl TextMap {
             }
             for word in theirs {
                 let key = normalize_word(word, loose).into_owned();
-                if let Some(prev) = map.insert(key, name.clone()) {
-                    if prev != *name {
-                        return Err(format!(
-                            "{what} word '{word}' is mapped to both '{prev}' and '{name}'"
-                        ));
-                    }
+                if let Some(prev) = map.insert(key, name.clone())
+                    && prev != *name
+                {
+                    return Err(format!(
+                        "{what} word '{word}' is mapped to both '{prev}' and '{name}'"
+                    ));
                 }
             }
         }
         Ok(TextMap { map, loose })
     }
 
+    /// Whether nothing is mapped (every word passes through).
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -591,13 +636,22 @@ impl TextMap {
 /// `parameters.input_format`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InputFormatInfo {
+    /// CSV field separator in force (`","`, `";"`).
     pub delimiter: String,
+    /// How words were compared: `"loose"` or `"exact"`.
     pub vocabulary: &'static str,
+    /// Whether CSV rows whose every field is empty were skipped.
     pub skip_empty_rows: bool,
+    /// Decimal mark of text amounts (`"."` or `","`).
     pub decimal: String,
+    /// Thousands separator allowed in text amounts, if any (`","`).
     pub thousands: Option<String>,
+    /// Currency symbols or codes allowed around amounts (`["$"]`; empty: none).
     pub currency: Vec<String>,
+    /// Date format accepted besides ISO 8601, if any (`"%m/%d/%Y"`).
     pub date_format: Option<String>,
+    /// The deals column deal_partners was read from, when the config says so
+    /// (`[deal_partners] from_deals_column`); null when it is a file.
     pub deal_partners_from_deals_column: Option<String>,
 }
 

@@ -12,28 +12,51 @@ pub enum Error {
     Input(InputErrors),
     /// The config file could not be read or does not fit its schema.
     #[error("config file {path}: {message}")]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The config file, as given with `--config`.
+        path: PathBuf,
+        /// What is wrong, naming the key (`unknown column 'amont' in [columns.deals]`).
+        message: String,
+    },
     /// The output folder exists and `--overwrite` was not given.
     #[error("output folder {0} already exists; pass --overwrite to replace it")]
     OutputExists(PathBuf),
     /// The output path may not be written: it is the input folder or contains it, a
     /// file, or a folder ecograph did not write (checked before any work).
     #[error("refusing to write the output to {path}: {reason}")]
-    OutputRefused { path: PathBuf, reason: String },
+    OutputRefused {
+        /// The output folder asked for (`--out`).
+        path: PathBuf,
+        /// Why it may not be written, in words (`it is the input folder`).
+        reason: String,
+    },
     /// The input folder does not exist or is not a folder.
     #[error("input folder {path}: {reason}")]
-    InputFolder { path: PathBuf, reason: String },
+    InputFolder {
+        /// The input folder asked for.
+        path: PathBuf,
+        /// What is wrong with it (`it does not exist`, `it is a file, not a folder; ...`).
+        reason: String,
+    },
     /// Reading or writing a file failed for a reason outside the data (permissions, disk).
     #[error("{action} {path}: {source}")]
     Io {
+        /// What was being done, as the message's first word (`reading`, `creating`).
         action: &'static str,
+        /// The file or folder it was done to.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// Writing an output table failed inside arrow / parquet.
     #[error("writing {path}: {message}")]
-    Export { path: PathBuf, message: String },
+    Export {
+        /// The output file being written.
+        path: PathBuf,
+        /// arrow's, parquet's or serde_json's error, as text.
+        message: String,
+    },
     /// A run parameter is out of range (checked before any work starts).
     #[error("invalid parameter: {0}")]
     Parameter(String),
@@ -90,17 +113,23 @@ impl Error {
     }
 }
 
+/// The library's result type: [`Error`] unless another error type is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The rule an input row or file broke: one variant per bad-input class of the contract.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
+    /// A required table (`partners`, `deals`, `deal_partners`) has no file in the input
+    /// folder, under any of its accepted names.
     MissingTable,
     /// Same table present in two formats (`deals.csv` and `deals.parquet`).
     AmbiguousTable {
+        /// The files found for the table, as named in the folder.
         files: Vec<String>,
     },
+    /// A column the contract requires (`deal_id` in deals) is not in the file's header.
     MissingColumn {
+        /// The file's headers, as read.
         found: Vec<String>,
         /// Why the columns may not have been recognised (a `;`-separated file, ...).
         hint: Option<String>,
@@ -109,56 +138,92 @@ pub enum Rule {
     ConfigColumnMissing {
         /// The config line that names it (`[columns.deals] stage`).
         key: String,
+        /// The file's headers, as read.
         found: Vec<String>,
     },
     /// A header that is a contract column but for case, spaces or a BOM (`Stage`).
     ResemblesColumn {
+        /// The contract table of the file (`deals`).
         table: &'static str,
+        /// The contract column it resembles (`stage`).
         contract: &'static str,
+        /// The header as written in the file (`Stage`).
         header: String,
     },
     /// A folder (or something else that is not a file) where a table file should be.
     NotAFile,
     /// A 0-byte file.
     EmptyFile {
+        /// The table's required columns, for the message: what a header must have.
         expected: Vec<&'static str>,
     },
     /// deal_partners is both a file and taken from a deals column by the config.
     LinksTwice {
+        /// The deals column the config names (`[deal_partners] from_deals_column`).
         column: String,
     },
+    /// An id appears twice in the table that defines it (two partners rows `P1`).
     DuplicateId {
+        /// The 1-based data row where the id was first seen.
         first_row: u64,
     },
+    /// An id refers to a row that does not exist (a deal_partners row naming a deal
+    /// that is not in deals).
     DanglingReference {
+        /// The table the id should be in (`deals`, `partners`, `products`).
         target_table: &'static str,
     },
     /// The referenced row exists but was rejected (only with `--skip-invalid`).
     RejectedReference {
+        /// The table of the rejected row (`deals`, `partners`).
         target_table: &'static str,
     },
+    /// An amount that is not a number in the contract's format or the configured one
+    /// (`1,200.00` without `[numbers] thousands = ","`).
     NotANumber,
+    /// A date that is neither ISO 8601 nor in the configured `[dates] format`.
     NotADate,
+    /// An amount below zero.
     NegativeAmount,
+    /// An amount that is NaN (text `NaN`, or a NaN float in a Parquet / Arrow file).
     NanAmount,
+    /// An amount that is infinite (text `inf`, or an infinite float).
     InfiniteAmount,
+    /// A deal stage that is not `won`, `lost`, `open` or a word mapped to one in
+    /// `[values.stage]`.
     UnknownStage {
+        /// The accepted words, quoted, for the message.
         allowed: String,
     },
+    /// A partner role that is not a contract role (`sourced`, `co_sell`, ...) or a word
+    /// mapped to one in `[values.role]`.
     UnknownRole {
+        /// The accepted words, quoted, for the message.
         allowed: String,
     },
+    /// An id cell is empty (or null) where an id is required.
     EmptyId,
+    /// A CSV file that cannot be parsed as CSV (a row with too many fields, an
+    /// unterminated quote).
     MalformedCsv {
+        /// What is wrong (`row has 5 fields, the header has 4 (...)`).
         detail: String,
     },
+    /// Text that is not valid UTF-8 (a file exported as Latin-1 or UTF-16).
     NonUtf8,
+    /// A Parquet / Arrow column whose type cannot hold what the column means (a float
+    /// `created_at`, a boolean `deal_id`).
     WrongType {
+        /// What the column accepts (`a date, timestamp or ISO 8601 text`).
         expected: &'static str,
+        /// The column's type in the file, as polars / pyarrow users know it (`f64`).
         found: String,
     },
+    /// The partners or deals table has a header but no data rows: nothing to analyse.
     EmptyTable,
+    /// A file that cannot be read at all (no permission, a truncated Parquet footer).
     Unreadable {
+        /// The reader's error, as text.
         detail: String,
     },
 }
@@ -269,8 +334,11 @@ fn list(found: &[String]) -> String {
 pub struct Warning {
     /// Short machine-friendly name (`missing_stage`, `no_partner_links`, ...).
     pub code: &'static str,
+    /// Contract table it concerns (`deals`).
     pub table: &'static str,
+    /// File name as given (the table's expected name when the file is absent).
     pub file: String,
+    /// The column it concerns, when there is one (`stage`).
     pub column: Option<String>,
     /// What it implies, in words (`no 'stage' column: every deal counts as won`).
     pub message: String,
@@ -297,6 +365,7 @@ pub struct InputError {
     pub column: Option<String>,
     /// Offending value, as text.
     pub value: Option<String>,
+    /// The rule broken.
     pub rule: Rule,
 }
 
@@ -322,6 +391,8 @@ impl fmt::Display for InputError {
 /// All the problems found in one validation pass, in file order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputErrors {
+    /// Every problem, in file order (the message shows the first
+    /// [`MAX_REPORTED_ERRORS`]).
     pub errors: Vec<InputError>,
 }
 

@@ -18,23 +18,38 @@ use crate::validate::{self, ValidatedTables};
 /// A validated, ready-to-run `analyze` job.
 #[derive(Debug, Clone)]
 pub struct AnalyzeJob {
+    /// The input folder holding the contract tables (`partners.csv`, ...).
     pub input: PathBuf,
+    /// The output folder to create (or replace, with `overwrite`).
     pub out: PathBuf,
+    /// Format of the output tables (`--format`).
     pub format: OutputFormat,
     /// The config file and flags, resolved.
     pub settings: Settings,
+    /// The config file the settings came from, recorded in the summary (None: no
+    /// `--config`).
     pub config_path: Option<PathBuf>,
+    /// `--skip-invalid`: leave out rows that break a row rule and list them in
+    /// `rejected_rows`, instead of failing.
     pub skip_invalid: bool,
+    /// `--overwrite`: replace an output folder ecograph wrote before.
     pub overwrite: bool,
+    /// Threads of the caller's rayon pool, recorded in the summary (`analyze` runs on
+    /// the current pool and starts none).
     pub threads: usize,
+    /// Parameters of every metric family (PageRank damping, betweenness sampling,
+    /// overlap bounds, seeds).
     pub metrics: MetricParams,
 }
 
 /// What a finished run reports back.
 #[derive(Debug, Clone)]
 pub struct AnalyzeReport {
+    /// The output folder written.
     pub out: PathBuf,
+    /// The summary document, as written to `ecosystem_summary.json`.
     pub summary: serde_json::Value,
+    /// Rows left out by `skip_invalid` (0 in strict mode).
     pub rejected_rows: usize,
     /// What the input implies for the results, said out loud (also in the summary).
     pub warnings: Vec<crate::error::Warning>,

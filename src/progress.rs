@@ -28,6 +28,7 @@ pub struct Stages<'a> {
 }
 
 impl<'a> Stages<'a> {
+    /// Stages that report to `progress` (use [`Silent`] to report nothing).
     pub fn new(progress: &'a dyn Progress) -> Self {
         Stages {
             progress,

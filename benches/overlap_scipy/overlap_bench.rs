@@ -50,7 +50,8 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = System.alloc(l);
+        // SAFETY: the caller's contract for `alloc` is System's.
+        let p = unsafe { System.alloc(l) };
         if !p.is_null() {
             let now = LIVE.fetch_add(l.size(), Relaxed) + l.size();
             PEAK.fetch_max(now, Relaxed);
@@ -58,11 +59,13 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        System.dealloc(p, l);
+        // SAFETY: `p` came from this allocator, i.e. from System, with layout `l`.
+        unsafe { System.dealloc(p, l) };
         LIVE.fetch_sub(l.size(), Relaxed);
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = System.realloc(p, l, new);
+        // SAFETY: `p` came from System with layout `l`; the caller's contract is System's.
+        let q = unsafe { System.realloc(p, l, new) };
         if !q.is_null() {
             if new > l.size() {
                 let now = LIVE.fetch_add(new - l.size(), Relaxed) + new - l.size();

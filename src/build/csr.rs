@@ -11,6 +11,7 @@
 pub struct Csr {
     /// `offsets[r]..offsets[r + 1]` is row r's range in `targets`; length rows + 1.
     pub offsets: Vec<usize>,
+    /// Column indices of every row, row after row, each row ascending.
     pub targets: Vec<u32>,
     /// Same length as `targets`, or empty for an unweighted incidence.
     pub weights: Vec<u32>,
@@ -66,18 +67,23 @@ impl Csr {
         }
     }
 
+    /// Number of rows (nodes of a graph).
     pub fn rows(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// Row `r`'s column indices (a node's neighbours), ascending.
     pub fn row(&self, r: usize) -> &[u32] {
         &self.targets[self.offsets[r]..self.offsets[r + 1]]
     }
 
+    /// Row `r`'s weights, parallel to [`Csr::row`]; panics on an unweighted `Csr` with
+    /// a non-empty row.
     pub fn row_weights(&self, r: usize) -> &[u32] {
         &self.weights[self.offsets[r]..self.offsets[r + 1]]
     }
 
+    /// Number of entries in row `r` (a node's neighbour count, not its weight).
     pub fn degree(&self, r: usize) -> usize {
         self.offsets[r + 1] - self.offsets[r]
     }

@@ -25,11 +25,18 @@ pub type Deals = DealRows<IdOrder>;
 /// Everything the metric kernels need, with no strings on the hot paths.
 #[derive(Debug, Clone)]
 pub struct GraphSet {
+    /// Partner attributes; index p is partner p in every graph below.
     pub partners: Partners,
+    /// Deal attributes; index d is deal d in every graph below.
     pub deals: Deals,
-    /// Distinct ids in byte order.
+    /// Distinct customer ids (of deals and the customers table) in byte order;
+    /// `deals.customer` and `partner_customers` index this.
     pub customers: Vec<String>,
+    /// Distinct product ids (of deals, partner_products and the products table) in
+    /// byte order; `deals.product` and `partner_products` index this.
     pub products: Vec<String>,
+    /// Distinct deal regions in byte order (after `[values.region]` mapping);
+    /// `deals.region` indexes this.
     pub regions: Vec<String>,
     /// deal -> its distinct partners (ascending).
     pub deal_partners: Csr,
@@ -46,15 +53,15 @@ pub struct GraphSet {
     pub partner_products: Csr,
     /// Distinct (partner, product) pairs from partner_products.
     pub partner_product_links: usize,
-    pub customers_table_rows: Option<usize>,
-    pub products_table_rows: Option<usize>,
 }
 
 impl GraphSet {
+    /// Number of partners (rows of `partner_deals`, nodes of `cosell`).
     pub fn n_partners(&self) -> usize {
         self.partners.id.len()
     }
 
+    /// Number of deals (rows of `deal_partners`).
     pub fn n_deals(&self) -> usize {
         self.deals.id.len()
     }
@@ -225,8 +232,6 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
         partner_customers,
         partner_products,
         partner_product_links,
-        customers_table_rows: t.customers_table_rows,
-        products_table_rows: t.products_table_rows,
     }
 }
 

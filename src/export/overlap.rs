@@ -74,7 +74,11 @@ pub fn pair_batch(
 /// Streams pair blocks into an `overlap_pairs` table: the batches of one window are
 /// built in parallel (order-preserving), then written in block order.
 pub struct PairWriter<'a> {
+    /// The open `overlap_pairs` table (schema [`pair_schema`]); the caller finishes it
+    /// after the overlap run.
     pub writer: TableWriter,
+    /// Partner ids by partner index (`GraphSet::partners.id`), to write ids, not
+    /// indices.
     pub partner_ids: &'a [String],
 }
 

@@ -11,13 +11,17 @@ use crate::metrics::network_effect::growth::GrowthFits;
 use crate::metrics::{MetricParams, MetricTables};
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// ecograph's version (`Cargo.toml`), written as `ecograph_version` beside the schema
+/// version so a file says which build wrote it.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Parameters that change results. They go into every output file, so they must not
 /// include anything that differs between equivalent runs (thread count, paths, times).
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultParameters {
+    /// Every metric family's parameters (`parameters.metrics`).
     pub metrics: MetricParams,
+    /// Whether rows breaking a row rule were left out instead of failing the run.
     pub skip_invalid: bool,
 }
 
@@ -37,12 +41,17 @@ pub fn table_metadata(params: &ResultParameters, betweenness: Option<&Betweennes
 /// Everything about the run that the summary records besides the metrics.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
+    /// The input folder, as given (`parameters.input`).
     pub input: String,
+    /// Format of the output tables (`"parquet"`, `"arrow"`, `"csv"`).
     pub format: crate::io::write::OutputFormat,
+    /// Worker threads of the run; recorded here only, since results do not depend on it.
     pub threads: usize,
+    /// The config file, as given; null without `--config`.
     pub config: Option<String>,
     /// How the input was read: the config's and flags' format settings, resolved.
     pub input_format: crate::config::InputFormatInfo,
+    /// The parameters that change results, as every output table also records them.
     pub result: ResultParameters,
 }
 

@@ -224,16 +224,17 @@ impl DealDraw {
         if k > 0 {
             let mut lead = self.sample_partner();
             let lead_sourced = self.rng.random_bool(LEAD_SOURCED_PROB);
-            if lead_sourced && self.rng.random_bool(CONFLICT_PROB) {
-                if let Some(entry) = self.recent_for_conflict(day) {
-                    let mut tries = 0;
-                    while lead == entry.partner && tries < 4 {
-                        lead = self.sample_partner();
-                        tries += 1;
-                    }
-                    if lead != entry.partner {
-                        conflict = Some(entry);
-                    }
+            if lead_sourced
+                && self.rng.random_bool(CONFLICT_PROB)
+                && let Some(entry) = self.recent_for_conflict(day)
+            {
+                let mut tries = 0;
+                while lead == entry.partner && tries < 4 {
+                    lead = self.sample_partner();
+                    tries += 1;
+                }
+                if lead != entry.partner {
+                    conflict = Some(entry);
                 }
             }
             team[0] = lead;

@@ -145,26 +145,26 @@ fn check_message(bytes: &[u8], mut pos: usize) -> Result<Option<usize>, String> 
         .checked_add(body_len)
         .filter(|&e| e <= len)
         .ok_or("a message body runs past the end of the file")?;
-    if let Some(batch) = message.header_as_record_batch() {
-        if batch.compression().is_some() {
-            for buf in batch.buffers().into_iter().flatten() {
-                let (Ok(off), Ok(blen)) =
-                    (usize::try_from(buf.offset()), usize::try_from(buf.length()))
-                else {
-                    return Err("a buffer has a negative offset or length".into());
-                };
-                if off.checked_add(blen).is_none_or(|e| e > body_len) {
-                    return Err("a buffer lies outside its message body".into());
-                }
-                if blen >= 8 {
-                    let at = body_start + off;
-                    let declared =
-                        i64::from_le_bytes(bytes[at..at + 8].try_into().map_err(|_| "cut short")?);
-                    if declared != -1 && u64::try_from(declared).is_ok_and(|d| d > MAX_BUFFER) {
-                        return Err(format!(
-                            "a compressed buffer declares {declared} bytes uncompressed"
-                        ));
-                    }
+    if let Some(batch) = message.header_as_record_batch()
+        && batch.compression().is_some()
+    {
+        for buf in batch.buffers().into_iter().flatten() {
+            let (Ok(off), Ok(blen)) =
+                (usize::try_from(buf.offset()), usize::try_from(buf.length()))
+            else {
+                return Err("a buffer has a negative offset or length".into());
+            };
+            if off.checked_add(blen).is_none_or(|e| e > body_len) {
+                return Err("a buffer lies outside its message body".into());
+            }
+            if blen >= 8 {
+                let at = body_start + off;
+                let declared =
+                    i64::from_le_bytes(bytes[at..at + 8].try_into().map_err(|_| "cut short")?);
+                if declared != -1 && u64::try_from(declared).is_ok_and(|d| d > MAX_BUFFER) {
+                    return Err(format!(
+                        "a compressed buffer declares {declared} bytes uncompressed"
+                    ));
                 }
             }
         }

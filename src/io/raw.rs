@@ -335,18 +335,18 @@ pub(crate) fn select_contract_columns(
         // An absent optional column is no error; validate::warnings says what it implies.
     }
     let mut links = None;
-    if spec.name == "deals" {
-        if let Some(l) = &settings.links_from_deals {
-            match by_name(&l.column) {
-                Some(a) => links = Some(a),
-                None => errors.push(error(
-                    &l.column,
-                    Rule::ConfigColumnMissing {
-                        key: "[deal_partners] from_deals_column".into(),
-                        found: found.clone(),
-                    },
-                )),
-            }
+    if spec.name == "deals"
+        && let Some(l) = &settings.links_from_deals
+    {
+        match by_name(&l.column) {
+            Some(a) => links = Some(a),
+            None => errors.push(error(
+                &l.column,
+                Rule::ConfigColumnMissing {
+                    key: "[deal_partners] from_deals_column".into(),
+                    found: found.clone(),
+                },
+            )),
         }
     }
     if !errors.is_empty() {

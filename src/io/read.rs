@@ -1,5 +1,5 @@
 //! Readers (feature `read`): find each contract table in the input folder, read it with
-//! polars and hand its columns over as Arrow arrays ([`super::bridge`]) to
+//! polars and hand its columns over as Arrow arrays (`io::bridge`) to
 //! [`super::raw`], which maps them to the contract's names. Typing and rule checks
 //! happen in `validate`; this module reports what stops a file from being read at all.
 

@@ -22,13 +22,18 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
+    /// `parquet` (default): zstd-compressed Parquet, the run metadata as key-value
+    /// metadata.
     Parquet,
+    /// `arrow`: Arrow IPC file (Feather v2), the run metadata in the schema metadata.
     Arrow,
+    /// `csv`: CSV with a header row; no room for the run metadata.
     Csv,
 }
 
 impl OutputFormat {
-    pub fn extension(self) -> &'static str {
+    /// File extension of a table in this format (`parquet`, `arrow`, `csv`).
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             OutputFormat::Parquet => "parquet",
             OutputFormat::Arrow => "arrow",

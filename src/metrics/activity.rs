@@ -16,13 +16,25 @@ use rayon::prelude::*;
 use crate::build::GraphSet;
 use crate::schema::Stage;
 
+/// The activity and revenue columns of `partner_metrics`, one entry per partner, indexed
+/// by partner index (id order). Amounts are in the input's currency unit, as read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Activity {
+    /// `deals`: distinct deals the partner is on, any stage.
     pub deals: Vec<u32>,
+    /// `won_deals`: of those, the won ones.
     pub won_deals: Vec<u32>,
+    /// `win_rate`: won / (won + lost), in 0..=1; `None` (null) while none of its deals
+    /// has closed.
     pub win_rate: Vec<Option<f64>>,
+    /// `sourced_revenue`: won deals where the partner is `sourced`, each amount split
+    /// evenly between the deal's sourcing partners.
     pub sourced_revenue: Vec<f64>,
+    /// `influenced_revenue`: the full amount of every won deal the partner is on without
+    /// sourcing it (so it does not add up across partners).
     pub influenced_revenue: Vec<f64>,
+    /// `attributed_revenue`: each won deal split evenly over all its partners; sums to the
+    /// won revenue of partner deals.
     pub attributed_revenue: Vec<f64>,
 }
 
@@ -35,6 +47,9 @@ struct Row {
     attributed: f64,
 }
 
+/// Activity and revenue attribution of every partner, over the distinct deals it is on
+/// (formulas in the module doc). Each partner sums its own deals in deal order, so the
+/// result does not depend on the thread count; O(deal-partner links).
 pub fn compute(g: &GraphSet) -> Activity {
     let m = g.n_deals();
     // Sourced partners per deal.

@@ -10,6 +10,8 @@ use petgraph::unionfind::UnionFind;
 
 use crate::build::Csr;
 
+/// Connected components of the co-sell network: the partner_metrics columns `component`
+/// and `component_size`, and the summary's `network.components` and `lcc_fraction`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Components {
     /// Component id per partner.
@@ -19,10 +21,13 @@ pub struct Components {
 }
 
 impl Components {
+    /// Number of components (the summary's `network.components`); an isolated partner
+    /// is a component of its own.
     pub fn count(&self) -> usize {
         self.sizes.len()
     }
 
+    /// Partners in the largest component; 0 without partners.
     pub fn largest(&self) -> u32 {
         self.sizes.iter().copied().max().unwrap_or(0)
     }

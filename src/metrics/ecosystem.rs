@@ -21,21 +21,35 @@ use crate::schema::Stage;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
+/// The summary's `counts` object: how many nodes and links of each kind the input has.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Counts {
+    /// Partners: the validated rows of the partners table.
     pub partners: usize,
+    /// Distinct product ids over every table that names one (products, deals,
+    /// partner_products).
     pub products: usize,
+    /// Distinct customer ids over every table that names one (customers, deals).
     pub customers: usize,
+    /// Deals: the validated rows of the deals table.
     pub deals: usize,
+    /// Distinct (deal, partner) links of deal_partners.
     pub deal_partner_links: usize,
+    /// Distinct (partner, product) links of partner_products.
     pub partner_product_links: usize,
+    /// Undirected co-sell edges: partner pairs sharing at least one deal, any stage.
     pub cosell_edges: usize,
 }
 
+/// The summary's `network` object: the shape of the co-sell network.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Network {
+    /// Share of partner pairs that co-sell, 2 m / (n (n - 1)), in 0..=1; 0 with fewer
+    /// than two partners (as NetworkX), so never null in practice.
     pub density: Option<f64>,
+    /// Connected components, isolated partners included ([`Components::count`]).
     pub components: usize,
+    /// Share of all partners in the largest component, in 0..=1; null without partners.
     pub lcc_fraction: Option<f64>,
     /// Mean local clustering (degree < 2 counts as 0); set by the centrality suite,
     /// null when clustering is switched off.
@@ -45,32 +59,59 @@ pub struct Network {
     pub modularity: Option<f64>,
 }
 
+/// The summary's `revenue` object; amounts in the input's currency unit.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Revenue {
+    /// Sum of the amounts of all won deals, direct ones included (W).
     pub total_won_revenue: f64,
+    /// Won revenue of deals with at least one partner / W, in 0..=1; null when W = 0.
     pub partner_revenue_share: Option<f64>,
+    /// Won revenue of deals with two or more partners / W, in 0..=1; null when W = 0.
     pub cosell_rate: Option<f64>,
+    /// Mean won amount of deals with two or more partners / that of deals with exactly
+    /// one; null when either mean is undefined or the denominator is 0.
     pub cosell_lift: Option<f64>,
 }
 
+/// The summary's `partner_lift` object: partner deals (at least one partner) against
+/// direct deals (none). A value is null when its group has nothing to average (so every
+/// direct value is null without direct deals); a ratio, partner / direct, is null when
+/// either side is null or the direct value is 0.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PartnerLift {
+    /// Won / (won + lost) of partner deals, in 0..=1; null when none has closed.
     pub win_rate_partner: Option<f64>,
+    /// Won / (won + lost) of direct deals, in 0..=1; null when none has closed.
     pub win_rate_direct: Option<f64>,
+    /// `win_rate_partner / win_rate_direct`.
     pub win_rate_ratio: Option<f64>,
+    /// Mean amount of won partner deals; null without one.
     pub mean_won_amount_partner: Option<f64>,
+    /// Mean amount of won direct deals; null without one.
     pub mean_won_amount_direct: Option<f64>,
+    /// `mean_won_amount_partner / mean_won_amount_direct`.
     pub mean_won_amount_ratio: Option<f64>,
+    /// Mean days (fractional, UTC) from created_at to closed_at of closed partner deals
+    /// having both dates; null without one.
     pub mean_days_to_close_partner: Option<f64>,
+    /// The same for closed direct deals.
     pub mean_days_to_close_direct: Option<f64>,
+    /// `mean_days_to_close_partner / mean_days_to_close_direct`: below 1, partner deals
+    /// close faster.
     pub days_to_close_ratio: Option<f64>,
 }
 
+/// The ecosystem-level sections of `ecosystem_summary.json` computed here; each field
+/// is the summary key of the same name.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EcosystemSummary {
+    /// `counts`: nodes and links of each kind.
     pub counts: Counts,
+    /// `network`: density, components, largest component, average clustering, modularity.
     pub network: Network,
+    /// `revenue`: total won revenue and the partner / co-sell shares of it.
     pub revenue: Revenue,
+    /// `partner_lift`: partner against direct deals.
     pub partner_lift: PartnerLift,
 }
 
@@ -124,7 +165,11 @@ fn share(part: f64, total: f64) -> Option<f64> {
     (total > 0.0).then(|| part / total)
 }
 
-pub fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
+/// The counts, network shape, revenue figures and partner lift of one input (formulas in
+/// the module doc), with `average_clustering` and `modularity` left null for the
+/// centrality suite to fill in. `components` are those of `g.cosell`. O(deals), in deal
+/// order.
+pub(crate) fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
     let n = g.n_partners();
     let (mut direct, mut partner, mut single, mut cosell) = (
         Group::default(),

@@ -20,13 +20,21 @@ use community::{CommunityRow, LouvainParams};
 /// Per-partner columns of `partner_metrics`, indexed by partner index (id order).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PartnerMetrics {
+    /// `deals`, `won_deals`, `win_rate` and the three revenue columns.
     pub activity: activity::Activity,
+    /// `customers`: distinct customers reached through the partner's deals, any stage.
     pub customers: Vec<u32>,
+    /// `products`: products the partner carries according to partner_products.
     pub products: Vec<u32>,
+    /// `cosell_degree`: other partners it has shared at least one deal with.
     pub cosell_degree: Vec<u32>,
+    /// `cosell_strength`: deals shared, summed over its co-sell partners.
     pub cosell_strength: Vec<u64>,
+    /// `pagerank`: weighted PageRank on the co-sell network; sums to 1 over partners.
     pub pagerank: Vec<f64>,
+    /// The switchable centrality columns, `betweenness` .. `community`.
     pub centrality: Centrality,
+    /// `component` (the partner's component id) and `component_size`.
     pub components: components::Components,
     /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
     pub reach_loss: Vec<Option<f64>>,
@@ -37,26 +45,44 @@ pub struct PartnerMetrics {
 /// The switchable centrality suite; `None` for a measure switched off (`--metrics`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Centrality {
+    /// `betweenness`: share of shortest co-selling routes between other partners through
+    /// the partner, 0..=1 (exact or sampled, see [`CentralitySummary::betweenness`]).
     pub betweenness: Option<Vec<f64>>,
+    /// `closeness`: Wasserman-Faust closeness by hops, 0..=1.
     pub closeness: Option<Vec<f64>>,
+    /// `harmonic`: mean of 1 / hops to every other partner (0 when unreachable), 0..=1.
     pub harmonic: Option<Vec<f64>>,
+    /// `clustering`: share of the partner's co-seller pairs that co-sell too, 0..=1 (0
+    /// with fewer than two co-sellers).
     pub clustering: Option<Vec<f64>>,
+    /// `core_number`: the deepest k-core the partner belongs to.
     pub core_number: Option<Vec<u32>>,
-    /// None for isolated partners (undefined).
+    /// `constraint`: Burt's constraint, weighted by deals shared (can exceed 1); the inner
+    /// `None` (null) for isolated partners, where it is undefined.
     pub constraint: Option<Vec<Option<f64>>>,
+    /// `effective_size`: Burt's effective size, weighted, between 1 and cosell_degree; the
+    /// inner `None` (null) for isolated partners.
     pub effective_size: Option<Vec<Option<f64>>>,
+    /// `community`: the partner's Louvain community, numbered by smallest partner_id (the
+    /// `communities` table's `community`).
     pub community: Option<Vec<u32>>,
 }
 
 /// Parameters of the metric stage that change results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetricParams {
+    /// PageRank damping (`--pagerank-damping`) and convergence.
     pub pagerank: centrality::pagerank::PageRankParams,
     /// Centrality measures computed (`--metrics`).
     pub centrality: Selection,
+    /// Exact / sampled betweenness: limit, error bound, failure probability, seed.
     pub betweenness: BetweennessParams,
+    /// Louvain seed, trials (`--community-trials`) and resolution.
     pub community: LouvainParams,
+    /// Seed (`--resilience-seed`) and number of the random removal orders.
     pub resilience: network_effect::resilience::ResilienceParams,
+    /// Overlap threshold, `overlap_pairs` bounds and conflict window (`--overlap-*`,
+    /// `--conflict-window-days`).
     pub overlap: overlap::OverlapParams,
 }
 
@@ -64,16 +90,25 @@ pub struct MetricParams {
 /// and modularity go straight into `EcosystemSummary::network`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CentralitySummary {
+    /// The summary's `betweenness` section: exact, or sampled with its guarantee; `None`
+    /// (null) when betweenness is switched off.
     pub betweenness: Option<BetweennessMode>,
+    /// The `communities` table, one row per community; empty when community is switched
+    /// off.
     pub communities: Vec<CommunityRow>,
 }
 
 /// All metric results of one run.
 #[derive(Debug, Clone)]
 pub struct MetricTables {
+    /// The metric columns of `partner_metrics`, except the overlap ones, which come from
+    /// [`overlap::run`], run on its own while its pairs are written.
     pub partner: PartnerMetrics,
+    /// The summary's `counts`, `network`, `revenue` and `partner_lift`.
     pub ecosystem: ecosystem::EcosystemSummary,
+    /// The summary's `betweenness` section and the `communities` table.
     pub centrality: CentralitySummary,
+    /// PageRank iterations until convergence (the summary's `pagerank.iterations`).
     pub pagerank_iterations: usize,
     /// The `diversification` table, one row per dimension.
     pub diversification: Vec<diversification::DimensionRow>,

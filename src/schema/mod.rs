@@ -22,8 +22,13 @@ pub enum ColumnKind {
 /// One column of an input table.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnSpec {
+    /// The column's contract name, the header a file must have unless the config maps
+    /// it (`deal_id`).
     pub name: &'static str,
+    /// What the column holds, which decides how its cells are parsed.
     pub kind: ColumnKind,
+    /// Whether a file of the table must have the column; an absent optional column is
+    /// treated as all null (and may raise a warning).
     pub required: bool,
 }
 
@@ -38,14 +43,20 @@ const fn col(name: &'static str, kind: ColumnKind, required: bool) -> ColumnSpec
 /// One input table of the contract.
 #[derive(Debug, Clone, Copy)]
 pub struct TableSpec {
+    /// The table's contract name, also its file stem unless `[files]` maps it
+    /// (`deals` -> `deals.csv`, `deals.parquet` or `deals.arrow`).
     pub name: &'static str,
+    /// Whether the input folder must hold the table (`partners`, `deals`,
+    /// `deal_partners`); an optional table may be absent.
     pub required: bool,
+    /// The contract columns, in contract order.
     pub columns: &'static [ColumnSpec],
 }
 
 use ColumnKind::*;
 
-pub const PARTNERS: TableSpec = TableSpec {
+/// `partners`: one row per partner (id, name, type, tier, region, join date).
+pub(crate) const PARTNERS: TableSpec = TableSpec {
     name: "partners",
     required: true,
     columns: &[
@@ -58,7 +69,8 @@ pub const PARTNERS: TableSpec = TableSpec {
     ],
 };
 
-pub const DEALS: TableSpec = TableSpec {
+/// `deals`: one row per deal (customer, product, amount, stage, dates, region).
+pub(crate) const DEALS: TableSpec = TableSpec {
     name: "deals",
     required: true,
     columns: &[
@@ -73,7 +85,8 @@ pub const DEALS: TableSpec = TableSpec {
     ],
 };
 
-pub const DEAL_PARTNERS: TableSpec = TableSpec {
+/// `deal_partners`: which partners are on which deal, and in what role.
+pub(crate) const DEAL_PARTNERS: TableSpec = TableSpec {
     name: "deal_partners",
     required: true,
     columns: &[
@@ -83,7 +96,8 @@ pub const DEAL_PARTNERS: TableSpec = TableSpec {
     ],
 };
 
-pub const PARTNER_PRODUCTS: TableSpec = TableSpec {
+/// `partner_products` (optional): the products each partner carries.
+pub(crate) const PARTNER_PRODUCTS: TableSpec = TableSpec {
     name: "partner_products",
     required: false,
     columns: &[
@@ -93,7 +107,8 @@ pub const PARTNER_PRODUCTS: TableSpec = TableSpec {
     ],
 };
 
-pub const PRODUCTS: TableSpec = TableSpec {
+/// `products` (optional): the product catalogue deals and partner_products refer to.
+pub(crate) const PRODUCTS: TableSpec = TableSpec {
     name: "products",
     required: false,
     columns: &[
@@ -103,7 +118,8 @@ pub const PRODUCTS: TableSpec = TableSpec {
     ],
 };
 
-pub const CUSTOMERS: TableSpec = TableSpec {
+/// `customers` (optional): the customers deals refer to, with segment and region.
+pub(crate) const CUSTOMERS: TableSpec = TableSpec {
     name: "customers",
     required: false,
     columns: &[
@@ -128,13 +144,18 @@ pub const TABLES: [TableSpec; 6] = [
 /// Deal stage (contract §1: `won`, `lost` or `open`; null = `won`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// `won`: closed and won; only won deals count as revenue (the default for an
+    /// empty stage).
     Won,
+    /// `lost`: closed and lost; counts against the win rate.
     Lost,
+    /// `open`: not closed yet; potential influence looks at these.
     Open,
 }
 
 impl Stage {
-    pub const WORDS: [(&'static str, Stage); 3] = [
+    /// The contract's word for each stage.
+    pub(crate) const WORDS: [(&'static str, Stage); 3] = [
         ("won", Stage::Won),
         ("lost", Stage::Lost),
         ("open", Stage::Open),
@@ -144,15 +165,24 @@ impl Stage {
 /// A partner's role on a deal (contract §1; null = `influenced`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// `sourced`: the partner brought the deal in. The only role the metrics single
+    /// out: a won deal's `sourced_revenue` is split among its sourced partners, and
+    /// every other role counts as influenced.
     Sourced,
+    /// `influenced`: the partner helped on a deal it did not bring in (the default
+    /// for an empty role).
     Influenced,
+    /// `co_sell`: the partner sold the deal jointly with the vendor.
     CoSell,
+    /// `fulfilled`: the partner delivered what the deal sold.
     Fulfilled,
+    /// `referral`: the partner referred the customer.
     Referral,
 }
 
 impl Role {
-    pub const WORDS: [(&'static str, Role); 5] = [
+    /// The contract's word for each role.
+    pub(crate) const WORDS: [(&'static str, Role); 5] = [
         ("sourced", Role::Sourced),
         ("influenced", Role::Influenced),
         ("co_sell", Role::CoSell),
@@ -161,7 +191,8 @@ impl Role {
     ];
 }
 
-/// The output tables, declared once: [`outputs`].
+// The output tables, declared once. No outer doc comment here: with one, rustdoc would
+// resolve the links of `outputs.rs`'s own `//!` docs from this module, and break them.
 pub mod outputs;
 
 /// Output tables by name (`out::PARTNER_METRICS.name`, `out::SUMMARY_FILE`).

@@ -13,9 +13,9 @@
 
 mod check;
 mod columns;
-pub mod dict;
+pub(crate) mod dict;
 mod links;
-pub mod parse;
+pub(crate) mod parse;
 mod rows;
 mod tables;
 mod warnings;
@@ -57,9 +57,6 @@ pub struct ValidatedTables {
     pub(crate) customers: Dict,
     pub(crate) products: Dict,
     pub(crate) regions: Dict,
-    /// Rows of the optional tables (None when the table is absent).
-    pub(crate) customers_table_rows: Option<usize>,
-    pub(crate) products_table_rows: Option<usize>,
     pub(crate) stats: Vec<TableStats>,
     pub(crate) rejected: Vec<InputError>,
     pub(crate) warnings: Vec<Warning>,
@@ -214,10 +211,7 @@ pub fn validate(
     }
     let read = raw.tables();
     let warnings = warnings::collect(&read, links_raw, links.len());
-    let kept_rows = |name: &str| stats.iter().find(|s| s.table == name).map(|s| s.kept);
     Ok(ValidatedTables {
-        customers_table_rows: kept_rows("customers"),
-        products_table_rows: kept_rows("products"),
         partners,
         deals,
         links,

@@ -8,15 +8,19 @@ use crate::config::NumberFormat;
 
 /// Why an amount was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmountError {
+pub(crate) enum AmountError {
+    /// Not a number in the expected format.
     NotANumber,
+    /// NaN.
     Nan,
+    /// Infinite.
     Infinite,
+    /// Below zero.
     Negative,
 }
 
 /// Parses `[+-]digits[.digits][e[+-]digits]` into a finite amount >= 0.
-pub fn parse_amount(s: &str) -> Result<f64, AmountError> {
+pub(crate) fn parse_amount(s: &str) -> Result<f64, AmountError> {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
     let lower = t.to_ascii_lowercase();
     if lower == "nan" {
@@ -36,7 +40,7 @@ pub fn parse_amount(s: &str) -> Result<f64, AmountError> {
 /// or after the number (`$1,200.00`, `1.200,00 EUR`), a decimal comma, thousands
 /// separators in groups of three (`1,2,3` is refused, not read as 123), surrounding
 /// spaces. The plain contract format goes straight to [`parse_amount`].
-pub fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError> {
+pub(crate) fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError> {
     if fmt.is_plain() {
         return parse_amount(s);
     }
@@ -57,11 +61,11 @@ pub fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError
             break;
         }
     }
-    if sign.is_empty() {
-        if let Some(rest) = t.strip_prefix(['+', '-']) {
-            sign = &t[..1];
-            t = rest;
-        }
+    if sign.is_empty()
+        && let Some(rest) = t.strip_prefix(['+', '-'])
+    {
+        sign = &t[..1];
+        t = rest;
     }
     // The other mark is never read as a decimal point: with a decimal comma and no
     // '.' thousands separator, `1.500` is refused rather than read as 1.5 (it may mean
@@ -101,7 +105,7 @@ pub fn parse_amount_with(s: &str, fmt: &NumberFormat) -> Result<f64, AmountError
 }
 
 /// Range rules shared by text and typed (Parquet / Arrow) amounts.
-pub fn check_amount(v: f64) -> Result<f64, AmountError> {
+pub(crate) fn check_amount(v: f64) -> Result<f64, AmountError> {
     if v.is_nan() {
         Err(AmountError::Nan)
     } else if v.is_infinite() {
@@ -163,7 +167,7 @@ fn num(b: &[u8], at: usize, len: usize) -> Option<u32> {
 
 /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM[:SS[.fff]]`, and
 /// `Z` or `+-HH:MM`; returns milliseconds since 1970-01-01 UTC (offsets applied).
-pub fn parse_datetime_ms(s: &str) -> Option<i64> {
+pub(crate) fn parse_datetime_ms(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -230,7 +234,7 @@ pub fn parse_datetime_ms(s: &str) -> Option<i64> {
 
 /// Parses an ISO 8601 date or timestamp, or one written in `format` (a chrono
 /// strftime format: with a time, or a date alone at midnight UTC).
-pub fn parse_date_with(s: &str, format: Option<&str>) -> Option<i64> {
+pub(crate) fn parse_date_with(s: &str, format: Option<&str>) -> Option<i64> {
     if let Some(ms) = parse_datetime_ms(s) {
         return Some(ms);
     }

@@ -13,13 +13,13 @@
 //! `Scratch::accumulate`); the graph is renumbered breadth-first first, for locality.
 //! Sources run in parallel, each thread with its own scratch (distances, σ, δ, BFS
 //! order); sources are cut into fixed chunks whose partial sums are folded in chunk
-//! order (see [`super::ordered`]), so the bits never depend on the thread count.
+//! order (see `centrality::ordered`), so the bits never depend on the thread count.
 //! Time O(n m), memory O(n) per thread.
 //!
 //! **Sampled** (Riondato & Kornaropoulos 2016, "Fast approximation of betweenness
 //! centrality through sampling", DMKD 30): r node pairs (u, v), u ≠ v, drawn uniformly;
 //! for each, one shortest u-v path drawn uniformly (by a balanced bidirectional BFS,
-//! see [`super::path_sampler`]), and every interior node of it gets 1/r. With
+//! see `centrality::path_sampler`), and every interior node of it gets 1/r. With
 //! `r = ⌈(c/ε'²)(⌊log2(VD-2)⌋ + 1 + ln(1/δ))⌉`, c = 0.5 and VD an upper bound on the
 //! vertex diameter, every estimate is within ε' of its value (normalised by n(n-1))
 //! with probability at least 1 - δ, all nodes at once. We report on NetworkX's scale,
@@ -55,6 +55,8 @@ pub struct BetweennessParams {
     pub epsilon: f64,
     /// Probability that the bound fails.
     pub delta: f64,
+    /// Seed of the sampled mode's pair draws (ChaCha8, one stream per chunk of samples);
+    /// unused when exact.
     pub seed: u64,
 }
 
@@ -73,12 +75,21 @@ impl Default for BetweennessParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "mode", rename_all = "lowercase")]
 pub enum BetweennessMode {
+    /// Brandes' exact algorithm: `{"mode": "exact"}`.
     Exact,
+    /// Riondato-Kornaropoulos sampling: every value is within `epsilon` of the exact one
+    /// with probability at least 1 - `delta`.
     Sampled {
+        /// Additive error bound, on the reported (NetworkX) scale.
         epsilon: f64,
+        /// Probability that the bound fails.
         delta: f64,
+        /// Seed of the draws.
         seed: u64,
+        /// Node pairs drawn (r), each contributing one shortest path.
         samples: usize,
+        /// Upper bound on the vertex diameter (nodes on a longest shortest path) that
+        /// sized the sample, from one BFS per component.
         vertex_diameter_bound: usize,
     },
 }
@@ -237,7 +248,7 @@ fn normalize(bc: &mut [f64]) {
 
 /// Exact betweenness of every partner (Brandes), normalised as NetworkX; what
 /// [`betweenness`] returns below its `exact_limit`. Runs on the breadth-first renumbered
-/// graph (see [`super::relabel`]: neighbours close in memory), sources in parallel.
+/// graph (see `centrality::relabel`: neighbours close in memory), sources in parallel.
 ///
 /// # Arguments
 /// * `g`: the co-sell network, symmetric.

@@ -13,7 +13,7 @@
 //! graph is undirected, so d(s, v) = d(v, s): when the sources of mask bits reach v at
 //! level d, v's own farness grows by d·popcount and its harmonic sum by popcount/d.
 //! Three things make it fast on partner networks (measured in BENCHMARKS.md):
-//! - the graph is first renumbered breadth-first ([`super::relabel`]), so neighbours
+//! - the graph is first renumbered breadth-first (`centrality::relabel`), so neighbours
 //!   sit close in memory and each component is one range of ids;
 //! - a top-down level only ORs the frontier into its neighbours' `next` masks (one
 //!   cache line written per edge); new bits are separated from seen ones once per node;

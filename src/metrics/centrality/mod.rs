@@ -7,17 +7,17 @@ pub mod closeness;
 pub mod core_number;
 pub mod degree;
 pub mod neighborhood;
-pub mod ordered;
+pub(crate) mod ordered;
 pub mod pagerank;
-pub mod path_sampler;
-pub mod relabel;
+pub(crate) mod path_sampler;
+pub(crate) mod relabel;
 
 use std::fmt;
 
 /// The measures of the centrality suite that can be switched on or off (PageRank,
 /// degree, strength and components are always computed: they are linear and cheap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Measure {
+pub(crate) enum Measure {
     Betweenness,
     Closeness,
     Harmonic,
@@ -29,7 +29,8 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 8] = [
+    /// Every measure, in `--metrics` / partner_metrics column order.
+    pub(crate) const ALL: [Measure; 8] = [
         Measure::Betweenness,
         Measure::Closeness,
         Measure::Harmonic,
@@ -41,7 +42,7 @@ impl Measure {
     ];
 
     /// The partner_metrics column (and `--metrics` word) of the measure.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Measure::Betweenness => "betweenness",
             Measure::Closeness => "closeness",
@@ -72,23 +73,28 @@ impl Default for Selection {
 }
 
 impl Selection {
-    pub fn all() -> Self {
+    /// Every measure (the default, `--metrics all`).
+    pub(crate) fn all() -> Self {
         Selection((1 << Measure::ALL.len()) - 1)
     }
 
-    pub fn none() -> Self {
+    /// No measure (`--metrics none`).
+    pub(crate) fn none() -> Self {
         Selection(0)
     }
 
-    pub fn has(self, m: Measure) -> bool {
+    /// Whether `m` is computed.
+    pub(crate) fn has(self, m: Measure) -> bool {
         self.0 & (1 << m as u16) != 0
     }
 
-    pub fn with(self, m: Measure) -> Self {
+    /// This selection plus `m`.
+    pub(crate) fn with(self, m: Measure) -> Self {
         Selection(self.0 | (1 << m as u16))
     }
 
-    pub fn without(self, m: Measure) -> Self {
+    /// This selection minus `m`.
+    pub(crate) fn without(self, m: Measure) -> Self {
         Selection(self.0 & !(1 << m as u16))
     }
 
@@ -140,7 +146,9 @@ impl Selection {
         Ok(sel)
     }
 
-    pub fn names(self) -> Vec<&'static str> {
+    /// Names of the selected measures in [`Measure::ALL`] order (how the selection is
+    /// recorded in the run metadata).
+    pub(crate) fn names(self) -> Vec<&'static str> {
         Measure::ALL
             .into_iter()
             .filter(|&m| self.has(m))

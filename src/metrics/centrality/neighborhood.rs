@@ -30,8 +30,11 @@ use crate::build::Csr;
 /// Per-partner results; constraint and effective size are NaN for isolated partners.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Neighborhood {
+    /// Local clustering, unweighted, 0..=1; 0 with fewer than two co-sellers.
     pub clustering: Vec<f64>,
+    /// Burt's constraint, weighted by deals shared; can exceed 1 in small closed groups.
     pub constraint: Vec<f64>,
+    /// Burt's effective size, weighted, between 1 and the partner's degree.
     pub effective_size: Vec<f64>,
 }
 

@@ -23,11 +23,15 @@ use crate::build::Csr;
 /// Nodes per reduction chunk. Fixed, so partial sums never depend on the thread count.
 const CHUNK: usize = 4096;
 
+/// How PageRank iterates; recorded in the run metadata.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct PageRankParams {
+    /// Probability α of following a tie rather than jumping, in (0, 1) (0.85,
+    /// `--pagerank-damping`).
     pub damping: f64,
     /// Stop when the L1 change of one iteration is below this.
     pub tolerance: f64,
+    /// Safety net: stop after this many iterations even if not converged (10,000).
     pub max_iterations: usize,
 }
 

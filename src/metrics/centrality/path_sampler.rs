@@ -23,7 +23,7 @@ use crate::build::Csr;
 const UNSEEN: u32 = u32::MAX;
 
 /// Per-thread state; arrays are reset only where a sample touched them.
-pub struct PathSampler {
+pub(crate) struct PathSampler {
     dist: [Vec<u32>; 2],
     sigma: [Vec<f64>; 2],
     frontier: [Vec<u32>; 2],
@@ -32,7 +32,8 @@ pub struct PathSampler {
 }
 
 impl PathSampler {
-    pub fn new(n: usize) -> Self {
+    /// A sampler for graphs of `n` nodes: a distance and a path-count array of n per side.
+    pub(crate) fn new(n: usize) -> Self {
         PathSampler {
             dist: [vec![UNSEEN; n], vec![UNSEEN; n]],
             sigma: [vec![0.0; n], vec![0.0; n]],
@@ -125,7 +126,7 @@ impl PathSampler {
 
     /// Draws one shortest s-t path uniformly and calls `visit` on each of its interior
     /// nodes; returns false (visiting nothing) when t is unreachable from s.
-    pub fn sample(
+    pub(crate) fn sample(
         &mut self,
         g: &Csr,
         s: usize,

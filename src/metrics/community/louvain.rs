@@ -36,11 +36,16 @@ const MIN_GAIN: f64 = 1e-12;
 /// Safety net on local-moving passes per level (each pass visits every node once).
 const MAX_PASSES: usize = 1000;
 
+/// How communities are found; recorded in the run metadata.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct LouvainParams {
+    /// Seed of the node orders (trial t shuffles with ChaCha8 stream t; the CLI's
+    /// `--seed`).
     pub seed: u64,
     /// Independently seeded runs; the best modularity wins.
     pub trials: usize,
+    /// Modularity resolution γ: above 1 favours smaller communities, below 1 larger ones
+    /// (1, the standard modularity).
     pub resolution: f64,
 }
 

@@ -11,7 +11,10 @@ pub const TOP_PARTNERS: usize = 3;
 /// One row of the `communities` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommunityRow {
+    /// `community`: the community id, numbered 0, 1, ... by each one's smallest
+    /// partner_id (as partner_metrics' `community`).
     pub community: u32,
+    /// `size`: partners in the community.
     pub size: u32,
     /// Up to [`TOP_PARTNERS`] partner indices, highest pagerank first (ties by id).
     pub top_partners: Vec<u32>,

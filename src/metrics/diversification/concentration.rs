@@ -20,17 +20,27 @@
 //! regions, products or customers (an HHI above 0.25, 2,500 points, is a concentration risk).
 
 /// Concentration measures of one set of values (one `diversification` row, or the
-/// `customer_hhi` of one partner).
+/// `customer_hhi` of one partner). s_i are the shares x_i / Σ x of the positive values;
+/// every measure is `None` (null) when there is no positive value.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Concentration {
     /// Entities with a positive value.
     pub entities: u64,
+    /// Herfindahl-Hirschman index Σ s_i², from 1 / entities (even) to 1 (one takes all);
+    /// × 10,000 for the antitrust points scale.
     pub hhi: Option<f64>,
+    /// 1 / hhi: as concentrated as this many equal-sized entities.
     pub effective_number: Option<f64>,
+    /// Shannon entropy -Σ s_i ln s_i, in nats, from 0 to ln(entities).
     pub entropy: Option<f64>,
+    /// entropy / ln(entities), 0..=1 (1 = perfectly even); null for a single entity.
     pub normalized_entropy: Option<f64>,
+    /// Gini coefficient of the positive values, in [0, 1): 0 all equal, towards 1 one
+    /// holds everything.
     pub gini: Option<f64>,
+    /// Share of the largest value.
     pub top1_share: Option<f64>,
+    /// Share of the largest five values together (1 with five entities or fewer).
     pub top5_share: Option<f64>,
 }
 

@@ -43,7 +43,10 @@ pub const DIMENSIONS: [&str; 5] = ["partner", "partner_type", "region", "product
 /// One row of the `diversification` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DimensionRow {
+    /// `dimension`: what the revenue is grouped by, one of [`DIMENSIONS`].
     pub dimension: &'static str,
+    /// The row's other columns (`entities` .. `top5_share`); every measure null when no
+    /// entity of the dimension has positive revenue.
     pub concentration: Concentration,
 }
 

@@ -45,21 +45,39 @@ const MS_PER_DAY: i64 = 86_400_000;
 pub struct GrowthTable {
     /// First day of the quarter, in days since 1970-01-01 (Arrow Date32).
     pub quarter_start: Vec<i32>,
+    /// `deals`: deals created in the quarter (UTC, by created_at).
     pub deals: Vec<u64>,
+    /// `won_revenue`: amounts of those deals that are won, booked in the quarter the deal
+    /// was created whatever its closed_at.
     pub won_revenue: Vec<f64>,
+    /// `active_partners`: distinct partners on the quarter's deals.
     pub active_partners: Vec<u64>,
+    /// `cumulative_partners` n(t): partners whose first dated deal is in or before the
+    /// quarter.
     pub cumulative_partners: Vec<u64>,
+    /// `cumulative_cosell_edges` E(t): co-sell pairs whose first shared dated deal is in
+    /// or before the quarter (can end below the summary's `counts.cosell_edges`).
     pub cumulative_cosell_edges: Vec<u64>,
+    /// `cumulative_won_revenue` R(t): running sum of `won_revenue`, the quarter included.
     pub cumulative_won_revenue: Vec<f64>,
 }
 
 /// The summary's `growth` object (field names are the contract's keys).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct GrowthFits {
+    /// a in E ∝ n^a: least-squares slope of ln cumulative_cosell_edges on ln
+    /// cumulative_partners over the quarters where both are positive (above 1: ties grow
+    /// faster than partners); null with fewer than two such quarters or a single n.
     pub densification_exponent: Option<f64>,
+    /// r² (1 - SSE / SST) of that fit; null when the slope is, or when SST = 0.
     pub densification_r2: Option<f64>,
+    /// b in R ∝ n^b: the same slope for ln cumulative_won_revenue (quarters with R = 0
+    /// left out); null likewise.
     pub revenue_exponent: Option<f64>,
+    /// r² of that fit; null when the slope is, or when SST = 0.
     pub revenue_r2: Option<f64>,
+    /// Which of `"n"`, `"n log n"`, `"n^2"`, `"n^3"` fits R against n best
+    /// ([`best_growth_law`]); null with fewer than two usable quarters or a single n.
     pub best_growth_law: Option<&'static str>,
 }
 

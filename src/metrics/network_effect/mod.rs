@@ -17,8 +17,11 @@ use crate::metrics::diversification::{self, DimensionRow};
 /// The family's ecosystem-level results (reach_loss is a partner_metrics column).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkEffect {
+    /// The `network_growth` table, one entry per quarter.
     pub growth: growth::GrowthTable,
+    /// The summary's `growth` fits of that table.
     pub fits: growth::GrowthFits,
+    /// The `resilience` table: the `targeted` curve, then the `random` one.
     pub resilience: Vec<resilience::ResiliencePoint>,
 }
 
@@ -31,6 +34,7 @@ pub struct Family {
     pub customer_hhi: Vec<Option<f64>>,
     /// The `diversification` table.
     pub diversification: Vec<DimensionRow>,
+    /// `network_growth`, the summary's `growth` fits and `resilience`.
     pub network_effect: NetworkEffect,
 }
 

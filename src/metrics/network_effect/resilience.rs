@@ -31,7 +31,9 @@ use crate::build::Csr;
 
 /// Removed fractions, in percent (contract §3: 0, .01, .02, .05, .1, .2, .3, .5).
 pub const FRACTIONS_PERCENT: [u64; 8] = [0, 1, 2, 5, 10, 20, 30, 50];
+/// `strategy` of the curve removing partners by cosell_degree, largest first.
 pub const TARGETED: &str = "targeted";
+/// `strategy` of the curve averaged over random removal orders.
 pub const RANDOM: &str = "random";
 
 /// Parameters of the random strategy; recorded in every output's metadata.
@@ -55,8 +57,13 @@ impl Default for ResilienceParams {
 /// One row of the `resilience` table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResiliencePoint {
+    /// `strategy`: [`TARGETED`] or [`RANDOM`].
     pub strategy: &'static str,
+    /// `removed_fraction`: share of partners removed, one of 0, .01, .02, .05, .1, .2, .3,
+    /// .5 (floor(fraction × partners) removed).
     pub removed_fraction: f64,
+    /// `lcc_fraction`: largest component left, as a share of all partners (removed ones
+    /// included), 0..=1; for `random`, the mean over the orders.
     pub lcc_fraction: f64,
 }
 

@@ -28,17 +28,28 @@ pub struct PartnerTypes {
 /// One row of `overlap_by_type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeRow {
+    /// `type_a`: a partner type; `None` (null) for partners without one.
     pub type_a: Option<String>,
+    /// `type_b`: the other type, `type_a <= type_b` (null last; may equal type_a).
     pub type_b: Option<String>,
+    /// `partners_a`: partners of type_a.
     pub partners_a: u64,
+    /// `partners_b`: partners of type_b.
     pub partners_b: u64,
+    /// `possible_pairs`: pairs of distinct partners the two types can form, n_a · n_b
+    /// (C(n_a, 2) when type_a = type_b).
     pub possible_pairs: u64,
+    /// `pairs`: of those, the pairs sharing at least one customer (at least 1 in a row).
     pub pairs: u64,
+    /// `shared_customers`: customers those pairs share, summed over the pairs.
     pub shared_customers: u64,
+    /// `pair_density`: pairs / possible_pairs, in (0, 1].
     pub pair_density: f64,
 }
 
 impl PartnerTypes {
+    /// Interns the partner_type of every partner (indexed by partner index, `None` when
+    /// null) and counts the partners of each type.
     pub fn new(types: &[Option<String>]) -> PartnerTypes {
         let mut labels: Vec<Option<String>> = types.to_vec();
         // Some(_) < None would be wrong for Option's derived order (None is smallest):
@@ -67,15 +78,13 @@ impl PartnerTypes {
         }
     }
 
-    pub fn len(&self) -> usize {
+    /// Number of distinct types, the null type included when some partner has none.
+    pub(crate) fn len(&self) -> usize {
         self.labels.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
-    pub fn code(&self, p: usize) -> u32 {
+    /// Type code of partner `p`: its type's rank in byte order, null last.
+    pub(crate) fn code(&self, p: usize) -> u32 {
         self.code[p]
     }
 

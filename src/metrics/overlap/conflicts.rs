@@ -30,26 +30,37 @@ const GROUP_CHUNK: usize = 4096;
 /// `products`, deals and partners by index = id order).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Conflict {
+    /// `customer_id`: the customer both deals are on.
     pub customer: u32,
+    /// `product_id`: the product both deals sell.
     pub product: u32,
+    /// `deal_a`: the smaller deal.
     pub deal_a: u32,
+    /// `deal_b`: the larger one.
     pub deal_b: u32,
+    /// `partner_a`: a partner sourcing deal_a.
     pub partner_a: u32,
+    /// `partner_b`: a partner sourcing deal_b, never partner_a.
     pub partner_b: u32,
+    /// `days_apart`: days between the two deals' created_at, |b - a|, fractional with
+    /// times; at most the conflict window.
     pub days_apart: f64,
 }
 
 /// The conflict rows in output order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Conflicts {
+    /// The rows, sorted by customer, product, deal_a, deal_b, partner_a, partner_b.
     pub rows: Vec<Conflict>,
 }
 
 impl Conflicts {
+    /// Number of rows (the summary's `overlap.channel_conflicts`).
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// Whether there is no conflict.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

@@ -28,12 +28,15 @@ use crate::error::Result;
 /// Which incidence a pair was computed on (the `dimension` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dimension {
+    /// Partners sharing customers (partner_customers, from the deals); written first.
     Customer,
+    /// Partners carrying the same products (partner_products).
     Product,
 }
 
 impl Dimension {
-    pub fn name(self) -> &'static str {
+    /// The `dimension` column's value: `"customer"` or `"product"`.
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Dimension::Customer => "customer",
             Dimension::Product => "product",
@@ -184,15 +187,19 @@ pub fn jaccard(shared: u32, size_a: u32, size_b: u32) -> f64 {
 pub struct SharedBlock {
     /// (partner_a, end): pairs `prev end..end` of `b` / `shared` have this partner_a.
     pub rows: Vec<(u32, u32)>,
+    /// partner_b of each pair (partner index, greater than its partner_a).
     pub b: Vec<u32>,
+    /// `shared`: items (customers or products) the pair has in common, at least 1.
     pub shared: Vec<u32>,
 }
 
 impl SharedBlock {
+    /// Number of pairs in the block.
     pub fn len(&self) -> usize {
         self.b.len()
     }
 
+    /// Whether the block holds no pair.
     pub fn is_empty(&self) -> bool {
         self.b.is_empty()
     }
@@ -237,6 +244,7 @@ impl SharedBlock {
 pub struct Sizes<'a>(pub &'a crate::build::Csr);
 
 impl Sizes<'_> {
+    /// Items (customers or products) of partner `p`: its `size_a` / `size_b`.
     #[inline]
     pub fn get(&self, p: u32) -> u32 {
         self.0.degree(p as usize) as u32
@@ -246,21 +254,31 @@ impl Sizes<'_> {
 /// One block of `overlap_pairs` rows with every column (what [`CollectSink`] keeps).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PairBlock {
+    /// `partner_a`: the pair's smaller partner index.
     pub a: Vec<u32>,
+    /// `partner_b`: the larger one.
     pub b: Vec<u32>,
+    /// `shared`: items both partners have.
     pub shared: Vec<u32>,
+    /// `size_a`: partner_a's items.
     pub size_a: Vec<u32>,
+    /// `size_b`: partner_b's items.
     pub size_b: Vec<u32>,
+    /// `jaccard`: shared / union, in (0, 1].
     pub jaccard: Vec<f64>,
+    /// `overlap_coefficient`: shared / the smaller size, in (0, 1].
     pub overlap: Vec<f64>,
+    /// `cosine`: shared / √(size_a · size_b), in (0, 1].
     pub cosine: Vec<f64>,
 }
 
 impl PairBlock {
+    /// Number of pairs (rows) in the block.
     pub fn len(&self) -> usize {
         self.a.len()
     }
 
+    /// Whether the block holds no pair.
     pub fn is_empty(&self) -> bool {
         self.a.is_empty()
     }
@@ -288,12 +306,16 @@ impl PairBlock {
 /// can turn the blocks of one window into record batches in parallel). `sizes` gives
 /// size_a / size_b for the similarity columns.
 pub trait PairSink: Send {
+    /// Takes the next window of `dimension`'s blocks (customer pairs first, then product
+    /// pairs; within a dimension in (partner_a, partner_b) order across calls). An error
+    /// stops the pass and is returned by it.
     fn write(&mut self, dimension: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()>;
 }
 
 /// Collects every block in memory with all its columns: for tests and small inputs.
 #[derive(Debug, Default)]
 pub struct CollectSink {
+    /// Every block received, with its dimension, in the order written.
     pub blocks: Vec<(Dimension, PairBlock)>,
 }
 
@@ -321,18 +343,28 @@ impl PairSink for NullSink {
 /// The per-partner columns of the family, indexed by partner index (id order).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PartnerOverlap {
+    /// `max_customer_overlap`: highest customer jaccard with any other partner, 0..=1 (0
+    /// without customers).
     pub max_customer_overlap: Vec<f64>,
+    /// `overlapping_partners`: partners whose customer jaccard with it is at least
+    /// [`OverlapParams::threshold`].
     pub overlapping_partners: Vec<u32>,
+    /// `unique_customers`: its customers that no other partner reaches.
     pub unique_customers: Vec<u32>,
+    /// `conflicts`: channel_conflicts rows naming it (as partner_a or partner_b).
     pub conflicts: Vec<u32>,
+    /// `potential_influence`: amounts of open deals whose customer it already reaches
+    /// and on which it is not a partner.
     pub potential_influence: Vec<f64>,
 }
 
 impl PartnerOverlap {
+    /// Number of partners (length of every column).
     pub fn len(&self) -> usize {
         self.max_customer_overlap.len()
     }
 
+    /// Whether there is no partner.
     pub fn is_empty(&self) -> bool {
         self.max_customer_overlap.is_empty()
     }
@@ -341,11 +373,13 @@ impl PartnerOverlap {
 /// Counts for the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OverlapCounts {
-    /// Partner pairs sharing >= 1 customer / product (before any output bound).
+    /// Partner pairs sharing >= 1 customer (before any output bound).
     pub customer_pairs: u64,
+    /// Partner pairs sharing >= 1 product (before any output bound).
     pub product_pairs: u64,
-    /// Rows written to overlap_pairs per dimension (after the bounds).
+    /// Customer rows written to overlap_pairs (after the bounds).
     pub customer_pairs_written: u64,
+    /// Product rows written to overlap_pairs (after the bounds).
     pub product_pairs_written: u64,
     /// Rows of channel_conflicts.
     pub channel_conflicts: u64,
@@ -356,9 +390,13 @@ pub struct OverlapCounts {
 /// Everything of the family except the streamed pairs.
 #[derive(Debug, Clone, Default)]
 pub struct OverlapResult {
+    /// The five overlap columns of `partner_metrics`.
     pub partner: PartnerOverlap,
+    /// The `overlap_by_type` table, type pairs with at least one overlapping pair.
     pub by_type: Vec<by_type::TypeRow>,
+    /// The `channel_conflicts` rows, in output order.
     pub conflicts: conflicts::Conflicts,
+    /// The summary's `overlap` section.
     pub counts: OverlapCounts,
 }
 

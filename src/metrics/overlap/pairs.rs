@@ -84,15 +84,18 @@ impl<'a> Incidence<'a> {
         })
     }
 
-    pub fn partners(&self) -> usize {
+    /// Number of partners (rows of the incidence).
+    pub(crate) fn partners(&self) -> usize {
         self.rows.rows()
     }
 
-    pub fn size(&self, p: usize) -> u32 {
+    /// Items of partner `p`.
+    pub(crate) fn size(&self, p: usize) -> u32 {
         self.rows.degree(p) as u32
     }
 
-    pub fn sizes(&self) -> Sizes<'a> {
+    /// Items of every partner, for the sink's similarity columns.
+    pub(crate) fn sizes(&self) -> Sizes<'a> {
         Sizes(self.rows)
     }
 
@@ -465,10 +468,10 @@ fn compute_block(
                 }
                 ts.pair(shared, cols.cells[qi].code);
             }
-            if let Some(f) = &tasks.emit {
-                if f.keep(pu, q, j) {
-                    pairs.push(q, shared);
-                }
+            if let Some(f) = &tasks.emit
+                && f.keep(pu, q, j)
+            {
+                pairs.push(q, shared);
             }
         });
         pairs.end_row(pu);
@@ -595,7 +598,10 @@ fn pass(
 /// Pair counts of a dimension.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairCounts {
+    /// Partner pairs sharing at least one item, before the output bounds (the summary's
+    /// `customer_pairs` / `product_pairs`).
     pub pairs: u64,
+    /// Pairs handed to the sink, after the bounds (`..._pairs_written`).
     pub written: u64,
 }
 
@@ -604,13 +610,27 @@ pub struct PairCounts {
 /// computes them with the thresholds, and a second, half-row pass streams the pairs).
 #[derive(Debug, Clone, Default)]
 pub struct CustomerPass {
+    /// Partner pairs sharing at least one customer, before the output bounds (the
+    /// summary's `customer_pairs`).
     pub pairs: u64,
+    /// Customer pairs handed to the sink, after the bounds (`customer_pairs_written`).
     pub written: u64,
+    /// Per partner, its highest customer jaccard (`max_customer_overlap`).
     pub max_jaccard: Vec<f64>,
+    /// Per partner, how many partners have customer jaccard >= the threshold with it
+    /// (`overlapping_partners`).
     pub overlapping: Vec<u32>,
+    /// `(type_a, type_b)` codes of [`PartnerTypes`] -> (pairs, shared customers), the
+    /// cells [`PartnerTypes::rows`] turns into `overlap_by_type` rows.
     pub by_type: BTreeMap<(u32, u32), (u64, u64)>,
 }
 
+/// The customer pass: streams the customer pairs of `inc` to `sink` (bounded by
+/// `params.min_jaccard` / `params.top_k`) and, from the same pass over every pair,
+/// computes `max_customer_overlap`, `overlapping_partners` (jaccard >= `params.threshold`)
+/// and the by-type cells. Under `top_k` a full-row pass computes the columns and the
+/// thresholds and a second, half-row pass streams the pairs. `inc` must be the
+/// partner x customer incidence and `types` the partners' types. Errors are the sink's.
 pub fn customer_pass(
     inc: &Incidence,
     types: &PartnerTypes,
