@@ -7,14 +7,12 @@
 //! the targeted curve, multiples of 1 / (orders n)) and in
 //! `network_effect_properties.rs` against a brute-force recount of the same orders.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use arrow::array::{Array, Date32Array};
 use arrow::record_batch::RecordBatch;
-use common::*;
 
 fn expected_rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

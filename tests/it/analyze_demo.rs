@@ -2,12 +2,10 @@
 //! types, revenue adds up, shares are in range, results are byte-identical for any
 //! thread count, and Parquet / Arrow inputs give the same results as CSV.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::*;
 use arrow::datatypes::DataType;
-use common::*;
 use ecograph::schema::out::PARTNER_METRICS_COLUMNS;
 
 fn type_of(column: &str) -> DataType {

@@ -2,12 +2,10 @@
 //! implementation (`tests/fixtures/reference.py`; regenerate with
 //! `bash tests/fixtures/regenerate.sh`) on the classic networks and the demo dataset.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

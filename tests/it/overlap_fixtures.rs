@@ -6,14 +6,12 @@
 //! ecosystem; also under `--overlap-top-k` / `--overlap-min-jaccard` /
 //! `--overlap-threshold` / `--conflict-window-days`, and in all three output formats.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use arrow::array::{Array, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
-use common::*;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * 1f64.max(a.abs().max(b.abs()))
