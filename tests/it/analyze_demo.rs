@@ -32,8 +32,7 @@ fn type_of(column: &str) -> DataType {
 
 #[test]
 fn outputs_have_the_contract_columns_and_types() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = analyze(&demo(), tmp.path(), &[]);
+    let out = analyzed(&demo());
     let mut files: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -158,8 +157,7 @@ fn partner_won_revenue() -> f64 {
 
 #[test]
 fn attributed_revenue_adds_up_to_partner_won_revenue() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = analyze(&demo(), tmp.path(), &[]);
+    let out = analyzed(&demo());
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
     let sum: f64 = floats(&pm, "attributed_revenue")
         .iter()
@@ -206,9 +204,7 @@ fn parquet_and_arrow_inputs_match_csv() {
         self as pl, CsvReadOptions, IntoLazy, IpcWriter, ParquetWriter, SerReader, SerWriter,
     };
     let tmp = tempfile::tempdir().unwrap();
-    let reference = read_parquet(
-        &analyze(&demo(), &tmp.path().join("csv"), &[]).join("partner_metrics.parquet"),
-    );
+    let reference = read_parquet(&analyzed(&demo()).join("partner_metrics.parquet"));
     for (k, ext) in ["parquet", "arrow"].iter().enumerate() {
         let dir = tmp.path().join(format!("in-{ext}"));
         std::fs::create_dir_all(&dir).unwrap();

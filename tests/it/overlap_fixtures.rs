@@ -114,9 +114,8 @@ fn case(name: &'static str) -> Case {
 
 fn check(name: &'static str) {
     let c = case(name);
-    let tmp = tempfile::tempdir().unwrap();
     // Default bounds (none), threshold 0.5, window 90 days.
-    let out = analyze(&c.input, tmp.path(), &[]);
+    let out = analyzed(&c.input);
     let e = &c.expected;
     compare(
         name,
@@ -277,7 +276,7 @@ fn les_miserables() {
 fn formats_agree() {
     let c = case("demo");
     let tmp = tempfile::tempdir().unwrap();
-    let pq = analyze(&c.input, &tmp.path().join("pq"), &[]);
+    let pq = analyzed(&c.input);
     let arrow_out = analyze(&c.input, &tmp.path().join("arrow"), &["--format", "arrow"]);
     let csv_out = analyze(&c.input, &tmp.path().join("csv"), &["--format", "csv"]);
     for table in ["overlap_pairs", "channel_conflicts", "overlap_by_type"] {
