@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The long fuzz run behind the README's reliability figures: runs one test of
-# tests/fuzz_inputs.rs in a release build, in chunks of fresh random cases, until TOTAL
-# cases have completed. A chunk whose process aborts (a failed allocation inside a
-# decoder cannot be caught as a panic) is counted as an abort and its case kept in
-# target/tmp/fuzz-long/TEST/abort-N; a panic is counted from the test's own summary line.
+# tests/it/fuzz_inputs.rs (in the `it` test binary) in a release build, in chunks of
+# fresh random cases, until TOTAL cases have completed. A chunk whose process aborts (a
+# failed allocation inside a decoder cannot be caught as a panic) is counted as an abort
+# and its case kept in target/tmp/fuzz-long/TEST/abort-N; a panic is counted from the
+# test's own summary line.
 #
 #   bash tests/fuzz_long.sh TEST TOTAL [CHUNK]
 #   e.g. bash tests/fuzz_long.sh fuzz_parquet_arrow_readers 400000 5000
@@ -14,8 +15,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 test=$1; total=$2; chunk=${3:-5000}
-bin=$(cargo test --release --test fuzz_inputs --no-run --message-format=json 2>/dev/null \
-    | grep -o '"executable":"[^"]*fuzz_inputs[^"]*"' | tail -1 | cut -d'"' -f4)
+bin=$(cargo test --release --test it --no-run --message-format=json 2>/dev/null \
+    | grep -o '"executable":"[^"]*/deps/it-[^"]*"' | tail -1 | cut -d'"' -f4)
 [ -x "$bin" ] || { echo "could not build the fuzz binary"; exit 1; }
 out=target/tmp/fuzz-long/$test${FUZZ_TAG:+-$FUZZ_TAG}; mkdir -p "$out"
 done_cases=0; chunks=0; aborts=0; panics=0; start=$(date +%s)
@@ -23,7 +24,7 @@ while [ "$done_cases" -lt "$total" ]; do
     chunks=$((chunks + 1))
     log=$out/chunk-$chunks.log
     ECOGRAPH_FUZZ_KEEP_GOING=1 ECOGRAPH_FUZZ_CASES=$chunk \
-        "$bin" --exact "$test" --nocapture --test-threads=1 >"$log" 2>&1
+        "$bin" --exact "fuzz_inputs::$test" --nocapture --test-threads=1 >"$log" 2>&1
     rc=$?
     line=$(grep -oE "fuzz: $test: [0-9]+ cases, [0-9]+ panics" "$log" | tail -1)
     if [ -n "$line" ]; then

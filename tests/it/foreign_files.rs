@@ -8,11 +8,9 @@
 //! `typed-*` hold `csv-int/` with real types (int64 ids, float64 amount, date32 or
 //! timestamp dates); every other variant holds `csv/` as strings (amount float64).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{ecograph, repo, stderr};
+use crate::common::{ecograph, repo, stderr};
 
 /// How many variant folders make.py writes (deleting or adding one must show here).
 const VARIANTS: usize = 33;
@@ -62,7 +60,7 @@ fn run(input: &Path, out: &Path) -> Result<(), String> {
 
 /// The output CSV files of a run, by name, with their bytes.
 fn csv_outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
-    common::names(out)
+    crate::common::names(out)
         .into_iter()
         .filter(|n| n.ends_with(".csv"))
         .map(|n| {
@@ -133,7 +131,7 @@ fn every_variant_folder_is_found() {
     );
     for name in &v {
         let dir = foreign().join(name);
-        let files = common::names(&dir);
+        let files = crate::common::names(&dir);
         let ext = if files.iter().any(|f| f.ends_with(".parquet")) {
             "parquet"
         } else {

@@ -2,15 +2,13 @@
 //! file, row (and CSV line), column and value; the exit code is non-zero; no output
 //! folder and no staging folder is left behind.
 
-mod common;
-
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::common::*;
 use arrow::array::{ArrayRef, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
-use common::*;
 
 /// Writes a valid input, lets `corrupt` break it, runs analyze and returns stderr after
 /// checking the exit code and that nothing but the input is left in the folder.

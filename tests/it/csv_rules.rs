@@ -2,9 +2,7 @@
 //! counted as rows), empty field (quoted too) = null, `NA` is text, fields not trimmed,
 //! timestamps with offsets.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap();

@@ -2,12 +2,10 @@
 //! shipped Salesforce-style example analyzed through `datasets/salesforce.toml` must
 //! give exactly what the same data gives in contract form (translated here by hand).
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Rewrites one CSV file: renames columns by `cols` (dropping the others) and maps the
 /// words of `words_col` by `words`.

@@ -11,14 +11,12 @@
 //! beside `out` is a hidden `.out.ecograph-*` leftover. The next `--overwrite` run then
 //! succeeds, rewrites the baseline and removes the leftovers.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{ecograph, ok, stderr};
+use crate::common::{ecograph, ok, stderr};
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 

@@ -2,9 +2,7 @@
 //! kernel gives the same bits on 1 and 3 threads, the multi-source BFS agrees with one
 //! BFS per source, and the invariants of each measure hold.
 
-mod common;
-
-use common::on_threads;
+use crate::common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::Csr;
@@ -128,7 +126,7 @@ proptest! {
 fn louvain_terminates_on_the_generated_fixture() {
     use ecograph::config::Settings;
     use ecograph::validate::load_and_validate;
-    let input = common::repo().join("tests/fixtures/generated");
+    let input = crate::common::repo().join("tests/fixtures/generated");
     let tables = load_and_validate(&input, &Settings::contract(), false).expect("valid fixture");
     let g = ecograph::build::build(tables).cosell;
     let (tx, rx) = std::sync::mpsc::channel();

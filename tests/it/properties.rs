@@ -1,9 +1,7 @@
 //! Property tests on random small ecosystems: invariants of the foundation metrics and
 //! bit-identical results for any thread count.
 
-mod common;
-
-use common::on_threads;
+use crate::common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::{self, GraphSet};

@@ -1,9 +1,11 @@
 //! Helpers shared by the integration tests: run the binary, read output tables back.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use arrow::array::{Array, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -55,6 +57,54 @@ pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     args.extend_from_slice(extra);
     ok(&ecograph(&args));
     out.to_path_buf()
+}
+
+/// The output folder of `ecograph analyze INPUT` with the default settings, shared by
+/// every test of the process: the first caller for an input runs it, callers for the
+/// same input meanwhile wait, later ones get the same folder. So the reference, overlap
+/// and network-effect suites and the demo tests analyze each dataset once per test run.
+/// Read only: a test that changes an output folder, or needs flags, runs `analyze`.
+pub fn analyzed(input: &Path) -> PathBuf {
+    type Runs = Mutex<HashMap<PathBuf, Arc<OnceLock<PathBuf>>>>;
+    static RUNS: LazyLock<Runs> = LazyLock::new(Runs::default);
+    let input = input
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", input.display()));
+    let run = RUNS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(input.clone())
+        .or_default()
+        .clone();
+    // A run that fails panics in its test and leaves the cell empty for the next caller.
+    run.get_or_init(|| {
+        let repo = repo().canonicalize().unwrap_or_else(|_| repo());
+        let name = input.strip_prefix(repo).unwrap_or(&input);
+        let name = name.to_string_lossy().replace(['/', '\\'], "-");
+        analyze_into(&input, &shared_runs().join(name), &[])
+    })
+    .clone()
+}
+
+/// This process's folder for `analyzed` runs: `target/tmp/shared-runs/PID`, kept until the
+/// next test process, which removes the folders of processes that are gone.
+fn shared_runs() -> &'static Path {
+    static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-runs");
+        if Path::new("/proc/self").exists() {
+            for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                if !Path::new("/proc").join(entry.file_name()).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        // A folder of an earlier process with the same id goes too.
+        let dir = root.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        dir
+    });
+    &DIR
 }
 
 /// The names in a folder, sorted.

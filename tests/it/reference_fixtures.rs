@@ -2,12 +2,10 @@
 //! implementation (`tests/fixtures/reference.py`; regenerate with
 //! `bash tests/fixtures/regenerate.sh`) on the classic networks and the demo dataset.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -26,8 +24,7 @@ fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
 }
 
 fn check_case(name: &str, input: &Path, expected: &Path) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = analyze(input, tmp.path(), &[]);
+    let out = analyzed(input);
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
     let (header, rows) = expected_rows(&expected.join("partner_metrics.csv"));
     assert_eq!(pm.num_rows(), rows.len(), "{name}: row count");
@@ -178,9 +175,8 @@ fn florentine_families() {
     // Padgett's families: Medici betweenness is 0.522 on the 15 connected families
     // (normalised by 14·13/2). The input also has the isolated Pucci, so n = 16 and the
     // same path counts are normalised by 15·14/2: 0.522 · 91/105.
-    let tmp = tempfile::tempdir().unwrap();
     let dir = repo().join("tests/fixtures/classic/florentine");
-    let pm = read_parquet(&analyze(&dir, tmp.path(), &[]).join("partner_metrics.parquet"));
+    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
     let ids = strings(&pm, "partner_id");
     let medici = ids
         .iter()

@@ -5,11 +5,9 @@
 //! partner types and regions); analyzed with the matching setting it must give exactly
 //! the tables the contract form gives, and without the setting it must be refused.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 const TABLES: [&str; 6] = [
     "partners",

@@ -1,12 +1,10 @@
 //! Every case of "What was found" in the trust issue, as a user meets it: the input
 //! folder survives, wrong numbers are refused or announced, and every exit code holds.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 
 fn run(args: &[&str]) -> Output {
     ecograph(args)

@@ -6,14 +6,12 @@
 //! ecosystem; also under `--overlap-top-k` / `--overlap-min-jaccard` /
 //! `--overlap-threshold` / `--conflict-window-days`, and in all three output formats.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use arrow::array::{Array, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
-use common::*;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * 1f64.max(a.abs().max(b.abs()))
@@ -116,9 +114,8 @@ fn case(name: &'static str) -> Case {
 
 fn check(name: &'static str) {
     let c = case(name);
-    let tmp = tempfile::tempdir().unwrap();
     // Default bounds (none), threshold 0.5, window 90 days.
-    let out = analyze(&c.input, tmp.path(), &[]);
+    let out = analyzed(&c.input);
     let e = &c.expected;
     compare(
         name,
@@ -279,7 +276,7 @@ fn les_miserables() {
 fn formats_agree() {
     let c = case("demo");
     let tmp = tempfile::tempdir().unwrap();
-    let pq = analyze(&c.input, &tmp.path().join("pq"), &[]);
+    let pq = analyzed(&c.input);
     let arrow_out = analyze(&c.input, &tmp.path().join("arrow"), &["--format", "arrow"]);
     let csv_out = analyze(&c.input, &tmp.path().join("csv"), &["--format", "csv"]);
     for table in ["overlap_pairs", "channel_conflicts", "overlap_by_type"] {

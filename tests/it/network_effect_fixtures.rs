@@ -7,14 +7,12 @@
 //! the targeted curve, multiples of 1 / (orders n)) and in
 //! `network_effect_properties.rs` against a brute-force recount of the same orders.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use arrow::array::{Array, Date32Array};
 use arrow::record_batch::RecordBatch;
-use common::*;
 
 fn expected_rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -80,8 +78,7 @@ fn json(path: &Path) -> serde_json::Value {
 }
 
 fn check_case(case: &str, input: &Path, expected: &Path) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = analyze(input, tmp.path(), &[]);
+    let out = analyzed(input);
     for table in ["diversification", "network_growth"] {
         compare_table(
             case,
@@ -218,9 +215,8 @@ fn generated_dataset() {
 /// Known facts of the classic networks, independent of any reference file.
 #[test]
 fn medici_and_the_karate_instructor_hold_their_networks_together() {
-    let tmp = tempfile::tempdir().unwrap();
     let dir = repo().join("tests/fixtures/classic/florentine");
-    let pm = read_parquet(&analyze(&dir, tmp.path(), &[]).join("partner_metrics.parquet"));
+    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
     let ids = strings(&pm, "partner_id");
     let rl = floats(&pm, "reach_loss");
     let top = (0..ids.len())
@@ -238,8 +234,7 @@ fn medici_and_the_karate_instructor_hold_their_networks_together() {
     // falls into {4, 5, 6, 10, 16}, {11} and the other 27 members: of the 561 connected
     // pairs (C(34, 2)), C(33, 2) - C(27, 2) - C(5, 2) - C(1, 2) = 167 lose their path.
     let dir = repo().join("tests/fixtures/classic/karate");
-    let pm =
-        read_parquet(&analyze(&dir, &tmp.path().join("k"), &[]).join("partner_metrics.parquet"));
+    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
     let rl = floats(&pm, "reach_loss");
     assert_eq!(strings(&pm, "partner_id")[0].as_deref(), Some("K00"));
     assert!(

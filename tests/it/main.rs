@@ -1,0 +1,26 @@
+//! The integration tests, as one test binary: each suite is a module, so the library
+//! and its dependencies (polars, arrow, parquet) are linked once instead of once per
+//! suite. Run one suite with `cargo test --test it SUITE::`, e.g.
+//! `cargo test --test it overlap_fixtures::`.
+//!
+//! Proptest keeps the failing cases it found in `tests/proptest-regressions/SUITE.txt`
+//! (its default place for a source file below a `main.rs`) and re-runs them first.
+
+mod common;
+
+mod analyze_demo;
+mod bad_input;
+mod centrality_properties;
+mod config_mapping;
+mod csv_rules;
+mod foreign_files;
+mod fuzz_inputs;
+mod kill_safety;
+mod network_effect_fixtures;
+mod network_effect_properties;
+mod overlap_fixtures;
+mod overlap_properties;
+mod properties;
+mod real_exports;
+mod reference_fixtures;
+mod trust;
