@@ -99,14 +99,14 @@ fn differences(
         ));
     }
     for (name, bytes) in &got {
-        if let Some((_, want)) = base_csv.iter().find(|(n, _)| n == name) {
-            if bytes != want {
-                d.push(format!(
-                    "{variant}: {name} differs from the CSV input's\n--- got:\n{}\n--- want:\n{}",
-                    String::from_utf8_lossy(bytes),
-                    String::from_utf8_lossy(want)
-                ));
-            }
+        if let Some((_, want)) = base_csv.iter().find(|(n, _)| n == name)
+            && bytes != want
+        {
+            d.push(format!(
+                "{variant}: {name} differs from the CSV input's\n--- got:\n{}\n--- want:\n{}",
+                String::from_utf8_lossy(bytes),
+                String::from_utf8_lossy(want)
+            ));
         }
     }
     let s = summary(out);

@@ -144,17 +144,17 @@ fn check_dir(dir: &Path, settings: &Settings, skip_invalid: bool) -> Result<(), 
     })?;
     if let Err(ecograph::Error::Input(e)) = &loaded {
         for err in &e.errors {
-            if let ecograph::error::Rule::Unreadable { detail } = &err.rule {
-                if detail.contains("decoder failed") {
-                    let at = detail
-                        .rsplit_once(" at ")
-                        .map_or(detail.as_str(), |(_, a)| a);
-                    let mut c = CAUGHT.lock().unwrap_or_else(|e| e.into_inner());
-                    let entry = c
-                        .entry(at.trim_end_matches(')').to_string())
-                        .or_insert_with(|| (0, format!("{}: {detail}", err.file)));
-                    entry.0 += 1;
-                }
+            if let ecograph::error::Rule::Unreadable { detail } = &err.rule
+                && detail.contains("decoder failed")
+            {
+                let at = detail
+                    .rsplit_once(" at ")
+                    .map_or(detail.as_str(), |(_, a)| a);
+                let mut c = CAUGHT.lock().unwrap_or_else(|e| e.into_inner());
+                let entry = c
+                    .entry(at.trim_end_matches(')').to_string())
+                    .or_insert_with(|| (0, format!("{}: {detail}", err.file)));
+                entry.0 += 1;
             }
         }
     }
@@ -715,10 +715,10 @@ fn apply(t: &mut Table, m: &TableMut) {
             }
         }
         TableMut::SetCell(r, c, v) => {
-            if let Some(r) = at(r, nr) {
-                if let Some(c) = at(c, t.rows[r].len()) {
-                    t.rows[r][c] = v.clone();
-                }
+            if let Some(r) = at(r, nr)
+                && let Some(c) = at(c, t.rows[r].len())
+            {
+                t.rows[r][c] = v.clone();
             }
         }
         TableMut::Ragged(r, add) => {
@@ -2305,10 +2305,11 @@ fn format_amount(
     }
     let mut out = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            if let Some(t) = thousands {
-                out.push(t);
-            }
+        if i > 0
+            && (int.len() - i) % 3 == 0
+            && let Some(t) = thousands
+        {
+            out.push(t);
         }
         out.push(ch);
     }
@@ -2414,20 +2415,20 @@ impl ConfigCase {
                     }
                 }
             }
-            if name == "deals" {
-                if let Some(l) = links.filter(|_| f.names) {
-                    let links_t = &tables[2];
-                    t.header.push(l.from_deals_column.clone());
-                    for row in &mut t.rows {
-                        let id = row.first().cloned().unwrap_or_default();
-                        let ids: Vec<&str> = links_t
-                            .rows
-                            .iter()
-                            .filter(|lr| lr.first() == Some(&id))
-                            .filter_map(|lr| lr.get(1).map(String::as_str))
-                            .collect();
-                        row.push(ids.join(&l.separator));
-                    }
+            if name == "deals"
+                && let Some(l) = links.filter(|_| f.names)
+            {
+                let links_t = &tables[2];
+                t.header.push(l.from_deals_column.clone());
+                for row in &mut t.rows {
+                    let id = row.first().cloned().unwrap_or_default();
+                    let ids: Vec<&str> = links_t
+                        .rows
+                        .iter()
+                        .filter(|lr| lr.first() == Some(&id))
+                        .filter_map(|lr| lr.get(1).map(String::as_str))
+                        .collect();
+                    row.push(ids.join(&l.separator));
                 }
             }
             if f.names {

@@ -9,6 +9,7 @@
 mod common;
 
 mod analyze_demo;
+mod arrow_input;
 mod bad_input;
 mod centrality_properties;
 mod config_mapping;

@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
+use crate::arrow_input::{validated, Table, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::overlap::pairs::Blocking;
 use ecograph::metrics::overlap::{self, CollectSink, Dimension, OverlapParams, PairBlock};
-use ecograph::schema::{Role, Stage};
-use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
+use ecograph::validate::{ValidatedTables, NULL};
 
 /// Per deal: (customer 0 = null, product 0 = null, created day or none, stage,
 /// [(partner, sourced?)]); per partner: (type 0 = null, products carried).
@@ -38,71 +38,87 @@ fn spec() -> impl Strategy<Value = Spec> {
     })
 }
 
+/// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals, partners): &Spec) -> ValidatedTables {
-    let mut products = Dict::default();
-    let mut pp = Vec::new();
+    // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
+    let pid = |i: usize| Some(format!("{}", 100 - i));
+    let partners_t = Table::new("partners")
+        .text("partner_id", &(0..*n).map(pid).collect::<Vec<_>>())
+        .text(
+            "partner_type",
+            &partners
+                .iter()
+                .map(|(t, _)| (*t > 0).then(|| format!("type{t}")))
+                .collect::<Vec<_>>(),
+        );
+    let (mut pp_partner, mut pp_product) = (Vec::new(), Vec::new());
     for (p, (_, prods)) in partners.iter().enumerate() {
         for &x in prods {
-            pp.push((p as u32, products.code(&format!("X{x}"))));
+            pp_partner.push(pid(p));
+            pp_product.push(Some(format!("X{x}")));
         }
     }
-    let p = PartnerRows {
-        // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
-        id: (0..*n).map(|i| format!("{}", 100 - i)).collect(),
-        name: vec![None; *n],
-        partner_type: partners
-            .iter()
-            .map(|(t, _)| (*t > 0).then(|| format!("type{t}")))
-            .collect(),
-        tier: vec![None; *n],
-        region: vec![None; *n],
-        joined_ms: vec![None; *n],
-    };
-    let mut customers = Dict::default();
-    let mut d = DealRows::default();
-    let mut links = Vec::new();
-    for (i, (cust, prod, day, stage, ps)) in deals.iter().enumerate() {
-        d.id.push(format!("D{i}"));
-        d.customer.push(if *cust == 0 {
-            NULL
-        } else {
-            customers.code(&format!("C{cust}"))
-        });
-        d.product.push(if *prod == 0 {
-            NULL
-        } else {
-            products.code(&format!("X{prod}"))
-        });
-        d.amount.push(f64::from(i as u32) * 1.25);
-        d.stage
-            .push([Stage::Won, Stage::Lost, Stage::Open][*stage as usize]);
+    let partner_products = Table::new("partner_products")
+        .text("partner_id", &pp_partner)
+        .text("product_id", &pp_product);
+    let (mut link_deal, mut link_partner, mut link_role) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, d) in deals.iter().enumerate() {
+        for &(p, sourced) in &d.4 {
+            link_deal.push(Some(format!("D{i}")));
+            link_partner.push(pid(usize::from(p)));
+            link_role.push(Some(if sourced { "sourced" } else { "co_sell" }));
+        }
+    }
+    let deals_t = Table::new("deals")
+        .text(
+            "deal_id",
+            &(0..deals.len())
+                .map(|i| Some(format!("D{i}")))
+                .collect::<Vec<_>>(),
+        )
+        .text(
+            "customer_id",
+            &deals
+                .iter()
+                .map(|d| (d.0 != 0).then(|| format!("C{}", d.0)))
+                .collect::<Vec<_>>(),
+        )
+        .text(
+            "product_id",
+            &deals
+                .iter()
+                .map(|d| (d.1 != 0).then(|| format!("X{}", d.1)))
+                .collect::<Vec<_>>(),
+        )
+        .floats(
+            "amount",
+            &(0..deals.len())
+                .map(|i| Some(f64::from(i as u32) * 1.25))
+                .collect::<Vec<_>>(),
+        )
+        .text(
+            "stage",
+            &deals
+                .iter()
+                .map(|d| Some(STAGES[d.3 as usize]))
+                .collect::<Vec<_>>(),
+        )
         // Hours too, so days_apart is fractional.
-        d.created_ms
-            .push(day.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5)));
-        d.closed_ms.push(None);
-        d.region.push(NULL);
-        for &(p, s) in ps {
-            links.push(Link {
-                deal: i as u32,
-                partner: u32::from(p),
-                role: if s { Role::Sourced } else { Role::CoSell },
-            });
-        }
-    }
-    ValidatedTables {
-        partners: p,
-        deals: d,
-        links,
-        partner_products: pp,
-        customers,
-        products,
-        regions: Dict::default(),
-        customers_table_rows: None,
-        products_table_rows: None,
-        stats: Vec::new(),
-        rejected: Vec::new(),
-        warnings: Vec::new(),
-    }
+        .timestamps_ms(
+            "created_at",
+            &deals
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    d.2.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5))
+                })
+                .collect::<Vec<_>>(),
+        );
+    let links = Table::new("deal_partners")
+        .text("deal_id", &link_deal)
+        .text("partner_id", &link_partner)
+        .text("role", &link_role);
+    validated(&[partners_t, deals_t, links, partner_products])
 }
 
 fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {

@@ -4,11 +4,12 @@
 use crate::common::on_threads;
 use proptest::prelude::*;
 
+use crate::arrow_input::{validated, Table, ROLES, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
 use ecograph::progress::{Silent, Stages};
-use ecograph::schema::{Role, Stage};
-use ecograph::validate::{DealRows, Dict, Link, PartnerRows, ValidatedTables, NULL};
+use ecograph::schema::Stage;
+use ecograph::validate::ValidatedTables;
 
 /// A random ecosystem: per deal (amount, stage, customer, [(partner, role)]).
 type Spec = (usize, Vec<(u32, u8, u8, Vec<(u8, u8)>)>);
@@ -25,62 +26,52 @@ fn spec() -> impl Strategy<Value = Spec> {
     })
 }
 
+/// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals): &Spec) -> ValidatedTables {
     // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
-    let partners = PartnerRows {
-        id: (0..*n).map(|i| format!("{}", 100 - i)).collect(),
-        name: vec![None; *n],
-        partner_type: vec![None; *n],
-        tier: vec![None; *n],
-        region: vec![None; *n],
-        joined_ms: vec![None; *n],
-    };
-    let mut customers = Dict::default();
-    let mut d = DealRows::default();
-    let mut links = Vec::new();
-    for (i, (amount, stage, cust, ps)) in deals.iter().enumerate() {
-        d.id.push(format!("D{i}"));
-        d.customer.push(if *cust == 0 {
-            NULL
-        } else {
-            customers.code(&format!("C{cust}"))
-        });
-        d.product.push(NULL);
-        d.amount.push(f64::from(*amount) / 100.0);
-        d.stage
-            .push([Stage::Won, Stage::Lost, Stage::Open][*stage as usize]);
-        d.created_ms.push(None);
-        d.closed_ms.push(None);
-        d.region.push(NULL);
+    let pid = |i: usize| Some(format!("{}", 100 - i));
+    let partners = Table::new("partners").text("partner_id", &(0..*n).map(pid).collect::<Vec<_>>());
+    let (mut link_deal, mut link_partner, mut link_role) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (_, _, _, ps)) in deals.iter().enumerate() {
         for &(p, role) in ps {
-            let role = [
-                Role::Sourced,
-                Role::Influenced,
-                Role::CoSell,
-                Role::Fulfilled,
-                Role::Referral,
-            ][role as usize];
-            links.push(Link {
-                deal: i as u32,
-                partner: u32::from(p),
-                role,
-            });
+            link_deal.push(Some(format!("D{i}")));
+            link_partner.push(pid(usize::from(p)));
+            link_role.push(Some(ROLES[role as usize]));
         }
     }
-    ValidatedTables {
-        partners,
-        deals: d,
-        links,
-        partner_products: Vec::new(),
-        customers,
-        products: Dict::default(),
-        regions: Dict::default(),
-        customers_table_rows: None,
-        products_table_rows: None,
-        stats: Vec::new(),
-        rejected: Vec::new(),
-        warnings: Vec::new(),
-    }
+    let deals_t = Table::new("deals")
+        .text(
+            "deal_id",
+            &(0..deals.len())
+                .map(|i| Some(format!("D{i}")))
+                .collect::<Vec<_>>(),
+        )
+        .text(
+            "customer_id",
+            &deals
+                .iter()
+                .map(|d| (d.2 != 0).then(|| format!("C{}", d.2)))
+                .collect::<Vec<_>>(),
+        )
+        .floats(
+            "amount",
+            &deals
+                .iter()
+                .map(|d| Some(f64::from(d.0) / 100.0))
+                .collect::<Vec<_>>(),
+        )
+        .text(
+            "stage",
+            &deals
+                .iter()
+                .map(|d| Some(STAGES[d.1 as usize]))
+                .collect::<Vec<_>>(),
+        );
+    let links = Table::new("deal_partners")
+        .text("deal_id", &link_deal)
+        .text("partner_id", &link_partner)
+        .text("role", &link_role);
+    validated(&[partners, deals_t, links])
 }
 
 fn close(a: f64, b: f64) -> bool {
