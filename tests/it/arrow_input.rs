@@ -60,10 +60,74 @@ impl Table {
         self
     }
 
+    /// A text column with one value per item.
+    pub fn text_of<T>(
+        self,
+        column: &'static str,
+        items: &[T],
+        f: impl Fn(usize, &T) -> Option<String>,
+    ) -> Table {
+        let v: Vec<Option<String>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
+        self.text(column, &v)
+    }
+
+    /// A float column with one value per item.
+    pub fn floats_of<T>(
+        self,
+        column: &'static str,
+        items: &[T],
+        f: impl Fn(usize, &T) -> Option<f64>,
+    ) -> Table {
+        let v: Vec<Option<f64>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
+        self.floats(column, &v)
+    }
+
+    /// A millisecond timestamp column with one value per item.
+    pub fn timestamps_ms_of<T>(
+        self,
+        column: &'static str,
+        items: &[T],
+        f: impl Fn(usize, &T) -> Option<i64>,
+    ) -> Table {
+        let v: Vec<Option<i64>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
+        self.timestamps_ms(column, &v)
+    }
+
     fn batch(&self) -> RecordBatch {
         RecordBatch::try_from_iter(self.columns.iter().map(|(n, a)| (*n, a.clone())))
             .expect("columns of equal length")
     }
+}
+
+/// Partner `i`'s id in the property suites: byte order differs from numeric order
+/// ("10" < "9") on purpose.
+pub fn partner_id(i: usize) -> String {
+    format!("{}", 100 - i)
+}
+
+/// Deal `i`'s id in the property suites.
+pub fn deal_id(i: usize) -> String {
+    format!("D{i}")
+}
+
+/// A partners table of `n` partners with ids [`partner_id`].
+pub fn partners(n: usize) -> Table {
+    let ids: Vec<Option<String>> = (0..n).map(|i| Some(partner_id(i))).collect();
+    Table::new("partners").text("partner_id", &ids)
+}
+
+/// A deal_partners table from (deal index, partner index, role word) triples.
+pub fn links(triples: impl IntoIterator<Item = (usize, usize, &'static str)>) -> Table {
+    let (mut deal, mut partner, mut role) = (Vec::new(), Vec::new(), Vec::new());
+    for (d, p, r) in triples {
+        deal.push(Some(deal_id(d)));
+        partner.push(Some(partner_id(p)));
+        role.push(Some(r));
+    }
+    Table::new("deal_partners")
+        .text("deal_id", &deal)
+        .text("partner_id", &partner)
+        .text("role", &role)
 }
 
 /// The tables as the validator sees them, typed (Arrow format: amounts must be numbers).

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use crate::arrow_input::{validated, Table, STAGES};
+use crate::arrow_input::{self, deal_id, partner_id, validated, Table, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::overlap::pairs::Blocking;
 use ecograph::metrics::overlap::{self, CollectSink, Dimension, OverlapParams, PairBlock};
@@ -40,84 +40,40 @@ fn spec() -> impl Strategy<Value = Spec> {
 
 /// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals, partners): &Spec) -> ValidatedTables {
-    // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
-    let pid = |i: usize| Some(format!("{}", 100 - i));
-    let partners_t = Table::new("partners")
-        .text("partner_id", &(0..*n).map(pid).collect::<Vec<_>>())
-        .text(
-            "partner_type",
-            &partners
-                .iter()
-                .map(|(t, _)| (*t > 0).then(|| format!("type{t}")))
-                .collect::<Vec<_>>(),
-        );
-    let (mut pp_partner, mut pp_product) = (Vec::new(), Vec::new());
-    for (p, (_, prods)) in partners.iter().enumerate() {
-        for &x in prods {
-            pp_partner.push(pid(p));
-            pp_product.push(Some(format!("X{x}")));
-        }
-    }
+    let partners_t = arrow_input::partners(*n).text_of("partner_type", partners, |_, (t, _)| {
+        (*t > 0).then(|| format!("type{t}"))
+    });
+    let carried: Vec<(usize, u8)> = partners
+        .iter()
+        .enumerate()
+        .flat_map(|(p, (_, prods))| prods.iter().map(move |&x| (p, x)))
+        .collect();
     let partner_products = Table::new("partner_products")
-        .text("partner_id", &pp_partner)
-        .text("product_id", &pp_product);
-    let (mut link_deal, mut link_partner, mut link_role) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, d) in deals.iter().enumerate() {
-        for &(p, sourced) in &d.4 {
-            link_deal.push(Some(format!("D{i}")));
-            link_partner.push(pid(usize::from(p)));
-            link_role.push(Some(if sourced { "sourced" } else { "co_sell" }));
-        }
-    }
+        .text_of("partner_id", &carried, |_, (p, _)| Some(partner_id(*p)))
+        .text_of("product_id", &carried, |_, (_, x)| Some(format!("X{x}")));
     let deals_t = Table::new("deals")
-        .text(
-            "deal_id",
-            &(0..deals.len())
-                .map(|i| Some(format!("D{i}")))
-                .collect::<Vec<_>>(),
-        )
-        .text(
-            "customer_id",
-            &deals
-                .iter()
-                .map(|d| (d.0 != 0).then(|| format!("C{}", d.0)))
-                .collect::<Vec<_>>(),
-        )
-        .text(
-            "product_id",
-            &deals
-                .iter()
-                .map(|d| (d.1 != 0).then(|| format!("X{}", d.1)))
-                .collect::<Vec<_>>(),
-        )
-        .floats(
-            "amount",
-            &(0..deals.len())
-                .map(|i| Some(f64::from(i as u32) * 1.25))
-                .collect::<Vec<_>>(),
-        )
-        .text(
-            "stage",
-            &deals
-                .iter()
-                .map(|d| Some(STAGES[d.3 as usize]))
-                .collect::<Vec<_>>(),
-        )
+        .text_of("deal_id", deals, |i, _| Some(deal_id(i)))
+        .text_of("customer_id", deals, |_, d| {
+            (d.0 != 0).then(|| format!("C{}", d.0))
+        })
+        .text_of("product_id", deals, |_, d| {
+            (d.1 != 0).then(|| format!("X{}", d.1))
+        })
+        .floats_of("amount", deals, |i, _| Some(f64::from(i as u32) * 1.25))
+        .text_of("stage", deals, |_, d| Some(STAGES[d.3 as usize].into()))
         // Hours too, so days_apart is fractional.
-        .timestamps_ms(
-            "created_at",
-            &deals
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    d.2.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5))
-                })
-                .collect::<Vec<_>>(),
-        );
-    let links = Table::new("deal_partners")
-        .text("deal_id", &link_deal)
-        .text("partner_id", &link_partner)
-        .text("role", &link_role);
+        .timestamps_ms_of("created_at", deals, |i, d| {
+            d.2.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5))
+        });
+    let links = arrow_input::links(deals.iter().enumerate().flat_map(|(i, d)| {
+        d.4.iter().map(move |&(p, sourced)| {
+            (
+                i,
+                usize::from(p),
+                if sourced { "sourced" } else { "co_sell" },
+            )
+        })
+    }));
     validated(&[partners_t, deals_t, links, partner_products])
 }
 

@@ -4,7 +4,7 @@
 use crate::common::on_threads;
 use proptest::prelude::*;
 
-use crate::arrow_input::{validated, Table, ROLES, STAGES};
+use crate::arrow_input::{deal_id, links, partners, validated, Table, ROLES, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
 use ecograph::progress::{Silent, Stages};
@@ -28,50 +28,18 @@ fn spec() -> impl Strategy<Value = Spec> {
 
 /// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals): &Spec) -> ValidatedTables {
-    // Ids whose byte order differs from numeric order ("10" < "9") on purpose.
-    let pid = |i: usize| Some(format!("{}", 100 - i));
-    let partners = Table::new("partners").text("partner_id", &(0..*n).map(pid).collect::<Vec<_>>());
-    let (mut link_deal, mut link_partner, mut link_role) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, (_, _, _, ps)) in deals.iter().enumerate() {
-        for &(p, role) in ps {
-            link_deal.push(Some(format!("D{i}")));
-            link_partner.push(pid(usize::from(p)));
-            link_role.push(Some(ROLES[role as usize]));
-        }
-    }
     let deals_t = Table::new("deals")
-        .text(
-            "deal_id",
-            &(0..deals.len())
-                .map(|i| Some(format!("D{i}")))
-                .collect::<Vec<_>>(),
-        )
-        .text(
-            "customer_id",
-            &deals
-                .iter()
-                .map(|d| (d.2 != 0).then(|| format!("C{}", d.2)))
-                .collect::<Vec<_>>(),
-        )
-        .floats(
-            "amount",
-            &deals
-                .iter()
-                .map(|d| Some(f64::from(d.0) / 100.0))
-                .collect::<Vec<_>>(),
-        )
-        .text(
-            "stage",
-            &deals
-                .iter()
-                .map(|d| Some(STAGES[d.1 as usize]))
-                .collect::<Vec<_>>(),
-        );
-    let links = Table::new("deal_partners")
-        .text("deal_id", &link_deal)
-        .text("partner_id", &link_partner)
-        .text("role", &link_role);
-    validated(&[partners, deals_t, links])
+        .text_of("deal_id", deals, |i, _| Some(deal_id(i)))
+        .text_of("customer_id", deals, |_, d| {
+            (d.2 != 0).then(|| format!("C{}", d.2))
+        })
+        .floats_of("amount", deals, |_, d| Some(f64::from(d.0) / 100.0))
+        .text_of("stage", deals, |_, d| Some(STAGES[d.1 as usize].into()));
+    let links = links(deals.iter().enumerate().flat_map(|(i, d)| {
+        d.3.iter()
+            .map(move |&(p, role)| (i, usize::from(p), ROLES[role as usize]))
+    }));
+    validated(&[partners(*n), deals_t, links])
 }
 
 fn close(a: f64, b: f64) -> bool {
