@@ -19,6 +19,7 @@ mod fuzz_inputs;
 mod kill_safety;
 mod network_effect_fixtures;
 mod network_effect_properties;
+mod output_schemas;
 mod overlap_fixtures;
 mod overlap_properties;
 mod properties;
