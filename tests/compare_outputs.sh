@@ -15,6 +15,10 @@
 # runs: the stage timings (`timings_s`), the thread count and the input/config paths,
 # which this script makes equal by running both binaries on the same paths.
 #
+# Against a build from before a deliberate change, leave out what that change altered:
+#   COMPARE_IGNORE="ecosystem_summary.json .ecograph-output"  file names not compared
+#   COMPARE_STDERR=0                                           messages not compared
+#
 # Exit 0 when every file matches; otherwise lists the differing files and exits 1.
 # Build the old binary from a worktree, e.g.
 #   git worktree add /tmp/old REV && (cd /tmp/old && cargo build) && \
@@ -31,6 +35,7 @@ cd "$work"
 runs=0
 files=0
 diffs=()
+ignore=" ${COMPARE_IGNORE:-} "
 
 # Drops the lines that differ between equivalent runs: the timings block and threads.
 normalize_summary() {
@@ -40,8 +45,12 @@ normalize_summary() {
 compare_dirs() { # compare_dirs LABEL DIR_A DIR_B
     local label=$1 a=$2 b=$3
     local la lb
-    la=$(cd "$a" && find . -type f | sort)
-    lb=$(cd "$b" && find . -type f | sort)
+    la=$(cd "$a" && find . -type f | sort | while read -r f; do
+        [[ "$ignore" == *" ${f##*/} "* ]] || echo "$f"
+    done)
+    lb=$(cd "$b" && find . -type f | sort | while read -r f; do
+        [[ "$ignore" == *" ${f##*/} "* ]] || echo "$f"
+    done)
     if [[ "$la" != "$lb" ]]; then
         diffs+=("$label: file lists differ")
         return
@@ -77,7 +86,9 @@ analyze() {
         diffs+=("$label: exit $rc_old vs $rc_new")
         return
     fi
-    cmp -s old_err new_err || diffs+=("$label: stderr differs")
+    if [[ "${COMPARE_STDERR:-1}" != 0 ]]; then
+        cmp -s old_err new_err || diffs+=("$label: stderr differs")
+    fi
     if [[ -d old_out ]]; then
         compare_dirs "$label" old_out new_out
     fi
