@@ -16,6 +16,7 @@ use super::vocab::{
 };
 use super::writer::{IdFormat, Table};
 use super::GenerateError;
+use crate::schema::CUSTOMERS;
 
 /// Per-customer state kept for drawing deals, indexed by customer number.
 pub(crate) struct Customers {
@@ -106,11 +107,7 @@ pub(crate) fn write_customers(
     ids: IdFormat,
     files: &mut Vec<PathBuf>,
 ) -> Result<Customers, GenerateError> {
-    let mut table = Table::create(
-        out_dir,
-        "customers",
-        &["customer_id", "name", "segment", "industry", "region"],
-    )?;
+    let mut table = Table::create(out_dir, &CUSTOMERS)?;
     let customers = draw_customers(cfg, n, |row| {
         ids.write(&mut table.buf, row.number as u64 + 1);
         table.field_buf()?;

@@ -8,6 +8,7 @@ use super::deal::Deal;
 use super::vocab::{REGIONS, ROLES, STAGES};
 use super::writer::{write_amount, Ids, Table};
 use super::GenerateError;
+use crate::schema::{DEALS, DEAL_PARTNERS};
 
 /// The two open deal tables.
 pub(crate) struct DealWriter<'a> {
@@ -37,21 +38,8 @@ impl<'a> DealWriter<'a> {
         cal: &'a Calendar,
         ids: Ids,
     ) -> Result<Self, GenerateError> {
-        let deals = Table::create(
-            out_dir,
-            "deals",
-            &[
-                "deal_id",
-                "customer_id",
-                "product_id",
-                "amount",
-                "stage",
-                "created_at",
-                "closed_at",
-                "region",
-            ],
-        )?;
-        let links = Table::create(out_dir, "deal_partners", &["deal_id", "partner_id", "role"])?;
+        let deals = Table::create(out_dir, &DEALS)?;
+        let links = Table::create(out_dir, &DEAL_PARTNERS)?;
         Ok(DealWriter {
             cal,
             ids,

@@ -16,6 +16,7 @@ use super::streams::{rng_for, STREAM_PARTNERS};
 use super::vocab::{PARTNER_TAILS, PARTNER_TYPES, REGIONS, REGION_SHARES, TIERS};
 use super::writer::{IdFormat, Table};
 use super::GenerateError;
+use crate::schema::PARTNERS;
 
 /// "No value" in the `u32` per-partner state (and in the deal drawer's ring of recent
 /// deals).
@@ -152,18 +153,7 @@ pub(crate) fn write_partners(
     ids: IdFormat,
     files: &mut Vec<PathBuf>,
 ) -> Result<Partners, GenerateError> {
-    let mut table = Table::create(
-        out_dir,
-        "partners",
-        &[
-            "partner_id",
-            "name",
-            "partner_type",
-            "tier",
-            "region",
-            "joined_at",
-        ],
-    )?;
+    let mut table = Table::create(out_dir, &PARTNERS)?;
     let partners = draw_partners(cfg, cal, |row| {
         ids.write(&mut table.buf, row.number as u64 + 1);
         table.field_buf()?;

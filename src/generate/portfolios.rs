@@ -13,6 +13,7 @@ use super::streams::{rng_for, STREAM_PARTNER_PRODUCTS};
 use super::vocab::{PARTNER_TYPES, PRODUCTS_PER_PARTNER, RELATIONS};
 use super::writer::{IdFormat, Table};
 use super::GenerateError;
+use crate::schema::PARTNER_PRODUCTS;
 
 /// The portfolio of one partner, as partner_products.csv shows it.
 pub(crate) struct Portfolio<'a> {
@@ -85,11 +86,7 @@ pub(crate) fn write_portfolios(
     product_ids: IdFormat,
     files: &mut Vec<PathBuf>,
 ) -> Result<u64, GenerateError> {
-    let mut table = Table::create(
-        out_dir,
-        "partner_products",
-        &["partner_id", "product_id", "relation"],
-    )?;
+    let mut table = Table::create(out_dir, &PARTNER_PRODUCTS)?;
     let mut partner_text = Vec::new();
     let rows = draw_portfolios(cfg, partners, n_products, popularity, |portfolio| {
         partner_ids.write(&mut partner_text, portfolio.partner as u64 + 1);

@@ -13,6 +13,7 @@ use super::streams::{rng_for, STREAM_PRODUCTS};
 use super::vocab::{PRODUCT_EDITIONS, PRODUCT_HEADS, PRODUCT_NOUNS};
 use super::writer::{IdFormat, Table};
 use super::GenerateError;
+use crate::schema::PRODUCTS;
 
 /// One drawn product, as products.csv shows it.
 pub(crate) struct ProductRow<'a> {
@@ -58,7 +59,7 @@ pub(crate) fn write_products(
     ids: IdFormat,
     files: &mut Vec<PathBuf>,
 ) -> Result<Scatter, GenerateError> {
-    let mut table = Table::create(out_dir, "products", &["product_id", "name", "category"])?;
+    let mut table = Table::create(out_dir, &PRODUCTS)?;
     let popularity = draw_products(cfg, n, |row| {
         ids.write(&mut table.buf, row.number as u64 + 1);
         table.field_buf()?;

@@ -5,6 +5,7 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 use super::GenerateError;
+use crate::schema::TableSpec;
 
 /// One output CSV file (RFC 4180 quoting where needed, `\n` records, header first).
 pub(crate) struct Table {
@@ -15,9 +16,10 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Creates `dir/name.csv` and writes its header.
-    pub(crate) fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self, GenerateError> {
-        let path = dir.join(format!("{name}.csv"));
+    /// Creates `dir/NAME.csv` for the contract table `spec` and writes its header: the
+    /// contract's columns, in contract order.
+    pub(crate) fn create(dir: &Path, spec: &TableSpec) -> Result<Self, GenerateError> {
+        let path = dir.join(format!("{}.csv", spec.name));
         let file = File::create(&path).map_err(|source| GenerateError::Io {
             path: path.clone(),
             source,
@@ -30,8 +32,8 @@ impl Table {
             wtr,
             buf: Vec::with_capacity(64),
         };
-        for h in header {
-            table.field(h.as_bytes())?;
+        for column in spec.columns {
+            table.field(column.name.as_bytes())?;
         }
         table.end()?;
         Ok(table)
