@@ -117,42 +117,39 @@ pub(crate) fn check_amount(v: f64) -> Result<f64, AmountError> {
     }
 }
 
-fn digits(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
+/// The end of the one or more ASCII digits starting at `i`; `None` when there is none.
+fn some_digits(b: &[u8], i: usize) -> Option<usize> {
+    let n = b
+        .get(i..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (n > 0).then_some(i + n)
+}
+
+/// `i`, or `i + 1` when a `+` or `-` stands there.
+fn after_sign(b: &[u8], i: usize) -> usize {
+    if matches!(b.get(i), Some(b'+' | b'-')) {
+        i + 1
+    } else {
+        i
     }
-    i
+}
+
+/// The end of the `[+-]digits[.digits][(e|E)[+-]digits]` at the start of `b`.
+fn decimal_literal_end(b: &[u8]) -> Option<usize> {
+    let mut i = some_digits(b, after_sign(b, 0))?;
+    if b.get(i) == Some(&b'.') {
+        i = some_digits(b, i + 1)?;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i = some_digits(b, after_sign(b, i + 1))?;
+    }
+    Some(i)
 }
 
 fn is_decimal_literal(b: &[u8]) -> bool {
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let j = digits(b, i);
-    if j == i {
-        return false;
-    }
-    i = j;
-    if i < b.len() && b[i] == b'.' {
-        let j = digits(b, i + 1);
-        if j == i + 1 {
-            return false;
-        }
-        i = j;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let j = digits(b, i);
-        if j == i {
-            return false;
-        }
-        i = j;
-    }
-    i == b.len()
+    decimal_literal_end(b) == Some(b.len())
 }
 
 const MS_PER_DAY: i64 = 86_400_000;
@@ -196,10 +193,7 @@ pub(crate) fn parse_datetime_ms(s: &str) -> Option<i64> {
         ss = num(b, i + 1, 2)?;
         i += 3;
         if b.get(i) == Some(&b'.') {
-            let j = digits(b, i + 1);
-            if j == i + 1 {
-                return None;
-            }
+            let j = some_digits(b, i + 1)?;
             // Milliseconds from the first three fraction digits (truncated).
             let frac = &s[i + 1..j];
             let padded = format!("{:0<3}", &frac[..frac.len().min(3)]);
