@@ -26,7 +26,7 @@ use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, LazyLock, Mutex, Once};
 use std::time::Instant;
 
 use arrow::array::{
@@ -1770,39 +1770,25 @@ fn str_list_tv(choices: &'static [&'static str]) -> BoxedStrategy<Tv> {
     .boxed()
 }
 
-const TABLE_NAMES: &[&str] = &[
-    "partners",
-    "deals",
-    "deal_partners",
-    "partner_products",
-    "products",
-    "customers",
-    "partner",
-    "Deals",
-    "",
-];
-const COLUMN_NAMES: &[&str] = &[
-    "partner_id",
-    "name",
-    "partner_type",
-    "tier",
-    "region",
-    "joined_at",
-    "deal_id",
-    "customer_id",
-    "product_id",
-    "amount",
-    "stage",
-    "created_at",
-    "closed_at",
-    "role",
-    "relation",
-    "category",
-    "segment",
-    "industry",
-    "amont",
-    "",
-];
+/// The contract's table names, then near misses.
+static TABLE_NAMES: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    TABLES
+        .iter()
+        .map(|t| t.name)
+        .chain(["partner", "Deals", ""])
+        .collect()
+});
+/// Every contract column name once, in contract order, then a typo and the empty name.
+static COLUMN_NAMES: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    let mut names: Vec<&str> = Vec::new();
+    for c in TABLES.iter().flat_map(|t| t.columns) {
+        if !names.contains(&c.name) {
+            names.push(c.name);
+        }
+    }
+    names.extend(["amont", ""]);
+    names
+});
 const USER_COLUMNS: &[&str] = &[
     "Opportunity ID",
     "Account",
@@ -1906,10 +1892,10 @@ fn section() -> BoxedStrategy<Section> {
     };
     let fixed = |h: &'static str| Just(h.to_string()).boxed();
     prop_oneof![
-        3 => sec(fixed("files"), entries(TABLE_NAMES, str_tv(FILE_NAMES), 0..4)),
+        3 => sec(fixed("files"), entries(&TABLE_NAMES, str_tv(FILE_NAMES), 0..4)),
         4 => sec(
-            prop::sample::select(TABLE_NAMES).prop_map(|t| format!("columns.{}", key(t))).boxed(),
-            entries(COLUMN_NAMES, str_tv(USER_COLUMNS), 0..4),
+            prop::sample::select(&TABLE_NAMES[..]).prop_map(|t| format!("columns.{}", key(t))).boxed(),
+            entries(&COLUMN_NAMES, str_tv(USER_COLUMNS), 0..4),
         ),
         4 => sec(
             prop::sample::select(&["stage", "role", "partner_type", "tier", "region", "segment"][..])
@@ -2000,6 +1986,23 @@ fn sane_config() -> BoxedStrategy<Vec<Section>> {
         })
         .boxed()
     };
+    // A section of the one entry `e` draws.
+    let sec_of_one = |head: &'static str, e: BoxedStrategy<(String, Tv)>| {
+        sec(head, e.prop_map(|e| vec![e]).boxed())
+    };
+    // A section of some of the (key, text) entries `kv`, in their order.
+    let sec_of_some = |head: &'static str, kv: &'static [(&'static str, &'static str)]| {
+        sec(
+            head,
+            prop::sample::subsequence(kv, 0..=kv.len())
+                .prop_map(|v| {
+                    v.into_iter()
+                        .map(|(k, u)| (k.to_string(), Tv::Str(u.to_string())))
+                        .collect()
+                })
+                .boxed(),
+        )
+    };
     let csv = sec(
         "csv",
         (one("delimiter", &[",", ";", "\t", "|"]), any::<bool>())
@@ -2024,7 +2027,7 @@ fn sane_config() -> BoxedStrategy<Vec<Section>> {
             })
             .boxed(),
     );
-    let dates = sec(
+    let dates = sec_of_one(
         "dates",
         one(
             "format",
@@ -2042,7 +2045,6 @@ fn sane_config() -> BoxedStrategy<Vec<Section>> {
                 "%m/%d/%y",
             ],
         )
-        .prop_map(|e| vec![e])
         .boxed(),
     );
     let stage = sec(
@@ -2058,53 +2060,31 @@ fn sane_config() -> BoxedStrategy<Vec<Section>> {
             .prop_map(|(a, b, c)| vec![a, b, c])
             .boxed(),
     );
-    let role = sec(
+    let role = sec_of_one(
         "values.role",
-        list("sourced", &["Partner Sourced", "Reseller"])
-            .prop_map(|e| vec![e])
-            .boxed(),
+        list("sourced", &["Partner Sourced", "Reseller"]).boxed(),
     );
-    let region = sec(
+    let region = sec_of_one(
         "values.region",
-        list("NA", &["North America", "US", "Canada"])
-            .prop_map(|e| vec![e])
-            .boxed(),
+        list("NA", &["North America", "US", "Canada"]).boxed(),
     );
-    let columns = sec(
+    let columns = sec_of_some(
         "columns.deals",
-        prop::sample::subsequence(
-            &[
-                ("deal_id", "Opportunity ID"),
-                ("amount", "Opportunity Amount"),
-                ("stage", "Stage"),
-                ("created_at", "Created Date"),
-                ("closed_at", "Close Date"),
-            ][..],
-            0..=5,
-        )
-        .prop_map(|v| {
-            v.into_iter()
-                .map(|(k, u)| (k.to_string(), Tv::Str(u.to_string())))
-                .collect()
-        })
-        .boxed(),
+        &[
+            ("deal_id", "Opportunity ID"),
+            ("amount", "Opportunity Amount"),
+            ("stage", "Stage"),
+            ("created_at", "Created Date"),
+            ("closed_at", "Close Date"),
+        ],
     );
-    let files = sec(
+    let files = sec_of_some(
         "files",
-        prop::sample::subsequence(
-            &[
-                ("deals", "Opportunities.csv"),
-                ("partners", "Accounts.csv"),
-                ("deal_partners", "links.txt"),
-            ][..],
-            0..=3,
-        )
-        .prop_map(|v| {
-            v.into_iter()
-                .map(|(k, u)| (k.to_string(), Tv::Str(u.to_string())))
-                .collect()
-        })
-        .boxed(),
+        &[
+            ("deals", "Opportunities.csv"),
+            ("partners", "Accounts.csv"),
+            ("deal_partners", "links.txt"),
+        ],
     );
     let links = sec(
         "deal_partners",
