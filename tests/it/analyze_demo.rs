@@ -69,13 +69,8 @@ fn type_of(column: &str) -> DataType {
 #[test]
 fn outputs_have_the_contract_columns_and_types() {
     let out = analyzed(&demo());
-    let mut files: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
     assert_eq!(
-        files,
+        names(&out),
         vec![
             ".ecograph-output",
             "channel_conflicts.parquet",
@@ -90,16 +85,12 @@ fn outputs_have_the_contract_columns_and_types() {
         ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
-    let schema = pm.schema();
-    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    assert_eq!(names, PARTNER_METRICS_COLUMNS);
-    for f in schema.fields() {
+    assert_eq!(column_names(&pm), PARTNER_METRICS_COLUMNS);
+    for f in pm.schema().fields() {
         assert_eq!(f.data_type(), &type_of(f.name()), "type of {}", f.name());
     }
     assert!(pm.num_rows() >= 200, "demo has a few hundred partners");
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
-            .unwrap();
+    let summary = summary(&out);
     for key in [
         "schema_version",
         "ecograph_version",
@@ -129,14 +120,8 @@ fn outputs_have_the_contract_columns_and_types() {
     assert!(summary["revenue"]["cosell_lift"].as_f64().unwrap() > 0.0);
     assert_eq!(summary["betweenness"]["mode"], "exact");
     let communities = read_parquet(&out.join("communities.parquet"));
-    let names: Vec<&str> = communities
-        .schema_ref()
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .collect();
     assert_eq!(
-        names,
+        column_names(&communities),
         [
             "community",
             "size",
@@ -157,18 +142,7 @@ fn outputs_have_the_contract_columns_and_types() {
         "a checksum per input file"
     );
     // Run metadata in the Parquet key-value metadata.
-    let f = std::fs::File::open(out.join("partner_metrics.parquet")).unwrap();
-    let meta = parquet::file::reader::FileReader::metadata(
-        &parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap(),
-    )
-    .file_metadata()
-    .clone();
-    let kv = meta.key_value_metadata().unwrap();
-    let ours = kv
-        .iter()
-        .find(|k| k.key == "ecograph")
-        .expect("ecograph metadata");
-    let v: serde_json::Value = serde_json::from_str(ours.value.as_deref().unwrap()).unwrap();
+    let v = parquet_run_metadata(&out.join("partner_metrics.parquet"));
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["parameters"]["metrics"]["pagerank"]["damping"], 0.85);
     assert_eq!(v["betweenness"]["mode"], "exact");
@@ -221,17 +195,11 @@ fn thread_count_does_not_change_a_byte() {
     let tmp = tempfile::tempdir().unwrap();
     for format in ["parquet", "arrow", "csv"] {
         let run = |t: &str| {
-            let out = tmp.path().join(format!("{format}-{t}"));
-            ok(&ecograph(&[
-                "analyze",
-                demo().to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--threads",
-                t,
-                "--format",
-                format,
-            ]));
+            let out = analyze_into(
+                &demo(),
+                &tmp.path().join(format!("{format}-{t}")),
+                &["--threads", t, "--format", format],
+            );
             std::fs::read(out.join(format!("partner_metrics.{format}"))).unwrap()
         };
         assert!(
@@ -253,14 +221,7 @@ fn parquet_and_arrow_inputs_match_csv() {
     for (k, ext) in ["parquet", "arrow"].iter().enumerate() {
         let dir = tmp.path().join(format!("in-{ext}"));
         std::fs::create_dir_all(&dir).unwrap();
-        for table in [
-            "partners",
-            "deals",
-            "deal_partners",
-            "partner_products",
-            "products",
-            "customers",
-        ] {
+        for table in table_names() {
             let mut df = CsvReadOptions::default()
                 .with_infer_schema_length(Some(0))
                 .try_into_reader_with_file_path(Some(demo().join(format!("{table}.csv"))))
@@ -301,14 +262,9 @@ fn switched_off_measures_are_null_columns_and_cost_nothing() {
         &["--metrics", "-betweenness,-community"],
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
-    let names: Vec<&str> = pm
-        .schema_ref()
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .collect();
     assert_eq!(
-        names, PARTNER_METRICS_COLUMNS,
+        column_names(&pm),
+        PARTNER_METRICS_COLUMNS,
         "same schema with measures off"
     );
     assert_eq!(
@@ -321,9 +277,7 @@ fn switched_off_measures_are_null_columns_and_cost_nothing() {
     );
     assert_eq!(pm.column_by_name("closeness").unwrap().null_count(), 0);
     assert!(!out.join("communities.parquet").exists());
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
-            .unwrap();
+    let summary = summary(&out);
     assert!(summary["betweenness"].is_null());
     assert!(summary["network"]["modularity"].is_null());
     assert!(
@@ -342,14 +296,7 @@ fn switched_off_measures_are_null_columns_and_cost_nothing() {
         ])
     );
     // A typo is a usage error (exit code 2), naming the choices.
-    let bad = ecograph(&[
-        "analyze",
-        demo().to_str().unwrap(),
-        "--out",
-        tmp.path().join("x").to_str().unwrap(),
-        "--metrics",
-        "betweeness",
-    ]);
+    let bad = run_analyze(&demo(), &tmp.path().join("x"), &["--metrics", "betweeness"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("unknown measure 'betweeness'"));
 }
@@ -390,10 +337,7 @@ fn sampled_betweenness_is_within_its_epsilon_of_exact() {
         .fold(0.0, f64::max);
     assert!(worst <= 0.02, "worst error {worst}");
     assert!(worst > 0.0, "sampling must not be exact by accident");
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(sampled.join("ecosystem_summary.json")).unwrap(),
-    )
-    .unwrap();
+    let summary = summary(&sampled);
     assert_eq!(summary["betweenness"]["mode"], "sampled");
     assert_eq!(summary["betweenness"]["epsilon"], 0.02);
     assert_eq!(summary["betweenness"]["seed"], 3);

@@ -18,19 +18,10 @@ fn fails(corrupt: impl FnOnce(&Path)) -> String {
     write_small_valid(&input);
     corrupt(&input);
     let out = tmp.path().join("out");
-    let o = ecograph(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_analyze(&input, &out, &[]);
     assert_eq!(o.status.code(), Some(3), "stderr: {}", stderr(&o));
-    let left: Vec<String> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
     assert_eq!(
-        left,
+        names(tmp.path()),
         vec!["in".to_string()],
         "output or staging folder left behind"
     );
@@ -312,12 +303,7 @@ fn existing_output_needs_overwrite() {
     let input = tmp.path().join("in");
     write_small_valid(&input);
     let out = analyze(&input, tmp.path(), &[]);
-    let o = ecograph(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_analyze(&input, &out, &[]);
     assert_eq!(o.status.code(), Some(4));
     has(&stderr(&o), &["already exists", "--overwrite"]);
     analyze(&input, tmp.path(), &["--overwrite"]);

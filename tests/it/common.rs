@@ -46,8 +46,9 @@ pub fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
     analyze_into(input, &dir.join("out"), extra)
 }
 
-/// Analyzes `input` into the folder `out` (with extra flags), which it returns.
-pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+/// Runs `ecograph analyze INPUT --out OUT EXTRA...` quietly and returns its output,
+/// whatever the outcome: the caller checks the exit code.
+pub fn run_analyze(input: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "analyze",
         input.to_str().unwrap(),
@@ -55,7 +56,12 @@ pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    ok(&ecograph(&args));
+    ecograph(&args)
+}
+
+/// Analyzes `input` into the folder `out` (with extra flags), which it returns.
+pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    ok(&run_analyze(input, out, extra));
     out.to_path_buf()
 }
 
@@ -175,6 +181,118 @@ pub fn ints(b: &RecordBatch, name: &str) -> Vec<i64> {
     let a: &Int64Array = col(b, name);
     a.values().to_vec()
 }
+
+/// The column names of a batch, in order.
+pub fn column_names(b: &RecordBatch) -> Vec<&str> {
+    b.schema_ref()
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect()
+}
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The `ecosystem_summary.json` of an output folder, parsed.
+pub fn summary(out: &Path) -> serde_json::Value {
+    read_json(&out.join("ecosystem_summary.json"))
+}
+
+/// The run metadata of a Parquet output file (its `ecograph` key-value entry), parsed.
+pub fn parquet_run_metadata(path: &Path) -> serde_json::Value {
+    use parquet::file::reader::FileReader;
+    let f = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap();
+    let kv = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .unwrap();
+    let ours = kv
+        .iter()
+        .find(|k| k.key == "ecograph")
+        .expect("ecograph metadata");
+    serde_json::from_str(ours.value.as_deref().unwrap()).unwrap()
+}
+
+/// A CSV file's header and its rows, each row by column name.
+pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The six input tables' names (their file stems), in the contract's order.
+pub fn table_names() -> [&'static str; 6] {
+    ecograph::schema::TABLES.map(|t| t.name)
+}
+
+/// The input folder of a classic network: `tests/fixtures/classic/NAME`.
+pub fn classic(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/classic").join(name)
+}
+
+/// The input folder of a reference case and the folder of its reference results:
+/// `demo` (the shipped demo; references in `tests/fixtures/demo/expected`),
+/// `generated` (`tests/fixtures/generated`) or a classic network (see [`classic`]),
+/// the last two with their references in their own `expected` folder.
+pub fn reference_case(name: &str) -> (PathBuf, PathBuf) {
+    match name {
+        "demo" => (demo(), repo().join("tests/fixtures/demo/expected")),
+        "generated" => {
+            let dir = repo().join("tests/fixtures/generated");
+            (dir.clone(), dir.join("expected"))
+        }
+        network => (classic(network), classic(network).join("expected")),
+    }
+}
+
+/// The tests every reference suite runs, one per case, each calling `$check(CASE)`:
+/// `demo_dataset` (case `demo`), `karate_club` (`karate`), `florentine_families`
+/// (`florentine`), `davis_southern_women` (`davis`) and `les_miserables` (`lesmis`).
+macro_rules! reference_case_tests {
+    ($check:path) => {
+        #[test]
+        fn demo_dataset() {
+            $check("demo");
+        }
+
+        #[test]
+        fn karate_club() {
+            $check("karate");
+        }
+
+        #[test]
+        fn florentine_families() {
+            $check("florentine");
+        }
+
+        #[test]
+        fn davis_southern_women() {
+            $check("davis");
+        }
+
+        #[test]
+        fn les_miserables() {
+            $check("lesmis");
+        }
+    };
+}
+pub(crate) use reference_case_tests;
 
 /// A small valid ecosystem in contract form, for bad-input tests to break.
 pub fn write_small_valid(dir: &Path) {

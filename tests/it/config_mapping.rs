@@ -132,14 +132,7 @@ fn unmapped_crm_words_are_reported_with_a_hint() {
     std::fs::write(&cfg, text).unwrap();
     let out = tmp.path().join("o");
     let sf = repo().join("datasets/salesforce_example");
-    let o = ecograph(&[
-        "analyze",
-        sf.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_analyze(&sf, &out, &["--config", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3));
     let m = stderr(&o);
     assert!(m.contains("Opportunities.csv, row 9 (line 10), column 'Stage', value \"Prospecting\": unknown deal stage"), "{m}");
@@ -175,16 +168,11 @@ fn hubspot_export_through_config_equals_contract_form() {
     let hs = repo().join("datasets/hubspot_example");
     let cfg = repo().join("datasets/hubspot.toml");
     let out_hs = tmp.path().join("hs");
-    let o = ecograph(&[
-        "analyze",
-        hs.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out_hs.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let o = run_analyze(
+        &hs,
+        &out_hs,
+        &["--config", cfg.to_str().unwrap(), "--format", "csv"],
+    );
     ok(&o);
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 
@@ -242,15 +230,7 @@ fn hubspot_export_through_config_equals_contract_form() {
 7011,9002,influenced\n",
     )
     .unwrap();
-    let out_c = tmp.path().join("c");
-    ok(&ecograph(&[
-        "analyze",
-        contract.to_str().unwrap(),
-        "--out",
-        out_c.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]));
+    let out_c = analyze_into(&contract, &tmp.path().join("c"), &["--format", "csv"]);
     for f in [
         "partner_metrics.csv",
         "overlap_pairs.csv",
@@ -265,12 +245,7 @@ fn hubspot_export_through_config_equals_contract_form() {
             "{f}"
         );
     }
-    let won = |dir: &Path| {
-        let v: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.join("ecosystem_summary.json")).unwrap())
-                .unwrap();
-        v["revenue"].clone()
-    };
+    let won = |dir: &Path| summary(dir)["revenue"].clone();
     assert_eq!(won(&out_hs), won(&out_c));
     assert_eq!(won(&out_hs)["total_won_revenue"], 807150.5);
 }

@@ -63,12 +63,7 @@ fn rows_after_blank_lines_keep_their_numbers() {
         .unwrap()
         .replace("D2,\"\",X,\"\"", "D2,\"\",X,\" 5\"");
     std::fs::write(input.join("deals.csv"), s).unwrap();
-    let o = ecograph(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        tmp.path().join("o").to_str().unwrap(),
-    ]);
+    let o = run_analyze(&input, &tmp.path().join("o"), &[]);
     assert_eq!(o.status.code(), Some(3));
     let m = stderr(&o);
     assert!(

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{ecograph, repo, stderr};
+use crate::common::{read_json, repo, run_analyze, stderr};
 
 /// How many variant folders make.py writes (deleting or adding one must show here).
 const VARIANTS: usize = 33;
@@ -43,14 +43,7 @@ fn baseline_of(variant: &str) -> &'static str {
 
 /// Runs `analyze INPUT --out OUT --format csv`; the error text if it did not succeed.
 fn run(input: &Path, out: &Path) -> Result<(), String> {
-    let o = ecograph(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let o = run_analyze(input, out, &["--format", "csv"]);
     if o.status.success() {
         Ok(())
     } else {
@@ -72,8 +65,7 @@ fn csv_outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// ecosystem_summary.json without what differs by input file (hashes, paths, timings).
 fn summary(out: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = read_json(&out.join("ecosystem_summary.json"));
     let m = v.as_object_mut().expect("the summary is an object");
     for k in ["timings_s", "inputs", "parameters"] {
         m.remove(k);

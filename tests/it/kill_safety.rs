@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{ecograph, ok, stderr};
+use crate::common::{ecograph, names, ok, stderr};
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
@@ -102,10 +102,7 @@ fn differences(want: &BTreeMap<String, String>, got: &BTreeMap<String, String>) 
 }
 
 fn names_in(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect()
+    names(dir).into_iter().collect()
 }
 
 struct Setup {

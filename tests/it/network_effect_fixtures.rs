@@ -8,24 +8,15 @@
 //! `network_effect_properties.rs` against a brute-force recount of the same orders.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::common::*;
 use arrow::array::{Array, Date32Array};
 use arrow::record_batch::RecordBatch;
 
+/// The rows of an expected CSV, by column name.
 fn expected_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    csv_rows(path).1
 }
 
 /// The value of `column` in row `i` as text (strings, dates) or a number.
@@ -73,12 +64,11 @@ fn compare_table(case: &str, table: &str, got: &RecordBatch, expected: &[HashMap
     }
 }
 
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn check_case(case: &str, input: &Path, expected: &Path) {
-    let out = analyzed(input);
+/// Every table and summary value of a reference case (see [`reference_case`]).
+fn check_case(case: &str) {
+    let (input, expected) = reference_case(case);
+    let expected = expected.as_path();
+    let out = analyzed(&input);
     for table in ["diversification", "network_growth"] {
         compare_table(
             case,
@@ -95,8 +85,8 @@ fn check_case(case: &str, input: &Path, expected: &Path) {
         &expected_rows(&expected.join("partner_network_effect.csv")),
     );
 
-    let summary = json(&out.join("ecosystem_summary.json"));
-    let want = json(&expected.join("growth.json"));
+    let summary = summary(&out);
+    let want = read_json(&expected.join("growth.json"));
     let keys = want.as_object().unwrap();
     assert_eq!(keys.len(), 5, "{case}: growth.json keys");
     for (key, w) in keys {
@@ -169,54 +159,17 @@ fn check_random_curve(case: &str, res: &RecordBatch, summary: &serde_json::Value
     assert!(close(lcc[8].unwrap(), full, 1e-15), "{case}: random start");
 }
 
-fn classic(name: &str) {
-    let dir = repo().join("tests/fixtures/classic").join(name);
-    check_case(name, &dir, &dir.join("expected"));
-}
-
-#[test]
-fn karate_club() {
-    classic("karate");
-}
-
-#[test]
-fn florentine_families() {
-    classic("florentine");
-}
-
-#[test]
-fn davis_southern_women() {
-    classic("davis");
-}
-
-#[test]
-fn les_miserables() {
-    classic("lesmis");
-}
-
-#[test]
-fn demo_dataset() {
-    check_case(
-        "demo",
-        &demo(),
-        &repo().join("tests/fixtures/demo/expected"),
-    );
-}
-
-fn generated() -> PathBuf {
-    repo().join("tests/fixtures/generated")
-}
+reference_case_tests!(check_case);
 
 #[test]
 fn generated_dataset() {
-    check_case("generated", &generated(), &generated().join("expected"));
+    check_case("generated");
 }
 
 /// Known facts of the classic networks, independent of any reference file.
 #[test]
 fn medici_and_the_karate_instructor_hold_their_networks_together() {
-    let dir = repo().join("tests/fixtures/classic/florentine");
-    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
+    let pm = read_parquet(&analyzed(&classic("florentine")).join("partner_metrics.parquet"));
     let ids = strings(&pm, "partner_id");
     let rl = floats(&pm, "reach_loss");
     let top = (0..ids.len())
@@ -233,8 +186,7 @@ fn medici_and_the_karate_instructor_hold_their_networks_together() {
     // Karate: the instructor (member 0) is the only cut vertex. Without it the club
     // falls into {4, 5, 6, 10, 16}, {11} and the other 27 members: of the 561 connected
     // pairs (C(34, 2)), C(33, 2) - C(27, 2) - C(5, 2) - C(1, 2) = 167 lose their path.
-    let dir = repo().join("tests/fixtures/classic/karate");
-    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
+    let pm = read_parquet(&analyzed(&classic("karate")).join("partner_metrics.parquet"));
     let rl = floats(&pm, "reach_loss");
     assert_eq!(strings(&pm, "partner_id")[0].as_deref(), Some("K00"));
     assert!(
@@ -249,18 +201,11 @@ fn medici_and_the_karate_instructor_hold_their_networks_together() {
 fn tables_do_not_change_with_the_thread_count_and_carry_the_seed() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |t: &str, seed: &str| {
-        let out = tmp.path().join(format!("t{t}-s{seed}"));
-        ok(&ecograph(&[
-            "analyze",
-            demo().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            t,
-            "--resilience-seed",
-            seed,
-        ]));
-        out
+        analyze_into(
+            &demo(),
+            &tmp.path().join(format!("t{t}-s{seed}")),
+            &["--threads", t, "--resilience-seed", seed],
+        )
     };
     let (one, two, other) = (run("1", "42"), run("2", "42"), run("2", "7"));
     for table in ["diversification", "network_growth", "resilience"] {
@@ -270,22 +215,7 @@ fn tables_do_not_change_with_the_thread_count_and_carry_the_seed() {
             "{table} differs between 1 and 2 threads"
         );
     }
-    let meta = |dir: &Path| {
-        let f = std::fs::File::open(dir.join("resilience.parquet")).unwrap();
-        let r = parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap();
-        let kv = parquet::file::reader::FileReader::metadata(&r)
-            .file_metadata()
-            .key_value_metadata()
-            .unwrap()
-            .clone();
-        let v = kv
-            .iter()
-            .find(|k| k.key == "ecograph")
-            .unwrap()
-            .value
-            .clone();
-        serde_json::from_str::<serde_json::Value>(&v.unwrap()).unwrap()
-    };
+    let meta = |dir: &Path| parquet_run_metadata(&dir.join("resilience.parquet"));
     assert_eq!(
         meta(&one)["parameters"]["metrics"]["resilience"]["seed"],
         42
@@ -316,14 +246,7 @@ fn tables_do_not_change_with_the_thread_count_and_carry_the_seed() {
 fn bad_seed_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
-    let r = ecograph(&[
-        "analyze",
-        demo().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--resilience-seed",
-        "-1",
-    ]);
+    let r = run_analyze(&demo(), &out, &["--resilience-seed", "-1"]);
     assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
     assert!(!out.exists());
 }

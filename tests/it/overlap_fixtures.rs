@@ -104,10 +104,7 @@ fn case(name: &'static str) -> Case {
             f.join("overlap").join(name),
             f.join("overlap").join(name).join("expected"),
         ),
-        classic => (
-            f.join("classic").join(classic),
-            f.join("classic").join(classic).join("expected_overlap"),
-        ),
+        network => (classic(network), classic(network).join("expected_overlap")),
     };
     Case { input, expected }
 }
@@ -236,10 +233,7 @@ fn trim_column(src: &Path, dst: &Path, drop: &str) {
     w.flush().unwrap();
 }
 
-#[test]
-fn demo_dataset() {
-    check("demo");
-}
+reference_case_tests!(check);
 
 #[test]
 fn edge_cases() {
@@ -249,26 +243,6 @@ fn edge_cases() {
 #[test]
 fn generated_ecosystem() {
     check("generated");
-}
-
-#[test]
-fn karate_club() {
-    check("karate");
-}
-
-#[test]
-fn florentine_families() {
-    check("florentine");
-}
-
-#[test]
-fn davis_southern_women() {
-    check("davis");
-}
-
-#[test]
-fn les_miserables() {
-    check("lesmis");
 }
 
 /// The streamed table reads back the same in every format (CSV text compared by value).
@@ -379,14 +353,7 @@ fn bad_overlap_flags_exit_2() {
             "--conflict-window-days must be",
         ),
     ] {
-        let o = ecograph(&[
-            "analyze",
-            demo().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            flag,
-            value,
-        ]);
+        let o = run_analyze(&demo(), &out, &[flag, value]);
         assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{flag} {value}: {}", stderr(&o));
         assert!(!out.exists(), "nothing written on a bad flag");
@@ -404,9 +371,7 @@ fn summary_records_parameters_and_counts() {
         tmp.path(),
         &["--overlap-top-k", "2", "--conflict-window-days", "45.5"],
     );
-    let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
-            .unwrap();
+    let s = summary(&out);
     let p = &s["parameters"]["result"]["metrics"]["overlap"];
     assert_eq!(p["top_k"], 2);
     assert_eq!(p["min_jaccard"], serde_json::Value::Null);
@@ -431,19 +396,11 @@ fn thread_count_does_not_change_a_byte() {
     let input = case("generated").input;
     for format in ["parquet", "arrow", "csv"] {
         let run = |t: &str| {
-            let out = tmp.path().join(format!("{format}-{t}"));
-            ok(&ecograph(&[
-                "analyze",
-                input.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--threads",
-                t,
-                "--format",
-                format,
-                "--overlap-top-k",
-                "5",
-            ]));
+            let out = analyze_into(
+                &input,
+                &tmp.path().join(format!("{format}-{t}")),
+                &["--threads", t, "--format", format, "--overlap-top-k", "5"],
+            );
             [
                 "overlap_pairs",
                 "channel_conflicts",

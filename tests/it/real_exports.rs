@@ -9,15 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 
-const TABLES: [&str; 6] = [
-    "partners",
-    "deals",
-    "deal_partners",
-    "partner_products",
-    "products",
-    "customers",
-];
-
 /// Rewrites the demo's tables into `to` with field separator `sep`, passing each
 /// (table, header, row) through `edit`; `extra` may add raw lines after each row.
 fn rewrite(
@@ -27,7 +18,7 @@ fn rewrite(
     mut extra: impl FnMut(&str, usize) -> Option<String>,
 ) {
     std::fs::create_dir_all(to).unwrap();
-    for t in TABLES {
+    for t in table_names() {
         let mut r = csv::Reader::from_path(demo().join(format!("{t}.csv"))).unwrap();
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         let mut out = Vec::new();
@@ -71,11 +62,7 @@ fn run(input: &Path, dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
 /// The two output folders hold the same tables byte for byte, and the same summary
 /// but for the run's own facts (timings, input checksums, parameters, warnings).
 fn same_results(a: &Path, b: &Path) {
-    let mut names: Vec<String> = std::fs::read_dir(a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = names(a);
     assert!(
         names.iter().any(|n| n == "partner_metrics.csv"),
         "{names:?}"
@@ -105,14 +92,7 @@ fn same_results(a: &Path, b: &Path) {
 
 fn refused(input: &Path, dir: &Path, extra: &[&str], says: &str) {
     let out = dir.join("refused");
-    let mut args = vec![
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = ecograph(&args);
+    let o = run_analyze(input, &out, extra);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains(says), "lacks {says:?}:\n{}", stderr(&o));
     assert!(!out.exists());
@@ -124,11 +104,50 @@ fn write_config(dir: &Path, text: &str) -> PathBuf {
     p
 }
 
+/// A test's scratch folder with the strict results in it: the contract form of the
+/// data (the demo itself unless [`Lenient::of`] writes another) analyzed as CSV tables,
+/// which every lenient run of the test must give.
+struct Lenient {
+    tmp: tempfile::TempDir,
+    strict: PathBuf,
+}
+
+impl Lenient {
+    /// The demo as the contract form.
+    fn demo() -> Lenient {
+        Lenient::of(|_| demo())
+    }
+
+    /// The contract form is the folder `make` writes into the scratch folder.
+    fn of(make: impl FnOnce(&Path) -> PathBuf) -> Lenient {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = make(tmp.path());
+        let strict = run(&input, tmp.path(), "strict", &[]);
+        Lenient { tmp, strict }
+    }
+
+    fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// `input` analyzed with `extra` (into `NAME`) gives exactly the strict results.
+    fn same(&self, input: &Path, name: &str, extra: &[&str]) {
+        same_results(&self.strict, &run(input, self.dir(), name, extra));
+    }
+
+    fn refused(&self, input: &Path, extra: &[&str], says: &str) {
+        refused(input, self.dir(), extra, says);
+    }
+
+    fn config(&self, text: &str) -> PathBuf {
+        write_config(self.dir(), text)
+    }
+}
+
 #[test]
 fn vocabulary_ignores_case_and_spaces_unless_exact() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
-    let input = tmp.path().join("in");
+    let case = Lenient::demo();
+    let input = case.dir().join("in");
     let spell = ["Won", "won ", " WON", "Lost", "lost  ", "Open"];
     let mut k = 0;
     rewrite(
@@ -153,36 +172,19 @@ fn vocabulary_ignores_case_and_spaces_unless_exact() {
         },
         |_, _| None,
     );
-    same_results(&strict, &run(&input, tmp.path(), "loose", &[]));
-    refused(
-        &input,
-        tmp.path(),
-        &["--exact-vocabulary"],
-        "unknown deal stage",
-    );
+    case.same(&input, "loose", &[]);
+    case.refused(&input, &["--exact-vocabulary"], "unknown deal stage");
 }
 
 #[test]
 fn semicolon_separated_files() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
-    let input = tmp.path().join("in");
+    let case = Lenient::demo();
+    let input = case.dir().join("in");
     rewrite(&input, b';', |_, _, _| {}, |_, _| None);
-    same_results(
-        &strict,
-        &run(&input, tmp.path(), "flag", &["--delimiter", ";"]),
-    );
-    let cfg = write_config(tmp.path(), "[csv]\ndelimiter = \";\"\n");
-    same_results(
-        &strict,
-        &run(
-            &input,
-            tmp.path(),
-            "config",
-            &["--config", cfg.to_str().unwrap()],
-        ),
-    );
-    refused(&input, tmp.path(), &[], "looks ';'-separated");
+    case.same(&input, "flag", &["--delimiter", ";"]);
+    let cfg = case.config("[csv]\ndelimiter = \";\"\n");
+    case.same(&input, "config", &["--config", cfg.to_str().unwrap()]);
+    case.refused(&input, &[], "looks ';'-separated");
 }
 
 /// `1234.5` written as `$1,234.50` (US) or `1.234,50 €` (EU).
@@ -210,8 +212,7 @@ fn money(v: &str, eu: bool) -> String {
 
 #[test]
 fn currency_thousands_and_decimal_comma() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
+    let case = Lenient::demo();
     // The demo's amounts have two decimals at most, so the rewritten text is the same number.
     let with_amounts = |to: &Path, sep: u8, eu: bool| {
         rewrite(
@@ -226,55 +227,26 @@ fn currency_thousands_and_decimal_comma() {
             |_, _| None,
         )
     };
-    let us = tmp.path().join("us");
+    let us = case.dir().join("us");
     with_amounts(&us, b',', false);
-    let cfg = write_config(
-        tmp.path(),
-        "[numbers]\nthousands = \",\"\ncurrency = [\"$\"]\n",
-    );
-    same_results(
-        &strict,
-        &run(
-            &us,
-            tmp.path(),
-            "us-out",
-            &["--config", cfg.to_str().unwrap()],
-        ),
-    );
-    same_results(
-        &strict,
-        &run(
-            &us,
-            tmp.path(),
-            "us-flags",
-            &["--thousands", ",", "--currency", "$"],
-        ),
-    );
-    refused(&us, tmp.path(), &[], "not a number");
+    let cfg = case.config("[numbers]\nthousands = \",\"\ncurrency = [\"$\"]\n");
+    case.same(&us, "us-out", &["--config", cfg.to_str().unwrap()]);
+    case.same(&us, "us-flags", &["--thousands", ",", "--currency", "$"]);
+    case.refused(&us, &[], "not a number");
 
-    let eu = tmp.path().join("eu");
+    let eu = case.dir().join("eu");
     with_amounts(&eu, b';', true);
-    let cfg = write_config(
-        tmp.path(),
+    let cfg = case.config(
         "[csv]\ndelimiter = \";\"\n[numbers]\ndecimal = \",\"\nthousands = \".\"\ncurrency = [\"€\"]\n",
     );
-    same_results(
-        &strict,
-        &run(
-            &eu,
-            tmp.path(),
-            "eu-out",
-            &["--config", cfg.to_str().unwrap()],
-        ),
-    );
-    refused(&eu, tmp.path(), &["--delimiter", ";"], "not a number");
+    case.same(&eu, "eu-out", &["--config", cfg.to_str().unwrap()]);
+    case.refused(&eu, &["--delimiter", ";"], "not a number");
 }
 
 #[test]
 fn us_dates_with_a_declared_format() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
-    let input = tmp.path().join("in");
+    let case = Lenient::demo();
+    let input = case.dir().join("in");
     let us = |d: &str| {
         if d.is_empty() {
             return String::new();
@@ -301,39 +273,28 @@ fn us_dates_with_a_declared_format() {
         },
         |_, _| None,
     );
-    same_results(
-        &strict,
-        &run(&input, tmp.path(), "flag", &["--date-format", "%m/%d/%Y"]),
-    );
-    refused(&input, tmp.path(), &[], "not a date");
+    case.same(&input, "flag", &["--date-format", "%m/%d/%Y"]);
+    case.refused(&input, &[], "not a date");
 }
 
 #[test]
 fn excel_empty_rows_are_skipped_and_counted() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
-    let input = tmp.path().join("in");
+    let case = Lenient::demo();
+    let input = case.dir().join("in");
     let widths = [6, 8, 3, 3, 3, 5];
     rewrite(
         &input,
         b',',
         |_, _, _| {},
         |t, i| {
-            let w = widths[TABLES.iter().position(|x| *x == t).unwrap()];
+            let w = widths[table_names().iter().position(|x| *x == t).unwrap()];
             (i % 97 == 5).then(|| ",".repeat(w - 1) + "\n")
         },
     );
-    let out = tmp.path().join("skipped");
-    let o = ecograph(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let out = case.dir().join("skipped");
+    let o = run_analyze(&input, &out, &["--format", "csv"]);
     ok(&o);
-    same_results(&strict, &out);
+    same_results(&case.strict, &out);
     // 4000 deals: rows 5, 102, ... after which an empty row was added.
     let deals_skipped = (0..4000).filter(|i| i % 97 == 5).count();
     let e = stderr(&o);
@@ -343,9 +304,7 @@ fn excel_empty_rows_are_skipped_and_counted() {
         )),
         "{e}"
     );
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("ecosystem_summary.json")).unwrap())
-            .unwrap();
+    let summary = summary(&out);
     let codes: Vec<&str> = summary["validation"]["warnings"]
         .as_array()
         .unwrap()
@@ -353,10 +312,9 @@ fn excel_empty_rows_are_skipped_and_counted() {
         .map(|w| w["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"skipped_empty_rows"), "{codes:?}");
-    let cfg = write_config(tmp.path(), "[csv]\nskip_empty_rows = false\n");
-    refused(
+    let cfg = case.config("[csv]\nskip_empty_rows = false\n");
+    case.refused(
         &input,
-        tmp.path(),
         &["--config", cfg.to_str().unwrap()],
         "id must not be empty",
     );
@@ -364,21 +322,22 @@ fn excel_empty_rows_are_skipped_and_counted() {
 
 #[test]
 fn multi_valued_association_column_yields_deal_partners() {
-    let tmp = tempfile::tempdir().unwrap();
     // The strict side: the demo with every role `influenced` (the association cell
     // carries no role; the config gives every link the same one).
-    let strict_in = tmp.path().join("strict-in");
-    rewrite(
-        &strict_in,
-        b',',
-        |t, h, row| {
-            if t == "deal_partners" && row[0] != h[0] {
-                row[2] = "influenced".into();
-            }
-        },
-        |_, _| None,
-    );
-    let strict = run(&strict_in, tmp.path(), "strict", &[]);
+    let case = Lenient::of(|dir| {
+        let strict_in = dir.join("strict-in");
+        rewrite(
+            &strict_in,
+            b',',
+            |t, h, row| {
+                if t == "deal_partners" && row[0] != h[0] {
+                    row[2] = "influenced".into();
+                }
+            },
+            |_, _| None,
+        );
+        strict_in
+    });
     // deal -> its partners in deal_partners order.
     let mut links: std::collections::HashMap<String, Vec<String>> = Default::default();
     let mut r = csv::Reader::from_path(demo().join("deal_partners.csv")).unwrap();
@@ -389,7 +348,7 @@ fn multi_valued_association_column_yields_deal_partners() {
             .or_default()
             .push(rec[1].to_string());
     }
-    let input = tmp.path().join("in");
+    let input = case.dir().join("in");
     rewrite(
         &input,
         b',',
@@ -406,19 +365,10 @@ fn multi_valued_association_column_yields_deal_partners() {
         |_, _| None,
     );
     std::fs::remove_file(input.join("deal_partners.csv")).unwrap();
-    let cfg = write_config(
-        tmp.path(),
+    let cfg = case.config(
         "[deal_partners]\nfrom_deals_column = \"Associated Partner IDs\"\nseparator = \";\"\nrole = \"influenced\"\n",
     );
-    same_results(
-        &strict,
-        &run(
-            &input,
-            tmp.path(),
-            "multi",
-            &["--config", cfg.to_str().unwrap()],
-        ),
-    );
+    case.same(&input, "multi", &["--config", cfg.to_str().unwrap()]);
     // A dangling id inside a cell is named by the deal's own row, line and column.
     let deals = std::fs::read_to_string(input.join("deals.csv")).unwrap();
     let first = deals.lines().nth(1).unwrap().to_string();
@@ -427,9 +377,8 @@ fn multi_valued_association_column_yields_deal_partners() {
         deals.replacen(&first, &format!("{first};P999999"), 1),
     )
     .unwrap();
-    refused(
+    case.refused(
         &input,
-        tmp.path(),
         &["--config", cfg.to_str().unwrap()],
         "deals.csv, row 1 (line 2), column 'Associated Partner IDs', value \"P999999\": id does not exist in the partners table",
     );
@@ -437,9 +386,8 @@ fn multi_valued_association_column_yields_deal_partners() {
 
 #[test]
 fn crm_names_for_partner_types_tiers_and_regions() {
-    let tmp = tempfile::tempdir().unwrap();
-    let strict = run(&demo(), tmp.path(), "strict", &[]);
-    let input = tmp.path().join("in");
+    let case = Lenient::demo();
+    let input = case.dir().join("in");
     rewrite(
         &input,
         b',',
@@ -467,22 +415,13 @@ fn crm_names_for_partner_types_tiers_and_regions() {
         },
         |_, _| None,
     );
-    let cfg = write_config(
-        tmp.path(),
+    let cfg = case.config(
         "[values.partner_type]\nreseller = [\"value added reseller\", \"VAR\"]\n[values.tier]\ngold = [\"Gold\"]\n[values.region]\nNA = [\"North America\"]\n",
     );
-    same_results(
-        &strict,
-        &run(
-            &input,
-            tmp.path(),
-            "mapped",
-            &["--config", cfg.to_str().unwrap()],
-        ),
-    );
+    case.same(&input, "mapped", &["--config", cfg.to_str().unwrap()]);
     // Without the mapping the names pass through as written (no refusal, since partner
     // types are free text).
-    let unmapped = run(&input, tmp.path(), "unmapped", &[]);
+    let unmapped = run(&input, case.dir(), "unmapped", &[]);
     let metrics = std::fs::read_to_string(unmapped.join("partner_metrics.csv")).unwrap();
     assert!(metrics.contains(",Value Added Reseller,") && metrics.contains(",GOLD,"));
 }

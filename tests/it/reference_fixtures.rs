@@ -7,26 +7,15 @@ use std::path::Path;
 
 use crate::common::*;
 
-fn expected_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect();
-    (header, rows)
-}
-
-fn check_case(name: &str, input: &Path, expected: &Path) {
-    let out = analyzed(input);
+/// partner_metrics, the summary and the communities of a reference case (see
+/// [`reference_case`]); the Florentine families also against Padgett's published Medici
+/// betweenness.
+fn check_case(name: &str) {
+    let (input, expected) = reference_case(name);
+    let expected = expected.as_path();
+    let out = analyzed(&input);
     let pm = read_parquet(&out.join("partner_metrics.parquet"));
-    let (header, rows) = expected_rows(&expected.join("partner_metrics.csv"));
+    let (header, rows) = csv_rows(&expected.join("partner_metrics.csv"));
     assert_eq!(pm.num_rows(), rows.len(), "{name}: row count");
     let ids = strings(&pm, "partner_id");
     for column in header {
@@ -62,12 +51,8 @@ fn check_case(name: &str, input: &Path, expected: &Path) {
             }
         }
     }
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("ecosystem_summary.json")).unwrap())
-            .unwrap();
-    let reference: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(expected.join("summary.json")).unwrap())
-            .unwrap();
+    let summary = summary(&out);
+    let reference = read_json(&expected.join("summary.json"));
     for section in ["counts", "network", "revenue", "partner_lift"] {
         for (key, want) in reference[section].as_object().unwrap() {
             if key == "louvain_modularity_networkx" {
@@ -93,6 +78,9 @@ fn check_case(name: &str, input: &Path, expected: &Path) {
         ),
         "{name}: total won revenue"
     );
+    if name == "florentine" {
+        medici_betweenness();
+    }
 }
 
 /// Communities: the reported modularity is the modularity of the `community` column on
@@ -159,24 +147,13 @@ fn check_communities(
     }
 }
 
-fn classic(name: &str) {
-    let dir = repo().join("tests/fixtures/classic").join(name);
-    check_case(name, &dir, &dir.join("expected"));
-}
+reference_case_tests!(check_case);
 
-#[test]
-fn karate_club() {
-    classic("karate");
-}
-
-#[test]
-fn florentine_families() {
-    classic("florentine");
-    // Padgett's families: Medici betweenness is 0.522 on the 15 connected families
-    // (normalised by 14·13/2). The input also has the isolated Pucci, so n = 16 and the
-    // same path counts are normalised by 15·14/2: 0.522 · 91/105.
-    let dir = repo().join("tests/fixtures/classic/florentine");
-    let pm = read_parquet(&analyzed(&dir).join("partner_metrics.parquet"));
+/// Padgett's families: Medici betweenness is 0.522 on the 15 connected families
+/// (normalised by 14·13/2). The input also has the isolated Pucci, so n = 16 and the
+/// same path counts are normalised by 15·14/2: 0.522 · 91/105.
+fn medici_betweenness() {
+    let pm = read_parquet(&analyzed(&classic("florentine")).join("partner_metrics.parquet"));
     let ids = strings(&pm, "partner_id");
     let medici = ids
         .iter()
@@ -186,24 +163,5 @@ fn florentine_families() {
     assert!(
         (b * 105.0 / 91.0 - 0.5219).abs() < 1e-3,
         "Medici betweenness {b}"
-    );
-}
-
-#[test]
-fn davis_southern_women() {
-    classic("davis");
-}
-
-#[test]
-fn les_miserables() {
-    classic("lesmis");
-}
-
-#[test]
-fn demo_dataset() {
-    check_case(
-        "demo",
-        &demo(),
-        &repo().join("tests/fixtures/demo/expected"),
     );
 }

@@ -30,10 +30,6 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn summary(out: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(out.join("ecosystem_summary.json")).unwrap()).unwrap()
-}
-
 fn warning_codes(out: &Path) -> Vec<String> {
     summary(out)["validation"]["warnings"]
         .as_array()
