@@ -7,27 +7,19 @@
 // criterion_group! defines a public function it cannot document.
 #![allow(missing_docs)]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use ecograph::build::{self, Csr};
-use ecograph::config::Settings;
-use ecograph::generate::{generate, GenConfig};
+use ecograph::build::Csr;
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{communities, LouvainParams};
-use ecograph::validate::load_and_validate;
 
 /// The co-sell network of a generated ecosystem with `partners` partners.
 fn cosell(partners: usize) -> Csr {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let cfg = GenConfig {
-        seed: 7,
-        partners,
-        deals: partners * 20,
-        ..GenConfig::default()
-    };
-    generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
-    let tables = load_and_validate(tmp.path(), &Settings::contract(), false).expect("valid");
-    build::build(tables).cosell
+    common::generate_into(tmp.path(), partners, partners * 20);
+    common::graphs(tmp.path()).cosell
 }
 
 fn suite(c: &mut Criterion) {

@@ -12,15 +12,13 @@
 // criterion_group! defines a public function it cannot document.
 #![allow(missing_docs)]
 
+mod common;
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 
-use ecograph::build;
-use ecograph::config::Settings;
-use ecograph::generate::{generate, GenConfig};
 use ecograph::metrics::network_effect::resilience::ResilienceParams;
 use ecograph::metrics::network_effect::{self, growth, reach_loss, resilience};
 use ecograph::metrics::{activity, diversification};
-use ecograph::validate::load_and_validate;
 
 fn status_kib(key: &str) -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -33,18 +31,11 @@ fn family(c: &mut Criterion) {
     let (input, label) = match std::env::var_os("ECOGRAPH_BENCH_DATA") {
         Some(dir) => (std::path::PathBuf::from(dir), "given"),
         None => {
-            let cfg = GenConfig {
-                seed: 7,
-                partners: 10_000,
-                deals: 200_000,
-                ..GenConfig::default()
-            };
-            generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
+            common::generate_into(tmp.path(), 10_000, 200_000);
             (tmp.path().to_path_buf(), "10k_200k")
         }
     };
-    let tables = load_and_validate(&input, &Settings::contract(), false).expect("valid input");
-    let g = build::build(tables);
+    let g = common::graphs(&input);
     let attributed = activity::compute(&g).attributed_revenue;
     let params = ResilienceParams::default();
     eprintln!(

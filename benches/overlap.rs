@@ -9,32 +9,20 @@
 // criterion_group! defines a public function it cannot document.
 #![allow(missing_docs)]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use ecograph::build::{self, GraphSet};
-use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
-use ecograph::generate::{generate, GenConfig};
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::pairs::{pair_pass, Blocking, Incidence};
 use ecograph::metrics::overlap::{self, Dimension, NullSink, OverlapParams};
-use ecograph::validate::load_and_validate;
-
-fn graphs(partners: usize, deals: usize, dir: &std::path::Path) -> GraphSet {
-    let cfg = GenConfig {
-        seed: 7,
-        partners,
-        deals,
-        ..GenConfig::default()
-    };
-    generate(&cfg, dir, &|_, _| {}).expect("generate");
-    build::build(load_and_validate(dir, &Settings::contract(), false).expect("valid"))
-}
 
 fn bench_overlap(c: &mut Criterion) {
     for (partners, deals) in [(2_000usize, 40_000usize), (10_000, 200_000)] {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let g = graphs(partners, deals, tmp.path());
+        common::generate_into(tmp.path(), partners, deals);
+        let g = common::graphs(tmp.path());
         let params = OverlapParams::default();
         let mut group = c.benchmark_group(format!("overlap_{partners}"));
         group.sample_size(10);

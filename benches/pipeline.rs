@@ -6,23 +6,18 @@
 // criterion_group! defines a public function it cannot document.
 #![allow(missing_docs)]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::build;
 use ecograph::config::Settings;
-use ecograph::generate::{generate, GenConfig};
 use ecograph::metrics::centrality::pagerank::{pagerank, PageRankParams};
 use ecograph::validate::load_and_validate;
 
 fn foundation(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let cfg = GenConfig {
-        seed: 7,
-        partners: 10_000,
-        deals: 200_000,
-        ..GenConfig::default()
-    };
-    generate(&cfg, tmp.path(), &|_, _| {}).expect("generate");
+    let cfg = common::generate_into(tmp.path(), 10_000, 200_000);
     let config = Settings::contract();
 
     let mut g = c.benchmark_group("foundation_10k_200k");
