@@ -11,7 +11,8 @@
 # Steps: builds the `overlap_bench` example (release), which loads DATA, writes the
 # partner x customer incidence to $OUT/incidence.bin and times ecograph's kernel
 # (JSON on stdout); then, in its own virtualenv (benches/overlap_scipy/.venv from the
-# pinned requirements.txt), scipy_overlap.py times A @ A.T on that same file. Prints a
+# pinned requirements.txt, made by benches/peers/venv.sh and made again when the
+# requirements change), scipy_overlap.py times A @ A.T on that same file. Prints a
 # Markdown table and writes results/overlap-scipy.json. Needs python3.11 (or python3).
 # BENCH_BIN=path runs that prebuilt overlap_bench instead of building one (A/B runs of
 # two builds without rebuilding in between).
@@ -29,12 +30,8 @@ if [ ! -f "$DATA/deal_partners.csv" ]; then
   "$ROOT/target/release/ecograph" generate --out "$DATA" --partners 100000 --deals 3000000 --seed 7 --quiet
 fi
 
-PY="$(command -v python3.11 || command -v python3)"
-VENV="$HERE/.venv"
-if [ ! -x "$VENV/bin/python" ]; then
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
-fi
+# shellcheck source=../peers/venv.sh
+source "$ROOT/benches/peers/venv.sh"
 
 BIN="${BENCH_BIN:-$ROOT/target/release/examples/overlap_bench}"
 if [ -z "${BENCH_BIN:-}" ]; then

@@ -27,6 +27,8 @@ log() { printf '== %s\n' "$*" >&2; }
 
 # shellcheck source=venv.sh
 source "$HERE/venv.sh"
+# shellcheck source=gnu_time.sh
+source "$HERE/gnu_time.sh"
 
 if [ ! -f "$DATA/deal_partners.csv" ]; then
   log "generating $PARTNERS partners, $((PARTNERS * 20)) deals, seed 7"

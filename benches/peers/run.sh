@@ -56,6 +56,8 @@ fi
 
 # shellcheck source=venv.sh
 source "$HERE/venv.sh"
+# shellcheck source=gnu_time.sh
+source "$HERE/gnu_time.sh"
 
 # --- dataset ----------------------------------------------------------------------------
 if [ "${REGEN:-0}" = 1 ] || [ ! -f "$DATA/deal_partners.csv" ]; then

@@ -1,5 +1,6 @@
-# Sourced by run.sh and centrality.sh: (re)creates benches/peers/.venv from
-# requirements.txt when missing or when the requirements changed. Sets VENV.
+# Sourced by run.sh, centrality.sh and ../overlap_scipy/run.sh with HERE set to the
+# script's folder: (re)creates HERE/.venv from HERE/requirements.txt when missing or
+# when the requirements changed. Sets VENV.
 PY="$(command -v python3.11 || command -v python3)"
 VENV="$HERE/.venv"
 REQ_SUM="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
@@ -9,8 +10,4 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/n
   "$PY" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
   echo "$REQ_SUM" > "$VENV/.requirements.sha256"
-fi
-if [ ! -x /usr/bin/time ]; then
-  printf '== installing GNU time (Debian package time)\n' >&2
-  apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
