@@ -12,6 +12,10 @@ use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule};
 use crate::schema::{TableSpec, TABLES};
 
+/// One column as the chunks it was read in, in row order (readers produce columns in
+/// pieces; joining them would copy every column once more).
+pub type Chunks = Vec<ArrayRef>;
+
 /// Where a table came from, for messages.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -41,9 +45,9 @@ impl SourceFile {
 pub struct RawTable {
     pub(crate) spec: TableSpec,
     pub(crate) source: SourceFile,
-    /// Only the contract's columns that the file has, under contract names, each
-    /// `n_rows` long.
-    pub(crate) columns: Vec<(&'static str, ArrayRef)>,
+    /// Only the contract's columns that the file has, under contract names, each as
+    /// the chunks it was read in (together `n_rows` long).
+    pub(crate) columns: Vec<(&'static str, Chunks)>,
     pub(crate) n_rows: usize,
     /// For CSV: the physical line of each data row (1-based).
     pub(crate) lines: Option<Vec<u32>>,
@@ -53,14 +57,15 @@ pub struct RawTable {
     /// Contract column -> the column's name in the user's file (for messages).
     pub(crate) user_names: Vec<(&'static str, String)>,
     /// The column the config's `[deal_partners] from_deals_column` names (deals only).
-    pub(crate) links: Option<ArrayRef>,
+    pub(crate) links: Option<Chunks>,
     /// Lines of the rows skipped because every field was empty.
     pub(crate) skipped_empty: Vec<u32>,
 }
 
 impl RawTable {
     /// The contract table named `table` (`"partners"`, `"deals"`, ...) from Arrow
-    /// columns named as in the user's data.
+    /// record batches (a pyarrow `Table.to_batches()`, say; one or more, all with the
+    /// schema of the first) whose columns are named as in the user's data.
     ///
     /// The config's column names map onto the contract's (`[columns.deals] stage =
     /// "Dealstage"`); a column the config names but the batch lacks, a header that misses
@@ -69,7 +74,7 @@ impl RawTable {
     pub fn from_arrow(
         table: &str,
         source: SourceFile,
-        batch: &RecordBatch,
+        batches: &[RecordBatch],
         settings: &Settings,
     ) -> Result<RawTable, InputErrors> {
         let Some(spec) = TABLES.iter().find(|s| s.name == table).copied() else {
@@ -91,14 +96,43 @@ impl RawTable {
                 }],
             });
         };
-        let schema = batch.schema();
+        let fail = |rule: Rule| InputErrors {
+            errors: vec![table_error(&spec, source.display.clone(), rule)],
+        };
+        let Some(first) = batches.first() else {
+            return Err(fail(Rule::Unreadable {
+                detail: "no record batch given (not even an empty one with the schema)".into(),
+            }));
+        };
+        let schema = first.schema();
+        // Names and types must agree; nullability may differ from batch to batch.
+        let shape = |b: &RecordBatch| -> Vec<(String, String)> {
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| (f.name().clone(), f.data_type().to_string()))
+                .collect()
+        };
+        if let Some(b) = batches.iter().find(|b| shape(b) != shape(first)) {
+            return Err(fail(Rule::Unreadable {
+                detail: format!(
+                    "the record batches disagree on the columns: {:?} against {:?}",
+                    shape(b),
+                    shape(first)
+                ),
+            }));
+        }
         let columns = schema
             .fields()
             .iter()
-            .map(|f| f.name().clone())
-            .zip(batch.columns().iter().cloned())
+            .enumerate()
+            .map(|(i, f)| {
+                let chunks = batches.iter().map(|b| b.column(i).clone()).collect();
+                (f.name().clone(), chunks)
+            })
             .collect();
-        select_contract_columns(spec, source, columns, batch.num_rows(), None, settings)
+        let n_rows = batches.iter().map(RecordBatch::num_rows).sum();
+        select_contract_columns(spec, source, columns, n_rows, None, settings)
             .map_err(|errors| InputErrors { errors })
     }
 
@@ -108,11 +142,11 @@ impl RawTable {
     }
 
     /// The contract column `name`, if the table has it.
-    pub(crate) fn column(&self, name: &str) -> Option<&ArrayRef> {
+    pub(crate) fn column(&self, name: &str) -> Option<&[ArrayRef]> {
         self.columns
             .iter()
             .find(|(c, _)| *c == name)
-            .map(|(_, a)| a)
+            .map(|(_, a)| a.as_slice())
     }
 
     /// The user's name of a contract column.
@@ -275,7 +309,7 @@ fn header_hint(found: &[String]) -> Option<String> {
 pub(crate) fn select_contract_columns(
     spec: TableSpec,
     source: SourceFile,
-    all: Vec<(String, ArrayRef)>,
+    all: Vec<(String, Chunks)>,
     n_rows: usize,
     lines: Option<Vec<u32>>,
     settings: &Settings,

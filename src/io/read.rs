@@ -312,9 +312,11 @@ fn select_from_frame(
     lines: Option<Vec<u32>>,
     settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
+    let n_rows = df.height();
     let mut all = Vec::with_capacity(df.width());
-    for c in df.columns() {
-        let a = super::guard::catch(|| super::bridge::to_arrow(c))
+    // Each column handed over chunk by chunk, shared with polars, not copied.
+    for c in df.into_columns() {
+        let a = super::guard::catch(|| super::bridge::to_arrow(&c))
             .and_then(|r| r)
             .map_err(|detail| {
                 vec![table_error(
@@ -325,5 +327,5 @@ fn select_from_frame(
             })?;
         all.push((c.name().to_string(), a));
     }
-    select_contract_columns(spec, source, all, df.height(), lines, settings)
+    select_contract_columns(spec, source, all, n_rows, lines, settings)
 }

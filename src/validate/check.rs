@@ -5,9 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use arrow::array::StringViewArray;
-
-use super::columns::{date_cells, text_column, texts, Cell};
+use super::columns::{date_cells, text_column, texts, Cell, Text};
 use super::dict::{Dict, NULL};
 use crate::config::TextMap;
 use crate::error::{InputError, Rule};
@@ -89,12 +87,7 @@ impl<'a> Check<'a> {
     }
 
     /// A text column (ids or free text) converted to String, or a wrong-type problem.
-    pub(super) fn text(
-        &self,
-        p: &mut Problems,
-        column: &str,
-        what: &'static str,
-    ) -> Option<StringViewArray> {
+    pub(super) fn text(&self, p: &mut Problems, column: &str, what: &'static str) -> Option<Text> {
         match text_column(self.raw, column, what) {
             Ok(c) => c,
             Err(rule) => {

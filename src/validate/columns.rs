@@ -61,22 +61,38 @@ fn unreadable(e: impl std::fmt::Display) -> Rule {
     }
 }
 
+/// A text column: its chunks, each as `Utf8View`, read in order.
+pub(crate) struct Text(Vec<StringViewArray>);
+
+impl Text {
+    /// Every row's value in order, across chunks (null as `None`).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.0.iter().flat_map(|a| a.iter())
+    }
+}
+
 /// A column converted to text (ids and free text), or the type error. Text and integer
 /// columns are accepted (integers as their decimal text); all-null columns are empty.
 pub(crate) fn text_column(
     raw: &RawTable,
     name: &str,
     what: &'static str,
-) -> Result<Option<StringViewArray>, Rule> {
+) -> Result<Option<Text>, Rule> {
     let Some(c) = raw.column(name) else {
         return Ok(None);
     };
     as_text(c, what).map(Some)
 }
 
+/// The type every chunk of a column has (chunks of one column share it; an empty
+/// column counts as all null).
+fn data_type(c: &[ArrayRef]) -> DataType {
+    c.first().map_or(DataType::Null, |a| a.data_type().clone())
+}
+
 /// `c` as text if it is text, integers or all null; otherwise the type error.
-pub(crate) fn as_text(c: &ArrayRef, what: &'static str) -> Result<StringViewArray, Rule> {
-    let dt = c.data_type();
+pub(crate) fn as_text(c: &[ArrayRef], what: &'static str) -> Result<Text, Rule> {
+    let dt = data_type(c);
     let ok = matches!(
         dt,
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
@@ -84,15 +100,20 @@ pub(crate) fn as_text(c: &ArrayRef, what: &'static str) -> Result<StringViewArra
     if !ok {
         return Err(Rule::WrongType {
             expected: what,
-            found: type_name(dt),
+            found: type_name(&dt),
         });
     }
-    let t = cast(c, &DataType::Utf8View).map_err(unreadable)?;
-    Ok(t.as_string_view().clone())
+    c.iter()
+        .map(|a| {
+            let t = cast(a, &DataType::Utf8View).map_err(unreadable)?;
+            Ok(t.as_string_view().clone())
+        })
+        .collect::<Result<_, Rule>>()
+        .map(Text)
 }
 
 /// Iterates a text column, treating the empty string as null (contract §4).
-pub(crate) fn texts(c: &StringViewArray) -> impl Iterator<Item = Option<&str>> + '_ {
+pub(crate) fn texts(c: &Text) -> impl Iterator<Item = Option<&str>> + '_ {
     c.iter().map(|v| v.filter(|s| !s.is_empty()))
 }
 
@@ -109,7 +130,7 @@ pub(crate) fn amount_cells(
     let Some(c) = raw.column(name) else {
         return Ok(None);
     };
-    let dt = c.data_type().clone();
+    let dt = data_type(c);
     let rule_of = |e: AmountError| match e {
         AmountError::NotANumber => Rule::NotANumber,
         AmountError::Nan => Rule::NanAmount,
@@ -139,17 +160,18 @@ pub(crate) fn amount_cells(
             found: type_name(&dt),
         });
     }
-    let f = cast(c, &DataType::Float64).map_err(unreadable)?;
-    let cells = f
-        .as_primitive::<Float64Type>()
-        .iter()
-        .map(|v| match v {
-            None => Ok(None),
-            Some(x) => check_amount(x)
-                .map(Some)
-                .map_err(|e| (rule_of(e), x.to_string())),
-        })
-        .collect();
+    let mut cells = Vec::with_capacity(raw.n_rows());
+    for a in c {
+        let f = cast(a, &DataType::Float64).map_err(unreadable)?;
+        cells.extend(f.as_primitive::<Float64Type>().iter().map(|v| {
+            match v {
+                None => Ok(None),
+                Some(x) => check_amount(x)
+                    .map(Some)
+                    .map_err(|e| (rule_of(e), x.to_string())),
+            }
+        }));
+    }
     Ok(Some(cells))
 }
 
@@ -164,13 +186,18 @@ pub(crate) fn date_cells(
     let Some(c) = raw.column(name) else {
         return Ok(None);
     };
-    let dt = c.data_type().clone();
+    let dt = data_type(c);
     let ints = |scale: fn(i64) -> i64| -> Result<Vec<Cell<i64>>, Rule> {
-        let i = cast(c, &DataType::Int64).map_err(unreadable)?;
-        Ok(i.as_primitive::<Int64Type>()
-            .iter()
-            .map(|v| Ok(v.map(scale)))
-            .collect())
+        let mut out = Vec::with_capacity(raw.n_rows());
+        for a in c {
+            let i = cast(a, &DataType::Int64).map_err(unreadable)?;
+            out.extend(
+                i.as_primitive::<Int64Type>()
+                    .iter()
+                    .map(|v| Ok(v.map(scale))),
+            );
+        }
+        Ok(out)
     };
     match dt {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
@@ -187,13 +214,16 @@ pub(crate) fn date_cells(
             ))
         }
         DataType::Date32 => Ok(Some(
-            c.as_primitive::<Date32Type>()
-                .iter()
+            c.iter()
+                .flat_map(|a| a.as_primitive::<Date32Type>().iter())
                 .map(|v| Ok(v.map(|d| i64::from(d) * 86_400_000)))
                 .collect(),
         )),
         DataType::Date64 => Ok(Some(
-            c.as_primitive::<Date64Type>().iter().map(Ok).collect(),
+            c.iter()
+                .flat_map(|a| a.as_primitive::<Date64Type>().iter())
+                .map(Ok)
+                .collect(),
         )),
         DataType::Timestamp(unit, _) => {
             let scale: fn(i64) -> i64 = match unit {

@@ -59,7 +59,10 @@ pub(crate) fn from_deals_column(deals: &RawTable, l: &ResolvedLinks) -> Result<R
     Ok(RawTable {
         spec: DEAL_PARTNERS,
         source: deals.source.clone(),
-        columns: vec![("deal_id", deal_col), ("partner_id", partner_col)],
+        columns: vec![
+            ("deal_id", vec![deal_col]),
+            ("partner_id", vec![partner_col]),
+        ],
         n_rows: n,
         lines: deals.lines.as_ref().map(|_| lines),
         rows: Some(rows),

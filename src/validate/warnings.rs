@@ -42,7 +42,8 @@ fn column_warnings(raw: &RawTable) -> Vec<Warning> {
                 format!("no '{}' column: {implies}", col.name),
             ),
             Some(c) => {
-                let empty = c.null_count() == c.len()
+                let nulls: usize = c.iter().map(|a| a.null_count()).sum();
+                let empty = nulls == raw.n_rows()
                     || super::columns::as_text(c, "text")
                         .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
                 if raw.n_rows() == 0 || !empty {

@@ -136,7 +136,7 @@ pub fn raw(tables: &[Table], settings: &Settings) -> RawTables {
         .iter()
         .map(|t| {
             let src = SourceFile::in_memory(format!("{} (in memory)", t.name), InputFormat::Arrow);
-            RawTable::from_arrow(t.name, src, &t.batch(), settings)
+            RawTable::from_arrow(t.name, src, &[t.batch()], settings)
                 .unwrap_or_else(|e| panic!("{}: {}", t.name, msg(e)))
         })
         .collect();
@@ -275,7 +275,7 @@ fn an_unknown_table_name_and_a_missing_required_table_are_errors() {
     let settings = Settings::contract();
     let t = Table::new("partners").text("partner_id", &[Some("P1")]);
     let src = SourceFile::in_memory("x", InputFormat::Arrow);
-    let e = RawTable::from_arrow("partner", src, &t.batch(), &settings)
+    let e = RawTable::from_arrow("partner", src, &[t.batch()], &settings)
         .err()
         .map(msg)
         .expect("not a contract table");
@@ -286,7 +286,7 @@ fn an_unknown_table_name_and_a_missing_required_table_are_errors() {
     let only_partners = vec![RawTable::from_arrow(
         "partners",
         SourceFile::in_memory("p", InputFormat::Arrow),
-        &t.batch(),
+        &[t.batch()],
         &settings,
     )
     .unwrap()];
@@ -298,4 +298,60 @@ fn an_unknown_table_name_and_a_missing_required_table_are_errors() {
         text.contains("deals") && text.contains("deal_partners"),
         "{text}"
     );
+}
+
+#[test]
+fn a_table_in_several_record_batches_reads_as_one() {
+    let settings = Settings::contract();
+    let whole = Table::new("deals")
+        .text("deal_id", &[Some("D1"), Some("D2"), Some("D3")])
+        .floats("amount", &[Some(1.0), None, Some(3.5)]);
+    let first = Table::new("deals")
+        .text("deal_id", &[Some("D1"), Some("D2")])
+        .floats("amount", &[Some(1.0), None]);
+    let second = Table::new("deals")
+        .text("deal_id", &[Some("D3")])
+        .floats("amount", &[Some(3.5)]);
+    let partners = || Table::new("partners").text("partner_id", &[Some("P1")]);
+    let links = || {
+        Table::new("deal_partners")
+            .text("deal_id", &[Some("D3"), Some("D1")])
+            .text("partner_id", &[Some("P1"), Some("P1")])
+    };
+    let in_memory = |name: &str| SourceFile::in_memory(name, InputFormat::Arrow);
+    let read = |deals: Vec<RecordBatch>| {
+        let tables = vec![
+            RawTable::from_arrow("partners", in_memory("p"), &[partners().batch()], &settings)
+                .unwrap(),
+            RawTable::from_arrow("deals", in_memory("d"), &deals, &settings).unwrap(),
+            RawTable::from_arrow(
+                "deal_partners",
+                in_memory("l"),
+                &[links().batch()],
+                &settings,
+            )
+            .unwrap(),
+        ];
+        let raw = RawTables::new(tables, &settings).unwrap();
+        validate::validate(&raw, &settings, false).unwrap()
+    };
+    let one = read(vec![whole.batch()]);
+    let two = read(vec![first.batch(), second.batch()]);
+    assert_eq!(two.deals().id, ["D1", "D2", "D3"]);
+    assert_eq!(two.deals().amount, [1.0, 0.0, 3.5]);
+    assert_eq!(two.deals().id, one.deals().id);
+    assert_eq!(two.deals().amount, one.deals().amount);
+    assert_eq!(two.links(), one.links());
+
+    let other = Table::new("deals").text("deal_id", &[Some("D9")]);
+    let e = RawTable::from_arrow(
+        "deals",
+        in_memory("d"),
+        &[first.batch(), other.batch()],
+        &settings,
+    )
+    .err()
+    .map(msg)
+    .expect("batches with other columns");
+    assert!(e.contains("disagree on the columns"), "{e}");
 }
