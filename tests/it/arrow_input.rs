@@ -60,43 +60,15 @@ impl Table {
         self
     }
 
-    /// A text column with one value per item.
-    pub fn text_of<T>(
-        self,
-        column: &'static str,
-        items: &[T],
-        f: impl Fn(usize, &T) -> Option<String>,
-    ) -> Table {
-        let v: Vec<Option<String>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
-        self.text(column, &v)
-    }
-
-    /// A float column with one value per item.
-    pub fn floats_of<T>(
-        self,
-        column: &'static str,
-        items: &[T],
-        f: impl Fn(usize, &T) -> Option<f64>,
-    ) -> Table {
-        let v: Vec<Option<f64>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
-        self.floats(column, &v)
-    }
-
-    /// A millisecond timestamp column with one value per item.
-    pub fn timestamps_ms_of<T>(
-        self,
-        column: &'static str,
-        items: &[T],
-        f: impl Fn(usize, &T) -> Option<i64>,
-    ) -> Table {
-        let v: Vec<Option<i64>> = items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
-        self.timestamps_ms(column, &v)
-    }
-
     fn batch(&self) -> RecordBatch {
         RecordBatch::try_from_iter(self.columns.iter().map(|(n, a)| (*n, a.clone())))
             .expect("columns of equal length")
     }
+}
+
+/// `f(index, item)` for every item: a column with one value per item.
+pub fn per_item<T, V>(items: &[T], f: impl Fn(usize, &T) -> V) -> Vec<V> {
+    items.iter().enumerate().map(|(i, x)| f(i, x)).collect()
 }
 
 /// Partner `i`'s id in the property suites: byte order differs from numeric order

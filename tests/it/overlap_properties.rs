@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use crate::arrow_input::{self, deal_id, partner_id, validated, Table, STAGES};
+use crate::arrow_input::{self, deal_id, partner_id, per_item, validated, Table, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::overlap::pairs::Blocking;
 use ecograph::metrics::overlap::{self, CollectSink, Dimension, OverlapParams, PairBlock};
@@ -40,31 +40,46 @@ fn spec() -> impl Strategy<Value = Spec> {
 
 /// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals, partners): &Spec) -> ValidatedTables {
-    let partners_t = arrow_input::partners(*n).text_of("partner_type", partners, |_, (t, _)| {
-        (*t > 0).then(|| format!("type{t}"))
-    });
+    let partners_t = arrow_input::partners(*n).text(
+        "partner_type",
+        &per_item(partners, |_, (t, _)| (*t > 0).then(|| format!("type{t}"))),
+    );
     let carried: Vec<(usize, u8)> = partners
         .iter()
         .enumerate()
         .flat_map(|(p, (_, prods))| prods.iter().map(move |&x| (p, x)))
         .collect();
     let partner_products = Table::new("partner_products")
-        .text_of("partner_id", &carried, |_, (p, _)| Some(partner_id(*p)))
-        .text_of("product_id", &carried, |_, (_, x)| Some(format!("X{x}")));
+        .text(
+            "partner_id",
+            &per_item(&carried, |_, (p, _)| Some(partner_id(*p))),
+        )
+        .text(
+            "product_id",
+            &per_item(&carried, |_, (_, x)| Some(format!("X{x}"))),
+        );
     let deals_t = Table::new("deals")
-        .text_of("deal_id", deals, |i, _| Some(deal_id(i)))
-        .text_of("customer_id", deals, |_, d| {
-            (d.0 != 0).then(|| format!("C{}", d.0))
-        })
-        .text_of("product_id", deals, |_, d| {
-            (d.1 != 0).then(|| format!("X{}", d.1))
-        })
-        .floats_of("amount", deals, |i, _| Some(f64::from(i as u32) * 1.25))
-        .text_of("stage", deals, |_, d| Some(STAGES[d.3 as usize].into()))
+        .text("deal_id", &per_item(deals, |i, _| Some(deal_id(i))))
+        .text(
+            "customer_id",
+            &per_item(deals, |_, d| (d.0 != 0).then(|| format!("C{}", d.0))),
+        )
+        .text(
+            "product_id",
+            &per_item(deals, |_, d| (d.1 != 0).then(|| format!("X{}", d.1))),
+        )
+        .floats(
+            "amount",
+            &per_item(deals, |i, _| Some(f64::from(i as u32) * 1.25)),
+        )
+        .text("stage", &per_item(deals, |_, d| Some(STAGES[d.3 as usize])))
         // Hours too, so days_apart is fractional.
-        .timestamps_ms_of("created_at", deals, |i, d| {
-            d.2.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5))
-        });
+        .timestamps_ms(
+            "created_at",
+            &per_item(deals, |i, d| {
+                d.2.map(|x| i64::from(x) * 86_400_000 / 3 + 3_600_000 * (i as i64 % 5))
+            }),
+        );
     let links = arrow_input::links(deals.iter().enumerate().flat_map(|(i, d)| {
         d.4.iter().map(move |&(p, sourced)| {
             (

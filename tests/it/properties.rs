@@ -4,7 +4,7 @@
 use crate::common::on_threads;
 use proptest::prelude::*;
 
-use crate::arrow_input::{deal_id, links, partners, validated, Table, ROLES, STAGES};
+use crate::arrow_input::{deal_id, links, partners, per_item, validated, Table, ROLES, STAGES};
 use ecograph::build::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
 use ecograph::progress::{Silent, Stages};
@@ -29,12 +29,16 @@ fn spec() -> impl Strategy<Value = Spec> {
 /// The spec as in-memory Arrow tables, through the validator.
 fn tables((n, deals): &Spec) -> ValidatedTables {
     let deals_t = Table::new("deals")
-        .text_of("deal_id", deals, |i, _| Some(deal_id(i)))
-        .text_of("customer_id", deals, |_, d| {
-            (d.2 != 0).then(|| format!("C{}", d.2))
-        })
-        .floats_of("amount", deals, |_, d| Some(f64::from(d.0) / 100.0))
-        .text_of("stage", deals, |_, d| Some(STAGES[d.1 as usize].into()));
+        .text("deal_id", &per_item(deals, |i, _| Some(deal_id(i))))
+        .text(
+            "customer_id",
+            &per_item(deals, |_, d| (d.2 != 0).then(|| format!("C{}", d.2))),
+        )
+        .floats(
+            "amount",
+            &per_item(deals, |_, d| Some(f64::from(d.0) / 100.0)),
+        )
+        .text("stage", &per_item(deals, |_, d| Some(STAGES[d.1 as usize])));
     let links = links(deals.iter().enumerate().flat_map(|(i, d)| {
         d.3.iter()
             .map(move |&(p, role)| (i, usize::from(p), ROLES[role as usize]))
