@@ -71,6 +71,44 @@ impl RawTable {
     /// "Dealstage"`); a column the config names but the batch lacks, a header that misses
     /// a contract name only by case, spaces or a BOM, and an absent required column are
     /// errors naming `source`. Columns the contract does not know are dropped.
+    ///
+    /// # Example
+    /// Three tables held in memory, validated and turned into graphs, no file read:
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow::array::{ArrayRef, Float64Array, StringArray};
+    /// use arrow::record_batch::RecordBatch;
+    /// use ecograph::config::Settings;
+    /// use ecograph::io::raw::{RawTable, RawTables, SourceFile};
+    /// use ecograph::io::InputFormat;
+    /// use ecograph::Error;
+    ///
+    /// let text = |v: &[&str]| -> ArrayRef { Arc::new(StringArray::from(v.to_vec())) };
+    /// let partners = RecordBatch::try_from_iter([("partner_id", text(&["P1", "P2"]))])?;
+    /// let deals = RecordBatch::try_from_iter([
+    ///     ("deal_id", text(&["D1", "D2"])),
+    ///     ("amount", Arc::new(Float64Array::from(vec![100.0, 40.0])) as ArrayRef),
+    /// ])?;
+    /// let links = RecordBatch::try_from_iter([
+    ///     ("deal_id", text(&["D1", "D1", "D2"])),
+    ///     ("partner_id", text(&["P1", "P2", "P2"])),
+    /// ])?;
+    /// let settings = Settings::contract();
+    /// let table = |name: &str, batch: RecordBatch| {
+    ///     let source = SourceFile::in_memory(name, InputFormat::Arrow);
+    ///     RawTable::from_arrow(name, source, &[batch], &settings).map_err(Error::Input)
+    /// };
+    /// let raw = RawTables::new(
+    ///     vec![table("partners", partners)?, table("deals", deals)?, table("deal_partners", links)?],
+    ///     &settings,
+    /// )
+    /// .map_err(Error::Input)?;
+    /// let validated = ecograph::validate::validate(&raw, &settings, false).map_err(Error::Input)?;
+    /// let graphs = ecograph::build::build(validated);
+    /// assert_eq!(graphs.partners.id, ["P1", "P2"]);
+    /// assert_eq!(graphs.cosell_edges(), 1); // P1 and P2 share D1
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_arrow(
         table: &str,
         source: SourceFile,
