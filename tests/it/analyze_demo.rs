@@ -214,7 +214,7 @@ fn thread_count_does_not_change_a_byte() {
 #[test]
 fn parquet_and_arrow_inputs_match_csv() {
     use polars::prelude::{
-        self as pl, CsvReadOptions, IntoLazy, IpcWriter, ParquetWriter, SerReader, SerWriter,
+        self as pl, CsvReadOptions, IpcWriter, ParquetWriter, SerReader, SerWriter,
     };
     let tmp = tempfile::tempdir().unwrap();
     let reference = read_parquet(&analyzed(&demo()).join("partner_metrics.parquet"));
@@ -230,15 +230,15 @@ fn parquet_and_arrow_inputs_match_csv() {
                 .unwrap();
             if table == "deals" {
                 // Typed columns, as a data pipeline would write them.
-                df = df
-                    .lazy()
-                    .with_columns([
-                        pl::col("amount").cast(pl::DataType::Float64),
-                        pl::col("created_at").cast(pl::DataType::Date),
-                        pl::col("closed_at").cast(pl::DataType::Date),
-                    ])
-                    .collect()
-                    .unwrap();
+                for (name, to) in [
+                    ("amount", pl::DataType::Float64),
+                    ("created_at", pl::DataType::Date),
+                    ("closed_at", pl::DataType::Date),
+                ] {
+                    // Strict: a value that does not convert is an error, not a null.
+                    let typed = df.column(name).unwrap().strict_cast(&to).unwrap();
+                    df.with_column(typed).unwrap();
+                }
             }
             let mut f = std::fs::File::create(dir.join(format!("{table}.{ext}"))).unwrap();
             if k == 0 {
