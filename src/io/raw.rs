@@ -151,12 +151,11 @@ impl RawTable {
                 .map(|f| (f.name().clone(), f.data_type().to_string()))
                 .collect()
         };
-        if let Some(b) = batches.iter().find(|b| shape(b) != shape(first)) {
+        let want = shape(first);
+        if let Some(got) = batches.iter().map(shape).find(|got| *got != want) {
             return Err(fail(Rule::Unreadable {
                 detail: format!(
-                    "the record batches disagree on the columns: {:?} against {:?}",
-                    shape(b),
-                    shape(first)
+                    "the record batches disagree on the columns: {got:?} against {want:?}"
                 ),
             }));
         }
@@ -241,12 +240,12 @@ impl RawTables {
             let Some(i) = TABLES.iter().position(|s| s.name == t.spec.name) else {
                 continue;
             };
-            if slots[i].is_some() {
+            if let Some(first) = &slots[i] {
                 errors.push(table_error(
                     &t.spec,
                     t.source.display.clone(),
                     Rule::AmbiguousTable {
-                        files: vec![t.source.display.clone()],
+                        files: vec![first.source.display.clone(), t.source.display.clone()],
                     },
                 ));
             } else {

@@ -84,6 +84,14 @@ pub(crate) fn text_column(
     as_text(c, what).map(Some)
 }
 
+/// Whether a column of this type holds text.
+pub(crate) fn is_text_type(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
 /// The type every chunk of a column has (chunks of one column share it; an empty
 /// column counts as all null).
 fn data_type(c: &[ArrayRef]) -> DataType {
@@ -93,10 +101,7 @@ fn data_type(c: &[ArrayRef]) -> DataType {
 /// `c` as text if it is text, integers or all null; otherwise the type error.
 pub(crate) fn as_text(c: &[ArrayRef], what: &'static str) -> Result<Text, Rule> {
     let dt = data_type(c);
-    let ok = matches!(
-        dt,
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
-    ) || dt.is_integer();
+    let ok = is_text_type(&dt) || dt == DataType::Null || dt.is_integer();
     if !ok {
         return Err(Rule::WrongType {
             expected: what,
@@ -137,10 +142,7 @@ pub(crate) fn amount_cells(
         AmountError::Infinite => Rule::InfiniteAmount,
         AmountError::Negative => Rule::NegativeAmount,
     };
-    let is_text = matches!(
-        dt,
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-    );
+    let is_text = is_text_type(&dt);
     if is_text && raw.source.format == InputFormat::Csv {
         let text = as_text(c, "a number")?;
         let cells = texts(&text)

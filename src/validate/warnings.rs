@@ -2,6 +2,7 @@
 //! that change results, skipped empty rows, an input without a single partner link.
 //! Each becomes a [`Warning`] on stderr and under `validation.warnings` in the summary.
 
+use super::columns::{as_text, is_text_type};
 use crate::error::Warning;
 use crate::io::raw::RawTable;
 
@@ -42,10 +43,14 @@ fn column_warnings(raw: &RawTable) -> Vec<Warning> {
                 format!("no '{}' column: {implies}", col.name),
             ),
             Some(c) => {
+                // Only a text column can be empty without being null (an integer or
+                // date never reads as "").
                 let nulls: usize = c.iter().map(|a| a.null_count()).sum();
+                let text = c.first().is_some_and(|a| is_text_type(a.data_type()));
                 let empty = nulls == raw.n_rows()
-                    || super::columns::as_text(c, "text")
-                        .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
+                    || text
+                        && as_text(c, "text")
+                            .is_ok_and(|s| s.iter().all(|v| v.is_none_or(str::is_empty)));
                 if raw.n_rows() == 0 || !empty {
                     continue;
                 }

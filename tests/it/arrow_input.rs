@@ -270,6 +270,19 @@ fn an_unknown_table_name_and_a_missing_required_table_are_errors() {
         text.contains("deals") && text.contains("deal_partners"),
         "{text}"
     );
+
+    let twice: Vec<RawTable> = ["first", "second"]
+        .into_iter()
+        .map(|name| {
+            let src = SourceFile::in_memory(name, InputFormat::Arrow);
+            RawTable::from_arrow("partners", src, &[t.batch()], &settings).unwrap()
+        })
+        .collect();
+    let text = RawTables::new(twice, &settings)
+        .err()
+        .map(msg)
+        .expect("partners given twice");
+    assert!(text.contains("given twice (first, second)"), "{text}");
 }
 
 #[test]
