@@ -23,7 +23,7 @@ fn bench_overlap(c: &mut Criterion) {
         let tmp = tempfile::tempdir().expect("temp dir");
         common::generate_into(tmp.path(), partners, deals);
         let g = common::graphs(tmp.path());
-        let params = OverlapParams::default();
+        let params = OverlapParams::all_pairs();
         let mut group = c.benchmark_group(format!("overlap_{partners}"));
         group.sample_size(10);
         for (name, dim, rows, items) in [

@@ -60,6 +60,28 @@ pub enum Error {
     /// A run parameter is out of range (checked before any work starts).
     #[error("invalid parameter: {0}")]
     Parameter(String),
+    /// An output table would be larger than its limit; found before anything is written
+    /// (`analyze` plans the row counts first), so nothing is.
+    #[error(
+        "{table} would have {rows} rows ({detail}), above the limit of {limit} rows \
+         (--max-pair-rows); nothing was written. Bound it with --overlap-top-k K (default \
+         10 per partner) or --overlap-min-jaccard J, or raise the limit with \
+         --max-pair-rows N; `ecograph analyze ... --dry-run` prints every table's size \
+         first",
+        rows = thousands(*.rows),
+        limit = thousands(*.limit)
+    )]
+    OutputTooLarge {
+        /// The table (`overlap_pairs`).
+        table: &'static str,
+        /// Rows it would have.
+        rows: u64,
+        /// The limit in force.
+        limit: u64,
+        /// Where the rows come from, in words (`13,504,889 customer + 185,789,124
+        /// product pairs, about 930 MB of Parquet`).
+        detail: String,
+    },
     /// The generator failed.
     #[error(transparent)]
     Generate(#[from] crate::generate::GenerateError),
@@ -67,7 +89,7 @@ pub enum Error {
 
 /// Exit codes of the `ecograph` binary, one per kind of failure, as `--help` lists them
 /// (one line each, to fit an 80-column terminal; the README spells each one out).
-pub const EXIT_CODES: [(u8, &str); 6] = [
+pub const EXIT_CODES: [(u8, &str); 7] = [
     (0, "success"),
     (
         1,
@@ -85,14 +107,32 @@ pub const EXIT_CODES: [(u8, &str); 6] = [
         4,
         "output refused: it exists, or ecograph may not replace it",
     ),
+    (
+        5,
+        "an output would exceed its size limit (--max-pair-rows); nothing written",
+    ),
     (130, "interrupted (Ctrl-C); nothing is left behind"),
 ];
+
+/// `1234567` as `1,234,567`, for counts in messages.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 impl Error {
     /// The binary's exit code for this error (see [`EXIT_CODES`]).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 3,
+            Error::OutputTooLarge { .. } => 5,
             Error::OutputExists(_) | Error::OutputRefused { .. } => 4,
             Error::Parameter(_) | Error::Config { .. } | Error::InputFolder { .. } => 2,
             Error::Generate(crate::generate::GenerateError::InvalidConfig(_)) => 2,

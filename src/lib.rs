@@ -34,6 +34,7 @@
 pub mod build;
 pub mod config;
 pub mod error;
+pub mod estimate;
 pub mod export;
 pub mod generate;
 pub mod io;

@@ -47,6 +47,13 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
         .build()
         .map_err(|e| Error::Parameter(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| match &cli.command {
+        Command::Analyze(a) if a.dry_run => {
+            let job = a.job(threads)?;
+            let e = pipeline::estimate(&job, progress)?;
+            progress.clear();
+            print!("{}", cli::estimate_text::render(&job, &e));
+            Ok(())
+        }
         Command::Analyze(a) => {
             let job = a.job(threads)?;
             let report = pipeline::analyze(&job, progress)?;
@@ -140,7 +147,7 @@ fn generate_cmd(
     progress.stage("generate");
     let t = std::time::Instant::now();
     let report = generate::generate(&cfg, staged.path(), &|done, total| {
-        progress.advance(done, total)
+        progress.advance(done, total, "deals")
     })?;
     progress.finish("generate", t.elapsed().as_secs_f64());
     let out = staged.commit()?;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::build::{self, GraphSet};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::estimate::Estimate;
 use crate::export::{self, summary};
 use crate::io::atomic_dir::StagedDir;
 use crate::io::write::{self, OutputFormat};
@@ -40,6 +41,9 @@ pub struct AnalyzeJob {
     /// Parameters of every metric family (PageRank damping, betweenness sampling,
     /// overlap bounds, seeds).
     pub metrics: MetricParams,
+    /// `--max-pair-rows`: the run stops before writing anything when `overlap_pairs`
+    /// would have more rows ([`crate::estimate::DEFAULT_MAX_PAIR_ROWS`]).
+    pub max_pair_rows: u64,
 }
 
 /// What a finished run reports back.
@@ -65,17 +69,23 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let staged = StagedDir::create(&job.out, job.overwrite, &[&job.input])?;
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
-    let (tables, inputs) = st.run("load + validate", || {
-        rayon::join(|| load(job), || checksums(job))
+    let (tables, inputs) = st.run_metered("load + validate", |meter| {
+        rayon::join(|| load_metered(job, meter), || checksums(job))
     });
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
     let graphs = st.run("build graphs", || build::build(tables));
+    // The overlap family is planned first: it knows every pair count before anything is
+    // computed or written, so an output above the limit is refused at once.
+    let plan = st.run("overlap + conflicts", || {
+        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+    })?;
+    check_pair_limit(job, plan.result().counts)?;
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
     let meta = table_metadata(job, &m);
-    let ov = st.run("overlap + conflicts", || {
-        overlap_tables(job, &graphs, staged.path(), &meta)
+    let ov = st.run_metered("overlap pairs", |meter| {
+        overlap_tables(job, &graphs, plan, staged.path(), &meta, meter)
     })?;
     st.run("export", || {
         export_tables(job, &staged, &graphs, &m, &ov.partner, &rejected, &meta)
@@ -101,9 +111,85 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     })
 }
 
+/// `--dry-run`: loads and checks the input, builds the graphs, plans the overlap family
+/// and computes the small tables, then says what the run would write (rows and bytes
+/// per table) and need (memory per stage), without writing anything or computing the
+/// centrality suite. Fails like [`analyze`] on bad input; a pair output above the limit
+/// is reported in the estimate ([`Estimate::within_limit`]), not as an error.
+pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
+    validate::check_input_folder(&job.input)?;
+    let mut st = Stages::new(progress);
+    let tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
+    let load_peak = crate::estimate::resident_memory().map(|(_, peak)| peak);
+    let rejected = tables.rejected().len() as u64;
+    let graphs = st.run("build graphs", || build::build(tables));
+    let built = crate::estimate::resident_memory().map(|(now, _)| now);
+    let plan = st.run("overlap + conflicts", || {
+        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+    })?;
+    let cheap = MetricParams {
+        centrality: crate::metrics::centrality::Selection::none(),
+        ..job.metrics
+    };
+    let m = metrics::compute(&graphs, &cheap, &mut st);
+    let rows = crate::estimate::Rows {
+        partners: graphs.n_partners() as u64,
+        communities: job.metrics.centrality.has(Measure::Community),
+        diversification: m.diversification.len() as u64,
+        network_growth: m.network_effect.growth.quarter_start.len() as u64,
+        resilience: m.network_effect.resilience.len() as u64,
+        overlap_by_type: plan.result().by_type.len() as u64,
+        rejected: job.skip_invalid.then_some(rejected),
+    };
+    Ok(crate::estimate::estimate(
+        &graphs,
+        rows,
+        plan.result().counts,
+        job.metrics.centrality,
+        job.threads,
+        load_peak,
+        built,
+        job.format,
+        job.max_pair_rows,
+    ))
+}
+
+/// Refuses a pair output above `--max-pair-rows` (before anything is written).
+fn check_pair_limit(job: &AnalyzeJob, c: metrics::overlap::OverlapCounts) -> Result<()> {
+    let rows = c.customer_pairs_written + c.product_pairs_written;
+    if rows <= job.max_pair_rows {
+        return Ok(());
+    }
+    let bound = match c.top_k {
+        Some(k) => format!("top {k} per partner"),
+        None => "every pair".to_string(),
+    };
+    let bytes = crate::estimate::human_bytes(crate::estimate::estimate_table_bytes(
+        out::OVERLAP_PAIRS.name,
+        rows,
+        job.format,
+    ));
+    Err(Error::OutputTooLarge {
+        table: out::OVERLAP_PAIRS.name,
+        rows,
+        limit: job.max_pair_rows,
+        detail: format!(
+            "{} customer + {} product pairs under {bound}, about {bytes} of {}",
+            crate::error::thousands(c.customer_pairs_written),
+            crate::error::thousands(c.product_pairs_written),
+            job.format.extension(),
+        ),
+    })
+}
+
 /// Loads the job's input folder (read, then validate).
 pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
-    let raw = crate::io::read::read_folder(&job.input, &job.settings).map_err(Error::Input)?;
+    load_metered(job, &crate::progress::Meter::silent())
+}
+
+fn load_metered(job: &AnalyzeJob, meter: &crate::progress::Meter) -> Result<ValidatedTables> {
+    let raw = crate::io::read::read_folder_metered(&job.input, &job.settings, meter)
+        .map_err(Error::Input)?;
     validate::validate(&raw, &job.settings, job.skip_invalid).map_err(Error::Input)
 }
 
@@ -161,14 +247,15 @@ fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
     )
 }
 
-/// The overlap family: `overlap_pairs` streamed to its file while the customer pass
-/// computes the per-partner columns and the by-type matrix; then `overlap_by_type` and
-/// `channel_conflicts`.
+/// The overlap family's tables: `overlap_pairs` streamed to its file as `plan` planned
+/// it, then `overlap_by_type` and `channel_conflicts` (computed by the plan).
 fn overlap_tables(
     job: &AnalyzeJob,
     g: &GraphSet,
+    plan: metrics::overlap::OverlapPlan,
     dir: &std::path::Path,
     meta: &str,
+    meter: &crate::progress::Meter,
 ) -> Result<metrics::overlap::OverlapResult> {
     let writer = write::TableWriter::create(
         dir,
@@ -181,7 +268,7 @@ fn overlap_tables(
         writer,
         partner_ids: &g.partners.id,
     };
-    let ov = metrics::overlap::run(g, &job.metrics.overlap, &mut sink)?;
+    let ov = plan.write_with(g, &mut sink, &Default::default(), meter)?;
     sink.writer.finish()?;
     write::write_table(
         dir,

@@ -5,8 +5,9 @@
 pub trait Progress: Sync {
     /// A stage begins (`"load + validate"`, `"build graphs"`, ...).
     fn stage(&self, name: &str);
-    /// Work inside the current stage advanced to `done` of `total` units.
-    fn advance(&self, _done: u64, _total: u64) {}
+    /// Work inside the current stage advanced to `done` of `total` `unit`s (`"samples"`,
+    /// `"source batches"`, `"MB read"`, ...).
+    fn advance(&self, _done: u64, _total: u64, _unit: &str) {}
     /// The current stage ended after `seconds`.
     fn finish(&self, name: &str, seconds: f64);
 }
@@ -36,6 +37,12 @@ impl<'a> Stages<'a> {
         }
     }
 
+    /// Runs `f` as the stage `name`, with a [`Meter`] the work inside reports to.
+    pub fn run_metered<T>(&mut self, name: &str, f: impl FnOnce(&Meter) -> T) -> T {
+        let meter = Meter::new(self.progress);
+        self.run(name, || f(&meter))
+    }
+
     /// Runs `f` as the stage `name`.
     pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
         self.progress.stage(name);
@@ -45,5 +52,55 @@ impl<'a> Stages<'a> {
         self.progress.finish(name, s);
         self.timings.push((name.to_string(), s));
         v
+    }
+}
+
+/// Counts the work done inside one stage and reports it to a [`Progress`] (the bar's
+/// count and ETA). Kernels set the total once they know it and add as they go, from any
+/// thread; a meter never changes a result. [`Meter::silent`] reports nothing.
+pub struct Meter<'a> {
+    progress: &'a dyn Progress,
+    done: std::sync::atomic::AtomicU64,
+    total: std::sync::atomic::AtomicU64,
+    unit: std::sync::OnceLock<&'static str>,
+}
+
+impl<'a> Meter<'a> {
+    /// A meter reporting to `progress`.
+    pub fn new(progress: &'a dyn Progress) -> Meter<'a> {
+        Meter {
+            progress,
+            done: 0.into(),
+            total: 0.into(),
+            unit: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Sets the stage's total work, in `unit`s, and restarts the count.
+    pub fn start(&self, total: u64, unit: &'static str) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let _ = self.unit.set(unit);
+        self.total.store(total, Relaxed);
+        self.done.store(0, Relaxed);
+        self.progress.advance(0, total, unit);
+    }
+
+    /// Adds `n` units of finished work.
+    pub fn add(&self, n: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let done = self.done.fetch_add(n, Relaxed) + n;
+        let total = self.total.load(Relaxed);
+        self.progress.advance(
+            done.min(total),
+            total,
+            self.unit.get().copied().unwrap_or(""),
+        );
+    }
+}
+
+impl Meter<'static> {
+    /// A meter that reports nothing (library calls without a progress display).
+    pub fn silent() -> Meter<'static> {
+        Meter::new(&Silent)
     }
 }

@@ -11,8 +11,10 @@
 //! - `pairs_columns`: the same into a sink that derives every numeric column (shared,
 //!   sizes, jaccard, overlap_coefficient, cosine), sums the similarities as a checksum
 //!   and drops them (what SciPy's `triu(A @ A.T)` + columns computes);
-//! - `customer_pass`: what `analyze` runs: the same half-row pass computing the
-//!   per-partner columns and the by-type matrix too, pairs into the same sink;
+//! - `customer_pass`: what `analyze` runs on the customer dimension: the half-row pass
+//!   computing the per-partner columns and the by-type matrix (the plan; with
+//!   `--overlap-top-k all` it writes nothing and counts the rows from the pairs), then
+//!   the writing pass into the same sink;
 //! - `parquet`: `pairs` streamed into an `overlap_pairs.parquet` file (zstd) in OUT.
 //!
 //! Peak memory is measured by a counting global allocator: the highest number of heap
@@ -32,7 +34,9 @@ use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
-use ecograph::metrics::overlap::pairs::{customer_pass, pair_pass, Blocking, Incidence};
+use ecograph::metrics::overlap::pairs::{
+    customer_pass, pair_pass, write_pairs, Blocking, Incidence,
+};
 use ecograph::metrics::overlap::{
     similarities, Dimension, OverlapParams, PairSink, SharedBlock, Sizes,
 };
@@ -177,7 +181,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     f.flush()?;
     let input_bytes = a.offsets.len() * 8 + a.targets.len() * 4;
     let mut transpose_s = Vec::new();
-    let params = OverlapParams::default();
+    let params = OverlapParams::all_pairs();
     let transpose_bytes = Incidence::new(a, g.customers.len(), &params)?.transpose_bytes();
     let types = PartnerTypes::new(&g.partners.partner_type);
     let blocking = Blocking::default();
@@ -217,8 +221,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if want("customer_pass") {
             let (s, m, r) = measure(|| {
                 let inc = Incidence::new(a, g.customers.len(), &params)?;
-                customer_pass(&inc, &types, &params, &mut Columns::default(), &blocking)
-                    .map(|r| r.pairs)
+                let r = customer_pass(&inc, &types, &params, &blocking)?;
+                let mut sink = Columns::default();
+                write_pairs(
+                    &inc,
+                    Dimension::Customer,
+                    &params,
+                    &r.plan,
+                    &mut sink,
+                    &blocking,
+                )
+                .map(|_| sink.pairs)
             });
             r?;
             pass_s.push(s);

@@ -2,6 +2,7 @@
 //! indicatif): clap structs (raw flags) and their conversion into validated,
 //! ready-to-run jobs. `main.rs` only parses, dispatches and maps errors to exit codes.
 
+pub mod estimate_text;
 pub mod progress_bar;
 
 use std::path::PathBuf;
@@ -175,9 +176,18 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "J", allow_negative_numbers = true)]
     pub overlap_min_jaccard: Option<f64>,
     /// overlap_pairs keeps a pair when it is among either partner's K pairs of highest
-    /// jaccard (ties by partner id; default: all pairs).
-    #[arg(long, value_name = "K")]
-    pub overlap_top_k: Option<u32>,
+    /// jaccard, per dimension (ties by partner id); `all` writes every pair.
+    #[arg(long, value_name = "K|all", default_value = "10", value_parser = parse_top_k)]
+    pub overlap_top_k: TopK,
+    /// Refuse (exit 5, nothing written) a run whose overlap_pairs would have more rows
+    /// than this; the check comes right after loading, before any metric.
+    #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_PAIR_ROWS)]
+    pub max_pair_rows: u64,
+    /// Print what the run would write (rows and bytes per table) and need (memory per
+    /// stage), then stop: loads, checks and counts, computes no centrality, writes
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// channel_conflicts pairs deals created at most this many days apart.
     #[arg(
         long,
@@ -258,6 +268,23 @@ impl InputArgs {
     }
 }
 
+/// `--overlap-top-k`: a positive K, or `all` (every pair; the library's `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopK(pub Option<u32>);
+
+fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(TopK(None));
+    }
+    match s.parse::<u32>() {
+        Ok(0) => Err("must be at least 1 (or `all` for every pair)".into()),
+        Ok(k) => Ok(TopK(Some(k))),
+        Err(_) => Err(format!(
+            "expected a whole number of pairs per partner, or `all`; got '{s}'"
+        )),
+    }
+}
+
 /// The thread count to use: `--threads` or all cores; 0 is refused.
 pub fn threads(requested: Option<usize>) -> Result<usize> {
     match requested {
@@ -309,7 +336,7 @@ impl AnalyzeArgs {
         metrics.overlap = ecograph::metrics::overlap::OverlapParams {
             threshold: self.overlap_threshold,
             min_jaccard: self.overlap_min_jaccard,
-            top_k: self.overlap_top_k,
+            top_k: self.overlap_top_k.0,
             conflict_window_days: self.conflict_window_days,
         };
         metrics.overlap.validate().map_err(Error::Parameter)?;
@@ -323,6 +350,7 @@ impl AnalyzeArgs {
             overwrite: self.overwrite,
             threads,
             metrics,
+            max_pair_rows: self.max_pair_rows,
         })
     }
 }

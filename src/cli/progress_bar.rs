@@ -1,5 +1,7 @@
-//! Terminal progress: one spinner per stage on stderr when it is a terminal (indicatif
-//! hides itself otherwise), nothing with `--quiet`; `-v` prints stage timings.
+//! Terminal progress: one line per stage on stderr when it is a terminal (indicatif
+//! hides itself otherwise), nothing with `--quiet`: a spinner, which becomes a bar with
+//! counts and an ETA once the stage reports its total (rows read, betweenness samples,
+//! closeness source batches, pair blocks written); `-v` prints aligned stage timings.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -66,7 +68,7 @@ impl Progress for TerminalProgress {
             .expect("no panics while holding the lock") = Some(pb);
     }
 
-    fn advance(&self, done: u64, total: u64) {
+    fn advance(&self, done: u64, total: u64, unit: &str) {
         if let Some(pb) = self
             .current
             .lock()
@@ -75,8 +77,11 @@ impl Progress for TerminalProgress {
         {
             if pb.length() != Some(total) {
                 pb.set_length(total);
+                let template = format!(
+                    "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} ({{elapsed}}, ETA {{eta}})"
+                );
                 pb.set_style(
-                    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+                    ProgressStyle::with_template(&template)
                         .expect("valid template")
                         .progress_chars("=> "),
                 );
@@ -95,7 +100,7 @@ impl Progress for TerminalProgress {
             pb.finish_and_clear();
         }
         if self.verbose {
-            eprintln!("{name:<18} {seconds:>8.3} s");
+            eprintln!("{name:<34} {seconds:>8.3} s");
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn table_metadata(params: &ResultParameters, betweenness: Option<&Betweennes
         "ecograph_version": VERSION,
         "parameters": params,
         "betweenness": betweenness,
+        "overlap": { "top_k": params.metrics.overlap.top_k },
     })
     .to_string()
 }

@@ -119,15 +119,31 @@ pub fn discover(
 /// CSV scan is single-threaded per file) and every file-level problem of every table is
 /// reported together, in table order.
 pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputErrors> {
+    read_folder_metered(dir, settings, &crate::progress::Meter::silent())
+}
+
+/// [`read_folder`] reporting the megabytes of input read to `meter` (a table counts
+/// when it has been parsed).
+pub fn read_folder_metered(
+    dir: &Path,
+    settings: &Settings,
+    meter: &crate::progress::Meter,
+) -> Result<RawTables, InputErrors> {
     use rayon::prelude::*;
     let fail = |errors: Vec<InputError>| InputErrors { errors };
     let files = discover(dir, settings).map_err(fail)?;
+    let mb = |s: &SourceFile| std::fs::metadata(&s.path).map_or(0, |m| m.len()) / 1_000_000;
+    let total: u64 = files.iter().filter_map(|(_, s)| s.as_ref()).map(mb).sum();
+    meter.start(total, "MB read");
     let read: Vec<Result<Option<RawTable>, Vec<InputError>>> = files
         .into_par_iter()
         .map(|(spec, source)| {
-            source
+            let size = source.as_ref().map_or(0, mb);
+            let r = source
                 .map(|src| read_table(spec, src, settings))
-                .transpose()
+                .transpose();
+            meter.add(size);
+            r
         })
         .collect();
     let mut errors = Vec::new();

@@ -131,15 +131,15 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
     let mut c = Centrality::default();
     let mut summary = CentralitySummary::default();
     if sel.has(Measure::Betweenness) {
-        let (b, mode) = st.run("betweenness", || {
-            centrality::betweenness::betweenness(&g.cosell, &params.betweenness)
+        let (b, mode) = st.run_metered("betweenness", |meter| {
+            centrality::betweenness::betweenness_metered(&g.cosell, &params.betweenness, meter)
         });
         c.betweenness = Some(b);
         summary.betweenness = Some(mode);
     }
     if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
-        let (cl, h) = st.run("closeness + harmonic", || {
-            centrality::closeness::closeness_harmonic(&g.cosell)
+        let (cl, h) = st.run_metered("closeness + harmonic", |meter| {
+            centrality::closeness::closeness_harmonic_metered(&g.cosell, meter)
         });
         c.closeness = sel.has(Measure::Closeness).then_some(cl);
         c.harmonic = sel.has(Measure::Harmonic).then_some(h);

@@ -244,7 +244,7 @@ pub const RESILIENCE: OutTable = OutTable {
 /// `overlap_pairs`: pairs of partners sharing customers or products.
 pub const OVERLAP_PAIRS: OutTable = OutTable {
     name: "overlap_pairs",
-    doc: "One row per pair of partners sharing at least one customer or product, customer pairs first, then by partner_a, partner_b; bounded by `--overlap-min-jaccard` and `--overlap-top-k`.",
+    doc: "One row per pair of partners sharing at least one customer or product, customer pairs first, then by partner_a, partner_b; by default each partner's 10 most similar per dimension (`--overlap-top-k`, `all` = every pair) and `--overlap-min-jaccard`.",
     columns: &[
         col("partner_a", Text, false, "the pair's smaller partner_id"),
         col("partner_b", Text, false, "the larger one"),

@@ -14,6 +14,7 @@ mod bad_input;
 mod centrality_properties;
 mod config_mapping;
 mod csv_rules;
+mod estimate;
 mod foreign_files;
 mod fuzz_inputs;
 mod kill_safety;

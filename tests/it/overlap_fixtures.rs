@@ -111,13 +111,13 @@ fn case(name: &'static str) -> Case {
 
 fn check(name: &'static str) {
     let c = case(name);
-    // Default bounds (none), threshold 0.5, window 90 days.
+    // Default bound (top 10 per partner and dimension), threshold 0.5, window 90 days.
     let out = analyzed(&c.input);
     let e = &c.expected;
     compare(
         name,
         &read(&out, "overlap_pairs"),
-        &e.join("overlap_pairs.csv"),
+        &e.join("overlap_pairs.top10.csv"),
         &[],
     );
     compare(
@@ -147,6 +147,7 @@ fn check(name: &'static str) {
 
     // The bounds, a different threshold and window.
     for (variant, flags) in [
+        ("all", vec!["--overlap-top-k", "all"]),
         ("top1", vec!["--overlap-top-k", "1"]),
         (
             "top3",
@@ -155,6 +156,8 @@ fn check(name: &'static str) {
         (
             "min0.3",
             vec![
+                "--overlap-top-k",
+                "all",
                 "--overlap-min-jaccard",
                 "0.3",
                 "--conflict-window-days",
@@ -172,7 +175,10 @@ fn check(name: &'static str) {
         compare(
             &what,
             &read(&out, "overlap_pairs"),
-            &e.join(format!("overlap_pairs.{variant}.csv")),
+            &e.join(match variant {
+                "all" => "overlap_pairs.csv".to_string(),
+                v => format!("overlap_pairs.{v}.csv"),
+            }),
             &[],
         );
         // The per-partner columns and the by-type matrix ignore the pair bounds.
@@ -326,7 +332,11 @@ fn bad_overlap_flags_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     for (flag, value, says) in [
-        ("--overlap-top-k", "0", "--overlap-top-k must be at least 1"),
+        (
+            "--overlap-top-k",
+            "0",
+            "must be at least 1 (or `all` for every pair)",
+        ),
         (
             "--overlap-min-jaccard",
             "1.5",
@@ -413,5 +423,92 @@ fn thread_count_does_not_change_a_byte() {
             run("1") == run("2"),
             "{format} output differs between 1 and 2 threads"
         );
+    }
+}
+
+/// The default bound against `--overlap-top-k all` on the generated ecosystem: the
+/// default rows are exactly the pairs of the unbounded table that are among either
+/// partner's 10 most similar (jaccard descending, then the other partner's id), in the
+/// same order with the same values; and the bound in force is recorded under `overlap`
+/// in the summary and in every table's metadata (null for `all`).
+#[test]
+fn default_bound_is_the_top_10_subset_of_every_pair() {
+    let input = case("generated").input;
+    let bounded = analyzed(&input);
+    let tmp = tempfile::tempdir().unwrap();
+    let every = analyze(&input, tmp.path(), &["--overlap-top-k", "all"]);
+    let (b, a) = (
+        read(&bounded, "overlap_pairs"),
+        read(&every, "overlap_pairs"),
+    );
+    type Row = (String, String, String, u64);
+    let rows = |t: &RecordBatch| -> Vec<Row> {
+        let (d, pa, pb) = (
+            strings(t, "dimension"),
+            strings(t, "partner_a"),
+            strings(t, "partner_b"),
+        );
+        let j = floats(t, "jaccard");
+        (0..t.num_rows())
+            .map(|i| {
+                let s = |v: &[Option<String>]| v[i].clone().unwrap();
+                (s(&d), s(&pa), s(&pb), j[i].unwrap().to_bits())
+            })
+            .collect()
+    };
+    let (got, all) = (rows(&b), rows(&a));
+    // Per (dimension, partner): its pairs ranked best first; keep the first 10.
+    let mut ranked: HashMap<(String, String), Vec<(f64, String)>> = HashMap::new();
+    for (d, p, q, j) in &all {
+        let j = f64::from_bits(*j);
+        ranked
+            .entry((d.clone(), p.clone()))
+            .or_default()
+            .push((j, q.clone()));
+        ranked
+            .entry((d.clone(), q.clone()))
+            .or_default()
+            .push((j, p.clone()));
+    }
+    let mut top = std::collections::HashSet::new();
+    for ((d, p), mut row) in ranked {
+        row.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+        for (_, q) in row.into_iter().take(10) {
+            let (lo, hi) = if p < q {
+                (p.clone(), q)
+            } else {
+                (q, p.clone())
+            };
+            top.insert((d.clone(), lo, hi));
+        }
+    }
+    let want: Vec<Row> = all
+        .iter()
+        .filter(|(d, p, q, _)| top.contains(&(d.clone(), p.clone(), q.clone())))
+        .cloned()
+        .collect();
+    assert!(
+        want.len() < all.len(),
+        "the fixture must have more than 10 pairs a partner"
+    );
+    assert_eq!(got, want);
+    // The rest of the row is the unbounded table's too.
+    assert_eq!(b.num_columns(), a.num_columns());
+
+    let s = summary(&bounded);
+    assert_eq!(s["overlap"]["top_k"], 10);
+    assert_eq!(s["parameters"]["result"]["metrics"]["overlap"]["top_k"], 10);
+    assert_eq!(summary(&every)["overlap"]["top_k"], serde_json::Value::Null);
+    for (out, want) in [
+        (&bounded, serde_json::json!(10)),
+        (&every, serde_json::Value::Null),
+    ] {
+        for entry in std::fs::read_dir(out).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "parquet") {
+                let meta = parquet_run_metadata(&path);
+                assert_eq!(meta["overlap"]["top_k"], want, "{}", path.display());
+            }
+        }
     }
 }

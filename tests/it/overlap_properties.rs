@@ -150,7 +150,7 @@ proptest! {
     ) {
         let g = build::build(tables(&s));
         let mut sink = CollectSink::default();
-        let res = overlap::run_with(&g, &OverlapParams::default(), &mut sink, &blocking(work, maxp, window)).unwrap();
+        let res = overlap::run_with(&g, &OverlapParams::all_pairs(), &mut sink, &blocking(work, maxp, window)).unwrap();
         for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
             let got = rows(&sink, dim);
             let want = naive_pairs(inc);
@@ -163,7 +163,7 @@ proptest! {
         prop_assert_eq!(res.counts.customer_pairs as usize, naive_pairs(&g.partner_customers).len());
         // The per-partner columns and by-type sums, merged from per-thread partials of
         // many small blocks, equal those of one block (checked against definitions below).
-        let whole = overlap::run_with(&g, &OverlapParams::default(), &mut overlap::NullSink, &blocking(usize::MAX, usize::MAX, 1)).unwrap();
+        let whole = overlap::run_with(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink, &blocking(usize::MAX, usize::MAX, 1)).unwrap();
         prop_assert_eq!(&res.partner, &whole.partner);
         prop_assert_eq!(&res.by_type, &whole.by_type);
         for (_, b) in &sink.blocks {
@@ -249,7 +249,7 @@ proptest! {
             prop_assert_eq!(got, want);
         }
         // The per-partner columns ignore the output bounds.
-        let free = overlap::run(&g, &OverlapParams::default(), &mut overlap::NullSink).unwrap();
+        let free = overlap::run(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink).unwrap();
         prop_assert_eq!(res.partner, free.partner);
         prop_assert_eq!(res.by_type, free.by_type);
     }
@@ -314,7 +314,7 @@ fn empty_incidences_stream_nothing() {
     let s: Spec = (3, vec![(0, 0, None, 0, vec![])], vec![(0, vec![]); 3]);
     let g = build::build(tables(&s));
     let mut sink = CollectSink::default();
-    let r = overlap::run(&g, &OverlapParams::default(), &mut sink).unwrap();
+    let r = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink).unwrap();
     assert!(sink.blocks.is_empty());
     assert_eq!(r.partner.max_customer_overlap, vec![0.0; 3]);
     assert_eq!(r.counts, overlap::OverlapCounts::default());

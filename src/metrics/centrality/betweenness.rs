@@ -34,10 +34,11 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::ordered::{add_into, ordered_fold};
+use super::ordered::{add_into, ordered_fold_metered};
 use super::path_sampler::PathSampler;
 use super::relabel::Relabelled;
 use crate::build::Csr;
+use crate::progress::Meter;
 
 /// Sources per chunk of the exact computation (fixed: the summation order depends on it).
 const SOURCE_CHUNK: usize = 32;
@@ -139,11 +140,20 @@ pub enum BetweennessMode {
 /// assert_eq!(b, vec![0.0, 2.0 / 3.0, 2.0 / 3.0, 0.0]);
 /// ```
 pub fn betweenness(g: &Csr, params: &BetweennessParams) -> (Vec<f64>, BetweennessMode) {
+    betweenness_metered(g, params, &Meter::silent())
+}
+
+/// [`betweenness`] reporting the sources (exact) or samples (sampled) done to `meter`.
+pub fn betweenness_metered(
+    g: &Csr,
+    params: &BetweennessParams,
+    meter: &Meter,
+) -> (Vec<f64>, BetweennessMode) {
     let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
     if active <= params.exact_limit {
-        (exact(g), BetweennessMode::Exact)
+        (exact_metered(g, meter), BetweennessMode::Exact)
     } else {
-        sampled(g, params.epsilon, params.delta, params.seed)
+        sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
     }
 }
 
@@ -263,6 +273,11 @@ fn normalize(bc: &mut [f64]) {
 /// Reference: Brandes 2001; NetworkX `betweenness_centrality(G, normalized=True)`. See
 /// [`betweenness`] for an example.
 pub fn exact(g: &Csr) -> Vec<f64> {
+    exact_metered(g, &Meter::silent())
+}
+
+/// [`exact`] reporting the sources done to `meter`.
+pub fn exact_metered(g: &Csr, meter: &Meter) -> Vec<f64> {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);
     let h = &r.graph;
@@ -270,9 +285,11 @@ pub fn exact(g: &Csr) -> Vec<f64> {
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&v| h.degree(v as usize) > 0)
         .collect();
-    let mut bc = ordered_fold(
+    let mut bc = ordered_fold_metered(
         sources.len(),
         SOURCE_CHUNK,
+        meter,
+        "sources",
         || vec![0.0f64; n],
         |range, acc| {
             let mut sc = Scratch::new(n);
@@ -393,6 +410,17 @@ pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
 /// assert_eq!(&b[1..], &[0.0; 4]); // a leaf is never inside a shortest path
 /// ```
 pub fn sampled(g: &Csr, epsilon: f64, delta: f64, seed: u64) -> (Vec<f64>, BetweennessMode) {
+    sampled_metered(g, epsilon, delta, seed, &Meter::silent())
+}
+
+/// [`sampled`] reporting the samples done to `meter`.
+pub fn sampled_metered(
+    g: &Csr,
+    epsilon: f64,
+    delta: f64,
+    seed: u64,
+    meter: &Meter,
+) -> (Vec<f64>, BetweennessMode) {
     let n = g.rows();
     let vd = vertex_diameter_bound(g);
     let mode = |samples| BetweennessMode::Sampled {
@@ -407,9 +435,11 @@ pub fn sampled(g: &Csr, epsilon: f64, delta: f64, seed: u64) -> (Vec<f64>, Betwe
     }
     let eps_rk = epsilon * (n - 2) as f64 / n as f64;
     let r = rk_samples(vd, eps_rk, delta);
-    let counts = ordered_fold(
+    let counts = ordered_fold_metered(
         r,
         SAMPLE_CHUNK,
+        meter,
+        "samples",
         || vec![0u32; n],
         |range, counts| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -34,9 +34,10 @@
 
 use std::sync::Mutex;
 
-use super::ordered::ordered_fold;
+use super::ordered::ordered_fold_metered;
 use super::relabel::Relabelled;
 use crate::build::Csr;
+use crate::progress::Meter;
 
 /// Words per source mask: 8 x 64 = 512 sources share one traversal, and one node's mask
 /// is one 64-byte cache line.
@@ -266,6 +267,11 @@ impl Masks {
 /// assert_eq!((closeness[3], harmonic[3]), (0.0, 0.0));
 /// ```
 pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
+    closeness_harmonic_metered(g, &Meter::silent())
+}
+
+/// [`closeness_harmonic`] reporting the batches of 512 sources done to `meter`.
+pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>) {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);
     let h = &r.graph;
@@ -285,9 +291,11 @@ pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
     // Scratch masks are reused across batches: a fresh set per batch would page-fault
     // 3 x 64 bytes per node each time.
     let pool: Mutex<Vec<Masks>> = Mutex::new(Vec::new());
-    let sums = ordered_fold(
+    let sums = ordered_fold_metered(
         batches,
         BATCHES_PER_CHUNK,
+        meter,
+        "source batches",
         || Sums::new(n),
         |range, sums| {
             let taken = pool.lock().ok().and_then(|mut p| p.pop());

@@ -10,10 +10,14 @@
 //! - [`partner`]: `unique_customers` and `potential_influence`;
 //! - [`conflicts`]: channel conflicts between deals on the same customer and product.
 //!
-//! [`run`] ties them together: one streamed pass over the customer incidence computes
-//! every per-partner column and the by-type matrix while it writes the customer pairs;
-//! the product pairs follow. With `--overlap-top-k` the pair output needs a second,
-//! half-row pass (see [`topk`]). Nothing ever holds the whole pair list.
+//! [`plan`] computes the whole family except the pair rows, and writes nothing: the
+//! customer pass (every per-partner column and the by-type matrix; under
+//! `--overlap-top-k` a full-row pass that also gives each partner's threshold), the
+//! product thresholds, and per dimension the exact number of rows the bounds keep (a
+//! counting half-row pass when a bound is set). The caller thus knows every table's
+//! size before it pays for the writing (`--max-pair-rows`, `--dry-run`);
+//! [`OverlapPlan::write`] then streams the pairs, one half-row pass per dimension.
+//! [`run`] is both. Nothing ever holds the whole pair list.
 
 pub mod by_type;
 pub mod conflicts;
@@ -24,6 +28,7 @@ pub mod transpose;
 
 use crate::build::GraphSet;
 use crate::error::Result;
+use crate::progress::Meter;
 
 /// Which incidence a pair was computed on (the `dimension` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +49,13 @@ impl Dimension {
     }
 }
 
+/// The default bound of `overlap_pairs`: a pair is written when it is among either
+/// partner's 10 most similar (per dimension). Ten is the default `topK` of Neo4j GDS
+/// Node Similarity, the anchor the issue named: enough for "who looks most like this
+/// partner", and it keeps the file at most 10 rows a partner per dimension (about 1.5 M
+/// rows for 100k partners instead of 199 M). `--overlap-top-k all` writes every pair.
+pub const DEFAULT_TOP_K: u32 = 10;
+
 /// Parameters of the overlap family that change results (`--overlap-*`,
 /// `--conflict-window-days`). They go into the run metadata.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -52,7 +64,8 @@ pub struct OverlapParams {
     pub threshold: f64,
     /// `overlap_pairs` keeps pairs with jaccard >= this (inclusive); `None` = all.
     pub min_jaccard: Option<f64>,
-    /// `overlap_pairs` keeps a pair in either partner's top K by jaccard; `None` = all.
+    /// `overlap_pairs` keeps a pair in either partner's top K by jaccard; `None` = every
+    /// pair (`--overlap-top-k all`). Default [`DEFAULT_TOP_K`].
     pub top_k: Option<u32>,
     /// Two deals conflict when created at most this many days apart (inclusive).
     pub conflict_window_days: f64,
@@ -63,13 +76,22 @@ impl Default for OverlapParams {
         OverlapParams {
             threshold: 0.5,
             min_jaccard: None,
-            top_k: None,
+            top_k: Some(DEFAULT_TOP_K),
             conflict_window_days: 90.0,
         }
     }
 }
 
 impl OverlapParams {
+    /// The defaults with `overlap_pairs` unbounded (`--overlap-top-k all`): every pair
+    /// sharing at least one item is written, as the contract's first version did.
+    pub fn all_pairs() -> Self {
+        OverlapParams {
+            top_k: None,
+            ..OverlapParams::default()
+        }
+    }
+
     /// Checks ranges; the message names the flag.
     pub fn validate(&self) -> std::result::Result<(), String> {
         let unit = |name: &str, x: f64| {
@@ -370,9 +392,12 @@ impl PartnerOverlap {
     }
 }
 
-/// Counts for the summary.
+/// The summary's `overlap` section: the bound in force and the counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OverlapCounts {
+    /// The `overlap_pairs` bound in force, per partner and dimension: `--overlap-top-k`
+    /// (null = every pair was written). Also in every table's metadata under `overlap`.
+    pub top_k: Option<u32>,
     /// Partner pairs sharing >= 1 customer (before any output bound).
     pub customer_pairs: u64,
     /// Partner pairs sharing >= 1 product (before any output bound).
@@ -412,7 +437,7 @@ pub struct OverlapResult {
 /// # Arguments
 /// * `g`: the graphs of a validated input ([`crate::build::build`]).
 /// * `params`: `threshold` for `overlapping_partners` (0.5), the output bounds
-///   `min_jaccard` and `top_k` (none), and `conflict_window_days` (90).
+///   `min_jaccard` (none) and `top_k` ([`DEFAULT_TOP_K`]), and `conflict_window_days` (90).
 /// * `sink`: receives the `overlap_pairs` blocks ([`CollectSink`] keeps them in memory,
 ///   [`NullSink`] drops them, the exporter writes them).
 ///
@@ -494,21 +519,105 @@ pub fn run_with(
     sink: &mut dyn PairSink,
     blocking: &pairs::Blocking,
 ) -> Result<OverlapResult> {
+    plan_with(g, params, blocking)?.write_with(g, sink, blocking, &Meter::silent())
+}
+
+/// The overlap family computed in full except the `overlap_pairs` rows: every count,
+/// column and table of [`OverlapResult`], and per dimension the thresholds the writing
+/// pass needs. Made by [`plan`]; [`OverlapPlan::write`] then streams the pairs.
+///
+/// `analyze` plans right after building the graphs, so it knows every table's row
+/// count before it computes or writes anything else, and can refuse a pair output
+/// larger than its limit at once (`--max-pair-rows`), or print the estimate and stop
+/// (`--dry-run`).
+#[derive(Debug, Clone)]
+pub struct OverlapPlan {
+    params: OverlapParams,
+    customer: pairs::PairPlan,
+    product: pairs::PairPlan,
+    result: OverlapResult,
+}
+
+impl OverlapPlan {
+    /// Every result of the family but the pair rows; `counts` already holds the rows the
+    /// writing pass will write.
+    pub fn result(&self) -> &OverlapResult {
+        &self.result
+    }
+
+    /// Rows `overlap_pairs` will have: customer and product rows after the bounds.
+    pub fn pair_rows(&self) -> u64 {
+        self.customer.rows + self.product.rows
+    }
+
+    /// Streams the pairs to `sink` (customer pairs, then product pairs) as planned, and
+    /// returns the family's results.
+    pub fn write(self, g: &GraphSet, sink: &mut dyn PairSink) -> Result<OverlapResult> {
+        self.write_with(g, sink, &pairs::Blocking::default(), &Meter::silent())
+    }
+
+    /// [`Self::write`] with explicit block sizes (the same pairs for any blocking),
+    /// reporting the blocks written to `meter`.
+    pub fn write_with(
+        self,
+        g: &GraphSet,
+        sink: &mut dyn PairSink,
+        blocking: &pairs::Blocking,
+        meter: &Meter,
+    ) -> Result<OverlapResult> {
+        let p = &self.params;
+        for (dim, rows, items, plan) in [
+            (
+                Dimension::Customer,
+                &g.partner_customers,
+                g.customers.len(),
+                &self.customer,
+            ),
+            (
+                Dimension::Product,
+                &g.partner_products,
+                g.products.len(),
+                &self.product,
+            ),
+        ] {
+            let inc = pairs::Incidence::new(rows, items, p)?;
+            pairs::write_pairs_metered(&inc, dim, p, plan, sink, blocking, meter)?;
+        }
+        Ok(self.result)
+    }
+}
+
+/// Plans the overlap family on one input (see [`OverlapPlan`]): the customer pass
+/// (per-partner columns, by-type matrix, thresholds), the product thresholds, the rows
+/// each dimension will write, channel conflicts, `unique_customers` and
+/// `potential_influence`. Writes nothing. Time: [`run`]'s, less the writing, plus one
+/// counting half-row pass per bounded dimension.
+pub fn plan(g: &GraphSet, params: &OverlapParams) -> Result<OverlapPlan> {
+    plan_with(g, params, &pairs::Blocking::default())
+}
+
+/// [`plan`] with explicit block sizes.
+pub fn plan_with(
+    g: &GraphSet,
+    params: &OverlapParams,
+    blocking: &pairs::Blocking,
+) -> Result<OverlapPlan> {
     let n = g.n_partners();
     let types = by_type::PartnerTypes::new(&g.partners.partner_type);
     let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len(), params)?;
-    let cust = pairs::customer_pass(&customers, &types, params, sink, blocking)?;
+    let cust = pairs::customer_pass(&customers, &types, params, blocking)?;
     let unique = partner::unique_customers(&customers);
     drop(customers);
     let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
-    let product_counts = pairs::pair_pass(&products, Dimension::Product, params, sink, blocking)?;
+    let product = pairs::plan_pairs(&products, Dimension::Product, params, blocking)?;
     drop(products);
     let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);
     let counts = OverlapCounts {
-        customer_pairs: cust.pairs,
-        product_pairs: product_counts.pairs,
-        customer_pairs_written: cust.written,
-        product_pairs_written: product_counts.written,
+        top_k: params.top_k,
+        customer_pairs: cust.plan.pairs,
+        product_pairs: product.pairs,
+        customer_pairs_written: cust.plan.rows,
+        product_pairs_written: product.rows,
         channel_conflicts: conflicts.len() as u64,
         unique_customers: unique.iter().map(|&u| u64::from(u)).sum(),
     };
@@ -519,10 +628,15 @@ pub fn run_with(
         conflicts: conflicts.per_partner(n),
         potential_influence: partner::potential_influence(g),
     };
-    Ok(OverlapResult {
-        partner,
-        by_type: types.rows(&cust.by_type),
-        conflicts,
-        counts,
+    Ok(OverlapPlan {
+        params: *params,
+        customer: cust.plan,
+        product,
+        result: OverlapResult {
+            partner,
+            by_type: types.rows(&cust.by_type),
+            conflicts,
+            counts,
+        },
     })
 }

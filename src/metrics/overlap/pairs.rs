@@ -18,8 +18,12 @@
 //! sort, and resets the counter and bitmap on the way. The per-partner columns are
 //! symmetric (max jaccard, count above the threshold), so each pair (p, q) updates both
 //! p and q in one shared array, by atomic max and atomic integer adds (the same result
-//! in any order, so the thread count cannot change a bit). Only `--overlap-top-k` needs
-//! full rows (q ≠ p): its thresholds rank every partner's whole row.
+//! in any order, so the thread count cannot change a bit). Only `--overlap-top-k` (on by
+//! default) needs full rows (q ≠ p): its thresholds rank every partner's whole row.
+//!
+//! Each dimension is planned before it is written ([`customer_pass`], [`plan_pairs`]:
+//! the pair count, the thresholds, and the rows the bounds keep, by the writing pass's
+//! own filter into a sink that only counts), then written by [`write_pairs`].
 //!
 //! Partners are cut into blocks of fixed estimated work (Σ over the block of
 //! Σ_{c ∈ items(p)} |partners(c)|, capped in partners), a function of the input alone.
@@ -28,8 +32,11 @@
 //! computed. A block stores (partner_b, shared) per pair and partner_a once per row;
 //! its buffers, like the counters, come from pools and are reused.
 //!
-//! Complexity: time Σ_c |partners(c)|² / 2 counter steps (each item contributes its
-//! partner pairs once) plus O(n / 4096) bitmap words per row; top-k doubles the steps.
+//! Complexity: time Σ_c |partners(c)|² / 2 counter steps per half-row pass (each item
+//! contributes its partner pairs once) plus O(n / 4096) bitmap words per row. Top-k adds
+//! a full-row threshold pass (twice the steps) and a counting half-row pass, so a
+//! bounded dimension costs four times the steps of one pass; an unbounded one costs two
+//! (count, or the customer columns, then write).
 //! Memory: the transpose (fewer `u32` than the incidence's links, see
 //! [`super::transpose`]), per thread one counter of n `u32` and a bitmap of n bits, in
 //! the customer pass 20 bytes a partner for the per-partner columns, size and type; and
@@ -59,9 +66,10 @@ use rayon::prelude::*;
 use super::by_type::PartnerTypes;
 use super::topk::{self, Threshold};
 use super::transpose::Transpose;
-use super::{jaccard, Dimension, OverlapParams, PairSink, SharedBlock, Sizes};
+use super::{jaccard, Dimension, NullSink, OverlapParams, PairSink, SharedBlock, Sizes};
 use crate::build::Csr;
 use crate::error::{Error, Result};
+use crate::progress::Meter;
 
 /// A partner x item incidence and its pruned transpose.
 #[derive(Debug, Clone)]
@@ -504,6 +512,19 @@ fn pass(
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<PassOut> {
+    pass_metered(inc, dim, tasks, types, sink, blocking, &Meter::silent())
+}
+
+/// [`pass`] reporting the blocks done to `meter`.
+fn pass_metered(
+    inc: &Incidence,
+    dim: Dimension,
+    tasks: &Tasks,
+    types: usize,
+    sink: &mut dyn PairSink,
+    blocking: &Blocking,
+    meter: &Meter,
+) -> Result<PassOut> {
     if tasks.full && !inc.t.full() {
         return Err(Error::Parameter(
             "overlap: a full-row pass needs the transpose with heads (Incidence::new with \
@@ -514,6 +535,13 @@ fn pass(
     let n = inc.partners();
     let blocks = blocking.blocks(inc);
     let sizes = inc.sizes();
+    meter.start(
+        blocks.len() as u64,
+        match dim {
+            Dimension::Customer => "customer pair blocks",
+            Dimension::Product => "product pair blocks",
+        },
+    );
     // Pools: a scratch per concurrently running block (at most one per thread), and the
     // pair buffers of two windows; both come back clean (the walk resets itself, buffers
     // are cleared on reuse), so which task gets which never shows in the output.
@@ -566,6 +594,7 @@ fn pass(
             }
             None => compute(window),
         };
+        meter.add(outs.len() as u64);
         let mut pairs = Vec::with_capacity(outs.len());
         for o in outs {
             acc.total += o.total;
@@ -595,26 +624,27 @@ fn pass(
     Ok(acc)
 }
 
-/// Pair counts of a dimension.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PairCounts {
+/// One dimension's pair output, planned before anything is written: how many pairs
+/// there are, how many rows the bounds keep, and the top-K thresholds the writing pass
+/// needs. [`write_pairs`] hands exactly `rows` pairs to the sink.
+#[derive(Debug, Clone, Default)]
+pub struct PairPlan {
     /// Partner pairs sharing at least one item, before the output bounds (the summary's
     /// `customer_pairs` / `product_pairs`).
     pub pairs: u64,
-    /// Pairs handed to the sink, after the bounds (`..._pairs_written`).
-    pub written: u64,
+    /// Rows the writing pass keeps, after the bounds (`..._pairs_written`).
+    pub rows: u64,
+    /// Per partner its K-th best key under `--overlap-top-k` (empty without it).
+    kth: Vec<Threshold>,
 }
 
-/// Customer pass results: the per-partner columns and the by-type sums, from the same
-/// half-row pass that streams the pairs (under `--overlap-top-k` a full-row pass
-/// computes them with the thresholds, and a second, half-row pass streams the pairs).
+/// Customer pass results: the per-partner columns and the by-type sums, computed with
+/// the plan of the customer pairs (under `--overlap-top-k` by a full-row pass that also
+/// gives the thresholds).
 #[derive(Debug, Clone, Default)]
 pub struct CustomerPass {
-    /// Partner pairs sharing at least one customer, before the output bounds (the
-    /// summary's `customer_pairs`).
-    pub pairs: u64,
-    /// Customer pairs handed to the sink, after the bounds (`customer_pairs_written`).
-    pub written: u64,
+    /// The customer pairs' plan (counts and thresholds).
+    pub plan: PairPlan,
     /// Per partner, its highest customer jaccard (`max_customer_overlap`).
     pub max_jaccard: Vec<f64>,
     /// Per partner, how many partners have customer jaccard >= the threshold with it
@@ -625,17 +655,16 @@ pub struct CustomerPass {
     pub by_type: BTreeMap<(u32, u32), (u64, u64)>,
 }
 
-/// The customer pass: streams the customer pairs of `inc` to `sink` (bounded by
-/// `params.min_jaccard` / `params.top_k`) and, from the same pass over every pair,
-/// computes `max_customer_overlap`, `overlapping_partners` (jaccard >= `params.threshold`)
-/// and the by-type cells. Under `top_k` a full-row pass computes the columns and the
-/// thresholds and a second, half-row pass streams the pairs. `inc` must be the
-/// partner x customer incidence and `types` the partners' types. Errors are the sink's.
+/// The customer pass: from one pass over every customer pair, `max_customer_overlap`,
+/// `overlapping_partners` (jaccard >= `params.threshold`), the by-type cells, the pair
+/// count and, under `params.top_k`, the thresholds (a full-row pass); then the rows the
+/// bounds keep are counted (the writing pass's own filter into a counting sink). `inc`
+/// must be the partner x customer incidence and `types` the partners' types. Writes
+/// nothing.
 pub fn customer_pass(
     inc: &Incidence,
     types: &PartnerTypes,
     params: &OverlapParams,
-    sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<CustomerPass> {
     let columns = Columns::new(inc, params.threshold, types);
@@ -646,30 +675,127 @@ pub fn customer_pass(
             full: params.top_k.is_some(),
             stats: Some(&columns),
             kth: params.top_k,
-            emit: params.top_k.is_none().then_some(Filter {
-                min_jaccard: params.min_jaccard,
-                kth: None,
-            }),
+            emit: None,
         },
         types.len(),
-        sink,
+        &mut NullSink,
         blocking,
     )?;
-    let (pairs, written) = match params.top_k {
-        None => (first.total, first.written),
-        Some(_) => {
-            let second = emit_pass(inc, Dimension::Customer, params, &first.kth, sink, blocking)?;
-            (second.total, second.written)
-        }
+    let mut plan = PairPlan {
+        pairs: first.total,
+        rows: first.total,
+        kth: first.kth,
     };
+    plan_rows(inc, Dimension::Customer, params, &mut plan, blocking)?;
     let (max_jaccard, overlapping) = columns.into_columns();
     Ok(CustomerPass {
-        pairs,
-        written,
+        plan,
         max_jaccard,
         overlapping,
         by_type: first.types,
     })
+}
+
+/// Plans one dimension's pairs without per-partner columns (the product dimension):
+/// under `--overlap-top-k` a full-row pass computes the thresholds, then the rows the
+/// bounds keep are counted. Writes nothing.
+pub fn plan_pairs(
+    inc: &Incidence,
+    dim: Dimension,
+    params: &OverlapParams,
+    blocking: &Blocking,
+) -> Result<PairPlan> {
+    let mut plan = PairPlan::default();
+    if let Some(k) = params.top_k {
+        let first = pass(
+            inc,
+            dim,
+            &Tasks {
+                full: true,
+                stats: None,
+                kth: Some(k),
+                emit: None,
+            },
+            0,
+            &mut NullSink,
+            blocking,
+        )?;
+        plan.pairs = first.total;
+        plan.kth = first.kth;
+    } else {
+        plan.pairs = u64::MAX; // counted below
+    }
+    plan_rows(inc, dim, params, &mut plan, blocking)?;
+    Ok(plan)
+}
+
+/// Fills `plan.rows` (and `plan.pairs` when it is not known yet, marked `u64::MAX`):
+/// without bounds the rows are the pairs; with them, the writing pass is run into a
+/// sink that only counts (the same filter, so the same rows), half rows only.
+fn plan_rows(
+    inc: &Incidence,
+    dim: Dimension,
+    params: &OverlapParams,
+    plan: &mut PairPlan,
+    blocking: &Blocking,
+) -> Result<()> {
+    if !params.bounded() && plan.pairs != u64::MAX {
+        plan.rows = plan.pairs;
+        return Ok(());
+    }
+    let out = emit_pass(inc, dim, params, &plan.kth, &mut NullSink, blocking)?;
+    plan.pairs = out.total;
+    plan.rows = out.written;
+    Ok(())
+}
+
+/// Writes one dimension's pairs to `sink` as `plan` planned them (the bounds of
+/// `params`, the plan's thresholds); returns the rows written, which are `plan.rows`.
+pub fn write_pairs(
+    inc: &Incidence,
+    dim: Dimension,
+    params: &OverlapParams,
+    plan: &PairPlan,
+    sink: &mut dyn PairSink,
+    blocking: &Blocking,
+) -> Result<u64> {
+    write_pairs_metered(inc, dim, params, plan, sink, blocking, &Meter::silent())
+}
+
+/// [`write_pairs`] reporting the blocks written to `meter`.
+pub fn write_pairs_metered(
+    inc: &Incidence,
+    dim: Dimension,
+    params: &OverlapParams,
+    plan: &PairPlan,
+    sink: &mut dyn PairSink,
+    blocking: &Blocking,
+    meter: &Meter,
+) -> Result<u64> {
+    let out = pass_metered(
+        inc,
+        dim,
+        &emit_tasks(params, &plan.kth),
+        0,
+        sink,
+        blocking,
+        meter,
+    )?;
+    debug_assert_eq!((out.total, out.written), (plan.pairs, plan.rows));
+    Ok(out.written)
+}
+
+/// The writing pass's tasks: half rows through the bounds' filter.
+fn emit_tasks<'a>(params: &OverlapParams, kth: &'a [Threshold]) -> Tasks<'a> {
+    Tasks {
+        full: false,
+        stats: None,
+        kth: None,
+        emit: Some(Filter {
+            min_jaccard: params.min_jaccard,
+            kth: params.top_k.map(|_| kth),
+        }),
+    }
 }
 
 fn emit_pass(
@@ -680,57 +806,21 @@ fn emit_pass(
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<PassOut> {
-    pass(
-        inc,
-        dim,
-        &Tasks {
-            full: false,
-            stats: None,
-            kth: None,
-            emit: Some(Filter {
-                min_jaccard: params.min_jaccard,
-                kth: params.top_k.map(|_| kth),
-            }),
-        },
-        0,
-        sink,
-        blocking,
-    )
+    pass(inc, dim, &emit_tasks(params, kth), 0, sink, blocking)
 }
 
-/// Streams the pairs of one dimension (no per-partner columns): one half-row pass, or
-/// with `--overlap-top-k` a full-row threshold pass first.
+/// Plans and writes one dimension's pairs (no per-partner columns): [`plan_pairs`]
+/// then [`write_pairs`]. Returns the plan (its counts).
 pub fn pair_pass(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
     sink: &mut dyn PairSink,
     blocking: &Blocking,
-) -> Result<PairCounts> {
-    let kth = match params.top_k {
-        None => Vec::new(),
-        Some(k) => {
-            pass(
-                inc,
-                dim,
-                &Tasks {
-                    full: true,
-                    stats: None,
-                    kth: Some(k),
-                    emit: None,
-                },
-                0,
-                sink,
-                blocking,
-            )?
-            .kth
-        }
-    };
-    let out = emit_pass(inc, dim, params, &kth, sink, blocking)?;
-    Ok(PairCounts {
-        pairs: out.total,
-        written: out.written,
-    })
+) -> Result<PairPlan> {
+    let plan = plan_pairs(inc, dim, params, blocking)?;
+    write_pairs(inc, dim, params, &plan, sink, blocking)?;
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -742,7 +832,7 @@ mod tests {
     #[test]
     fn full_rows_need_the_heads() {
         let a = incidence(&[&[0], &[0]]);
-        let inc = Incidence::new(&a, 1, &OverlapParams::default()).unwrap();
+        let inc = Incidence::new(&a, 1, &OverlapParams::all_pairs()).unwrap();
         let top_k = OverlapParams {
             top_k: Some(1),
             ..OverlapParams::default()
@@ -760,7 +850,7 @@ mod tests {
     #[test]
     fn blocks_cover_partners_in_order() {
         let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2], &[1]]);
-        let inc = Incidence::new(&a, 3, &OverlapParams::default()).unwrap();
+        let inc = Incidence::new(&a, 3, &OverlapParams::all_pairs()).unwrap();
         let b = Blocking {
             work: 3,
             max_partners: 2,
@@ -798,12 +888,12 @@ mod tests {
     fn small_product() {
         // p0 {0, 2}, p1 {2}, p2 {}, p3 {0, 1, 2}
         let a = incidence(&[&[0, 2], &[2], &[], &[0, 1, 2]]);
-        let inc = Incidence::new(&a, 3, &OverlapParams::default()).unwrap();
+        let inc = Incidence::new(&a, 3, &OverlapParams::all_pairs()).unwrap();
         let mut sink = CollectSink::default();
         let c = pair_pass(
             &inc,
             Dimension::Customer,
-            &OverlapParams::default(),
+            &OverlapParams::all_pairs(),
             &mut sink,
             &Blocking::default(),
         )

@@ -46,7 +46,7 @@ use crate::validate::NULL;
 /// // Partner 0 reaches customers 0 and 1, partner 1 customers 1 and 2, partner 2 none.
 /// let key = |p: u64, c: u64| (p << 32) | c;
 /// let rows = Csr::from_sorted_keys(3, &[key(0, 0), key(0, 1), key(1, 1), key(1, 2)]);
-/// let customers = Incidence::new(&rows, 3, &OverlapParams::default()).unwrap();
+/// let customers = Incidence::new(&rows, 3, &OverlapParams::all_pairs()).unwrap();
 /// // Customer 1 is shared; 0 is partner 0's alone, 2 partner 1's alone.
 /// assert_eq!(unique_customers(&customers), vec![1, 1, 0]);
 /// ```

@@ -1,0 +1,93 @@
+//! `analyze --dry-run`'s report: every table's rows and expected size, every stage's
+//! expected memory, and whether the pair output fits `--max-pair-rows`, aligned for a
+//! terminal.
+
+use std::fmt::Write;
+
+use ecograph::error::thousands;
+use ecograph::estimate::{human_bytes, Estimate};
+use ecograph::pipeline::AnalyzeJob;
+
+/// The report as text (one table of outputs, one of stages, a verdict).
+pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
+    let mut s = String::new();
+    let format = format!("{:?}", job.format).to_lowercase();
+    let _ = writeln!(
+        s,
+        "dry run of `ecograph analyze {}`: nothing computed beyond the counts, nothing written",
+        job.input.display()
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<20} {:>14} {:>12}",
+        "table",
+        "rows",
+        format!("~{format}")
+    );
+    for t in &e.tables {
+        let _ = writeln!(
+            s,
+            "{:<20} {:>14} {:>12}",
+            t.table,
+            if t.exact {
+                thousands(t.rows)
+            } else {
+                format!("<= {}", thousands(t.rows))
+            },
+            human_bytes(t.bytes)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{:<20} {:>14} {:>12}",
+        "total",
+        "",
+        human_bytes(e.total_bytes())
+    );
+    let o = &e.overlap;
+    let bound = match o.top_k {
+        Some(k) => format!("the top {k} per partner (--overlap-top-k)"),
+        None => "every pair (--overlap-top-k all)".into(),
+    };
+    let _ = writeln!(
+        s,
+        "\noverlap_pairs keeps {bound}: {} of {} customer pairs and {} of {} product pairs",
+        thousands(o.customer_pairs_written),
+        thousands(o.customer_pairs),
+        thousands(o.product_pairs_written),
+        thousands(o.product_pairs),
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<34} {:>10}   (resident, {} threads)",
+        "stage", "memory", job.threads
+    );
+    for st in &e.stages {
+        let _ = writeln!(
+            s,
+            "{:<34} {:>10}   {}",
+            st.stage,
+            human_bytes(st.bytes),
+            if st.measured { "measured" } else { "expected" }
+        );
+    }
+    let _ = writeln!(s, "{:<34} {:>10}", "peak", human_bytes(e.peak_bytes));
+    let rows = o.customer_pairs_written + o.product_pairs_written;
+    if e.within_limit() {
+        let _ = writeln!(
+            s,
+            "\nwithin limits: overlap_pairs {} rows <= --max-pair-rows {}",
+            thousands(rows),
+            thousands(e.max_pair_rows)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "\nthe run would stop: overlap_pairs {} rows > --max-pair-rows {}; bound it with \
+             --overlap-top-k K or --overlap-min-jaccard J, or raise --max-pair-rows",
+            thousands(rows),
+            thousands(e.max_pair_rows)
+        );
+    }
+    s
+}

@@ -1,0 +1,311 @@
+//! What a run will cost before it pays: the rows and bytes of every output table and the
+//! memory of every stage (`ecograph analyze --dry-run`, like Neo4j GDS's `.estimate`
+//! procedures), and the limit that refuses a pair output nobody can open.
+//!
+//! Rows are exact but for `communities` (one per community, known only after Louvain;
+//! bounded by the partner count): they come from the overlap plan ([`crate::metrics::overlap::plan`],
+//! which counts the pairs the bounds keep without writing them), from the partner count,
+//! and from the small tables computed in memory. Bytes are rows times a per-table,
+//! per-format width measured on the generated 100k-partner ecosystem (seed 42, see
+//! BENCHMARKS.md), plus a fixed file overhead: a guide within about 2x, since Parquet's
+//! compression depends on the data. Memory is a model of each stage's working set
+//! beyond the loaded graphs (the formulas below, per thread where the kernel keeps
+//! per-thread state), added to the resident size measured after the graphs are built;
+//! loading's own peak is measured, since the dry run has just loaded the input.
+//!
+//! For a partner manager: how big the answer will be and whether this machine can
+//! compute it, in a few seconds instead of a long run.
+
+use crate::build::GraphSet;
+use crate::io::write::OutputFormat;
+use crate::metrics::centrality::{Measure, Selection};
+use crate::metrics::overlap::OverlapCounts;
+use crate::schema::out;
+
+/// The default `--max-pair-rows`: `overlap_pairs` larger than this is refused before
+/// anything is written. 100 M rows is about 0.5 GB of Parquet and more than any BI tool
+/// or spreadsheet opens; the default top-10 bound stays below it up to 5 M partners.
+pub const DEFAULT_MAX_PAIR_ROWS: u64 = 100_000_000;
+
+/// Rows and expected bytes of one output table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TableSize {
+    /// The table's name (`overlap_pairs`).
+    pub table: &'static str,
+    /// Rows it will have: exact, or an upper bound when `exact` is false.
+    pub rows: u64,
+    /// False for `communities`, whose rows (one per community) only Louvain knows: then
+    /// `rows` is the partner count, its upper bound.
+    pub exact: bool,
+    /// Expected size of its file in the run's format (a guide, see the module doc).
+    pub bytes: u64,
+}
+
+/// The expected working memory of one stage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StageMemory {
+    /// The stage, named as `-v` and the summary's `timings_s` name it.
+    pub stage: &'static str,
+    /// Expected resident bytes while it runs (the graphs plus its working set; for
+    /// loading, the measured peak).
+    pub bytes: u64,
+    /// True when `bytes` was measured rather than modelled.
+    pub measured: bool,
+}
+
+/// What `analyze` would write and need, in table and stage order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Estimate {
+    /// Every table the run writes, with its rows and expected bytes.
+    pub tables: Vec<TableSize>,
+    /// Every stage the run goes through, with its expected memory.
+    pub stages: Vec<StageMemory>,
+    /// The largest of `stages`: the run's expected peak.
+    pub peak_bytes: u64,
+    /// The overlap counts the plan found (pairs before and rows after the bounds).
+    pub overlap: OverlapCounts,
+    /// `--max-pair-rows` in force.
+    pub max_pair_rows: u64,
+}
+
+impl Estimate {
+    /// Rows of `table`, if the run writes it.
+    pub fn rows(&self, table: &str) -> Option<u64> {
+        self.tables
+            .iter()
+            .find(|t| t.table == table)
+            .map(|t| t.rows)
+    }
+
+    /// Whether `overlap_pairs` stays within `--max-pair-rows`.
+    pub fn within_limit(&self) -> bool {
+        self.overlap.customer_pairs_written + self.overlap.product_pairs_written
+            <= self.max_pair_rows
+    }
+
+    /// Total expected bytes of the output folder.
+    pub fn total_bytes(&self) -> u64 {
+        self.tables.iter().map(|t| t.bytes).sum()
+    }
+}
+
+/// Row counts of the tables a run writes, in output order (the caller knows them from
+/// the plan and the small tables).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rows {
+    /// partner_metrics rows: one per partner (also the bound of communities' rows).
+    pub partners: u64,
+    /// Whether communities is written (`--metrics` keeps `community`).
+    pub communities: bool,
+    /// diversification rows.
+    pub diversification: u64,
+    /// network_growth rows.
+    pub network_growth: u64,
+    /// resilience rows.
+    pub resilience: u64,
+    /// overlap_by_type rows.
+    pub overlap_by_type: u64,
+    /// rejected_rows rows, when `--skip-invalid` writes the table.
+    pub rejected: Option<u64>,
+}
+
+/// Bytes per row of a table in a format, measured on the generated 100k-partner
+/// ecosystem (seed 42, default flags, each format written once; BENCHMARKS.md "Knowing
+/// the cost first"): (parquet, arrow, csv).
+fn width(table: &str) -> (f64, f64, f64) {
+    match table {
+        "partner_metrics" => (73.0, 268.0, 244.0),
+        "communities" => (2.2, 13.0, 8.0),
+        "overlap_pairs" => (5.9, 84.0, 66.0),
+        "channel_conflicts" => (5.2, 94.0, 74.0),
+        // The small tables (a few to a few hundred rows): the overhead dominates.
+        _ => (60.0, 100.0, 100.0),
+    }
+}
+
+/// Bytes every file has regardless of rows (schema, footer, run metadata).
+const FILE_OVERHEAD: u64 = 4096;
+
+/// Expected bytes of `table`'s file with `rows` rows in `format` (see the module doc).
+pub fn estimate_table_bytes(table: &str, rows: u64, format: OutputFormat) -> u64 {
+    let (pq, ar, csv) = width(table);
+    let w = match format {
+        OutputFormat::Parquet => pq,
+        OutputFormat::Arrow => ar,
+        OutputFormat::Csv => csv,
+    };
+    FILE_OVERHEAD + (rows as f64 * w) as u64
+}
+
+/// Builds the estimate of a run on graphs `g` whose overlap plan counted `overlap`.
+///
+/// # Arguments
+/// * `g`: the built graphs; `rows`: the table row counts; `overlap`: the plan's counts.
+/// * `selection`: the centrality measures the run computes (`--metrics`).
+/// * `threads`: worker threads (per-thread kernel state scales with it).
+/// * `load_peak` / `built`: resident bytes measured at the end of loading (peak) and
+///   after building the graphs (current), when the platform reports them.
+/// * `format`, `max_pair_rows`: the run's output format and pair limit.
+///
+/// # Complexity
+/// * **O(1)** beyond reading the graphs' sizes.
+#[allow(clippy::too_many_arguments)]
+pub fn estimate(
+    g: &GraphSet,
+    rows: Rows,
+    overlap: OverlapCounts,
+    selection: Selection,
+    threads: usize,
+    load_peak: Option<u64>,
+    built: Option<u64>,
+    format: OutputFormat,
+    max_pair_rows: u64,
+) -> Estimate {
+    let pair_rows = overlap.customer_pairs_written + overlap.product_pairs_written;
+    let mut tables = vec![(out::PARTNER_METRICS.name, rows.partners)];
+    if rows.communities {
+        tables.push((out::COMMUNITIES.name, rows.partners));
+    }
+    tables.extend([
+        (out::DIVERSIFICATION.name, rows.diversification),
+        (out::NETWORK_GROWTH.name, rows.network_growth),
+        (out::RESILIENCE.name, rows.resilience),
+        (out::OVERLAP_PAIRS.name, pair_rows),
+        (out::OVERLAP_BY_TYPE.name, rows.overlap_by_type),
+        (out::CHANNEL_CONFLICTS.name, overlap.channel_conflicts),
+    ]);
+    if let Some(r) = rows.rejected {
+        tables.push((out::REJECTED_ROWS.name, r));
+    }
+    let tables: Vec<TableSize> = tables
+        .into_iter()
+        .map(|(table, rows)| TableSize {
+            table,
+            rows,
+            exact: table != out::COMMUNITIES.name,
+            bytes: estimate_table_bytes(table, rows, format),
+        })
+        .collect();
+
+    let n = g.n_partners() as u64;
+    let t = threads.max(1) as u64;
+    let edges = g.cosell.targets.len() as u64;
+    let links = (g.partner_customers.targets.len() + g.partner_products.targets.len()) as u64;
+    // What the graphs take, when the platform cannot say: CSR arrays and the deal columns.
+    let graphs = built.unwrap_or(
+        edges * 12
+            + links * 8
+            + g.n_deals() as u64 * 48
+            + n * 64
+            + g.deal_partners.targets.len() as u64 * 9,
+    );
+    let mut stages = vec![StageMemory {
+        stage: "load + validate",
+        bytes: load_peak.unwrap_or(graphs),
+        measured: load_peak.is_some(),
+    }];
+    let mut stage = |stage: &'static str, working: u64| {
+        stages.push(StageMemory {
+            stage,
+            bytes: graphs + working,
+            measured: false,
+        })
+    };
+    stage("build graphs", 0);
+    // Overlap plan and pairs: the transposes (at most the links), per thread a u32
+    // counter and a bitmap per partner, and two windows of one block per thread (at most
+    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
+    let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
+    stage(
+        "overlap + conflicts",
+        links * 4 + t * n * 5 + overlap.channel_conflicts * 40,
+    );
+    stage("activity + components", n * 64);
+    stage("pagerank", n * 24);
+    if selection.has(Measure::Betweenness) {
+        // Brandes per thread: distance, path count, dependency, stack, per partner.
+        stage("betweenness", t * n * 28);
+    }
+    if selection.has(Measure::Closeness) || selection.has(Measure::Harmonic) {
+        // 512 sources at a time: two 64-byte masks per partner per thread, and the
+        // relabelled copy of the network.
+        stage("closeness + harmonic", t * n * 128 + edges * 4 + n * 16);
+    }
+    if [
+        Measure::Clustering,
+        Measure::Constraint,
+        Measure::EffectiveSize,
+    ]
+    .iter()
+    .any(|&m| selection.has(m))
+    {
+        stage("clustering + structural holes", t * n * 16 + n * 24);
+    }
+    if selection.has(Measure::Community) {
+        // Louvain: the aggregated graph (at most the network) and per-node state.
+        stage("communities", edges * 12 + n * 40);
+    }
+    stage("network effect + diversification", edges * 8 + n * 64);
+    stage("overlap pairs", links * 4 + t * n * 5 + windows);
+    stage("export", n * 400);
+    let peak_bytes = stages.iter().map(|s| s.bytes).max().unwrap_or(0);
+    Estimate {
+        tables,
+        stages,
+        peak_bytes,
+        overlap,
+        max_pair_rows,
+    }
+}
+
+/// The process's resident memory now and at its peak, in bytes (`VmRSS`, `VmHWM` of
+/// `/proc/self/status`); `None` where the platform does not say.
+pub fn resident_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// `bytes` in the units a person reads (`1.9 GB`, `14.7 MB`, `812 KB`), decimal.
+pub fn human_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.0} KB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(812_300), "812 KB");
+        assert_eq!(human_bytes(14_700_000), "14.7 MB");
+        assert_eq!(human_bytes(1_987_028_000), "2.0 GB");
+    }
+
+    #[test]
+    fn reads_its_own_memory_on_linux() {
+        if cfg!(target_os = "linux") {
+            let (rss, peak) = resident_memory().expect("/proc/self/status");
+            assert!(rss > 0 && peak >= rss, "{rss} {peak}");
+        }
+    }
+}
