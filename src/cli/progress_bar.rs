@@ -100,7 +100,18 @@ impl Progress for TerminalProgress {
             pb.finish_and_clear();
         }
         if self.verbose {
-            eprintln!("{name:<34} {seconds:>8.3} s");
+            // The resident memory after the stage and the peak so far, where the
+            // platform says (Linux).
+            let memory = ecograph::estimate::resident_memory()
+                .map(|(now, peak)| {
+                    format!(
+                        "  {:>9} now, {:>9} peak",
+                        ecograph::estimate::human_bytes(now),
+                        ecograph::estimate::human_bytes(peak)
+                    )
+                })
+                .unwrap_or_default();
+            eprintln!("{name:<34} {seconds:>8.3} s{memory}");
         }
     }
 }

@@ -103,7 +103,7 @@ impl RawTable {
     ///     &settings,
     /// )
     /// .map_err(Error::Input)?;
-    /// let validated = ecograph::validate::validate(&raw, &settings, false).map_err(Error::Input)?;
+    /// let validated = ecograph::validate::validate(raw, &settings, false).map_err(Error::Input)?;
     /// let graphs = ecograph::build::build(validated);
     /// assert_eq!(graphs.partners.id, ["P1", "P2"]);
     /// assert_eq!(graphs.cosell_edges(), 1); // P1 and P2 share D1
@@ -276,21 +276,6 @@ impl RawTables {
             products: take("products"),
             customers: take("customers"),
         })
-    }
-
-    /// The tables present, in contract order.
-    pub(crate) fn tables(&self) -> Vec<&RawTable> {
-        [
-            Some(&self.partners),
-            Some(&self.deals),
-            self.deal_partners.as_ref(),
-            self.partner_products.as_ref(),
-            self.products.as_ref(),
-            self.customers.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
     }
 }
 

@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::columns::{date_cells, text_column, texts, Cell, Text};
+use super::columns::{date_cells, text_column, texts, Cells, Text};
 use super::dict::{Dict, NULL};
 use crate::config::TextMap;
 use crate::error::{InputError, Rule};
@@ -169,20 +169,15 @@ impl<'a> Check<'a> {
         &mut self,
         p: &mut Problems,
         column: &str,
-        cells: Result<Option<Vec<Cell<T>>>, Rule>,
+        cells: Result<Option<Cells<T>>, Rule>,
     ) -> Vec<Option<T>> {
         match cells {
-            Ok(Some(cells)) => cells
-                .into_iter()
-                .enumerate()
-                .map(|(row, c)| match c {
-                    Ok(v) => v,
-                    Err((rule, value)) => {
-                        self.row(p, row, column, Some(&value), rule);
-                        None
-                    }
-                })
-                .collect(),
+            Ok(Some(cells)) => {
+                for (row, rule, value) in cells.bad {
+                    self.row(p, row, column, Some(&value), rule);
+                }
+                cells.values
+            }
             Ok(None) => vec![None; self.raw.n_rows()],
             Err(rule) => {
                 self.file(p, Some(column), rule);

@@ -122,8 +122,57 @@ pub(crate) fn texts(c: &Text) -> impl Iterator<Item = Option<&str>> + '_ {
     c.iter().map(|v| v.filter(|s| !s.is_empty()))
 }
 
-/// Amounts per row: `Ok(None)` for null, `Err((rule, text))` for a bad value.
+/// One parsed cell: `Ok(None)` for null, `Err((rule, text))` for a bad value.
 pub(crate) type Cell<T> = Result<Option<T>, (Rule, String)>;
+
+/// A parsed column: the value per row (`None` for null and for a bad value), and the
+/// bad values apart, with their rows. Kept apart because a column of [`Cell`]s costs
+/// the size of a [`Rule`] per row (about 80 bytes; 16 here), and three such columns of
+/// a large deals table were the peak of loading.
+#[derive(Debug, Default)]
+pub(crate) struct Cells<T> {
+    /// Per row, the value; `None` for null or bad.
+    pub(crate) values: Vec<Option<T>>,
+    /// (row, rule broken, the value as text), in row order.
+    pub(crate) bad: Vec<(usize, Rule, String)>,
+}
+
+impl<T> Cells<T> {
+    fn with_capacity(n: usize) -> Cells<T> {
+        Cells {
+            values: Vec::with_capacity(n),
+            bad: Vec::new(),
+        }
+    }
+
+    /// Appends the next row's cell.
+    fn push(&mut self, cell: Cell<T>) {
+        match cell {
+            Ok(v) => self.values.push(v),
+            Err((rule, text)) => {
+                self.bad.push((self.values.len(), rule, text));
+                self.values.push(None);
+            }
+        }
+    }
+}
+
+impl<T> Extend<Cell<T>> for Cells<T> {
+    fn extend<I: IntoIterator<Item = Cell<T>>>(&mut self, iter: I) {
+        for c in iter {
+            self.push(c);
+        }
+    }
+}
+
+impl<T> FromIterator<Cell<T>> for Cells<T> {
+    fn from_iter<I: IntoIterator<Item = Cell<T>>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut out = Cells::with_capacity(iter.size_hint().0);
+        out.extend(iter);
+        out
+    }
+}
 
 /// The amount column per row: CSV text parsed with the configured number format, typed
 /// numbers (integer, float, decimal) checked as they are.
@@ -131,7 +180,7 @@ pub(crate) fn amount_cells(
     raw: &RawTable,
     name: &str,
     fmt: &NumberFormat,
-) -> Result<Option<Vec<Cell<f64>>>, Rule> {
+) -> Result<Option<Cells<f64>>, Rule> {
     let Some(c) = raw.column(name) else {
         return Ok(None);
     };
@@ -145,14 +194,15 @@ pub(crate) fn amount_cells(
     let is_text = is_text_type(&dt);
     if is_text && raw.source.format == InputFormat::Csv {
         let text = as_text(c, "a number")?;
-        let cells = texts(&text)
-            .map(|v| match v {
+        let mut cells = Cells::with_capacity(raw.n_rows());
+        cells.extend(texts(&text).map(|v| {
+            match v {
                 None => Ok(None),
                 Some(s) => parse_amount_with(s, fmt)
                     .map(Some)
                     .map_err(|e| (rule_of(e), s.to_string())),
-            })
-            .collect();
+            }
+        }));
         return Ok(Some(cells));
     }
     let numeric = dt.is_numeric() || dt == DataType::Null;
@@ -162,7 +212,7 @@ pub(crate) fn amount_cells(
             found: type_name(&dt),
         });
     }
-    let mut cells = Vec::with_capacity(raw.n_rows());
+    let mut cells = Cells::with_capacity(raw.n_rows());
     for a in c {
         let f = cast(a, &DataType::Float64).map_err(unreadable)?;
         cells.extend(f.as_primitive::<Float64Type>().iter().map(|v| {
@@ -184,13 +234,13 @@ pub(crate) fn date_cells(
     raw: &RawTable,
     name: &str,
     format: Option<&str>,
-) -> Result<Option<Vec<Cell<i64>>>, Rule> {
+) -> Result<Option<Cells<i64>>, Rule> {
     let Some(c) = raw.column(name) else {
         return Ok(None);
     };
     let dt = data_type(c);
-    let ints = |scale: fn(i64) -> i64| -> Result<Vec<Cell<i64>>, Rule> {
-        let mut out = Vec::with_capacity(raw.n_rows());
+    let ints = |scale: fn(i64) -> i64| -> Result<Cells<i64>, Rule> {
+        let mut out = Cells::with_capacity(raw.n_rows());
         for a in c {
             let i = cast(a, &DataType::Int64).map_err(unreadable)?;
             out.extend(
@@ -204,16 +254,16 @@ pub(crate) fn date_cells(
     match dt {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
             let text = as_text(c, "text")?;
-            Ok(Some(
-                texts(&text)
-                    .map(|v| match v {
-                        None => Ok(None),
-                        Some(s) => parse_date_with(s, format)
-                            .map(Some)
-                            .ok_or((Rule::NotADate, s.to_string())),
-                    })
-                    .collect(),
-            ))
+            let mut cells = Cells::with_capacity(raw.n_rows());
+            cells.extend(texts(&text).map(|v| {
+                match v {
+                    None => Ok(None),
+                    Some(s) => parse_date_with(s, format)
+                        .map(Some)
+                        .ok_or((Rule::NotADate, s.to_string())),
+                }
+            }));
+            Ok(Some(cells))
         }
         DataType::Date32 => Ok(Some(
             c.iter()

@@ -24,7 +24,7 @@ use std::path::Path;
 
 use crate::config::Settings;
 use crate::error::{Error, InputError, InputErrors, Warning};
-use crate::io::raw::RawTables;
+use crate::io::raw::{RawTable, RawTables};
 #[cfg(feature = "read")]
 use crate::io::read;
 use check::Problems;
@@ -123,7 +123,7 @@ pub fn load_and_validate(
 ) -> crate::Result<ValidatedTables> {
     check_input_folder(dir)?;
     let raw = read::read_folder(dir, settings).map_err(Error::Input)?;
-    validate(&raw, settings, skip_invalid).map_err(Error::Input)
+    validate(raw, settings, skip_invalid).map_err(Error::Input)
 }
 
 /// Checks the tables as read against every rule of the contract and resolves every id.
@@ -131,10 +131,20 @@ pub fn load_and_validate(
 /// Strict mode (the default) collects every problem (file order) and fails; with
 /// `skip_invalid`, row-level problems move the row to `rejected` and the run goes on.
 pub fn validate(
-    raw: &RawTables,
+    raw: RawTables,
     settings: &Settings,
     skip_invalid: bool,
 ) -> Result<ValidatedTables, InputErrors> {
+    // The tables are consumed: each one's text columns are freed as soon as they are
+    // typed, so the raw input and its typed form are never all in memory at once.
+    let RawTables {
+        partners: raw_partners,
+        deals: raw_deals,
+        deal_partners: raw_links,
+        partner_products: raw_partner_products,
+        products: raw_products,
+        customers: raw_customers,
+    } = raw;
     let one = |table: &'static str, file: &str, column: &str, rule| InputErrors {
         errors: vec![InputError {
             file: file.to_string(),
@@ -146,17 +156,28 @@ pub fn validate(
             rule,
         }],
     };
-    let derived;
-    let links_raw = match (&settings.links_from_deals, &raw.deal_partners) {
-        (Some(l), _) => {
-            derived = links::from_deals_column(&raw.deals, l)
-                .map_err(|r| one("deals", &raw.deals.source.display, &l.column, r))?;
-            &derived
-        }
+    let links_raw = match (&settings.links_from_deals, raw_links) {
+        (Some(l), _) => links::from_deals_column(&raw_deals, l)
+            .map_err(|r| one("deals", &raw_deals.source.display, &l.column, r))?,
         (None, Some(t)) => t,
         // read_folder reports a missing required table; nothing to check here.
         (None, None) => return Err(InputErrors::default()),
     };
+    // What the tables as read imply (absent or empty columns, skipped rows), before
+    // their columns are freed.
+    let read: Vec<&RawTable> = [
+        Some(&raw_partners),
+        Some(&raw_deals),
+        settings.links_from_deals.is_none().then_some(&links_raw),
+        raw_partner_products.as_ref(),
+        raw_products.as_ref(),
+        raw_customers.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut warnings = warnings::collect(&read);
+    drop(read);
 
     let mut p = Problems::new(skip_invalid);
     let mut dicts = tables::Dicts {
@@ -164,30 +185,35 @@ pub fn validate(
         products: Dict::default(),
         regions: Dict::default(),
     };
-    let (partners, pid, s_partners) = tables::partners(&raw.partners, settings, &mut p);
-    let (deals, did, s_deals) = tables::deals(&raw.deals, settings, &mut p, &mut dicts);
+    let (partners, pid, s_partners) = tables::partners(&raw_partners, settings, &mut p);
+    drop(raw_partners);
+    let (deals, did, s_deals) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
+    drop(raw_deals);
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
     let partner_index = check::id_index(&partners.id, &pid);
     let deal_index = check::id_index(&deals.id, &did);
+    let links_file = links_raw.source.display.clone();
+    let links_rows = links_raw.n_rows();
     let (links, s_links) =
-        tables::deal_partners(links_raw, settings, &mut p, &partner_index, &deal_index);
+        tables::deal_partners(&links_raw, settings, &mut p, &partner_index, &deal_index);
+    drop(links_raw);
     drop(deal_index);
     let mut stats = vec![s_partners, s_deals, s_links];
     // products and customers tables: unique ids; their ids join the dictionaries.
     let mut product_ids = None;
-    if let Some(t) = &raw.products {
-        let (ids, s) = tables::catalog(t, "product_id", "products", &mut p, &mut dicts.products);
+    if let Some(t) = raw_products {
+        let (ids, s) = tables::catalog(&t, "product_id", "products", &mut p, &mut dicts.products);
         product_ids = Some(ids);
         stats.push(s);
     }
-    if let Some(t) = &raw.customers {
-        let (_, s) = tables::catalog(t, "customer_id", "customers", &mut p, &mut dicts.customers);
+    if let Some(t) = raw_customers {
+        let (_, s) = tables::catalog(&t, "customer_id", "customers", &mut p, &mut dicts.customers);
         stats.push(s);
     }
     let mut partner_products = Vec::new();
-    if let Some(t) = &raw.partner_products {
+    if let Some(t) = raw_partner_products {
         let (pp, s) = tables::partner_products(
-            t,
+            &t,
             &mut p,
             &partner_index,
             product_ids.as_ref(),
@@ -209,8 +235,11 @@ pub fn validate(
     if !p.errors.is_empty() {
         return Err(InputErrors { errors: p.errors });
     }
-    let read = raw.tables();
-    let warnings = warnings::collect(&read, links_raw, links.len());
+    warnings.extend(warnings::links_warning(
+        &links_file,
+        links_rows,
+        links.len(),
+    ));
     Ok(ValidatedTables {
         partners,
         deals,

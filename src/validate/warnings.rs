@@ -6,26 +6,29 @@ use super::columns::{as_text, is_text_type};
 use crate::error::Warning;
 use crate::io::raw::RawTable;
 
-/// Every warning about the tables as read, in table order, then the link warning.
-pub(super) fn collect(tables: &[&RawTable], links_raw: &RawTable, links: usize) -> Vec<Warning> {
+/// Every warning about the tables as read, in table order.
+pub(super) fn collect(tables: &[&RawTable]) -> Vec<Warning> {
     let mut out = Vec::new();
     for raw in tables {
         out.extend(column_warnings(raw));
         out.extend(skipped_rows_warning(raw));
     }
-    if links == 0 {
-        out.push(Warning {
-            code: "no_partner_links",
-            table: "deal_partners",
-            file: links_raw.source.display.clone(),
-            column: None,
-            message: format!(
-                "no deal has a partner ({} of deal_partners): every deal counts as direct, partner revenue share is 0 and every partner metric is 0",
-                if links_raw.n_rows() == 0 { "no rows" } else { "no valid row" }
-            ),
-        });
-    }
     out
+}
+
+/// The warning for an input without a single valid partner link (`links` kept of
+/// `rows` read from `file`), if so.
+pub(super) fn links_warning(file: &str, rows: usize, links: usize) -> Option<Warning> {
+    (links == 0).then(|| Warning {
+        code: "no_partner_links",
+        table: "deal_partners",
+        file: file.to_string(),
+        column: None,
+        message: format!(
+            "no deal has a partner ({} of deal_partners): every deal counts as direct, partner revenue share is 0 and every partner metric is 0",
+            if rows == 0 { "no rows" } else { "no valid row" }
+        ),
+    })
 }
 
 /// Each result-changing optional column that is absent ("no 'stage' column: every deal

@@ -118,7 +118,7 @@ pub fn raw(tables: &[Table], settings: &Settings) -> RawTables {
 /// Validated tables from in-memory Arrow tables, in strict mode (panics on a problem).
 pub fn validated(tables: &[Table]) -> ValidatedTables {
     let settings = Settings::contract();
-    validate::validate(&raw(tables, &settings), &settings, false)
+    validate::validate(raw(tables, &settings), &settings, false)
         .unwrap_or_else(|e| panic!("{}", msg(e)))
 }
 
@@ -216,7 +216,7 @@ fn int_ids_and_decimal_amounts_from_an_arrow_producer_are_read_as_the_contract_s
         name: "deal_partners",
         columns: vec![("deal_id", ids.clone()), ("partner_id", ids)],
     };
-    let t = validate::validate(&raw(&[partners, deals, links], &settings), &settings, false)
+    let t = validate::validate(raw(&[partners, deals, links], &settings), &settings, false)
         .expect("integer ids and decimal amounts are valid");
     assert_eq!(t.partners().id, ["7", "8"]);
     assert_eq!(t.deals().amount, [123.45, 0.0]);
@@ -233,7 +233,7 @@ fn a_text_amount_in_a_typed_table_is_a_type_error_naming_the_table() {
     let links = Table::new("deal_partners")
         .text("deal_id", &[Some("D1")])
         .text("partner_id", &[Some("P1")]);
-    let err = validate::validate(&raw(&[partners, deals, links], &settings), &settings, false)
+    let err = validate::validate(raw(&[partners, deals, links], &settings), &settings, false)
         .expect_err("typed tables carry numbers as numbers");
     let text = msg(err);
     assert!(
@@ -318,7 +318,7 @@ fn a_table_in_several_record_batches_reads_as_one() {
             .unwrap(),
         ];
         let raw = RawTables::new(tables, &settings).unwrap();
-        validate::validate(&raw, &settings, false).unwrap()
+        validate::validate(raw, &settings, false).unwrap()
     };
     let one = read(vec![whole.batch()]);
     let two = read(vec![first.batch(), second.batch()]);
