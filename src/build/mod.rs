@@ -73,16 +73,16 @@ impl GraphSet {
 }
 
 /// Permutation that sorts `ids` by bytes: `order[new] = old`, and its inverse.
-fn sort_order(ids: &[String]) -> (Vec<u32>, Vec<u32>) {
-    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+fn sort_order<'a>(n: usize, id: impl Fn(usize) -> &'a str + Sync) -> (Vec<u32>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..n as u32).collect();
     // Exports are often sorted already: an O(n) check saves the O(n log n) sort.
-    if !ids.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()) {
+    if !(1..n).all(|i| id(i - 1).as_bytes() < id(i).as_bytes()) {
         // Ids are unique after validation, so the unstable sort is a total order.
         order.par_sort_unstable_by(|&a, &b| {
-            ids[a as usize].as_bytes().cmp(ids[b as usize].as_bytes())
+            id(a as usize).as_bytes().cmp(id(b as usize).as_bytes())
         });
     }
-    let mut rank = vec![0u32; ids.len()];
+    let mut rank = vec![0u32; n];
     for (new, &old) in order.iter().enumerate() {
         rank[old as usize] = new as u32;
     }
@@ -117,8 +117,10 @@ fn remap_keys(keys: &[u32], order: &[u32], remap: &[u32]) -> Vec<u32> {
 
 /// Builds the graphs. O((deals + links + pairs) log) for the sorts, parallel.
 pub fn build(mut t: ValidatedTables) -> GraphSet {
-    let (p_order, p_rank) = sort_order(&t.partners.id);
-    let (d_order, d_rank) = sort_order(&t.deals.id);
+    let pid = &t.partners.id;
+    let (p_order, p_rank) = sort_order(pid.len(), |i| pid[i].as_str());
+    let did = &t.deals.id;
+    let (d_order, d_rank) = sort_order(did.len(), |i| did.get(i));
     let (customers, c_remap) = t.customers.into_sorted();
     let (products, pr_remap) = t.products.into_sorted();
     let (regions, r_remap) = t.regions.into_sorted();
@@ -133,7 +135,7 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
         order: std::marker::PhantomData,
     };
     let deals = Deals {
-        id: permute_owned(std::mem::take(&mut t.deals.id), &d_order),
+        id: crate::validate::Ids::take(t.deals.id.as_arrow(), d_order.iter().copied()),
         customer: remap_keys(&t.deals.customer, &d_order, &c_remap),
         product: remap_keys(&t.deals.product, &d_order, &pr_remap),
         amount: permute(&t.deals.amount, &d_order),

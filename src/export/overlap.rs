@@ -104,6 +104,11 @@ pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
             (0..r.len()).map(|i| names[f(i) as usize].as_str()),
         ))
     };
+    let deal = |f: &dyn Fn(usize) -> u32| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(
+            (0..r.len()).map(|i| g.deals.id.get(f(i) as usize)),
+        ))
+    };
     let amount = |f: &dyn Fn(usize) -> u32| -> ArrayRef {
         Arc::new(Float64Array::from_iter_values(
             (0..r.len()).map(|i| g.deals.amount[f(i) as usize]),
@@ -112,8 +117,8 @@ pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
     out::CHANNEL_CONFLICTS.batch(vec![
         text(&g.customers, &|i| r[i].customer),
         text(&g.products, &|i| r[i].product),
-        text(&g.deals.id, &|i| r[i].deal_a),
-        text(&g.deals.id, &|i| r[i].deal_b),
+        deal(&|i| r[i].deal_a),
+        deal(&|i| r[i].deal_b),
         text(&g.partners.id, &|i| r[i].partner_a),
         text(&g.partners.id, &|i| r[i].partner_b),
         Arc::new(Float64Array::from_iter_values(

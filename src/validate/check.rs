@@ -3,6 +3,7 @@
 //! `skip_invalid`) rejected rows; column checks run as parallel [`Part`]s absorbed in a
 //! fixed order, so messages and results never depend on the thread count.
 
+use arrow::array::{LargeStringArray, LargeStringBuilder};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::columns::{date_cells, text_column, texts, Cells, Text};
@@ -98,20 +99,20 @@ impl<'a> Check<'a> {
     }
 
     /// Reads a unique, non-empty id column; duplicates are reported on the later row.
-    pub(super) fn ids(&mut self, p: &mut Problems, column: &str) -> Vec<Option<String>> {
+    pub(super) fn ids(&mut self, p: &mut Problems, column: &str) -> LargeStringArray {
         let Some(c) = self.text(p, column, "text or integer ids") else {
             // The wrong-type problem is recorded and fails the run; one empty id per row
             // keeps the row indexing of the other columns in step until then.
-            return vec![None; self.raw.n_rows()];
+            return LargeStringArray::new_null(self.raw.n_rows());
         };
         let mut first: HashMap<&str, usize> = HashMap::default();
         first.reserve(self.raw.n_rows());
-        let mut out = Vec::with_capacity(self.raw.n_rows());
+        let mut out = LargeStringBuilder::with_capacity(self.raw.n_rows(), 0);
         for (row, v) in texts(&c).enumerate() {
             match v {
                 None => {
                     self.row(p, row, column, Some(""), Rule::EmptyId);
-                    out.push(None);
+                    out.append_null();
                 }
                 Some(s) => {
                     if let Some(&r0) = first.get(s) {
@@ -127,11 +128,11 @@ impl<'a> Check<'a> {
                     } else {
                         first.insert(s, row);
                     }
-                    out.push(Some(s.to_string()));
+                    out.append_value(s);
                 }
             }
         }
-        out
+        out.finish()
     }
 
     /// A free-text column, with the config's value mapping applied.
@@ -257,18 +258,33 @@ pub(super) fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
 /// Maps the ids of kept rows to their row, and the ids left in rejected rows (those not
 /// taken by the kept ones) to `u32::MAX`. A duplicate keeps its first row's mapping.
 pub(super) fn id_index<'a>(
-    kept: &'a [String],
-    rejected: &'a [Option<String>],
+    kept: impl ExactSizeIterator<Item = &'a str>,
+    rejected: &'a [String],
 ) -> HashMap<&'a str, u32> {
     let mut index: HashMap<&str, u32> = HashMap::default();
     index.reserve(kept.len());
-    for (k, id) in kept.iter().enumerate() {
-        index.insert(id.as_str(), k as u32);
+    for (k, id) in kept.enumerate() {
+        index.insert(id, k as u32);
     }
-    for id in rejected.iter().flatten() {
+    for id in rejected {
         index.entry(id.as_str()).or_insert(u32::MAX);
     }
     index
+}
+
+/// The ids of the rows not in `keep` (ascending rows), skipping null ones: what
+/// [`id_index`] maps to `u32::MAX`.
+pub(super) fn rejected_ids(ids: &LargeStringArray, keep: &[usize]) -> Vec<String> {
+    let mut kept = keep.iter().peekable();
+    let mut out = Vec::new();
+    for (row, v) in ids.iter().enumerate() {
+        if kept.peek() == Some(&&row) {
+            kept.next();
+        } else if let Some(id) = v {
+            out.push(id.to_string());
+        }
+    }
+    out
 }
 
 /// Resolves an id column against `index` (id -> kept row) into `out`.

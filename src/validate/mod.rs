@@ -30,7 +30,7 @@ use crate::io::read;
 use check::Problems;
 pub use dict::{Dict, NULL};
 
-pub use rows::{DealRows, FileOrder, IdOrder, Link, PartnerRows};
+pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
 
 /// Rows read and kept per table, for reports.
 #[derive(Debug, Clone)]
@@ -190,8 +190,8 @@ pub fn validate(
     let (deals, did, s_deals) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
     drop(raw_deals);
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
-    let partner_index = check::id_index(&partners.id, &pid);
-    let deal_index = check::id_index(&deals.id, &did);
+    let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);
+    let deal_index = check::id_index(deals.id.iter(), &did);
     let links_file = links_raw.source.display.clone();
     let links_rows = links_raw.n_rows();
     let (links, s_links) =

@@ -7,6 +7,8 @@
 
 use std::marker::PhantomData;
 
+use arrow::array::{Array, LargeStringArray, UInt32Array};
+
 use crate::schema::{Role, Stage};
 
 /// Rows in the input file's order (rejected rows removed); keys are validator
@@ -42,8 +44,8 @@ pub struct PartnerRows<O> {
 /// `GraphSet::customers` / `products` / `regions` in [`IdOrder`].
 #[derive(Debug, Clone)]
 pub struct DealRows<O> {
-    /// deal_id.
-    pub id: Vec<String>,
+    /// deal_id, in one buffer ([`Ids`]: a deals table is the largest one).
+    pub id: Ids,
     /// customer_id key.
     pub customer: Vec<u32>,
     /// product_id key.
@@ -70,4 +72,71 @@ pub struct Link {
     pub partner: u32,
     /// The partner's role on the deal (null = influenced).
     pub role: Role,
+}
+
+/// A column of ids in one contiguous buffer (Arrow `LargeUtf8`, no nulls): 8 bytes of
+/// offset plus the id's bytes a row, against about 56 for a `Vec<String>` (a 24-byte
+/// `String` and its own allocation). At 50 M deals that is 0.9 GB instead of 2.8.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ids(LargeStringArray);
+
+impl Ids {
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no id.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Id `i`.
+    pub fn get(&self, i: usize) -> &str {
+        self.0.value(i)
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.0.value(i))
+    }
+
+    /// The ids at `rows` (a null there is an empty id), in that order.
+    pub(crate) fn take(ids: &LargeStringArray, rows: impl ExactSizeIterator<Item = u32>) -> Ids {
+        let idx = UInt32Array::from_iter_values(rows);
+        let taken = arrow::compute::take(ids, &idx, None).expect("row indices are in range");
+        let taken = taken
+            .as_any()
+            .downcast_ref::<LargeStringArray>()
+            .expect("take keeps the type")
+            .clone();
+        if taken.null_count() == 0 {
+            Ids(taken)
+        } else {
+            Ids(taken.iter().map(|v| Some(v.unwrap_or(""))).collect())
+        }
+    }
+
+    /// The column as Arrow.
+    pub fn as_arrow(&self) -> &LargeStringArray {
+        &self.0
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Ids {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        Ids(LargeStringArray::from_iter_values(iter))
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Ids {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Ids {
+    fn eq(&self, other: &[S; N]) -> bool {
+        self == other.as_slice()
+    }
 }

@@ -3,11 +3,13 @@
 //! order, since references point backwards: deal_partners needs the partner and deal
 //! ids, partner_products the partner ids and the products table.
 
+use arrow::array::Array;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::check::{part, pick, resolve, Check, Problems};
+use super::check::{part, pick, rejected_ids, resolve, Check, Problems};
 use super::columns::{amount_cells, date_cells, texts};
 use super::dict::Dict;
+use super::rows::Ids;
 use super::{DealRows, FileOrder, Link, PartnerRows, TableStats};
 use crate::config::{Settings, TextMap};
 use crate::error::Rule;
@@ -29,11 +31,11 @@ pub(super) fn partners(
     raw: &RawTable,
     settings: &Settings,
     p: &mut Problems,
-) -> (PartnerRows<FileOrder>, Vec<Option<String>>, TableStats) {
+) -> (PartnerRows<FileOrder>, Vec<String>, TableStats) {
     let date_format = settings.date_format.as_deref();
     let mut c = Check::new(raw);
     c.empty_table(p);
-    let mut pid = c.ids(p, "partner_id");
+    let pid = c.ids(p, "partner_id");
     let name = c.optional_texts(p, "name", &TextMap::default());
     let ptype = c.optional_texts(p, "partner_type", &settings.partner_type);
     let tier = c.optional_texts(p, "tier", &settings.tier);
@@ -43,7 +45,7 @@ pub(super) fn partners(
     let partners = PartnerRows {
         id: keep
             .iter()
-            .map(|&r| pid[r].take().unwrap_or_default())
+            .map(|&r| if pid.is_valid(r) { pid.value(r) } else { "" }.to_string())
             .collect(),
         name: pick(&name, &keep),
         partner_type: pick(&ptype, &keep),
@@ -53,7 +55,7 @@ pub(super) fn partners(
         order: std::marker::PhantomData,
     };
     let s = stats("partners", raw, c.bad.len(), keep.len());
-    (partners, pid, s)
+    (partners, rejected_ids(&pid, &keep), s)
 }
 
 /// The dictionaries deals fill: customers, products and regions.
@@ -70,7 +72,7 @@ pub(super) fn deals(
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
-) -> (DealRows<FileOrder>, Vec<Option<String>>, TableStats) {
+) -> (DealRows<FileOrder>, Vec<String>, TableStats) {
     let sk = p.skip_invalid;
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -101,16 +103,13 @@ pub(super) fn deals(
             )
         },
     );
-    let mut did = c.absorb(p, ids_part);
+    let did = c.absorb(p, ids_part);
     let cust = c.absorb(p, cust_part);
     let prod = c.absorb(p, prod_part);
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
     let deals = DealRows {
-        id: keep
-            .iter()
-            .map(|&r| did[r].take().unwrap_or_default())
-            .collect(),
+        id: Ids::take(&did, keep.iter().map(|&r| r as u32)),
         customer: pick(&cust, &keep),
         product: pick(&prod, &keep),
         amount: keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect(),
@@ -121,7 +120,7 @@ pub(super) fn deals(
         order: std::marker::PhantomData,
     };
     let s = stats("deals", raw, c.bad.len(), keep.len());
-    (deals, did, s)
+    (deals, rejected_ids(&did, &keep), s)
 }
 
 /// Columns of deals: amount, stage, created_at, closed_at, region.
@@ -269,9 +268,10 @@ pub(super) fn catalog(
     let (keep, _) = c.kept();
     let mut set = HashMap::default();
     for &r in &keep {
-        if let Some(id) = &ids[r] {
+        if ids.is_valid(r) {
+            let id = ids.value(r);
             dict.code(id);
-            set.insert(id.clone(), ());
+            set.insert(id.to_string(), ());
         }
     }
     (set, stats(table, raw, c.bad.len(), keep.len()))
