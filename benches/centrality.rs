@@ -41,12 +41,20 @@ fn suite(c: &mut Criterion) {
         grp.bench_function(id("clustering_structural_holes"), |b| {
             b.iter(|| neighborhood::neighborhood(&g))
         });
+        grp.bench_function(id("clustering_alone"), |b| {
+            b.iter(|| neighborhood::clustering(&g))
+        });
         grp.bench_function(id("core_number"), |b| {
             b.iter(|| core_number::core_number(&g))
         });
         grp.bench_function(id("louvain_4_trials"), |b| {
             b.iter(|| communities(&g, &LouvainParams::default()))
         });
+        let one = LouvainParams {
+            trials: 1,
+            ..LouvainParams::default()
+        };
+        grp.bench_function(id("louvain_1_trial"), |b| b.iter(|| communities(&g, &one)));
         grp.finish();
     }
 }

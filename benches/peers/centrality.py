@@ -2,9 +2,11 @@
 """NetworKit's centrality suite on the co-sell network ecograph analyzed, timed in the
 same run, and its betweenness compared with ecograph's.
 
-    centrality.py DATA_DIR ECOGRAPH_OUT_DIR [--runs 3]
+    centrality.py DATA_DIR ECOGRAPH_OUT_DIR [--runs 3] [--measures LIST]
 
-Called by centrality.sh (which also times ecograph). The co-sell network is built from
+Called by centrality.sh (which also times ecograph). LIST is a comma list of the
+measures below (default: all of them); betweenness is compared with ECOGRAPH_OUT_DIR's
+partner_metrics only when it is in the list, and ECOGRAPH_OUT_DIR may be `-` without it. The co-sell network is built from
 the CSV tables with peers.py's `build_pairs` (the same edge list for every library; its
 time is not counted). NetworKit uses all cores (OpenMP), like ecograph's rayon pool.
 
@@ -30,8 +32,17 @@ from peers import build_pairs, load_tables  # noqa: E402
 
 
 def main():
-    data, eco_out = Path(sys.argv[1]), Path(sys.argv[2])
+    data = Path(sys.argv[1])
+    eco_out = None if sys.argv[2] == "-" else Path(sys.argv[2])
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    every = ("betweenness", "closeness", "harmonic", "clustering", "core_number", "community")
+    measures = (sys.argv[sys.argv.index("--measures") + 1].split(",")
+                if "--measures" in sys.argv else list(every))
+    unknown = sorted(set(measures) - set(every))
+    if unknown:
+        raise SystemExit(f"--measures: unknown {unknown}; choose from {', '.join(every)}")
+    if "betweenness" in measures and eco_out is None:
+        raise SystemExit("comparing betweenness needs ecograph's output folder")
     import networkit as nk
     import pyarrow.parquet as pq
 
@@ -50,30 +61,52 @@ def main():
         out = f()
         return time.perf_counter() - t, out
 
-    times = {k: [] for k in ("betweenness", "closeness", "harmonic", "clustering",
-                             "core_number", "community")}
+    times = {k: [] for k in every if k in measures}
     bc = None
     modularity = None
     for _ in range(runs):
-        s, a = timed(lambda: nk.centrality.Betweenness(hops, normalized=False).run())
-        times["betweenness"].append(s)
-        bc = np.array(a.scores())
-        s, _ = timed(lambda: nk.centrality.Closeness(
-            hops, True, nk.centrality.ClosenessVariant.Generalized).run())
-        times["closeness"].append(s)
-        s, _ = timed(lambda: nk.centrality.HarmonicCloseness(hops, normalized=True).run())
-        times["harmonic"].append(s)
-        s, _ = timed(lambda: nk.centrality.LocalClusteringCoefficient(hops).run())
-        times["clustering"].append(s)
-        s, _ = timed(lambda: nk.centrality.CoreDecomposition(hops).run())
-        times["core_number"].append(s)
+        if "betweenness" in measures:
+            s, a = timed(lambda: nk.centrality.Betweenness(hops, normalized=False).run())
+            times["betweenness"].append(s)
+            bc = np.array(a.scores())
+        if "closeness" in measures:
+            s, _ = timed(lambda: nk.centrality.Closeness(
+                hops, True, nk.centrality.ClosenessVariant.Generalized).run())
+            times["closeness"].append(s)
+        if "harmonic" in measures:
+            s, _ = timed(lambda: nk.centrality.HarmonicCloseness(hops, normalized=True).run())
+            times["harmonic"].append(s)
+        if "clustering" in measures:
+            s, _ = timed(lambda: nk.centrality.LocalClusteringCoefficient(hops).run())
+            times["clustering"].append(s)
+        if "core_number" in measures:
+            s, _ = timed(lambda: nk.centrality.CoreDecomposition(hops).run())
+            times["core_number"].append(s)
 
         def plm():
             algo = nk.community.PLM(g, refine=False)
             algo.run()
             return nk.community.Modularity().getQuality(algo.getPartition(), g)
-        s, modularity = timed(plm)
-        times["community"].append(s)
+        if "community" in measures:
+            s, modularity = timed(plm)
+            times["community"].append(s)
+
+    doc = {
+        "networkit_version": nk.__version__,
+        "threads": nk.getMaxNumberOfThreads(),
+        "partners": n,
+        "cosell_edges": int(hops.numberOfEdges()),
+        "measures": [k for k in every if k in measures],
+        "networkit_median_s": {k: statistics.median(v) for k, v in times.items()},
+        "networkit_runs_s": times,
+        "networkit_plm_modularity": modularity,
+    }
+    summary_file = eco_out / "ecosystem_summary.json" if eco_out else None
+    if summary_file and summary_file.exists():
+        doc["ecograph_modularity"] = json.loads(summary_file.read_text())["network"]["modularity"]
+    if "betweenness" not in measures:
+        print(json.dumps(doc, indent=2))
+        return
 
     # ecograph's betweenness (NetworkX-normalised) back to NetworKit's unnormalised
     # scale: x (n-1)(n-2). NetworKit's undirected scores count every pair from both ends
@@ -85,19 +118,9 @@ def main():
     eco_bc[[order[p] for p in eco["partner_id"]]] = eco["betweenness"].to_numpy()
     eco_pairs = eco_bc * (n - 1) * (n - 2)
     scale = max(1.0, float(np.max(np.abs(bc))))
-    summary = json.loads((eco_out / "ecosystem_summary.json").read_text())
-    print(json.dumps({
-        "networkit_version": nk.__version__,
-        "threads": nk.getMaxNumberOfThreads(),
-        "partners": n,
-        "cosell_edges": int(hops.numberOfEdges()),
-        "networkit_median_s": {k: statistics.median(v) for k, v in times.items()},
-        "networkit_runs_s": times,
-        "networkit_plm_modularity": modularity,
-        "ecograph_modularity": summary["network"]["modularity"],
-        "betweenness_max_abs_diff_pairs": float(np.max(np.abs(eco_pairs - bc))),
-        "betweenness_max_rel_diff": float(np.max(np.abs(eco_pairs - bc)) / scale),
-    }, indent=2))
+    doc["betweenness_max_abs_diff_pairs"] = float(np.max(np.abs(eco_pairs - bc)))
+    doc["betweenness_max_rel_diff"] = float(np.max(np.abs(eco_pairs - bc)) / scale)
+    print(json.dumps(doc, indent=2))
 
 
 if __name__ == "__main__":

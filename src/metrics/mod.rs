@@ -144,18 +144,14 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         c.closeness = sel.has(Measure::Closeness).then_some(cl);
         c.harmonic = sel.has(Measure::Harmonic).then_some(h);
     }
-    let local = [
-        Measure::Clustering,
-        Measure::Constraint,
-        Measure::EffectiveSize,
-    ];
-    if local.iter().any(|&m| sel.has(m)) {
+    let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
+    if holes {
+        // Constraint and effective size need the common neighbours of every tie, which
+        // give clustering on the way: one pass for the three.
         let nb = st.run("clustering + structural holes", || {
             centrality::neighborhood::neighborhood(&g.cosell)
         });
         if sel.has(Measure::Clustering) {
-            ecosystem.network.average_clustering =
-                Some(centrality::neighborhood::average_clustering(&nb.clustering));
             c.clustering = Some(nb.clustering);
         }
         let defined = |v: Vec<f64>| v.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect();
@@ -163,6 +159,15 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         c.effective_size = sel
             .has(Measure::EffectiveSize)
             .then(|| defined(nb.effective_size));
+    } else if sel.has(Measure::Clustering) {
+        // Clustering alone: triangle counting, the same values for a fraction of the work.
+        c.clustering = Some(st.run("clustering", || {
+            centrality::neighborhood::clustering(&g.cosell)
+        }));
+    }
+    if let Some(cl) = &c.clustering {
+        ecosystem.network.average_clustering =
+            Some(centrality::neighborhood::average_clustering(cl));
     }
     if sel.has(Measure::CoreNumber) {
         c.core_number = Some(st.run("core number", || {

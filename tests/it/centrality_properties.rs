@@ -97,6 +97,15 @@ proptest! {
     }
 
     #[test]
+    fn triangle_clustering_equals_the_neighbourhood_pass(g in graph()) {
+        // Clustering alone (triangle counting) gives the bits of the one-pass kernel.
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let want = bits(&neighborhood::neighborhood(&g).clustering);
+        prop_assert_eq!(&bits(&on_threads(3, || neighborhood::clustering(&g))), &want);
+        prop_assert_eq!(&bits(&on_threads(1, || neighborhood::clustering(&g))), &want);
+    }
+
+    #[test]
     fn louvain_is_deterministic_and_valid(g in graph(), seed in 0u64..100) {
         let p = LouvainParams { seed, ..LouvainParams::default() };
         let a = on_threads(1, || community::communities(&g, &p));

@@ -19,9 +19,22 @@
 //! bound of edge-iterator triangle counting. Parallel over v, each value written by
 //! one task (pull), so the result is the same for any thread count.
 //!
+//! Clustering alone ([`clustering`], what a run computes when constraint and effective
+//! size are not asked for) counts triangles with the forward algorithm instead (Schank &
+//! Wagner 2005, "Finding, counting and listing all triangles in large graphs"): ties are
+//! oriented from the lower to the higher of (degree, index), and each triangle is found
+//! once, from its lowest corner, by marking that corner's out-neighbours and scanning
+//! theirs: O(m^1.5) at worst, and in practice about a sixth of the work of the pass
+//! above, which meets every triangle six times. Triangle counts are integers, added
+//! with atomic adds, so the order of the tasks cannot change them; the coefficient is
+//! then computed from the same integers by the same expression as above, so the two
+//! paths give the same bits.
+//!
 //! For a partner manager: clustering says whether a partner's co-sellers also co-sell
 //! with each other (a tight club) or not; low constraint and high effective size mark
 //! the brokers whose partners would otherwise not be connected.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -152,6 +165,127 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
     out
 }
 
+/// Local clustering of every partner alone, by triangle counting (module doc): the
+/// same values, bit for bit, as [`neighborhood`]'s `clustering`, for a sixth of the work
+/// or less, when constraint and effective size are not needed.
+///
+/// For a partner manager: whether a partner's co-sellers also co-sell with each other
+/// (a tight club) or not.
+///
+/// # Arguments
+/// * `g`: the co-sell network, symmetric, without self loops (weights are ignored).
+///
+/// # Returns
+/// * The local clustering of each partner, indexed like `g`'s rows, 0..=1; 0 with fewer
+///   than two co-sellers.
+///
+/// # Complexity
+/// * Time complexity: **O(m · a)**, at most **O(m^1.5)**.
+/// * Auxiliary space: **O(n + m)**, plus **O(n)** per parallel task.
+///
+/// where **m** is the number of co-sell edges, **n** the number of partners and **a**
+/// the graph's arboricity (small for co-sell networks).
+///
+/// Reference: Watts & Strogatz 1998 (the coefficient); Schank & Wagner 2005, "Finding,
+/// counting and listing all triangles in large graphs" (the forward algorithm); the
+/// same values as NetworkX `clustering(G)`.
+///
+/// # Example
+/// ```rust
+/// use ecograph::build::Csr;
+/// use ecograph::metrics::centrality::neighborhood::{clustering, neighborhood};
+/// // Triangle a, b, c; d hangs off c; e is isolated.
+/// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 3, 1)]);
+/// // c: 1 of its 3 co-seller pairs co-sell with each other (NetworkX: 0.333...).
+/// assert_eq!(clustering(&g), vec![1.0, 1.0, 1.0 / 3.0, 0.0, 0.0]);
+/// assert_eq!(clustering(&g), neighborhood(&g).clustering);
+/// ```
+pub fn clustering(g: &Csr) -> Vec<f64> {
+    let n = g.rows();
+    let t = triangles(g);
+    (0..n).map(|v| coefficient(2 * t[v], g.degree(v))).collect()
+}
+
+/// Triangles through each node (forward algorithm, module doc).
+fn triangles(g: &Csr) -> Vec<u64> {
+    let n = g.rows();
+    // Rank by (degree, index): ties point from the lower rank to the higher one.
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by_key(|&v| (g.degree(v as usize), v));
+    let mut rank = vec![0u32; n];
+    for (r, &v) in order.iter().enumerate() {
+        rank[v as usize] = r as u32;
+    }
+    // Out-neighbours of each rank, in rank space.
+    let mut offsets = vec![0usize; n + 1];
+    for (r, &v) in order.iter().enumerate() {
+        let up = g
+            .row(v as usize)
+            .iter()
+            .filter(|&&u| rank[u as usize] > r as u32)
+            .count();
+        offsets[r + 1] = offsets[r] + up;
+    }
+    let mut targets = vec![0u32; offsets[n]];
+    for (r, &v) in order.iter().enumerate() {
+        let mut i = offsets[r];
+        for &u in g.row(v as usize) {
+            let ru = rank[u as usize];
+            if ru > r as u32 {
+                targets[i] = ru;
+                i += 1;
+            }
+        }
+    }
+    let out = |r: usize| &targets[offsets[r]..offsets[r + 1]];
+    let found: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+    (0..n.div_ceil(CHUNK)).into_par_iter().for_each(|c| {
+        let mut mark = vec![u32::MAX; n];
+        for u in c * CHUNK..((c + 1) * CHUNK).min(n) {
+            let ou = out(u);
+            if ou.len() < 2 {
+                continue;
+            }
+            for &w in ou {
+                mark[w as usize] = u as u32;
+            }
+            // Each triangle u < v < w (in rank) once, from u.
+            let mut at_u = 0u64;
+            for &v in ou {
+                let mut at_v = 0u64;
+                for &w in out(v as usize) {
+                    if mark[w as usize] == u as u32 {
+                        at_v += 1;
+                        found[w as usize].fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                if at_v > 0 {
+                    found[v as usize].fetch_add(at_v, Ordering::Relaxed);
+                    at_u += at_v;
+                }
+            }
+            if at_u > 0 {
+                found[u].fetch_add(at_u, Ordering::Relaxed);
+            }
+        }
+    });
+    let mut t = vec![0u64; n];
+    for (r, f) in found.into_iter().enumerate() {
+        t[order[r] as usize] = f.into_inner();
+    }
+    t
+}
+
+/// `2 T / (d (d - 1))` from `2 T` (ordered pairs of linked co-sellers), 0 when d < 2:
+/// the one expression both paths use, so they agree bit for bit.
+fn coefficient(linked_pairs: u64, d: usize) -> f64 {
+    if d < 2 {
+        0.0
+    } else {
+        linked_pairs as f64 / (d as f64 * (d - 1) as f64)
+    }
+}
+
 /// (clustering, constraint, effective size) of one partner.
 fn node(
     g: &Csr,
@@ -208,12 +342,7 @@ fn node(
     for &x in nv {
         mark[x as usize] = u32::MAX;
     }
-    let clustering = if d < 2 {
-        0.0
-    } else {
-        common_total as f64 / (d as f64 * (d - 1) as f64)
-    };
-    (clustering, constraint, effective)
+    (coefficient(common_total, d), constraint, effective)
 }
 
 #[cfg(test)]
@@ -237,5 +366,31 @@ mod tests {
         assert!((r.effective_size[0] - 1.0).abs() < 1e-15);
         assert!(r.constraint[4].is_nan() && r.effective_size[4].is_nan());
         assert!((average_clustering(&r.clustering) - (7.0 / 3.0) / 5.0).abs() < 1e-15);
+        assert_eq!(clustering(&g), r.clustering);
+    }
+
+    #[test]
+    fn triangle_counting_equals_the_neighbourhood_pass() {
+        // K5 plus a pendant and a 4-cycle with one chord: hubs, ties of degree, leaves.
+        let mut e = Vec::new();
+        for a in 0..5u32 {
+            for b in a + 1..5 {
+                e.push((a, b, 1));
+            }
+        }
+        e.extend([
+            (4, 5, 2),
+            (6, 7, 1),
+            (6, 9, 1),
+            (7, 8, 1),
+            (7, 9, 3),
+            (8, 9, 1),
+        ]);
+        e.sort_unstable();
+        let g = Csr::symmetric_from_sorted_edges(11, &e);
+        let t = triangles(&g);
+        assert_eq!(t, vec![6, 6, 6, 6, 6, 0, 1, 2, 1, 2, 0]);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&clustering(&g)), bits(&neighborhood(&g).clustering));
     }
 }
