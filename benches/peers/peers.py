@@ -367,7 +367,8 @@ def summarize_peer(runs):
 
 TIME_WALL = re.compile(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)")
 TIME_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
-STAGE_LINE = re.compile(r"^(\S.*?)\s+([\d.]+) s$")
+# `-v` lines: "stage   1.234 s", optionally followed by "  1.2 GB now,  1.5 GB peak".
+STAGE_LINE = re.compile(r"^(\S.*?)\s+([\d.]+) s(?:\s.*)?$")
 
 
 def parse_ecograph_runs(size):
@@ -488,7 +489,9 @@ def markdown(report):
         load = sum(v for k, v in st.items() if k.startswith("load"))
         checksum = [v for k, v in st.items() if k.startswith("checksum")]
         build = sum(v for k, v in st.items() if k.startswith("build"))
-        metrics = sum(v for k, v in st.items() if k.startswith("metrics"))
+        # Every stage that is not loading, building or writing computes metrics.
+        metrics = sum(v for k, v in st.items()
+                      if not k.startswith(("load", "checksum", "build", "export")))
         write = sum(v for k, v in st.items() if k.startswith("export"))
         lines.append(f"| ecograph | {eco['runs']} | {fmt_s(load)} | {fmt_s(sum(checksum)) if checksum else 'in load'} | {fmt_s(build)} | {fmt_s(metrics)} "
                      f"| {fmt_s(write)} | {fmt_s(sum(st.values()))} | **{fmt_s(ew)}** | **{fmt_mib(er)}** | 1.0x | 1.0x | 1.0x |")
