@@ -233,15 +233,12 @@ pub fn estimate(
         // relabelled copy of the network.
         stage("closeness + harmonic", t * n * 128 + edges * 4 + n * 16);
     }
-    if [
-        Measure::Clustering,
-        Measure::Constraint,
-        Measure::EffectiveSize,
-    ]
-    .iter()
-    .any(|&m| selection.has(m))
-    {
+    if selection.has(Measure::Constraint) || selection.has(Measure::EffectiveSize) {
         stage("clustering + structural holes", t * n * 16 + n * 24);
+    } else if selection.has(Measure::Clustering) {
+        // Triangle counting alone: a marker per partner per thread and the oriented
+        // copy of the network.
+        stage("clustering", t * n * 4 + edges * 4);
     }
     if selection.has(Measure::Community) {
         // Louvain: the aggregated graph (at most the network) and per-node state.

@@ -54,7 +54,7 @@ pub struct Cli {
     /// No progress display (it is also off when stderr is not a terminal).
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Print stage timings and details to stderr.
+    /// Print each stage's time (aligned) and resident memory to stderr.
     #[arg(long, short, global = true)]
     pub verbose: bool,
     /// Worker threads (default: all cores). Results are identical for any value.
