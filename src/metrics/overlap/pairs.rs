@@ -504,19 +504,9 @@ struct PassOut {
     types: BTreeMap<(u32, u32), (u64, u64)>,
 }
 
+/// One pass over the blocks of `inc` doing `tasks`, reporting the blocks done to
+/// `meter`.
 fn pass(
-    inc: &Incidence,
-    dim: Dimension,
-    tasks: &Tasks,
-    types: usize,
-    sink: &mut dyn PairSink,
-    blocking: &Blocking,
-) -> Result<PassOut> {
-    pass_metered(inc, dim, tasks, types, sink, blocking, &Meter::silent())
-}
-
-/// [`pass`] reporting the blocks done to `meter`.
-fn pass_metered(
     inc: &Incidence,
     dim: Dimension,
     tasks: &Tasks,
@@ -680,6 +670,7 @@ pub fn customer_pass(
         types.len(),
         &mut NullSink,
         blocking,
+        &Meter::silent(),
     )?;
     let mut plan = PairPlan {
         pairs: first.total,
@@ -719,6 +710,7 @@ pub fn plan_pairs(
             0,
             &mut NullSink,
             blocking,
+            &Meter::silent(),
         )?;
         plan.pairs = first.total;
         plan.kth = first.kth;
@@ -772,7 +764,7 @@ pub fn write_pairs_metered(
     blocking: &Blocking,
     meter: &Meter,
 ) -> Result<u64> {
-    let out = pass_metered(
+    let out = pass(
         inc,
         dim,
         &emit_tasks(params, &plan.kth),
@@ -806,7 +798,15 @@ fn emit_pass(
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<PassOut> {
-    pass(inc, dim, &emit_tasks(params, kth), 0, sink, blocking)
+    pass(
+        inc,
+        dim,
+        &emit_tasks(params, kth),
+        0,
+        sink,
+        blocking,
+        &Meter::silent(),
+    )
 }
 
 /// Plans and writes one dimension's pairs (no per-partner columns): [`plan_pairs`]
