@@ -672,12 +672,14 @@ pub fn customer_pass(
         blocking,
         &Meter::silent(),
     )?;
-    let mut plan = PairPlan {
-        pairs: first.total,
-        rows: first.total,
-        kth: first.kth,
-    };
-    plan_rows(inc, Dimension::Customer, params, &mut plan, blocking)?;
+    let plan = plan_rows(
+        inc,
+        Dimension::Customer,
+        params,
+        first.kth,
+        Some(first.total),
+        blocking,
+    )?;
     let (max_jaccard, overlapping) = columns.into_columns();
     Ok(CustomerPass {
         plan,
@@ -696,7 +698,7 @@ pub fn plan_pairs(
     params: &OverlapParams,
     blocking: &Blocking,
 ) -> Result<PairPlan> {
-    let mut plan = PairPlan::default();
+    let (mut kth, mut pairs) = (Vec::new(), None);
     if let Some(k) = params.top_k {
         let first = pass(
             inc,
@@ -712,33 +714,36 @@ pub fn plan_pairs(
             blocking,
             &Meter::silent(),
         )?;
-        plan.pairs = first.total;
-        plan.kth = first.kth;
-    } else {
-        plan.pairs = u64::MAX; // counted below
+        (kth, pairs) = (first.kth, Some(first.total));
     }
-    plan_rows(inc, dim, params, &mut plan, blocking)?;
-    Ok(plan)
+    plan_rows(inc, dim, params, kth, pairs, blocking)
 }
 
-/// Fills `plan.rows` (and `plan.pairs` when it is not known yet, marked `u64::MAX`):
-/// without bounds the rows are the pairs; with them, the writing pass is run into a
-/// sink that only counts (the same filter, so the same rows), half rows only.
+/// The plan of one dimension from its thresholds and, when a pass already counted them,
+/// its pairs: without bounds the rows are the pairs; otherwise (or when the pairs are
+/// not counted yet) the writing pass runs into a sink that only counts (the same
+/// filter, so the same rows), half rows only.
 fn plan_rows(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
-    plan: &mut PairPlan,
+    kth: Vec<Threshold>,
+    pairs: Option<u64>,
     blocking: &Blocking,
-) -> Result<()> {
-    if !params.bounded() && plan.pairs != u64::MAX {
-        plan.rows = plan.pairs;
-        return Ok(());
+) -> Result<PairPlan> {
+    if let (false, Some(pairs)) = (params.bounded(), pairs) {
+        return Ok(PairPlan {
+            pairs,
+            rows: pairs,
+            kth,
+        });
     }
-    let out = emit_pass(inc, dim, params, &plan.kth, &mut NullSink, blocking)?;
-    plan.pairs = out.total;
-    plan.rows = out.written;
-    Ok(())
+    let out = emit_pass(inc, dim, params, &kth, &mut NullSink, blocking)?;
+    Ok(PairPlan {
+        pairs: out.total,
+        rows: out.written,
+        kth,
+    })
 }
 
 /// Writes one dimension's pairs to `sink` as `plan` planned them (the bounds of
