@@ -79,8 +79,7 @@ impl Estimate {
 
     /// Whether `overlap_pairs` stays within `--max-pair-rows`.
     pub fn within_limit(&self) -> bool {
-        self.overlap.customer_pairs_written + self.overlap.product_pairs_written
-            <= self.max_pair_rows
+        self.overlap.rows_written() <= self.max_pair_rows
     }
 
     /// Total expected bytes of the output folder.
@@ -163,7 +162,7 @@ pub fn estimate(
     format: OutputFormat,
     max_pair_rows: u64,
 ) -> Estimate {
-    let pair_rows = overlap.customer_pairs_written + overlap.product_pairs_written;
+    let pair_rows = overlap.rows_written();
     let mut tables = vec![(out::PARTNER_METRICS.name, rows.partners)];
     if rows.communities {
         tables.push((out::COMMUNITIES.name, rows.partners));
@@ -217,10 +216,11 @@ pub fn estimate(
     // Overlap plan and pairs: the transposes (at most the links), per thread a u32
     // counter and a bitmap per partner, and two windows of one block per thread (at most
     // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
+    let passes = links * 4 + t * n * 5;
     let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
     stage(
         "overlap + conflicts",
-        links * 4 + t * n * 5 + overlap.channel_conflicts * 40,
+        passes + overlap.channel_conflicts * 40,
     );
     stage("activity + components", n * 64);
     stage("pagerank", n * 24);
@@ -245,7 +245,7 @@ pub fn estimate(
         stage("communities", edges * 12 + n * 40);
     }
     stage("network effect + diversification", edges * 8 + n * 64);
-    stage("overlap pairs", links * 4 + t * n * 5 + windows);
+    stage("overlap pairs", passes + windows);
     stage("export", n * 400);
     let peak_bytes = stages.iter().map(|s| s.bytes).max().unwrap_or(0);
     Estimate {

@@ -156,7 +156,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
 
 /// Refuses a pair output above `--max-pair-rows` (before anything is written).
 fn check_pair_limit(job: &AnalyzeJob, c: metrics::overlap::OverlapCounts) -> Result<()> {
-    let rows = c.customer_pairs_written + c.product_pairs_written;
+    let rows = c.rows_written();
     if rows <= job.max_pair_rows {
         return Ok(());
     }

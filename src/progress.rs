@@ -62,7 +62,9 @@ pub struct Meter<'a> {
     progress: &'a dyn Progress,
     done: std::sync::atomic::AtomicU64,
     total: std::sync::atomic::AtomicU64,
-    unit: std::sync::OnceLock<&'static str>,
+    /// The unit of the current count; a stage may count several things in turn (the
+    /// customer pair blocks, then the product ones).
+    unit: std::sync::Mutex<&'static str>,
 }
 
 impl<'a> Meter<'a> {
@@ -72,14 +74,14 @@ impl<'a> Meter<'a> {
             progress,
             done: 0.into(),
             total: 0.into(),
-            unit: std::sync::OnceLock::new(),
+            unit: std::sync::Mutex::new(""),
         }
     }
 
     /// Sets the stage's total work, in `unit`s, and restarts the count.
     pub fn start(&self, total: u64, unit: &'static str) {
         use std::sync::atomic::Ordering::Relaxed;
-        let _ = self.unit.set(unit);
+        *self.unit.lock().unwrap_or_else(|e| e.into_inner()) = unit;
         self.total.store(total, Relaxed);
         self.done.store(0, Relaxed);
         self.progress.advance(0, total, unit);
@@ -93,7 +95,7 @@ impl<'a> Meter<'a> {
         self.progress.advance(
             done.min(total),
             total,
-            self.unit.get().copied().unwrap_or(""),
+            *self.unit.lock().unwrap_or_else(|e| e.into_inner()),
         );
     }
 }

@@ -40,6 +40,7 @@ use ecograph::metrics::overlap::pairs::{
 use ecograph::metrics::overlap::{
     similarities, Dimension, OverlapParams, PairSink, SharedBlock, Sizes,
 };
+use ecograph::progress::Meter;
 use ecograph::validate::load_and_validate;
 use rayon::prelude::*;
 
@@ -230,6 +231,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     &r.plan,
                     &mut sink,
                     &blocking,
+                    &Meter::silent(),
                 )
                 .map(|_| sink.pairs)
             });

@@ -72,7 +72,7 @@ pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
         );
     }
     let _ = writeln!(s, "{:<34} {:>10}", "peak", human_bytes(e.peak_bytes));
-    let rows = o.customer_pairs_written + o.product_pairs_written;
+    let rows = o.rows_written();
     if e.within_limit() {
         let _ = writeln!(
             s,

@@ -75,16 +75,22 @@ impl Progress for TerminalProgress {
             .expect("no panics while holding the lock")
             .as_ref()
         {
+            if pb.length().is_none() {
+                pb.set_style(
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {human_pos}/{human_len} {prefix} ({elapsed}, ETA {eta})",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+            }
+            // A stage may count several things in turn (customer, then product pair
+            // blocks): the total and the unit follow the latest.
             if pb.length() != Some(total) {
                 pb.set_length(total);
-                let template = format!(
-                    "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} ({{elapsed}}, ETA {{eta}})"
-                );
-                pb.set_style(
-                    ProgressStyle::with_template(&template)
-                        .expect("valid template")
-                        .progress_chars("=> "),
-                );
+            }
+            if pb.prefix() != unit {
+                pb.set_prefix(unit.to_string());
             }
             pb.set_position(done);
         }

@@ -32,7 +32,7 @@ for _ in $(seq 1 3000); do
 done
 screen="$(tmux capture-pane -t "$session" -p)"
 echo "--- bars seen (one line per unit):"
-for unit in "MB read" "samples" "source batches" "pair blocks"; do
+for unit in "MB read" "samples" "source batches" "customer pair blocks" "product pair blocks"; do
     grep -m1 "$unit" "$seen" || true
 done
 echo "--- screen at the end:"; echo "$screen" | sed '/^$/d'; echo "---"

@@ -412,6 +412,14 @@ pub struct OverlapCounts {
     pub unique_customers: u64,
 }
 
+impl OverlapCounts {
+    /// Rows of `overlap_pairs`: the customer and product rows after the bounds (what
+    /// `--max-pair-rows` limits).
+    pub fn rows_written(&self) -> u64 {
+        self.customer_pairs_written + self.product_pairs_written
+    }
+}
+
 /// Everything of the family except the streamed pairs.
 #[derive(Debug, Clone, Default)]
 pub struct OverlapResult {
@@ -540,14 +548,9 @@ pub struct OverlapPlan {
 
 impl OverlapPlan {
     /// Every result of the family but the pair rows; `counts` already holds the rows the
-    /// writing pass will write.
+    /// writing pass will write ([`OverlapCounts::rows_written`]).
     pub fn result(&self) -> &OverlapResult {
         &self.result
-    }
-
-    /// Rows `overlap_pairs` will have: customer and product rows after the bounds.
-    pub fn pair_rows(&self) -> u64 {
-        self.customer.rows + self.product.rows
     }
 
     /// Streams the pairs to `sink` (customer pairs, then product pairs) as planned, and
@@ -581,7 +584,7 @@ impl OverlapPlan {
             ),
         ] {
             let inc = pairs::Incidence::new(rows, items, p)?;
-            pairs::write_pairs_metered(&inc, dim, p, plan, sink, blocking, meter)?;
+            pairs::write_pairs(&inc, dim, p, plan, sink, blocking, meter)?;
         }
         Ok(self.result)
     }

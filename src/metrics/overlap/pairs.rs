@@ -747,20 +747,9 @@ fn plan_rows(
 }
 
 /// Writes one dimension's pairs to `sink` as `plan` planned them (the bounds of
-/// `params`, the plan's thresholds); returns the rows written, which are `plan.rows`.
+/// `params`, the plan's thresholds), reporting the blocks written to `meter`
+/// ([`Meter::silent`] for none); returns the rows written, which are `plan.rows`.
 pub fn write_pairs(
-    inc: &Incidence,
-    dim: Dimension,
-    params: &OverlapParams,
-    plan: &PairPlan,
-    sink: &mut dyn PairSink,
-    blocking: &Blocking,
-) -> Result<u64> {
-    write_pairs_metered(inc, dim, params, plan, sink, blocking, &Meter::silent())
-}
-
-/// [`write_pairs`] reporting the blocks written to `meter`.
-pub fn write_pairs_metered(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
@@ -824,7 +813,7 @@ pub fn pair_pass(
     blocking: &Blocking,
 ) -> Result<PairPlan> {
     let plan = plan_pairs(inc, dim, params, blocking)?;
-    write_pairs(inc, dim, params, &plan, sink, blocking)?;
+    write_pairs(inc, dim, params, &plan, sink, blocking, &Meter::silent())?;
     Ok(plan)
 }
 
