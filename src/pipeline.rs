@@ -236,14 +236,15 @@ fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-/// Every output table's metadata: the run's parameters and how betweenness was obtained.
+/// Every output table's metadata: the run's parameters and how betweenness and closeness
+/// were obtained.
 fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
     summary::table_metadata(
         &summary::ResultParameters {
             metrics: job.metrics,
             skip_invalid: job.skip_invalid,
         },
-        m.centrality.betweenness.as_ref(),
+        &m.centrality,
     )
 }
 

@@ -32,6 +32,7 @@ impl From<FormatArg> for OutputFormat {
     }
 }
 use ecograph::metrics::centrality::betweenness::BetweennessParams;
+use ecograph::metrics::centrality::closeness_sampled::ClosenessParams;
 use ecograph::metrics::centrality::Selection;
 use ecograph::metrics::MetricParams;
 use ecograph::pipeline::AnalyzeJob;
@@ -154,7 +155,21 @@ pub struct AnalyzeArgs {
     /// ...with probability at least 1 - DELTA.
     #[arg(long, default_value_t = 0.1, value_name = "DELTA")]
     pub betweenness_delta: f64,
-    /// Seed of every randomized step (betweenness sampling, community detection).
+    /// Exact closeness and harmonic while the co-sell network has at most this many
+    /// partners with an edge; above it, estimated from sampled sources (Eppstein-Wang),
+    /// with the error bounds in the summary's `closeness` section.
+    #[arg(long, default_value_t = 200_000, value_name = "N")]
+    pub closeness_exact_limit: usize,
+    /// Sampled closeness: ε of the sample size (ln(4N/δ)/(2ε²) sources per large
+    /// component); the mean hop distance is then within ε times the diameter bound and
+    /// harmonic within ε...
+    #[arg(long, default_value_t = 0.01, value_name = "EPS")]
+    pub closeness_epsilon: f64,
+    /// ...with probability at least 1 - DELTA.
+    #[arg(long, default_value_t = 0.1, value_name = "DELTA")]
+    pub closeness_delta: f64,
+    /// Seed of every randomized step (betweenness and closeness sampling, community
+    /// detection).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Community detection: independently seeded Louvain runs; the highest modularity wins.
@@ -319,6 +334,22 @@ impl AnalyzeArgs {
                 "--betweenness-delta must be in (0, 1), got {delta}"
             )));
         }
+        for (flag, v) in [
+            ("--closeness-epsilon", self.closeness_epsilon),
+            ("--closeness-delta", self.closeness_delta),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(Error::Parameter(format!(
+                    "{flag} must be in (0, 1), got {v}"
+                )));
+            }
+        }
+        metrics.closeness = ClosenessParams {
+            exact_limit: self.closeness_exact_limit,
+            epsilon: self.closeness_epsilon,
+            delta: self.closeness_delta,
+            seed: self.seed,
+        };
         if self.community_trials == 0 {
             return Err(Error::Parameter(
                 "--community-trials must be at least 1".into(),

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::metrics::centrality::betweenness::BetweennessMode;
+use crate::metrics::centrality::closeness_sampled::ClosenessMode;
 use crate::metrics::ecosystem::EcosystemSummary;
 use crate::metrics::network_effect::growth::GrowthFits;
-use crate::metrics::{MetricParams, MetricTables};
+use crate::metrics::{CentralitySummary, MetricParams, MetricTables};
 use crate::schema::OUTPUT_SCHEMA_VERSION;
 
 /// ecograph's version (`Cargo.toml`), written as `ecograph_version` beside the schema
@@ -26,14 +27,15 @@ pub struct ResultParameters {
 }
 
 /// The metadata JSON stored in each output table: schema version, parameters, and how
-/// betweenness was obtained (exact, or sampled with its epsilon, delta and seed), so a
-/// table read on its own says what its numbers mean.
-pub fn table_metadata(params: &ResultParameters, betweenness: Option<&BetweennessMode>) -> String {
+/// betweenness and closeness were obtained (exact, or sampled with their bounds and
+/// seed), so a table read on its own says what its numbers mean.
+pub fn table_metadata(params: &ResultParameters, centrality: &CentralitySummary) -> String {
     serde_json::json!({
         "schema_version": OUTPUT_SCHEMA_VERSION,
         "ecograph_version": VERSION,
         "parameters": params,
-        "betweenness": betweenness,
+        "betweenness": centrality.betweenness,
+        "closeness": centrality.closeness,
         "overlap": { "top_k": params.metrics.overlap.top_k },
     })
     .to_string()
@@ -66,6 +68,9 @@ struct Summary<'a> {
     pagerank: serde_json::Value,
     /// How betweenness was computed (exact or sampled with its guarantee); null when off.
     betweenness: Option<&'a BetweennessMode>,
+    /// How closeness and harmonic were computed (exact, or sampled with its bounds);
+    /// null when both are off.
+    closeness: Option<&'a ClosenessMode>,
     validation: serde_json::Value,
     parameters: &'a RunInfo,
     inputs: &'a BTreeMap<String, String>,
@@ -91,6 +96,7 @@ pub fn summary_json(
         growth: &m.network_effect.fits,
         pagerank: serde_json::json!({ "iterations": m.pagerank_iterations }),
         betweenness: m.centrality.betweenness.as_ref(),
+        closeness: m.centrality.closeness.as_ref(),
         validation: serde_json::json!({ "rejected_rows": rejected_rows, "warnings": warnings }),
         parameters: run,
         inputs,

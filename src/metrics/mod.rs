@@ -14,6 +14,7 @@ pub mod overlap;
 use crate::build::GraphSet;
 use crate::progress::Stages;
 use centrality::betweenness::{BetweennessMode, BetweennessParams};
+use centrality::closeness_sampled::{ClosenessMode, ClosenessParams};
 use centrality::{Measure, Selection};
 use community::{CommunityRow, LouvainParams};
 
@@ -77,6 +78,8 @@ pub struct MetricParams {
     pub centrality: Selection,
     /// Exact / sampled betweenness: limit, error bound, failure probability, seed.
     pub betweenness: BetweennessParams,
+    /// Exact / sampled closeness and harmonic: limit, ε, failure probability, seed.
+    pub closeness: ClosenessParams,
     /// Louvain seed, trials (`--community-trials`) and resolution.
     pub community: LouvainParams,
     /// Seed (`--resilience-seed`) and number of the random removal orders.
@@ -93,6 +96,9 @@ pub struct CentralitySummary {
     /// The summary's `betweenness` section: exact, or sampled with its guarantee; `None`
     /// (null) when betweenness is switched off.
     pub betweenness: Option<BetweennessMode>,
+    /// The summary's `closeness` section: exact, or sampled with its bounds; `None`
+    /// (null) when both closeness and harmonic are switched off.
+    pub closeness: Option<ClosenessMode>,
     /// The `communities` table, one row per community; empty when community is switched
     /// off.
     pub communities: Vec<CommunityRow>,
@@ -138,9 +144,14 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         summary.betweenness = Some(mode);
     }
     if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
-        let (cl, h) = st.run_metered("closeness + harmonic", |meter| {
-            centrality::closeness::closeness_harmonic_metered(&g.cosell, meter)
+        let (cl, h, mode) = st.run_metered("closeness + harmonic", |meter| {
+            centrality::closeness_sampled::closeness_harmonic_auto(
+                &g.cosell,
+                &params.closeness,
+                meter,
+            )
         });
+        summary.closeness = Some(mode);
         c.closeness = sel.has(Measure::Closeness).then_some(cl);
         c.harmonic = sel.has(Measure::Harmonic).then_some(h);
     }

@@ -343,3 +343,44 @@ fn sampled_betweenness_is_within_its_epsilon_of_exact() {
     assert_eq!(summary["betweenness"]["seed"], 3);
     assert!(summary["betweenness"]["samples"].as_u64().unwrap() > 1000);
 }
+
+#[test]
+fn sampled_closeness_is_within_its_bounds_and_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let only = ["--metrics", "closeness,harmonic"];
+    let exact = analyze(&demo(), &tmp.path().join("exact"), &only);
+    let mut flags = only.to_vec();
+    flags.extend([
+        "--closeness-exact-limit",
+        "10",
+        "--closeness-epsilon",
+        "0.3",
+    ]);
+    let sampled = analyze(&demo(), &tmp.path().join("sampled"), &flags);
+    let s = summary(&sampled);
+    let mode = &s["closeness"];
+    assert_eq!(mode["mode"], "sampled", "{mode}");
+    assert_eq!(mode["epsilon"], 0.3);
+    assert_eq!(mode["seed"], 42);
+    assert!(mode["sampled_components"].as_u64().unwrap() >= 1);
+    assert_eq!(summary(&exact)["closeness"]["mode"], "exact");
+    let meta = parquet_run_metadata(&sampled.join("partner_metrics.parquet"));
+    assert_eq!(&meta["closeness"], mode, "the tables say it too");
+    let rel = mode["closeness_relative_error_bound"].as_f64().unwrap();
+    let hb = mode["harmonic_error_bound"].as_f64().unwrap();
+    let read = |dir: &std::path::Path, col: &str| {
+        floats(&read_parquet(&dir.join("partner_metrics.parquet")), col)
+    };
+    let (c0, c) = (read(&exact, "closeness"), read(&sampled, "closeness"));
+    let (h0, h) = (read(&exact, "harmonic"), read(&sampled, "harmonic"));
+    let mut differs = false;
+    for i in 0..c0.len() {
+        let (x0, x) = (c0[i].unwrap(), c[i].unwrap());
+        if x0 > 0.0 {
+            assert!((x - x0).abs() / x0 <= rel, "row {i}: {x} vs exact {x0}");
+        }
+        assert!((h[i].unwrap() - h0[i].unwrap()).abs() <= hb);
+        differs |= x != x0;
+    }
+    assert!(differs, "sampling must not be exact by accident");
+}

@@ -6,8 +6,10 @@ use crate::common::on_threads;
 use proptest::prelude::*;
 
 use ecograph::build::Csr;
+use ecograph::metrics::centrality::closeness_sampled::{self, ClosenessMode};
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{self, LouvainParams};
+use ecograph::progress::Meter;
 
 /// A random simple weighted graph: n nodes, edges (p < q) with weights 1..=5.
 fn graph() -> impl Strategy<Value = Csr> {
@@ -47,6 +49,36 @@ proptest! {
         prop_assert_eq!(&a, &b);
         for &x in &a.0 {
             prop_assert!(x >= 0.0);
+        }
+    }
+
+    #[test]
+    fn sampled_closeness_is_seeded_and_within_its_bounds(g in graph(), seed in 0u64..1000) {
+        // ε = 0.9 makes K about 16: many random graphs have a component to sample. δ is
+        // tiny, so a bound that fails is a bug, not bad luck.
+        let run = || closeness_sampled::sampled_metered(&g, 0.9, 1e-9, seed, &Meter::silent());
+        let (c, h, mode) = on_threads(1, run);
+        prop_assert_eq!(&(c.clone(), h.clone(), mode.clone()), &on_threads(3, run));
+        let (c0, h0) = closeness::closeness_harmonic_sequential(&g);
+        match mode {
+            ClosenessMode::Exact => {
+                prop_assert_eq!(&c, &c0);
+            }
+            ClosenessMode::Sampled {
+                closeness_relative_error_bound: rel,
+                harmonic_error_bound: hb,
+                ..
+            } => {
+                for v in 0..g.rows() {
+                    if c0[v] > 0.0 {
+                        let err = (c[v] - c0[v]).abs() / c0[v];
+                        prop_assert!(err <= rel + 1e-12, "partner {}: {} > {}", v, err, rel);
+                    } else {
+                        prop_assert_eq!(c[v], 0.0);
+                    }
+                    prop_assert!((h[v] - h0[v]).abs() <= hb + 1e-12, "partner {}", v);
+                }
+            }
         }
     }
 

@@ -59,10 +59,13 @@ fn is_empty(m: &Mask) -> bool {
 }
 
 /// Per-node sums over all sources.
-struct Sums {
-    farness: Vec<u64>,
-    reached: Vec<u32>,
-    harmonic: Vec<f64>,
+pub(super) struct Sums {
+    /// Σ d(s, v) over the sources s that reach v.
+    pub(super) farness: Vec<u64>,
+    /// Sources s ≠ v that reach v.
+    pub(super) reached: Vec<u32>,
+    /// Σ 1 / d(s, v) over the sources s ≠ v that reach v.
+    pub(super) harmonic: Vec<f64>,
 }
 
 impl Sums {
@@ -272,8 +275,26 @@ pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
 
 /// [`closeness_harmonic`] reporting the batches of 512 sources done to `meter`.
 pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>) {
-    let n = g.rows();
     let r = Relabelled::breadth_first(g);
+    // Every partner with a co-sell edge is a source (an isolated one reaches nobody).
+    let sources: Vec<u32> = (0..g.rows() as u32)
+        .filter(|&v| r.graph.degree(v as usize) > 0)
+        .collect();
+    let sums = traverse(&r, &sources, meter);
+    let sums = Sums {
+        farness: r.to_original(&sums.farness),
+        reached: r.to_original(&sums.reached),
+        harmonic: r.to_original(&sums.harmonic),
+    };
+    finish(g.rows(), &sums)
+}
+
+/// The per-node sums (by new id of `r`) over the BFS of every source in `sources` (new
+/// ids, ascending), 512 sources per traversal, batches in parallel and folded in batch
+/// order; reports the batches done to `meter`. The exact computation passes every
+/// partner with an edge, the sampled one ([`super::closeness_sampled`]) its sample.
+pub(super) fn traverse(r: &Relabelled, sources: &[u32], meter: &Meter) -> Sums {
+    let n = r.graph.rows();
     let h = &r.graph;
     let components: Vec<Component> = r
         .components
@@ -284,14 +305,11 @@ pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>
         })
         .collect();
     // Components are contiguous, so batches of consecutive sources mostly share one.
-    let sources: Vec<u32> = (0..n as u32)
-        .filter(|&v| h.degree(v as usize) > 0)
-        .collect();
     let batches = sources.len().div_ceil(LANES);
     // Scratch masks are reused across batches: a fresh set per batch would page-fault
     // 3 x 64 bytes per node each time.
     let pool: Mutex<Vec<Masks>> = Mutex::new(Vec::new());
-    let sums = ordered_fold_metered(
+    ordered_fold_metered(
         batches,
         BATCHES_PER_CHUNK,
         meter,
@@ -312,13 +330,7 @@ pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>
             }
         },
         |t, p| t.add(p),
-    );
-    let sums = Sums {
-        farness: r.to_original(&sums.farness),
-        reached: r.to_original(&sums.reached),
-        harmonic: r.to_original(&sums.harmonic),
-    };
-    finish(n, &sums)
+    )
 }
 
 fn finish(n: usize, sums: &Sums) -> (Vec<f64>, Vec<f64>) {

@@ -4,6 +4,7 @@
 
 pub mod betweenness;
 pub mod closeness;
+pub mod closeness_sampled;
 pub mod core_number;
 pub mod degree;
 pub mod neighborhood;
