@@ -215,13 +215,15 @@ pub fn estimate(
     stage("build graphs", 0);
     // Overlap plan and pairs: the transposes (at most the links), per thread a u32
     // counter and a bitmap per partner, and two windows of one block per thread (at most
-    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
+    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row). The plan
+    // holds the conflict rows and, under a top-K bound, the kept pair rows (12 bytes
+    // each) until they are written, beside every later stage.
     let passes = links * 4 + t * n * 5;
     let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
-    stage(
-        "overlap + conflicts",
-        passes + overlap.channel_conflicts * 40,
-    );
+    let top_k = overlap.top_k.is_some();
+    let held = overlap.channel_conflicts * 40 + if top_k { pair_rows * 12 } else { 0 };
+    stage("overlap + conflicts", passes + held);
+    let mut stage = |name: &'static str, working: u64| stage(name, held + working);
     stage("activity + components", n * 64);
     stage("pagerank", n * 24);
     if selection.has(Measure::Betweenness) {
@@ -245,7 +247,14 @@ pub fn estimate(
         stage("communities", edges * 12 + n * 40);
     }
     stage("network effect + diversification", edges * 8 + n * 64);
-    stage("overlap pairs", passes + windows);
+    // Under top-K the kept rows are written from the plan (a window of 2^16-pair blocks,
+    // no transpose); otherwise one streaming pass per dimension.
+    let writing = if top_k {
+        t * (1 << 16).min(pair_rows.max(1)) * (8 + 75)
+    } else {
+        passes + windows
+    };
+    stage("overlap pairs", writing);
     stage("export", n * 400);
     let peak_bytes = stages.iter().map(|s| s.bytes).max().unwrap_or(0);
     Estimate {

@@ -5,19 +5,21 @@
 //! - [`pairs`]: the sparse product `A · Aᵀ` of a partner x item incidence (customers or
 //!   products) by fixed blocks of partner rows, streamed to a [`PairSink`] block by block;
 //! - [`transpose`]: the pruned item -> partners transpose the pair passes walk;
-//! - [`topk`]: the `--overlap-top-k` thresholds (per partner, its K-th best pair);
+//! - [`topk`]: the `--overlap-top-k` rows (the union of the partners' top-K lists);
 //! - [`by_type`]: the partner_type x partner_type account-mapping matrix;
 //! - [`partner`]: `unique_customers` and `potential_influence`;
 //! - [`conflicts`]: channel conflicts between deals on the same customer and product.
 //!
-//! [`plan`] computes the whole family except the pair rows, and writes nothing: the
+//! [`plan`] computes the whole family except the writing, and writes nothing: the
 //! customer pass (every per-partner column and the by-type matrix; under
-//! `--overlap-top-k` a full-row pass that also gives each partner's threshold), the
-//! product thresholds, and per dimension the exact number of rows the bounds keep (a
-//! counting half-row pass when a bound is set). The caller thus knows every table's
-//! size before it pays for the writing (`--max-pair-rows`, `--dry-run`);
-//! [`OverlapPlan::write`] then streams the pairs, one half-row pass per dimension.
-//! [`run`] is both. Nothing ever holds the whole pair list.
+//! `--overlap-top-k` a full-row pass that also keeps each partner's top-K list), the
+//! product's top-K lists, and per dimension the exact number of rows the bounds keep
+//! (under top-K the size of the lists' union, which is the rows themselves; with only a
+//! min-jaccard cut, or none, a counting half-row pass). The caller thus knows every
+//! table's size before it pays for the writing (`--max-pair-rows`, `--dry-run`);
+//! [`OverlapPlan::write`] then writes the kept rows (top-K), or streams the pairs in one
+//! half-row pass per dimension. [`run`] is both. Nothing ever holds the whole pair
+//! list: at most the n K rows a top-K bound keeps.
 
 pub mod by_type;
 pub mod conflicts;
@@ -455,9 +457,10 @@ pub struct OverlapResult {
 ///   incidence is too large for `u32` offsets.
 ///
 /// # Complexity
-/// * Time complexity: **O(Σ_c k_c² + Σ_x k_x² + m log m + r)** (twice the pair steps with
-///   `top_k`).
-/// * Auxiliary space: **O(n + L)** plus two windows of blocks of 8 bytes a pair.
+/// * Time complexity: **O(Σ_c k_c² + Σ_x k_x² + m log m + r)** (two half passes' pair
+///   steps per dimension, with or without `top_k`).
+/// * Auxiliary space: **O(n + L)** plus two windows of blocks of 8 bytes a pair, and
+///   with `top_k` 12 bytes per kept row (at most n K per dimension).
 ///
 /// where **k_c** (**k_x**) is the number of partners on customer c (carrying product x),
 /// **m** the deals, **r** the conflict rows, **n** the partners and **L** the
@@ -531,8 +534,8 @@ pub fn run_with(
 }
 
 /// The overlap family computed in full except the `overlap_pairs` rows: every count,
-/// column and table of [`OverlapResult`], and per dimension the thresholds the writing
-/// pass needs. Made by [`plan`]; [`OverlapPlan::write`] then streams the pairs.
+/// column and table of [`OverlapResult`], and per dimension the kept rows of a top-K
+/// bound. Made by [`plan`]; [`OverlapPlan::write`] then writes the pairs.
 ///
 /// `analyze` plans right after building the graphs, so it knows every table's row
 /// count before it computes or writes anything else, and can refuse a pair output
@@ -583,18 +586,23 @@ impl OverlapPlan {
                 &self.product,
             ),
         ] {
-            let inc = pairs::Incidence::new(rows, items, p)?;
-            pairs::write_pairs(&inc, dim, p, plan, sink, blocking, meter)?;
+            if plan.streams() {
+                let inc = pairs::Incidence::new(rows, items, p)?;
+                pairs::write_pairs(&inc, dim, p, plan, sink, blocking, meter)?;
+            } else {
+                // The plan holds the rows: no transpose to build, no pass to run.
+                pairs::write_kept(plan, dim, Sizes(rows), sink, blocking, meter)?;
+            }
         }
         Ok(self.result)
     }
 }
 
 /// Plans the overlap family on one input (see [`OverlapPlan`]): the customer pass
-/// (per-partner columns, by-type matrix, thresholds), the product thresholds, the rows
-/// each dimension will write, channel conflicts, `unique_customers` and
-/// `potential_influence`. Writes nothing. Time: [`run`]'s, less the writing, plus one
-/// counting half-row pass per bounded dimension.
+/// (per-partner columns, by-type matrix, top-K lists), the product's top-K lists, the
+/// rows each dimension will write, channel conflicts, `unique_customers` and
+/// `potential_influence`. Writes nothing. Time: [`run`]'s, less the writing pass of the
+/// dimensions without a top-K bound.
 pub fn plan(g: &GraphSet, params: &OverlapParams) -> Result<OverlapPlan> {
     plan_with(g, params, &pairs::Blocking::default())
 }

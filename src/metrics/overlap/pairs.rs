@@ -19,11 +19,15 @@
 //! symmetric (max jaccard, count above the threshold), so each pair (p, q) updates both
 //! p and q in one shared array, by atomic max and atomic integer adds (the same result
 //! in any order, so the thread count cannot change a bit). Only `--overlap-top-k` (on by
-//! default) needs full rows (q ≠ p): its thresholds rank every partner's whole row.
+//! default) needs full rows (q ≠ p): it ranks every partner's whole row.
 //!
 //! Each dimension is planned before it is written ([`customer_pass`], [`plan_pairs`]:
-//! the pair count, the thresholds, and the rows the bounds keep, by the writing pass's
-//! own filter into a sink that only counts), then written by [`write_pairs`].
+//! the pair count and the rows the bounds keep), then written by [`write_pairs`].
+//! Under `--overlap-top-k` the plan's full-row pass keeps every partner's top-K list,
+//! whose union is exactly the rows (see `topk`): they are counted and later written
+//! from the plan, with no other pass. Without it, the rows the bounds keep are counted
+//! by the writing pass's own filter into a sink that only counts, and written by that
+//! pass again into the writer.
 //!
 //! Partners are cut into blocks of fixed estimated work (Σ over the block of
 //! Σ_{c ∈ items(p)} |partners(c)|, capped in partners), a function of the input alone.
@@ -33,10 +37,10 @@
 //! its buffers, like the counters, come from pools and are reused.
 //!
 //! Complexity: time Σ_c |partners(c)|² / 2 counter steps per half-row pass (each item
-//! contributes its partner pairs once) plus O(n / 4096) bitmap words per row. Top-k adds
-//! a full-row threshold pass (twice the steps) and a counting half-row pass, so a
-//! bounded dimension costs four times the steps of one pass; an unbounded one costs two
-//! (count, or the customer columns, then write).
+//! contributes its partner pairs once) plus O(n / 4096) bitmap words per row. Every
+//! dimension costs two half passes' steps: top-K one full-row pass (the customer
+//! columns on the way) and the sort of at most n K kept rows; otherwise a counting (or
+//! customer-column) pass, then the writing pass.
 //! Memory: the transpose (fewer `u32` than the incidence's links, see
 //! [`super::transpose`]), per thread one counter of n `u32` and a bitmap of n bits, in
 //! the customer pass 20 bytes a partner for the per-partner columns, size and type; and
@@ -51,7 +55,7 @@
 //! of a dense counter, and the blocking puts heavy rows in small blocks. The output
 //! bounds (`--overlap-min-jaccard`, `--overlap-top-k`) shrink the file and the blocks
 //! handed to the writer, not the Σ k² work (every pair must be counted to know its
-//! jaccard); top-k adds a full-row pass and n thresholds of memory (see `topk`).
+//! jaccard); top-k keeps at most n K rows of 12 bytes (see `topk`).
 //!
 //! For a partner manager: which partners chase the same accounts (customer dimension)
 //! and which carry the same products (product dimension), and how strongly.
@@ -64,7 +68,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::by_type::PartnerTypes;
-use super::topk::{self, Threshold};
+use super::topk::{self, Candidate, KeptPairs};
 use super::transpose::Transpose;
 use super::{jaccard, Dimension, NullSink, OverlapParams, PairSink, SharedBlock, Sizes};
 use crate::build::Csr;
@@ -376,30 +380,24 @@ impl TypeSums {
 struct Scratch {
     walk: Walk,
     types: Option<TypeSums>,
-    keys: Vec<(f64, u32)>,
+    /// The current row's top-K candidates.
+    keys: Vec<Candidate>,
 }
 
-/// What the pair output keeps (contract §3/§4 bounds).
-struct Filter<'a> {
+/// What the streamed pair output keeps without a top-K bound (which keeps its lists
+/// instead, see `topk`): the pairs at or above `--overlap-min-jaccard`, or all.
+struct Filter {
     min_jaccard: Option<f64>,
-    /// Per partner its top-K threshold, when `--overlap-top-k` is set.
-    kth: Option<&'a [Threshold]>,
 }
 
-impl Filter<'_> {
+impl Filter {
     #[inline]
-    fn keep(&self, p: u32, q: u32, j: f64) -> bool {
-        if self.min_jaccard.is_some_and(|m| j < m) {
-            return false;
-        }
-        match self.kth {
-            None => true,
-            Some(kth) => topk::in_top(kth[p as usize], j, q) || topk::in_top(kth[q as usize], j, p),
-        }
+    fn keep(&self, j: f64) -> bool {
+        !self.min_jaccard.is_some_and(|m| j < m)
     }
 
     fn keeps_all(&self) -> bool {
-        self.min_jaccard.is_none() && self.kth.is_none()
+        self.min_jaccard.is_none()
     }
 }
 
@@ -410,17 +408,19 @@ struct Tasks<'a> {
     /// Per-partner max jaccard and count >= threshold, from the pairs q > p applied to
     /// both partners, and the by-type sums (the customer pass).
     stats: Option<&'a Columns>,
-    /// Compute each partner's top-K threshold (full rows only).
-    kth: Option<u32>,
+    /// Keep each partner's top K (full rows only), of the pairs at or above this
+    /// `--overlap-min-jaccard`.
+    top: Option<(u32, Option<f64>)>,
     /// Emit pairs through this filter.
-    emit: Option<Filter<'a>>,
+    emit: Option<Filter>,
 }
 
 struct BlockOut {
     pairs: SharedBlock,
     /// Pairs q > p with shared >= 1, before any bound.
     total: u64,
-    kth: Vec<Threshold>,
+    /// The block's partners' top-K lists, as (partner_a < partner_b, shared).
+    top: Vec<(u32, u32, u32)>,
 }
 
 fn compute_block(
@@ -432,11 +432,11 @@ fn compute_block(
 ) -> BlockOut {
     pairs.clear();
     let mut total = 0u64;
-    let mut kth = Vec::new();
+    let mut top = Vec::new();
     // The hot path of an unbounded pair pass: no jaccard is needed.
     let plain = !tasks.full
         && tasks.stats.is_none()
-        && tasks.kth.is_none()
+        && tasks.top.is_none()
         && tasks.emit.as_ref().is_some_and(Filter::keeps_all);
     for p in rows {
         s.walk.accumulate(inc, p, tasks.full);
@@ -450,7 +450,7 @@ fn compute_block(
         }
         let sp = inc.size(p);
         let (mut p_max, mut p_over) = (0.0f64, 0u32);
-        let want_kth = tasks.kth.is_some();
+        let want_top = tasks.top;
         s.keys.clear();
         let (keys, types) = (&mut s.keys, &mut s.types);
         s.walk.drain(|q, shared| {
@@ -460,8 +460,10 @@ fn compute_block(
                 None => inc.size(qi),
             };
             let j = jaccard(shared, sp, sq);
-            if want_kth {
-                keys.push((j, q));
+            if let Some((_, min)) = want_top
+                && !min.is_some_and(|m| j < m)
+            {
+                keys.push((j, q, shared));
             }
             if q <= pu {
                 return;
@@ -477,7 +479,7 @@ fn compute_block(
                 ts.pair(shared, cols.cells[qi].code);
             }
             if let Some(f) = &tasks.emit
-                && f.keep(pu, q, j)
+                && f.keep(j)
             {
                 pairs.push(q, shared);
             }
@@ -488,11 +490,13 @@ fn compute_block(
             cols.over[p].fetch_add(p_over, Relaxed);
             ts.end_row(cols.cells[p].code);
         }
-        if let Some(k) = tasks.kth {
-            kth.push(topk::kth_key(&mut s.keys, k));
+        if let Some((k, _)) = tasks.top {
+            for &(_, q, shared) in topk::top(&mut s.keys, k) {
+                top.push((pu.min(q), pu.max(q), shared));
+            }
         }
     }
-    BlockOut { pairs, total, kth }
+    BlockOut { pairs, total, top }
 }
 
 /// Results of one pass, concatenated in partner order / merged.
@@ -500,7 +504,8 @@ fn compute_block(
 struct PassOut {
     total: u64,
     written: u64,
-    kth: Vec<Threshold>,
+    /// The top-K lists of every partner, in partner order.
+    top: Vec<(u32, u32, u32)>,
     types: BTreeMap<(u32, u32), (u64, u64)>,
 }
 
@@ -589,7 +594,7 @@ fn pass(
         for o in outs {
             acc.total += o.total;
             acc.written += o.pairs.len() as u64;
-            acc.kth.extend(o.kth);
+            acc.top.extend(o.top);
             if o.pairs.is_empty() {
                 recycle(vec![o.pairs]);
             } else {
@@ -615,8 +620,10 @@ fn pass(
 }
 
 /// One dimension's pair output, planned before anything is written: how many pairs
-/// there are, how many rows the bounds keep, and the top-K thresholds the writing pass
-/// needs. [`write_pairs`] hands exactly `rows` pairs to the sink.
+/// there are, how many rows the bounds keep, and, under `--overlap-top-k`, the kept
+/// rows themselves (the union of the partners' top-K lists, see `topk`), so writing
+/// them needs no pass over the pairs. [`write_pairs`] hands exactly `rows` pairs to the
+/// sink.
 #[derive(Debug, Clone, Default)]
 pub struct PairPlan {
     /// Partner pairs sharing at least one item, before the output bounds (the summary's
@@ -624,16 +631,28 @@ pub struct PairPlan {
     pub pairs: u64,
     /// Rows the writing pass keeps, after the bounds (`..._pairs_written`).
     pub rows: u64,
-    /// Per partner its K-th best key under `--overlap-top-k` (empty without it).
-    kth: Vec<Threshold>,
+    /// The kept rows under `--overlap-top-k` (None without it: the pairs are streamed).
+    kept: Option<KeptPairs>,
 }
+
+impl PairPlan {
+    /// Whether writing needs a pass over the pairs (no top-K bound), and so the
+    /// incidence; under a top-K bound the plan holds the rows.
+    pub fn streams(&self) -> bool {
+        self.kept.is_none()
+    }
+}
+
+/// Pairs per block when the kept rows of a top-K bound are written (a block becomes one
+/// batch: a constant, so the bytes depend on the input alone).
+const KEPT_BLOCK: usize = 1 << 16;
 
 /// Customer pass results: the per-partner columns and the by-type sums, computed with
 /// the plan of the customer pairs (under `--overlap-top-k` by a full-row pass that also
-/// gives the thresholds).
+/// keeps the top-K lists).
 #[derive(Debug, Clone, Default)]
 pub struct CustomerPass {
-    /// The customer pairs' plan (counts and thresholds).
+    /// The customer pairs' plan (counts and, under top-K, the kept rows).
     pub plan: PairPlan,
     /// Per partner, its highest customer jaccard (`max_customer_overlap`).
     pub max_jaccard: Vec<f64>,
@@ -645,12 +664,17 @@ pub struct CustomerPass {
     pub by_type: BTreeMap<(u32, u32), (u64, u64)>,
 }
 
+/// The tasks' top-K part for `params`: K and the min-jaccard cut its lists apply.
+fn top_task(params: &OverlapParams) -> Option<(u32, Option<f64>)> {
+    params.top_k.map(|k| (k, params.min_jaccard))
+}
+
 /// The customer pass: from one pass over every customer pair, `max_customer_overlap`,
 /// `overlapping_partners` (jaccard >= `params.threshold`), the by-type cells, the pair
-/// count and, under `params.top_k`, the thresholds (a full-row pass); then the rows the
-/// bounds keep are counted (the writing pass's own filter into a counting sink). `inc`
-/// must be the partner x customer incidence and `types` the partners' types. Writes
-/// nothing.
+/// count and, under `params.top_k`, the kept rows (a full-row pass); with only a
+/// min-jaccard bound the rows it keeps are then counted (the writing pass's own filter
+/// into a counting sink). `inc` must be the partner x customer incidence and `types`
+/// the partners' types. Writes nothing.
 pub fn customer_pass(
     inc: &Incidence,
     types: &PartnerTypes,
@@ -658,13 +682,13 @@ pub fn customer_pass(
     blocking: &Blocking,
 ) -> Result<CustomerPass> {
     let columns = Columns::new(inc, params.threshold, types);
-    let first = pass(
+    let mut first = pass(
         inc,
         Dimension::Customer,
         &Tasks {
             full: params.top_k.is_some(),
             stats: Some(&columns),
-            kth: params.top_k,
+            top: top_task(params),
             emit: None,
         },
         types.len(),
@@ -672,83 +696,94 @@ pub fn customer_pass(
         blocking,
         &Meter::silent(),
     )?;
-    let plan = plan_rows(
-        inc,
-        Dimension::Customer,
-        params,
-        first.kth,
-        Some(first.total),
-        blocking,
-    )?;
+    let by_type = std::mem::take(&mut first.types);
+    let plan = plan_rows(inc, Dimension::Customer, params, first, blocking)?;
     let (max_jaccard, overlapping) = columns.into_columns();
     Ok(CustomerPass {
         plan,
         max_jaccard,
         overlapping,
-        by_type: first.types,
+        by_type,
     })
 }
 
 /// Plans one dimension's pairs without per-partner columns (the product dimension):
-/// under `--overlap-top-k` a full-row pass computes the thresholds, then the rows the
-/// bounds keep are counted. Writes nothing.
+/// under `--overlap-top-k` one full-row pass keeps the top-K lists, which are the rows;
+/// otherwise the rows the bounds keep are counted. Writes nothing.
 pub fn plan_pairs(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
     blocking: &Blocking,
 ) -> Result<PairPlan> {
-    let (mut kth, mut pairs) = (Vec::new(), None);
-    if let Some(k) = params.top_k {
-        let first = pass(
-            inc,
-            dim,
-            &Tasks {
-                full: true,
-                stats: None,
-                kth: Some(k),
-                emit: None,
-            },
-            0,
-            &mut NullSink,
-            blocking,
-            &Meter::silent(),
-        )?;
-        (kth, pairs) = (first.kth, Some(first.total));
+    match top_task(params) {
+        Some(top) => {
+            let first = pass(
+                inc,
+                dim,
+                &Tasks {
+                    full: true,
+                    stats: None,
+                    top: Some(top),
+                    emit: None,
+                },
+                0,
+                &mut NullSink,
+                blocking,
+                &Meter::silent(),
+            )?;
+            plan_rows(inc, dim, params, first, blocking)
+        }
+        None => {
+            // The writing pass's own filter into a sink that only counts.
+            let out = emit_pass(inc, dim, params, &mut NullSink, blocking)?;
+            Ok(PairPlan {
+                pairs: out.total,
+                rows: out.written,
+                kept: None,
+            })
+        }
     }
-    plan_rows(inc, dim, params, kth, pairs, blocking)
 }
 
-/// The plan of one dimension from its thresholds and, when a pass already counted them,
-/// its pairs: without bounds the rows are the pairs; otherwise (or when the pairs are
-/// not counted yet) the writing pass runs into a sink that only counts (the same
-/// filter, so the same rows), half rows only.
+/// The plan of one dimension from the pass `first` that counted its pairs: under top-K
+/// its lists are the rows; without bounds the rows are the pairs; with only a
+/// min-jaccard cut the writing pass runs into a sink that only counts (the same filter,
+/// so the same rows), half rows only.
 fn plan_rows(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
-    kth: Vec<Threshold>,
-    pairs: Option<u64>,
+    first: PassOut,
     blocking: &Blocking,
 ) -> Result<PairPlan> {
-    if let (false, Some(pairs)) = (params.bounded(), pairs) {
+    if params.top_k.is_some() {
+        let kept = KeptPairs::from_lists(first.top);
         return Ok(PairPlan {
-            pairs,
-            rows: pairs,
-            kth,
+            pairs: first.total,
+            rows: kept.len() as u64,
+            kept: Some(kept),
         });
     }
-    let out = emit_pass(inc, dim, params, &kth, &mut NullSink, blocking)?;
+    if !params.bounded() {
+        return Ok(PairPlan {
+            pairs: first.total,
+            rows: first.total,
+            kept: None,
+        });
+    }
+    let out = emit_pass(inc, dim, params, &mut NullSink, blocking)?;
     Ok(PairPlan {
         pairs: out.total,
         rows: out.written,
-        kth,
+        kept: None,
     })
 }
 
-/// Writes one dimension's pairs to `sink` as `plan` planned them (the bounds of
-/// `params`, the plan's thresholds), reporting the blocks written to `meter`
-/// ([`Meter::silent`] for none); returns the rows written, which are `plan.rows`.
+/// Writes one dimension's pairs to `sink` as `plan` planned them, reporting the blocks
+/// written to `meter` ([`Meter::silent`] for none); returns the rows written, which are
+/// `plan.rows`. Under a top-K bound the plan's rows are written as they are (`inc` only
+/// gives the sizes); otherwise one half-row pass streams them through the bounds.
 pub fn write_pairs(
     inc: &Incidence,
     dim: Dimension,
@@ -758,28 +793,61 @@ pub fn write_pairs(
     blocking: &Blocking,
     meter: &Meter,
 ) -> Result<u64> {
-    let out = pass(
-        inc,
-        dim,
-        &emit_tasks(params, &plan.kth),
-        0,
-        sink,
-        blocking,
-        meter,
-    )?;
+    if plan.kept.is_some() {
+        return write_kept(plan, dim, inc.sizes(), sink, blocking, meter);
+    }
+    let out = pass(inc, dim, &emit_tasks(params), 0, sink, blocking, meter)?;
     debug_assert_eq!((out.total, out.written), (plan.pairs, plan.rows));
     Ok(out.written)
 }
 
-/// The writing pass's tasks: half rows through the bounds' filter.
-fn emit_tasks<'a>(params: &OverlapParams, kth: &'a [Threshold]) -> Tasks<'a> {
+/// Writes the kept rows of a top-K plan (`sizes`: the dimension's set sizes) to `sink`
+/// in blocks of [`KEPT_BLOCK`] pairs, a window of blocks per call, reporting the blocks
+/// to `meter`; returns the rows written (0 for a streaming plan, which this does not
+/// write).
+pub fn write_kept(
+    plan: &PairPlan,
+    dim: Dimension,
+    sizes: Sizes,
+    sink: &mut dyn PairSink,
+    blocking: &Blocking,
+    meter: &Meter,
+) -> Result<u64> {
+    let Some(kept) = &plan.kept else {
+        return Ok(0);
+    };
+    meter.start(
+        kept.len().div_ceil(KEPT_BLOCK) as u64,
+        match dim {
+            Dimension::Customer => "customer pair blocks",
+            Dimension::Product => "product pair blocks",
+        },
+    );
+    let mut window = Vec::with_capacity(blocking.window_len());
+    for block in kept.blocks(KEPT_BLOCK) {
+        window.push(block);
+        if window.len() == blocking.window_len() {
+            sink.write(dim, sizes, &window)?;
+            meter.add(window.len() as u64);
+            window.clear();
+        }
+    }
+    if !window.is_empty() {
+        sink.write(dim, sizes, &window)?;
+        meter.add(window.len() as u64);
+    }
+    Ok(kept.len() as u64)
+}
+
+/// The writing pass's tasks without a top-K bound: half rows through the min-jaccard
+/// filter (or none).
+fn emit_tasks(params: &OverlapParams) -> Tasks<'static> {
     Tasks {
         full: false,
         stats: None,
-        kth: None,
+        top: None,
         emit: Some(Filter {
             min_jaccard: params.min_jaccard,
-            kth: params.top_k.map(|_| kth),
         }),
     }
 }
@@ -788,14 +856,13 @@ fn emit_pass(
     inc: &Incidence,
     dim: Dimension,
     params: &OverlapParams,
-    kth: &[Threshold],
     sink: &mut dyn PairSink,
     blocking: &Blocking,
 ) -> Result<PassOut> {
     pass(
         inc,
         dim,
-        &emit_tasks(params, kth),
+        &emit_tasks(params),
         0,
         sink,
         blocking,

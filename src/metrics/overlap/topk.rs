@@ -2,44 +2,93 @@
 //! by the other partner's id (the smaller id ranks first); a pair is kept when it is in
 //! either partner's top K.
 //!
-//! Two passes with O(n) state: the first computes every partner's full row (both
-//! directions) and keeps only its K-th best key (jaccard, other partner) as a
-//! [`Threshold`]; the second, streaming the half rows q > p, keeps a pair (p, q) when its
-//! key reaches p's threshold or q's. Keys of one partner are distinct (distinct other
-//! partners), so "in the top K" is exactly "ranks at or above the K-th key".
-//! Complexity: the first pass costs a full product (twice the half rows) plus O(row)
-//! selection per partner; memory n thresholds.
+//! One pass with O(n K) state: the full row of every partner (both directions) is
+//! ranked and only its K best candidates are kept, as (partner_a, partner_b, shared)
+//! with partner_a < partner_b. A pair is kept when it is in either partner's top K, so
+//! the rows written are exactly the union of these lists: sorted and deduplicated
+//! ([`KeptPairs::from_lists`]), they are the output in its (partner_a, partner_b)
+//! order, and no second pass over the pairs is needed to count or write them. Keys of
+//! one partner are distinct (distinct other partners), so "in the top K" is exactly
+//! "among the first K of the ranking".
+//! With `--overlap-min-jaccard` the candidates below the cut are dropped before
+//! ranking: they rank after every candidate above it, so the K best of the rest are
+//! the K best of the row that pass the cut.
+//! Complexity: a full product (twice the half rows' counter steps) plus O(row)
+//! selection per partner; memory 12 bytes per kept pair (at most n K).
 //!
 //! For a partner manager: each partner's closest look-alikes, without the long tail.
 
 use std::cmp::Ordering;
 
-/// A partner's K-th best key `(jaccard, other partner index)`, or `None` when it has at
-/// most K pairs (all are in its top K).
-pub type Threshold = Option<(f64, u32)>;
+use rayon::prelude::*;
+
+use super::SharedBlock;
+
+/// A candidate of a partner's top K: (jaccard, other partner index, shared items).
+pub type Candidate = (f64, u32, u32);
 
 /// Best first: higher jaccard, then smaller partner index (= smaller id).
-fn rank(a: &(f64, u32), b: &(f64, u32)) -> Ordering {
+fn rank(a: &Candidate, b: &Candidate) -> Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
-/// The K-th best of `keys` (reordered in place), `None` if there are at most K.
-pub fn kth_key(keys: &mut [(f64, u32)], k: u32) -> Threshold {
+/// The K best of `cands`, reordered in place so that they come first (in no particular
+/// order); all of them when there are at most K.
+pub fn top(cands: &mut [Candidate], k: u32) -> &[Candidate] {
     let k = k as usize;
-    if k == 0 || keys.len() <= k {
-        return None;
+    if k == 0 {
+        return &[];
     }
-    let (_, kth, _) = keys.select_nth_unstable_by(k - 1, rank);
-    Some(*kth)
+    if cands.len() > k {
+        cands.select_nth_unstable_by(k - 1, rank);
+    }
+    &cands[..k.min(cands.len())]
 }
 
-/// Whether the pair with jaccard `j` to partner `q` is in the top K of the partner whose
-/// threshold is `t`.
-#[inline]
-pub fn in_top(t: Threshold, j: f64, q: u32) -> bool {
-    match t {
-        None => true,
-        Some((jk, qk)) => j > jk || (j == jk && q <= qk),
+/// The rows a top-K bound keeps: every pair in either partner's top K, as
+/// (partner_a, partner_b, shared) with partner_a < partner_b, sorted and distinct.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeptPairs(Vec<(u32, u32, u32)>);
+
+impl KeptPairs {
+    /// The union of the partners' top-K lists (a pair listed by both partners once).
+    pub fn from_lists(mut pairs: Vec<(u32, u32, u32)>) -> KeptPairs {
+        pairs.par_sort_unstable();
+        // Both partners list a pair with the same shared count: duplicates are equal.
+        pairs.dedup();
+        KeptPairs(pairs)
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no pair is kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The rows as blocks of at most `per_block` pairs, in order (a partner's row may
+    /// continue in the next block).
+    pub fn blocks(&self, per_block: usize) -> impl Iterator<Item = SharedBlock> + '_ {
+        self.0.chunks(per_block.max(1)).map(|chunk| {
+            let mut b = SharedBlock::default();
+            let mut current = None;
+            for &(a, q, shared) in chunk {
+                if let Some(c) = current
+                    && c != a
+                {
+                    b.end_row(c);
+                }
+                current = Some(a);
+                b.push(q, shared);
+            }
+            if let Some(a) = current {
+                b.end_row(a);
+            }
+            b
+        })
     }
 }
 
@@ -48,14 +97,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kth_with_ties_by_id() {
-        let mut keys = vec![(0.5, 7), (0.9, 3), (0.5, 2), (0.1, 1)];
+    fn top_with_ties_by_id() {
+        let cands = vec![(0.5, 7, 1), (0.9, 3, 2), (0.5, 2, 1), (0.1, 1, 1)];
         // ranking: (0.9,3), (0.5,2), (0.5,7), (0.1,1)
-        assert_eq!(kth_key(&mut keys.clone(), 2), Some((0.5, 2)));
-        assert_eq!(kth_key(&mut keys, 3), Some((0.5, 7)));
-        let t = Some((0.5, 2));
-        assert!(in_top(t, 0.9, 3) && in_top(t, 0.5, 2));
-        assert!(!in_top(t, 0.5, 7) && !in_top(t, 0.1, 1));
-        assert_eq!(kth_key(&mut [(0.2, 1)], 1), None);
+        let ids = |k| {
+            let mut c = cands.clone();
+            let mut v: Vec<u32> = top(&mut c, k).iter().map(|x| x.1).collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(ids(2), vec![2, 3]);
+        assert_eq!(ids(3), vec![2, 3, 7]);
+        assert_eq!(ids(9), vec![1, 2, 3, 7]);
+        assert!(ids(0).is_empty());
+    }
+
+    #[test]
+    fn kept_pairs_are_the_sorted_union_in_blocks() {
+        let kept = KeptPairs::from_lists(vec![(1, 4, 2), (0, 2, 1), (1, 4, 2), (0, 1, 3)]);
+        assert_eq!(kept.len(), 3);
+        let blocks: Vec<SharedBlock> = kept.blocks(2).collect();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].rows, vec![(0, 2)]);
+        assert_eq!(
+            (blocks[0].b.clone(), blocks[0].shared.clone()),
+            (vec![1, 2], vec![3, 1])
+        );
+        assert_eq!(blocks[1].rows, vec![(1, 1)]);
+        assert_eq!(
+            (blocks[1].b.clone(), blocks[1].shared.clone()),
+            (vec![4], vec![2])
+        );
     }
 }
