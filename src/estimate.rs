@@ -116,6 +116,7 @@ fn width(table: &str) -> (f64, f64, f64) {
         "partner_metrics" => (73.0, 268.0, 244.0),
         "communities" => (2.2, 13.0, 8.0),
         "overlap_pairs" => (5.9, 84.0, 66.0),
+        "cosell_edges" => (8.0, 60.0, 40.0),
         // Parquet: 5.2 bytes a row at 100k partners (797k rows), 21 at 10k (10k rows,
         // where the deal ids compress less); 10 keeps both within 2x.
         "channel_conflicts" => (10.0, 94.0, 74.0),
@@ -163,7 +164,10 @@ pub fn estimate(
     max_pair_rows: u64,
 ) -> Estimate {
     let pair_rows = overlap.rows_written();
-    let mut tables = vec![(out::PARTNER_METRICS.name, rows.partners)];
+    let mut tables = vec![
+        (out::PARTNER_METRICS.name, rows.partners),
+        (out::COSELL_EDGES.name, g.cosell_edges() as u64),
+    ];
     if rows.communities {
         tables.push((out::COMMUNITIES.name, rows.partners));
     }

@@ -248,6 +248,35 @@ fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
     )
 }
 
+/// `cosell_edges`, streamed: a window of partner chunks (one per thread) is computed in
+/// parallel, then written in chunk order, one batch per chunk.
+fn write_cosell_edges(
+    job: &AnalyzeJob,
+    dir: &std::path::Path,
+    g: &GraphSet,
+    meta: &str,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let mut w = write::TableWriter::create(
+        dir,
+        out::COSELL_EDGES.name,
+        out::COSELL_EDGES.schema(),
+        job.format,
+        meta,
+    )?;
+    let chunks = metrics::cosell_edges::chunks(g);
+    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
+        let batches: Vec<_> = window
+            .par_iter()
+            .map(|r| export::cosell_edges(g, &metrics::cosell_edges::edge_chunk(g, r.clone())))
+            .collect();
+        for b in batches.iter().filter(|b| b.num_rows() > 0) {
+            w.write(b)?;
+        }
+    }
+    w.finish()
+}
+
 /// The overlap family's tables: `overlap_pairs` streamed to its file as `plan` planned
 /// it, then `overlap_by_type` and `channel_conflicts` (computed by the plan).
 fn overlap_tables(
@@ -304,6 +333,7 @@ fn export_tables(
         job.format,
         meta,
     )?;
+    write_cosell_edges(job, staged.path(), g, meta)?;
     if job.metrics.centrality.has(Measure::Community) {
         write::write_table(
             staged.path(),

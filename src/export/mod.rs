@@ -66,6 +66,7 @@ pub fn partner_metrics(
     let strength: Vec<i64> = m.cosell_strength.iter().map(|&s| s as i64).collect();
     out::PARTNER_METRICS.batch(vec![
         Arc::new(StringArray::from_iter_values(g.partners.id.iter())),
+        texts(&g.partners.name),
         texts(&g.partners.partner_type),
         texts(&g.partners.tier),
         texts(&g.partners.region),
@@ -98,6 +99,22 @@ pub fn partner_metrics(
         floats(&overlap.potential_influence),
         Arc::new(Float64Array::from(m.reach_loss.clone())),
         Arc::new(Float64Array::from(m.customer_hhi.clone())),
+    ])
+}
+
+/// One batch of `cosell_edges` rows, partner indices turned into ids.
+pub fn cosell_edges(g: &GraphSet, c: &crate::metrics::cosell_edges::EdgeChunk) -> RecordBatch {
+    let id = |v: &[u32]| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(
+            v.iter().map(|&p| g.partners.id[p as usize].as_str()),
+        ))
+    };
+    out::COSELL_EDGES.batch(vec![
+        id(&c.a),
+        id(&c.b),
+        ints(&c.shared_deals),
+        ints(&c.shared_won_deals),
+        floats(&c.shared_won_revenue),
     ])
 }
 

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod centrality;
 pub mod community;
 pub mod components;
+pub mod cosell_edges;
 pub mod diversification;
 pub mod ecosystem;
 pub mod network_effect;

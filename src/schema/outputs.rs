@@ -131,8 +131,9 @@ const fn col(name: &'static str, ty: OutType, nullable: bool, doc: &'static str)
 }
 
 /// Every output table, in the order the documentation lists them.
-pub const OUTPUT_TABLES: [OutTable; 9] = [
+pub const OUTPUT_TABLES: [OutTable; 10] = [
     PARTNER_METRICS,
+    COSELL_EDGES,
     COMMUNITIES,
     DIVERSIFICATION,
     NETWORK_GROWTH,
@@ -149,6 +150,7 @@ pub const PARTNER_METRICS: OutTable = OutTable {
     doc: "One row per partner, in partner_id order. Centrality columns switched off with `--metrics` are null.",
     columns: &[
         col("partner_id", Text, false, "the partner's id, from the partners table"),
+        col("name", Text, true, "the partner's name, from the partners table; null when absent"),
         col("partner_type", Text, true, "from the partners table (after `[values.partner_type]` mapping)"),
         col("tier", Text, true, "from the partners table (after `[values.tier]` mapping)"),
         col("region", Text, true, "from the partners table (after `[values.region]` mapping)"),
@@ -180,6 +182,19 @@ pub const PARTNER_METRICS: OutTable = OutTable {
         col("potential_influence", Float, false, "amounts of open deals whose customer it already reaches and on which it is not a partner"),
         col("reach_loss", Float, true, "share of connected partner pairs that lose their co-selling path if it leaves; null when nobody co-sells"),
         col("customer_hhi", Float, true, "HHI of its won revenue by customer (1 = one customer); null without won deals with a customer"),
+    ],
+};
+
+/// `cosell_edges`: the co-sell network as an edge list.
+pub const COSELL_EDGES: OutTable = OutTable {
+    name: "cosell_edges",
+    doc: "One row per co-sell tie (two partners sharing at least one deal), by partner_a, partner_b; always written.",
+    columns: &[
+        col("partner_a", Text, false, "the tie's smaller partner_id"),
+        col("partner_b", Text, false, "the larger one"),
+        col("shared_deals", Int, false, "distinct deals both are on, any stage: the co-sell weight"),
+        col("shared_won_deals", Int, false, "of those, the won ones"),
+        col("shared_won_revenue", Float, false, "summed amounts of those won deals, each in full on every tie of the deal"),
     ],
 };
 

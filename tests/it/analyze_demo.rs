@@ -9,8 +9,9 @@ use arrow::datatypes::DataType;
 
 /// partner_metrics' columns in output order, written out rather than taken from
 /// `ecograph::schema::out`, so that renaming, dropping or moving one fails here.
-const PARTNER_METRICS_COLUMNS: [&str; 32] = [
+const PARTNER_METRICS_COLUMNS: [&str; 33] = [
     "partner_id",
+    "name",
     "partner_type",
     "tier",
     "region",
@@ -46,7 +47,7 @@ const PARTNER_METRICS_COLUMNS: [&str; 32] = [
 
 fn type_of(column: &str) -> DataType {
     match column {
-        "partner_id" | "partner_type" | "tier" | "region" => DataType::Utf8,
+        "partner_id" | "name" | "partner_type" | "tier" | "region" => DataType::Utf8,
         "win_rate"
         | "sourced_revenue"
         | "influenced_revenue"
@@ -75,6 +76,7 @@ fn outputs_have_the_contract_columns_and_types() {
             ".ecograph-output",
             "channel_conflicts.parquet",
             "communities.parquet",
+            "cosell_edges.parquet",
             "diversification.parquet",
             "ecosystem_summary.json",
             "network_growth.parquet",

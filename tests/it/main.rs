@@ -13,6 +13,7 @@ mod arrow_input;
 mod bad_input;
 mod centrality_properties;
 mod config_mapping;
+mod cosell_edges_fixtures;
 mod csv_rules;
 mod estimate;
 mod foreign_files;

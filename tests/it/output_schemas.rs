@@ -56,6 +56,7 @@ fn every_written_table_has_the_declared_schema() {
         check(&default, "parquet"),
         [
             "partner_metrics",
+            "cosell_edges",
             "communities",
             "diversification",
             "network_growth",
@@ -86,6 +87,7 @@ fn every_written_table_has_the_declared_schema() {
         check(&out, "arrow"),
         [
             "partner_metrics",
+            "cosell_edges",
             "diversification",
             "network_growth",
             "resilience",

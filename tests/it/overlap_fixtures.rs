@@ -55,7 +55,7 @@ fn cell(b: &RecordBatch, name: &str, i: usize) -> Cell {
 /// Compares a table with an expected CSV: same rows in the same order, the expected
 /// file's columns (under `rename` where the names differ; renamed to "" = skipped),
 /// floats within 1e-12.
-fn compare(what: &str, got: &RecordBatch, want: &Path, rename: &[(&str, &str)]) {
+pub(crate) fn compare(what: &str, got: &RecordBatch, want: &Path, rename: &[(&str, &str)]) {
     let (header, rows) = expected(want);
     assert_eq!(got.num_rows(), rows.len(), "{what}: row count");
     let names: HashMap<&str, &str> = rename.iter().copied().collect();
@@ -82,7 +82,7 @@ fn compare(what: &str, got: &RecordBatch, want: &Path, rename: &[(&str, &str)]) 
 }
 
 /// Reads a Parquet table (also when it has no row).
-fn read(out: &Path, table: &str) -> RecordBatch {
+pub(crate) fn read(out: &Path, table: &str) -> RecordBatch {
     let path = out.join(format!("{table}.parquet"));
     let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
