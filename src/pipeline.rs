@@ -44,6 +44,9 @@ pub struct AnalyzeJob {
     /// `--max-pair-rows`: the run stops before writing anything when `overlap_pairs`
     /// would have more rows ([`crate::estimate::DEFAULT_MAX_PAIR_ROWS`]).
     pub max_pair_rows: u64,
+    /// `--graph graphml`: also write the co-sell network as a network file
+    /// ([`crate::export::graphml`]); None: tables only.
+    pub graph: Option<crate::export::graphml::GraphFormat>,
 }
 
 /// What a finished run reports back.
@@ -326,13 +329,20 @@ fn export_tables(
     rejected: &[crate::error::InputError],
     meta: &str,
 ) -> Result<()> {
+    let partner_metrics = export::partner_metrics(g, &m.partner, overlap);
     write::write_table(
         staged.path(),
         out::PARTNER_METRICS.name,
-        &export::partner_metrics(g, &m.partner, overlap),
+        &partner_metrics,
         job.format,
         meta,
     )?;
+    if let Some(export::graphml::GraphFormat::Graphml) = job.graph {
+        let path = staged.path().join(export::graphml::GRAPHML_FILE);
+        let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
+        export::graphml::write_graphml(g, &partner_metrics, std::io::BufWriter::new(file))
+            .map_err(|e| Error::io("writing", &path, e))?;
+    }
     write_cosell_edges(job, staged.path(), g, meta)?;
     if job.metrics.centrality.has(Measure::Community) {
         write::write_table(

@@ -22,6 +22,13 @@ pub enum FormatArg {
     Csv,
 }
 
+/// `--graph`: a network file written besides the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphArg {
+    /// cosell_network.graphml.
+    Graphml,
+}
+
 impl From<FormatArg> for OutputFormat {
     fn from(f: FormatArg) -> Self {
         match f {
@@ -198,6 +205,11 @@ pub struct AnalyzeArgs {
     /// than this; the check comes right after loading, before any metric.
     #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_PAIR_ROWS)]
     pub max_pair_rows: u64,
+    /// Also write the co-sell network as a network file: `graphml` writes
+    /// cosell_network.graphml (every partner_metrics column as a node attribute, the
+    /// cosell_edges weights on the edges) for Gephi, Cytoscape, NetworkX and igraph.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub graph: Option<GraphArg>,
     /// Print what the run would write (rows and bytes per table) and need (memory per
     /// stage), then stop: loads, checks and counts, computes no centrality, writes
     /// nothing.
@@ -382,6 +394,9 @@ impl AnalyzeArgs {
             threads,
             metrics,
             max_pair_rows: self.max_pair_rows,
+            graph: self.graph.map(|g| match g {
+                GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,
+            }),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
 //! `io::write` put them on disk inside an atomic output folder.
 
+pub mod graphml;
 pub mod network_effect;
 pub mod overlap;
 pub mod summary;

@@ -27,6 +27,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
             ..MetricParams::default()
         },
         max_pair_rows: ecograph::estimate::DEFAULT_MAX_PAIR_ROWS,
+        graph: None,
     }
 }
 

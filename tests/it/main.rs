@@ -18,6 +18,7 @@ mod csv_rules;
 mod estimate;
 mod foreign_files;
 mod fuzz_inputs;
+mod graphml;
 mod kill_safety;
 mod network_effect_fixtures;
 mod network_effect_properties;
