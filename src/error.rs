@@ -57,6 +57,15 @@ pub enum Error {
         /// arrow's, parquet's or serde_json's error, as text.
         message: String,
     },
+    /// A results folder (an `analyze` output read back, [`crate::results`]) is missing,
+    /// incomplete, or holds a table that is not the declared one.
+    #[error("results folder {path}: {reason}")]
+    Results {
+        /// The folder or the table file.
+        path: PathBuf,
+        /// What is wrong, and what to give instead.
+        reason: String,
+    },
     /// A run parameter is out of range (checked before any work starts).
     #[error("invalid parameter: {0}")]
     Parameter(String),
@@ -131,7 +140,7 @@ impl Error {
     /// The binary's exit code for this error (see [`EXIT_CODES`]).
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) => 3,
+            Error::Input(_) | Error::Results { .. } => 3,
             Error::OutputTooLarge { .. } => 5,
             Error::OutputExists(_) | Error::OutputRefused { .. } => 4,
             Error::Parameter(_) | Error::Config { .. } | Error::InputFolder { .. } => 2,

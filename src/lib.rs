@@ -29,6 +29,7 @@
 //! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
 //! - [`metrics`]: one module per metric family;
 //! - [`export`]: metric columns -> Arrow record batches and the summary JSON;
+//! - [`results`]: an output folder read back (for the report and comparisons);
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
 pub mod build;
@@ -42,6 +43,7 @@ pub mod metrics;
 #[cfg(feature = "read")]
 pub mod pipeline;
 pub mod progress;
+pub mod results;
 pub mod schema;
 pub mod validate;
 

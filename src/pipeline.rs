@@ -280,8 +280,46 @@ fn write_cosell_edges(
     w.finish()
 }
 
+/// Rows per `channel_conflicts` batch (chunks of groups are gathered up to it, so the
+/// batches depend on the input alone).
+const CONFLICT_BATCH: usize = 1 << 16;
+
+/// `channel_conflicts`, streamed: the plan only counted them (at a million partners
+/// they are hundreds of millions of rows), so the deals are sorted again and a window
+/// of chunks of (customer, product) groups (one per thread) is listed in parallel,
+/// gathered into batches of at least [`CONFLICT_BATCH`] rows in chunk order, and
+/// written.
+fn write_channel_conflicts(
+    job: &AnalyzeJob,
+    dir: &std::path::Path,
+    g: &GraphSet,
+    meta: &str,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let t = &out::CHANNEL_CONFLICTS;
+    let mut w = write::TableWriter::create(dir, t.name, t.schema(), job.format, meta)?;
+    let scan =
+        metrics::overlap::conflicts::ConflictScan::new(g, job.metrics.overlap.conflict_window_days);
+    let chunks: Vec<usize> = (0..scan.chunks()).collect();
+    let mut pending = Vec::new();
+    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
+        let rows: Vec<_> = window.par_iter().map(|&c| scan.chunk_rows(g, c)).collect();
+        for r in rows {
+            pending.extend(r);
+            if pending.len() >= CONFLICT_BATCH {
+                w.write(&export::overlap::channel_conflicts(g, &pending))?;
+                pending.clear();
+            }
+        }
+    }
+    if !pending.is_empty() {
+        w.write(&export::overlap::channel_conflicts(g, &pending))?;
+    }
+    w.finish()
+}
+
 /// The overlap family's tables: `overlap_pairs` streamed to its file as `plan` planned
-/// it, then `overlap_by_type` and `channel_conflicts` (computed by the plan).
+/// it, then `overlap_by_type` (computed by the plan) and `channel_conflicts` (streamed).
 fn overlap_tables(
     job: &AnalyzeJob,
     g: &GraphSet,
@@ -310,13 +348,7 @@ fn overlap_tables(
         job.format,
         meta,
     )?;
-    write::write_table(
-        dir,
-        out::CHANNEL_CONFLICTS.name,
-        &export::overlap::channel_conflicts(g, &ov.conflicts),
-        job.format,
-        meta,
-    )?;
+    write_channel_conflicts(job, dir, g, meta)?;
     Ok(ov)
 }
 

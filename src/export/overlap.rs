@@ -12,7 +12,7 @@ use crate::build::GraphSet;
 use crate::error::Result;
 use crate::io::write::TableWriter;
 use crate::metrics::overlap::by_type::TypeRow;
-use crate::metrics::overlap::conflicts::Conflicts;
+use crate::metrics::overlap::conflicts::Conflict;
 use crate::metrics::overlap::{Dimension, PairBlock, PairSink, SharedBlock, Sizes};
 use crate::schema::out;
 
@@ -96,9 +96,8 @@ impl PairSink for PairWriter<'_> {
     }
 }
 
-/// `channel_conflicts` in its output order.
-pub fn channel_conflicts(g: &GraphSet, c: &Conflicts) -> RecordBatch {
-    let r = &c.rows;
+/// `channel_conflicts` rows `r` (in output order) as one batch.
+pub fn channel_conflicts(g: &GraphSet, r: &[Conflict]) -> RecordBatch {
     let text = |names: &[String], f: &dyn Fn(usize) -> u32| -> ArrayRef {
         Arc::new(StringArray::from_iter_values(
             (0..r.len()).map(|i| names[f(i) as usize].as_str()),

@@ -17,6 +17,8 @@
 //! For a partner manager: where two partners registered competing deals on the same
 //! account and product, the collisions deal registration exists to police.
 
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
 use rayon::prelude::*;
 
 use crate::build::GraphSet;
@@ -86,9 +88,134 @@ fn sourced(g: &GraphSet, d: usize) -> impl Iterator<Item = u32> + '_ {
         .map(|(&p, _)| p)
 }
 
+/// The eligible deals of a conflict scan, sorted by (customer, product, created, deal),
+/// and the boundaries of their (customer, product) groups: what the count
+/// ([`ConflictScan::count`]) and the rows ([`ConflictScan::chunk_rows`]) both walk, chunk
+/// by chunk of [`GROUP_CHUNK`] groups. `analyze` counts when it plans and lists the rows
+/// chunk by chunk when it writes, so the table is never whole in memory (at a million
+/// partners it has hundreds of millions of rows). Memory: 24 bytes an eligible deal.
+pub struct ConflictScan {
+    keys: Vec<(u32, u32, i64, u32)>,
+    starts: Vec<usize>,
+    window_days: f64,
+}
+
+impl ConflictScan {
+    /// Sorts the eligible deals of `g` (a customer, a product, a created_at and a
+    /// sourcing partner) for a window of `window_days`. O(m log m).
+    pub fn new(g: &GraphSet, window_days: f64) -> ConflictScan {
+        let deals = &g.deals;
+        // (customer, product, created, deal) of every eligible deal.
+        let mut keys: Vec<(u32, u32, i64, u32)> = (0..g.n_deals())
+            .into_par_iter()
+            .filter_map(|d| {
+                let (c, p) = (deals.customer[d], deals.product[d]);
+                let t = deals.created_ms[d]?;
+                (c != NULL && p != NULL && sourced(g, d).next().is_some())
+                    .then_some((c, p, t, d as u32))
+            })
+            .collect();
+        keys.par_sort_unstable();
+        let mut starts: Vec<usize> = Vec::new();
+        for i in 0..keys.len() {
+            if i == 0 || (keys[i].0, keys[i].1) != (keys[i - 1].0, keys[i - 1].1) {
+                starts.push(i);
+            }
+        }
+        starts.push(keys.len());
+        ConflictScan {
+            keys,
+            starts,
+            window_days,
+        }
+    }
+
+    fn groups(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Number of chunks of groups (the unit of [`Self::chunk_rows`]).
+    pub fn chunks(&self) -> usize {
+        self.groups().div_ceil(GROUP_CHUNK)
+    }
+
+    /// Calls `f` with every conflict of chunk `ch` in generation order (deal pairs by
+    /// created_at within each group, not yet in output order).
+    fn visit(&self, g: &GraphSet, ch: usize, mut f: impl FnMut(Conflict)) {
+        for gi in ch * GROUP_CHUNK..((ch + 1) * GROUP_CHUNK).min(self.groups()) {
+            let group = &self.keys[self.starts[gi]..self.starts[gi + 1]];
+            for (i, &(c, pr, ti, di)) in group.iter().enumerate() {
+                for &(_, _, tj, dj) in &group[i + 1..] {
+                    let days = (tj - ti) as f64 / MS_PER_DAY;
+                    if days > self.window_days {
+                        break;
+                    }
+                    let (da, db) = (di.min(dj), di.max(dj));
+                    for pa in sourced(g, da as usize) {
+                        for pb in sourced(g, db as usize) {
+                            if pa != pb {
+                                f(Conflict {
+                                    customer: c,
+                                    product: pr,
+                                    deal_a: da,
+                                    deal_b: db,
+                                    partner_a: pa,
+                                    partner_b: pb,
+                                    days_apart: days,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rows of chunk `ch`, in output order (groups are in customer, product order;
+    /// within a group by deal_a, deal_b, partner_a, partner_b).
+    pub fn chunk_rows(&self, g: &GraphSet, ch: usize) -> Vec<Conflict> {
+        let mut out = Vec::new();
+        let mut group_start = 0;
+        let mut current = None;
+        self.visit(g, ch, |r| {
+            if current != Some((r.customer, r.product)) {
+                out[group_start..].sort_unstable_by_key(|x: &Conflict| {
+                    (x.deal_a, x.deal_b, x.partner_a, x.partner_b)
+                });
+                group_start = out.len();
+                current = Some((r.customer, r.product));
+            }
+            out.push(r);
+        });
+        out[group_start..].sort_unstable_by_key(|x| (x.deal_a, x.deal_b, x.partner_a, x.partner_b));
+        out
+    }
+
+    /// The number of rows, and per partner of `g` the rows naming it (the
+    /// `conflicts` column), without listing them: integer counts added in any order, so
+    /// the same for any thread count. Time O(rows), memory 4 bytes a partner.
+    pub fn count(&self, g: &GraphSet) -> (u64, Vec<u32>) {
+        let per: Vec<AtomicU32> = (0..g.n_partners()).map(|_| AtomicU32::new(0)).collect();
+        let rows: u64 = (0..self.chunks())
+            .into_par_iter()
+            .map(|ch| {
+                let mut rows = 0u64;
+                self.visit(g, ch, |r| {
+                    rows += 1;
+                    per[r.partner_a as usize].fetch_add(1, Relaxed);
+                    per[r.partner_b as usize].fetch_add(1, Relaxed);
+                });
+                rows
+            })
+            .sum();
+        (rows, per.into_iter().map(AtomicU32::into_inner).collect())
+    }
+}
+
 /// Channel conflicts: pairs of deals on the same customer and product, each sourced by a
 /// different partner, created at most `window_days` apart (inclusive, any stage); one row
-/// per pair of deals and pair of their sourcing partners (rules in the module doc).
+/// per pair of deals and pair of their sourcing partners (rules in the module doc), all
+/// at once (`analyze` streams them instead, [`ConflictScan`]).
 ///
 /// For a partner manager: each row is two partners who registered competing deals on the
 /// same account and product, the collision deal registration is there to police.
@@ -149,63 +276,10 @@ fn sourced(g: &GraphSet, d: usize) -> impl Iterator<Item = u32> + '_ {
 /// assert!(channel_conflicts(&g, 9.5).is_empty());
 /// ```
 pub fn channel_conflicts(g: &GraphSet, window_days: f64) -> Conflicts {
-    let deals = &g.deals;
-    // (customer, product, created, deal) of every eligible deal.
-    let mut keys: Vec<(u32, u32, i64, u32)> = (0..g.n_deals())
+    let scan = ConflictScan::new(g, window_days);
+    let chunks: Vec<Vec<Conflict>> = (0..scan.chunks())
         .into_par_iter()
-        .filter_map(|d| {
-            let (c, p) = (deals.customer[d], deals.product[d]);
-            let t = deals.created_ms[d]?;
-            (c != NULL && p != NULL && sourced(g, d).next().is_some())
-                .then_some((c, p, t, d as u32))
-        })
-        .collect();
-    keys.par_sort_unstable();
-    // Group boundaries.
-    let mut starts: Vec<usize> = Vec::new();
-    for i in 0..keys.len() {
-        if i == 0 || (keys[i].0, keys[i].1) != (keys[i - 1].0, keys[i - 1].1) {
-            starts.push(i);
-        }
-    }
-    starts.push(keys.len());
-    let groups = starts.len() - 1;
-    let chunks: Vec<Vec<Conflict>> = (0..groups.div_ceil(GROUP_CHUNK))
-        .into_par_iter()
-        .map(|ch| {
-            let mut out = Vec::new();
-            for gi in ch * GROUP_CHUNK..((ch + 1) * GROUP_CHUNK).min(groups) {
-                let group = &keys[starts[gi]..starts[gi + 1]];
-                let first = out.len();
-                for (i, &(c, pr, ti, di)) in group.iter().enumerate() {
-                    for &(_, _, tj, dj) in &group[i + 1..] {
-                        let days = (tj - ti) as f64 / MS_PER_DAY;
-                        if days > window_days {
-                            break;
-                        }
-                        let (da, db) = (di.min(dj), di.max(dj));
-                        for pa in sourced(g, da as usize) {
-                            for pb in sourced(g, db as usize) {
-                                if pa != pb {
-                                    out.push(Conflict {
-                                        customer: c,
-                                        product: pr,
-                                        deal_a: da,
-                                        deal_b: db,
-                                        partner_a: pa,
-                                        partner_b: pb,
-                                        days_apart: days,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-                out[first..]
-                    .sort_unstable_by_key(|r| (r.deal_a, r.deal_b, r.partner_a, r.partner_b));
-            }
-            out
-        })
+        .map(|ch| scan.chunk_rows(g, ch))
         .collect();
     Conflicts {
         rows: chunks.concat(),

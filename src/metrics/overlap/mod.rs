@@ -429,8 +429,10 @@ pub struct OverlapResult {
     pub partner: PartnerOverlap,
     /// The `overlap_by_type` table, type pairs with at least one overlapping pair.
     pub by_type: Vec<by_type::TypeRow>,
-    /// The `channel_conflicts` rows, in output order.
-    pub conflicts: conflicts::Conflicts,
+    /// The `channel_conflicts` rows, in output order: listed by [`run`]; None from a
+    /// [`plan`], which only counts them (`analyze` streams them to the file,
+    /// [`conflicts::ConflictScan`]).
+    pub conflicts: Option<conflicts::Conflicts>,
     /// The summary's `overlap` section.
     pub counts: OverlapCounts,
 }
@@ -530,7 +532,9 @@ pub fn run_with(
     sink: &mut dyn PairSink,
     blocking: &pairs::Blocking,
 ) -> Result<OverlapResult> {
-    plan_with(g, params, blocking)?.write_with(g, sink, blocking, &Meter::silent())
+    let mut r = plan_with(g, params, blocking)?.write_with(g, sink, blocking, &Meter::silent())?;
+    r.conflicts = Some(conflicts::channel_conflicts(g, params.conflict_window_days));
+    Ok(r)
 }
 
 /// The overlap family computed in full except the `overlap_pairs` rows: every count,
@@ -613,7 +617,6 @@ pub fn plan_with(
     params: &OverlapParams,
     blocking: &pairs::Blocking,
 ) -> Result<OverlapPlan> {
-    let n = g.n_partners();
     let types = by_type::PartnerTypes::new(&g.partners.partner_type);
     let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len(), params)?;
     let cust = pairs::customer_pass(&customers, &types, params, blocking)?;
@@ -622,21 +625,22 @@ pub fn plan_with(
     let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
     let product = pairs::plan_pairs(&products, Dimension::Product, params, blocking)?;
     drop(products);
-    let conflicts = conflicts::channel_conflicts(g, params.conflict_window_days);
+    let (conflict_rows, conflicts_per_partner) =
+        conflicts::ConflictScan::new(g, params.conflict_window_days).count(g);
     let counts = OverlapCounts {
         top_k: params.top_k,
         customer_pairs: cust.plan.pairs,
         product_pairs: product.pairs,
         customer_pairs_written: cust.plan.rows,
         product_pairs_written: product.rows,
-        channel_conflicts: conflicts.len() as u64,
+        channel_conflicts: conflict_rows,
         unique_customers: unique.iter().map(|&u| u64::from(u)).sum(),
     };
     let partner = PartnerOverlap {
         max_customer_overlap: cust.max_jaccard,
         overlapping_partners: cust.overlapping,
         unique_customers: unique,
-        conflicts: conflicts.per_partner(n),
+        conflicts: conflicts_per_partner,
         potential_influence: partner::potential_influence(g),
     };
     Ok(OverlapPlan {
@@ -646,7 +650,7 @@ pub fn plan_with(
         result: OverlapResult {
             partner,
             by_type: types.rows(&cust.by_type),
-            conflicts,
+            conflicts: None,
             counts,
         },
     })
