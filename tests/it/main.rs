@@ -28,4 +28,5 @@ mod overlap_properties;
 mod properties;
 mod real_exports;
 mod reference_fixtures;
+mod results;
 mod trust;
