@@ -43,6 +43,8 @@ pub mod metrics;
 #[cfg(feature = "read")]
 pub mod pipeline;
 pub mod progress;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod results;
 pub mod schema;
 pub mod validate;

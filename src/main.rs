@@ -65,6 +65,17 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
         }
         Command::Validate(v) => validate(v),
         Command::Generate(g) => generate_cmd(g, progress, cli.quiet),
+        Command::Report(r) => {
+            let out = r
+                .out
+                .clone()
+                .unwrap_or_else(|| r.results.join(ecograph::report::REPORT_FILE));
+            ecograph::report::write_report(&r.results, &out)?;
+            if !cli.quiet {
+                println!("wrote {}", out.display());
+            }
+            Ok(())
+        }
     })
 }
 

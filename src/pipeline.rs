@@ -44,6 +44,8 @@ pub struct AnalyzeJob {
     /// `--max-pair-rows`: the run stops before writing anything when `overlap_pairs`
     /// would have more rows ([`crate::estimate::DEFAULT_MAX_PAIR_ROWS`]).
     pub max_pair_rows: u64,
+    /// `--report`: also write `report.html` into the output folder.
+    pub report: bool,
     /// `--graph graphml`: also write the co-sell network as a network file
     /// ([`crate::export::graphml`]); None: tables only.
     pub graph: Option<crate::export::graphml::GraphFormat>,
@@ -104,6 +106,18 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &timings,
     );
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
+    if job.report {
+        // Read back like `ecograph report` does: the page shows what the files hold.
+        #[cfg(feature = "report")]
+        st.run("report", || {
+            let dir = staged.path();
+            crate::report::write_report(dir, &dir.join(crate::report::REPORT_FILE))
+        })?;
+        #[cfg(not(feature = "report"))]
+        return Err(Error::Parameter(
+            "this build has no report (the `report` feature)".into(),
+        ));
+    }
     let out = staged.commit()?;
     Ok(AnalyzeReport {
         out,

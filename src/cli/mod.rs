@@ -82,6 +82,18 @@ pub enum Command {
     /// Generate a realistic synthetic ecosystem (seeded, reproducible).
     #[command(after_help = exit_codes_help())]
     Generate(GenerateArgs),
+    /// Write the ecosystem review of an analyze output folder as one offline HTML file.
+    #[command(after_help = exit_codes_help())]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of an `ecograph analyze` run (Parquet, Arrow or CSV tables).
+    pub results: PathBuf,
+    /// Where to write the page (default: report.html inside the results folder).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +222,10 @@ pub struct AnalyzeArgs {
     /// cosell_edges weights on the edges) for Gephi, Cytoscape, NetworkX and igraph.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub graph: Option<GraphArg>,
+    /// Also write report.html, the ecosystem review as one offline HTML file (the same
+    /// page as `ecograph report OUT`).
+    #[arg(long)]
+    pub report: bool,
     /// Print what the run would write (rows and bytes per table) and need (memory per
     /// stage), then stop: loads, checks and counts, computes no centrality, writes
     /// nothing.
@@ -394,6 +410,7 @@ impl AnalyzeArgs {
             threads,
             metrics,
             max_pair_rows: self.max_pair_rows,
+            report: self.report,
             graph: self.graph.map(|g| match g {
                 GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,
             }),

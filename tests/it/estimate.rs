@@ -28,6 +28,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
         },
         max_pair_rows: ecograph::estimate::DEFAULT_MAX_PAIR_ROWS,
         graph: None,
+        report: false,
     }
 }
 

@@ -28,5 +28,6 @@ mod overlap_properties;
 mod properties;
 mod real_exports;
 mod reference_fixtures;
+mod report;
 mod results;
 mod trust;

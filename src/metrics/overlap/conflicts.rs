@@ -91,7 +91,7 @@ fn sourced(g: &GraphSet, d: usize) -> impl Iterator<Item = u32> + '_ {
 /// The eligible deals of a conflict scan, sorted by (customer, product, created, deal),
 /// and the boundaries of their (customer, product) groups: what the count
 /// ([`ConflictScan::count`]) and the rows ([`ConflictScan::chunk_rows`]) both walk, chunk
-/// by chunk of [`GROUP_CHUNK`] groups. `analyze` counts when it plans and lists the rows
+/// by chunk of 4096 groups. `analyze` counts when it plans and lists the rows
 /// chunk by chunk when it writes, so the table is never whole in memory (at a million
 /// partners it has hundreds of millions of rows). Memory: 24 bytes an eligible deal.
 pub struct ConflictScan {

@@ -802,7 +802,7 @@ pub fn write_pairs(
 }
 
 /// Writes the kept rows of a top-K plan (`sizes`: the dimension's set sizes) to `sink`
-/// in blocks of [`KEPT_BLOCK`] pairs, a window of blocks per call, reporting the blocks
+/// in blocks of 65,536 pairs, a window of blocks per call, reporting the blocks
 /// to `meter`; returns the rows written (0 for a streaming plan, which this does not
 /// write).
 pub fn write_kept(

@@ -1,0 +1,179 @@
+//! The report's charts, drawn by plotters' SVG backend into strings that the page
+//! inlines (no script, no network): the same model gives the same bytes.
+
+use plotters::prelude::*;
+
+use super::model::{CurvePoint, DivRow, Quarter};
+
+const W: u32 = 720;
+const H: u32 = 300;
+const FONT: &str = "sans-serif";
+/// The palette (Tableau 10's first colours): one per series.
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const GREY: RGBColor = RGBColor(150, 150, 150);
+const RED: RGBColor = RGBColor(214, 39, 40);
+
+type Draw = Result<(), Box<dyn std::error::Error>>;
+
+fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw) -> String {
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, H)).into_drawing_area();
+        // A chart that cannot be drawn leaves an empty figure, never a failed report.
+        let _ = root.fill(&WHITE).map_err(|e| e.to_string());
+        let _ = draw(root.clone());
+        let _ = root.present();
+    }
+    s
+}
+
+/// HHI of each dimension as a bar, with the band limits 0.15 and 0.25.
+pub fn diversification(rows: &[DivRow]) -> String {
+    svg(|root| {
+        let n = rows.len().max(1);
+        let mut c = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(110)
+            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())?;
+        c.configure_mesh()
+            .x_desc("HHI (0 = spread evenly, 1 = one takes all)")
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => rows
+                    .get(*i)
+                    .map(|r| r.dimension.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()?;
+        c.draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let h = r.hhi.unwrap_or(0.0);
+            let colour = if h > 0.25 {
+                RED
+            } else if h >= 0.15 {
+                ORANGE
+            } else {
+                BLUE
+            };
+            let mut bar = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(i)),
+                    (h, SegmentValue::Exact(i + 1)),
+                ],
+                colour.filled(),
+            );
+            bar.set_margin(6, 6, 0, 0);
+            bar
+        }))?;
+        for limit in [0.15, 0.25] {
+            c.draw_series(LineSeries::new(
+                [
+                    (limit, SegmentValue::Exact(0)),
+                    (limit, SegmentValue::Exact(n)),
+                ],
+                GREY.stroke_width(2),
+            ))?;
+        }
+        Ok(())
+    })
+}
+
+/// Won revenue by quarter (bars).
+pub fn growth(quarters: &[Quarter]) -> String {
+    svg(|root| {
+        let n = quarters.len().max(1);
+        let top = quarters
+            .iter()
+            .map(|q| q.won_revenue)
+            .fold(0.0, f64::max)
+            .max(1.0)
+            * 1.1;
+        let mut c = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)?;
+        let step = n.div_ceil(8).max(1);
+        c.configure_mesh()
+            .disable_x_mesh()
+            .y_desc("won revenue")
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if i % step == 0 => quarters
+                    .get(*i)
+                    .map(|q| q.quarter_start.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| short_number(*v))
+            .label_style((FONT, 12))
+            .draw()?;
+        c.draw_series(quarters.iter().enumerate().map(|(i, q)| {
+            let mut bar = Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), 0.0),
+                    (SegmentValue::Exact(i + 1), q.won_revenue),
+                ],
+                BLUE.filled(),
+            );
+            bar.set_margin(0, 0, 2, 2);
+            bar
+        }))?;
+        Ok(())
+    })
+}
+
+/// The largest island left as partners are removed, targeted and random.
+pub fn resilience(points: &[CurvePoint]) -> String {
+    svg(|root| {
+        let mut c = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..0.5f64, 0f64..1f64)?;
+        c.configure_mesh()
+            .x_desc("share of partners removed")
+            .y_desc("largest co-selling island left")
+            .label_style((FONT, 12))
+            .draw()?;
+        for (strategy, colour) in [("targeted", RED), ("random", BLUE)] {
+            let curve: Vec<(f64, f64)> = points
+                .iter()
+                .filter(|p| p.strategy == strategy)
+                .map(|p| (p.removed_fraction, p.lcc_fraction))
+                .collect();
+            c.draw_series(LineSeries::new(curve.clone(), colour.stroke_width(3)))?
+                .label(strategy)
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(3))
+                });
+            c.draw_series(
+                curve
+                    .into_iter()
+                    .map(|p| Circle::new(p, 3, colour.filled())),
+            )?;
+        }
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(GREY)
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// 1234567 -> "1.2M", for axis labels.
+pub fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}

@@ -1,0 +1,134 @@
+//! `ecograph report`: the ecosystem review as one self-contained HTML file, for the
+//! alliance leaders, partner managers and executives who do not open Parquet files.
+//!
+//! The page is rendered by minijinja (`report.html`, HTML auto-escaping on) from a
+//! [`model::Model`] built out of an analyze output folder ([`crate::results`]); the
+//! charts are SVG drawn by plotters ([`charts`]) and inlined. Nothing is loaded from the
+//! network (no CDN, font or script URL: it opens from `file://` on an offline laptop),
+//! the model is embedded as a JSON data island so every number can be checked against
+//! its table, lists are bounded (the model's constants), and the same results give the
+//! same bytes. It prints to PDF cleanly (print CSS). Time O(rows of the tables) to
+//! read them, O(n log n) to rank partners.
+//!
+//! For a partner manager: the page to send before a quarterly business review.
+
+pub mod charts;
+pub mod model;
+
+use minijinja::value::Value;
+use minijinja::{context, Environment};
+
+use crate::error::{Error, Result};
+use crate::results::Results;
+
+/// The file `analyze --report` writes into the output folder, and `report`'s default.
+pub const REPORT_FILE: &str = "report.html";
+
+const TEMPLATE: &str = include_str!("report.html");
+
+/// Formats a model value for the page: `count` 12,345; `money` 1,234,567; `share`
+/// 12.3 %; `ratio` 1.45x; `days` 12.5 days; `small` 0.0123 (four significant digits);
+/// an empty cell for null.
+pub fn show(value: Option<f64>, unit: &str) -> String {
+    let Some(v) = value else {
+        return "–".into();
+    };
+    match unit {
+        "count" | "money" => thousands(v.round()),
+        "share" => format!("{:.1} %", v * 100.0),
+        "ratio" => format!("{v:.2}x"),
+        "days" => format!("{v:.1}"),
+        _ => {
+            if v == 0.0 {
+                "0".into()
+            } else {
+                let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+                format!("{v:.digits$}")
+            }
+        }
+    }
+}
+
+fn thousands(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The JSON data island's text: the model, with `<`, `>` and `&` escaped so that no
+/// partner name can close the script element.
+fn data_island(m: &model::Model) -> String {
+    serde_json::to_string(m)
+        .expect("the model is plain data")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The report page of an output folder read back.
+pub fn render(results: &Results) -> Result<String> {
+    let m = model::build(results)?;
+    let mut env = Environment::new();
+    env.add_filter("show", |v: Value, unit: String| {
+        let x = if v.is_none() || v.is_undefined() {
+            None
+        } else {
+            f64::try_from(v).ok()
+        };
+        show(x, &unit)
+    });
+    let fail = |e: minijinja::Error| Error::Export {
+        path: results.dir.join(REPORT_FILE),
+        message: format!("rendering the report: {e:#}"),
+    };
+    env.add_template("report.html", TEMPLATE).map_err(fail)?;
+    let charts = context! {
+        diversification => Value::from_safe_string(charts::diversification(&m.diversification)),
+        growth => Value::from_safe_string(charts::growth(&m.growth)),
+        resilience => Value::from_safe_string(charts::resilience(&m.resilience)),
+    };
+    env.get_template("report.html")
+        .and_then(|t| {
+            t.render(context! {
+                m => Value::from(minijinja::value::Serde(&m)),
+                charts => charts,
+                data => Value::from_safe_string(data_island(&m)),
+            })
+        })
+        .map_err(fail)
+}
+
+/// Reads the output folder `results_dir` and writes its report to `out` (atomically:
+/// a temporary file beside it, renamed into place).
+pub fn write_report(results_dir: &std::path::Path, out: &std::path::Path) -> Result<()> {
+    let results = Results::read(results_dir)?;
+    let html = render(&results)?;
+    let tmp = out.with_extension("html.partial");
+    std::fs::write(&tmp, html).map_err(|e| Error::io("writing", &tmp, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_people_read_them() {
+        assert_eq!(show(Some(37_578_266.36), "money"), "37,578,266");
+        assert_eq!(show(Some(0.87667), "share"), "87.7 %");
+        assert_eq!(show(Some(1.448), "ratio"), "1.45x");
+        assert_eq!(show(Some(0.004278), "small"), "0.004278");
+        assert_eq!(show(Some(-1234.0), "count"), "-1,234");
+        assert_eq!(show(None, "share"), "–");
+    }
+}

@@ -1,0 +1,492 @@
+//! What the report shows, as data: every number on the page comes from here, and the
+//! page embeds this model as a JSON data island (`<script id="ecograph-data">`), so a
+//! test (and a curious reader) can check each one against the tables it came from.
+//!
+//! Lists are bounded (the top [`LEADERBOARD_ROWS`] partners, the [`CONFLICT_ROWS`]
+//! largest conflicts, the [`COMMUNITY_ROWS`] largest communities), each with the count
+//! of what was left out, so the page stays small for any ecosystem size.
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{Date32Type, Float64Type, Int64Type};
+use arrow::record_batch::RecordBatch;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::results::Results;
+
+/// Partners in the leaderboard.
+pub const LEADERBOARD_ROWS: usize = 100;
+/// Channel conflicts listed, largest combined amount first.
+pub const CONFLICT_ROWS: usize = 25;
+/// Communities listed, largest first.
+pub const COMMUNITY_ROWS: usize = 20;
+
+/// One executive-summary tile.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Tile {
+    /// The tile's title, in a partner manager's words.
+    pub label: &'static str,
+    /// The value (null when undefined for this ecosystem).
+    pub value: Option<f64>,
+    /// How to print it: `count`, `money`, `share`, `ratio`, `days`.
+    pub unit: &'static str,
+    /// Where it comes from (`summary: revenue.cosell_rate`).
+    pub source: &'static str,
+    /// One line: how to read it.
+    pub how_to_read: &'static str,
+}
+
+/// One leaderboard row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LeaderRow {
+    /// partner_metrics.partner_id.
+    pub partner_id: String,
+    /// partner_metrics.name (the id when absent).
+    pub name: String,
+    /// partner_type, tier, region.
+    pub partner_type: Option<String>,
+    /// tier.
+    pub tier: Option<String>,
+    /// region.
+    pub region: Option<String>,
+    /// attributed_revenue.
+    pub attributed_revenue: f64,
+    /// won_deals.
+    pub won_deals: i64,
+    /// win_rate.
+    pub win_rate: Option<f64>,
+    /// cosell_degree.
+    pub cosell_degree: i64,
+    /// pagerank.
+    pub pagerank: f64,
+    /// betweenness.
+    pub betweenness: Option<f64>,
+    /// reach_loss.
+    pub reach_loss: Option<f64>,
+    /// community.
+    pub community: Option<i64>,
+}
+
+/// A bounded list and how many were left out of it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bounded<T> {
+    /// The rows shown.
+    pub rows: Vec<T>,
+    /// Rows of the source table in all.
+    pub total: usize,
+}
+
+/// One diversification dimension.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DivRow {
+    /// diversification.dimension.
+    pub dimension: String,
+    /// entities.
+    pub entities: i64,
+    /// hhi (0..1).
+    pub hhi: Option<f64>,
+    /// The HHI band: `unconcentrated` (< 0.15), `moderate` (0.15-0.25), `high`.
+    pub band: Option<&'static str>,
+    /// top1_share.
+    pub top1_share: Option<f64>,
+    /// gini.
+    pub gini: Option<f64>,
+}
+
+/// One quarter of network_growth.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Quarter {
+    /// quarter_start, ISO date.
+    pub quarter_start: String,
+    /// won_revenue.
+    pub won_revenue: f64,
+    /// cumulative_partners.
+    pub cumulative_partners: i64,
+    /// deals.
+    pub deals: i64,
+}
+
+/// One point of a resilience curve.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurvePoint {
+    /// `targeted` or `random`.
+    pub strategy: String,
+    /// removed_fraction.
+    pub removed_fraction: f64,
+    /// lcc_fraction.
+    pub lcc_fraction: f64,
+}
+
+/// One channel conflict row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConflictRow {
+    /// customer_id.
+    pub customer_id: String,
+    /// product_id.
+    pub product_id: String,
+    /// partner_a, partner_b.
+    pub partner_a: String,
+    /// partner_b.
+    pub partner_b: String,
+    /// deal_a, deal_b.
+    pub deal_a: String,
+    /// deal_b.
+    pub deal_b: String,
+    /// amount_a + amount_b: what is at stake.
+    pub amount: f64,
+    /// days_apart.
+    pub days_apart: f64,
+}
+
+/// One community row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CommunityRow {
+    /// community.
+    pub community: i64,
+    /// size.
+    pub size: i64,
+    /// top_partners.
+    pub top_partners: String,
+    /// dominant_partner_type.
+    pub dominant_partner_type: Option<String>,
+    /// dominant_type_share.
+    pub dominant_type_share: Option<f64>,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Model {
+    /// ecograph's version that wrote the results (summary.ecograph_version).
+    pub ecograph_version: String,
+    /// The results' input folder (summary.parameters.input).
+    pub input: String,
+    /// Executive summary tiles.
+    pub tiles: Vec<Tile>,
+    /// Top partners by attributed revenue.
+    pub leaderboard: Bounded<LeaderRow>,
+    /// Each diversification dimension against the HHI bands.
+    pub diversification: Vec<DivRow>,
+    /// Growth by quarter, and the fitted law (summary.growth.best_growth_law).
+    pub growth: Vec<Quarter>,
+    /// summary.growth.best_growth_law.
+    pub growth_law: Option<String>,
+    /// The resilience curves.
+    pub resilience: Vec<CurvePoint>,
+    /// Largest channel conflicts by combined amount.
+    pub conflicts: Bounded<ConflictRow>,
+    /// Largest communities (empty when the run did not compute them).
+    pub communities: Bounded<CommunityRow>,
+}
+
+/// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
+pub fn band(hhi: f64) -> &'static str {
+    if hhi < 0.15 {
+        "unconcentrated"
+    } else if hhi <= 0.25 {
+        "moderate"
+    } else {
+        "high"
+    }
+}
+
+fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
+    r.table(table).ok_or_else(|| Error::Results {
+        path: r.dir.clone(),
+        reason: format!("it has no {table} table; the report needs one"),
+    })
+}
+
+fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_string::<i32>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
+        .collect()
+}
+
+fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_primitive::<Float64Type>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}
+
+fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_primitive::<Int64Type>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}
+
+fn number(s: &serde_json::Value, section: &str, key: &str) -> Option<f64> {
+    s.get(section)
+        .and_then(|v| v.get(key))
+        .and_then(serde_json::Value::as_f64)
+}
+
+/// The top `k` indices of `key` (descending, ties by index), and the count.
+fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..len).collect();
+    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    idx.truncate(k);
+    idx
+}
+
+fn tiles(s: &serde_json::Value) -> Vec<Tile> {
+    let t = |label, value, unit, source, how_to_read| Tile {
+        label,
+        value,
+        unit,
+        source,
+        how_to_read,
+    };
+    vec![
+        t(
+            "Partners",
+            number(s, "counts", "partners"),
+            "count",
+            "summary: counts.partners",
+            "Partners in the program, with or without deals.",
+        ),
+        t(
+            "Won revenue",
+            number(s, "revenue", "total_won_revenue"),
+            "money",
+            "summary: revenue.total_won_revenue",
+            "All won deals, with or without a partner.",
+        ),
+        t(
+            "Partner revenue share",
+            number(s, "revenue", "partner_revenue_share"),
+            "share",
+            "summary: revenue.partner_revenue_share",
+            "Share of won revenue on deals with at least one partner.",
+        ),
+        t(
+            "Co-sell rate",
+            number(s, "revenue", "cosell_rate"),
+            "share",
+            "summary: revenue.cosell_rate",
+            "Share of won revenue from deals two or more partners worked together.",
+        ),
+        t(
+            "Co-sell lift",
+            number(s, "revenue", "cosell_lift"),
+            "ratio",
+            "summary: revenue.cosell_lift",
+            "A won co-sold deal is this many times a won single-partner deal.",
+        ),
+        t(
+            "Win rate, partner-led",
+            number(s, "partner_lift", "win_rate_partner"),
+            "share",
+            "summary: partner_lift.win_rate_partner",
+            "Won / closed, deals with a partner.",
+        ),
+        t(
+            "Win rate, direct",
+            number(s, "partner_lift", "win_rate_direct"),
+            "share",
+            "summary: partner_lift.win_rate_direct",
+            "Won / closed, deals without one.",
+        ),
+        t(
+            "Deal size, partner-led vs direct",
+            number(s, "partner_lift", "mean_won_amount_ratio"),
+            "ratio",
+            "summary: partner_lift.mean_won_amount_ratio",
+            "Mean won partner deal over mean won direct deal.",
+        ),
+        t(
+            "Time to close, partner-led vs direct",
+            number(s, "partner_lift", "days_to_close_ratio"),
+            "ratio",
+            "summary: partner_lift.days_to_close_ratio",
+            "Below 1: partner deals close faster.",
+        ),
+    ]
+}
+
+/// Builds the model from an output folder read back.
+pub fn build(r: &Results) -> Result<Model> {
+    let s = &r.summary;
+    let pm = need(r, "partner_metrics")?;
+    let (ids, names) = (strs(pm, "partner_id"), strs(pm, "name"));
+    let (ty, tier, region) = (
+        strs(pm, "partner_type"),
+        strs(pm, "tier"),
+        strs(pm, "region"),
+    );
+    let revenue = floats(pm, "attributed_revenue");
+    let (won, degree) = (ints(pm, "won_deals"), ints(pm, "cosell_degree"));
+    let (win, pr, btw, reach) = (
+        floats(pm, "win_rate"),
+        floats(pm, "pagerank"),
+        floats(pm, "betweenness"),
+        floats(pm, "reach_loss"),
+    );
+    let community = ints(pm, "community");
+    let rows = top_by(pm.num_rows(), LEADERBOARD_ROWS, |i| {
+        revenue[i].unwrap_or(0.0)
+    })
+    .into_iter()
+    .map(|i| {
+        let id = ids[i].clone().unwrap_or_default();
+        LeaderRow {
+            name: names[i].clone().unwrap_or_else(|| id.clone()),
+            partner_id: id,
+            partner_type: ty[i].clone(),
+            tier: tier[i].clone(),
+            region: region[i].clone(),
+            attributed_revenue: revenue[i].unwrap_or(0.0),
+            won_deals: won[i].unwrap_or(0),
+            win_rate: win[i],
+            cosell_degree: degree[i].unwrap_or(0),
+            pagerank: pr[i].unwrap_or(0.0),
+            betweenness: btw[i],
+            reach_loss: reach[i],
+            community: community[i],
+        }
+    })
+    .collect();
+    let leaderboard = Bounded {
+        rows,
+        total: pm.num_rows(),
+    };
+
+    let d = need(r, "diversification")?;
+    let (dim, ent, hhi, top1, gini) = (
+        strs(d, "dimension"),
+        ints(d, "entities"),
+        floats(d, "hhi"),
+        floats(d, "top1_share"),
+        floats(d, "gini"),
+    );
+    let diversification = (0..d.num_rows())
+        .map(|i| DivRow {
+            dimension: dim[i].clone().unwrap_or_default(),
+            entities: ent[i].unwrap_or(0),
+            hhi: hhi[i],
+            band: hhi[i].map(band),
+            top1_share: top1[i],
+            gini: gini[i],
+        })
+        .collect();
+
+    let g = need(r, "network_growth")?;
+    let dates = g
+        .column_by_name("quarter_start")
+        .expect("declared column")
+        .as_primitive::<Date32Type>();
+    let (wr, cp, deals) = (
+        floats(g, "won_revenue"),
+        ints(g, "cumulative_partners"),
+        ints(g, "deals"),
+    );
+    let growth = (0..g.num_rows())
+        .map(|i| Quarter {
+            quarter_start: dates
+                .value_as_date(i)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            won_revenue: wr[i].unwrap_or(0.0),
+            cumulative_partners: cp[i].unwrap_or(0),
+            deals: deals[i].unwrap_or(0),
+        })
+        .collect();
+
+    let res = need(r, "resilience")?;
+    let (st, rf, lf) = (
+        strs(res, "strategy"),
+        floats(res, "removed_fraction"),
+        floats(res, "lcc_fraction"),
+    );
+    let resilience = (0..res.num_rows())
+        .map(|i| CurvePoint {
+            strategy: st[i].clone().unwrap_or_default(),
+            removed_fraction: rf[i].unwrap_or(0.0),
+            lcc_fraction: lf[i].unwrap_or(0.0),
+        })
+        .collect();
+
+    let c = need(r, "channel_conflicts")?;
+    let (ca, cb) = (floats(c, "amount_a"), floats(c, "amount_b"));
+    let amount = |i: usize| ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
+    let (cust, prod, pa, pb, da, db, days) = (
+        strs(c, "customer_id"),
+        strs(c, "product_id"),
+        strs(c, "partner_a"),
+        strs(c, "partner_b"),
+        strs(c, "deal_a"),
+        strs(c, "deal_b"),
+        floats(c, "days_apart"),
+    );
+    let conflicts = Bounded {
+        rows: top_by(c.num_rows(), CONFLICT_ROWS, amount)
+            .into_iter()
+            .map(|i| ConflictRow {
+                customer_id: cust[i].clone().unwrap_or_default(),
+                product_id: prod[i].clone().unwrap_or_default(),
+                partner_a: pa[i].clone().unwrap_or_default(),
+                partner_b: pb[i].clone().unwrap_or_default(),
+                deal_a: da[i].clone().unwrap_or_default(),
+                deal_b: db[i].clone().unwrap_or_default(),
+                amount: amount(i),
+                days_apart: days[i].unwrap_or(0.0),
+            })
+            .collect(),
+        total: c.num_rows(),
+    };
+
+    let communities = match r.table("communities") {
+        None => Bounded {
+            rows: Vec::new(),
+            total: 0,
+        },
+        Some(t) => {
+            let (id, size, top, dom, share) = (
+                ints(t, "community"),
+                ints(t, "size"),
+                strs(t, "top_partners"),
+                strs(t, "dominant_partner_type"),
+                floats(t, "dominant_type_share"),
+            );
+            Bounded {
+                rows: top_by(t.num_rows(), COMMUNITY_ROWS, |i| {
+                    size[i].unwrap_or(0) as f64
+                })
+                .into_iter()
+                .map(|i| CommunityRow {
+                    community: id[i].unwrap_or(0),
+                    size: size[i].unwrap_or(0),
+                    top_partners: top[i].clone().unwrap_or_default(),
+                    dominant_partner_type: dom[i].clone(),
+                    dominant_type_share: share[i],
+                })
+                .collect(),
+                total: t.num_rows(),
+            }
+        }
+    };
+
+    Ok(Model {
+        ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
+        input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
+        tiles: tiles(s),
+        leaderboard,
+        diversification,
+        growth,
+        growth_law: s["growth"]["best_growth_law"].as_str().map(str::to_string),
+        resilience,
+        conflicts,
+        communities,
+    })
+}

@@ -1,0 +1,209 @@
+//! `ecograph report` / `analyze --report`: every number the page shows comes from its
+//! data island, and the island equals the output tables; the page loads nothing from
+//! the network; the same results give the same bytes. (The page as a person sees it is
+//! checked in headless Chromium by tests/report/check.sh, which .ci/run calls.)
+
+use crate::common::*;
+use crate::overlap_fixtures::read;
+use arrow::array::AsArray;
+use arrow::datatypes::{Float64Type, Int64Type};
+use ecograph::report::show;
+
+fn island(html: &str) -> serde_json::Value {
+    let open = r#"<script type="application/json" id="ecograph-data">"#;
+    let start = html.find(open).expect("a data island") + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("the island is JSON")
+}
+
+fn report_of(out: &std::path::Path) -> String {
+    std::fs::read_to_string(out.join("report.html")).unwrap()
+}
+
+#[test]
+fn every_number_shown_equals_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = analyze(&demo(), tmp.path(), &["--report"]);
+    let html = report_of(&out);
+    let m = island(&html);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("ecosystem_summary.json")).unwrap())
+            .unwrap();
+
+    // Tiles: the summary's values, printed as the page prints them.
+    for t in m["tiles"].as_array().unwrap() {
+        let source = t["source"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("summary: ");
+        let (section, key) = source.split_once('.').unwrap();
+        assert_eq!(
+            t["value"].as_f64(),
+            summary[section][key].as_f64(),
+            "{source}"
+        );
+        let shown = show(t["value"].as_f64(), t["unit"].as_str().unwrap());
+        assert!(
+            html.contains(&format!(">{shown}<")),
+            "tile {source} shows {shown}"
+        );
+    }
+
+    // Leaderboard: the top partners of partner_metrics by attributed revenue, their values.
+    let pm = read(&out, "partner_metrics");
+    let ids = pm.column_by_name("partner_id").unwrap().as_string::<i32>();
+    let names = pm.column_by_name("name").unwrap().as_string::<i32>();
+    let rev = pm
+        .column_by_name("attributed_revenue")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let pr = pm
+        .column_by_name("pagerank")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let won = pm
+        .column_by_name("won_deals")
+        .unwrap()
+        .as_primitive::<Int64Type>();
+    let mut order: Vec<usize> = (0..pm.num_rows()).collect();
+    order.sort_by(|&a, &b| rev.value(b).total_cmp(&rev.value(a)).then(a.cmp(&b)));
+    let rows = m["leaderboard"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 100);
+    assert_eq!(m["leaderboard"]["total"], pm.num_rows());
+    for (r, &i) in rows.iter().zip(&order) {
+        assert_eq!(r["partner_id"], ids.value(i));
+        assert_eq!(r["name"], names.value(i), "names, not ids");
+        assert_eq!(r["attributed_revenue"].as_f64().unwrap(), rev.value(i));
+        assert_eq!(r["pagerank"].as_f64().unwrap(), pr.value(i));
+        assert_eq!(r["won_deals"].as_i64().unwrap(), won.value(i));
+        assert!(html.contains(&format!(">{}<", show(Some(rev.value(i)), "money"))));
+    }
+
+    // Diversification: every dimension with its HHI and band.
+    let d = read(&out, "diversification");
+    let hhi = d
+        .column_by_name("hhi")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let div = m["diversification"].as_array().unwrap();
+    assert_eq!(div.len(), d.num_rows());
+    for (i, row) in div.iter().enumerate() {
+        let h = hhi.value(i);
+        assert_eq!(row["hhi"].as_f64().unwrap(), h);
+        let band = if h < 0.15 {
+            "unconcentrated"
+        } else if h <= 0.25 {
+            "moderate"
+        } else {
+            "high"
+        };
+        assert_eq!(row["band"], band);
+    }
+
+    // Conflicts: the largest by combined amount, and how many there are.
+    let c = read(&out, "channel_conflicts");
+    let (a, b) = (
+        c.column_by_name("amount_a")
+            .unwrap()
+            .as_primitive::<Float64Type>(),
+        c.column_by_name("amount_b")
+            .unwrap()
+            .as_primitive::<Float64Type>(),
+    );
+    let mut amounts: Vec<f64> = (0..c.num_rows()).map(|i| a.value(i) + b.value(i)).collect();
+    amounts.sort_by(|x, y| y.total_cmp(x));
+    let shown: Vec<f64> = m["conflicts"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount"].as_f64().unwrap())
+        .collect();
+    assert_eq!(shown, amounts[..shown.len()]);
+    assert_eq!(m["conflicts"]["total"], c.num_rows());
+
+    // Growth and resilience: the tables' rows.
+    assert_eq!(
+        m["growth"].as_array().unwrap().len(),
+        read(&out, "network_growth").num_rows()
+    );
+    assert_eq!(
+        m["resilience"].as_array().unwrap().len(),
+        read(&out, "resilience").num_rows()
+    );
+    assert_eq!(m["growth_law"], summary["growth"]["best_growth_law"]);
+}
+
+#[test]
+fn nothing_is_loaded_from_the_network() {
+    let html = report_of(&analyzed_with_report());
+    for needle in [
+        "src=",
+        "<link",
+        "@import",
+        "url(",
+        "<iframe",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(!html.contains(needle), "the page has {needle}");
+    }
+    for (i, _) in html.match_indices("href=\"") {
+        let target = &html[i + 6..];
+        assert!(
+            target.starts_with('#'),
+            "a link leaves the page: {}",
+            &target[..40.min(target.len())]
+        );
+    }
+    assert!(html.len() < 5_000_000);
+}
+
+fn analyzed_with_report() -> std::path::PathBuf {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = analyze(&demo(), tmp.path(), &["--report"]);
+        (tmp, out)
+    })
+    .1
+    .clone()
+}
+
+#[test]
+fn same_results_same_bytes_and_the_command_writes_the_same_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = analyze_into(
+        &demo(),
+        &tmp.path().join("a"),
+        &["--report", "--threads", "1"],
+    );
+    let two = analyze_into(
+        &demo(),
+        &tmp.path().join("b"),
+        &["--report", "--threads", "2"],
+    );
+    assert_eq!(report_of(&one), report_of(&two));
+    // `ecograph report` on a CSV copy of the results writes the same page.
+    let csv = analyze_into(&demo(), &tmp.path().join("csv"), &["--format", "csv"]);
+    let page = tmp.path().join("page.html");
+    ok(&ecograph(&[
+        "report",
+        csv.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+    ]));
+    let from_csv = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(
+        island(&from_csv)["tiles"],
+        island(&report_of(&one))["tiles"]
+    );
+    assert_eq!(
+        island(&from_csv)["leaderboard"],
+        island(&report_of(&one))["leaderboard"]
+    );
+    // A folder that is not a results folder: exit 3 and the reason.
+    let bad = ecograph(&["report", demo().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(stderr(&bad).contains("ecosystem_summary.json"));
+}
