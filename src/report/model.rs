@@ -153,6 +153,20 @@ pub struct CommunityRow {
     pub dominant_type_share: Option<f64>,
 }
 
+/// One alert: a finding that asks for attention, with the section holding its evidence.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Alert {
+    /// A stable code (`revenue_concentration`, `dominant_partner`, `critical_partners`,
+    /// `near_duplicates`, `channel_conflicts`, `fragile_network`, `hidden_brokers`).
+    pub code: &'static str,
+    /// The finding in one sentence.
+    pub title: String,
+    /// The anchor of the evidence on the page (`#diversification`).
+    pub evidence: &'static str,
+    /// The partners concerned, by name (at most ten).
+    pub partners: Vec<String>,
+}
+
 /// Everything the page shows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Model {
@@ -162,6 +176,8 @@ pub struct Model {
     pub input: String,
     /// Executive summary tiles.
     pub tiles: Vec<Tile>,
+    /// What asks for attention (ydata-profiling's alerts, in partner-program terms).
+    pub alerts: Vec<Alert>,
     /// Top partners by attributed revenue.
     pub leaderboard: Bounded<LeaderRow>,
     /// Each diversification dimension against the HHI bands.
@@ -370,7 +386,7 @@ pub fn build(r: &Results) -> Result<Model> {
         floats(d, "top1_share"),
         floats(d, "gini"),
     );
-    let diversification = (0..d.num_rows())
+    let diversification: Vec<DivRow> = (0..d.num_rows())
         .map(|i| DivRow {
             dimension: dim[i].clone().unwrap_or_default(),
             entities: ent[i].unwrap_or(0),
@@ -409,7 +425,7 @@ pub fn build(r: &Results) -> Result<Model> {
         floats(res, "removed_fraction"),
         floats(res, "lcc_fraction"),
     );
-    let resilience = (0..res.num_rows())
+    let resilience: Vec<CurvePoint> = (0..res.num_rows())
         .map(|i| CurvePoint {
             strategy: st[i].clone().unwrap_or_default(),
             removed_fraction: rf[i].unwrap_or(0.0),
@@ -477,7 +493,9 @@ pub fn build(r: &Results) -> Result<Model> {
         }
     };
 
+    let alerts = alerts(r, &diversification, &resilience, c.num_rows())?;
     Ok(Model {
+        alerts,
         ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
         input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
         tiles: tiles(s),
@@ -489,4 +507,205 @@ pub fn build(r: &Results) -> Result<Model> {
         conflicts,
         communities,
     })
+}
+
+/// Share of partner revenue above which one partner is an alert.
+pub const DOMINANT_SHARE: f64 = 0.25;
+/// reach_loss above which a partner's departure is an alert.
+pub const CRITICAL_REACH_LOSS: f64 = 0.05;
+/// Customer jaccard from which two partners are near-duplicates.
+pub const NEAR_DUPLICATE_JACCARD: f64 = 0.9;
+/// The targeted curve "collapses" when removing this share of partners...
+pub const COLLAPSE_REMOVED: f64 = 0.05;
+/// ...leaves less than this share of the largest island it started with.
+pub const COLLAPSE_LEFT: f64 = 0.5;
+
+fn alerts(
+    r: &Results,
+    diversification: &[DivRow],
+    resilience: &[CurvePoint],
+    conflicts: usize,
+) -> Result<Vec<Alert>> {
+    let pm = need(r, "partner_metrics")?;
+    let ids = strs(pm, "partner_id");
+    let names: Vec<String> = strs(pm, "name")
+        .into_iter()
+        .zip(&ids)
+        .map(|(n, id)| n.unwrap_or_else(|| id.clone().unwrap_or_default()))
+        .collect();
+    let revenue: Vec<f64> = floats(pm, "attributed_revenue")
+        .into_iter()
+        .map(|x| x.unwrap_or(0.0))
+        .collect();
+    let name_list = |idx: &[usize]| idx.iter().take(10).map(|&i| names[i].clone()).collect();
+    let mut out = Vec::new();
+
+    let high: Vec<&DivRow> = diversification
+        .iter()
+        .filter(|d| d.band == Some("high"))
+        .collect();
+    if !high.is_empty() {
+        out.push(Alert {
+            code: "revenue_concentration",
+            title: format!(
+                "Revenue is highly concentrated by {} (HHI above 0.25).",
+                high.iter()
+                    .map(|d| d.dimension.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            evidence: "#diversification",
+            partners: Vec::new(),
+        });
+    }
+
+    let total: f64 = revenue.iter().sum();
+    if total > 0.0 {
+        let top = top_by(revenue.len(), 1, |i| revenue[i]);
+        if let Some(&i) = top.first()
+            && revenue[i] / total > DOMINANT_SHARE
+        {
+            out.push(Alert {
+                code: "dominant_partner",
+                title: format!(
+                    "{} holds {:.1} % of partner revenue (more than a quarter).",
+                    names[i],
+                    revenue[i] / total * 100.0
+                ),
+                evidence: "#leaderboard",
+                partners: vec![names[i].clone()],
+            });
+        }
+    }
+
+    let reach = floats(pm, "reach_loss");
+    let critical = top_by(pm.num_rows(), pm.num_rows(), |i| reach[i].unwrap_or(0.0))
+        .into_iter()
+        .filter(|&i| reach[i].is_some_and(|x| x > CRITICAL_REACH_LOSS))
+        .collect::<Vec<_>>();
+    if !critical.is_empty() {
+        out.push(Alert {
+            code: "critical_partners",
+            title: format!(
+                "{} partner{} would each disconnect more than 5 % of connected partner pairs by leaving.",
+                critical.len(),
+                if critical.len() == 1 { "" } else { "s" }
+            ),
+            evidence: "#leaderboard",
+            partners: name_list(&critical),
+        });
+    }
+
+    if let Some(p) = r.table("overlap_pairs") {
+        let (a, b, dim, j) = (
+            strs(p, "partner_a"),
+            strs(p, "partner_b"),
+            strs(p, "dimension"),
+            floats(p, "jaccard"),
+        );
+        let dup: Vec<usize> = (0..p.num_rows())
+            .filter(|&i| {
+                dim[i].as_deref() == Some("customer")
+                    && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
+            })
+            .collect();
+        if !dup.is_empty() {
+            let index: std::collections::HashMap<&str, usize> = ids
+                .iter()
+                .enumerate()
+                .filter_map(|(i, id)| id.as_deref().map(|s| (s, i)))
+                .collect();
+            let label = |id: &Option<String>| {
+                id.as_deref()
+                    .and_then(|s| index.get(s))
+                    .map(|&i| names[i].clone())
+                    .unwrap_or_default()
+            };
+            out.push(Alert {
+                code: "near_duplicates",
+                title: format!(
+                    "{} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
+                    dup.len(),
+                    if dup.len() == 1 { "" } else { "s" }
+                ),
+                evidence: "#leaderboard",
+                partners: dup.iter().take(5).map(|&i| format!("{} / {}", label(&a[i]), label(&b[i]))).collect(),
+            });
+        }
+    }
+
+    if conflicts > 0 {
+        out.push(Alert {
+            code: "channel_conflicts",
+            title: format!(
+                "{conflicts} channel conflict{}: partners sourcing deals on the same customer and product.",
+                if conflicts == 1 { "" } else { "s" }
+            ),
+            evidence: "#conflicts",
+            partners: Vec::new(),
+        });
+    }
+
+    let targeted: Vec<&CurvePoint> = resilience
+        .iter()
+        .filter(|p| p.strategy == "targeted")
+        .collect();
+    let start = targeted
+        .iter()
+        .find(|p| p.removed_fraction == 0.0)
+        .map(|p| p.lcc_fraction);
+    let at = targeted
+        .iter()
+        .find(|p| (p.removed_fraction - COLLAPSE_REMOVED).abs() < 1e-9)
+        .map(|p| p.lcc_fraction);
+    if let (Some(s0), Some(s1)) = (start, at)
+        && s0 > 0.0
+        && s1 < COLLAPSE_LEFT * s0
+    {
+        out.push(Alert {
+            code: "fragile_network",
+            title: format!(
+                "Removing the 5 % most central partners shrinks the largest co-selling island from {:.0} % to {:.0} % of partners.",
+                s0 * 100.0,
+                s1 * 100.0
+            ),
+            evidence: "#resilience",
+            partners: Vec::new(),
+        });
+    }
+
+    // Central far beyond revenue: in the top 5 % by PageRank, in the bottom half by
+    // attributed revenue.
+    let pr: Vec<f64> = floats(pm, "pagerank")
+        .into_iter()
+        .map(|x| x.unwrap_or(0.0))
+        .collect();
+    let n = pm.num_rows();
+    if n >= 20 {
+        let by_pr = top_by(n, n.div_ceil(20), |i| pr[i]);
+        let mut by_rev = top_by(n, n, |i| revenue[i]);
+        let rank: Vec<usize> = {
+            let mut rank = vec![0; n];
+            for (k, &i) in by_rev.iter().enumerate() {
+                rank[i] = k;
+            }
+            rank
+        };
+        by_rev.clear();
+        let hidden: Vec<usize> = by_pr.into_iter().filter(|&i| rank[i] >= n / 2).collect();
+        if !hidden.is_empty() {
+            out.push(Alert {
+                code: "hidden_brokers",
+                title: format!(
+                    "{} partner{} among the 5 % most central in co-selling earn{} less attributed revenue than half the partners: influence the revenue split does not show.",
+                    hidden.len(),
+                    if hidden.len() == 1 { " is" } else { "s are" },
+                    if hidden.len() == 1 { "s" } else { "" }
+                ),
+                evidence: "#leaderboard",
+                partners: name_list(&hidden),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -207,3 +207,85 @@ fn same_results_same_bytes_and_the_command_writes_the_same_page() {
     assert_eq!(bad.status.code(), Some(3));
     assert!(stderr(&bad).contains("ecosystem_summary.json"));
 }
+
+/// The alerts are exactly the findings the tables show, computed here from the tables.
+#[test]
+fn alerts_are_the_findings_of_the_tables() {
+    let out = analyzed_with_report();
+    let m = island(&report_of(&out));
+    let codes: Vec<&str> = m["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    let f64s = |t: &arrow::record_batch::RecordBatch, c: &str| -> Vec<Option<f64>> {
+        let a = t.column_by_name(c).unwrap().as_primitive::<Float64Type>();
+        (0..a.len())
+            .map(|i| arrow::array::Array::is_valid(a, i).then(|| a.value(i)))
+            .collect()
+    };
+    let div = read(&out, "diversification");
+    let high = f64s(&div, "hhi")
+        .iter()
+        .any(|h| h.is_some_and(|h| h > 0.25));
+    let pm = read(&out, "partner_metrics");
+    let rev: Vec<f64> = f64s(&pm, "attributed_revenue")
+        .into_iter()
+        .flatten()
+        .collect();
+    let total: f64 = rev.iter().sum();
+    let dominant = rev.iter().any(|&r| r / total > 0.25);
+    let critical = f64s(&pm, "reach_loss")
+        .iter()
+        .filter(|r| r.is_some_and(|r| r > 0.05))
+        .count();
+    let pairs = read(&out, "overlap_pairs");
+    let dims = pairs
+        .column_by_name("dimension")
+        .unwrap()
+        .as_string::<i32>();
+    let dups = f64s(&pairs, "jaccard")
+        .iter()
+        .enumerate()
+        .filter(|(i, j)| dims.value(*i) == "customer" && j.is_some_and(|j| j >= 0.9))
+        .count();
+    let conflicts = read(&out, "channel_conflicts").num_rows();
+    let res = read(&out, "resilience");
+    let strategy = res.column_by_name("strategy").unwrap().as_string::<i32>();
+    let (rf, lf) = (f64s(&res, "removed_fraction"), f64s(&res, "lcc_fraction"));
+    let at = |x: f64| {
+        (0..res.num_rows())
+            .find(|&i| strategy.value(i) == "targeted" && rf[i] == Some(x))
+            .and_then(|i| lf[i])
+            .unwrap()
+    };
+    let fragile = at(0.05) < 0.5 * at(0.0);
+    let want: Vec<(&str, bool)> = vec![
+        ("revenue_concentration", high),
+        ("dominant_partner", dominant),
+        ("critical_partners", critical > 0),
+        ("near_duplicates", dups > 0),
+        ("channel_conflicts", conflicts > 0),
+        ("fragile_network", fragile),
+    ];
+    for (code, expected) in want {
+        assert_eq!(codes.contains(&code), expected, "{code}");
+    }
+    let a = m["alerts"].as_array().unwrap();
+    if dups > 0 {
+        let d = a.iter().find(|a| a["code"] == "near_duplicates").unwrap();
+        assert!(d["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{dups} partner pair")));
+    }
+    let c = a.iter().find(|a| a["code"] == "channel_conflicts").unwrap();
+    assert!(c["title"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{conflicts} channel")));
+    assert!(a
+        .iter()
+        .all(|a| a["evidence"].as_str().unwrap().starts_with('#')));
+}
