@@ -51,7 +51,7 @@ for name in demo 10k; do
         echo "FAIL $name: console errors (above)" >&2
         fail=1
     fi
-    # Every section has content: a table row, a figure with an SVG drawing, or tiles.
+    # Every section has content: a table cell, a list item, an SVG drawing, or tiles.
     python3 - "$work/$name.dom" "$name" <<'PY' || fail=1
 import sys
 from html.parser import HTMLParser
@@ -65,7 +65,7 @@ class Sections(HTMLParser):
         if tag == "section":
             self.stack.append(a.get("data-section", "?"))
             self.found[self.stack[-1]] = 0
-        elif self.stack and (tag in ("td", "path", "rect", "polyline", "circle") or a.get("class") == "tile"):
+        elif self.stack and (tag in ("td", "li", "path", "rect", "polyline", "circle") or a.get("class") == "tile"):
             self.found[self.stack[-1]] += 1
     def handle_endtag(self, tag):
         if tag == "section" and self.stack:
