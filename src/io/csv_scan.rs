@@ -4,14 +4,17 @@
 //!
 //! polars' reader is fast but reports structural problems without a location; the `csv`
 //! crate reports the exact line of every record, so this pass gives the user the file,
-//! row, line, column and value the contract promises.
+//! row, line, column and value the contract promises. It runs only where it is needed:
+//! [`super::csv_fast`] first proves, in one streaming pass, that the file is well formed
+//! with one record per line (most files), and only a file it cannot settle is read here
+//! record by record.
 
 use std::path::Path;
 
 use crate::error::{InputError, Rule};
 
 /// What the scan learned about a well-formed file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvScan {
     /// Header names, BOM removed.
     pub header: Vec<String>,
@@ -29,6 +32,11 @@ pub fn scan(
     table: &'static str,
     delimiter: u8,
 ) -> Result<CsvScan, Vec<InputError>> {
+    // A read error in the streaming pass is left to the full scan, which reports it.
+    let fast = std::fs::File::open(path).and_then(|f| super::csv_fast::scan(f, delimiter));
+    if let Ok(Some(scan)) = fast {
+        return Ok(scan);
+    }
     let mk = |row: Option<u64>,
               line: Option<u64>,
               column: Option<String>,
@@ -55,11 +63,34 @@ pub fn scan(
             },
         )]
     })?;
+    scan_bytes(&bytes, file, table, delimiter)
+}
+
+/// The full scan of a file's bytes, record by record with the `csv` crate.
+pub(crate) fn scan_bytes(
+    bytes: &[u8],
+    file: &str,
+    table: &'static str,
+    delimiter: u8,
+) -> Result<CsvScan, Vec<InputError>> {
+    let mk = |row: Option<u64>,
+              line: Option<u64>,
+              column: Option<String>,
+              value: Option<String>,
+              rule: Rule| InputError {
+        file: file.to_string(),
+        table,
+        row,
+        line,
+        column,
+        value,
+        rule,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(&bytes[..]);
+        .from_reader(bytes);
     let (mut counted_to, mut newlines) = (0usize, 0u64);
     let mut line_at = |mut offset: usize| {
         // A record's reported start includes the blank lines skipped before it.

@@ -10,6 +10,8 @@ pub(crate) mod binary_check;
 #[cfg(feature = "read")]
 mod bridge;
 #[cfg(feature = "read")]
+mod csv_fast;
+#[cfg(feature = "read")]
 pub(crate) mod csv_scan;
 #[cfg(feature = "read")]
 pub(crate) mod guard;

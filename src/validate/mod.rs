@@ -202,12 +202,26 @@ pub fn validate(
     // products and customers tables: unique ids; their ids join the dictionaries.
     let mut product_ids = None;
     if let Some(t) = raw_products {
-        let (ids, s) = tables::catalog(&t, "product_id", "products", &mut p, &mut dicts.products);
-        product_ids = Some(ids);
+        let (ids, s) = tables::catalog(
+            &t,
+            "product_id",
+            "products",
+            &mut p,
+            &mut dicts.products,
+            true,
+        );
+        product_ids = ids;
         stats.push(s);
     }
     if let Some(t) = raw_customers {
-        let (_, s) = tables::catalog(&t, "customer_id", "customers", &mut p, &mut dicts.customers);
+        let (_, s) = tables::catalog(
+            &t,
+            "customer_id",
+            "customers",
+            &mut p,
+            &mut dicts.customers,
+            false,
+        );
         stats.push(s);
     }
     let mut partner_products = Vec::new();

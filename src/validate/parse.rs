@@ -22,11 +22,11 @@ pub(crate) enum AmountError {
 /// Parses `[+-]digits[.digits][e[+-]digits]` into a finite amount >= 0.
 pub(crate) fn parse_amount(s: &str) -> Result<f64, AmountError> {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = t.to_ascii_lowercase();
-    if lower == "nan" {
+    // Compared in place: lower-casing a copy cost an allocation per amount.
+    if t.eq_ignore_ascii_case("nan") {
         return Err(AmountError::Nan);
     }
-    if lower == "inf" || lower == "infinity" {
+    if t.eq_ignore_ascii_case("inf") || t.eq_ignore_ascii_case("infinity") {
         return Err(AmountError::Infinite);
     }
     if !is_decimal_literal(s.as_bytes()) {

@@ -117,6 +117,15 @@ impl Ids {
         }
     }
 
+    /// The ids of the rows `kept` (ascending, as validation keeps them; a null there is
+    /// an empty id). When every row is kept the column is shared, not copied.
+    pub(crate) fn kept(ids: &LargeStringArray, kept: &[usize]) -> Ids {
+        if kept.len() == ids.len() && ids.null_count() == 0 {
+            return Ids(ids.clone());
+        }
+        Ids::take(ids, kept.iter().map(|&r| r as u32))
+    }
+
     /// The column as Arrow.
     pub fn as_arrow(&self) -> &LargeStringArray {
         &self.0

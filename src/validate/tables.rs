@@ -109,7 +109,7 @@ pub(super) fn deals(
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
     let deals = DealRows {
-        id: Ids::take(&did, keep.iter().map(|&r| r as u32)),
+        id: Ids::kept(&did, &keep),
         customer: pick(&cust, &keep),
         product: pick(&prod, &keep),
         amount: keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect(),
@@ -255,23 +255,28 @@ fn roles(c: &mut Check, p: &mut Problems, vocab: &crate::config::Vocab<Role>, ou
 }
 
 /// A products or customers table: unique ids, which join `dict`. Returns the kept
-/// ids (for reference checks) and the table's stats.
+/// ids when `want_ids` (products: partner_products is checked against them; nothing
+/// checks against the customers table, and collecting its ids was a string copy and a
+/// hash insert per customer for nothing) and the table's stats.
 pub(super) fn catalog(
     raw: &RawTable,
     id_column: &str,
     table: &'static str,
     p: &mut Problems,
     dict: &mut Dict,
-) -> (HashMap<String, ()>, TableStats) {
+    want_ids: bool,
+) -> (Option<HashMap<String, ()>>, TableStats) {
     let mut c = Check::new(raw);
     let ids = c.ids(p, id_column);
     let (keep, _) = c.kept();
-    let mut set = HashMap::default();
+    let mut set = want_ids.then(HashMap::default);
     for &r in &keep {
         if ids.is_valid(r) {
             let id = ids.value(r);
             dict.code(id);
-            set.insert(id.to_string(), ());
+            if let Some(set) = &mut set {
+                set.insert(id.to_string(), ());
+            }
         }
     }
     (set, stats(table, raw, c.bad.len(), keep.len()))
