@@ -110,7 +110,8 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
     ),
     (
         3,
-        "the input breaks the data contract (every problem is listed)",
+        "the input breaks the data contract (every problem is listed), or `report` was \
+         given a folder that is not an analyze output",
     ),
     (
         4,
