@@ -49,19 +49,13 @@ pub fn show(value: Option<f64>, unit: &str) -> String {
     }
 }
 
+/// Rounded, with thousands separators (error::thousands), sign kept.
 fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let digits = crate::error::thousands(v.abs().round() as u64);
     if v < 0.0 {
-        format!("-{out}")
+        format!("-{digits}")
     } else {
-        out
+        digits
     }
 }
 

@@ -31,7 +31,7 @@ pub struct Tile {
     /// How to print it: `count`, `money`, `share`, `ratio`, `days`.
     pub unit: &'static str,
     /// Where it comes from (`summary: revenue.cosell_rate`).
-    pub source: &'static str,
+    pub source: String,
     /// One line: how to read it.
     pub how_to_read: &'static str,
 }
@@ -256,79 +256,84 @@ fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
     idx
 }
 
+/// The summary tiles: (label, summary section, key, unit, how to read it).
+const TILES: [(&str, &str, &str, &str, &str); 9] = [
+    (
+        "Partners",
+        "counts",
+        "partners",
+        "count",
+        "Partners in the program, with or without deals.",
+    ),
+    (
+        "Won revenue",
+        "revenue",
+        "total_won_revenue",
+        "money",
+        "All won deals, with or without a partner.",
+    ),
+    (
+        "Partner revenue share",
+        "revenue",
+        "partner_revenue_share",
+        "share",
+        "Share of won revenue on deals with at least one partner.",
+    ),
+    (
+        "Co-sell rate",
+        "revenue",
+        "cosell_rate",
+        "share",
+        "Share of won revenue from deals two or more partners worked together.",
+    ),
+    (
+        "Co-sell lift",
+        "revenue",
+        "cosell_lift",
+        "ratio",
+        "A won co-sold deal is this many times a won single-partner deal.",
+    ),
+    (
+        "Win rate, partner-led",
+        "partner_lift",
+        "win_rate_partner",
+        "share",
+        "Won / closed, deals with a partner.",
+    ),
+    (
+        "Win rate, direct",
+        "partner_lift",
+        "win_rate_direct",
+        "share",
+        "Won / closed, deals without one.",
+    ),
+    (
+        "Deal size, partner-led vs direct",
+        "partner_lift",
+        "mean_won_amount_ratio",
+        "ratio",
+        "Mean won partner deal over mean won direct deal.",
+    ),
+    (
+        "Time to close, partner-led vs direct",
+        "partner_lift",
+        "days_to_close_ratio",
+        "ratio",
+        "Below 1: partner deals close faster.",
+    ),
+];
+
 fn tiles(s: &serde_json::Value) -> Vec<Tile> {
-    let t = |label, value, unit, source, how_to_read| Tile {
-        label,
-        value,
-        unit,
-        source,
-        how_to_read,
-    };
-    vec![
-        t(
-            "Partners",
-            number(s, "counts", "partners"),
-            "count",
-            "summary: counts.partners",
-            "Partners in the program, with or without deals.",
-        ),
-        t(
-            "Won revenue",
-            number(s, "revenue", "total_won_revenue"),
-            "money",
-            "summary: revenue.total_won_revenue",
-            "All won deals, with or without a partner.",
-        ),
-        t(
-            "Partner revenue share",
-            number(s, "revenue", "partner_revenue_share"),
-            "share",
-            "summary: revenue.partner_revenue_share",
-            "Share of won revenue on deals with at least one partner.",
-        ),
-        t(
-            "Co-sell rate",
-            number(s, "revenue", "cosell_rate"),
-            "share",
-            "summary: revenue.cosell_rate",
-            "Share of won revenue from deals two or more partners worked together.",
-        ),
-        t(
-            "Co-sell lift",
-            number(s, "revenue", "cosell_lift"),
-            "ratio",
-            "summary: revenue.cosell_lift",
-            "A won co-sold deal is this many times a won single-partner deal.",
-        ),
-        t(
-            "Win rate, partner-led",
-            number(s, "partner_lift", "win_rate_partner"),
-            "share",
-            "summary: partner_lift.win_rate_partner",
-            "Won / closed, deals with a partner.",
-        ),
-        t(
-            "Win rate, direct",
-            number(s, "partner_lift", "win_rate_direct"),
-            "share",
-            "summary: partner_lift.win_rate_direct",
-            "Won / closed, deals without one.",
-        ),
-        t(
-            "Deal size, partner-led vs direct",
-            number(s, "partner_lift", "mean_won_amount_ratio"),
-            "ratio",
-            "summary: partner_lift.mean_won_amount_ratio",
-            "Mean won partner deal over mean won direct deal.",
-        ),
-        t(
-            "Time to close, partner-led vs direct",
-            number(s, "partner_lift", "days_to_close_ratio"),
-            "ratio",
-            "summary: partner_lift.days_to_close_ratio",
-            "Below 1: partner deals close faster.",
-        ),
-    ]
+    TILES
+        .iter()
+        .map(|&(label, section, key, unit, how_to_read)| Tile {
+            label,
+            value: number(s, section, key),
+            unit,
+            source: format!("summary: {section}.{key}"),
+            how_to_read,
+        })
+        .collect()
 }
 
 /// Builds the model from an output folder read back.
