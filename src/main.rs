@@ -99,6 +99,10 @@ fn print_analyze(r: &pipeline::AnalyzeReport) {
         pct(&s["revenue"]["cosell_rate"]),
         if r.rejected_rows > 0 { format!("; {} rows rejected (see rejected_rows)", r.rejected_rows) } else { String::new() }
     );
+    let report = r.out.join(ecograph::report::REPORT_FILE);
+    if report.is_file() {
+        eprintln!("the review: {}", report.display());
+    }
 }
 
 fn pct(v: &serde_json::Value) -> String {
