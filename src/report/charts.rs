@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::model::{CurvePoint, DivRow, Quarter};
+use super::model::{CurvePoint, DivRow, NetworkMap, Quarter};
 
 const W: u32 = 720;
 const H: u32 = 300;
@@ -162,6 +162,94 @@ pub fn resilience(points: &[CurvePoint]) -> String {
             .draw()?;
         Ok(())
     })
+}
+
+/// Tableau 10: a community's colour (by its rank among the map's communities).
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// Partners named on the network map (the most central; more overlap at the centre).
+const LABELS: usize = 8;
+
+/// The co-sell network map: ties as light lines, partners as circles sized by attributed
+/// revenue (area) and coloured by community (the ten largest on the map get a colour,
+/// the rest grey), the eight most central named (`LABELS`).
+pub fn network(map: &NetworkMap) -> String {
+    const SIDE: u32 = 720;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (SIDE, SIDE)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let _ = (|| -> Draw {
+            let mut c = ChartBuilder::on(&root)
+                .margin(20)
+                .build_cartesian_2d(-0.03f64..1.03f64, -0.03f64..1.03f64)?;
+            let n = &map.nodes;
+            let max_w = map.edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+            c.draw_series(map.edges.iter().map(|&(a, b, w)| {
+                let alpha = 0.15 + 0.5 * (w as f64 / max_w);
+                PathElement::new(
+                    [(n[a].x, n[a].y), (n[b].x, n[b].y)],
+                    GREY.mix(alpha).stroke_width(1),
+                )
+            }))?;
+            // Colours for the ten communities with the most partners on the map.
+            let mut sizes: Vec<(i64, usize)> = Vec::new();
+            for node in n {
+                if let Some(cm) = node.community {
+                    match sizes.iter_mut().find(|x| x.0 == cm) {
+                        Some(x) => x.1 += 1,
+                        None => sizes.push((cm, 1)),
+                    }
+                }
+            }
+            sizes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let colour = |cm: Option<i64>| {
+                cm.and_then(|cm| sizes.iter().take(PALETTE.len()).position(|x| x.0 == cm))
+                    .map_or(GREY, |k| PALETTE[k])
+            };
+            let top = n
+                .iter()
+                .map(|x| x.attributed_revenue)
+                .fold(0.0, f64::max)
+                .max(1.0);
+            // Biggest first, so small partners stay visible on top.
+            let mut order: Vec<usize> = (0..n.len()).collect();
+            order.sort_by(|&a, &b| {
+                n[b].attributed_revenue
+                    .total_cmp(&n[a].attributed_revenue)
+                    .then(a.cmp(&b))
+            });
+            c.draw_series(order.iter().map(|&i| {
+                let r = 2.0 + 12.0 * (n[i].attributed_revenue.max(0.0) / top).sqrt();
+                Circle::new(
+                    (n[i].x, n[i].y),
+                    r as i32,
+                    colour(n[i].community).mix(0.85).filled(),
+                )
+            }))?;
+            c.draw_series(n.iter().take(LABELS).map(|node| {
+                Text::new(
+                    node.name.clone(),
+                    (node.x, node.y),
+                    (FONT, 12).into_font().color(&BLACK),
+                )
+            }))?;
+            Ok(())
+        })();
+        let _ = root.present();
+    }
+    s
 }
 
 /// 1234567 -> "1.2M", for axis labels.

@@ -13,6 +13,7 @@
 //! For a partner manager: the page to send before a quarterly business review.
 
 pub mod charts;
+pub mod layout;
 pub mod model;
 
 use minijinja::value::Value;
@@ -90,6 +91,7 @@ pub fn render(results: &Results) -> Result<String> {
         diversification => Value::from_safe_string(charts::diversification(&m.diversification)),
         growth => Value::from_safe_string(charts::growth(&m.growth)),
         resilience => Value::from_safe_string(charts::resilience(&m.resilience)),
+        network => Value::from_safe_string(charts::network(&m.network)),
     };
     env.get_template("report.html")
         .and_then(|t| {

@@ -20,6 +20,46 @@ pub const LEADERBOARD_ROWS: usize = 100;
 pub const CONFLICT_ROWS: usize = 25;
 /// Communities listed, largest first.
 pub const COMMUNITY_ROWS: usize = 20;
+/// Partners on the network map: the most central by PageRank.
+pub const MAP_NODES: usize = 300;
+/// Ties drawn at most: the strongest (shared deals, then partner order), so the page
+/// stays small however dense the core is.
+pub const MAP_EDGES: usize = 2000;
+/// Seed of the map's layout.
+pub const MAP_SEED: u64 = 42;
+
+/// A partner on the network map.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MapNode {
+    /// partner_id.
+    pub partner_id: String,
+    /// name (the id when absent).
+    pub name: String,
+    /// Layout position in [0, 1]² (`report::layout`).
+    pub x: f64,
+    /// Layout position.
+    pub y: f64,
+    /// attributed_revenue: the node's size.
+    pub attributed_revenue: f64,
+    /// community: the node's colour (null when not computed).
+    pub community: Option<i64>,
+    /// pagerank: why it is on the map.
+    pub pagerank: f64,
+}
+
+/// The co-sell network map: the most central partners and the ties among them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NetworkMap {
+    /// The partners shown, PageRank descending (ties by id).
+    pub nodes: Vec<MapNode>,
+    /// Ties among them: (index into nodes, index into nodes, shared_deals), the
+    /// [`MAP_EDGES`] strongest, in cosell_edges order.
+    pub edges: Vec<(usize, usize, i64)>,
+    /// Ties among the map's partners in all (drawn or not).
+    pub total_edges: usize,
+    /// Partners in all.
+    pub total: usize,
+}
 
 /// One executive-summary tile.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -192,6 +232,8 @@ pub struct Model {
     pub conflicts: Bounded<ConflictRow>,
     /// Largest communities (empty when the run did not compute them).
     pub communities: Bounded<CommunityRow>,
+    /// The co-sell network map.
+    pub network: NetworkMap,
 }
 
 /// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
@@ -499,7 +541,9 @@ pub fn build(r: &Results) -> Result<Model> {
     };
 
     let alerts = alerts(r, &diversification, &resilience, c.num_rows())?;
+    let network = network_map(r)?;
     Ok(Model {
+        network,
         alerts,
         ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
         input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
@@ -713,4 +757,72 @@ fn alerts(
         }
     }
     Ok(out)
+}
+
+/// The map: the [`MAP_NODES`] partners of highest PageRank, the cosell_edges among them,
+/// laid out by `report::layout` (seeded, so the same results give the same picture).
+fn network_map(r: &Results) -> Result<NetworkMap> {
+    let pm = need(r, "partner_metrics")?;
+    let ids = strs(pm, "partner_id");
+    let names = strs(pm, "name");
+    let pr: Vec<f64> = floats(pm, "pagerank")
+        .into_iter()
+        .map(|x| x.unwrap_or(0.0))
+        .collect();
+    let rev = floats(pm, "attributed_revenue");
+    let community = ints(pm, "community");
+    let chosen = top_by(pm.num_rows(), MAP_NODES, |i| pr[i]);
+    let slot: std::collections::HashMap<&str, usize> = chosen
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &i)| ids[i].as_deref().map(|id| (id, k)))
+        .collect();
+    let mut edges = Vec::new();
+    if let Some(e) = r.table("cosell_edges") {
+        let (a, b, w) = (
+            strs(e, "partner_a"),
+            strs(e, "partner_b"),
+            ints(e, "shared_deals"),
+        );
+        for i in 0..e.num_rows() {
+            let (Some(a), Some(b)) = (a[i].as_deref(), b[i].as_deref()) else {
+                continue;
+            };
+            if let (Some(&x), Some(&y)) = (slot.get(a), slot.get(b)) {
+                edges.push((x, y, w[i].unwrap_or(0)));
+            }
+        }
+    }
+    let total_edges = edges.len();
+    // The layout uses every tie; only the drawing is bounded.
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
+    let pos = super::layout::force_layout(chosen.len(), &pairs, MAP_SEED);
+    if edges.len() > MAP_EDGES {
+        let keep = top_by(edges.len(), MAP_EDGES, |i| edges[i].2 as f64);
+        let mut keep = keep;
+        keep.sort_unstable();
+        edges = keep.into_iter().map(|i| edges[i]).collect();
+    }
+    let nodes = chosen
+        .iter()
+        .zip(pos)
+        .map(|(&i, (x, y))| {
+            let id = ids[i].clone().unwrap_or_default();
+            MapNode {
+                name: names[i].clone().unwrap_or_else(|| id.clone()),
+                partner_id: id,
+                x,
+                y,
+                attributed_revenue: rev[i].unwrap_or(0.0),
+                community: community[i],
+                pagerank: pr[i],
+            }
+        })
+        .collect();
+    Ok(NetworkMap {
+        nodes,
+        edges,
+        total_edges,
+        total: pm.num_rows(),
+    })
 }

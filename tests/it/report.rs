@@ -289,3 +289,62 @@ fn alerts_are_the_findings_of_the_tables() {
         .iter()
         .all(|a| a["evidence"].as_str().unwrap().starts_with('#')));
 }
+
+/// The map shows the most central partners by PageRank and exactly the cosell_edges
+/// among them (all of them here: the demo's core has fewer than the drawing bound).
+#[test]
+fn the_network_map_is_the_central_partners_and_their_ties() {
+    let out = analyzed_with_report();
+    let m = island(&report_of(&out));
+    let pm = read(&out, "partner_metrics");
+    let ids = pm.column_by_name("partner_id").unwrap().as_string::<i32>();
+    let pr = pm
+        .column_by_name("pagerank")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let mut order: Vec<usize> = (0..pm.num_rows()).collect();
+    order.sort_by(|&a, &b| pr.value(b).total_cmp(&pr.value(a)).then(a.cmp(&b)));
+    let nodes = m["network"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 300.min(pm.num_rows()));
+    for (n, &i) in nodes.iter().zip(&order) {
+        assert_eq!(n["partner_id"], ids.value(i));
+        for c in ["x", "y"] {
+            assert!((0.0..=1.0).contains(&n[c].as_f64().unwrap()));
+        }
+    }
+    let on_map: std::collections::HashSet<&str> = nodes
+        .iter()
+        .map(|n| n["partner_id"].as_str().unwrap())
+        .collect();
+    let e = read(&out, "cosell_edges");
+    let (a, b) = (
+        e.column_by_name("partner_a").unwrap().as_string::<i32>(),
+        e.column_by_name("partner_b").unwrap().as_string::<i32>(),
+    );
+    let w = e
+        .column_by_name("shared_deals")
+        .unwrap()
+        .as_primitive::<Int64Type>();
+    let want: Vec<(String, String, i64)> = (0..e.num_rows())
+        .filter(|&i| on_map.contains(a.value(i)) && on_map.contains(b.value(i)))
+        .map(|i| (a.value(i).to_string(), b.value(i).to_string(), w.value(i)))
+        .collect();
+    let got: Vec<(String, String, i64)> = m["network"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let (x, y) = (
+                t[0].as_u64().unwrap() as usize,
+                t[1].as_u64().unwrap() as usize,
+            );
+            (
+                nodes[x]["partner_id"].as_str().unwrap().to_string(),
+                nodes[y]["partner_id"].as_str().unwrap().to_string(),
+                t[2].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(m["network"]["total_edges"], want.len());
+    assert_eq!(got, want);
+}
