@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::model::{CurvePoint, DivRow, NetworkMap, Quarter};
+use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 
 const W: u32 = 720;
 const H: u32 = 300;
@@ -250,6 +250,75 @@ pub fn network(map: &NetworkMap) -> String {
         let _ = root.present();
     }
     s
+}
+
+/// The account-mapping heatmap: partner type against partner type, each cell shaded by
+/// its pair density (the share of possible pairs that share a customer), the darkest
+/// the densest; both halves drawn so the matrix reads either way.
+pub fn account_mapping(cells: &[TypeCell]) -> String {
+    let mut types: Vec<Option<String>> = Vec::new();
+    for c in cells {
+        for t in [&c.type_a, &c.type_b] {
+            if !types.contains(t) {
+                types.push(t.clone());
+            }
+        }
+    }
+    // Named types in byte order, untyped partners last (as overlap_by_type sorts them).
+    types.sort_by(|a, b| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.as_bytes().cmp(y.as_bytes()),
+    });
+    let label = |t: &Option<String>| t.clone().unwrap_or_else(|| "(no type)".into());
+    let n = types.len().max(1);
+    let top = cells
+        .iter()
+        .map(|c| c.pair_density)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    svg(|root| {
+        let mut c = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(130)
+            .build_cartesian_2d((0..n).into_segmented(), (0..n).into_segmented())?;
+        let name = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) => types.get(*i).map(label).unwrap_or_default(),
+            _ => String::new(),
+        };
+        c.configure_mesh()
+            .disable_mesh()
+            .x_label_formatter(&name)
+            .y_label_formatter(&name)
+            .label_style((FONT, 12))
+            .draw()?;
+        let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
+        c.draw_series(cells.iter().flat_map(|cell| {
+            let (x, y) = (at(&cell.type_a), at(&cell.type_b));
+            let shade = cell.pair_density / top;
+            let colour = RGBColor(
+                (247.0 - 216.0 * shade) as u8,
+                (251.0 - 132.0 * shade) as u8,
+                (255.0 - 75.0 * shade) as u8,
+            );
+            let mut out = vec![(x, y)];
+            if x != y {
+                out.push((y, x));
+            }
+            out.into_iter().map(move |(x, y)| {
+                Rectangle::new(
+                    [
+                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
+                    ],
+                    colour.filled(),
+                )
+            })
+        }))?;
+        Ok(())
+    })
 }
 
 /// 1234567 -> "1.2M", for axis labels.

@@ -92,6 +92,7 @@ pub fn render(results: &Results) -> Result<String> {
         growth => Value::from_safe_string(charts::growth(&m.growth)),
         resilience => Value::from_safe_string(charts::resilience(&m.resilience)),
         network => Value::from_safe_string(charts::network(&m.network)),
+        account_mapping => Value::from_safe_string(charts::account_mapping(&m.account_mapping)),
     };
     env.get_template("report.html")
         .and_then(|t| {

@@ -20,6 +20,36 @@ pub const LEADERBOARD_ROWS: usize = 100;
 pub const CONFLICT_ROWS: usize = 25;
 /// Communities listed, largest first.
 pub const COMMUNITY_ROWS: usize = 20;
+/// Overlapping partner pairs listed (customer dimension, most shared customers first,
+/// then jaccard).
+pub const PAIR_ROWS: usize = 25;
+
+/// One cell of the account-mapping matrix (overlap_by_type).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TypeCell {
+    /// type_a (null: partners without a type).
+    pub type_a: Option<String>,
+    /// type_b.
+    pub type_b: Option<String>,
+    /// pairs sharing at least one customer.
+    pub pairs: i64,
+    /// pairs / possible_pairs.
+    pub pair_density: f64,
+}
+
+/// One overlapping pair of partners (customer dimension).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PairRow {
+    /// partner_a's name (its id when absent).
+    pub name_a: String,
+    /// partner_b's name.
+    pub name_b: String,
+    /// shared customers.
+    pub shared: i64,
+    /// jaccard.
+    pub jaccard: f64,
+}
+
 /// Partners on the network map: the most central by PageRank.
 pub const MAP_NODES: usize = 300;
 /// Ties drawn at most: the strongest (shared deals, then partner order), so the page
@@ -234,6 +264,10 @@ pub struct Model {
     pub communities: Bounded<CommunityRow>,
     /// The co-sell network map.
     pub network: NetworkMap,
+    /// The account-mapping matrix, every cell of overlap_by_type.
+    pub account_mapping: Vec<TypeCell>,
+    /// The partner pairs sharing the most customers (of the rows overlap_pairs keeps).
+    pub top_pairs: Bounded<PairRow>,
 }
 
 /// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
@@ -542,7 +576,10 @@ pub fn build(r: &Results) -> Result<Model> {
 
     let alerts = alerts(r, &diversification, &resilience, c.num_rows())?;
     let network = network_map(r)?;
+    let (account_mapping, top_pairs) = account_mapping(r)?;
     Ok(Model {
+        account_mapping,
+        top_pairs,
         network,
         alerts,
         ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
@@ -825,4 +862,75 @@ fn network_map(r: &Results) -> Result<NetworkMap> {
         total_edges,
         total: pm.num_rows(),
     })
+}
+
+/// The matrix cells and the most overlapping customer pairs.
+fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
+    let t = need(r, "overlap_by_type")?;
+    let (ta, tb, pairs, density) = (
+        strs(t, "type_a"),
+        strs(t, "type_b"),
+        ints(t, "pairs"),
+        floats(t, "pair_density"),
+    );
+    let cells = (0..t.num_rows())
+        .map(|i| TypeCell {
+            type_a: ta[i].clone(),
+            type_b: tb[i].clone(),
+            pairs: pairs[i].unwrap_or(0),
+            pair_density: density[i].unwrap_or(0.0),
+        })
+        .collect();
+    let pm = need(r, "partner_metrics")?;
+    let ids = strs(pm, "partner_id");
+    let names = strs(pm, "name");
+    let name: std::collections::HashMap<&str, String> = ids
+        .iter()
+        .zip(&names)
+        .filter_map(|(id, n)| {
+            id.as_deref()
+                .map(|id| (id, n.clone().unwrap_or_else(|| id.to_string())))
+        })
+        .collect();
+    let p = need(r, "overlap_pairs")?;
+    let (a, b, dim, shared, j) = (
+        strs(p, "partner_a"),
+        strs(p, "partner_b"),
+        strs(p, "dimension"),
+        ints(p, "shared"),
+        floats(p, "jaccard"),
+    );
+    let customer: Vec<usize> = (0..p.num_rows())
+        .filter(|&i| dim[i].as_deref() == Some("customer"))
+        .collect();
+    let label = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|s| name.get(s).cloned())
+            .unwrap_or_default()
+    };
+    // Most shared customers first, then jaccard: a jaccard of 1 between two partners
+    // with one customer each says little to a partner manager.
+    let key = |k: usize| {
+        let i = customer[k];
+        shared[i].unwrap_or(0) as f64 + j[i].unwrap_or(0.0) / 2.0
+    };
+    let top = top_by(customer.len(), PAIR_ROWS, key);
+    Ok((
+        cells,
+        Bounded {
+            rows: top
+                .into_iter()
+                .map(|k| {
+                    let i = customer[k];
+                    PairRow {
+                        name_a: label(&a[i]),
+                        name_b: label(&b[i]),
+                        shared: shared[i].unwrap_or(0),
+                        jaccard: j[i].unwrap_or(0.0),
+                    }
+                })
+                .collect(),
+            total: customer.len(),
+        },
+    ))
 }

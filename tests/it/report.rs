@@ -348,3 +348,40 @@ fn the_network_map_is_the_central_partners_and_their_ties() {
     assert_eq!(m["network"]["total_edges"], want.len());
     assert_eq!(got, want);
 }
+
+/// The account-mapping matrix is overlap_by_type, and the pairs listed are the customer
+/// pairs of overlap_pairs sharing the most customers.
+#[test]
+fn account_mapping_is_overlap_by_type_and_the_largest_shared_books() {
+    let out = analyzed_with_report();
+    let m = island(&report_of(&out));
+    let t = read(&out, "overlap_by_type");
+    let density = t
+        .column_by_name("pair_density")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let cells = m["account_mapping"].as_array().unwrap();
+    assert_eq!(cells.len(), t.num_rows());
+    for (i, c) in cells.iter().enumerate() {
+        assert_eq!(c["pair_density"].as_f64().unwrap(), density.value(i));
+    }
+    let p = read(&out, "overlap_pairs");
+    let dim = p.column_by_name("dimension").unwrap().as_string::<i32>();
+    let shared = p
+        .column_by_name("shared")
+        .unwrap()
+        .as_primitive::<Int64Type>();
+    let mut best: Vec<i64> = (0..p.num_rows())
+        .filter(|&i| dim.value(i) == "customer")
+        .map(|i| shared.value(i))
+        .collect();
+    best.sort_by(|a, b| b.cmp(a));
+    let shown: Vec<i64> = m["top_pairs"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["shared"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shown, best[..shown.len()]);
+    assert!(!shown.is_empty());
+}
