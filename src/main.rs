@@ -66,11 +66,22 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
         Command::Validate(v) => validate(v),
         Command::Generate(g) => generate_cmd(g, progress, cli.quiet),
         Command::Report(r) => {
-            let out = r
-                .out
-                .clone()
-                .unwrap_or_else(|| r.results.join(ecograph::report::REPORT_FILE));
-            ecograph::report::write_report(&r.results, &out)?;
+            use ecograph::report::{self, scorecard::Selection};
+            let cards = match (&r.partners, r.partner.is_empty()) {
+                (Some(n), _) => Some(Selection::Top(*n)),
+                (None, false) => Some(Selection::Ids(r.partner.clone())),
+                (None, true) => None,
+            };
+            let default = if cards.is_some() {
+                report::SCORECARDS_FILE
+            } else {
+                report::REPORT_FILE
+            };
+            let out = r.out.clone().unwrap_or_else(|| r.results.join(default));
+            match &cards {
+                Some(sel) => report::write_scorecards(&r.results, sel, &out)?,
+                None => report::write_report(&r.results, &out)?,
+            }
             if !cli.quiet {
                 println!("wrote {}", out.display());
             }

@@ -91,9 +91,24 @@ pub enum Command {
 pub struct ReportArgs {
     /// The output folder of an `ecograph analyze` run (Parquet, Arrow or CSV tables).
     pub results: PathBuf,
-    /// Where to write the page (default: report.html inside the results folder).
+    /// Where to write the page (default: report.html inside the results folder, or
+    /// scorecards.html with --partner / --partners).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write this partner's scorecard instead of the review (repeatable: one page each).
+    #[arg(long, value_name = "ID", conflicts_with = "partners")]
+    pub partner: Vec<String>,
+    /// Write the scorecards of the top N partners by attributed revenue: `top:N`.
+    #[arg(long, value_name = "top:N", value_parser = parse_top_partners)]
+    pub partners: Option<usize>,
+}
+
+/// `--partners top:N` -> N (at least 1).
+fn parse_top_partners(s: &str) -> std::result::Result<usize, String> {
+    s.strip_prefix("top:")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("expected top:N with N at least 1 (e.g. top:10), got '{s}'"))
 }
 
 #[derive(Debug, Args)]

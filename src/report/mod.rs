@@ -15,6 +15,7 @@
 pub mod charts;
 pub mod layout;
 pub mod model;
+pub mod scorecard;
 
 use minijinja::value::Value;
 use minijinja::{context, Environment};
@@ -26,6 +27,10 @@ use crate::results::Results;
 pub const REPORT_FILE: &str = "report.html";
 
 const TEMPLATE: &str = include_str!("report.html");
+const SCORECARD_TEMPLATE: &str = include_str!("scorecard.html");
+
+/// The file `report --partner/--partners` writes by default, inside the results folder.
+pub const SCORECARDS_FILE: &str = "scorecards.html";
 
 /// Formats a model value for the page: `count` 12,345; `money` 1,234,567; `share`
 /// 12.3 %; `ratio` 1.45x; `days` 12.5 days; `small` 0.0123 (four significant digits);
@@ -39,6 +44,7 @@ pub fn show(value: Option<f64>, unit: &str) -> String {
         "share" => format!("{:.1} %", v * 100.0),
         "ratio" => format!("{v:.2}x"),
         "days" => format!("{v:.1}"),
+        "pct" => format!("{v:.0}"),
         _ => {
             if v == 0.0 {
                 "0".into()
@@ -62,7 +68,7 @@ fn thousands(v: f64) -> String {
 
 /// The JSON data island's text: the model, with `<`, `>` and `&` escaped so that no
 /// partner name can close the script element.
-fn data_island(m: &model::Model) -> String {
+fn data_island<T: serde::Serialize>(m: &T) -> String {
     serde_json::to_string(m)
         .expect("the model is plain data")
         .replace('<', "\\u003c")
@@ -70,9 +76,8 @@ fn data_island(m: &model::Model) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The report page of an output folder read back.
-pub fn render(results: &Results) -> Result<String> {
-    let m = model::build(results)?;
+/// The template environment with the `show` filter.
+fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_filter("show", |v: Value, unit: String| {
         let x = if v.is_none() || v.is_undefined() {
@@ -82,6 +87,50 @@ pub fn render(results: &Results) -> Result<String> {
         };
         show(x, &unit)
     });
+    env
+}
+
+/// The scorecards page (one page per partner of `sel`, each printing on its own sheet).
+pub fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Result<String> {
+    let cards = scorecard::build(results, sel)?;
+    let mut env = environment();
+    let fail = |e: minijinja::Error| Error::Export {
+        path: results.dir.join(SCORECARDS_FILE),
+        message: format!("rendering the scorecards: {e:#}"),
+    };
+    env.add_template("scorecard.html", SCORECARD_TEMPLATE)
+        .map_err(fail)?;
+    env.get_template("scorecard.html")
+        .and_then(|t| {
+            t.render(context! {
+                cards => Value::from(minijinja::value::Serde(&cards)),
+                version => results.summary["ecograph_version"].as_str().unwrap_or(""),
+                data => Value::from_safe_string(data_island(&cards)),
+            })
+        })
+        .map_err(fail)
+}
+
+/// Reads `results_dir` and writes the scorecards of `sel` to `out` (atomically).
+pub fn write_scorecards(
+    results_dir: &std::path::Path,
+    sel: &scorecard::Selection,
+    out: &std::path::Path,
+) -> Result<()> {
+    let results = Results::read(results_dir)?;
+    write_atomically(out, &render_scorecards(&results, sel)?)
+}
+
+fn write_atomically(out: &std::path::Path, html: &str) -> Result<()> {
+    let tmp = out.with_extension("html.partial");
+    std::fs::write(&tmp, html).map_err(|e| Error::io("writing", &tmp, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e))
+}
+
+/// The report page of an output folder read back.
+pub fn render(results: &Results) -> Result<String> {
+    let m = model::build(results)?;
+    let mut env = environment();
     let fail = |e: minijinja::Error| Error::Export {
         path: results.dir.join(REPORT_FILE),
         message: format!("rendering the report: {e:#}"),
@@ -109,10 +158,7 @@ pub fn render(results: &Results) -> Result<String> {
 /// a temporary file beside it, renamed into place).
 pub fn write_report(results_dir: &std::path::Path, out: &std::path::Path) -> Result<()> {
     let results = Results::read(results_dir)?;
-    let html = render(&results)?;
-    let tmp = out.with_extension("html.partial");
-    std::fs::write(&tmp, html).map_err(|e| Error::io("writing", &tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e))
+    write_atomically(out, &render(&results)?)
 }
 
 #[cfg(test)]

@@ -281,14 +281,14 @@ pub fn band(hhi: f64) -> &'static str {
     }
 }
 
-fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
+pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
     r.table(table).ok_or_else(|| Error::Results {
         path: r.dir.clone(),
         reason: format!("it has no {table} table; the report needs one"),
     })
 }
 
-fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
+pub(super) fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
     let a = b
         .column_by_name(c)
         .expect("declared column")
@@ -298,7 +298,7 @@ fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
         .collect()
 }
 
-fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
+pub(super) fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
     let a = b
         .column_by_name(c)
         .expect("declared column")
@@ -308,7 +308,7 @@ fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
+pub(super) fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
     let a = b
         .column_by_name(c)
         .expect("declared column")
@@ -325,7 +325,7 @@ fn number(s: &serde_json::Value, section: &str, key: &str) -> Option<f64> {
 }
 
 /// The top `k` indices of `key` (descending, ties by index), and the count.
-fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
+pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..len).collect();
     idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
     idx.truncate(k);

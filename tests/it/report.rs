@@ -385,3 +385,83 @@ fn account_mapping_is_overlap_by_type_and_the_largest_shared_books() {
     assert_eq!(shown, best[..shown.len()]);
     assert!(!shown.is_empty());
 }
+
+/// Scorecards: one page per partner, the figures and percentiles from partner_metrics,
+/// the co-sellers from cosell_edges; top:N takes the top N by attributed revenue; an
+/// unknown partner is a usage error naming it.
+#[test]
+fn scorecards_show_each_partner_against_the_tables() {
+    let out = analyzed_with_report();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("cards.html");
+    ok(&ecograph(&[
+        "report",
+        out.to_str().unwrap(),
+        "--partners",
+        "top:3",
+        "--out",
+        page.to_str().unwrap(),
+    ]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let cards = island(&html);
+    let cards = cards.as_array().unwrap();
+    assert_eq!(cards.len(), 3);
+    assert_eq!(html.matches(r#"data-section="scorecard""#).count(), 3);
+    let review = island(&report_of(&out));
+    for (c, r) in cards
+        .iter()
+        .zip(review["leaderboard"]["rows"].as_array().unwrap())
+    {
+        assert_eq!(
+            c["partner_id"], r["partner_id"],
+            "the top 3 by attributed revenue"
+        );
+    }
+    let pm = read(&out, "partner_metrics");
+    let ids = pm.column_by_name("partner_id").unwrap().as_string::<i32>();
+    let rev = pm
+        .column_by_name("attributed_revenue")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let first = &cards[0];
+    let me = first["partner_id"].as_str().unwrap();
+    let i = (0..pm.num_rows()).find(|&i| ids.value(i) == me).unwrap();
+    let fig = &first["figures"][0];
+    assert_eq!(fig["column"], "attributed_revenue");
+    assert_eq!(fig["value"].as_f64().unwrap(), rev.value(i));
+    let below = (0..pm.num_rows())
+        .filter(|&k| rev.value(k) < rev.value(i))
+        .count() as f64;
+    let equal = (0..pm.num_rows())
+        .filter(|&k| rev.value(k) == rev.value(i))
+        .count() as f64;
+    let want = 100.0 * (below + equal / 2.0) / pm.num_rows() as f64;
+    assert!((fig["percentile"].as_f64().unwrap() - want).abs() < 1e-9);
+    // Co-sellers: its cosell_edges rows, most won revenue together first.
+    let e = read(&out, "cosell_edges");
+    let (a, b) = (
+        e.column_by_name("partner_a").unwrap().as_string::<i32>(),
+        e.column_by_name("partner_b").unwrap().as_string::<i32>(),
+    );
+    let won = e
+        .column_by_name("shared_won_revenue")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let mut mine: Vec<f64> = (0..e.num_rows())
+        .filter(|&k| a.value(k) == me || b.value(k) == me)
+        .map(|k| won.value(k))
+        .collect();
+    assert_eq!(first["cosellers_total"], mine.len());
+    mine.sort_by(|x, y| y.total_cmp(x));
+    let shown: Vec<f64> = first["cosellers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(shown, mine[..shown.len()]);
+
+    let bad = ecograph(&["report", out.to_str().unwrap(), "--partner", "NO-SUCH"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("NO-SUCH"));
+}
