@@ -1,7 +1,11 @@
 //! An `analyze` output folder read back: the summary and every declared table present,
-//! in whichever format it was written (Parquet, Arrow IPC or CSV), as one Arrow record
-//! batch each with the declared schema ([`crate::schema::outputs`]). What `report`, a
-//! period comparison or a Python caller start from.
+//! in whichever format it was written (Parquet, Arrow IPC or CSV), with the declared
+//! schema ([`crate::schema::outputs`]). What `report`, a period comparison or a Python
+//! caller start from. The per-partner and small tables are read whole
+//! ([`Results::table`]); the pair-sized ones (cosell_edges, overlap_pairs,
+//! channel_conflicts, rejected_rows: hundreds of millions of rows at a million partners)
+//! are read batch by batch ([`Results::stream`]), so reading back needs no more memory
+//! than the run did.
 //!
 //! Checks, each a [`Error::Results`] naming the folder or file: the folder exists and
 //! holds `ecosystem_summary.json`; the tables are in one format; each table present has
@@ -33,7 +37,20 @@ pub struct Results {
     /// `ecosystem_summary.json`.
     pub summary: serde_json::Value,
     tables: BTreeMap<&'static str, RecordBatch>,
+    /// The pair-sized tables present, read on demand by [`Results::stream`].
+    streamed: Vec<&'static str>,
 }
+
+/// Tables read batch by batch instead of whole.
+pub const STREAMED: [&str; 4] = [
+    "cosell_edges",
+    "overlap_pairs",
+    "channel_conflicts",
+    "rejected_rows",
+];
+
+/// Rows per batch when streaming a CSV table.
+const CSV_BATCH: usize = 65_536;
 
 impl Results {
     /// Reads the output folder `dir` (see the module doc for what is checked).
@@ -82,10 +99,17 @@ impl Results {
                 ));
             }
         };
-        let mut tables = BTreeMap::new();
+        let (mut tables, mut streamed) = (BTreeMap::new(), Vec::new());
         for t in OUTPUT_TABLES {
             let path = dir.join(format!("{}.{}", t.name, format.extension()));
-            if path.is_file() {
+            if !path.is_file() {
+                continue;
+            }
+            if STREAMED.contains(&t.name) {
+                // Checked now (schema, header), read when asked.
+                for_each_batch(&path, &t, format, &mut |_| Ok(false))?;
+                streamed.push(t.name);
+            } else {
                 tables.insert(t.name, read_table(&path, &t, format)?);
             }
         }
@@ -94,13 +118,60 @@ impl Results {
             format,
             summary,
             tables,
+            streamed,
         })
     }
 
-    /// The table `name` (`out::PARTNER_METRICS.name`, ...), None when the run did not
-    /// write it.
+    /// A per-partner or small table (`out::PARTNER_METRICS.name`, ...), whole; None when
+    /// the run did not write it, or for the pair-sized tables ([`Self::stream`]).
     pub fn table(&self, name: &str) -> Option<&RecordBatch> {
         self.tables.get(name)
+    }
+
+    /// Calls `f` with each batch of table `name` in file order (any table: the small ones
+    /// as their one batch). Returns whether the table is present.
+    pub fn stream(
+        &self,
+        name: &str,
+        f: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<bool> {
+        if let Some(b) = self.tables.get(name) {
+            f(b)?;
+            return Ok(true);
+        }
+        let Some(t) = OUTPUT_TABLES
+            .iter()
+            .find(|t| t.name == name && self.streamed.contains(&t.name))
+        else {
+            return Ok(false);
+        };
+        let path = self
+            .dir
+            .join(format!("{}.{}", t.name, self.format.extension()));
+        for_each_batch(&path, t, self.format, &mut |b| f(b).map(|()| true))?;
+        Ok(true)
+    }
+
+    /// Table `name` whole, None when absent (for tests and small folders: a pair-sized
+    /// table at scale does not fit).
+    pub fn load(&self, name: &str) -> Result<Option<RecordBatch>> {
+        let Some(t) = OUTPUT_TABLES.iter().find(|t| t.name == name) else {
+            return Ok(None);
+        };
+        let mut batches = Vec::new();
+        if !self.stream(name, &mut |b| {
+            batches.push(b.clone());
+            Ok(())
+        })? {
+            return Ok(None);
+        }
+        let declared = t.schema();
+        arrow::compute::concat_batches(&declared, &batches)
+            .map(Some)
+            .map_err(|e| Error::Results {
+                path: self.dir.clone(),
+                reason: e.to_string(),
+            })
     }
 
     /// The names of the tables present, in declaration order.
@@ -108,76 +179,96 @@ impl Results {
         OUTPUT_TABLES
             .iter()
             .map(|t| t.name)
-            .filter(|n| self.tables.contains_key(n))
+            .filter(|n| self.tables.contains_key(n) || self.streamed.contains(n))
             .collect()
     }
 }
 
 /// One table file as a single batch with `t`'s declared schema.
 fn read_table(path: &Path, t: &OutTable, format: OutputFormat) -> Result<RecordBatch> {
+    let mut batches = Vec::new();
+    for_each_batch(path, t, format, &mut |b| {
+        batches.push(b.clone());
+        Ok(true)
+    })?;
+    arrow::compute::concat_batches(&t.schema(), &batches).map_err(|e| Error::Results {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// Calls `f` with each batch of one table file, checked against `t`'s declaration and
+/// given its schema, until `f` returns false (an empty file: its schema is still
+/// checked).
+fn for_each_batch(
+    path: &Path,
+    t: &OutTable,
+    format: OutputFormat,
+    f: &mut dyn FnMut(&RecordBatch) -> Result<bool>,
+) -> Result<()> {
     let bad = |reason: String| Error::Results {
         path: path.to_path_buf(),
         reason,
     };
     let file = File::open(path).map_err(|e| Error::io("reading", path, e))?;
     let declared = t.schema();
-    let batches: Vec<RecordBatch> = match format {
-        OutputFormat::Parquet => {
-            let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-                .map_err(|e| bad(format!("not a readable Parquet file ({e})")))?;
-            b.build()
-                .map_err(|e| bad(e.to_string()))?
-                .collect::<std::result::Result<_, _>>()
-                .map_err(|e| bad(e.to_string()))?
-        }
-        OutputFormat::Arrow => arrow::ipc::reader::FileReader::try_new(file, None)
-            .map_err(|e| bad(format!("not a readable Arrow IPC file ({e})")))?
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| bad(e.to_string()))?,
-        OutputFormat::Csv => {
-            check_csv_header(path, t)?;
-            let file = File::open(path).map_err(|e| Error::io("reading", path, e))?;
-            arrow::csv::ReaderBuilder::new(declared.clone())
-                .with_header(true)
-                .build(file)
-                .map_err(|e| bad(e.to_string()))?
-                .collect::<std::result::Result<_, _>>()
-                .map_err(|e| bad(format!("does not fit the declared columns ({e})")))?
-        }
-    };
-    let got: Vec<(String, arrow::datatypes::DataType)> = match batches.first() {
-        Some(b) => b
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| (f.name().clone(), f.data_type().clone()))
-            .collect(),
-        None => declared
-            .fields()
-            .iter()
-            .map(|f| (f.name().clone(), f.data_type().clone()))
-            .collect(),
-    };
     let want: Vec<(String, arrow::datatypes::DataType)> = declared
         .fields()
         .iter()
         .map(|f| (f.name().clone(), f.data_type().clone()))
         .collect();
-    if format != OutputFormat::Csv && got != want {
-        return Err(bad(format!(
-            "its columns are not the declared ones of {} (got {}, expected {}); was it written by \
-             another ecograph version?",
-            t.name,
-            names(&got),
-            names(&want)
-        )));
+    let check = |schema: &arrow::datatypes::Schema| -> Result<()> {
+        let got: Vec<(String, arrow::datatypes::DataType)> = schema
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone()))
+            .collect();
+        if got != want {
+            return Err(bad(format!(
+                "its columns are not the declared ones of {} (got {}, expected {}); was it written \
+                 by another ecograph version?",
+                t.name,
+                names(&got),
+                names(&want)
+            )));
+        }
+        Ok(())
+    };
+    let batches: Box<
+        dyn Iterator<Item = std::result::Result<RecordBatch, arrow::error::ArrowError>>,
+    > = match format {
+        OutputFormat::Parquet => {
+            let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| bad(format!("not a readable Parquet file ({e})")))?;
+            check(b.schema())?;
+            Box::new(b.build().map_err(|e| bad(e.to_string()))?)
+        }
+        OutputFormat::Arrow => {
+            let r = arrow::ipc::reader::FileReader::try_new(file, None)
+                .map_err(|e| bad(format!("not a readable Arrow IPC file ({e})")))?;
+            check(&r.schema())?;
+            Box::new(r)
+        }
+        OutputFormat::Csv => {
+            check_csv_header(path, t)?;
+            Box::new(
+                arrow::csv::ReaderBuilder::new(declared.clone())
+                    .with_header(true)
+                    .with_batch_size(CSV_BATCH)
+                    .build(file)
+                    .map_err(|e| bad(e.to_string()))?,
+            )
+        }
+    };
+    for b in batches {
+        let b = b.map_err(|e| bad(format!("does not fit the declared columns ({e})")))?;
+        let b = RecordBatch::try_new(declared.clone(), b.columns().to_vec())
+            .map_err(|e| bad(e.to_string()))?;
+        if !f(&b)? {
+            break;
+        }
     }
-    let batches: Vec<RecordBatch> = batches
-        .into_iter()
-        .map(|b| RecordBatch::try_new(declared.clone(), b.columns().to_vec()))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    arrow::compute::concat_batches(&declared, &batches).map_err(|e| bad(e.to_string()))
+    Ok(())
 }
 
 fn names(cols: &[(String, arrow::datatypes::DataType)]) -> String {

@@ -282,10 +282,14 @@ pub fn band(hhi: f64) -> &'static str {
 }
 
 pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
-    r.table(table).ok_or_else(|| Error::Results {
+    r.table(table).ok_or_else(|| missing(r, table))
+}
+
+pub(super) fn missing(r: &Results, table: &str) -> Error {
+    Error::Results {
         path: r.dir.clone(),
         reason: format!("it has no {table} table; the report needs one"),
-    })
+    }
 }
 
 pub(super) fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
@@ -514,33 +518,54 @@ pub fn build(r: &Results) -> Result<Model> {
         })
         .collect();
 
-    let c = need(r, "channel_conflicts")?;
-    let (ca, cb) = (floats(c, "amount_a"), floats(c, "amount_b"));
-    let amount = |i: usize| ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
-    let (cust, prod, pa, pb, da, db, days) = (
-        strs(c, "customer_id"),
-        strs(c, "product_id"),
-        strs(c, "partner_a"),
-        strs(c, "partner_b"),
-        strs(c, "deal_a"),
-        strs(c, "deal_b"),
-        floats(c, "days_apart"),
-    );
+    // channel_conflicts can have hundreds of millions of rows: streamed, keeping the
+    // largest by amount (ties: the earlier row, i.e. the output order).
+    let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
+    let mut total = 0u64;
+    let found = r.stream("channel_conflicts", &mut |c| {
+        let (ca, cb) = (floats(c, "amount_a"), floats(c, "amount_b"));
+        let (cust, prod, pa, pb, da, db, days) = (
+            strs(c, "customer_id"),
+            strs(c, "product_id"),
+            strs(c, "partner_a"),
+            strs(c, "partner_b"),
+            strs(c, "deal_a"),
+            strs(c, "deal_b"),
+            floats(c, "days_apart"),
+        );
+        for i in 0..c.num_rows() {
+            let amount = ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
+            let seq = total;
+            total += 1;
+            if top.len() >= CONFLICT_ROWS && amount <= top[CONFLICT_ROWS - 1].0 {
+                continue;
+            }
+            top.push((
+                amount,
+                seq,
+                ConflictRow {
+                    customer_id: cust[i].clone().unwrap_or_default(),
+                    product_id: prod[i].clone().unwrap_or_default(),
+                    partner_a: pa[i].clone().unwrap_or_default(),
+                    partner_b: pb[i].clone().unwrap_or_default(),
+                    deal_a: da[i].clone().unwrap_or_default(),
+                    deal_b: db[i].clone().unwrap_or_default(),
+                    amount,
+                    days_apart: days[i].unwrap_or(0.0),
+                },
+            ));
+            top.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            top.truncate(CONFLICT_ROWS);
+        }
+        Ok(())
+    })?;
+    if !found {
+        return Err(missing(r, "channel_conflicts"));
+    }
+    let conflict_rows = total as usize;
     let conflicts = Bounded {
-        rows: top_by(c.num_rows(), CONFLICT_ROWS, amount)
-            .into_iter()
-            .map(|i| ConflictRow {
-                customer_id: cust[i].clone().unwrap_or_default(),
-                product_id: prod[i].clone().unwrap_or_default(),
-                partner_a: pa[i].clone().unwrap_or_default(),
-                partner_b: pb[i].clone().unwrap_or_default(),
-                deal_a: da[i].clone().unwrap_or_default(),
-                deal_b: db[i].clone().unwrap_or_default(),
-                amount: amount(i),
-                days_apart: days[i].unwrap_or(0.0),
-            })
-            .collect(),
-        total: c.num_rows(),
+        rows: top.into_iter().map(|t| t.2).collect(),
+        total: conflict_rows,
     };
 
     let communities = match r.table("communities") {
@@ -574,7 +599,7 @@ pub fn build(r: &Results) -> Result<Model> {
         }
     };
 
-    let alerts = alerts(r, &diversification, &resilience, c.num_rows())?;
+    let alerts = alerts(r, &diversification, &resilience, conflict_rows)?;
     let network = network_map(r)?;
     let (account_mapping, top_pairs) = account_mapping(r)?;
     Ok(Model {
@@ -682,42 +707,49 @@ fn alerts(
         });
     }
 
-    if let Some(p) = r.table("overlap_pairs") {
+    // overlap_pairs is streamed: count the near-duplicate customer pairs, keep the first
+    // five to name.
+    let (mut dups, mut named) = (0usize, Vec::new());
+    r.stream("overlap_pairs", &mut |p| {
         let (a, b, dim, j) = (
             strs(p, "partner_a"),
             strs(p, "partner_b"),
             strs(p, "dimension"),
             floats(p, "jaccard"),
         );
-        let dup: Vec<usize> = (0..p.num_rows())
-            .filter(|&i| {
-                dim[i].as_deref() == Some("customer")
-                    && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
-            })
-            .collect();
-        if !dup.is_empty() {
-            let index: std::collections::HashMap<&str, usize> = ids
-                .iter()
-                .enumerate()
-                .filter_map(|(i, id)| id.as_deref().map(|s| (s, i)))
-                .collect();
-            let label = |id: &Option<String>| {
-                id.as_deref()
-                    .and_then(|s| index.get(s))
-                    .map(|&i| names[i].clone())
-                    .unwrap_or_default()
-            };
-            out.push(Alert {
-                code: "near_duplicates",
-                title: format!(
-                    "{} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
-                    dup.len(),
-                    if dup.len() == 1 { "" } else { "s" }
-                ),
-                evidence: "#leaderboard",
-                partners: dup.iter().take(5).map(|&i| format!("{} / {}", label(&a[i]), label(&b[i]))).collect(),
-            });
+        for i in 0..p.num_rows() {
+            if dim[i].as_deref() == Some("customer")
+                && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
+            {
+                dups += 1;
+                if named.len() < 5 {
+                    named.push((a[i].clone(), b[i].clone()));
+                }
+            }
         }
+        Ok(())
+    })?;
+    if dups > 0 {
+        let index: std::collections::HashMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| id.as_deref().map(|s| (s, i)))
+            .collect();
+        let label = |id: &Option<String>| {
+            id.as_deref()
+                .and_then(|s| index.get(s))
+                .map(|&i| names[i].clone())
+                .unwrap_or_default()
+        };
+        out.push(Alert {
+            code: "near_duplicates",
+            title: format!(
+                "{dups} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
+                if dups == 1 { "" } else { "s" }
+            ),
+            evidence: "#account-mapping",
+            partners: named.iter().map(|(a, b)| format!("{} / {}", label(a), label(b))).collect(),
+        });
     }
 
     if conflicts > 0 {
@@ -815,7 +847,7 @@ fn network_map(r: &Results) -> Result<NetworkMap> {
         .filter_map(|(k, &i)| ids[i].as_deref().map(|id| (id, k)))
         .collect();
     let mut edges = Vec::new();
-    if let Some(e) = r.table("cosell_edges") {
+    r.stream("cosell_edges", &mut |e| {
         let (a, b, w) = (
             strs(e, "partner_a"),
             strs(e, "partner_b"),
@@ -829,7 +861,8 @@ fn network_map(r: &Results) -> Result<NetworkMap> {
                 edges.push((x, y, w[i].unwrap_or(0)));
             }
         }
-    }
+        Ok(())
+    })?;
     let total_edges = edges.len();
     // The layout uses every tie; only the drawing is bounded.
     let pairs: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
@@ -892,45 +925,58 @@ fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
                 .map(|id| (id, n.clone().unwrap_or_else(|| id.to_string())))
         })
         .collect();
-    let p = need(r, "overlap_pairs")?;
-    let (a, b, dim, shared, j) = (
-        strs(p, "partner_a"),
-        strs(p, "partner_b"),
-        strs(p, "dimension"),
-        ints(p, "shared"),
-        floats(p, "jaccard"),
-    );
-    let customer: Vec<usize> = (0..p.num_rows())
-        .filter(|&i| dim[i].as_deref() == Some("customer"))
-        .collect();
+    // Streamed; kept: the PAIR_ROWS customer pairs with the most shared customers, then
+    // the highest jaccard, ties by file order.
+    type Cand = (i64, f64, u64, Option<String>, Option<String>);
+    let better = |x: &Cand, y: &Cand| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2));
+    let (mut top, mut total): (Vec<Cand>, u64) = (Vec::new(), 0);
+    r.stream("overlap_pairs", &mut |p| {
+        let (a, b, dim, shared, j) = (
+            strs(p, "partner_a"),
+            strs(p, "partner_b"),
+            strs(p, "dimension"),
+            ints(p, "shared"),
+            floats(p, "jaccard"),
+        );
+        for i in 0..p.num_rows() {
+            if dim[i].as_deref() != Some("customer") {
+                continue;
+            }
+            let cand: Cand = (
+                shared[i].unwrap_or(0),
+                j[i].unwrap_or(0.0),
+                total,
+                None,
+                None,
+            );
+            total += 1;
+            if top.len() >= PAIR_ROWS && better(&top[PAIR_ROWS - 1], &cand).is_lt() {
+                continue;
+            }
+            top.push((cand.0, cand.1, cand.2, a[i].clone(), b[i].clone()));
+            top.sort_by(better);
+            top.truncate(PAIR_ROWS);
+        }
+        Ok(())
+    })?;
     let label = |id: &Option<String>| {
         id.as_deref()
             .and_then(|s| name.get(s).cloned())
             .unwrap_or_default()
     };
-    // Most shared customers first, then jaccard: a jaccard of 1 between two partners
-    // with one customer each says little to a partner manager.
-    let key = |k: usize| {
-        let i = customer[k];
-        shared[i].unwrap_or(0) as f64 + j[i].unwrap_or(0.0) / 2.0
-    };
-    let top = top_by(customer.len(), PAIR_ROWS, key);
     Ok((
         cells,
         Bounded {
             rows: top
                 .into_iter()
-                .map(|k| {
-                    let i = customer[k];
-                    PairRow {
-                        name_a: label(&a[i]),
-                        name_b: label(&b[i]),
-                        shared: shared[i].unwrap_or(0),
-                        jaccard: j[i].unwrap_or(0.0),
-                    }
+                .map(|(shared, jaccard, _, a, b)| PairRow {
+                    name_a: label(&a),
+                    name_b: label(&b),
+                    shared,
+                    jaccard,
                 })
                 .collect(),
-            total: customer.len(),
+            total: total as usize,
         },
     ))
 }

@@ -163,49 +163,147 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         strs(pm, "tier"),
         strs(pm, "region"),
     );
-    let edges = need(r, "cosell_edges")?;
-    let (ea, eb, ew, er) = (
-        strs(edges, "partner_a"),
-        strs(edges, "partner_b"),
-        ints(edges, "shared_deals"),
-        floats(edges, "shared_won_revenue"),
-    );
-    let pairs = need(r, "overlap_pairs")?;
-    let (pa, pb, pd, ps, pj) = (
-        strs(pairs, "partner_a"),
-        strs(pairs, "partner_b"),
-        strs(pairs, "dimension"),
-        ints(pairs, "shared"),
-        floats(pairs, "jaccard"),
-    );
-    let c = need(r, "channel_conflicts")?;
-    let (ca, cb, cd, am_a, am_b) = (
-        strs(c, "partner_a"),
-        strs(c, "partner_b"),
-        floats(c, "days_apart"),
-        floats(c, "amount_a"),
-        floats(c, "amount_b"),
-    );
-    let other = |me: &str, a: &Option<String>, b: &Option<String>| -> Option<String> {
-        match (a.as_deref(), b.as_deref()) {
-            (Some(x), Some(y)) if x == me => Some(y.to_string()),
-            (Some(x), Some(y)) if y == me => Some(x.to_string()),
-            _ => None,
-        }
-    };
-    let row = |id: String, count: f64, value: f64| Other {
+    // One streaming pass per pair-sized table for every chosen partner at once: a row
+    // naming a chosen partner becomes a candidate on its card; each list keeps its best
+    // LIST_ROWS (sorted and cut whenever it doubles) and counts the rest.
+    let slot: std::collections::HashMap<&str, usize> = chosen
+        .iter()
+        .enumerate()
+        .map(|(k, &p)| (ids[p].as_str(), k))
+        .collect();
+    let row = |id: &str, count: f64, value: f64| Other {
         name: index
-            .get(id.as_str())
+            .get(id)
             .map(|&i| names[i].clone())
-            .unwrap_or_else(|| id.clone()),
-        partner_id: id,
+            .unwrap_or_else(|| id.to_string()),
+        partner_id: id.to_string(),
         count,
         value,
     };
-    Ok(chosen
+    type Order = fn(&Other, &Other) -> std::cmp::Ordering;
+    struct List {
+        rows: Vec<Other>,
+        total: usize,
+    }
+    let new_lists = || -> Vec<List> {
+        chosen
+            .iter()
+            .map(|_| List {
+                rows: Vec::new(),
+                total: 0,
+            })
+            .collect()
+    };
+    let keep = |l: &mut List, o: Other, order: Order| {
+        l.total += 1;
+        l.rows.push(o);
+        if l.rows.len() >= 2 * LIST_ROWS {
+            l.rows.sort_by(order);
+            l.rows.truncate(LIST_ROWS);
+        }
+    };
+    // Stable sorts: ties stay in file order (by id).
+    let by_value_then_count: Order = |x, y| {
+        y.value
+            .total_cmp(&x.value)
+            .then(y.count.total_cmp(&x.count))
+    };
+    let by_count_then_value: Order = |x, y| {
+        y.count
+            .total_cmp(&x.count)
+            .then(y.value.total_cmp(&x.value))
+    };
+    let by_value: Order = |x, y| y.value.total_cmp(&x.value);
+    let pair = |a: &Option<String>, b: &Option<String>, f: &mut dyn FnMut(usize, &str)| {
+        if let (Some(a), Some(b)) = (a.as_deref(), b.as_deref()) {
+            if let Some(&k) = slot.get(a) {
+                f(k, b);
+            }
+            if let Some(&k) = slot.get(b) {
+                f(k, a);
+            }
+        }
+    };
+    let mut cosellers = new_lists();
+    if !r.stream("cosell_edges", &mut |e| {
+        let (ea, eb, ew, er) = (
+            strs(e, "partner_a"),
+            strs(e, "partner_b"),
+            ints(e, "shared_deals"),
+            floats(e, "shared_won_revenue"),
+        );
+        for i in 0..e.num_rows() {
+            pair(&ea[i], &eb[i], &mut |k, other| {
+                let o = row(other, ew[i].unwrap_or(0) as f64, er[i].unwrap_or(0.0));
+                keep(&mut cosellers[k], o, by_value_then_count);
+            });
+        }
+        Ok(())
+    })? {
+        return Err(super::model::missing(r, "cosell_edges"));
+    }
+    let mut overlaps = new_lists();
+    r.stream("overlap_pairs", &mut |p| {
+        let (pa, pb, pd, ps, pj) = (
+            strs(p, "partner_a"),
+            strs(p, "partner_b"),
+            strs(p, "dimension"),
+            ints(p, "shared"),
+            floats(p, "jaccard"),
+        );
+        for i in 0..p.num_rows() {
+            if pd[i].as_deref() != Some("customer") {
+                continue;
+            }
+            pair(&pa[i], &pb[i], &mut |k, other| {
+                let o = row(other, ps[i].unwrap_or(0) as f64, pj[i].unwrap_or(0.0));
+                keep(&mut overlaps[k], o, by_count_then_value);
+            });
+        }
+        Ok(())
+    })?;
+    let mut conflicts = new_lists();
+    r.stream("channel_conflicts", &mut |c| {
+        let (ca, cb, cd, am_a, am_b) = (
+            strs(c, "partner_a"),
+            strs(c, "partner_b"),
+            floats(c, "days_apart"),
+            floats(c, "amount_a"),
+            floats(c, "amount_b"),
+        );
+        for i in 0..c.num_rows() {
+            pair(&ca[i], &cb[i], &mut |k, other| {
+                let amount = am_a[i].unwrap_or(0.0) + am_b[i].unwrap_or(0.0);
+                let o = row(other, cd[i].unwrap_or(0.0), amount);
+                keep(&mut conflicts[k], o, by_value);
+            });
+        }
+        Ok(())
+    })?;
+    let finish = |mut l: List, order: Order| {
+        l.rows.sort_by(order);
+        l.rows.truncate(LIST_ROWS);
+        (l.rows, l.total)
+    };
+    let mut lists = cosellers
         .into_iter()
-        .map(|p| {
-            let me = ids[p].as_str();
+        .zip(overlaps)
+        .zip(conflicts)
+        .map(|((a, b), c)| {
+            (
+                finish(a, by_value_then_count),
+                finish(b, by_count_then_value),
+                finish(c, by_value),
+            )
+        });
+    Ok(chosen
+        .iter()
+        .map(|&p| {
+            let (
+                (cosellers, cosellers_total),
+                (overlaps, overlaps_total),
+                (conflicts, conflicts_total),
+            ) = lists.next().expect("one set of lists per chosen partner");
             let figures = FIGURES
                 .iter()
                 .enumerate()
@@ -217,51 +315,8 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
                     percentile: columns[k][p].map(|v| percentile(&present[k], v)),
                 })
                 .collect();
-            let mut cosellers: Vec<Other> = (0..edges.num_rows())
-                .filter_map(|i| {
-                    other(me, &ea[i], &eb[i])
-                        .map(|o| row(o, ew[i].unwrap_or(0) as f64, er[i].unwrap_or(0.0)))
-                })
-                .collect();
-            let cosellers_total = cosellers.len();
-            // Most won revenue together first, then most deals shared (stable: ties stay
-            // in cosell_edges order, i.e. by id).
-            cosellers.sort_by(|x, y| {
-                y.value
-                    .total_cmp(&x.value)
-                    .then(y.count.total_cmp(&x.count))
-            });
-            cosellers.truncate(LIST_ROWS);
-            let mut overlaps: Vec<Other> = (0..pairs.num_rows())
-                .filter(|&i| pd[i].as_deref() == Some("customer"))
-                .filter_map(|i| {
-                    other(me, &pa[i], &pb[i])
-                        .map(|o| row(o, ps[i].unwrap_or(0) as f64, pj[i].unwrap_or(0.0)))
-                })
-                .collect();
-            let overlaps_total = overlaps.len();
-            overlaps.sort_by(|x, y| {
-                y.count
-                    .total_cmp(&x.count)
-                    .then(y.value.total_cmp(&x.value))
-            });
-            overlaps.truncate(LIST_ROWS);
-            let mut conflicts: Vec<Other> = (0..c.num_rows())
-                .filter_map(|i| {
-                    other(me, &ca[i], &cb[i]).map(|o| {
-                        row(
-                            o,
-                            cd[i].unwrap_or(0.0),
-                            am_a[i].unwrap_or(0.0) + am_b[i].unwrap_or(0.0),
-                        )
-                    })
-                })
-                .collect();
-            let conflicts_total = conflicts.len();
-            conflicts.sort_by(|x, y| y.value.total_cmp(&x.value));
-            conflicts.truncate(LIST_ROWS);
             Scorecard {
-                partner_id: me.to_string(),
+                partner_id: ids[p].clone(),
                 name: names[p].clone(),
                 partner_type: ty[p].clone(),
                 tier: tier[p].clone(),
