@@ -32,7 +32,8 @@ const SCORECARD_TEMPLATE: &str = include_str!("scorecard.html");
 /// The file `report --partner/--partners` writes by default, inside the results folder.
 pub const SCORECARDS_FILE: &str = "scorecards.html";
 
-/// Formats a model value for the page: `count` 12,345; `money` 1,234,567; `share`
+/// Formats a model value for the page: `count` 12,345; `money` 1,234,567 (`money_tile`
+/// 37.6 m, 479.7 bn from ten million up); `share`
 /// 12.3 %; `ratio` 1.45x; `days` 12.5 days; `small` 0.0123 (four significant digits);
 /// an empty cell for null.
 pub fn show(value: Option<f64>, unit: &str) -> String {
@@ -41,6 +42,10 @@ pub fn show(value: Option<f64>, unit: &str) -> String {
     };
     match unit {
         "count" | "money" => thousands(v.round()),
+        // A tile has room for about ten characters: millions and billions shortened.
+        "money_tile" if v.abs() >= 1e9 => format!("{:.1} bn", v / 1e9),
+        "money_tile" if v.abs() >= 1e7 => format!("{:.1} m", v / 1e6),
+        "money_tile" => thousands(v.round()),
         "share" => format!("{:.1} %", v * 100.0),
         "ratio" => format!("{v:.2}x"),
         "days" => format!("{v:.1}"),
@@ -168,6 +173,9 @@ mod tests {
     #[test]
     fn numbers_print_as_people_read_them() {
         assert_eq!(show(Some(37_578_266.36), "money"), "37,578,266");
+        assert_eq!(show(Some(37_578_266.36), "money_tile"), "37.6 m");
+        assert_eq!(show(Some(479_729_304_857.0), "money_tile"), "479.7 bn");
+        assert_eq!(show(Some(9_999_999.0), "money_tile"), "9,999,999");
         assert_eq!(show(Some(0.87667), "share"), "87.7 %");
         assert_eq!(show(Some(1.448), "ratio"), "1.45x");
         assert_eq!(show(Some(0.004278), "small"), "0.004278");

@@ -349,7 +349,7 @@ const TILES: [(&str, &str, &str, &str, &str); 9] = [
         "Won revenue",
         "revenue",
         "total_won_revenue",
-        "money",
+        "money_tile",
         "All won deals, with or without a partner.",
     ),
     (
@@ -699,7 +699,7 @@ fn alerts(
             code: "critical_partners",
             title: format!(
                 "{} partner{} would each disconnect more than 5 % of connected partner pairs by leaving.",
-                critical.len(),
+                crate::error::thousands(critical.len() as u64),
                 if critical.len() == 1 { "" } else { "s" }
             ),
             evidence: "#leaderboard",
@@ -744,7 +744,8 @@ fn alerts(
         out.push(Alert {
             code: "near_duplicates",
             title: format!(
-                "{dups} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
+                "{} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
+                crate::error::thousands(dups as u64),
                 if dups == 1 { "" } else { "s" }
             ),
             evidence: "#account-mapping",
@@ -756,7 +757,8 @@ fn alerts(
         out.push(Alert {
             code: "channel_conflicts",
             title: format!(
-                "{conflicts} channel conflict{}: partners sourcing deals on the same customer and product.",
+                "{} channel conflict{}: partners sourcing deals on the same customer and product.",
+                crate::error::thousands(conflicts as u64),
                 if conflicts == 1 { "" } else { "s" }
             ),
             evidence: "#conflicts",
