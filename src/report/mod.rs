@@ -28,6 +28,7 @@ pub const REPORT_FILE: &str = "report.html";
 
 const TEMPLATE: &str = include_str!("report.html");
 const SCORECARD_TEMPLATE: &str = include_str!("scorecard.html");
+const BASE_CSS: &str = include_str!("base.css");
 
 /// The file `report --partner/--partners` writes by default, inside the results folder.
 pub const SCORECARDS_FILE: &str = "scorecards.html";
@@ -81,9 +82,11 @@ fn data_island<T: serde::Serialize>(m: &T) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The template environment with the `show` filter.
+/// The template environment with the `show` filter and the shared stylesheet.
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_template("base.css", BASE_CSS)
+        .expect("the shared stylesheet is a valid template");
     env.add_filter("show", |v: Value, unit: String| {
         let x = if v.is_none() || v.is_undefined() {
             None
