@@ -18,7 +18,8 @@ use rand_chacha::ChaCha8Rng;
 
 /// Rounds of the simulation.
 pub const ROUNDS: usize = 250;
-/// Strength of the pull towards the centre, in units of k.
+/// Strength of the pull towards the centre: a node at distance r moves by GRAVITY · r
+/// (before the temperature cap), whatever n.
 const GRAVITY: f64 = 2.0;
 
 /// Positions in [0, 1]² for `n` nodes joined by `edges` (index pairs), from `seed`.
@@ -56,8 +57,8 @@ pub fn force_layout(n: usize, edges: &[(usize, usize)], seed: u64) -> Vec<(f64, 
             disp[b].1 += dy * f;
         }
         for (p, d) in pos.iter_mut().zip(disp.iter_mut()) {
-            d.0 -= GRAVITY * k * (p.0 - 0.5) * n as f64 * k;
-            d.1 -= GRAVITY * k * (p.1 - 0.5) * n as f64 * k;
+            d.0 -= GRAVITY * (p.0 - 0.5);
+            d.1 -= GRAVITY * (p.1 - 0.5);
             let len = (d.0 * d.0 + d.1 * d.1).sqrt();
             if len > 0.0 {
                 let step = len.min(t) / len;

@@ -129,10 +129,51 @@ pub fn write_scorecards(
     write_atomically(out, &render_scorecards(&results, sel)?)
 }
 
+/// The tag both templates carry in their head: what marks a page as ecograph's.
+const GENERATOR_TAG: &str = r#"<meta name="generator" content="ecograph"#;
+
+/// Whether the file at `path` is a page ecograph wrote (its first kilobyte holds
+/// [`GENERATOR_TAG`]), and so may be replaced.
+fn written_by_ecograph(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 1024];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&head[..n]).contains(GENERATOR_TAG)
+}
+
+/// Writes `html` to `out` whole or not at all: into a hidden file beside it (named for
+/// this process), then renamed into place. An existing `out` is replaced only when it
+/// is a page ecograph wrote; a folder or any other file is refused (exit 4) untouched.
 fn write_atomically(out: &std::path::Path, html: &str) -> Result<()> {
-    let tmp = out.with_extension("html.partial");
-    std::fs::write(&tmp, html).map_err(|e| Error::io("writing", &tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e))
+    let refuse = |reason: &str| Error::OutputRefused {
+        path: out.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if out.is_dir() {
+        return Err(refuse(
+            "it is a folder; give a file name such as review.html",
+        ));
+    }
+    if out.exists() && !written_by_ecograph(out) {
+        return Err(refuse(
+            "it is a file ecograph did not write, so it is not replaced; remove it yourself or \
+             choose another --out",
+        ));
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = out.with_file_name(format!(".{name}.ecograph-partial-{}", std::process::id()));
+    let written = std::fs::write(&tmp, html)
+        .map_err(|e| Error::io("writing", &tmp, e))
+        .and_then(|()| std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// The report page of an output folder read back.

@@ -803,15 +803,11 @@ fn alerts(
     let n = pm.num_rows();
     if n >= 20 {
         let by_pr = top_by(n, n.div_ceil(20), |i| pr[i]);
-        let mut by_rev = top_by(n, n, |i| revenue[i]);
-        let rank: Vec<usize> = {
-            let mut rank = vec![0; n];
-            for (k, &i) in by_rev.iter().enumerate() {
-                rank[i] = k;
-            }
-            rank
-        };
-        by_rev.clear();
+        // rank[i]: partner i's place by attributed revenue (0 = most).
+        let mut rank = vec![0; n];
+        for (k, i) in top_by(n, n, |i| revenue[i]).into_iter().enumerate() {
+            rank[i] = k;
+        }
         let hidden: Vec<usize> = by_pr.into_iter().filter(|&i| rank[i] >= n / 2).collect();
         if !hidden.is_empty() {
             out.push(Alert {

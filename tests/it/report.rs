@@ -261,7 +261,24 @@ fn alerts_are_the_findings_of_the_tables() {
             .unwrap()
     };
     let fragile = at(0.05) < 0.5 * at(0.0);
+    // Hidden brokers: the 5 % most central by PageRank in the bottom half by revenue.
+    let pr: Vec<f64> = f64s(&pm, "pagerank").into_iter().flatten().collect();
+    let n = pr.len();
+    let ranked = |key: &[f64]| {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| key[b].total_cmp(&key[a]).then(a.cmp(&b)));
+        order
+    };
+    let mut rev_rank = vec![0; n];
+    for (k, i) in ranked(&rev).into_iter().enumerate() {
+        rev_rank[i] = k;
+    }
+    let hidden = ranked(&pr)[..n.div_ceil(20)]
+        .iter()
+        .filter(|&&i| rev_rank[i] >= n / 2)
+        .count();
     let want: Vec<(&str, bool)> = vec![
+        ("hidden_brokers", hidden > 0),
         ("revenue_concentration", high),
         ("dominant_partner", dominant),
         ("critical_partners", critical > 0),
@@ -279,6 +296,13 @@ fn alerts_are_the_findings_of_the_tables() {
             "{} partner pair",
             ecograph::error::thousands(dups as u64)
         )));
+    }
+    if hidden > 0 {
+        let h = a.iter().find(|a| a["code"] == "hidden_brokers").unwrap();
+        assert!(h["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{hidden} partner")));
     }
     let c = a.iter().find(|a| a["code"] == "channel_conflicts").unwrap();
     assert!(c["title"].as_str().unwrap().starts_with(&format!(
@@ -464,4 +488,42 @@ fn scorecards_show_each_partner_against_the_tables() {
     let bad = ecograph(&["report", out.to_str().unwrap(), "--partner", "NO-SUCH"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("NO-SUCH"));
+}
+
+/// `report --out` replaces a page ecograph wrote, and nothing else: a folder or a
+/// foreign file is refused (exit 4) and left as it was.
+#[test]
+fn the_page_replaces_only_what_ecograph_wrote() {
+    let out = analyzed_with_report();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("review.html");
+    let run = |target: &std::path::Path| {
+        ecograph(&[
+            "report",
+            out.to_str().unwrap(),
+            "--out",
+            target.to_str().unwrap(),
+        ])
+    };
+    ok(&run(&page));
+    ok(&run(&page)); // its own page: replaced
+    let foreign = tmp.path().join("notes.html");
+    std::fs::write(&foreign, "<html>my notes</html>").unwrap();
+    let refused = run(&foreign);
+    assert_eq!(refused.status.code(), Some(4));
+    assert!(stderr(&refused).contains("ecograph did not write"));
+    assert_eq!(
+        std::fs::read_to_string(&foreign).unwrap(),
+        "<html>my notes</html>"
+    );
+    assert_eq!(
+        run(tmp.path()).status.code(),
+        Some(4),
+        "a folder is refused"
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "no partial file left behind: {left:?}");
 }
