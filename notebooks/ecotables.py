@@ -1,0 +1,229 @@
+"""What the notebooks share: reading an ecograph results folder, and the report's words.
+
+Every notebook starts with ``results = "..."``, the path of an ``ecograph analyze``
+output folder (Parquet, Arrow or CSV), and reads it through :func:`open_results`. The
+definitions below are the ones the HTML report (``ecograph report``) uses, so a number
+in a notebook and the same number in the report have the same name, value and format:
+
+- :data:`TILES`: the report's summary tiles (label, summary key, unit);
+- :func:`band`: the HHI bands of docs/OUTPUTS.md (the US merger guidelines);
+- the alert thresholds (``DOMINANT_SHARE`` ...), from ``src/report/model.rs``;
+- :func:`show`: the report's number format.
+
+``notebooks/check_definitions.py`` (run by ``notebooks/run.sh``) fails when these drift
+from the Rust code, and compares the tiles with a report page written from the same
+results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+# The report's summary tiles: (label, summary section, key, unit). src/report/model.rs TILES.
+TILES = [
+    ("Partners", "counts", "partners", "count"),
+    ("Won revenue", "revenue", "total_won_revenue", "money_tile"),
+    ("Partner revenue share", "revenue", "partner_revenue_share", "share"),
+    ("Co-sell rate", "revenue", "cosell_rate", "share"),
+    ("Co-sell lift", "revenue", "cosell_lift", "ratio"),
+    ("Win rate, partner-led", "partner_lift", "win_rate_partner", "share"),
+    ("Win rate, direct", "partner_lift", "win_rate_direct", "share"),
+    ("Deal size, partner-led vs direct", "partner_lift", "mean_won_amount_ratio", "ratio"),
+    ("Time to close, partner-led vs direct", "partner_lift", "days_to_close_ratio", "ratio"),
+]
+
+# Alert thresholds, as in src/report/model.rs.
+DOMINANT_SHARE = 0.25  # one partner above this share of partner revenue
+CRITICAL_REACH_LOSS = 0.05  # a departure disconnecting more than 5 % of connected pairs
+NEAR_DUPLICATE_JACCARD = 0.9  # customer jaccard from which two partners are near-duplicates
+COLLAPSE_REMOVED = 0.05  # the targeted curve "collapses" when removing 5 % of partners...
+COLLAPSE_LEFT = 0.5  # ...leaves less than half of the largest island it started with
+# The network map: the partners of highest PageRank and the strongest ties among them.
+MAP_NODES = 300
+MAP_EDGES = 2000
+
+# HHI bands (docs/OUTPUTS.md, diversification): below 0.15, 0.15 to 0.25, above 0.25.
+BAND_COLOURS = {"unconcentrated": "#4c9a2a", "moderate": "#e0a100", "high": "#c0392b"}
+
+TABLES = (
+    "partner_metrics",
+    "cosell_edges",
+    "communities",
+    "diversification",
+    "network_growth",
+    "resilience",
+    "overlap_pairs",
+    "channel_conflicts",
+    "overlap_by_type",
+)
+
+
+def band(hhi: float | None) -> str | None:
+    """The HHI band: ``unconcentrated`` below 0.15, ``moderate`` to 0.25, ``high`` above."""
+    if hhi is None or (isinstance(hhi, float) and math.isnan(hhi)):
+        return None
+    if hhi < 0.15:
+        return "unconcentrated"
+    if hhi <= 0.25:
+        return "moderate"
+    return "high"
+
+
+def _thousands(v: float) -> str:
+    s = f"{abs(round(v)):,}"
+    return "-" + s if v < 0 else s
+
+
+def show(value: float | None, unit: str) -> str:
+    """A number as the report prints it (src/report/mod.rs ``show``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    if unit in ("count", "money"):
+        return _thousands(v)
+    if unit == "money_tile":
+        if abs(v) >= 1e9:
+            return f"{v / 1e9:.1f} bn"
+        if abs(v) >= 1e7:
+            return f"{v / 1e6:.1f} m"
+        return _thousands(v)
+    if unit == "share":
+        return f"{v * 100:.1f} %"
+    if unit == "ratio":
+        return f"{v:.2f}x"
+    if unit == "days":
+        return f"{v:.1f}"
+    if unit == "pct":
+        return f"{v:.0f}"
+    if v == 0:
+        return "0"
+    digits = min(max(3 - math.floor(math.log10(abs(v))), 0), 12)
+    return f"{v:.{digits}f}"
+
+
+@dataclass
+class Results:
+    """An ``ecograph analyze`` output folder, read back whatever its format."""
+
+    path: Path
+    format: str
+    summary: dict
+
+    def has(self, name: str) -> bool:
+        return self._file(name).exists()
+
+    def table(self, name: str) -> pl.DataFrame:
+        """One output table as a polars DataFrame (the same columns in every format)."""
+        f = self._file(name)
+        if not f.exists():
+            raise FileNotFoundError(
+                f"{f}: this results folder has no {name} table "
+                "(was it written by an older ecograph, or with --metrics leaving it out?)"
+            )
+        if self.format == "parquet":
+            return pl.read_parquet(f)
+        if self.format == "arrow":
+            return pl.read_ipc(f, memory_map=False)
+        return pl.read_csv(f, try_parse_dates=True, infer_schema_length=None)
+
+    def tile(self, section: str, key: str) -> float | None:
+        return self.summary.get(section, {}).get(key)
+
+    def tiles(self) -> pl.DataFrame:
+        """The report's summary tiles, with the report's formatting."""
+        rows = []
+        for label, section, key, unit in TILES:
+            v = self.tile(section, key)
+            rows.append(
+                {"tile": label, "value": show(v, unit), "summary key": f"{section}.{key}"}
+            )
+        return pl.DataFrame(rows)
+
+    def _file(self, name: str) -> Path:
+        return self.path / f"{name}.{self.format}"
+
+
+def open_results(path: str | Path) -> Results:
+    """Opens an analyze output folder; a clear error when it is not one."""
+    p = Path(path)
+    summary = p / "ecosystem_summary.json"
+    if not summary.is_file():
+        raise FileNotFoundError(
+            f"{p}: not an ecograph results folder (no ecosystem_summary.json). "
+            "Write one with `ecograph analyze INPUT --out FOLDER`, "
+            "then set `results` to FOLDER."
+        )
+    doc = json.loads(summary.read_text())
+    fmt = doc.get("parameters", {}).get("format", "parquet")
+    return Results(path=p, format=fmt, summary=doc)
+
+
+def label() -> pl.Expr:
+    """The partner's name, or its id when the name is missing (the report's label)."""
+    return pl.coalesce(pl.col("name"), pl.col("partner_id")).alias("partner")
+
+
+# The report's alerts (src/report/model.rs `alerts`), one function per finding, so that a
+# notebook shows the same partners the report names.
+
+
+def hidden_brokers(pm: pl.DataFrame) -> pl.DataFrame:
+    """Partners among the 5 % most central by PageRank (ceil(n / 20) of them) whose
+    attributed revenue ranks in the bottom half; none with fewer than 20 partners."""
+    n = pm.height
+    if n < 20:
+        return pm.head(0)
+    by_pr = pm.sort(["pagerank", "partner_id"], descending=[True, False]).head(-(-n // 20))
+    ranked = pm.sort(["attributed_revenue", "partner_id"], descending=[True, False]).with_row_index("revenue_rank")
+    bottom = ranked.filter(pl.col("revenue_rank") >= n // 2)["partner_id"]
+    return by_pr.filter(pl.col("partner_id").is_in(bottom.implode()))
+
+
+def critical_partners(pm: pl.DataFrame) -> pl.DataFrame:
+    """Partners whose departure disconnects more than 5 % of connected partner pairs."""
+    return pm.filter(pl.col("reach_loss") > CRITICAL_REACH_LOSS).sort(
+        ["reach_loss", "partner_id"], descending=[True, False]
+    )
+
+
+def near_duplicates(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Customer pairs (of those overlap_pairs keeps) with jaccard >= 0.9."""
+    return pairs.filter((pl.col("dimension") == "customer") & (pl.col("jaccard") >= NEAR_DUPLICATE_JACCARD))
+
+
+def collapse(resilience: pl.DataFrame) -> tuple[float, float] | None:
+    """(largest island at the start, after removing the 5 % best-connected) on the
+    targeted curve, or None when the curve lacks those points."""
+    t = resilience.filter(pl.col("strategy") == "targeted")
+    s0 = t.filter(pl.col("removed_fraction") == 0)["lcc_fraction"]
+    s1 = t.filter((pl.col("removed_fraction") - COLLAPSE_REMOVED).abs() < 1e-9)["lcc_fraction"]
+    return (s0[0], s1[0]) if len(s0) and len(s1) else None
+
+
+def alerts(r: Results) -> list[str]:
+    """The codes of the alerts the report raises for these results, in its order."""
+    pm = r.table("partner_metrics")
+    out = []
+    div = r.table("diversification")
+    if any(band(h) == "high" for h in div["hhi"].to_list()):
+        out.append("revenue_concentration")
+    rev = pm["attributed_revenue"].fill_null(0)
+    if rev.sum() > 0 and rev.max() / rev.sum() > DOMINANT_SHARE:
+        out.append("dominant_partner")
+    if critical_partners(pm).height:
+        out.append("critical_partners")
+    if near_duplicates(r.table("overlap_pairs")).height:
+        out.append("near_duplicates")
+    if r.summary["overlap"]["channel_conflicts"] > 0:
+        out.append("channel_conflicts")
+    c = collapse(r.table("resilience"))
+    if c and c[0] > 0 and c[1] < COLLAPSE_LEFT * c[0]:
+        out.append("fragile_network")
+    if hidden_brokers(pm).height:
+        out.append("hidden_brokers")
+    return out
