@@ -75,6 +75,74 @@ pub struct Config {
     /// deal_partners read from a multi-valued column of the deals table.
     #[serde(default)]
     pub deal_partners: Option<LinksFromDeals>,
+    /// `[attribution]`: the attribution models' role weights and time-decay half-life
+    /// (`half_life_days = 14`, `[attribution.role_weights] sourced = 0.6`).
+    #[serde(default)]
+    pub attribution: AttributionConfig,
+}
+
+/// `[attribution]` as written; unset keys keep the defaults of
+/// [`crate::metrics::attribution::AttributionParams`].
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionConfig {
+    /// Half-life of `time_decay`, in days (> 0; default 7).
+    pub half_life_days: Option<f64>,
+    /// Weight per role for `role_weighted` (each >= 0; normalized over the roles on each
+    /// deal).
+    #[serde(default)]
+    pub role_weights: RoleWeightsConfig,
+}
+
+/// `[attribution.role_weights]` as written: one optional weight per contract role.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RoleWeightsConfig {
+    /// `sourced` (default 0.5).
+    pub sourced: Option<f64>,
+    /// `co_sell` (default 0.3).
+    pub co_sell: Option<f64>,
+    /// `fulfilled` (default 0.1).
+    pub fulfilled: Option<f64>,
+    /// `influenced` (default 0.05).
+    pub influenced: Option<f64>,
+    /// `referral` (default 0.05).
+    pub referral: Option<f64>,
+}
+
+impl AttributionConfig {
+    /// The parameters, or what is wrong with them.
+    pub fn resolve(
+        &self,
+    ) -> std::result::Result<crate::metrics::attribution::AttributionParams, String> {
+        let mut p = crate::metrics::attribution::AttributionParams::default();
+        if let Some(h) = self.half_life_days {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(format!(
+                    "[attribution] half_life_days = {h}: the half-life must be a number of days above 0"
+                ));
+            }
+            p.half_life_days = h;
+        }
+        let w = &self.role_weights;
+        for (role, value, slot) in [
+            ("sourced", w.sourced, &mut p.role_weights.sourced),
+            ("co_sell", w.co_sell, &mut p.role_weights.co_sell),
+            ("fulfilled", w.fulfilled, &mut p.role_weights.fulfilled),
+            ("influenced", w.influenced, &mut p.role_weights.influenced),
+            ("referral", w.referral, &mut p.role_weights.referral),
+        ] {
+            if let Some(v) = value {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(format!(
+                        "[attribution.role_weights] {role} = {v}: a weight must be a number of at least 0"
+                    ));
+                }
+                *slot = v;
+            }
+        }
+        Ok(p)
+    }
 }
 
 /// Vocabulary mappings: contract word (or, for free text, the name to use) -> the
@@ -234,6 +302,8 @@ pub struct Settings {
     /// Date format accepted besides ISO 8601, flag over config.
     pub(crate) date_format: Option<String>,
     pub(crate) links_from_deals: Option<ResolvedLinks>,
+    /// `[attribution]`, checked.
+    pub attribution: crate::metrics::attribution::AttributionParams,
 }
 
 /// [`LinksFromDeals`], checked.
@@ -430,6 +500,7 @@ impl Config {
             },
             date_format,
             links_from_deals,
+            attribution: self.attribution.resolve()?,
         })
     }
 

@@ -94,6 +94,8 @@ impl Estimate {
 pub struct Rows {
     /// partner_metrics rows: one per partner (also the bound of communities' rows).
     pub partners: u64,
+    /// attribution rows: one per model computed and partner.
+    pub attribution: u64,
     /// Whether communities is written (`--metrics` keeps `community`).
     pub communities: bool,
     /// diversification rows.
@@ -117,6 +119,7 @@ fn width(table: &str) -> (f64, f64, f64) {
         "communities" => (2.2, 13.0, 8.0),
         "overlap_pairs" => (5.9, 84.0, 66.0),
         "cosell_edges" => (5.6, 46.0, 32.0),
+        "attribution" => (14.0, 45.0, 48.0),
         // Parquet: 5.2 bytes a row at 100k partners (797k rows), 21 at 10k (10k rows,
         // where the deal ids compress less); 10 keeps both within 2x.
         "channel_conflicts" => (10.0, 94.0, 74.0),
@@ -166,6 +169,7 @@ pub fn estimate(
     let pair_rows = overlap.rows_written();
     let mut tables = vec![
         (out::PARTNER_METRICS.name, rows.partners),
+        (out::ATTRIBUTION.name, rows.attribution),
         (out::COSELL_EDGES.name, g.cosell_edges() as u64),
     ];
     if rows.communities {
@@ -202,7 +206,12 @@ pub fn estimate(
             + links * 8
             + g.n_deals() as u64 * 48
             + n * 64
-            + g.deal_partners.targets.len() as u64 * 9,
+            + g.deal_partners.targets.len() as u64
+                * if g.deal_partner_touched.is_some() {
+                    17
+                } else {
+                    9
+                },
     );
     let mut stages = vec![StageMemory {
         stage: "load + validate",
@@ -229,6 +238,12 @@ pub fn estimate(
     stage("overlap + conflicts", passes + held);
     let mut stage = |name: &'static str, working: u64| stage(name, held + working);
     stage("activity + components", n * 64);
+    // One model at a time: a share per deal-partner link, and each model's column.
+    let models = rows.attribution / n.max(1);
+    stage(
+        "attribution",
+        g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
+    );
     stage("pagerank", n * 24);
     if selection.has(Measure::Betweenness) {
         // Brandes per thread: distance, path count, dependency, stack, per partner.

@@ -80,7 +80,9 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = (tables?, inputs?);
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
-    let graphs = st.run("build graphs", || build::build(tables));
+    let graphs = st.run("build graphs", || {
+        build::build_with(tables, job.metrics.cosell_stages)
+    });
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
     let plan = st.run("overlap + conflicts", || {
@@ -104,6 +106,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &run_info(job),
         &inputs,
         &timings,
+        &summary::attribution_json(&graphs, &m.attribution),
     );
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     if job.report {
@@ -139,7 +142,9 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
     let load_peak = crate::estimate::resident_memory().map(|(_, peak)| peak);
     let rejected = tables.rejected().len() as u64;
-    let graphs = st.run("build graphs", || build::build(tables));
+    let graphs = st.run("build graphs", || {
+        build::build_with(tables, job.metrics.cosell_stages)
+    });
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
     let plan = st.run("overlap + conflicts", || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
@@ -151,6 +156,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let m = metrics::compute(&graphs, &cheap, &mut st);
     let rows = crate::estimate::Rows {
         partners: graphs.n_partners() as u64,
+        attribution: (m.attribution.models.len() * graphs.n_partners()) as u64,
         communities: job.metrics.centrality.has(Measure::Community),
         diversification: m.diversification.len() as u64,
         network_growth: m.network_effect.growth.quarter_start.len() as u64,
@@ -389,6 +395,13 @@ fn export_tables(
         export::graphml::write_graphml(g, &partner_metrics, std::io::BufWriter::new(file))
             .map_err(|e| Error::io("writing", &path, e))?;
     }
+    write::write_table(
+        staged.path(),
+        out::ATTRIBUTION.name,
+        &export::attribution(g, &m.attribution),
+        job.format,
+        meta,
+    )?;
     write_cosell_edges(job, staged.path(), g, meta)?;
     if job.metrics.centrality.has(Measure::Community) {
         write::write_table(

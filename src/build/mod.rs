@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 pub use csr::Csr;
 
-use crate::schema::Role;
+use crate::schema::{Role, Stage};
 use crate::validate::{DealRows, IdOrder, PartnerRows, ValidatedTables, NULL};
 
 /// Deals per parallel task when listing co-sell pairs; fixed so results never depend
@@ -40,9 +40,16 @@ pub struct GraphSet {
     pub regions: Vec<String>,
     /// deal -> its distinct partners (ascending).
     pub deal_partners: Csr,
-    /// Parallel to `deal_partners.targets`: the partner is `sourced` on the deal (any of
-    /// its rows says so, contract §4).
-    pub deal_partner_sourced: Vec<bool>,
+    /// Parallel to `deal_partners.targets`: the roles the partner has on the deal, one
+    /// bit per [`Role`] ([`Role::bit`]), OR-ed over its rows. `sourced` when any of its
+    /// rows says so (contract §4): [`GraphSet::is_sourced`].
+    pub deal_partner_roles: Vec<u8>,
+    /// Parallel to `deal_partners.targets`: the earliest touched_at of the partner's rows
+    /// on the deal (ms since the epoch, UTC), [`NO_TOUCH`] when none has one; `None` when
+    /// deal_partners has no touched_at column.
+    pub deal_partner_touched: Option<Vec<i64>>,
+    /// Which deals make co-sell ties (`--cosell-stages`).
+    pub cosell_stages: CosellStages,
     /// partner -> its deals (ascending), the transpose of `deal_partners`.
     pub partner_deals: Csr,
     /// Co-sell network G: symmetric, weight = distinct shared deals (contract §2).
@@ -69,6 +76,36 @@ impl GraphSet {
     /// Number of undirected co-sell edges.
     pub fn cosell_edges(&self) -> usize {
         self.cosell.nnz() / 2
+    }
+
+    /// Whether the partner of deal-partner link `link` (an index into
+    /// `deal_partners.targets`) sourced the deal.
+    pub fn is_sourced(&self, link: usize) -> bool {
+        self.deal_partner_roles[link] & Role::Sourced.bit() != 0
+    }
+}
+
+/// A link without a touched_at (in [`GraphSet::deal_partner_touched`]).
+pub const NO_TOUCH: i64 = i64::MIN;
+
+/// Which deals make the co-sell network's ties (`--cosell-stages`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CosellStages {
+    /// Every deal, open, lost or won (contract §2, the default).
+    #[default]
+    Any,
+    /// Won deals only: the network of partners who have closed business together.
+    Won,
+}
+
+impl CosellStages {
+    /// Whether a deal at `stage` makes ties.
+    pub fn counts(self, stage: Stage) -> bool {
+        match self {
+            CosellStages::Any => true,
+            CosellStages::Won => stage == Stage::Won,
+        }
     }
 }
 
@@ -115,8 +152,14 @@ fn remap_keys(keys: &[u32], order: &[u32], remap: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-/// Builds the graphs. O((deals + links + pairs) log) for the sorts, parallel.
-pub fn build(mut t: ValidatedTables) -> GraphSet {
+/// Builds the graphs, co-sell ties from deals at any stage. O((deals + links + pairs)
+/// log) for the sorts, parallel.
+pub fn build(t: ValidatedTables) -> GraphSet {
+    build_with(t, CosellStages::Any)
+}
+
+/// Builds the graphs, co-sell ties from the deals `cosell_stages` counts ([`build`]).
+pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphSet {
     let pid = &t.partners.id;
     let (p_order, p_rank) = sort_order(pid.len(), |i| pid[i].as_str());
     let did = &t.deals.id;
@@ -148,29 +191,38 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
     let n = partners.id.len();
     let m = deals.id.len();
 
-    // deal -> partners, with the sourced flag OR-ed over duplicate rows. Key layout:
-    // deal << 32 | partner << 1 | sourced; after sorting, duplicates are adjacent.
-    let mut links: Vec<(u64, bool)> = t
-        .links
-        .par_iter()
-        .map(|l| {
-            let key =
-                (u64::from(d_rank[l.deal as usize]) << 32) | u64::from(p_rank[l.partner as usize]);
-            (key, l.role == Role::Sourced)
-        })
-        .collect();
+    // deal -> partners, with the roles OR-ed over duplicate rows. Key layout:
+    // deal << 32 | partner; after sorting, duplicates are adjacent.
+    let key = |l: &crate::validate::Link| {
+        (u64::from(d_rank[l.deal as usize]) << 32) | u64::from(p_rank[l.partner as usize])
+    };
+    let mut links: Vec<(u64, u8)> = t.links.par_iter().map(|l| (key(l), l.role.bit())).collect();
     links.par_sort_unstable();
     let mut keys: Vec<u64> = Vec::with_capacity(links.len());
-    let mut sourced: Vec<bool> = Vec::with_capacity(links.len());
-    for (k, s) in links {
+    let mut roles: Vec<u8> = Vec::with_capacity(links.len());
+    for (k, r) in links {
         if keys.last() == Some(&k) {
-            let last = sourced.last_mut().expect("pushed with the key");
-            *last |= s;
+            *roles.last_mut().expect("pushed with the key") |= r;
         } else {
             keys.push(k);
-            sourced.push(s);
+            roles.push(r);
         }
     }
+    // The earliest touch of each (deal, partner), over the same keys.
+    let touched = t.link_touched.take().map(|touched| {
+        let mut tl: Vec<(u64, i64)> = t
+            .links
+            .par_iter()
+            .zip(touched.par_iter())
+            .map(|(l, ms)| (key(l), ms.unwrap_or(i64::MAX)))
+            .collect();
+        tl.par_sort_unstable();
+        tl.dedup_by_key(|e| e.0); // sorted: the first of a key is its earliest touch
+        debug_assert_eq!(tl.len(), keys.len());
+        tl.into_iter()
+            .map(|(_, ms)| if ms == i64::MAX { NO_TOUCH } else { ms })
+            .collect::<Vec<i64>>()
+    });
     let deal_partners = Csr::from_sorted_keys(m, &keys);
     drop(keys);
 
@@ -219,7 +271,7 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
     let partner_products = Csr::from_sorted_keys(n, &pp);
     drop(pp);
 
-    let cosell = cosell_network(n, &deal_partners);
+    let cosell = cosell_network(n, &deal_partners, |d| cosell_stages.counts(deals.stage[d]));
 
     GraphSet {
         partners,
@@ -228,7 +280,9 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
         products,
         regions,
         deal_partners,
-        deal_partner_sourced: sourced,
+        deal_partner_roles: roles,
+        deal_partner_touched: touched,
+        cosell_stages,
         partner_deals,
         cosell,
         partner_customers,
@@ -238,15 +292,16 @@ pub fn build(mut t: ValidatedTables) -> GraphSet {
 }
 
 /// The co-sell network G (contract §2): edge {p, q} weighted by the number of distinct
-/// deals both are on. Pairs are listed per fixed-size chunk of deals in parallel, then
-/// sorted and counted, so the result does not depend on the thread count.
-pub fn cosell_network(n: usize, deal_partners: &Csr) -> Csr {
+/// deals both are on, over the deals `counts` accepts (every deal by default;
+/// `--cosell-stages won`: won deals). Pairs are listed per fixed-size chunk of deals in
+/// parallel, then sorted and counted, so the result does not depend on the thread count.
+pub fn cosell_network(n: usize, deal_partners: &Csr, counts: impl Fn(usize) -> bool + Sync) -> Csr {
     let m = deal_partners.rows();
     let chunks: Vec<Vec<u64>> = (0..m.div_ceil(DEAL_CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut out = Vec::new();
-            for d in c * DEAL_CHUNK..((c + 1) * DEAL_CHUNK).min(m) {
+            for d in (c * DEAL_CHUNK..((c + 1) * DEAL_CHUNK).min(m)).filter(|&d| counts(d)) {
                 let ps = deal_partners.row(d);
                 for (i, &p) in ps.iter().enumerate() {
                     for &q in &ps[i + 1..] {

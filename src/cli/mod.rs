@@ -29,6 +29,16 @@ pub enum GraphArg {
     Graphml,
 }
 
+/// `--cosell-stages`: which deals make co-sell ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CosellStagesArg {
+    /// Every deal, open, lost or won (the data contract).
+    #[default]
+    Any,
+    /// Won deals only: the partners who have closed business together.
+    Won,
+}
+
 impl From<FormatArg> for OutputFormat {
     fn from(f: FormatArg) -> Self {
         match f {
@@ -254,6 +264,11 @@ pub struct AnalyzeArgs {
         allow_negative_numbers = true
     )]
     pub conflict_window_days: f64,
+    /// Which deals make co-sell ties (cosell_edges, the network measures): `any` stage
+    /// (the default), or `won` deals only. Recorded in the summary and every table's
+    /// metadata.
+    #[arg(long, value_enum, value_name = "STAGES", default_value_t = CosellStagesArg::Any)]
+    pub cosell_stages: CosellStagesArg,
 }
 
 #[derive(Debug, Args)]
@@ -414,11 +429,17 @@ impl AnalyzeArgs {
             conflict_window_days: self.conflict_window_days,
         };
         metrics.overlap.validate().map_err(Error::Parameter)?;
+        metrics.cosell_stages = match self.cosell_stages {
+            CosellStagesArg::Any => ecograph::build::CosellStages::Any,
+            CosellStagesArg::Won => ecograph::build::CosellStages::Won,
+        };
+        let settings = self.input.settings()?;
+        metrics.attribution = settings.attribution;
         Ok(AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format.into(),
-            settings: self.input.settings()?,
+            settings,
             config_path: self.input.config.clone(),
             skip_invalid: self.skip_invalid,
             overwrite: self.overwrite,

@@ -99,8 +99,42 @@ pub fn partner_metrics(
         ints(&overlap.conflicts),
         floats(&overlap.potential_influence),
         Arc::new(Float64Array::from(m.reach_loss.clone())),
+        floats(&m.revenue_at_risk),
         Arc::new(Float64Array::from(m.customer_hhi.clone())),
     ])
+}
+
+/// `attribution`: per model computed (in [`crate::metrics::attribution::Model::ALL`]
+/// order), one row per partner in partner_id order, with its share and rank.
+pub fn attribution(g: &GraphSet, a: &crate::metrics::attribution::Attribution) -> RecordBatch {
+    let n = g.n_partners();
+    let rows = a.models.len() * n;
+    let (mut id, mut model, mut revenue, mut share, mut rank) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    for m in &a.models {
+        let total: f64 = m.revenue.iter().sum();
+        let ranks = crate::metrics::attribution::ranks(&m.revenue);
+        for ((pid, &r), &k) in g.partners.id.iter().zip(&m.revenue).zip(&ranks) {
+            id.push(pid.as_str());
+            model.push(m.model.name());
+            revenue.push(r);
+            share.push((total > 0.0).then(|| r / total));
+            rank.push(i64::from(k));
+        }
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(id)),
+        Arc::new(StringArray::from_iter_values(model)),
+        Arc::new(Float64Array::from(revenue)),
+        Arc::new(Float64Array::from(share)),
+        Arc::new(Int64Array::from(rank)),
+    ];
+    out::ATTRIBUTION.batch(columns)
 }
 
 /// One batch of `cosell_edges` rows, partner indices turned into ids.

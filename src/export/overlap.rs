@@ -113,6 +113,11 @@ pub fn channel_conflicts(g: &GraphSet, r: &[Conflict]) -> RecordBatch {
             (0..r.len()).map(|i| g.deals.amount[f(i) as usize]),
         ))
     };
+    let stage = |f: &dyn Fn(usize) -> u32| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(
+            (0..r.len()).map(|i| g.deals.stage[f(i) as usize].word()),
+        ))
+    };
     out::CHANNEL_CONFLICTS.batch(vec![
         text(&g.customers, &|i| r[i].customer),
         text(&g.products, &|i| r[i].product),
@@ -125,6 +130,8 @@ pub fn channel_conflicts(g: &GraphSet, r: &[Conflict]) -> RecordBatch {
         )),
         amount(&|i| r[i].deal_a),
         amount(&|i| r[i].deal_b),
+        stage(&|i| r[i].deal_a),
+        stage(&|i| r[i].deal_b),
     ])
 }
 

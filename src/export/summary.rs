@@ -77,9 +77,79 @@ struct Summary<'a> {
     timings_s: &'a BTreeMap<String, f64>,
     /// Pair counts before and after the output bounds, conflicts, unique customers.
     overlap: &'a crate::metrics::overlap::OverlapCounts,
+    /// The attribution models: which ran, their totals, and how much they disagree.
+    attribution: &'a serde_json::Value,
+}
+
+/// Partners in the summary's "which story is fair" table.
+pub const FAIR_STORY_PARTNERS: usize = 10;
+
+/// The summary's `attribution` section: the models computed and those absent (with
+/// why), each model's total (all equal to `partner_won_revenue`, up to rounding), the
+/// untimed deals, and "which story is fair": the [`FAIR_STORY_PARTNERS`] partners with
+/// the most `even` revenue, with their revenue and rank under every model, and per model
+/// how many of its top ten are even's and the largest rank change among even's top ten.
+pub fn attribution_json(
+    g: &crate::build::GraphSet,
+    a: &crate::metrics::attribution::Attribution,
+) -> serde_json::Value {
+    use crate::metrics::attribution::ranks;
+    use serde_json::{json, Map, Value};
+    // (model, revenue per partner, rank per partner)
+    type Ranked<'a> = (&'static str, &'a [f64], Vec<u32>);
+    let ranked: Vec<Ranked> = a
+        .models
+        .iter()
+        .map(|m| (m.model.name(), m.revenue.as_slice(), ranks(&m.revenue)))
+        .collect();
+    let even_rank = &ranked[0].2;
+    let mut top: Vec<usize> = (0..g.n_partners()).collect();
+    top.sort_by_key(|&p| even_rank[p]);
+    top.truncate(FAIR_STORY_PARTNERS);
+    let fair: Vec<Value> = top
+        .iter()
+        .map(|&p| {
+            let per = |f: &dyn Fn(&Ranked) -> Value| -> Map<String, Value> {
+                ranked.iter().map(|r| (r.0.to_string(), f(r))).collect()
+            };
+            json!({
+                "partner_id": g.partners.id[p],
+                "name": g.partners.name[p],
+                "revenue": per(&|r| json!(r.1[p])),
+                "rank": per(&|r| json!(r.2[p])),
+            })
+        })
+        .collect();
+    let agreement: Map<String, Value> = ranked
+        .iter()
+        .skip(1)
+        .map(|(name, _, rank)| {
+            let shared = top.iter().filter(|&&p| (rank[p] as usize) <= FAIR_STORY_PARTNERS).count();
+            let change = top
+                .iter()
+                .map(|&p| (i64::from(rank[p]) - i64::from(even_rank[p])).abs())
+                .max()
+                .unwrap_or(0);
+            (
+                name.to_string(),
+                json!({ "top10_shared_with_even": shared, "largest_rank_change_in_even_top10": change }),
+            )
+        })
+        .collect();
+    json!({
+        "models": a.models.iter().map(|m| m.model.name()).collect::<Vec<_>>(),
+        "absent": a.absent.iter().map(|(m, why)| (m.name().to_string(), json!(why))).collect::<Map<_, _>>(),
+        "partner_won_revenue": a.partner_won_revenue,
+        "totals": a.models.iter().map(|m| (m.model.name().to_string(), json!(m.revenue.iter().sum::<f64>()))).collect::<Map<_, _>>(),
+        "untimed_deals": a.untimed_deals,
+        "untimed_revenue": a.untimed_revenue,
+        "fair_story": fair,
+        "agreement": agreement,
+    })
 }
 
 /// The summary document: network-wide metric results from `m`, plus the run's facts.
+#[allow(clippy::too_many_arguments)]
 pub fn summary_json(
     m: &MetricTables,
     overlap: &crate::metrics::overlap::OverlapCounts,
@@ -88,6 +158,7 @@ pub fn summary_json(
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
     timings: &BTreeMap<String, f64>,
+    attribution: &serde_json::Value,
 ) -> serde_json::Value {
     serde_json::to_value(Summary {
         schema_version: OUTPUT_SCHEMA_VERSION,
@@ -102,6 +173,7 @@ pub fn summary_json(
         inputs,
         timings_s: timings,
         overlap,
+        attribution,
     })
     .expect("summary is plain data")
 }

@@ -10,6 +10,36 @@ use super::writer::{write_amount, Ids, Table};
 use super::GenerateError;
 use crate::schema::{DEALS, DEAL_PARTNERS};
 
+/// Days after created_at an open deal's partners touch it, at most.
+const OPEN_TOUCH_DAYS: u32 = 30;
+
+/// One link in this many has no touched_at (an untimed deal for the touch models).
+const UNTIMED_ONE_IN: u64 = 50;
+
+/// The touched_at day of link `j` of deal number `number`: the lead partner touches the
+/// deal the day it is created, the others on a day between creation and close (for an
+/// open deal, within [`OPEN_TOUCH_DAYS`] and the horizon); one link in
+/// [`UNTIMED_ONE_IN`] has none. A hash of the deal number and link, not a random draw:
+/// every other column stays exactly what the seed drew before touched_at existed.
+fn touched_day(deal: &Deal, number: u64, j: usize, horizon: u32) -> Option<u32> {
+    let mut h =
+        number.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (j as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+    h ^= h >> 31;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^= h >> 29;
+    if h.is_multiple_of(UNTIMED_ONE_IN) {
+        return None;
+    }
+    if j == 0 {
+        return Some(deal.created_day);
+    }
+    let last = deal
+        .closed_day
+        .unwrap_or_else(|| (deal.created_day + OPEN_TOUCH_DAYS).min(horizon.saturating_sub(1)));
+    let span = u64::from(last.saturating_sub(deal.created_day)) + 1;
+    Some(deal.created_day + ((h >> 8) % span) as u32)
+}
+
 /// The two open deal tables.
 pub(crate) struct DealWriter<'a> {
     cal: &'a Calendar,
@@ -98,11 +128,15 @@ impl<'a> DealWriter<'a> {
         let l = &mut self.links;
         let mut deal_text = std::mem::take(&mut l.buf);
         self.ids.deal.write(&mut deal_text, self.written);
-        for (p, role) in deal.links() {
+        for (j, (p, role)) in deal.links().enumerate() {
             self.ids.partner.write(&mut self.scratch, p as u64 + 1);
             l.field(&deal_text)?;
             l.field(&self.scratch)?;
             l.field(ROLES[role as usize].as_bytes())?;
+            l.field(match touched_day(deal, self.written, j, self.cal.days()) {
+                Some(day) => self.cal.date(day),
+                None => b"",
+            })?;
             l.end()?;
             self.link_rows += 1;
         }

@@ -57,7 +57,7 @@ pub fn compute(g: &GraphSet) -> Activity {
         .into_par_iter()
         .map(|d| {
             let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
-            g.deal_partner_sourced[r].iter().filter(|s| **s).count() as u32
+            r.filter(|&link| g.is_sourced(link)).count() as u32
         })
         .collect();
     let rows: Vec<Row> = (0..g.n_partners())
@@ -86,7 +86,7 @@ pub fn compute(g: &GraphSet) -> Activity {
                         let pos = members
                             .binary_search(&(p as u32))
                             .expect("p is on its own deal");
-                        if g.deal_partner_sourced[g.deal_partners.offsets[d] + pos] {
+                        if g.is_sourced(g.deal_partners.offsets[d] + pos) {
                             row.sourced += amount / f64::from(n_sourced[d]);
                         } else {
                             row.influenced += amount;

@@ -3,6 +3,7 @@
 //! results are bit-identical for any thread count.
 
 pub mod activity;
+pub mod attribution;
 pub mod centrality;
 pub mod community;
 pub mod components;
@@ -11,6 +12,7 @@ pub mod diversification;
 pub mod ecosystem;
 pub mod network_effect;
 pub mod overlap;
+pub mod revenue_at_risk;
 
 use crate::build::GraphSet;
 use crate::progress::Stages;
@@ -42,6 +44,8 @@ pub struct PartnerMetrics {
     pub reach_loss: Vec<Option<f64>>,
     /// HHI of the partner's won revenue by customer ([`diversification`]).
     pub customer_hhi: Vec<Option<f64>>,
+    /// Won revenue that hangs on the partner alone ([`revenue_at_risk`]).
+    pub revenue_at_risk: Vec<f64>,
 }
 
 /// The switchable centrality suite; `None` for a measure switched off (`--metrics`).
@@ -88,6 +92,11 @@ pub struct MetricParams {
     /// Overlap threshold, `overlap_pairs` bounds and conflict window (`--overlap-*`,
     /// `--conflict-window-days`).
     pub overlap: overlap::OverlapParams,
+    /// Role weights and time-decay half-life of the attribution models (`[attribution]`).
+    pub attribution: attribution::AttributionParams,
+    /// Which deals make co-sell ties (`--cosell-stages`; applied when the graphs are
+    /// built, recorded here with the other parameters).
+    pub cosell_stages: crate::build::CosellStages,
 }
 
 /// Results of the centrality suite beyond the per-partner columns (average clustering
@@ -121,6 +130,8 @@ pub struct MetricTables {
     pub diversification: Vec<diversification::DimensionRow>,
     /// `network_growth`, the summary's `growth` fits and `resilience`.
     pub network_effect: network_effect::NetworkEffect,
+    /// Every attribution model's revenue per partner (the `attribution` table).
+    pub attribution: attribution::Attribution,
 }
 
 /// Computes every metric, one timed stage per measure.
@@ -130,6 +141,9 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         let components = components::connected_components(&g.cosell);
         let ecosystem = ecosystem::summarize(g, &components);
         (activity, components, ecosystem)
+    });
+    let attribution = st.run("attribution", || {
+        attribution::compute(g, &activity.attributed_revenue, &params.attribution)
     });
     let (pagerank, iterations) = st.run("pagerank", || {
         centrality::pagerank::pagerank(&g.cosell, &params.pagerank)
@@ -195,8 +209,11 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             community::community_rows(&label, &pagerank, &g.partners.partner_type);
         c.community = Some(label);
     }
-    let family = st.run("network effect + diversification", || {
-        network_effect::family(g, &activity.attributed_revenue, &params.resilience)
+    let (family, revenue_at_risk) = st.run("network effect + diversification", || {
+        (
+            network_effect::family(g, &activity.attributed_revenue, &params.resilience),
+            revenue_at_risk::revenue_at_risk(g),
+        )
     });
     let n = g.n_partners();
     let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
@@ -212,11 +229,13 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             components,
             reach_loss: family.reach_loss,
             customer_hhi: family.customer_hhi,
+            revenue_at_risk,
         },
         ecosystem,
         centrality: summary,
         pagerank_iterations: iterations,
         diversification: family.diversification,
         network_effect: family.network_effect,
+        attribution,
     }
 }

@@ -85,7 +85,8 @@ pub(crate) const DEALS: TableSpec = TableSpec {
     ],
 };
 
-/// `deal_partners`: which partners are on which deal, and in what role.
+/// `deal_partners`: which partners are on which deal, in what role, and when each
+/// first touched it (`touched_at`, optional: the touch-based attribution models).
 pub(crate) const DEAL_PARTNERS: TableSpec = TableSpec {
     name: "deal_partners",
     required: true,
@@ -93,6 +94,7 @@ pub(crate) const DEAL_PARTNERS: TableSpec = TableSpec {
         col("deal_id", Id, true),
         col("partner_id", Id, true),
         col("role", Text, false),
+        col("touched_at", Date, false),
     ],
 };
 
@@ -160,6 +162,15 @@ impl Stage {
         ("lost", Stage::Lost),
         ("open", Stage::Open),
     ];
+
+    /// The contract's word for the stage (`won`, `lost`, `open`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Stage::Won => "won",
+            Stage::Lost => "lost",
+            Stage::Open => "open",
+        }
+    }
 }
 
 /// A partner's role on a deal (contract §1; null = `influenced`).
@@ -181,6 +192,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's bit in a set of roles (`GraphSet::deal_partner_roles`).
+    pub const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
     /// The contract's word for each role.
     pub(crate) const WORDS: [(&'static str, Role); 5] = [
         ("sourced", Role::Sourced),
@@ -198,7 +214,7 @@ pub mod outputs;
 /// Output tables by name (`out::PARTNER_METRICS.name`, `out::SUMMARY_FILE`).
 pub mod out {
     pub use super::outputs::{
-        CHANNEL_CONFLICTS, COMMUNITIES, COSELL_EDGES, DIVERSIFICATION, NETWORK_GROWTH,
+        ATTRIBUTION, CHANNEL_CONFLICTS, COMMUNITIES, COSELL_EDGES, DIVERSIFICATION, NETWORK_GROWTH,
         OVERLAP_BY_TYPE, OVERLAP_PAIRS, PARTNER_METRICS, REJECTED_ROWS, RESILIENCE,
     };
 

@@ -131,8 +131,9 @@ const fn col(name: &'static str, ty: OutType, nullable: bool, doc: &'static str)
 }
 
 /// Every output table, in the order the documentation lists them.
-pub const OUTPUT_TABLES: [OutTable; 10] = [
+pub const OUTPUT_TABLES: [OutTable; 11] = [
     PARTNER_METRICS,
+    ATTRIBUTION,
     COSELL_EDGES,
     COMMUNITIES,
     DIVERSIFICATION,
@@ -181,7 +182,21 @@ pub const PARTNER_METRICS: OutTable = OutTable {
         col("conflicts", Int, false, "channel_conflicts rows naming it"),
         col("potential_influence", Float, false, "amounts of open deals whose customer it already reaches and on which it is not a partner"),
         col("reach_loss", Float, true, "share of connected partner pairs that lose their co-selling path if it leaves; null when nobody co-sells"),
+        col("revenue_at_risk", Float, false, "won revenue of deals on which it is the only partner, plus won direct deals at its unique customers: what leaving would put at stake"),
         col("customer_hhi", Float, true, "HHI of its won revenue by customer (1 = one customer); null without won deals with a customer"),
+    ],
+};
+
+/// `attribution`: every attribution model's revenue per partner.
+pub const ATTRIBUTION: OutTable = OutTable {
+    name: "attribution",
+    doc: "One row per attribution model computed and partner, by model (even, role_weighted, first_touch, last_touch, u_shaped, time_decay), then partner_id.",
+    columns: &[
+        col("partner_id", Text, false, "the partner"),
+        col("model", Text, false, "the attribution model (how each won partner deal is split over its partners)"),
+        col("attributed_revenue", Float, false, "the partner's won revenue under the model; each model sums to the won revenue of partner deals"),
+        col("share", Float, true, "its share of partner revenue under the model; null when that revenue is 0"),
+        col("rank", Int, false, "1 = the most revenue under the model; ties by partner_id"),
     ],
 };
 
@@ -287,6 +302,8 @@ pub const CHANNEL_CONFLICTS: OutTable = OutTable {
         col("days_apart", Float, false, "days between the two deals' created_at (fractional with times)"),
         col("amount_a", Float, false, "deal_a's amount"),
         col("amount_b", Float, false, "deal_b's amount"),
+        col("stage_a", Text, false, "deal_a's stage (won, lost or open): a won/won collision paid two partners"),
+        col("stage_b", Text, false, "deal_b's stage"),
     ],
 };
 

@@ -52,6 +52,9 @@ pub struct ValidatedTables {
     pub(crate) partners: PartnerRows<FileOrder>,
     pub(crate) deals: DealRows<FileOrder>,
     pub(crate) links: Vec<Link>,
+    /// deal_partners touched_at, parallel to `links` (ms since the epoch, UTC); `None`
+    /// when the table has no touched_at column.
+    pub(crate) link_touched: Option<Vec<Option<i64>>>,
     /// (partner row, product code), from partner_products.
     pub(crate) partner_products: Vec<(u32, u32)>,
     pub(crate) customers: Dict,
@@ -194,7 +197,7 @@ pub fn validate(
     let deal_index = check::id_index(deals.id.iter(), &did);
     let links_file = links_raw.source.display.clone();
     let links_rows = links_raw.n_rows();
-    let (links, s_links) =
+    let (tables::LinkRows { links, touched }, s_links) =
         tables::deal_partners(&links_raw, settings, &mut p, &partner_index, &deal_index);
     drop(links_raw);
     drop(deal_index);
@@ -258,6 +261,7 @@ pub fn validate(
         partners,
         deals,
         links,
+        link_touched: touched,
         partner_products,
         customers: dicts.customers,
         products: dicts.products,

@@ -176,15 +176,24 @@ fn deal_values(
     (amount, stage, created, closed, region)
 }
 
-/// deal_partners rows with both ends resolved (the deal, partner and role columns are
-/// checked in parallel and absorbed in that order).
+/// The kept deal_partners rows: both ends resolved, and their touched_at when the
+/// table has that column.
+pub(super) struct LinkRows {
+    pub(super) links: Vec<Link>,
+    /// touched_at of each kept row (ms since the epoch, UTC); `None` when the table has
+    /// no touched_at column.
+    pub(super) touched: Option<Vec<Option<i64>>>,
+}
+
+/// deal_partners rows with both ends resolved (the deal, partner, role and touched_at
+/// columns are checked in parallel and absorbed in that order).
 pub(super) fn deal_partners(
     raw: &RawTable,
     settings: &Settings,
     p: &mut Problems,
     partner_index: &HashMap<&str, u32>,
     deal_index: &HashMap<&str, u32>,
-) -> (Vec<Link>, TableStats) {
+) -> (LinkRows, TableStats) {
     let sk = p.skip_invalid;
     let mut c = Check::new(raw);
     let n = raw.n_rows();
@@ -195,11 +204,18 @@ pub(super) fn deal_partners(
         .as_ref()
         .map_or(Role::Influenced, |l| l.role);
     let mut link_role = vec![default_role; n];
-    let (deal_part, (partner_part, role_part)) = rayon::join(
+    let has_touch = raw.column("touched_at").is_some();
+    let date_format = settings.date_format.as_deref();
+    let ((deal_part, touch_part), (partner_part, role_part)) = rayon::join(
         || {
-            part(raw, sk, |c, p| {
-                resolve(c, p, "deal_id", "deals", deal_index, &mut link_deal)
-            })
+            rayon::join(
+                || {
+                    part(raw, sk, |c, p| {
+                        resolve(c, p, "deal_id", "deals", deal_index, &mut link_deal)
+                    })
+                },
+                || part(raw, sk, |c, p| c.dates(p, "touched_at", date_format)),
+            )
         },
         || {
             rayon::join(
@@ -222,14 +238,17 @@ pub(super) fn deal_partners(
     c.absorb(p, deal_part);
     c.absorb(p, partner_part);
     c.absorb(p, role_part);
+    let touched = c.absorb(p, touch_part);
+    let kept = || (0..n).filter(|&row| !c.bad[row]);
     let mut links = Vec::with_capacity(n);
-    links.extend((0..n).filter(|&row| !c.bad[row]).map(|row| Link {
+    links.extend(kept().map(|row| Link {
         deal: link_deal[row],
         partner: link_partner[row],
         role: link_role[row],
     }));
+    let touched = has_touch.then(|| kept().map(|row| touched[row]).collect());
     let s = stats("deal_partners", raw, c.bad.len(), links.len());
-    (links, s)
+    (LinkRows { links, touched }, s)
 }
 
 /// Roles of deal_partners (null = the default role).

@@ -9,7 +9,7 @@ use arrow::datatypes::DataType;
 
 /// partner_metrics' columns in output order, written out rather than taken from
 /// `ecograph::schema::out`, so that renaming, dropping or moving one fails here.
-const PARTNER_METRICS_COLUMNS: [&str; 33] = [
+const PARTNER_METRICS_COLUMNS: [&str; 34] = [
     "partner_id",
     "name",
     "partner_type",
@@ -42,6 +42,7 @@ const PARTNER_METRICS_COLUMNS: [&str; 33] = [
     "conflicts",
     "potential_influence",
     "reach_loss",
+    "revenue_at_risk",
     "customer_hhi",
 ];
 
@@ -62,6 +63,7 @@ fn type_of(column: &str) -> DataType {
         | "max_customer_overlap"
         | "potential_influence"
         | "reach_loss"
+        | "revenue_at_risk"
         | "customer_hhi" => DataType::Float64,
         _ => DataType::Int64,
     }
@@ -74,6 +76,7 @@ fn outputs_have_the_contract_columns_and_types() {
         names(&out),
         vec![
             ".ecograph-output",
+            "attribution.parquet",
             "channel_conflicts.parquet",
             "communities.parquet",
             "cosell_edges.parquet",

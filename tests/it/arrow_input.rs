@@ -181,10 +181,7 @@ fn in_memory_arrow_tables_give_the_results_of_the_same_csv_files() {
     assert_eq!(from_arrow.deals.created_ms, from_csv.deals.created_ms);
     assert_eq!(from_arrow.deals.stage, from_csv.deals.stage);
     assert_eq!(from_arrow.cosell, from_csv.cosell);
-    assert_eq!(
-        from_arrow.deal_partner_sourced,
-        from_csv.deal_partner_sourced
-    );
+    assert_eq!(from_arrow.deal_partner_roles, from_csv.deal_partner_roles);
     let params = MetricParams::default();
     let a = metrics::compute(&from_arrow, &params, &mut Stages::new(&Silent));
     let c = metrics::compute(&from_csv, &params, &mut Stages::new(&Silent));

@@ -10,6 +10,7 @@ mod common;
 
 mod analyze_demo;
 mod arrow_input;
+mod attribution;
 mod bad_input;
 mod centrality_properties;
 mod config_mapping;

@@ -56,6 +56,7 @@ fn every_written_table_has_the_declared_schema() {
         check(&default, "parquet"),
         [
             "partner_metrics",
+            "attribution",
             "cosell_edges",
             "communities",
             "diversification",
@@ -87,6 +88,7 @@ fn every_written_table_has_the_declared_schema() {
         check(&out, "arrow"),
         [
             "partner_metrics",
+            "attribution",
             "cosell_edges",
             "diversification",
             "network_growth",

@@ -260,7 +260,7 @@ proptest! {
         let c = overlap::conflicts::channel_conflicts(&g, window);
         let sourced = |d: usize| -> Vec<u32> {
             let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
-            r.filter(|&i| g.deal_partner_sourced[i]).map(|i| g.deal_partners.targets[i]).collect()
+            r.filter(|&i| g.is_sourced(i)).map(|i| g.deal_partners.targets[i]).collect()
         };
         let mut want = Vec::new();
         for a in 0..g.n_deals() {

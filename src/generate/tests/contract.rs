@@ -69,6 +69,36 @@ fn tables_follow_the_contract() {
         let links: usize = data.links.values().map(Vec::len).sum();
         assert_eq!(report.deal_partner_links as usize, links);
 
+        // touched_at: the first row's partner (the lead) touches the deal the day it is
+        // created, the others between creation and close (an open deal: within 30
+        // days); about one row in 50 has none.
+        let (mut rows, mut empty) = (0usize, 0usize);
+        for d in &data.deals {
+            for (j, t) in data.touches.get(&d.id).into_iter().flatten().enumerate() {
+                rows += 1;
+                let Some(t) = t else {
+                    empty += 1;
+                    continue;
+                };
+                if j == 0 {
+                    assert_eq!(*t, d.created, "{}: the lead touches on creation", d.id);
+                }
+                let last = d.closed.unwrap_or(d.created + chrono::Days::new(30));
+                assert!(
+                    d.created <= *t && *t <= last,
+                    "{}: touched_at {t} outside its life",
+                    d.id
+                );
+            }
+        }
+        if rows >= 1000 {
+            let share = empty as f64 / rows as f64;
+            assert!(
+                (0.005..0.05).contains(&share),
+                "{empty} of {rows} rows without touched_at"
+            );
+        }
+
         // Partners: ids P000001.. in order, vocabularies, joined_at non-decreasing.
         let (_, partners) = read(dir, "partners");
         let mut prev_join = None;

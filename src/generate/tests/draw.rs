@@ -300,7 +300,9 @@ fn written_rows_are_the_drawn_deals() {
         }
         let (dir, _) = run(&cfg);
         let (_, deals) = read(dir.path(), "deals");
-        let (_, links) = read(dir.path(), "deal_partners");
+        let (_, mut links) = read(dir.path(), "deal_partners");
+        // touched_at is not drawn (a hash of the deal and row; checked in contract.rs).
+        links.iter_mut().for_each(|r| r.truncate(3));
         assert!(deals == expected_deals, "deals.csv is not the drawn deals");
         assert!(
             links == expected_links,

@@ -89,6 +89,8 @@ struct Data {
     deals: Vec<Deal>,
     /// deal_id -> [(partner_id, role)]
     links: BTreeMap<String, Vec<(String, String)>>,
+    /// deal_id -> the touched_at of each of its rows (None: empty), in row order.
+    touches: BTreeMap<String, Vec<Option<NaiveDate>>>,
 }
 
 impl Data {
@@ -133,18 +135,24 @@ impl Data {
             })
             .collect();
         let (h, rows) = read(dir, "deal_partners");
-        assert_eq!(h, ["deal_id", "partner_id", "role"]);
+        assert_eq!(h, ["deal_id", "partner_id", "role", "touched_at"]);
         let mut links: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut touches: BTreeMap<String, Vec<Option<NaiveDate>>> = BTreeMap::new();
         for r in rows {
             links
                 .entry(r[0].clone())
                 .or_default()
                 .push((r[1].clone(), r[2].clone()));
+            touches
+                .entry(r[0].clone())
+                .or_default()
+                .push((!r[3].is_empty()).then(|| date(&r[3])));
         }
         Data {
             joined,
             deals,
             links,
+            touches,
         }
     }
 

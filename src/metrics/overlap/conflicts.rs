@@ -81,11 +81,8 @@ impl Conflicts {
 /// The sourcing partners of deal d (ascending).
 fn sourced(g: &GraphSet, d: usize) -> impl Iterator<Item = u32> + '_ {
     let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
-    g.deal_partners.targets[r.clone()]
-        .iter()
-        .zip(&g.deal_partner_sourced[r])
-        .filter(|(_, s)| **s)
-        .map(|(&p, _)| p)
+    r.filter(|&link| g.is_sourced(link))
+        .map(|link| g.deal_partners.targets[link])
 }
 
 /// The eligible deals of a conflict scan, sorted by (customer, product, created, deal),
