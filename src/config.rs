@@ -79,6 +79,105 @@ pub struct Config {
     /// (`half_life_days = 14`, `[attribution.role_weights] sourced = 0.6`).
     #[serde(default)]
     pub attribution: AttributionConfig,
+    /// `[[tiers]]`: the program's tiers, highest first, each with its qualification
+    /// rules (`name = "gold"`, `won_deals = { min = 10 }`).
+    #[serde(default)]
+    pub tiers: Vec<TierConfig>,
+}
+
+/// One `[[tiers]]` entry as written: its name, and every other key a rule on a
+/// partner_metrics column (or `<model>_revenue`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct TierConfig {
+    /// The tier's name, as the partners table's `tier` says it.
+    pub name: String,
+    /// column -> its bounds.
+    #[serde(flatten)]
+    pub rules: BTreeMap<String, RuleConfig>,
+}
+
+/// A tier rule's bounds as written: `{ min = 10 }`, `{ max = 3 }` or both.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Met when the value is at least this.
+    pub min: Option<f64>,
+    /// Met when the value is at most this.
+    pub max: Option<f64>,
+}
+
+/// `[[tiers]]`, checked: names unique and non-empty, columns known, bounds numbers.
+fn resolve_tiers(
+    tiers: &[TierConfig],
+) -> std::result::Result<Vec<crate::metrics::tiers::Tier>, String> {
+    use crate::metrics::tiers::{rule_columns, Bound, Rule, Tier};
+    let allowed = rule_columns();
+    let mut out: Vec<Tier> = Vec::new();
+    for t in tiers {
+        if t.name.trim().is_empty() {
+            return Err("[[tiers]]: every tier needs a name (name = \"gold\")".into());
+        }
+        if out.iter().any(|o| o.name == t.name) {
+            return Err(format!("[[tiers]] \"{}\" is listed twice", t.name));
+        }
+        let mut rules = Vec::new();
+        for (column, r) in &t.rules {
+            if !allowed.contains(column) {
+                let models: Vec<&str> = crate::metrics::attribution::Model::ALL
+                    .iter()
+                    .map(|m| m.name())
+                    .collect();
+                // Not allowed, so not a partner_metrics column: `x_revenue` names a model.
+                return Err(match column.strip_suffix("_revenue") {
+                    Some(model) => format!(
+                        "[[tiers]] {}: unknown attribution model \"{model}\" in {column} (models: {})",
+                        t.name,
+                        models.join(", ")
+                    ),
+                    None => format!(
+                        "[[tiers]] {}: unknown rule column \"{column}\" (a numeric partner_metrics column or <model>_revenue: {})",
+                        t.name,
+                        allowed.join(", ")
+                    ),
+                });
+            }
+            if r.min.is_none() && r.max.is_none() {
+                return Err(format!(
+                    "[[tiers]] {}: the rule on {column} needs min or max ({column} = {{ min = 10 }})",
+                    t.name
+                ));
+            }
+            for (bound, v) in [(Bound::Min, r.min), (Bound::Max, r.max)] {
+                if let Some(v) = v {
+                    if !v.is_finite() {
+                        return Err(format!(
+                            "[[tiers]] {}: {column} {} = {v} is not a number",
+                            t.name,
+                            bound.word()
+                        ));
+                    }
+                    rules.push(Rule {
+                        column: column.clone(),
+                        bound,
+                        threshold: v,
+                    });
+                }
+            }
+            if let (Some(lo), Some(hi)) = (r.min, r.max)
+                && lo > hi
+            {
+                return Err(format!(
+                    "[[tiers]] {}: {column} has min = {lo} above max = {hi}: no partner could meet it",
+                    t.name
+                ));
+            }
+        }
+        out.push(Tier {
+            name: t.name.clone(),
+            rules,
+        });
+    }
+    Ok(out)
 }
 
 /// `[attribution]` as written; unset keys keep the defaults of
@@ -304,6 +403,8 @@ pub struct Settings {
     pub(crate) links_from_deals: Option<ResolvedLinks>,
     /// `[attribution]`, checked.
     pub attribution: crate::metrics::attribution::AttributionParams,
+    /// `[[tiers]]`, checked (highest first); empty without tiers.
+    pub tiers: Vec<crate::metrics::tiers::Tier>,
 }
 
 /// [`LinksFromDeals`], checked.
@@ -501,6 +602,7 @@ impl Config {
             date_format,
             links_from_deals,
             attribution: self.attribution.resolve()?,
+            tiers: resolve_tiers(&self.tiers)?,
         })
     }
 

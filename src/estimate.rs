@@ -96,6 +96,8 @@ pub struct Rows {
     pub partners: u64,
     /// attribution rows: one per model computed and partner.
     pub attribution: u64,
+    /// tier_fit rows: one per partner and tier rule (one per partner without rules).
+    pub tier_fit: u64,
     /// Whether communities is written (`--metrics` keeps `community`).
     pub communities: bool,
     /// diversification rows.
@@ -170,6 +172,7 @@ pub fn estimate(
     let mut tables = vec![
         (out::PARTNER_METRICS.name, rows.partners),
         (out::ATTRIBUTION.name, rows.attribution),
+        (out::TIER_FIT.name, rows.tier_fit),
         (out::COSELL_EDGES.name, g.cosell_edges() as u64),
     ];
     if rows.communities {

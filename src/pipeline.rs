@@ -77,12 +77,14 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let (tables, inputs) = st.run_metered("load + validate", |meter| {
         rayon::join(|| load_metered(job, meter), || checksums(job))
     });
-    let (tables, inputs) = (tables?, inputs?);
+    let (mut tables, inputs) = (tables?, inputs?);
+    let window = job.metrics.period.map(|w| tables.restrict_to(&w));
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
     let graphs = st.run("build graphs", || {
         build::build_with(tables, job.metrics.cosell_stages)
     });
+    check_tiers(job, &graphs)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
     let plan = st.run("overlap + conflicts", || {
@@ -90,12 +92,24 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     })?;
     check_pair_limit(job, plan.result().counts)?;
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
+    metrics::tiers::check_models(&job.settings.tiers, &m.attribution)
+        .map_err(|e| config_error(job, e))?;
     let meta = table_metadata(job, &m);
     let ov = st.run_metered("overlap pairs", |meter| {
         overlap_tables(job, &graphs, plan, staged.path(), &meta, meter)
     })?;
+    let mut tiers = serde_json::Value::Null;
     st.run("export", || {
-        export_tables(job, &staged, &graphs, &m, &ov.partner, &rejected, &meta)
+        export_tables(
+            job,
+            &staged,
+            &graphs,
+            &m,
+            &ov.partner,
+            &rejected,
+            &meta,
+            &mut tiers,
+        )
     })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
@@ -108,6 +122,17 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &timings,
         &summary::attribution_json(&graphs, &m.attribution),
     );
+    let mut summary = summary;
+    summary["tiers"] = tiers;
+    summary["period"] = match (job.metrics.period, window) {
+        (Some(w), Some(c)) => serde_json::json!({
+            "from": serde_json::to_value(w).expect("plain data")["from"],
+            "to": serde_json::to_value(w).expect("plain data")["to"],
+            "deals_in_window": c.deals_in_window,
+            "deals_left_out": c.deals_left_out,
+        }),
+        _ => serde_json::Value::Null,
+    };
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     if job.report {
         // Read back like `ecograph report` does: the page shows what the files hold.
@@ -139,7 +164,10 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
 pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     validate::check_input_folder(&job.input)?;
     let mut st = Stages::new(progress);
-    let tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
+    let mut tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
+    if let Some(w) = job.metrics.period {
+        tables.restrict_to(&w);
+    }
     let load_peak = crate::estimate::resident_memory().map(|(_, peak)| peak);
     let rejected = tables.rejected().len() as u64;
     let graphs = st.run("build graphs", || {
@@ -157,6 +185,14 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let rows = crate::estimate::Rows {
         partners: graphs.n_partners() as u64,
         attribution: (m.attribution.models.len() * graphs.n_partners()) as u64,
+        tier_fit: (graphs.n_partners()
+            * job
+                .settings
+                .tiers
+                .iter()
+                .map(|t| t.rules.len())
+                .sum::<usize>()
+                .max(1)) as u64,
         communities: job.metrics.centrality.has(Measure::Community),
         diversification: m.diversification.len() as u64,
         network_growth: m.network_effect.growth.quarter_start.len() as u64,
@@ -175,6 +211,24 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
         job.format,
         job.max_pair_rows,
     ))
+}
+
+/// A problem of the config found once the input is known (exit 2, like any config
+/// problem).
+fn config_error(job: &AnalyzeJob, message: String) -> Error {
+    Error::Config {
+        path: job
+            .config_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("(flags)")),
+        message,
+    }
+}
+
+/// Refuses `[[tiers]]` that do not name every tier the partners have (before any work).
+fn check_tiers(job: &AnalyzeJob, g: &GraphSet) -> Result<()> {
+    metrics::tiers::check_names(&job.settings.tiers, &g.partners.tier)
+        .map_err(|e| config_error(job, e))
 }
 
 /// Refuses a pair output above `--max-pair-rows` (before anything is written).
@@ -372,6 +426,7 @@ fn overlap_tables(
     Ok(ov)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn export_tables(
     job: &AnalyzeJob,
     staged: &StagedDir,
@@ -380,6 +435,7 @@ fn export_tables(
     overlap: &metrics::overlap::PartnerOverlap,
     rejected: &[crate::error::InputError],
     meta: &str,
+    tiers_summary: &mut serde_json::Value,
 ) -> Result<()> {
     let partner_metrics = export::partner_metrics(g, &m.partner, overlap);
     write::write_table(
@@ -389,6 +445,16 @@ fn export_tables(
         job.format,
         meta,
     )?;
+    let tiers = &job.settings.tiers;
+    let fits = metrics::tiers::fit(tiers, &partner_metrics, &g.partners.tier, &m.attribution);
+    write::write_table(
+        staged.path(),
+        out::TIER_FIT.name,
+        &export::tier_fit(g, tiers, &fits),
+        job.format,
+        meta,
+    )?;
+    *tiers_summary = summary::tiers_json(tiers, &fits);
     if let Some(export::graphml::GraphFormat::Graphml) = job.graph {
         let path = staged.path().join(export::graphml::GRAPHML_FILE);
         let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;

@@ -84,7 +84,7 @@ pub struct Cli {
 pub enum Command {
     /// Analyze an ecosystem folder and write metric tables.
     #[command(after_help = exit_codes_help())]
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Check an input folder against the data contract and report every problem;
     /// writes nothing.
     #[command(after_help = exit_codes_help())]
@@ -269,6 +269,17 @@ pub struct AnalyzeArgs {
     /// metadata.
     #[arg(long, value_enum, value_name = "STAGES", default_value_t = CosellStagesArg::Any)]
     pub cosell_stages: CosellStagesArg,
+    /// Restrict the run to deals created on or after this day (YYYY-MM-DD, UTC); deals
+    /// without created_at are left out. Recorded in the summary and every table.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Restrict the run to deals created on or before this day (YYYY-MM-DD, UTC,
+    /// inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The same for a quarter or a year: `2025Q3` is --from 2025-07-01 --to 2025-09-30.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -433,6 +444,12 @@ impl AnalyzeArgs {
             CosellStagesArg::Any => ecograph::build::CosellStages::Any,
             CosellStagesArg::Won => ecograph::build::CosellStages::Won,
         };
+        metrics.period = ecograph::validate::window::Window::parse(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.period.as_deref(),
+        )
+        .map_err(Error::Parameter)?;
         let settings = self.input.settings()?;
         metrics.attribution = settings.attribution;
         Ok(AnalyzeJob {

@@ -201,3 +201,64 @@ pub fn rejected_rows(rejected: &[InputError]) -> RecordBatch {
         )),
     ])
 }
+
+/// `tier_fit`: per partner (partner_id order), one row per rule of every tier (tier
+/// order, then rule order), or one row without rule fields when there is no rule.
+pub fn tier_fit(
+    g: &GraphSet,
+    tiers: &[crate::metrics::tiers::Tier],
+    fits: &[crate::metrics::tiers::PartnerFit],
+) -> RecordBatch {
+    // (partner, (tier, rule) or none when no tier has a rule), in output order.
+    let rules: Vec<(usize, usize)> = tiers
+        .iter()
+        .enumerate()
+        .flat_map(|(t, tier)| (0..tier.rules.len()).map(move |r| (t, r)))
+        .collect();
+    let rows: Vec<(usize, Option<(usize, usize)>)> = (0..fits.len())
+        .flat_map(|p| {
+            let v: Vec<_> = if rules.is_empty() {
+                vec![(p, None)]
+            } else {
+                rules.iter().map(|&tr| (p, Some(tr))).collect()
+            };
+            v
+        })
+        .collect();
+    let rule = |tr: Option<(usize, usize)>| tr.map(|(t, r)| &tiers[t].rules[r]);
+    let value = |p: usize, tr: Option<(usize, usize)>| tr.and_then(|(t, r)| fits[p].values[t][r]);
+    let c = (
+        rows.iter().map(|&(p, _)| g.partners.id[p].as_str()),
+        rows.iter().map(|&(p, _)| g.partners.tier[p].as_deref()),
+        rows.iter()
+            .map(|&(p, _)| fits[p].qualified.map(|q| tiers[q].name.as_str())),
+        rows.iter().map(|&(p, _)| fits[p].status.word()),
+    );
+    out::TIER_FIT.batch(vec![
+        Arc::new(StringArray::from_iter_values(c.0)),
+        Arc::new(StringArray::from_iter(c.1)),
+        Arc::new(StringArray::from_iter(c.2)),
+        Arc::new(StringArray::from_iter_values(c.3)),
+        Arc::new(StringArray::from_iter(
+            rows.iter()
+                .map(|&(_, tr)| tr.map(|(t, _)| tiers[t].name.as_str())),
+        )),
+        Arc::new(StringArray::from_iter(
+            rows.iter()
+                .map(|&(_, tr)| rule(tr).map(|r| r.column.as_str())),
+        )),
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|&(_, tr)| rule(tr).map(|r| r.bound.word())),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|&(_, tr)| rule(tr).map(|r| r.threshold)),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|&(p, tr)| value(p, tr)),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter()
+                .map(|&(p, tr)| rule(tr).and_then(|r| r.gap(value(p, tr)))),
+        )),
+    ])
+}

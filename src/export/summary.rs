@@ -177,3 +177,33 @@ pub fn summary_json(
     })
     .expect("summary is plain data")
 }
+
+/// The summary's `tiers` section: the configured tiers (highest first), how many
+/// partners have each status, and per tier how many partners qualify for it as their
+/// highest.
+pub fn tiers_json(
+    tiers: &[crate::metrics::tiers::Tier],
+    fits: &[crate::metrics::tiers::PartnerFit],
+) -> serde_json::Value {
+    use crate::metrics::tiers::Status;
+    let status: serde_json::Map<String, serde_json::Value> = Status::ALL
+        .iter()
+        .map(|s| {
+            let n = fits.iter().filter(|f| f.status == *s).count();
+            (s.word().to_string(), serde_json::json!(n))
+        })
+        .collect();
+    let qualified: serde_json::Map<String, serde_json::Value> = tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let n = fits.iter().filter(|f| f.qualified == Some(i)).count();
+            (t.name.clone(), serde_json::json!(n))
+        })
+        .collect();
+    serde_json::json!({
+        "configured": tiers.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "status": status,
+        "qualified": qualified,
+    })
+}

@@ -13,6 +13,7 @@ pub mod ecosystem;
 pub mod network_effect;
 pub mod overlap;
 pub mod revenue_at_risk;
+pub mod tiers;
 
 use crate::build::GraphSet;
 use crate::progress::Stages;
@@ -97,6 +98,9 @@ pub struct MetricParams {
     /// Which deals make co-sell ties (`--cosell-stages`; applied when the graphs are
     /// built, recorded here with the other parameters).
     pub cosell_stages: crate::build::CosellStages,
+    /// The review period (`--from` / `--to` / `--period`; applied to the validated
+    /// tables before the graphs are built); `None`: all time.
+    pub period: Option<crate::validate::window::Window>,
 }
 
 /// Results of the centrality suite beyond the per-partner columns (average clustering

@@ -131,9 +131,10 @@ const fn col(name: &'static str, ty: OutType, nullable: bool, doc: &'static str)
 }
 
 /// Every output table, in the order the documentation lists them.
-pub const OUTPUT_TABLES: [OutTable; 11] = [
+pub const OUTPUT_TABLES: [OutTable; 12] = [
     PARTNER_METRICS,
     ATTRIBUTION,
+    TIER_FIT,
     COSELL_EDGES,
     COMMUNITIES,
     DIVERSIFICATION,
@@ -197,6 +198,24 @@ pub const ATTRIBUTION: OutTable = OutTable {
         col("attributed_revenue", Float, false, "the partner's won revenue under the model; each model sums to the won revenue of partner deals"),
         col("share", Float, true, "its share of partner revenue under the model; null when that revenue is 0"),
         col("rank", Int, false, "1 = the most revenue under the model; ties by partner_id"),
+    ],
+};
+
+/// `tier_fit`: every partner's tier against the tier its numbers earn, rule by rule.
+pub const TIER_FIT: OutTable = OutTable {
+    name: "tier_fit",
+    doc: "One row per partner and rule of every `[[tiers]]` tier (one row per partner when there is no rule), by partner_id, then tier as listed, then rule_column and bound.",
+    columns: &[
+        col("partner_id", Text, false, "the partner"),
+        col("tier", Text, true, "its tier in the partners table; null when it has none"),
+        col("qualified_tier", Text, true, "the highest tier whose every rule it meets; null when none"),
+        col("status", Text, false, "above (promotion candidate), meets, below (at risk of demotion) or unknown (no tier, or no tiers configured)"),
+        col("rule_tier", Text, true, "the tier of this row's rule; null on a partner's only row when there is no rule"),
+        col("rule_column", Text, true, "the partner_metrics column (or <model>_revenue) the rule tests"),
+        col("bound", Text, true, "min (met when value >= threshold) or max (value <= threshold)"),
+        col("threshold", Float, true, "the rule's threshold"),
+        col("value", Float, true, "the partner's value; null when the column is null for it (a null meets no rule)"),
+        col("gap", Float, true, "value - threshold for min, threshold - value for max: >= 0 is met; null with a null value"),
     ],
 };
 

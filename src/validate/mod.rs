@@ -19,6 +19,7 @@ pub(crate) mod parse;
 mod rows;
 mod tables;
 mod warnings;
+pub mod window;
 
 use std::path::Path;
 

@@ -87,6 +87,7 @@ fn outputs_have_the_contract_columns_and_types() {
             "overlap_pairs.parquet",
             "partner_metrics.parquet",
             "resilience.parquet",
+            "tier_fit.parquet",
         ]
     );
     let pm = read_parquet(&out.join("partner_metrics.parquet"));

@@ -48,7 +48,7 @@ fn cases() -> Vec<(&'static str, PathBuf, PathBuf)> {
 
 /// attribution.parquet of `out` against the reference's attribution.csv: the same rows
 /// in the same order, revenue and share within 1e-12, the same ranks.
-fn compare_attribution(what: &str, out: &Path, expected: &Path) {
+pub(crate) fn compare_attribution(what: &str, out: &Path, expected: &Path) {
     let got = read(out, "attribution");
     let (_, want) = csv_rows(&expected.join("attribution.csv"));
     assert_eq!(got.num_rows(), want.len(), "{what}: rows");

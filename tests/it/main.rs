@@ -26,6 +26,7 @@ mod network_effect_properties;
 mod output_schemas;
 mod overlap_fixtures;
 mod overlap_properties;
+mod program;
 mod properties;
 mod real_exports;
 mod reference_fixtures;

@@ -57,6 +57,7 @@ fn every_written_table_has_the_declared_schema() {
         [
             "partner_metrics",
             "attribution",
+            "tier_fit",
             "cosell_edges",
             "communities",
             "diversification",
@@ -89,6 +90,7 @@ fn every_written_table_has_the_declared_schema() {
         [
             "partner_metrics",
             "attribution",
+            "tier_fit",
             "cosell_edges",
             "diversification",
             "network_growth",

@@ -18,7 +18,7 @@ fn every_format_reads_back_to_the_same_tables() {
     };
     let (pq, ar, csv) = (read("parquet"), read("arrow"), read("csv"));
     let names = pq.table_names();
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     assert_eq!(names, ar.table_names());
     assert_eq!(names, csv.table_names());
     for name in names {
