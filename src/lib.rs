@@ -33,6 +33,7 @@
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
 pub mod build;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod estimate;

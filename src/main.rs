@@ -65,6 +65,19 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
         }
         Command::Validate(v) => validate(v),
         Command::Generate(g) => generate_cmd(g, progress, cli.quiet),
+        Command::Compare(c) => {
+            let out = ecograph::compare::write_comparison(
+                &c.old,
+                &c.new,
+                &c.out,
+                c.format.into(),
+                c.overwrite,
+            )?;
+            if !cli.quiet {
+                println!("wrote {}", out.display());
+            }
+            Ok(())
+        }
         Command::Report(r) => {
             use ecograph::report::{self, scorecard::Selection};
             let cards = match (&r.partners, r.partner.is_empty()) {
@@ -80,7 +93,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
             let out = r.out.clone().unwrap_or_else(|| r.results.join(default));
             match &cards {
                 Some(sel) => report::write_scorecards(&r.results, sel, &out)?,
-                None => report::write_report(&r.results, &out)?,
+                None => report::write_report_since(&r.results, r.since.as_deref(), &out)?,
             }
             if !cli.quiet {
                 println!("wrote {}", out.display());

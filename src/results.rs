@@ -307,3 +307,39 @@ fn check_csv_header(path: &Path, t: &OutTable) -> Result<()> {
     }
     Ok(())
 }
+
+/// Column `c` of `b` as text, null as `None` (a declared Utf8 column).
+pub fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
+    use arrow::array::{Array, AsArray};
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_string::<i32>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
+        .collect()
+}
+
+/// Column `c` of `b` as floats, null as `None` (a declared Float64 column).
+pub fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
+    use arrow::array::{Array, AsArray};
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_primitive::<arrow::datatypes::Float64Type>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}
+
+/// Column `c` of `b` as integers, null as `None` (a declared Int64 column).
+pub fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
+    use arrow::array::{Array, AsArray};
+    let a = b
+        .column_by_name(c)
+        .expect("declared column")
+        .as_primitive::<arrow::datatypes::Int64Type>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}

@@ -95,6 +95,28 @@ pub enum Command {
     /// Write the ecosystem review of an analyze output folder as one offline HTML file.
     #[command(after_help = exit_codes_help())]
     Report(ReportArgs),
+    /// Compare two analyze output folders (two periods): per-partner and ecosystem
+    /// changes, for a quarterly business review.
+    #[command(after_help = exit_codes_help())]
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier output folder (e.g. `analyze --period 2025Q2`).
+    pub old: PathBuf,
+    /// The later output folder (e.g. `analyze --period 2025Q3`).
+    pub new: PathBuf,
+    /// The folder to write: partner_changes, attribution_changes, ecosystem_changes and
+    /// compare_summary.json.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Format of the tables.
+    #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
+    pub format: FormatArg,
+    /// Replace an output folder ecograph wrote before.
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +127,10 @@ pub struct ReportArgs {
     /// scorecards.html with --partner / --partners).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Add a "since last period" section comparing these results with an earlier output
+    /// folder (e.g. the previous quarter's `analyze --period` run).
+    #[arg(long, value_name = "OLD", conflicts_with_all = ["partner", "partners"])]
+    pub since: Option<PathBuf>,
     /// Write this partner's scorecard instead of the review (repeatable: one page each).
     #[arg(long, value_name = "ID", conflicts_with = "partners")]
     pub partner: Vec<String>,

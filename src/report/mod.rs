@@ -15,6 +15,7 @@
 pub mod charts;
 pub mod layout;
 pub mod model;
+pub mod program;
 pub mod scorecard;
 
 use minijinja::value::Value;
@@ -48,6 +49,16 @@ pub fn show(value: Option<f64>, unit: &str) -> String {
         "money_tile" if v.abs() >= 1e7 => format!("{:.1} m", v / 1e6),
         "money_tile" => thousands(v.round()),
         "share" => format!("{:.1} %", v * 100.0),
+        // A change of a share, in percentage points; a change of a count or amount.
+        "pts" => format!("{:+.1} pts", v * 100.0),
+        "signed" => {
+            let s = thousands(v.round());
+            if v.round() > 0.0 {
+                format!("+{s}")
+            } else {
+                s
+            }
+        }
         "ratio" => format!("{v:.2}x"),
         "days" => format!("{v:.1}"),
         "pct" => format!("{v:.0}"),
@@ -178,7 +189,17 @@ fn write_atomically(out: &std::path::Path, html: &str) -> Result<()> {
 
 /// The report page of an output folder read back.
 pub fn render(results: &Results) -> Result<String> {
-    let m = model::build(results)?;
+    render_since(results, None)
+}
+
+/// The review of `results`, with a "since last period" section comparing it with the
+/// earlier run `since` (`report NEW --since OLD`).
+pub fn render_since(results: &Results, since: Option<&Results>) -> Result<String> {
+    let mut m = model::build(results)?;
+    if let Some(old) = since {
+        let c = crate::compare::compare(old, results)?;
+        m.since = Some(program::since_last(old, results, &c));
+    }
     let mut env = environment();
     let fail = |e: minijinja::Error| Error::Export {
         path: results.dir.join(REPORT_FILE),
@@ -206,8 +227,19 @@ pub fn render(results: &Results) -> Result<String> {
 /// Reads the output folder `results_dir` and writes its report to `out` (atomically:
 /// a temporary file beside it, renamed into place).
 pub fn write_report(results_dir: &std::path::Path, out: &std::path::Path) -> Result<()> {
+    write_report_since(results_dir, None, out)
+}
+
+/// [`write_report`] with a "since last period" section against the earlier output
+/// folder `since`.
+pub fn write_report_since(
+    results_dir: &std::path::Path,
+    since: Option<&std::path::Path>,
+    out: &std::path::Path,
+) -> Result<()> {
     let results = Results::read(results_dir)?;
-    write_atomically(out, &render(&results)?)
+    let old = since.map(Results::read).transpose()?;
+    write_atomically(out, &render_since(&results, old.as_ref())?)
 }
 
 #[cfg(test)]

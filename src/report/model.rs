@@ -6,8 +6,8 @@
 //! largest conflicts, the [`COMMUNITY_ROWS`] largest communities), each with the count
 //! of what was left out, so the page stays small for any ecosystem size.
 
-use arrow::array::{Array, AsArray};
-use arrow::datatypes::{Date32Type, Float64Type, Int64Type};
+use arrow::array::AsArray;
+use arrow::datatypes::Date32Type;
 use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
@@ -206,6 +206,8 @@ pub struct ConflictRow {
     pub amount: f64,
     /// days_apart.
     pub days_apart: f64,
+    /// stage_a / stage_b ("won / won": two partners paid for one account).
+    pub stages: String,
 }
 
 /// One community row.
@@ -244,6 +246,8 @@ pub struct Model {
     pub ecograph_version: String,
     /// The results' input folder (summary.parameters.input).
     pub input: String,
+    /// The review period (`--period`), "2025-07-01 to 2025-09-30"; None for all time.
+    pub period: Option<String>,
     /// Executive summary tiles.
     pub tiles: Vec<Tile>,
     /// What asks for attention (ydata-profiling's alerts, in partner-program terms).
@@ -268,6 +272,13 @@ pub struct Model {
     pub account_mapping: Vec<TypeCell>,
     /// The partner pairs sharing the most customers (of the rows overlap_pairs keeps).
     pub top_pairs: Bounded<PairRow>,
+    /// "Which story is fair": the attribution models side by side (None for results
+    /// written before attribution existed).
+    pub fair_story: Option<super::program::FairStory>,
+    /// The tier review (None without `[[tiers]]`).
+    pub tier_review: Option<super::program::TierReview>,
+    /// "Since last period" (only with `report --since OLD`).
+    pub since: Option<super::program::SinceLast>,
 }
 
 /// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
@@ -292,35 +303,7 @@ pub(super) fn missing(r: &Results, table: &str) -> Error {
     }
 }
 
-pub(super) fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_string::<i32>();
-    (0..a.len())
-        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
-        .collect()
-}
-
-pub(super) fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<Float64Type>();
-    (0..a.len())
-        .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
-}
-
-pub(super) fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<Int64Type>();
-    (0..a.len())
-        .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
-}
+pub(super) use crate::results::{floats, ints, strs};
 
 fn number(s: &serde_json::Value, section: &str, key: &str) -> Option<f64> {
     s.get(section)
@@ -533,6 +516,7 @@ pub fn build(r: &Results) -> Result<Model> {
             strs(c, "deal_b"),
             floats(c, "days_apart"),
         );
+        let (sa, sb) = (strs(c, "stage_a"), strs(c, "stage_b"));
         for i in 0..c.num_rows() {
             let amount = ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
             let seq = total;
@@ -552,6 +536,11 @@ pub fn build(r: &Results) -> Result<Model> {
                     deal_b: db[i].clone().unwrap_or_default(),
                     amount,
                     days_apart: days[i].unwrap_or(0.0),
+                    stages: format!(
+                        "{} / {}",
+                        sa[i].as_deref().unwrap_or(""),
+                        sb[i].as_deref().unwrap_or("")
+                    ),
                 },
             ));
             top.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -609,6 +598,7 @@ pub fn build(r: &Results) -> Result<Model> {
         alerts,
         ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
         input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
+        period: super::program::period(r),
         tiles: tiles(s),
         leaderboard,
         diversification,
@@ -617,6 +607,9 @@ pub fn build(r: &Results) -> Result<Model> {
         resilience,
         conflicts,
         communities,
+        fair_story: super::program::fair_story(r),
+        tier_review: super::program::tier_review(r),
+        since: None,
     })
 }
 

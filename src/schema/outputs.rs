@@ -219,6 +219,73 @@ pub const TIER_FIT: OutTable = OutTable {
     ],
 };
 
+/// The tables of `ecograph compare OLD NEW --out DIR`, in the order the documentation
+/// lists them.
+pub const COMPARE_TABLES: [OutTable; 3] = [PARTNER_CHANGES, ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES];
+
+/// `partner_changes` (compare): per partner, old and new.
+pub const PARTNER_CHANGES: OutTable = OutTable {
+    name: "partner_changes",
+    doc: "One row per partner of either run, by partner_id; a partner absent from a run has null old (or new) columns and counts as 0 in the changes.",
+    columns: &[
+        col("partner_id", Text, false, "the partner"),
+        col("name", Text, true, "its name (from NEW, else OLD)"),
+        col("activity", Text, false, "joined (deals in NEW, none in OLD), went_quiet (the reverse), active (both) or inactive (neither)"),
+        col("deals_old", Int, true, "deals in OLD"),
+        col("deals_new", Int, true, "deals in NEW"),
+        col("won_deals_old", Int, true, "won deals in OLD"),
+        col("won_deals_new", Int, true, "won deals in NEW"),
+        col("attributed_revenue_old", Float, true, "attributed revenue (even split) in OLD"),
+        col("attributed_revenue_new", Float, true, "in NEW"),
+        col("attributed_revenue_change", Float, true, "NEW - OLD (an absent side counts 0)"),
+        col("rank_old", Int, true, "rank by attributed revenue in OLD (1 = most)"),
+        col("rank_new", Int, true, "in NEW"),
+        col("rank_change", Int, true, "rank_old - rank_new: above 0 moved up"),
+        col("pagerank_old", Float, true, "PageRank in OLD"),
+        col("pagerank_new", Float, true, "in NEW"),
+        col("pagerank_change", Float, true, "NEW - OLD; null unless both have it"),
+        col("betweenness_change", Float, true, "betweenness NEW - OLD; null unless both have it"),
+        col("cosell_degree_old", Int, true, "co-sellers in OLD"),
+        col("cosell_degree_new", Int, true, "in NEW"),
+        col("ties_gained", Int, false, "co-sell ties in NEW that OLD did not have"),
+        col("ties_lost", Int, false, "co-sell ties of OLD that NEW does not have"),
+        col("new_conflicts", Int, false, "channel conflicts naming it in NEW that OLD did not have"),
+        col("tier_status_old", Text, true, "tier_fit status in OLD (above, meets, below, unknown)"),
+        col("tier_status_new", Text, true, "in NEW"),
+        col("qualified_tier_old", Text, true, "the highest tier it qualified for in OLD"),
+        col("qualified_tier_new", Text, true, "in NEW"),
+    ],
+};
+
+/// `attribution_changes` (compare): per model both runs computed, per partner.
+pub const ATTRIBUTION_CHANGES: OutTable = OutTable {
+    name: "attribution_changes",
+    doc: "One row per attribution model both runs computed and partner of either run, by model, then partner_id.",
+    columns: &[
+        col("partner_id", Text, false, "the partner"),
+        col("model", Text, false, "the attribution model"),
+        col("revenue_old", Float, true, "its revenue under the model in OLD"),
+        col("revenue_new", Float, true, "in NEW"),
+        col("revenue_change", Float, true, "NEW - OLD (an absent side counts 0)"),
+        col("rank_old", Int, true, "its rank under the model in OLD"),
+        col("rank_new", Int, true, "in NEW"),
+        col("rank_change", Int, true, "rank_old - rank_new: above 0 moved up"),
+    ],
+};
+
+/// `ecosystem_changes` (compare): the summaries' numbers side by side.
+pub const ECOSYSTEM_CHANGES: OutTable = OutTable {
+    name: "ecosystem_changes",
+    doc: "One row per number of the summaries' counts, network, revenue, partner_lift, overlap and tiers sections (dotted path), by section, then path.",
+    columns: &[
+        col("measure", Text, false, "the summary key, e.g. revenue.total_won_revenue"),
+        col("old", Float, true, "its value in OLD"),
+        col("new", Float, true, "in NEW"),
+        col("change", Float, true, "NEW - OLD; null unless both have it"),
+        col("relative_change", Float, true, "change / |OLD|; null when OLD is 0 or null"),
+    ],
+};
+
 /// `cosell_edges`: the co-sell network as an edge list.
 pub const COSELL_EDGES: OutTable = OutTable {
     name: "cosell_edges",
@@ -389,7 +456,7 @@ mod tests {
 
     /// docs/OUTPUTS.md holds, between `<!-- columns: NAME -->` and `<!-- /columns -->`,
     /// each table's [`OutTable::markdown`] and one line of its doc; every declared table
-    /// has exactly one such block. `ECOGRAPH_BLESS=1 cargo test --lib outputs` rewrites
+    /// (analyze's, then compare's) has exactly one such block. `ECOGRAPH_BLESS=1 cargo test --lib outputs` rewrites
     /// the blocks after a change to the declaration.
     #[test]
     fn docs_outputs_md_is_the_declaration() {
@@ -406,6 +473,7 @@ mod tests {
             let close = after.find("<!-- /columns -->").expect("block closes");
             let table = OUTPUT_TABLES
                 .iter()
+                .chain(COMPARE_TABLES.iter())
                 .find(|t| t.name == name)
                 .unwrap_or_else(|| panic!("docs/OUTPUTS.md documents unknown table {name}"));
             seen.push(name.to_string());
@@ -417,7 +485,11 @@ mod tests {
             rest = &after[close + "<!-- /columns -->".len()..];
         }
         out.push_str(rest);
-        let mut names: Vec<String> = OUTPUT_TABLES.iter().map(|t| t.name.into()).collect();
+        let mut names: Vec<String> = OUTPUT_TABLES
+            .iter()
+            .chain(COMPARE_TABLES.iter())
+            .map(|t| t.name.into())
+            .collect();
         assert_eq!(seen, names, "one block per table, in declaration order");
         names.clear();
         if std::env::var_os("ECOGRAPH_BLESS").is_some() {

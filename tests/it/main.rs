@@ -7,6 +7,7 @@
 //! (its default place for a source file below a `main.rs`) and re-runs them first.
 
 mod common;
+mod compare;
 
 mod analyze_demo;
 mod arrow_input;

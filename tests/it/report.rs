@@ -527,3 +527,117 @@ fn the_page_replaces_only_what_ecograph_wrote() {
         .collect();
     assert_eq!(left.len(), 2, "no partial file left behind: {left:?}");
 }
+
+/// The program sections: "which story is fair" is the summary's attribution table, the
+/// tier review counts the summary's statuses and lists tier_fit's partners, and "since
+/// last period" shows compare's numbers; the conflicts show both deals' stages.
+#[test]
+fn the_program_sections_show_their_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiers = repo().join("tests/fixtures/program/demo_tiers.toml");
+    let t = tiers.to_str().unwrap();
+    let q2 = analyze_into(
+        &demo(),
+        &tmp.path().join("q2"),
+        &["--period", "2024Q2", "--config", t],
+    );
+    let q3 = analyze_into(
+        &demo(),
+        &tmp.path().join("q3"),
+        &["--period", "2024Q3", "--config", t],
+    );
+    let page = tmp.path().join("since.html");
+    ok(&ecograph(&[
+        "report",
+        q3.to_str().unwrap(),
+        "--since",
+        q2.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+    ]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let m = island(&html);
+    let s = summary(&q3);
+
+    // Which story is fair.
+    let fair = &m["fair_story"];
+    assert_eq!(fair["models"], s["attribution"]["models"]);
+    for (row, want) in fair["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(s["attribution"]["fair_story"].as_array().unwrap())
+    {
+        assert_eq!(row["partner"], want["name"]);
+        for (k, model) in fair["models"].as_array().unwrap().iter().enumerate() {
+            let model = model.as_str().unwrap();
+            assert_eq!(row["rank"][k], want["rank"][model], "{model}");
+            assert_eq!(row["revenue"][k], want["revenue"][model], "{model}");
+            assert!(html.contains(&format!(
+                "#{} · {}",
+                want["rank"][model],
+                show(want["revenue"][model].as_f64(), "money_tile")
+            )));
+        }
+    }
+
+    // The tier review.
+    let tr = &m["tier_review"];
+    for pair in tr["status"].as_array().unwrap() {
+        assert_eq!(pair[1], s["tiers"]["status"][pair[0].as_str().unwrap()]);
+    }
+    let fit = read(&q3, "tier_fit");
+    let (ids, status) = (strings(&fit, "partner_id"), strings(&fit, "status"));
+    let pm = read(&q3, "partner_metrics");
+    let names: std::collections::HashMap<_, _> = strings(&pm, "partner_id")
+        .into_iter()
+        .zip(strings(&pm, "name"))
+        .collect();
+    for (list, word) in [("above", "above"), ("below", "below")] {
+        let want: std::collections::BTreeSet<String> = ids
+            .iter()
+            .zip(&status)
+            .filter(|(_, st)| st.as_deref() == Some(word))
+            .map(|(id, _)| names[id].clone().unwrap())
+            .collect();
+        let shown = tr[list].as_array().unwrap();
+        assert_eq!(shown.len(), want.len().min(10), "{word}");
+        for r in shown {
+            assert!(want.contains(r["partner"].as_str().unwrap()), "{word}: {r}");
+        }
+    }
+
+    // Since last period: compare's totals and the summaries' numbers.
+    let since = &m["since"];
+    let old = ecograph::results::Results::read(&q2).unwrap();
+    let new = ecograph::results::Results::read(&q3).unwrap();
+    let c = ecograph::compare::compare(&old, &new).unwrap();
+    assert_eq!(since["totals"], serde_json::to_value(&c.totals).unwrap());
+    for x in since["measures"].as_array().unwrap() {
+        let label = x[0].as_str().unwrap();
+        let path = match label {
+            "Deals" => "counts.deals",
+            "Won revenue" => "revenue.total_won_revenue",
+            "Partner revenue share" => "revenue.partner_revenue_share",
+            "Co-sell rate" => "revenue.cosell_rate",
+            "Win rate, partner-led" => "partner_lift.win_rate_partner",
+            "Co-selling ties" => "counts.cosell_edges",
+            "Channel conflicts" => "overlap.channel_conflicts",
+            other => panic!("unexpected measure {other}"),
+        };
+        let at = |v: &serde_json::Value| path.split('.').fold(v.clone(), |v, k| v[k].clone());
+        assert_eq!(x[2].as_f64(), at(&summary(&q2)).as_f64(), "{label} before");
+        assert_eq!(x[3].as_f64(), at(&s).as_f64(), "{label} now");
+    }
+    assert!(html.contains("2024-07-01 to 2024-09-30") && html.contains("2024-04-01 to 2024-06-30"));
+
+    // Conflicts carry their stages.
+    for c in m["conflicts"]["rows"].as_array().unwrap() {
+        let st = c["stages"].as_str().unwrap();
+        assert!(
+            st.split(" / ")
+                .all(|w| ["won", "lost", "open"].contains(&w)),
+            "{st}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The report as a person sees it, in a real browser: renders the report of the demo and
-# of a generated 10,000-partner ecosystem, and the scorecards of the latter's top ten, opens each in headless Chromium (Debian's
+# of a generated 10,000-partner ecosystem, the scorecards of the latter's top ten, and the
+# demo's 2024 Q3 review with tiers and a "since last period" section against Q2, opens each in headless Chromium (Debian's
 # package) from file://, with the network off, screenshots it, and fails on a console
 # error, a failed load, or a section left empty after the page's script ran.
 #
@@ -36,10 +37,19 @@ chrome() {
 mkdir -p "$work/cards"
 "$bin" report "$work/10k" --partners top:10 --out "$work/cards/report.html" --quiet
 
+# Two quarters of the demo with tiers: the review with its program sections (which
+# story is fair, the tier review, since last period).
+tiers=tests/fixtures/program/demo_tiers.toml
+"$bin" analyze datasets/demo --out "$work/q2" --period 2024Q2 --config "$tiers" --quiet
+"$bin" analyze datasets/demo --out "$work/q3" --period 2024Q3 --config "$tiers" --quiet
+mkdir -p "$work/since"
+"$bin" report "$work/q3" --since "$work/q2" --out "$work/since/report.html" --quiet
+
 fail=0
-for name in demo 10k cards; do
-    # The review has ten kinds of section; the scorecards page one kind, once a partner.
-    min_sections=$([ "$name" = cards ] && echo 1 || echo 10)
+for name in demo 10k cards since; do
+    # The review has eleven kinds of section (thirteen with tiers and a period before);
+    # the scorecards page one kind, once a partner.
+    min_sections=$(case "$name" in cards) echo 1 ;; since) echo 13 ;; *) echo 11 ;; esac)
     page="$work/$name/report.html"
     size=$(stat -c %s "$page")
     echo "$name: report.html $size bytes"
@@ -86,5 +96,5 @@ if len(p.found) < int(sys.argv[3]) or empty:
 PY
     [ -s "$shots/report-$name.png" ] || { echo "FAIL $name: no screenshot" >&2; fail=1; }
 done
-echo "screenshots: $shots/report-demo.png $shots/report-10k.png $shots/report-cards.png"
+echo "screenshots: $shots/report-demo.png $shots/report-10k.png $shots/report-cards.png $shots/report-since.png"
 exit "$fail"

@@ -1,0 +1,482 @@
+//! `ecograph compare OLD NEW --out DIR`: what changed between two analyze runs, for a
+//! quarterly business review.
+//!
+//! Reads two output folders (any format; typically two `--period` runs) and writes:
+//!
+//! - `partner_changes`: one row per partner of either run (by partner_id): activity
+//!   (`joined`: deals in NEW but none in OLD; `went_quiet`: the reverse; `active`: deals in
+//!   both; `inactive`: in neither), deals, won deals, attributed revenue and its rank,
+//!   PageRank, betweenness and co-sell degree, old and new with their changes; co-sell
+//!   ties gained and lost; channel conflicts in NEW that OLD did not have; tier status
+//!   and qualified tier, old and new;
+//! - `attribution_changes`: per attribution model both runs computed, each partner's
+//!   revenue and rank, old and new;
+//! - `ecosystem_changes`: every number of the summaries' counts, network, revenue,
+//!   partner_lift, overlap (conflicts, unique customers) and tier statuses, old, new,
+//!   change and relative change;
+//! - `compare_summary.json`: the two runs (folder, period), and the totals: partners
+//!   joined and gone quiet, ties gained and lost, new conflicts, tier statuses changed.
+//!
+//! A partner absent from a run counts as 0 deals and 0 revenue there (its old or new
+//! columns are null). compare(X, X) has every change 0. Ties and conflicts are matched
+//! by a 64-bit hash of their ids (SipHash with fixed keys), so memory is 8 bytes per tie
+//! and conflict of OLD; a false match needs a collision of two 64-bit hashes.
+//!
+//! O(partners + ties + conflicts) time, streamed over the pair-sized tables.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow::record_batch::RecordBatch;
+
+use crate::error::{Error, Result};
+use crate::results::{floats, ints, strs, Results};
+use crate::schema::outputs::{ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES, PARTNER_CHANGES};
+
+/// The summary written beside the tables.
+pub const COMPARE_SUMMARY_FILE: &str = "compare_summary.json";
+
+/// One side's per-partner numbers, by partner_id.
+#[derive(Default)]
+struct Side {
+    name: HashMap<String, Option<String>>,
+    deals: HashMap<String, i64>,
+    won: HashMap<String, i64>,
+    revenue: HashMap<String, f64>,
+    rank: HashMap<String, i64>,
+    pagerank: HashMap<String, f64>,
+    betweenness: HashMap<String, f64>,
+    degree: HashMap<String, i64>,
+    /// partner -> (status, qualified tier).
+    tier: HashMap<String, (String, Option<String>)>,
+    /// model -> partner -> (revenue, rank).
+    models: BTreeMap<String, HashMap<String, (f64, i64)>>,
+}
+
+fn side(r: &Results) -> Result<Side> {
+    let pm = r.table("partner_metrics").ok_or_else(|| Error::Results {
+        path: r.dir.clone(),
+        reason: "it has no partner_metrics table; compare needs one".into(),
+    })?;
+    let ids: Vec<String> = strs(pm, "partner_id")
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let mut s = Side::default();
+    let rev: Vec<f64> = floats(pm, "attributed_revenue")
+        .into_iter()
+        .map(|x| x.unwrap_or(0.0))
+        .collect();
+    let ranks = crate::metrics::attribution::ranks(&rev);
+    for (i, id) in ids.iter().enumerate() {
+        s.revenue.insert(id.clone(), rev[i]);
+        s.rank.insert(id.clone(), i64::from(ranks[i]));
+    }
+    for (id, v) in ids.iter().zip(strs(pm, "name")) {
+        s.name.insert(id.clone(), v);
+    }
+    let int = |c: &str, m: &mut HashMap<String, i64>| {
+        for (id, v) in ids.iter().zip(ints(pm, c)) {
+            m.insert(id.clone(), v.unwrap_or(0));
+        }
+    };
+    int("deals", &mut s.deals);
+    int("won_deals", &mut s.won);
+    int("cosell_degree", &mut s.degree);
+    let float = |c: &str, m: &mut HashMap<String, f64>| {
+        for (id, v) in ids.iter().zip(floats(pm, c)) {
+            if let Some(v) = v {
+                m.insert(id.clone(), v);
+            }
+        }
+    };
+    float("pagerank", &mut s.pagerank);
+    float("betweenness", &mut s.betweenness);
+    if let Some(t) = r.table("tier_fit") {
+        let (id, st, q) = (
+            strs(t, "partner_id"),
+            strs(t, "status"),
+            strs(t, "qualified_tier"),
+        );
+        for i in 0..t.num_rows() {
+            if let (Some(id), Some(st)) = (&id[i], &st[i]) {
+                s.tier
+                    .entry(id.clone())
+                    .or_insert_with(|| (st.clone(), q[i].clone()));
+            }
+        }
+    }
+    if let Some(a) = r.table("attribution") {
+        let (id, model, rev, rank) = (
+            strs(a, "partner_id"),
+            strs(a, "model"),
+            floats(a, "attributed_revenue"),
+            ints(a, "rank"),
+        );
+        for i in 0..a.num_rows() {
+            if let (Some(id), Some(m)) = (&id[i], &model[i]) {
+                s.models
+                    .entry(m.clone())
+                    .or_default()
+                    .insert(id.clone(), (rev[i].unwrap_or(0.0), rank[i].unwrap_or(0)));
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn key(parts: &[Option<&str>]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// The co-sell ties of a run as hashed (partner_a, partner_b) keys, with their partners.
+fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
+    r.stream("cosell_edges", &mut |b| {
+        let (a, c) = (strs(b, "partner_a"), strs(b, "partner_b"));
+        for (a, c) in a.iter().zip(&c) {
+            if let (Some(a), Some(c)) = (a, c) {
+                f(key(&[Some(a), Some(c)]), a, c);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The channel conflicts of a run as hashed (deal_a, deal_b, partner_a, partner_b) keys.
+fn conflicts(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
+    r.stream("channel_conflicts", &mut |b| {
+        let cols = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+        for i in 0..b.num_rows() {
+            let k = key(&cols.each_ref().map(|c| c[i].as_deref()));
+            if let (Some(a), Some(c)) = (&cols[2][i], &cols[3][i]) {
+                f(k, a, c);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Totals of a comparison (`compare_summary.json`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct CompareTotals {
+    /// Partners with deals in NEW and none in OLD.
+    pub joined: u64,
+    /// Partners with deals in OLD and none in NEW.
+    pub went_quiet: u64,
+    /// Co-sell ties in NEW that OLD did not have.
+    pub ties_gained: u64,
+    /// Co-sell ties of OLD that NEW does not have.
+    pub ties_lost: u64,
+    /// Channel conflicts in NEW that OLD did not have.
+    pub new_conflicts: u64,
+    /// Partners whose tier status differs.
+    pub tier_status_changed: u64,
+}
+
+/// What [`compare`] computed: the three tables and the totals.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// `partner_changes`.
+    pub partners: RecordBatch,
+    /// `attribution_changes`.
+    pub attribution: RecordBatch,
+    /// `ecosystem_changes`.
+    pub ecosystem: RecordBatch,
+    /// The totals.
+    pub totals: CompareTotals,
+}
+
+/// Compares two output folders (module doc).
+pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
+    let (o, n) = (side(old)?, side(new)?);
+    let mut ids: Vec<&String> = o.name.keys().chain(n.name.keys()).collect();
+    ids.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    ids.dedup();
+
+    // Ties: OLD's keys, then NEW's against them; per partner gained and lost.
+    let mut old_ties: HashMap<u64, (String, String)> = HashMap::new();
+    ties(old, |k, a, b| {
+        old_ties.insert(k, (a.to_string(), b.to_string()));
+    })?;
+    let mut gained: HashMap<String, i64> = HashMap::new();
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut ties_gained = 0u64;
+    ties(new, |k, a, b| {
+        seen.insert(k);
+        if !old_ties.contains_key(&k) {
+            ties_gained += 1;
+            *gained.entry(a.to_string()).or_default() += 1;
+            *gained.entry(b.to_string()).or_default() += 1;
+        }
+    })?;
+    let mut lost: HashMap<String, i64> = HashMap::new();
+    for (k, (a, b)) in &old_ties {
+        if !seen.contains(k) {
+            *lost.entry(a.clone()).or_default() += 1;
+            *lost.entry(b.clone()).or_default() += 1;
+        }
+    }
+    let mut old_conf: HashSet<u64> = HashSet::new();
+    conflicts(old, |k, _, _| {
+        old_conf.insert(k);
+    })?;
+    let mut fresh: HashMap<String, i64> = HashMap::new();
+    let mut new_conflicts = 0u64;
+    conflicts(new, |k, a, b| {
+        if !old_conf.contains(&k) {
+            new_conflicts += 1;
+            *fresh.entry(a.to_string()).or_default() += 1;
+            *fresh.entry(b.to_string()).or_default() += 1;
+        }
+    })?;
+
+    let activity = |id: &str| {
+        let (a, b) = (
+            o.deals.get(id).copied().unwrap_or(0),
+            n.deals.get(id).copied().unwrap_or(0),
+        );
+        match (a > 0, b > 0) {
+            (false, true) => "joined",
+            (true, false) => "went_quiet",
+            (true, true) => "active",
+            (false, false) => "inactive",
+        }
+    };
+    let get_i = |m: &HashMap<String, i64>, id: &str| m.get(id).copied();
+    let get_f = |m: &HashMap<String, f64>, id: &str| m.get(id).copied();
+    let delta = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(b.unwrap_or(0.0) - a.unwrap_or(0.0)),
+    };
+    let both = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+    let name = |id: &str| n.name.get(id).or_else(|| o.name.get(id)).cloned().flatten();
+    let status = |s: &Side, id: &str| s.tier.get(id).map(|t| t.0.clone());
+    let qualified = |s: &Side, id: &str| s.tier.get(id).and_then(|t| t.1.clone());
+    let mut totals = CompareTotals {
+        ties_gained,
+        ties_lost: old_ties.keys().filter(|k| !seen.contains(k)).count() as u64,
+        new_conflicts,
+        ..CompareTotals::default()
+    };
+    for id in &ids {
+        match activity(id) {
+            "joined" => totals.joined += 1,
+            "went_quiet" => totals.went_quiet += 1,
+            _ => {}
+        }
+        if status(&o, id) != status(&n, id) {
+            totals.tier_status_changed += 1;
+        }
+    }
+    let text = |f: &dyn Fn(&str) -> Option<String>| -> ArrayRef {
+        Arc::new(StringArray::from_iter(ids.iter().map(|id| f(id))))
+    };
+    let int = |f: &dyn Fn(&str) -> Option<i64>| -> ArrayRef {
+        Arc::new(Int64Array::from_iter(ids.iter().map(|id| f(id))))
+    };
+    let float = |f: &dyn Fn(&str) -> Option<f64>| -> ArrayRef {
+        Arc::new(Float64Array::from_iter(ids.iter().map(|id| f(id))))
+    };
+    let partners = PARTNER_CHANGES.batch(vec![
+        Arc::new(StringArray::from_iter_values(
+            ids.iter().map(|s| s.as_str()),
+        )),
+        text(&|id| name(id)),
+        Arc::new(StringArray::from_iter_values(
+            ids.iter().map(|id| activity(id)),
+        )),
+        int(&|id| get_i(&o.deals, id)),
+        int(&|id| get_i(&n.deals, id)),
+        int(&|id| get_i(&o.won, id)),
+        int(&|id| get_i(&n.won, id)),
+        float(&|id| get_f(&o.revenue, id)),
+        float(&|id| get_f(&n.revenue, id)),
+        float(&|id| delta(get_f(&o.revenue, id), get_f(&n.revenue, id))),
+        int(&|id| get_i(&o.rank, id)),
+        int(&|id| get_i(&n.rank, id)),
+        int(&|id| {
+            get_i(&o.rank, id)
+                .zip(get_i(&n.rank, id))
+                .map(|(a, b)| a - b)
+        }),
+        float(&|id| get_f(&o.pagerank, id)),
+        float(&|id| get_f(&n.pagerank, id)),
+        float(&|id| both(get_f(&o.pagerank, id), get_f(&n.pagerank, id))),
+        float(&|id| both(get_f(&o.betweenness, id), get_f(&n.betweenness, id))),
+        int(&|id| get_i(&o.degree, id)),
+        int(&|id| get_i(&n.degree, id)),
+        int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
+        int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
+        int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
+        text(&|id| status(&o, id)),
+        text(&|id| status(&n, id)),
+        text(&|id| qualified(&o, id)),
+        text(&|id| qualified(&n, id)),
+    ]);
+
+    // attribution_changes: the models both runs computed, in the attribution order.
+    let order = |m: &str| {
+        crate::metrics::attribution::Model::from_name(m).map_or(usize::MAX, |m| m as usize)
+    };
+    let mut models: Vec<&String> = o
+        .models
+        .keys()
+        .filter(|m| n.models.contains_key(*m))
+        .collect();
+    models.sort_by_key(|m| order(m));
+    let rows: Vec<(&String, &String)> = models
+        .iter()
+        .flat_map(|m| ids.iter().map(move |id| (*m, *id)))
+        .collect();
+    let at = |s: &Side, m: &str, id: &str| s.models.get(m).and_then(|v| v.get(id)).copied();
+    let attribution = ATTRIBUTION_CHANGES.batch(vec![
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.1.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.0.as_str()),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
+        )),
+        Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
+            delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
+        }))),
+        Arc::new(Int64Array::from_iter(
+            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
+        )),
+        Arc::new(Int64Array::from_iter(
+            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
+        )),
+        Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
+            at(&o, r.0, r.1)
+                .zip(at(&n, r.0, r.1))
+                .map(|(a, b)| a.1 - b.1)
+        }))),
+    ]);
+    let ecosystem = ecosystem_changes(&old.summary, &new.summary);
+    Ok(Comparison {
+        partners,
+        attribution,
+        ecosystem,
+        totals,
+    })
+}
+
+/// The summary sections compared, and the keys left out of them (parameters).
+const SECTIONS: [&str; 6] = [
+    "counts",
+    "network",
+    "revenue",
+    "partner_lift",
+    "overlap",
+    "tiers",
+];
+
+/// Every number of [`SECTIONS`] (nested objects flattened with dots), old and new.
+fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> RecordBatch {
+    fn leaves(prefix: String, v: &serde_json::Value, out: &mut BTreeMap<String, Option<f64>>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    leaves(format!("{prefix}.{k}"), x, out);
+                }
+            }
+            serde_json::Value::Number(x) => {
+                out.insert(prefix, x.as_f64());
+            }
+            serde_json::Value::Null => {
+                out.insert(prefix, None);
+            }
+            _ => {}
+        }
+    }
+    let mut measures: Vec<(String, Option<f64>, Option<f64>)> = Vec::new();
+    for section in SECTIONS {
+        let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+        leaves(section.to_string(), &old[section], &mut a);
+        leaves(section.to_string(), &new[section], &mut b);
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            if k == "overlap.top_k" {
+                continue; // a parameter, not a result
+            }
+            measures.push((
+                k.clone(),
+                a.get(k).copied().flatten(),
+                b.get(k).copied().flatten(),
+            ));
+        }
+    }
+    let d = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+    ECOSYSTEM_CHANGES.batch(vec![
+        Arc::new(StringArray::from_iter_values(
+            measures.iter().map(|m| m.0.as_str()),
+        )),
+        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.1))),
+        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.2))),
+        Arc::new(Float64Array::from_iter(
+            measures.iter().map(|m| d(m.1, m.2)),
+        )),
+        Arc::new(Float64Array::from_iter(measures.iter().map(|m| {
+            d(m.1, m.2)
+                .zip(m.1)
+                .and_then(|(x, a)| (a != 0.0).then(|| x / a.abs()))
+        }))),
+    ])
+}
+
+/// `ecograph compare OLD NEW --out DIR`: reads both folders, writes the comparison into
+/// DIR atomically (refused like an analyze output: an existing DIR only with
+/// `overwrite`, and only one ecograph wrote).
+pub fn write_comparison(
+    old_dir: &Path,
+    new_dir: &Path,
+    out: &Path,
+    format: crate::io::write::OutputFormat,
+    overwrite: bool,
+) -> Result<PathBuf> {
+    let (old, new) = (Results::read(old_dir)?, Results::read(new_dir)?);
+    let staged = crate::io::atomic_dir::StagedDir::create(out, overwrite, &[old_dir, new_dir])?;
+    let c = compare(&old, &new)?;
+    let meta = serde_json::json!({
+        "schema_version": crate::schema::OUTPUT_SCHEMA_VERSION,
+        "ecograph_version": env!("CARGO_PKG_VERSION"),
+        "old": old_dir.display().to_string(),
+        "new": new_dir.display().to_string(),
+    })
+    .to_string();
+    for (name, batch) in [
+        (PARTNER_CHANGES.name, &c.partners),
+        (ATTRIBUTION_CHANGES.name, &c.attribution),
+        (ECOSYSTEM_CHANGES.name, &c.ecosystem),
+    ] {
+        crate::io::write::write_table(staged.path(), name, batch, format, &meta)?;
+    }
+    let run = |r: &Results, dir: &Path| {
+        serde_json::json!({
+            "folder": dir.display().to_string(),
+            "period": r.summary.get("period").cloned().unwrap_or(serde_json::Value::Null),
+            "ecograph_version": r.summary.get("ecograph_version").cloned().unwrap_or(serde_json::Value::Null),
+        })
+    };
+    let summary = serde_json::json!({
+        "old": run(&old, old_dir),
+        "new": run(&new, new_dir),
+        "totals": c.totals,
+    });
+    crate::io::write::write_json(staged.path(), COMPARE_SUMMARY_FILE, &summary)?;
+    staged.commit()
+}
