@@ -50,18 +50,6 @@ MAP_EDGES = 2000
 # HHI bands (docs/OUTPUTS.md, diversification): below 0.15, 0.15 to 0.25, above 0.25.
 BAND_COLOURS = {"unconcentrated": "#4c9a2a", "moderate": "#e0a100", "high": "#c0392b"}
 
-TABLES = (
-    "partner_metrics",
-    "cosell_edges",
-    "communities",
-    "diversification",
-    "network_growth",
-    "resilience",
-    "overlap_pairs",
-    "channel_conflicts",
-    "overlap_by_type",
-)
-
 
 def band(hhi: float | None) -> str | None:
     """The HHI band: ``unconcentrated`` below 0.15, ``moderate`` to 0.25, ``high`` above."""

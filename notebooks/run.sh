@@ -6,8 +6,10 @@
 #
 # Check mode (the default; .ci/run calls it):
 #   1. creates notebooks/.venv from notebooks/requirements.txt (again when that changes);
-#   2. runs `ecograph analyze` on datasets/demo (with --report), the same in CSV format,
-#      and on a generated 10,000-partner ecosystem (seed 4) it was not written against;
+#   2. runs `ecograph analyze` on datasets/demo (with --report), the same in CSV format
+#      with the example program (datasets/program.toml: tiers, attribution weights), and
+#      on a generated 10,000-partner ecosystem (seed 4, the same program) it was not
+#      written against;
 #   3. check_definitions.py: the notebooks' tiles, bands, thresholds and alerts are the
 #      report's (against each report page);
 #   4. executes notebooks 01-04 on each of the three results folders through the
@@ -18,7 +20,7 @@
 #   BIN defaults to target/debug/ecograph (built when missing).
 #
 # --update: what the committed outputs are made with. Builds the release binary, writes
-# ./results from the demo (the README's first command), and executes every notebook in
+# ./results from the demo and its example program (the README's first command), and executes every notebook in
 # place with its default parameters: ../results, and the benchmark at 100,000 partners
 # with target/release/ecograph (a few minutes).
 set -euo pipefail
@@ -57,7 +59,7 @@ if [ "$update" = 1 ]; then
     cargo build --release --locked
     over=""
     [ -e results ] && over="--overwrite"
-    "$bin" analyze datasets/demo --out results --report --quiet $over
+    "$bin" analyze datasets/demo --config datasets/program.toml --out results --report --quiet $over
     "$PY" "$HERE/check_definitions.py" results
     for nb in "${notebooks[@]}" "$bench"; do
         echo "== $(basename "$nb")"
@@ -77,9 +79,9 @@ mkdir -p "$out"
 
 echo "== analyze: the demo (Parquet and CSV) and a generated 10,000-partner ecosystem"
 "$bin" analyze datasets/demo --out "$work/demo" --report --quiet
-"$bin" analyze datasets/demo --out "$work/demo-csv" --format csv --report --quiet
+"$bin" analyze datasets/demo --out "$work/demo-csv" --format csv --config datasets/program.toml --report --quiet
 "$bin" generate --out "$work/in10k" --partners 10000 --deals 200000 --seed 4 --quiet
-"$bin" analyze "$work/in10k" --out "$work/10k" --report --quiet
+"$bin" analyze "$work/in10k" --out "$work/10k" --config datasets/program.toml --report --quiet
 
 echo "== the notebooks' definitions are the report's"
 "$PY" "$HERE/check_definitions.py" "$work/demo" "$work/demo-csv" "$work/10k"

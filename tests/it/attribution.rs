@@ -335,3 +335,28 @@ proptest! {
         }
     }
 }
+
+/// touched_at under the CRM's own name, mapped by the config like any column, gives the
+/// same attribution as the contract's name.
+#[test]
+fn a_mapped_touched_at_column_gives_the_same_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let edge = repo().join("tests/fixtures/attribution/edge");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for f in ["partners.csv", "deals.csv"] {
+        std::fs::copy(edge.join(f), input.join(f)).unwrap();
+    }
+    let links = std::fs::read_to_string(edge.join("deal_partners.csv")).unwrap();
+    let renamed = links.replacen("touched_at", "Partner Touch Date", 1);
+    assert_ne!(renamed, links);
+    std::fs::write(input.join("deal_partners.csv"), renamed).unwrap();
+    let config = dir.path().join("crm.toml");
+    std::fs::write(
+        &config,
+        "[columns.deal_partners]\ntouched_at = \"Partner Touch Date\"\n",
+    )
+    .unwrap();
+    let out = analyze(&input, dir.path(), &["--config", config.to_str().unwrap()]);
+    compare_attribution("edge, mapped touched_at", &out, &edge.join("expected"));
+}

@@ -2,8 +2,9 @@
 //! (`tests/fixtures/reference_program.py`; regenerate with
 //! `bash tests/fixtures/regenerate.sh`; inputs and configs in `tests/fixtures/program/`):
 //! tier_fit row by row on the demo, the generated fixture and a hand-made edge case under
-//! four configs; the metrics and attribution of a window, on the demo's 2023 Q3 and an
-//! edge-case window whose bounds fall on exact instants; a window over all time giving
+//! four configs; the metrics and attribution of a window, on the demo's 2023 Q3, the
+//! generated fixture's second half of 2023 and an edge-case window whose bounds fall on
+//! exact instants; a window over all time giving
 //! the full run's tables; raising a threshold never promoting anyone; bad tier configs
 //! and windows refused with nothing written.
 
@@ -412,4 +413,31 @@ proptest! {
             prop_assert!(rank(after[p].status) >= rank(before[p].status), "partner {p}: {:?} -> {:?}", before[p].status, after[p].status);
         }
     }
+}
+
+/// The example program shipped beside the demo (datasets/program.toml) is a valid config
+/// for the demo and for any generated ecosystem, and sorts partners into every status.
+#[test]
+fn the_shipped_program_config_runs_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = repo().join("datasets/program.toml");
+    let out = run(&demo(), dir.path(), &["--config", cfg.to_str().unwrap()]);
+    let s = summary(&out);
+    assert_eq!(
+        s["tiers"]["configured"],
+        serde_json::json!(["platinum", "gold", "silver", "registered"])
+    );
+    let status = &s["tiers"]["status"];
+    for w in ["above", "meets", "below"] {
+        assert!(status[w].as_u64().unwrap() > 0, "{w}: {status}");
+    }
+    let total: u64 = ["above", "meets", "below", "unknown"]
+        .iter()
+        .map(|w| status[w].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, s["counts"]["partners"].as_u64().unwrap());
+    assert_eq!(
+        s["parameters"]["result"]["metrics"]["attribution"]["half_life_days"],
+        14.0
+    );
 }
