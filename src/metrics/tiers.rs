@@ -12,7 +12,8 @@
 //! - `above`: it qualifies for a higher tier than its own: a promotion candidate;
 //! - `meets`: it qualifies for its own tier and no higher;
 //! - `below`: it does not meet its own tier's rules: at risk of demotion;
-//! - `unknown`: it has no tier in the input, or the config has no tiers.
+//! - `unknown`: it has no tier in the input, or the config has no rule (no tiers, or
+//!   only tiers without rules: nothing to judge by).
 //!
 //! For a partner manager: the tier review, with for every rule how far each partner is
 //! from the threshold (`gap` >= 0: met), so that "what does it take to make Gold" has a
@@ -85,7 +86,7 @@ pub enum Status {
     Meets,
     /// Does not qualify for its own tier.
     Below,
-    /// No tier in the input, or no tiers configured.
+    /// No tier in the input, or no rule configured.
     Unknown,
 }
 
@@ -207,6 +208,7 @@ pub fn fit(
                 .or_insert_with(|| column(partner_metrics, attribution, &r.column, n));
         }
     }
+    let no_rules = tiers.iter().all(|t| t.rules.is_empty());
     (0..n)
         .map(|p| {
             let values: Vec<Vec<Option<f64>>> = tiers
@@ -229,6 +231,7 @@ pub fn fit(
                 .and_then(|name| tiers.iter().position(|t| t.name == name));
             // Tiers are listed highest first: a smaller index is a higher tier.
             let status = match (own, qualified) {
+                _ if no_rules => Status::Unknown,
                 (None, _) => Status::Unknown,
                 (Some(_), None) => Status::Below,
                 (Some(o), Some(q)) if q < o => Status::Above,

@@ -209,7 +209,7 @@ pub const TIER_FIT: OutTable = OutTable {
         col("partner_id", Text, false, "the partner"),
         col("tier", Text, true, "its tier in the partners table; null when it has none"),
         col("qualified_tier", Text, true, "the highest tier whose every rule it meets; null when none"),
-        col("status", Text, false, "above (promotion candidate), meets, below (at risk of demotion) or unknown (no tier, or no tiers configured)"),
+        col("status", Text, false, "above (promotion candidate), meets, below (at risk of demotion) or unknown (no tier, or no rule configured)"),
         col("rule_tier", Text, true, "the tier of this row's rule; null on a partner's only row when there is no rule"),
         col("rule_column", Text, true, "the partner_metrics column (or <model>_revenue) the rule tests"),
         col("bound", Text, true, "min (met when value >= threshold) or max (value <= threshold)"),
