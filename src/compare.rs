@@ -19,8 +19,10 @@
 //!
 //! A partner absent from a run counts as 0 deals and 0 revenue there (its old or new
 //! columns are null). compare(X, X) has every change 0. Ties and conflicts are matched
-//! by a 64-bit hash of their ids (SipHash with fixed keys), so memory is 8 bytes per tie
-//! and conflict of OLD; a false match needs a collision of two 64-bit hashes.
+//! by a 64-bit hash of their ids (SipHash with fixed keys), so what is held is 8 bytes
+//! (in a hash set) per tie of either run and per conflict of OLD, besides the
+//! per-partner counts; a false match needs a collision of two 64-bit hashes. OLD's ties
+//! are streamed twice.
 //!
 //! O(partners + ties + conflicts) time, streamed over the pair-sized tables.
 
@@ -200,29 +202,33 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     ids.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     ids.dedup();
 
-    // Ties: OLD's keys, then NEW's against them; per partner gained and lost.
-    let mut old_ties: HashMap<u64, (String, String)> = HashMap::new();
-    ties(old, |k, a, b| {
-        old_ties.insert(k, (a.to_string(), b.to_string()));
+    // Ties: OLD's keys, NEW's against them (gained), then OLD streamed again against
+    // NEW's keys (lost), so only the hashes are held.
+    let mut old_ties: HashSet<u64> = HashSet::new();
+    ties(old, |k, _, _| {
+        old_ties.insert(k);
     })?;
     let mut gained: HashMap<String, i64> = HashMap::new();
     let mut seen: HashSet<u64> = HashSet::new();
     let mut ties_gained = 0u64;
     ties(new, |k, a, b| {
         seen.insert(k);
-        if !old_ties.contains_key(&k) {
+        if !old_ties.contains(&k) {
             ties_gained += 1;
             *gained.entry(a.to_string()).or_default() += 1;
             *gained.entry(b.to_string()).or_default() += 1;
         }
     })?;
+    drop(old_ties);
     let mut lost: HashMap<String, i64> = HashMap::new();
-    for (k, (a, b)) in &old_ties {
-        if !seen.contains(k) {
-            *lost.entry(a.clone()).or_default() += 1;
-            *lost.entry(b.clone()).or_default() += 1;
+    let mut ties_lost = 0u64;
+    ties(old, |k, a, b| {
+        if !seen.contains(&k) {
+            ties_lost += 1;
+            *lost.entry(a.to_string()).or_default() += 1;
+            *lost.entry(b.to_string()).or_default() += 1;
         }
-    }
+    })?;
     let mut old_conf: HashSet<u64> = HashSet::new();
     conflicts(old, |k, _, _| {
         old_conf.insert(k);
@@ -261,7 +267,7 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let qualified = |s: &Side, id: &str| s.tier.get(id).and_then(|t| t.1.clone());
     let mut totals = CompareTotals {
         ties_gained,
-        ties_lost: old_ties.keys().filter(|k| !seen.contains(k)).count() as u64,
+        ties_lost,
         new_conflicts,
         ..CompareTotals::default()
     };

@@ -92,13 +92,15 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     })?;
     check_pair_limit(job, plan.result().counts)?;
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
-    metrics::tiers::check_models(&job.settings.tiers, &m.attribution)
-        .map_err(|e| config_error(job, e))?;
     let meta = table_metadata(job, &m);
     let ov = st.run_metered("overlap pairs", |meter| {
         overlap_tables(job, &graphs, plan, staged.path(), &meta, meter)
     })?;
-    let mut tiers = serde_json::Value::Null;
+    let mut program = summary::ProgramSections {
+        attribution: summary::attribution_json(&graphs, &m.attribution),
+        period: summary::period_json(job.metrics.period, window),
+        ..Default::default()
+    };
     st.run("export", || {
         export_tables(
             job,
@@ -108,7 +110,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
             &ov.partner,
             &rejected,
             &meta,
-            &mut tiers,
+            &mut program.tiers,
         )
     })?;
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
@@ -120,19 +122,8 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &run_info(job),
         &inputs,
         &timings,
-        &summary::attribution_json(&graphs, &m.attribution),
+        &program,
     );
-    let mut summary = summary;
-    summary["tiers"] = tiers;
-    summary["period"] = match (job.metrics.period, window) {
-        (Some(w), Some(c)) => serde_json::json!({
-            "from": serde_json::to_value(w).expect("plain data")["from"],
-            "to": serde_json::to_value(w).expect("plain data")["to"],
-            "deals_in_window": c.deals_in_window,
-            "deals_left_out": c.deals_left_out,
-        }),
-        _ => serde_json::Value::Null,
-    };
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     if job.report {
         // Read back like `ecograph report` does: the page shows what the files hold.
@@ -173,6 +164,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let graphs = st.run("build graphs", || {
         build::build_with(tables, job.metrics.cosell_stages)
     });
+    check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
     let plan = st.run("overlap + conflicts", || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
@@ -225,9 +217,12 @@ fn config_error(job: &AnalyzeJob, message: String) -> Error {
     }
 }
 
-/// Refuses `[[tiers]]` that do not name every tier the partners have (before any work).
+/// Refuses `[[tiers]]` that do not name every tier the partners have, or test a model
+/// these graphs cannot compute (before any work).
 fn check_tiers(job: &AnalyzeJob, g: &GraphSet) -> Result<()> {
-    metrics::tiers::check_names(&job.settings.tiers, &g.partners.tier)
+    let tiers = &job.settings.tiers;
+    metrics::tiers::check_names(tiers, &g.partners.tier)
+        .and_then(|()| metrics::tiers::check_models(tiers, &metrics::attribution::absent_models(g)))
         .map_err(|e| config_error(job, e))
 }
 

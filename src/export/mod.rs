@@ -118,8 +118,7 @@ pub fn attribution(g: &GraphSet, a: &crate::metrics::attribution::Attribution) -
     );
     for m in &a.models {
         let total: f64 = m.revenue.iter().sum();
-        let ranks = crate::metrics::attribution::ranks(&m.revenue);
-        for ((pid, &r), &k) in g.partners.id.iter().zip(&m.revenue).zip(&ranks) {
+        for ((pid, &r), &k) in g.partners.id.iter().zip(&m.revenue).zip(&m.rank) {
             id.push(pid.as_str());
             model.push(m.model.name());
             revenue.push(r);

@@ -79,6 +79,38 @@ struct Summary<'a> {
     overlap: &'a crate::metrics::overlap::OverlapCounts,
     /// The attribution models: which ran, their totals, and how much they disagree.
     attribution: &'a serde_json::Value,
+    /// The tier review's counts.
+    tiers: &'a serde_json::Value,
+    /// The review window, null for all time.
+    period: &'a serde_json::Value,
+}
+
+/// The summary's partner-program sections, each built where its inputs are
+/// ([`attribution_json`], [`tiers_json`], [`period_json`]).
+#[derive(Debug, Clone, Default)]
+pub struct ProgramSections {
+    /// `attribution`.
+    pub attribution: serde_json::Value,
+    /// `tiers`.
+    pub tiers: serde_json::Value,
+    /// `period`.
+    pub period: serde_json::Value,
+}
+
+/// The summary's `period` section: the window and the deals it kept; null for all time.
+pub fn period_json(
+    window: Option<crate::validate::window::Window>,
+    counts: Option<crate::validate::window::WindowCounts>,
+) -> serde_json::Value {
+    match (window, counts) {
+        (Some(w), Some(c)) => {
+            let mut v = serde_json::to_value(w).expect("plain data");
+            v["deals_in_window"] = c.deals_in_window.into();
+            v["deals_left_out"] = c.deals_left_out.into();
+            v
+        }
+        _ => serde_json::Value::Null,
+    }
 }
 
 /// Partners in the summary's "which story is fair" table.
@@ -93,45 +125,44 @@ pub fn attribution_json(
     g: &crate::build::GraphSet,
     a: &crate::metrics::attribution::Attribution,
 ) -> serde_json::Value {
-    use crate::metrics::attribution::ranks;
+    use crate::metrics::attribution::ModelRevenue;
     use serde_json::{json, Map, Value};
-    // (model, revenue per partner, rank per partner)
-    type Ranked<'a> = (&'static str, &'a [f64], Vec<u32>);
-    let ranked: Vec<Ranked> = a
-        .models
-        .iter()
-        .map(|m| (m.model.name(), m.revenue.as_slice(), ranks(&m.revenue)))
+    let even_rank = &a.models[0].rank;
+    // even's top ten, in rank order (ranks are 1..n, one partner each)
+    let mut top: Vec<usize> = (0..g.n_partners())
+        .filter(|&p| even_rank[p] as usize <= FAIR_STORY_PARTNERS)
         .collect();
-    let even_rank = &ranked[0].2;
-    let mut top: Vec<usize> = (0..g.n_partners()).collect();
     top.sort_by_key(|&p| even_rank[p]);
-    top.truncate(FAIR_STORY_PARTNERS);
     let fair: Vec<Value> = top
         .iter()
         .map(|&p| {
-            let per = |f: &dyn Fn(&Ranked) -> Value| -> Map<String, Value> {
-                ranked.iter().map(|r| (r.0.to_string(), f(r))).collect()
+            let per = |f: &dyn Fn(&ModelRevenue) -> Value| -> Map<String, Value> {
+                a.models
+                    .iter()
+                    .map(|m| (m.model.name().to_string(), f(m)))
+                    .collect()
             };
             json!({
                 "partner_id": g.partners.id[p],
                 "name": g.partners.name[p],
-                "revenue": per(&|r| json!(r.1[p])),
-                "rank": per(&|r| json!(r.2[p])),
+                "revenue": per(&|m| json!(m.revenue[p])),
+                "rank": per(&|m| json!(m.rank[p])),
             })
         })
         .collect();
-    let agreement: Map<String, Value> = ranked
+    let agreement: Map<String, Value> = a
+        .models
         .iter()
         .skip(1)
-        .map(|(name, _, rank)| {
-            let shared = top.iter().filter(|&&p| (rank[p] as usize) <= FAIR_STORY_PARTNERS).count();
+        .map(|m| {
+            let shared = top.iter().filter(|&&p| (m.rank[p] as usize) <= FAIR_STORY_PARTNERS).count();
             let change = top
                 .iter()
-                .map(|&p| (i64::from(rank[p]) - i64::from(even_rank[p])).abs())
+                .map(|&p| (i64::from(m.rank[p]) - i64::from(even_rank[p])).abs())
                 .max()
                 .unwrap_or(0);
             (
-                name.to_string(),
+                m.model.name().to_string(),
                 json!({ "top10_shared_with_even": shared, "largest_rank_change_in_even_top10": change }),
             )
         })
@@ -158,7 +189,7 @@ pub fn summary_json(
     run: &RunInfo,
     inputs: &BTreeMap<String, String>,
     timings: &BTreeMap<String, f64>,
-    attribution: &serde_json::Value,
+    program: &ProgramSections,
 ) -> serde_json::Value {
     serde_json::to_value(Summary {
         schema_version: OUTPUT_SCHEMA_VERSION,
@@ -173,7 +204,9 @@ pub fn summary_json(
         inputs,
         timings_s: timings,
         overlap,
-        attribution,
+        attribution: &program.attribution,
+        tiers: &program.tiers,
+        period: &program.period,
     })
     .expect("summary is plain data")
 }

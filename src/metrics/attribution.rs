@@ -169,6 +169,8 @@ pub struct ModelRevenue {
     pub model: Model,
     /// Attributed revenue per partner index (id order).
     pub revenue: Vec<f64>,
+    /// Rank per partner index ([`ranks`]: 1 = the most, ties by partner_id).
+    pub rank: Vec<u32>,
 }
 
 /// The attribution of every model that could be computed.
@@ -192,6 +194,31 @@ pub const NO_TOUCH_COLUMN: &str = "deal_partners has no touched_at column";
 /// Why the touch models are absent when every touched_at is empty.
 pub const EMPTY_TOUCH_COLUMN: &str = "touched_at is empty on every deal_partners row";
 
+/// The links' touches when the touch models can run: deal_partners has a touched_at
+/// column with at least one value.
+fn touches(g: &GraphSet) -> Option<&[i64]> {
+    g.deal_partner_touched
+        .as_deref()
+        .filter(|t| t.iter().any(|&ms| ms != NO_TOUCH))
+}
+
+/// The models these graphs cannot compute, with why (known before any work, so that a
+/// tier rule on one is refused at once).
+pub fn absent_models(g: &GraphSet) -> Vec<(Model, &'static str)> {
+    if touches(g).is_some() {
+        return Vec::new();
+    }
+    let reason = match &g.deal_partner_touched {
+        None => NO_TOUCH_COLUMN,
+        Some(_) => EMPTY_TOUCH_COLUMN,
+    };
+    Model::ALL
+        .into_iter()
+        .filter(|m| m.needs_touch())
+        .map(|m| (m, reason))
+        .collect()
+}
+
 /// Every model's revenue per partner. `even` is `activity`'s `attributed_revenue` (the
 /// same numbers, not recomputed).
 pub fn compute(g: &GraphSet, even: &[f64], params: &AttributionParams) -> Attribution {
@@ -201,29 +228,20 @@ pub fn compute(g: &GraphSet, even: &[f64], params: &AttributionParams) -> Attrib
         .filter(|&d| won_partner_deal(d))
         .map(|d| g.deals.amount[d])
         .sum();
-    let touched = g
-        .deal_partner_touched
-        .as_deref()
-        .filter(|t| t.iter().any(|&ms| ms != NO_TOUCH));
-    let reason = match &g.deal_partner_touched {
-        None => NO_TOUCH_COLUMN,
-        Some(_) => EMPTY_TOUCH_COLUMN,
+    let touched = touches(g);
+    let absent = absent_models(g);
+    let of = |model, revenue: Vec<f64>| ModelRevenue {
+        model,
+        rank: ranks(&revenue),
+        revenue,
     };
-    let mut models = vec![ModelRevenue {
-        model: Model::Even,
-        revenue: even.to_vec(),
-    }];
-    let mut absent = Vec::new();
+    let mut models = vec![of(Model::Even, even.to_vec())];
     for model in Model::ALL.into_iter().skip(1) {
-        if model.needs_touch() && touched.is_none() {
-            absent.push((model, reason));
+        if absent.iter().any(|(m, _)| *m == model) {
             continue;
         }
         let shares = link_shares(g, model, params, touched);
-        models.push(ModelRevenue {
-            model,
-            revenue: pull(g, &shares),
-        });
+        models.push(of(model, pull(g, &shares)));
     }
     let (untimed_deals, untimed_revenue) = match touched {
         None => (None, None),

@@ -162,12 +162,13 @@ pub fn check_names(tiers: &[Tier], input_tiers: &[Option<String>]) -> Result<(),
     Ok(())
 }
 
-/// Checks that every attribution model a rule tests was computed.
-pub fn check_models(tiers: &[Tier], attribution: &Attribution) -> Result<(), String> {
+/// Checks that every attribution model a rule tests can be computed (`absent`:
+/// [`super::attribution::absent_models`]).
+pub fn check_models(tiers: &[Tier], absent: &[(Model, &'static str)]) -> Result<(), String> {
     for t in tiers {
         for r in &t.rules {
             if let Some(m) = rule_model(&r.column)
-                && let Some((_, why)) = attribution.absent.iter().find(|(a, _)| *a == m)
+                && let Some((_, why)) = absent.iter().find(|(a, _)| *a == m)
             {
                 return Err(format!(
                     "[[tiers]] {}: the rule on {} needs the {} model, which this run cannot compute: {why}",

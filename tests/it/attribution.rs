@@ -102,6 +102,48 @@ fn compare_summary(what: &str, out: &Path, expected: &Path) {
         close(num(&got["partner_won_revenue"]).unwrap(), won),
         "{what}: partner won revenue"
     );
+    // "Which story is fair" and the agreement, from the reference's ranks.
+    let (_, rows) = csv_rows(&expected.join("attribution.csv"));
+    let rank = |model: &str, id: &str| -> i64 {
+        rows.iter()
+            .find(|r| r["model"] == model && r["partner_id"] == id)
+            .map(|r| r["rank"].parse().unwrap())
+            .unwrap()
+    };
+    let mut top: Vec<(i64, &str)> = rows
+        .iter()
+        .filter(|r| r["model"] == "even" && r["rank"].parse::<i64>().unwrap() <= 10)
+        .map(|r| (r["rank"].parse().unwrap(), r["partner_id"].as_str()))
+        .collect();
+    top.sort();
+    let fair = got["fair_story"].as_array().unwrap();
+    assert_eq!(fair.len(), top.len(), "{what}: fair story rows");
+    let models: Vec<&str> = want["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for (row, (_, id)) in fair.iter().zip(&top) {
+        assert_eq!(row["partner_id"], *id, "{what}: fair story order");
+        for m in &models {
+            assert_eq!(row["rank"][m], rank(m, id), "{what}: {id} {m}");
+        }
+    }
+    for m in models.iter().skip(1) {
+        let shared = top.iter().filter(|(_, id)| rank(m, id) <= 10).count();
+        let change = top
+            .iter()
+            .map(|(r, id)| (rank(m, id) - r).abs())
+            .max()
+            .unwrap_or(0);
+        let a = &got["agreement"][m];
+        assert_eq!(a["top10_shared_with_even"], shared, "{what}: {m}");
+        assert_eq!(
+            a["largest_rank_change_in_even_top10"], change,
+            "{what}: {m}"
+        );
+    }
     // Every model sums to the partner won revenue (to rounding).
     for (m, total) in got["totals"].as_object().unwrap() {
         let t = total.as_f64().unwrap();

@@ -315,6 +315,19 @@ fn bad_tier_configs_and_windows_are_refused_and_write_nothing() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
         assert!(!out.exists(), "{args:?}: an output was written");
     }
+    // The dry run refuses the same config, before counting anything.
+    let bad = program().join("bad_tiers_missing_name.toml");
+    let o = run_analyze(
+        &demo(),
+        &dir.path().join("out"),
+        &["--dry-run", "--config", bad.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not name the tier \"registered\""),
+        "{}",
+        stderr(&o)
+    );
     // A rule on a touch model without touched_at: the model cannot be computed.
     let out = dir.path().join("out");
     let cfg = write(
