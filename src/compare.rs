@@ -455,7 +455,12 @@ pub fn write_comparison(
     overwrite: bool,
 ) -> Result<PathBuf> {
     let (old, new) = (Results::read(old_dir)?, Results::read(new_dir)?);
-    let staged = crate::io::atomic_dir::StagedDir::create(out, overwrite, &[old_dir, new_dir])?;
+    use crate::io::atomic_dir::{Protected, StagedDir};
+    let protect = [
+        Protected::input_folder(old_dir),
+        Protected::input_folder(new_dir),
+    ];
+    let staged = StagedDir::create(out, overwrite, &protect)?;
     let c = compare(&old, &new)?;
     let meta = serde_json::json!({
         "schema_version": crate::schema::OUTPUT_SCHEMA_VERSION,

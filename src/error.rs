@@ -121,7 +121,10 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
         5,
         "an output would exceed its size limit (--max-pair-rows); nothing written",
     ),
-    (130, "interrupted (Ctrl-C); nothing is left behind"),
+    (
+        130,
+        "interrupted (Ctrl-C, SIGTERM, SIGHUP); nothing is left behind",
+    ),
 ];
 
 /// `1234567` as `1,234,567`, for counts in messages.

@@ -22,8 +22,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let progress = Arc::new(TerminalProgress::new(cli.quiet, cli.verbose));
     let on_interrupt = Arc::clone(&progress);
-    // Ctrl-C: clear the spinner line, remove the staging folder (destructors do not run
-    // when the process exits from here), and exit 130 like a shell does.
+    // Ctrl-C, SIGTERM (a scheduler stopping the job) and SIGHUP (the terminal closed):
+    // clear the spinner line, remove the staging folder or partial page (destructors do
+    // not run when the process exits from here), and exit 130 like a shell does.
     let _ = ctrlc::set_handler(move || {
         on_interrupt.clear();
         atomic_dir::remove_active();

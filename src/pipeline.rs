@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::export::{self, summary};
-use crate::io::atomic_dir::StagedDir;
+use crate::io::atomic_dir::{Protected, StagedDir};
 use crate::io::write::{self, OutputFormat};
 use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
@@ -51,6 +51,15 @@ pub struct AnalyzeJob {
     pub graph: Option<crate::export::graphml::GraphFormat>,
 }
 
+impl AnalyzeJob {
+    /// What the run must never write over: the input folder and the config file.
+    pub fn protected(&self) -> Vec<Protected> {
+        let mut p = vec![Protected::input_folder(&self.input)];
+        p.extend(self.config_path.as_deref().map(Protected::config_file));
+        p
+    }
+}
+
 /// What a finished run reports back.
 #[derive(Debug, Clone)]
 pub struct AnalyzeReport {
@@ -71,7 +80,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     validate::check_input_folder(&job.input)?;
     // The output folder is checked and staged before any work: a refused or unwritable
     // output fails at once, and the input is never a target.
-    let staged = StagedDir::create(&job.out, job.overwrite, &[&job.input])?;
+    let staged = StagedDir::create(&job.out, job.overwrite, &job.protected())?;
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
     let (tables, inputs) = st.run_metered("load + validate", |meter| {

@@ -114,7 +114,8 @@ pub struct CompareArgs {
     /// Format of the tables.
     #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
     pub format: FormatArg,
-    /// Replace an output folder ecograph wrote before.
+    /// Replace an output folder ecograph wrote before (and that holds only what it
+    /// wrote).
     #[arg(long)]
     pub overwrite: bool,
 }
@@ -196,8 +197,9 @@ pub struct AnalyzeArgs {
     /// Output table format.
     #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
     pub format: FormatArg,
-    /// Replace an existing output folder, if ecograph wrote it (it holds a
-    /// .ecograph-output file) or it is empty; any other folder or file is refused.
+    /// Replace an existing output folder, if ecograph wrote it (its .ecograph-output
+    /// file lists every file in it) or it is empty; a folder holding files you added,
+    /// any other folder or file, and the input are refused.
     #[arg(long)]
     pub overwrite: bool,
     /// PageRank damping factor.
@@ -344,7 +346,8 @@ pub struct GenerateArgs {
     /// Number of calendar quarters of history.
     #[arg(long, default_value_t = 16, value_name = "N")]
     pub quarters: u32,
-    /// Replace an existing output folder, if ecograph wrote it or it is empty.
+    /// Replace an existing output folder, if ecograph wrote it (and it holds only what
+    /// ecograph wrote) or it is empty.
     #[arg(long)]
     pub overwrite: bool,
 }

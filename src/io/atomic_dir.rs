@@ -1,98 +1,85 @@
 //! Output folders that appear whole or not at all (contract §3), and that never replace
 //! what ecograph did not write.
 //!
+//! - The target is taken by the one path rule of [`crate::io::out_path`]: made absolute
+//!   and normalized lexically before any check, never an input folder, the config file
+//!   or a folder holding one, checked before any work and again at commit with the same
+//!   list.
 //! - Everything is written into a hidden sibling folder (`.NAME.ecograph-tmp-PID`) that
 //!   is swapped onto the target at the end: on Linux with one atomic
 //!   `renameat2(RENAME_EXCHANGE)`, so at every instant the target is either the old
 //!   folder or the new one, even under `kill -9`.
-//! - Every folder ecograph writes carries a marker file, [`MARKER`]. `--overwrite`
-//!   replaces only a folder with the marker (or an empty one); a regular file, any other
-//!   folder, the input folder and any folder that contains the input are refused before
-//!   any work starts.
+//! - Every folder ecograph writes carries a marker file, [`MARKER`], that lists the
+//!   files ecograph put there (`report` adds its page when it writes into the folder).
+//!   `--overwrite` replaces only a folder with the marker that holds nothing else (or
+//!   an empty one): a file a user added, a regular file, any other folder, the input
+//!   folder and any folder that contains the input are refused before any work starts.
 //! - The staging folder is made first, before loading, so an output parent that cannot
 //!   be written fails in the first millisecond, not after the computing.
-//! - On an error the staging folder is removed when the guard drops; on Ctrl-C the
-//!   binary calls [`remove_active`]; after a `kill -9` the next run removes the leftovers
-//!   of dead processes ([`clean_leftovers`]).
+//! - On an error the staging folder is removed when the guard drops; on Ctrl-C, SIGTERM
+//!   or SIGHUP the binary calls [`remove_active`]; after a `kill -9` the next run
+//!   removes the leftovers of dead processes ([`clean_leftovers`]).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::io::out_path::{self, refused};
+pub use crate::io::out_path::{remove_active, Protected};
 
 /// The file that marks a folder as written by ecograph. Hidden, so Spark, DuckDB globs
 /// and BI tools reading the folder skip it.
 pub const MARKER: &str = ".ecograph-output";
 
-/// Staging folders of this process not yet committed (for the Ctrl-C handler).
-static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// What the marker holds: who wrote the folder and which files it put there.
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    written_by: String,
+    version: String,
+    /// The entries ecograph wrote, sorted; absent in folders written before the list
+    /// was kept (then only files of the kinds ecograph writes count as its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    files: Option<BTreeSet<String>>,
+}
+
+impl Marker {
+    fn new(files: Option<BTreeSet<String>>) -> Marker {
+        Marker {
+            written_by: "ecograph".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            files,
+        }
+    }
+
+    fn read(dir: &Path) -> Option<Marker> {
+        let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn text(&self) -> String {
+        let mut s = serde_json::to_string(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Extensions of the files ecograph writes into an output folder: what counts as its
+/// own in a folder whose marker predates the list of files.
+const OWN_EXTENSIONS: [&str; 6] = ["parquet", "arrow", "csv", "json", "html", "graphml"];
 
 /// A staging folder that becomes `target` on [`StagedDir::commit`].
 #[derive(Debug)]
 pub struct StagedDir {
+    /// Absolute and normalized ([`out_path::absolute`]): what is checked and written.
     target: PathBuf,
+    /// As the user gave it, for messages and the return of [`StagedDir::commit`].
+    shown: PathBuf,
     staging: PathBuf,
     overwrite: bool,
+    protect: Vec<Protected>,
     committed: bool,
-}
-
-fn file_name(target: &Path) -> String {
-    target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into())
-}
-
-fn parent_of(target: &Path) -> &Path {
-    target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-fn sibling(target: &Path, tag: &str) -> PathBuf {
-    parent_of(target).join(format!(
-        ".{}.ecograph-{tag}-{}",
-        file_name(target),
-        std::process::id()
-    ))
-}
-
-/// `path` made absolute with symlinks resolved as far as it exists (the rest appended),
-/// so that `in/..`, `./in` and a symlink to `in` all compare equal to `in`.
-fn resolved(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("."))
-            .join(path)
-    };
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(p), Some(n)) => {
-                rest.push(n.to_os_string());
-                existing = p;
-            }
-            _ => return abs,
-        }
-    }
-}
-
-fn refused(target: &Path, reason: impl Into<String>) -> Error {
-    Error::OutputRefused {
-        path: target.to_path_buf(),
-        reason: reason.into(),
-    }
 }
 
 /// Whether `dir` is a folder ecograph wrote (it holds the marker).
@@ -100,77 +87,105 @@ pub fn is_ecograph_output(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
-/// Whether ecograph may delete `dir`: it wrote it (the marker), or it is empty (nothing
-/// to lose). The one rule every replace and clean-up goes by.
+/// Whether ecograph may delete the leftover folder `dir` of a dead run: it wrote it
+/// (the marker), or it is empty (nothing to lose).
 fn may_delete(dir: &Path) -> bool {
-    is_ecograph_output(dir) || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+    is_ecograph_output(dir) || is_empty(dir)
 }
 
-/// Checks that `target` may be written, before any long work: it must not be any of
-/// `protect` (the input folders) nor contain one; an existing target must be a folder
-/// ecograph wrote (or an empty one), and is replaced only with `overwrite`.
-pub fn check_target(target: &Path, overwrite: bool, protect: &[&Path]) -> Result<()> {
-    let t = resolved(target);
-    for p in protect {
-        let p = resolved(p);
-        if p == t {
-            return Err(refused(
-                target,
-                "it is the input folder; choose another --out (ecograph never writes into its input)",
-            ));
+fn is_empty(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// The entries of the ecograph output `dir` that ecograph did not write (sorted): not
+/// in its marker's list (or, for a marker without one, not a regular file of a kind
+/// ecograph writes), and not a leftover of an ecograph run.
+fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
+    let listed = Marker::read(dir).and_then(|m| m.files);
+    let mut foreign = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == MARKER || out_path::parse_leftover(&name).is_some() {
+            continue;
         }
-        if p.starts_with(&t) {
-            return Err(refused(
-                target,
-                format!(
-                    "it contains the input folder {}; choose another --out",
-                    p.display()
-                ),
-            ));
+        let own = match &listed {
+            Some(files) => files.contains(&name),
+            None => {
+                e.file_type()?.is_file()
+                    && Path::new(&name)
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| OWN_EXTENSIONS.contains(&x))
+            }
+        };
+        if !own {
+            foreign.push(name);
         }
     }
+    foreign.sort();
+    Ok(foreign)
+}
+
+/// Checks that `target` (normalized by [`out_path::absolute`]; `shown` as the user gave
+/// it) may be written, before any long work: it must not be any of `protect` nor
+/// contain one; an existing target must be a folder ecograph wrote holding only what it
+/// wrote (or an empty folder), and is replaced only with `overwrite`.
+fn check_target(target: &Path, shown: &Path, overwrite: bool, protect: &[Protected]) -> Result<()> {
+    out_path::check_protected(target, shown, protect)?;
     let meta = match std::fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("checking the output path", target, e)),
+        Err(e) => return Err(Error::io("checking the output path", shown, e)),
     };
     if meta.file_type().is_symlink() {
         return Err(refused(
-            target,
+            shown,
             "it is a symbolic link; give the real folder as --out",
         ));
     }
     if !meta.is_dir() {
         return Err(refused(
-            target,
+            shown,
             "it is a file, not a folder; ecograph replaces only folders it wrote",
         ));
     }
     if !overwrite {
-        return Err(Error::OutputExists(target.to_path_buf()));
+        return Err(Error::OutputExists(shown.to_path_buf()));
     }
-    std::fs::read_dir(target).map_err(|e| Error::io("reading the output folder", target, e))?;
-    if !may_delete(target) {
+    std::fs::read_dir(target).map_err(|e| Error::io("reading the output folder", shown, e))?;
+    if is_empty(target) {
+        return Ok(());
+    }
+    if !is_ecograph_output(target) {
         return Err(refused(
-            target,
+            shown,
             format!(
                 "it is not a folder ecograph wrote (it has no {MARKER} file), so --overwrite will not delete it; remove it yourself or choose another --out"
             ),
         ));
     }
+    let foreign =
+        foreign_entries(target).map_err(|e| Error::io("reading the output folder", shown, e))?;
+    if !foreign.is_empty() {
+        const SHOWN: usize = 5;
+        let mut list = foreign
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if foreign.len() > SHOWN {
+            list.push_str(&format!(" and {} more", foreign.len() - SHOWN));
+        }
+        return Err(refused(
+            shown,
+            format!(
+                "it holds files ecograph did not write ({list}); --overwrite replaces only what ecograph wrote, so move them out or choose another --out"
+            ),
+        ));
+    }
     Ok(())
-}
-
-/// Whether a process with this id is running (Linux: `/proc/PID`; elsewhere assumed).
-fn alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
 }
 
 /// Removes what a killed run left beside `target`: its staging folders
@@ -178,30 +193,8 @@ fn alive(pid: u32) -> bool {
 /// output moved aside by the non-atomic fallback (`.NAME.ecograph-old-PID`). Only
 /// folders of dead processes that carry the marker (or are empty) are touched.
 pub fn clean_leftovers(target: &Path) -> Result<()> {
-    let parent = parent_of(target);
-    let prefix = format!(".{}.ecograph-", file_name(target));
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return Ok(());
-    };
-    let mut leftovers: Vec<(String, PathBuf)> = Vec::new();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some((tag, pid)) = rest.split_once('-') else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if (tag == "tmp" || tag == "old") && !alive(pid) {
-            leftovers.push((tag.to_string(), e.path()));
-        }
-    }
-    leftovers.sort();
-    for (tag, path) in leftovers {
-        if !path.is_dir() || !may_delete(&path) {
+    for (tag, path) in out_path::leftovers_of_dead_processes(target) {
+        if (tag != "tmp" && tag != "old") || !path.is_dir() || !may_delete(&path) {
             continue;
         }
         if tag == "old" && !target.exists() {
@@ -215,28 +208,45 @@ pub fn clean_leftovers(target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes every staging folder of this process (the Ctrl-C handler calls this before
-/// exiting, since destructors do not run then).
-pub fn remove_active() {
-    let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
-    for p in active.iter() {
-        let _ = std::fs::remove_dir_all(p);
+/// Adds `name` to the list of files in the marker of the ecograph output `dir`, when
+/// it has one (`report` calls this after writing its page into a results folder, so a
+/// later `--overwrite` knows the page is ecograph's). Other folders are left alone.
+pub fn record_written(dir: &Path, name: &str) -> Result<()> {
+    let Some(mut marker) = Marker::read(dir) else {
+        return Ok(());
+    };
+    let Some(files) = marker.files.as_mut() else {
+        return Ok(());
+    };
+    if !files.insert(name.to_string()) {
+        return Ok(());
     }
+    let tmp = dir.join(format!("{MARKER}.ecograph-partial-{}", std::process::id()));
+    let written =
+        std::fs::write(&tmp, marker.text()).and_then(|()| std::fs::rename(&tmp, dir.join(MARKER)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(|e| Error::io("updating the output folder's marker", dir, e))
 }
 
 impl StagedDir {
-    /// Checks the target ([`check_target`]), cleans up after killed runs, and creates the
-    /// staging folder with its marker, which proves the output parent is writable.
-    pub fn create(target: &Path, overwrite: bool, protect: &[&Path]) -> Result<StagedDir> {
-        clean_leftovers(target)?;
-        check_target(target, overwrite, protect)?;
-        let staging = sibling(target, "tmp");
+    /// Takes `target` by the path rule, checks it (see the module docs), cleans up
+    /// after killed runs, and creates the staging folder with its marker, which proves
+    /// the output parent is writable.
+    pub fn create(target: &Path, overwrite: bool, protect: &[Protected]) -> Result<StagedDir> {
+        let shown = target.to_path_buf();
+        let target = out_path::absolute(target)?;
+        out_path::check_protected(&target, &shown, protect)?;
+        clean_leftovers(&target)?;
+        check_target(&target, &shown, overwrite, protect)?;
+        let staging = out_path::leftover_name(&target, "tmp");
         if staging.exists() {
             // Left by an earlier process that had our process id; removed only if it is
             // ecograph's (marked or empty), like every other leftover.
             if !may_delete(&staging) {
                 return Err(refused(
-                    target,
+                    &shown,
                     format!(
                         "{} is in the way and is not a folder ecograph wrote; remove it yourself",
                         staging.display()
@@ -246,22 +256,21 @@ impl StagedDir {
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| Error::io("removing stale staging folder", &staging, e))?;
         }
-        let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
-        std::fs::create_dir_all(&staging)
-            .map_err(|e| Error::io("creating the output folder", &staging, e))?;
-        active.push(staging.clone());
-        drop(active);
+        out_path::with_active(|active| {
+            std::fs::create_dir_all(&staging)
+                .map_err(|e| Error::io("creating the output folder", &staging, e))?;
+            active.push(staging.clone());
+            Ok::<(), Error>(())
+        })?;
         let guard = StagedDir {
-            target: target.to_path_buf(),
+            target,
+            shown,
             staging,
             overwrite,
+            protect: protect.to_vec(),
             committed: false,
         };
-        let marker = format!(
-            "{{\"written_by\": \"ecograph\", \"version\": \"{}\"}}\n",
-            env!("CARGO_PKG_VERSION")
-        );
-        std::fs::write(guard.staging.join(MARKER), marker)
+        std::fs::write(guard.staging.join(MARKER), Marker::new(None).text())
             .map_err(|e| Error::io("writing to the output folder", &guard.staging, e))?;
         Ok(guard)
     }
@@ -271,43 +280,65 @@ impl StagedDir {
         &self.staging
     }
 
-    /// Puts the staging folder in place of the target. An old target is replaced only
-    /// now, atomically where the OS allows it.
+    /// Puts the staging folder in place of the target (checked again, against the same
+    /// protected paths) with the list of its files in the marker. An old target is
+    /// replaced only now, atomically where the OS allows it. Returns the target as the
+    /// user gave it.
     pub fn commit(mut self) -> Result<PathBuf> {
-        // Held so that Ctrl-C cannot remove the staging folder halfway through.
-        let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
-        check_target(&self.target, self.overwrite, &[])?;
-        let replaced = self.target.exists();
-        if !replaced {
-            std::fs::rename(&self.staging, &self.target)
-                .map_err(|e| Error::io("renaming the finished output folder", &self.target, e))?;
-        } else if exchange(&self.staging, &self.target).is_ok() {
-            // The staging name now holds the old output: removed below.
-        } else {
-            // Not atomic: between the two renames the target is missing; a run killed
-            // there leaves `.NAME.ecograph-old-PID`, which the next run puts back.
-            let old = sibling(&self.target, "old");
-            std::fs::rename(&self.target, &old)
-                .map_err(|e| Error::io("moving aside the old output folder", &self.target, e))?;
-            if let Err(e) = std::fs::rename(&self.staging, &self.target) {
-                let _ = std::fs::rename(&old, &self.target);
-                return Err(Error::io(
-                    "renaming the finished output folder",
-                    &self.target,
-                    e,
-                ));
+        // Held so that a signal cannot remove the staging folder halfway through.
+        out_path::with_active(|active| {
+            check_target(&self.target, &self.shown, self.overwrite, &self.protect)?;
+            self.write_file_list()?;
+            let replaced = self.target.exists();
+            if !replaced {
+                std::fs::rename(&self.staging, &self.target).map_err(|e| {
+                    Error::io("renaming the finished output folder", &self.shown, e)
+                })?;
+            } else if exchange(&self.staging, &self.target).is_ok() {
+                // The staging name now holds the old output: removed below.
+            } else {
+                // Not atomic: between the two renames the target is missing; a run
+                // killed there leaves `.NAME.ecograph-old-PID`, which the next run
+                // puts back.
+                let old = out_path::leftover_name(&self.target, "old");
+                std::fs::rename(&self.target, &old)
+                    .map_err(|e| Error::io("moving aside the old output folder", &self.shown, e))?;
+                if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+                    let _ = std::fs::rename(&old, &self.target);
+                    return Err(Error::io(
+                        "renaming the finished output folder",
+                        &self.shown,
+                        e,
+                    ));
+                }
+                std::fs::rename(&old, &self.staging)
+                    .map_err(|e| Error::io("removing the old output folder", &old, e))?;
             }
-            std::fs::rename(&old, &self.staging)
-                .map_err(|e| Error::io("removing the old output folder", &old, e))?;
+            self.committed = true;
+            active.retain(|p| *p != self.staging);
+            Ok::<bool, Error>(replaced)
+        })
+        .and_then(|replaced| {
+            if replaced {
+                std::fs::remove_dir_all(&self.staging)
+                    .map_err(|e| Error::io("removing the old output folder", &self.staging, e))?;
+            }
+            Ok(self.shown.clone())
+        })
+    }
+
+    /// Rewrites the staging folder's marker with the names of what it holds.
+    fn write_file_list(&self) -> Result<()> {
+        let fail = |e| Error::io("listing the output folder", &self.staging, e);
+        let mut files = BTreeSet::new();
+        for e in std::fs::read_dir(&self.staging).map_err(fail)? {
+            let name = e.map_err(fail)?.file_name().to_string_lossy().into_owned();
+            if name != MARKER {
+                files.insert(name);
+            }
         }
-        self.committed = true;
-        active.retain(|p| *p != self.staging);
-        drop(active);
-        if replaced {
-            std::fs::remove_dir_all(&self.staging)
-                .map_err(|e| Error::io("removing the old output folder", &self.staging, e))?;
-        }
-        Ok(self.target.clone())
+        std::fs::write(self.staging.join(MARKER), Marker::new(Some(files)).text())
+            .map_err(|e| Error::io("writing to the output folder", &self.staging, e))
     }
 }
 
@@ -326,9 +357,10 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 impl Drop for StagedDir {
     fn drop(&mut self) {
         if !self.committed {
-            let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = std::fs::remove_dir_all(&self.staging);
-            active.retain(|p| *p != self.staging);
+            out_path::with_active(|active| {
+                let _ = std::fs::remove_dir_all(&self.staging);
+                active.retain(|p| *p != self.staging);
+            });
         }
     }
 }
@@ -379,7 +411,7 @@ mod tests {
         std::fs::write(input.join("deals.csv"), "x").unwrap();
         let refused = |t: &Path| {
             matches!(
-                StagedDir::create(t, true, &[&input]),
+                StagedDir::create(t, true, &[Protected::input_folder(&input)]),
                 Err(Error::OutputRefused { .. })
             )
         };
@@ -394,14 +426,18 @@ mod tests {
         // An empty folder holds nothing to lose; a folder inside the input is fine.
         let empty = tmp.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
-        StagedDir::create(&empty, true, &[&input])
+        StagedDir::create(&empty, true, &[Protected::input_folder(&input)])
             .unwrap()
             .commit()
             .unwrap();
-        StagedDir::create(&input.join("results"), false, &[&input])
-            .unwrap()
-            .commit()
-            .unwrap();
+        StagedDir::create(
+            &input.join("results"),
+            false,
+            &[Protected::input_folder(&input)],
+        )
+        .unwrap()
+        .commit()
+        .unwrap();
         assert_eq!(std::fs::read(other.join("keep.txt")).unwrap(), b"mine");
         assert_eq!(std::fs::read(input.join("deals.csv")).unwrap(), b"x");
         assert_eq!(names(tmp.path()), vec!["empty", "in", "other"]);

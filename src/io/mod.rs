@@ -1,10 +1,12 @@
 //! The only place that touches files: readers of input tables (feature `read`: polars,
 //! after `binary_check` has vetted Parquet / Arrow files and with `guard` turning a
 //! decoder panic into an error), the reader-independent tables as read (`raw`), writers
-//! of output tables (arrow / parquet), and the atomic, marked output folder
-//! (`atomic_dir`).
+//! of output tables (arrow / parquet), and the output paths: one rule for every target
+//! (`out_path`), the atomic, marked output folder (`atomic_dir`) and the atomic page
+//! (`atomic_file`).
 
 pub mod atomic_dir;
+pub mod atomic_file;
 #[cfg(feature = "read")]
 pub(crate) mod binary_check;
 #[cfg(feature = "read")]
@@ -15,6 +17,7 @@ mod csv_fast;
 pub(crate) mod csv_scan;
 #[cfg(feature = "read")]
 pub(crate) mod guard;
+pub mod out_path;
 pub(crate) mod parquet;
 pub mod raw;
 #[cfg(feature = "read")]

@@ -137,7 +137,8 @@ pub fn write_scorecards(
     out: &std::path::Path,
 ) -> Result<()> {
     let results = Results::read(results_dir)?;
-    write_atomically(out, &render_scorecards(&results, sel)?)
+    let protect = [crate::io::atomic_dir::Protected::input_folder(results_dir)];
+    write_atomically(out, &render_scorecards(&results, sel)?, &protect)
 }
 
 /// The tag both templates carry in their head: what marks a page as ecograph's.
@@ -154,37 +155,22 @@ fn written_by_ecograph(path: &std::path::Path) -> bool {
     String::from_utf8_lossy(&head[..n]).contains(GENERATOR_TAG)
 }
 
-/// Writes `html` to `out` whole or not at all: into a hidden file beside it (named for
-/// this process), then renamed into place. An existing `out` is replaced only when it
-/// is a page ecograph wrote; a folder or any other file is refused (exit 4) untouched.
-fn write_atomically(out: &std::path::Path, html: &str) -> Result<()> {
-    let refuse = |reason: &str| Error::OutputRefused {
-        path: out.to_path_buf(),
-        reason: reason.to_string(),
-    };
-    if out.is_dir() {
-        return Err(refuse(
-            "it is a folder; give a file name such as review.html",
-        ));
-    }
-    if out.exists() && !written_by_ecograph(out) {
-        return Err(refuse(
-            "it is a file ecograph did not write, so it is not replaced; remove it yourself or \
-             choose another --out",
-        ));
-    }
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = out.with_file_name(format!(".{name}.ecograph-partial-{}", std::process::id()));
-    let written = std::fs::write(&tmp, html)
-        .map_err(|e| Error::io("writing", &tmp, e))
-        .and_then(|()| std::fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+/// Writes `html` to `out` whole or not at all ([`crate::io::atomic_file`]): never over
+/// `protect` (the results folders read), a folder, a link or a file ecograph did not
+/// write (exit 4, untouched).
+fn write_atomically(
+    out: &std::path::Path,
+    html: &str,
+    protect: &[crate::io::atomic_dir::Protected],
+) -> Result<()> {
+    crate::io::atomic_file::write_file(
+        out,
+        html.as_bytes(),
+        protect,
+        written_by_ecograph,
+        "review.html",
+    )
+    .map(|_| ())
 }
 
 /// The report page of an output folder read back.
@@ -239,7 +225,9 @@ pub fn write_report_since(
 ) -> Result<()> {
     let results = Results::read(results_dir)?;
     let old = since.map(Results::read).transpose()?;
-    write_atomically(out, &render_since(&results, old.as_ref())?)
+    let mut protect = vec![crate::io::atomic_dir::Protected::input_folder(results_dir)];
+    protect.extend(since.map(crate::io::atomic_dir::Protected::input_folder));
+    write_atomically(out, &render_since(&results, old.as_ref())?, &protect)
 }
 
 #[cfg(test)]
