@@ -30,6 +30,7 @@ use crate::io::raw::{RawTable, RawTables};
 use crate::io::read;
 use check::Problems;
 pub use dict::{Dict, NULL};
+pub use parse::MAX_AMOUNT;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
 
