@@ -34,7 +34,7 @@ pub(crate) enum AmountError {
 /// with at most `u32::MAX` ≈ 4.3e9 deals no sum exceeds 4.3e24, and no product of two
 /// such sums (squares in concentration, pairs in Gini) exceeds 1.9e49: finite with
 /// about 259 orders of magnitude to spare below `f64::MAX` ≈ 1.8e308, so no running
-/// total needs a check of its own.
+/// total needs a check of its own (even 2^64 deals would sum to at most 1.8e34).
 pub const MAX_AMOUNT: f64 = 1e15;
 
 /// Parses `[+-]digits[.digits][e[+-]digits]` into a finite amount >= 0.
