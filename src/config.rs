@@ -106,11 +106,21 @@ pub struct RuleConfig {
     pub max: Option<f64>,
 }
 
+/// A config number as a message shows it: as written for ordinary ones, with an
+/// exponent when too large to read in full (`1e308`, not 309 digits).
+fn short(v: f64) -> String {
+    if v.abs() >= 1e16 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// `[[tiers]]`, checked: names unique and non-empty, columns known, bounds numbers.
 fn resolve_tiers(
     tiers: &[TierConfig],
 ) -> std::result::Result<Vec<crate::metrics::tiers::Tier>, String> {
-    use crate::metrics::tiers::{rule_columns, Bound, Rule, Tier};
+    use crate::metrics::tiers::{rule_columns, Bound, Rule, Tier, MAX_THRESHOLD};
     let allowed = rule_columns();
     let mut out: Vec<Tier> = Vec::new();
     for t in tiers {
@@ -154,6 +164,14 @@ fn resolve_tiers(
                             "[[tiers]] {}: {column} {} = {v} is not a number",
                             t.name,
                             bound.word()
+                        ));
+                    }
+                    if v.abs() > MAX_THRESHOLD {
+                        return Err(format!(
+                            "[[tiers]] {}: {column} {} = {} is beyond ±{MAX_THRESHOLD:e}, which no partner_metrics value can reach",
+                            t.name,
+                            bound.word(),
+                            short(v)
                         ));
                     }
                     rules.push(Rule {
@@ -214,11 +232,13 @@ impl AttributionConfig {
     pub fn resolve(
         &self,
     ) -> std::result::Result<crate::metrics::attribution::AttributionParams, String> {
+        use crate::metrics::attribution::{MAX_HALF_LIFE_DAYS, MAX_ROLE_WEIGHT};
         let mut p = crate::metrics::attribution::AttributionParams::default();
         if let Some(h) = self.half_life_days {
-            if !(h.is_finite() && h > 0.0) {
+            if !(h.is_finite() && h > 0.0 && h <= MAX_HALF_LIFE_DAYS) {
                 return Err(format!(
-                    "[attribution] half_life_days = {h}: the half-life must be a number of days above 0"
+                    "[attribution] half_life_days = {}: the half-life must be a number of days above 0 and at most {MAX_HALF_LIFE_DAYS:e}",
+                    short(h)
                 ));
             }
             p.half_life_days = h;
@@ -232,9 +252,10 @@ impl AttributionConfig {
             ("referral", w.referral, &mut p.role_weights.referral),
         ] {
             if let Some(v) = value {
-                if !(v.is_finite() && v >= 0.0) {
+                if !(v.is_finite() && (0.0..=MAX_ROLE_WEIGHT).contains(&v)) {
                     return Err(format!(
-                        "[attribution.role_weights] {role} = {v}: a weight must be a number of at least 0"
+                        "[attribution.role_weights] {role} = {}: a weight must be a number of at least 0 and at most {MAX_ROLE_WEIGHT:e} (weights are relative: only their ratios on a deal matter)",
+                        short(v)
                     ));
                 }
                 *slot = v;
@@ -937,6 +958,46 @@ mod tests {
         ] {
             assert!(Config::from_toml(bad, p).is_err(), "accepted: {bad}");
         }
+    }
+
+    #[test]
+    fn numbers_that_would_make_a_sum_overflow_are_refused_naming_the_key() {
+        let p = Path::new("c.toml");
+        let refused = |toml: &str| match Config::from_toml(toml, p) {
+            Err(e) => e.to_string(),
+            Ok(c) => c.resolve(&Overrides::default()).unwrap_err(),
+        };
+        for (toml, says) in [
+            (
+                "[attribution.role_weights]\nsourced = 1e308\n",
+                "[attribution.role_weights] sourced = 1e308: a weight must be a number of at least 0 and at most 1e6",
+            ),
+            (
+                "[attribution.role_weights]\nco_sell = 1000000.5\n",
+                "[attribution.role_weights] co_sell = 1000000.5",
+            ),
+            (
+                "[attribution]\nhalf_life_days = 1.7e308\n",
+                "[attribution] half_life_days = 1.7e308",
+            ),
+            (
+                "[[tiers]]\nname = \"gold\"\nwon_deals = { min = 1e308 }\n",
+                "[[tiers]] gold: won_deals min = 1e308 is beyond",
+            ),
+            (
+                "[[tiers]]\nname = \"gold\"\nwin_rate = { max = -1e31 }\n",
+                "[[tiers]] gold: win_rate max = -1e31 is beyond",
+            ),
+        ] {
+            let e = refused(toml);
+            assert!(e.contains(says), "{toml}: {e}");
+        }
+        // The bounds themselves are accepted.
+        let s = settings(
+            "[attribution]\nhalf_life_days = 1e6\n[attribution.role_weights]\nsourced = 1e6\nreferral = 0\n[[tiers]]\nname = \"gold\"\nwon_deals = { min = 1e30 }\n",
+        );
+        assert_eq!(s.attribution.role_weights.sourced, 1e6);
+        assert_eq!(s.attribution.half_life_days, 1e6);
     }
 
     #[test]

@@ -242,6 +242,9 @@ pub enum Rule {
     NanAmount,
     /// An amount that is infinite (text `inf`, or an infinite float).
     InfiniteAmount,
+    /// A finite amount above [`crate::validate::MAX_AMOUNT`] (10^15): sums of such
+    /// amounts could overflow to infinity.
+    AmountTooLarge,
     /// A deal stage that is not `won`, `lost`, `open` or a word mapped to one in
     /// `[values.stage]`.
     UnknownStage {
@@ -301,6 +304,7 @@ impl Rule {
             Rule::NegativeAmount => "negative_amount",
             Rule::NanAmount => "nan_amount",
             Rule::InfiniteAmount => "infinite_amount",
+            Rule::AmountTooLarge => "amount_too_large",
             Rule::UnknownStage { .. } => "unknown_stage",
             Rule::UnknownRole { .. } => "unknown_role",
             Rule::EmptyId => "empty_id",
@@ -325,6 +329,7 @@ impl Rule {
                 | Rule::NegativeAmount
                 | Rule::NanAmount
                 | Rule::InfiniteAmount
+                | Rule::AmountTooLarge
                 | Rule::UnknownStage { .. }
                 | Rule::UnknownRole { .. }
                 | Rule::EmptyId
@@ -357,6 +362,7 @@ impl fmt::Display for Rule {
             Rule::NegativeAmount => write!(f, "amount must be >= 0"),
             Rule::NanAmount => write!(f, "amount must be a number, not NaN"),
             Rule::InfiniteAmount => write!(f, "amount must be finite"),
+            Rule::AmountTooLarge => write!(f, "amount must be at most 1e15 (1,000,000,000,000,000), ecograph's bound that keeps every revenue sum finite; a larger amount is a unit or export error"),
             Rule::UnknownStage { allowed } => write!(f, "unknown deal stage (allowed: {allowed}; map your CRM's words in the config's [values.stage])"),
             Rule::UnknownRole { allowed } => write!(f, "unknown partner role (allowed: {allowed}; map your CRM's words in the config's [values.role])"),
             Rule::EmptyId => write!(f, "id must not be empty"),

@@ -144,6 +144,19 @@ impl RoleWeights {
     }
 }
 
+/// The largest role weight the config accepts (`[attribution.role_weights]`).
+///
+/// Weights are relative (each partner's is divided by the sum on its deal), so only
+/// their ratios matter: 10^6 leaves room for weights written as fractions, percentages
+/// or per-mille with six orders of magnitude between the largest and a small one,
+/// while the sum on a deal of `u32::MAX` partners stays below 4.3e15, far from
+/// overflowing (a weight of 1e308 made that sum infinite and every share NaN).
+pub const MAX_ROLE_WEIGHT: f64 = 1e6;
+
+/// The longest `time_decay` half-life the config accepts, in days (about 2,700 years:
+/// every touch of any real deal then weighs the same, as with any longer one).
+pub const MAX_HALF_LIFE_DAYS: f64 = 1e6;
+
 /// Parameters of the attribution models (`[attribution]` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct AttributionParams {

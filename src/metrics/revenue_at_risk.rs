@@ -53,19 +53,19 @@ pub fn revenue_at_risk(g: &GraphSet) -> Vec<f64> {
     (0..g.n_partners())
         .into_par_iter()
         .map(|p| {
-            let alone: f64 = g
+            // Summed from +0.0: `Iterator::sum` of f64 starts at -0.0, so a partner
+            // with nothing at risk read `-0` in every output.
+            let alone = g
                 .partner_deals
                 .row(p)
                 .iter()
                 .map(|&d| d as usize)
                 .filter(|&d| g.deals.stage[d] == Stage::Won && g.deal_partners.degree(d) == 1)
-                .map(|d| g.deals.amount[d])
-                .sum();
-            alone
-                + direct[p]
-                    .iter()
-                    .map(|&d| g.deals.amount[d as usize])
-                    .sum::<f64>()
+                .fold(0.0, |s, d| s + g.deals.amount[d]);
+            let at_unique_customers = direct[p]
+                .iter()
+                .fold(0.0, |s, &d| s + g.deals.amount[d as usize]);
+            alone + at_unique_customers
         })
         .collect()
 }

@@ -27,6 +27,12 @@ use arrow::record_batch::RecordBatch;
 
 use super::attribution::{Attribution, Model};
 
+/// The largest threshold magnitude a tier rule accepts (`{ min = ... }`): above any
+/// value a partner_metrics column can hold (revenues are at most `u32::MAX` deals of
+/// [`crate::validate::MAX_AMOUNT`], about 4.3e24), so the gap `value - threshold`
+/// stays finite.
+pub const MAX_THRESHOLD: f64 = 1e30;
+
 /// Which side of a threshold a rule wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bound {

@@ -90,11 +90,12 @@ pub fn growth(quarters: &[Quarter]) -> String {
             .fold(0.0, f64::max)
             .max(1.0)
             * 1.1;
+        let y = value_axis(0.0, top);
         let mut c = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)?;
+            .build_cartesian_2d((0..n).into_segmented(), y.clone())?;
         let step = n.div_ceil(8).max(1);
         c.configure_mesh()
             .disable_x_mesh()
@@ -113,7 +114,7 @@ pub fn growth(quarters: &[Quarter]) -> String {
             let mut bar = Rectangle::new(
                 [
                     (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), q.won_revenue),
+                    (SegmentValue::Exact(i + 1), on_axis(q.won_revenue, &y)),
                 ],
                 BLUE.filled(),
             );
@@ -122,6 +123,54 @@ pub fn growth(quarters: &[Quarter]) -> String {
         }))?;
         Ok(())
     })
+}
+
+/// The largest magnitude an end of a value axis may have.
+const AXIS_LIMIT: f64 = 1e300;
+
+/// A value axis plotters can always draw, from the ends `lo..hi` the data asks for.
+///
+/// plotters' tick search (`compute_f64_key_points`) loops forever when the span
+/// `hi - lo` is infinite or NaN: one won revenue of 1.7e308 made the growth chart's
+/// top `1.1 × 1.7e308 = inf` and `ecograph report` spin. Here NaN ends become 0,
+/// infinite ones and any beyond ±[`AXIS_LIMIT`] are clamped to it (so the span is at most
+/// 2e300, finite), reversed ends are swapped, and a span too small to tick (equal
+/// ends, subnormal or below a billionth of the ends' magnitude) is widened around the
+/// lower end. On such a range the tick search takes a finite, small number of steps:
+/// its first scale is a finite power of ten and each step divides it by 2, 5 or 10
+/// until the ticks exceed the count asked for. Ordinary ranges pass unchanged, so the
+/// charts of ordinary data keep their bytes.
+pub(crate) fn value_axis(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let end = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (mut lo, mut hi) = (end(lo), end(hi));
+    if lo > hi {
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    let least = (lo.abs().max(hi.abs()) * 1e-9).max(1e-9);
+    if hi - lo < least {
+        if lo + least <= AXIS_LIMIT {
+            hi = lo + least;
+        } else {
+            lo = hi - least;
+        }
+    }
+    lo..hi
+}
+
+/// `v` held inside the axis (a bar of an infinite or NaN value drawn to the edge or not
+/// at all, rather than at a coordinate plotters cannot map).
+fn on_axis(v: f64, axis: &std::ops::Range<f64>) -> f64 {
+    if v.is_nan() {
+        axis.start.max(0.0).min(axis.end)
+    } else {
+        v.clamp(axis.start, axis.end)
+    }
 }
 
 /// The largest island left as partners are removed, targeted and random.
@@ -332,5 +381,105 @@ pub fn short_number(v: f64) -> String {
         format!("{:.0}k", v / 1e3)
     } else {
         format!("{v:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Runs `f` on its own thread and fails if it takes longer than `secs`: a hang
+    /// fails the test instead of blocking the test run (the thread is left behind).
+    fn within<T: Send + 'static>(
+        secs: u64,
+        what: &str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(secs))
+            .unwrap_or_else(|_| panic!("{what}: did not finish within {secs} s (a hang)"))
+    }
+
+    const EXTREMES: [f64; 16] = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        1e-9,
+        5e-324,
+        -5e-324,
+        f64::MIN_POSITIVE,
+        1e15,
+        1.7e308,
+        -1.7e308,
+        f64::MAX,
+        f64::MIN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+
+    #[test]
+    fn every_value_axis_is_finite_ordered_and_ticks_in_a_few_steps() {
+        within(30, "value axes of extreme ranges", || {
+            for &lo in &EXTREMES {
+                for &hi in &EXTREMES {
+                    let r = value_axis(lo, hi);
+                    assert!(
+                        r.start.is_finite() && r.end.is_finite(),
+                        "{lo}..{hi}: {r:?}"
+                    );
+                    assert!(r.start < r.end, "{lo}..{hi}: {r:?}");
+                    assert!((r.end - r.start).is_finite(), "{lo}..{hi}: {r:?}");
+                    // plotters' own tick search, as the mesh runs it (at most 10 labels).
+                    let ticks = RangedCoordf64::from(r.clone()).key_points(10usize);
+                    assert!(
+                        !ticks.is_empty() && ticks.len() <= 11,
+                        "{lo}..{hi}: {r:?} gave {} ticks",
+                        ticks.len()
+                    );
+                    let _ = RangedCoordf64::from(r.clone()).key_points(100usize);
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn ordinary_ranges_pass_unchanged() {
+        for (lo, hi) in [
+            (0.0, 1.1),
+            (0.0, 1_234_567.0 * 1.1),
+            (-3.0, 7.5),
+            (0.0, 4.7e24),
+        ] {
+            assert_eq!(value_axis(lo, hi), lo..hi);
+        }
+    }
+
+    #[test]
+    fn the_growth_chart_of_extreme_revenue_is_drawn_without_hanging() {
+        for &v in &EXTREMES {
+            let svg = within(30, &format!("growth chart of {v}"), move || {
+                let quarters: Vec<Quarter> = [v, 1.0, v, 0.0]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &won_revenue)| Quarter {
+                        quarter_start: format!("2025-0{}-01", 1 + 3 * (i % 3)),
+                        won_revenue,
+                        cumulative_partners: i as i64,
+                        deals: 1,
+                    })
+                    .collect();
+                growth(&quarters)
+            });
+            assert!(svg.contains("<svg") && svg.contains("</svg>"), "{v}: {svg}");
+        }
     }
 }

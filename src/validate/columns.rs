@@ -190,6 +190,7 @@ pub(crate) fn amount_cells(
         AmountError::Nan => Rule::NanAmount,
         AmountError::Infinite => Rule::InfiniteAmount,
         AmountError::Negative => Rule::NegativeAmount,
+        AmountError::TooLarge => Rule::AmountTooLarge,
     };
     let is_text = is_text_type(&dt);
     if is_text && raw.source.format == InputFormat::Csv {
@@ -220,11 +221,21 @@ pub(crate) fn amount_cells(
                 None => Ok(None),
                 Some(x) => check_amount(x)
                     .map(Some)
-                    .map_err(|e| (rule_of(e), x.to_string())),
+                    .map_err(|e| (rule_of(e), typed_amount_text(x))),
             }
         }));
     }
     Ok(Some(cells))
+}
+
+/// A typed amount as the message shows it: in full (`1250.5`), or with an exponent
+/// when it is too large to read in full (`1.7e308` rather than 309 digits).
+fn typed_amount_text(x: f64) -> String {
+    if x.abs() >= 1e16 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
 }
 
 /// Dates per row as milliseconds since the epoch, UTC: ISO 8601 text (or the configured

@@ -30,6 +30,7 @@ use crate::io::raw::{RawTable, RawTables};
 use crate::io::read;
 use check::Problems;
 pub use dict::{Dict, NULL};
+pub use parse::MAX_AMOUNT;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
 
@@ -191,7 +192,18 @@ pub fn validate(
     };
     let (partners, pid, s_partners) = tables::partners(&raw_partners, settings, &mut p);
     drop(raw_partners);
-    let (deals, did, s_deals) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
+    let (deals, did, s_deals, gaps) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
+    // Some amounts missing (the column absent or empty in every row is announced
+    // already, as `missing_amount`): after the deals' own warnings, in table order.
+    if !warnings.iter().any(|w| w.code == "missing_amount")
+        && let Some(w) = warnings::some_amounts_missing(&raw_deals, &gaps)
+    {
+        let at = warnings
+            .iter()
+            .rposition(|w| matches!(w.table, "partners" | "deals"))
+            .map_or(0, |i| i + 1);
+        warnings.insert(at, w);
+    }
     drop(raw_deals);
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
     let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);

@@ -17,7 +17,25 @@ pub(crate) enum AmountError {
     Infinite,
     /// Below zero.
     Negative,
+    /// Above [`MAX_AMOUNT`].
+    TooLarge,
 }
+
+/// The largest amount a deal may have: 10^15 (one quadrillion, in any currency).
+///
+/// Refined by ecograph (contract §1, "`amount` is a finite number >= 0"): a finite
+/// amount can still make a sum infinite (two deals of 1e308 add up to `inf`, and every
+/// share and concentration computed from it becomes NaN). The bound is far above any
+/// real deal (the largest contracts are about 10^11 in dollars, and a billion-dollar
+/// deal written in the currency with the most units to the dollar, the Iranian rial at
+/// about 10^6, is 10^15), and below 2^53 ≈ 9.007e15, under which every whole amount is
+/// exact in an f64. Every figure the engine computes is a sum of at most one amount per
+/// deal (attribution shares and role weights are normalized per deal to at most 1), so
+/// with at most `u32::MAX` ≈ 4.3e9 deals no sum exceeds 4.3e24, and no product of two
+/// such sums (squares in concentration, pairs in Gini) exceeds 1.9e49: finite with
+/// about 259 orders of magnitude to spare below `f64::MAX` ≈ 1.8e308, so no running
+/// total needs a check of its own (even 2^64 deals would sum to at most 1.8e34).
+pub const MAX_AMOUNT: f64 = 1e15;
 
 /// Parses `[+-]digits[.digits][e[+-]digits]` into a finite amount >= 0.
 pub(crate) fn parse_amount(s: &str) -> Result<f64, AmountError> {
@@ -112,6 +130,8 @@ pub(crate) fn check_amount(v: f64) -> Result<f64, AmountError> {
         Err(AmountError::Infinite)
     } else if v < 0.0 {
         Err(AmountError::Negative)
+    } else if v > MAX_AMOUNT {
+        Err(AmountError::TooLarge)
     } else {
         Ok(v + 0.0) // turns -0.0 into 0.0
     }
@@ -336,6 +356,25 @@ mod tests {
         assert_eq!(parse_amount("-inf"), Err(AmountError::Infinite));
         assert_eq!(parse_amount("1e999"), Err(AmountError::Infinite));
         assert_eq!(parse_amount("-2.5"), Err(AmountError::Negative));
+    }
+
+    #[test]
+    fn amounts_above_the_bound_are_refused_and_the_bound_is_accepted() {
+        assert_eq!(parse_amount("1e15"), Ok(MAX_AMOUNT));
+        assert_eq!(parse_amount("1000000000000000"), Ok(MAX_AMOUNT));
+        assert_eq!(
+            parse_amount("1000000000000000.5"),
+            Err(AmountError::TooLarge)
+        );
+        for big in ["1.7e308", "1e308", "1e16", "9007199254740993"] {
+            assert_eq!(parse_amount(big), Err(AmountError::TooLarge), "{big}");
+        }
+        assert_eq!(check_amount(f64::MAX), Err(AmountError::TooLarge));
+        assert_eq!(check_amount(5e-324), Ok(5e-324));
+        assert!(check_amount(-0.0).unwrap().is_sign_positive());
+        // The bound keeps any sum of u32::MAX amounts, and the square of that sum, finite.
+        let total = MAX_AMOUNT * f64::from(u32::MAX);
+        assert!((total * total).is_finite() && total * total < f64::MAX / 1e250);
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub(super) fn deals(
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
-) -> (DealRows<FileOrder>, Vec<String>, TableStats) {
+) -> (DealRows<FileOrder>, Vec<String>, TableStats, AmountGaps) {
     let sk = p.skip_invalid;
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -108,6 +108,18 @@ pub(super) fn deals(
     let prod = c.absorb(p, prod_part);
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
+    let mut gaps = AmountGaps {
+        deals: keep.len(),
+        ..AmountGaps::default()
+    };
+    for &r in &keep {
+        let won = stage[r] == Stage::Won;
+        gaps.won += usize::from(won);
+        if amount[r].is_none() {
+            gaps.missing += 1;
+            gaps.missing_won += usize::from(won);
+        }
+    }
     let deals = DealRows {
         id: Ids::kept(&did, &keep),
         customer: pick(&cust, &keep),
@@ -120,7 +132,20 @@ pub(super) fn deals(
         order: std::marker::PhantomData,
     };
     let s = stats("deals", raw, c.bad.len(), keep.len());
-    (deals, rejected_ids(&did, &keep), s)
+    (deals, rejected_ids(&did, &keep), s, gaps)
+}
+
+/// Kept deals without an amount (counted as 0), for the `some_amounts_missing` warning.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct AmountGaps {
+    /// Deals kept.
+    pub deals: usize,
+    /// Of them, deals without an amount.
+    pub missing: usize,
+    /// Won deals kept.
+    pub won: usize,
+    /// Of them, won deals without an amount.
+    pub missing_won: usize,
 }
 
 /// Columns of deals: amount, stage, created_at, closed_at, region.

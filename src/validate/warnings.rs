@@ -1,8 +1,10 @@
 //! What the input implies for the numbers, said out loud: absent or all-empty columns
-//! that change results, skipped empty rows, an input without a single partner link.
+//! that change results, deals without an amount, skipped empty rows, an input without
+//! a single partner link.
 //! Each becomes a [`Warning`] on stderr and under `validation.warnings` in the summary.
 
 use super::columns::{as_text, is_text_type};
+use super::tables::AmountGaps;
 use crate::error::Warning;
 use crate::io::raw::RawTable;
 
@@ -27,6 +29,31 @@ pub(super) fn links_warning(file: &str, rows: usize, links: usize) -> Option<War
         message: format!(
             "no deal has a partner ({} of deal_partners): every deal counts as direct, partner revenue share is 0 and every partner metric is 0",
             if rows == 0 { "no rows" } else { "no valid row" }
+        ),
+    })
+}
+
+/// The warning for deals without an amount when some have one (`gaps` counts the kept
+/// deals): each counts as 0, so every revenue figure is short by their real value.
+/// A column absent or empty in every row is [`column_warnings`]' `missing_amount`.
+pub(super) fn some_amounts_missing(raw: &RawTable, gaps: &AmountGaps) -> Option<Warning> {
+    if gaps.missing == 0 || gaps.deals == 0 {
+        return None;
+    }
+    let count = |n: usize| crate::error::thousands(n as u64);
+    let share = 100.0 * gaps.missing as f64 / gaps.deals as f64;
+    Some(Warning {
+        code: "some_amounts_missing",
+        table: raw.spec.name,
+        file: raw.source.display.clone(),
+        column: Some(raw.user_name("amount")),
+        message: format!(
+            "{} of {} deals ({share:.1}%) have no '{}', {} of them won (of {} won deals): each counts as 0, so every revenue figure leaves them out",
+            count(gaps.missing),
+            count(gaps.deals),
+            raw.user_name("amount"),
+            count(gaps.missing_won),
+            count(gaps.won),
         ),
     })
 }

@@ -389,9 +389,10 @@ fn valid(k: Vk) -> BoxedStrategy<String> {
         ]
         .boxed(),
         Vk::Amount => prop_oneof![
-            (0u32..100_000).prop_map(|a| a.to_string()),
-            (0u32..100_000, 0u32..100).prop_map(|(a, b)| format!("{a}.{b:02}")),
-            Just(String::new()),
+            8 => (0u32..100_000).prop_map(|a| a.to_string()),
+            8 => (0u32..100_000, 0u32..100).prop_map(|(a, b)| format!("{a}.{b:02}")),
+            8 => Just(String::new()),
+            1 => prop::sample::select(NUMERIC_EDGES).prop_map(str::to_string),
         ]
         .boxed(),
         Vk::Date => (1990i32..2035, 1u32..=12, 1u32..=28, 0u8..6, 0u32..86_400)
@@ -432,6 +433,36 @@ fn valid(k: Vk) -> BoxedStrategy<String> {
         Vk::Word => words(&["a", "b", "software", "retail", "", "primary"]),
     }
 }
+
+/// Numbers at the edges of f64 and of the amount bound (1e15): the largest finite
+/// values and their sums' overflow, the bound and just above it, signed zero,
+/// subnormals, infinities and NaN as text, exponents out of range.
+const NUMERIC_EDGES: &[&str] = &[
+    "1.7e308",
+    "1e308",
+    "-1.7e308",
+    "1.7976931348623157e308",
+    "5e307",
+    "1e15",
+    "1000000000000000",
+    "1000000000000000.01",
+    "1.0000000000000002e15",
+    "1e16",
+    "9007199254740993",
+    "-0.0",
+    "-0",
+    "5e-324",
+    "2.2250738585072014e-308",
+    "1e-320",
+    "inf",
+    "+inf",
+    "INF",
+    "NaN",
+    "1e309",
+    "1e99999",
+    "1e-99999",
+    "1E+308",
+];
 
 /// Values users really produce, and values that break naive parsers.
 const WEIRD: &[&str] = &[
@@ -541,6 +572,7 @@ const WEIRD: &[&str] = &[
 fn weird() -> BoxedStrategy<String> {
     prop_oneof![
         8 => prop::sample::select(WEIRD).prop_map(str::to_string),
+        2 => prop::sample::select(NUMERIC_EDGES).prop_map(str::to_string),
         1 => (1usize..400).prop_map(|n| "9".repeat(n)),
         1 => (1usize..70_000).prop_map(|n| "x".repeat(n)),
         1 => (1usize..2000).prop_map(|n| "1".repeat(n) + ".5e3"),
@@ -1304,7 +1336,18 @@ fn mix(seed: u64, row: usize, col: usize) -> u64 {
 
 fn int_of(s: &str, h: u64) -> Option<i64> {
     if h.is_multiple_of(16) {
-        return Some([i64::MIN, i64::MAX, 0, -1, i64::MIN + 1, 1 << 53][(h >> 8) as usize % 6]);
+        return Some(
+            [
+                i64::MIN,
+                i64::MAX,
+                0,
+                -1,
+                i64::MIN + 1,
+                1 << 53,
+                1_000_000_000_000_000,
+                1_000_000_000_000_001,
+            ][(h >> 8) as usize % 8],
+        );
     }
     if s.is_empty() {
         return None;
@@ -1326,7 +1369,11 @@ fn float_of(s: &str, h: u64) -> Option<f64> {
                 f64::MAX,
                 5e-324,
                 -1.5,
-            ][(h >> 8) as usize % 7],
+                1.7e308,
+                1e308,
+                1e15,
+                1.000_000_000_000_000_2e15,
+            ][(h >> 8) as usize % 11],
         );
     }
     if s.is_empty() {
@@ -1960,7 +2007,40 @@ fn section() -> BoxedStrategy<Section> {
             )
             .boxed(),
         ),
+        2 => sec(
+            fixed("attribution"),
+            prop::collection::vec(
+                prop_oneof![
+                    3 => config_number().prop_map(|v| ("half_life_days".to_string(), v)),
+                    1 => ("[a-z_]{0,8}", any_tv()),
+                ],
+                0..2,
+            )
+            .boxed(),
+        ),
+        2 => sec(
+            fixed("attribution.role_weights"),
+            entries(&["sourced", "co_sell", "fulfilled", "influenced", "referral"], config_number(), 0..5),
+        ),
         1 => sec("(?s).{0,10}".boxed(), prop::collection::vec(("(?s).{0,6}", any_tv()), 0..3).boxed()),
+    ]
+    .boxed()
+}
+
+/// A number for a numeric config key: ordinary, at the edges of f64 and of the bounds
+/// (weights and half-life at most 1e6), or a value of another type.
+fn config_number() -> BoxedStrategy<Tv> {
+    prop_oneof![
+        4 => (0u32..100).prop_map(|v| Tv::Float(f64::from(v) / 10.0)),
+        4 => prop::sample::select(
+            &[
+                1.7e308, 1e308, -1.7e308, f64::MAX, 1e6, 1_000_000.5, 1e15, 0.0, -0.0, 5e-324,
+                f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -1.0,
+            ][..],
+        )
+        .prop_map(Tv::Float),
+        1 => any::<i64>().prop_map(Tv::Int),
+        1 => any_tv(),
     ]
     .boxed()
 }

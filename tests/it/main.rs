@@ -35,3 +35,4 @@ mod report;
 mod results;
 mod trust;
 mod trust_paths;
+mod trust_numbers;
