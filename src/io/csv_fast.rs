@@ -19,6 +19,7 @@
 use std::io::Read;
 
 use super::csv_scan::CsvScan;
+use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
 /// Bytes read per step; lines are handled whole, so a longer line grows the buffer.
 const CHUNK: usize = 1 << 20;
@@ -72,6 +73,9 @@ fn scan_with(
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
+                // A line longer than any the limits allow: the full scan's limit pass
+                // reports it, without holding it.
+                None if buf.len() > state.line_limit() => return Ok(None),
                 None => continue, // a line longer than the buffer: read on
             }
         };
@@ -172,7 +176,7 @@ impl State {
             let body = body.strip_suffix(b"\n").unwrap_or(body);
             let delimiters = body.iter().filter(|&&b| b == self.delimiter).count();
             line += 1;
-            if body.is_empty() || delimiters + 1 != want {
+            if body.is_empty() || delimiters + 1 != want || body.len() > MAX_FIELD_BYTES {
                 ok = false;
                 break;
             }
@@ -189,8 +193,22 @@ impl State {
         ok
     }
 
+    /// The longest line this pass handles: a header line of [`MAX_HEADER_BYTES`], a
+    /// data line of [`MAX_FIELD_BYTES`] (a longer line may hold a field beyond the
+    /// limit; the full scan's limit pass settles it).
+    fn line_limit(&self) -> usize {
+        if self.header.is_some() {
+            MAX_FIELD_BYTES
+        } else {
+            MAX_HEADER_BYTES
+        }
+    }
+
     /// Handles one physical line (without its `\n`).
     fn line(&mut self, line: &[u8]) -> bool {
+        if line.len() > self.line_limit() {
+            return false;
+        }
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(verdict) = self.read_line(body) else {
             return false;
@@ -250,9 +268,10 @@ impl State {
         use csv_core::ReadRecordResult as R;
         self.quoted.reset();
         // Fields hold at most the line's bytes; there is at most one more field than
-        // bytes.
+        // bytes, and no more than the limit of columns (a record of more is left to the
+        // full scan's limit pass).
         self.fields.resize(body.len() + 1, 0);
-        self.ends.resize(body.len() + 2, 0);
+        self.ends.resize((body.len() + 2).min(MAX_COLUMNS + 2), 0);
         let (r, nin, nout, nends) = self
             .quoted
             .read_record(body, &mut self.fields, &mut self.ends);
@@ -286,8 +305,14 @@ impl State {
                 })
                 .collect()
         } else {
+            if memchr::memchr_iter(self.delimiter, body).count() >= MAX_COLUMNS {
+                return false;
+            }
             body.split(|&b| b == self.delimiter).collect()
         };
+        if names.len() > MAX_COLUMNS {
+            return false;
+        }
         let mut header = Vec::with_capacity(names.len());
         for n in names {
             match std::str::from_utf8(n) {

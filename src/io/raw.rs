@@ -255,7 +255,16 @@ impl RawTables {
         for (spec, slot) in TABLES.iter().zip(&slots) {
             let derived = spec.name == "deal_partners" && settings.links_from_deals.is_some();
             if spec.required && slot.is_none() && !derived {
-                errors.push(table_error(spec, spec.name.to_string(), Rule::MissingTable));
+                errors.push(table_error(
+                    spec,
+                    spec.name.to_string(),
+                    Rule::MissingTable {
+                        table: spec.name,
+                        configured: None,
+                        found: Vec::new(),
+                        more: 0,
+                    },
+                ));
             }
         }
         if !errors.is_empty() {

@@ -11,7 +11,7 @@ use super::csv_scan;
 use super::raw::{select_contract_columns, table_error, RawTable, RawTables, SourceFile};
 use super::InputFormat;
 use crate::config::Settings;
-use crate::error::{InputError, InputErrors, Rule};
+use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
 use crate::schema::{TableSpec, TABLES};
 
 /// What is at a path where a table file may be.
@@ -21,10 +21,22 @@ enum Probe {
     Problem(Rule),
 }
 
+/// What is at `path`, from its metadata alone: nothing here opens it (opening a named
+/// pipe blocks until a writer comes; a device reads forever).
 fn probe(path: &Path) -> Probe {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Probe::File,
-        Ok(_) => Probe::Problem(Rule::NotAFile),
+        Ok(m) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|l| l.file_type().is_symlink());
+            let kind = file_kind(&m.file_type());
+            Probe::Problem(Rule::NotAFile {
+                kind: if link {
+                    format!("a symbolic link to {kind}")
+                } else {
+                    kind.to_string()
+                },
+            })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if std::fs::symlink_metadata(path).is_ok() {
                 Probe::Problem(Rule::Unreadable {
@@ -38,6 +50,50 @@ fn probe(path: &Path) -> Probe {
             detail: e.to_string(),
         }),
     }
+}
+
+/// What a file type that is not a regular file is, in words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device (like /dev/zero)";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The names of the entries of `dir`, sorted, the first [`MISSING_TABLE_SHOWN`] of
+/// them and how many more there are (for a missing table's message); hidden files
+/// are left out.
+fn folder_listing(dir: &Path) -> (Vec<String>, usize) {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let more = names.len().saturating_sub(MISSING_TABLE_SHOWN);
+    names.truncate(MISSING_TABLE_SHOWN);
+    (names, more)
 }
 
 /// The files of an input folder, one entry per contract table (None = optional and
@@ -87,13 +143,19 @@ pub fn discover(
             },
             0 if spec.required => {
                 if !errors.iter().any(|e| e.table == spec.name) {
+                    let (found, more) = folder_listing(dir);
                     errors.push(table_error(
                         &spec,
                         config
                             .file_name(spec.name)
                             .map(str::to_string)
                             .unwrap_or_else(|| format!("{}.csv|.parquet|.arrow", spec.name)),
-                        Rule::MissingTable,
+                        Rule::MissingTable {
+                            table: spec.name,
+                            configured: config.file_name(spec.name).map(str::to_string),
+                            found,
+                            more,
+                        },
                     ))
                 }
             }
