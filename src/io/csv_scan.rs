@@ -76,7 +76,7 @@ pub fn scan(
         let bytes = std::fs::read(path).map_err(unreadable)?;
         scan_bytes(&bytes, file, table, delimiter)?
     };
-    let duplicates: Vec<InputError> = duplicate_names(&scan.header)
+    let duplicates: Vec<InputError> = super::raw::duplicate_names(&scan.header)
         .into_iter()
         .map(|(name, first, second)| {
             mk(
@@ -96,22 +96,6 @@ pub fn scan(
     } else {
         Err(duplicates)
     }
-}
-
-/// Every name given twice in `names`: the name and the 1-based positions of its first
-/// and of each later occurrence.
-pub(crate) fn duplicate_names(names: &[String]) -> Vec<(String, usize, usize)> {
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    for (i, n) in names.iter().enumerate() {
-        match seen.get(n.as_str()) {
-            Some(&first) => out.push((n.clone(), first + 1, i + 1)),
-            None => {
-                seen.insert(n, i);
-            }
-        }
-    }
-    out
 }
 
 /// The first `n` bytes of a file (fewer if it is shorter).

@@ -169,7 +169,8 @@ impl RawTable {
             })
             .collect();
         let n_rows = batches.iter().map(RecordBatch::num_rows).sum();
-        select_contract_columns(spec, source, columns, n_rows, None, settings)
+        let header = schema.fields().iter().map(|f| f.name().clone()).collect();
+        select_contract_columns(spec, source, header, columns, n_rows, None, settings)
             .map_err(|errors| InputErrors { errors })
     }
 
@@ -333,20 +334,151 @@ fn header_hint(found: &[String]) -> Option<String> {
         })
 }
 
+/// Every name given twice in `names`: the name and the 1-based positions of its first
+/// and of each later occurrence.
+pub(crate) fn duplicate_names(names: &[String]) -> Vec<(String, usize, usize)> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        match seen.get(n.as_str()) {
+            Some(&first) => out.push((n.clone(), first + 1, i + 1)),
+            None => {
+                seen.insert(n, i);
+            }
+        }
+    }
+    out
+}
+
+/// The positions of the file's columns that [`select_contract_columns`] keeps: each
+/// contract column under its configured name (or its own), and the config's links
+/// column. A reader reads only these: a column the contract does not know is ignored
+/// whatever its type (a struct or map column included).
+pub(crate) fn wanted_columns(
+    spec: &TableSpec,
+    settings: &Settings,
+    header: &[String],
+) -> Vec<usize> {
+    let config = &settings.config;
+    let mut names: Vec<&str> = spec
+        .columns
+        .iter()
+        .map(|c| config.mapped_column(spec.name, c.name).unwrap_or(c.name))
+        .collect();
+    if spec.name == "deals"
+        && let Some(l) = &settings.links_from_deals
+    {
+        names.push(&l.column);
+    }
+    (0..header.len())
+        .filter(|&i| names.contains(&header[i].as_str()))
+        .collect()
+}
+
+/// The problems of a file's header alone, before any column is read: a name given
+/// twice, and two columns that would both be read as one contract column (a column
+/// named as the contract column while the config maps another one onto it).
+pub(crate) fn header_errors(
+    spec: &TableSpec,
+    source: &SourceFile,
+    header: &[String],
+    settings: &Settings,
+) -> Vec<InputError> {
+    let config = &settings.config;
+    let error = |column: &str, rule: Rule| InputError {
+        column: Some(column.to_string()),
+        ..table_error(spec, source.display.clone(), rule)
+    };
+    let mut errors: Vec<InputError> = duplicate_names(header)
+        .into_iter()
+        .map(|(name, first, second)| {
+            error(
+                &name.clone(),
+                Rule::DuplicateColumn {
+                    name,
+                    first,
+                    second,
+                    mapping: None,
+                },
+            )
+        })
+        .collect();
+    let sources: Vec<&str> = spec
+        .columns
+        .iter()
+        .filter_map(|c| config.mapped_column(spec.name, c.name))
+        .chain(
+            settings
+                .links_from_deals
+                .as_ref()
+                .filter(|_| spec.name == "deals")
+                .map(|l| l.column.as_str()),
+        )
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    for col in spec.columns {
+        let Some(mapped) = config.mapped_column(spec.name, col.name) else {
+            continue;
+        };
+        if mapped == col.name || sources.contains(&col.name) {
+            continue;
+        }
+        if let (Some(by_name), Some(by_config)) = (position(col.name), position(mapped)) {
+            errors.push(error(
+                col.name,
+                Rule::DuplicateColumn {
+                    name: col.name.to_string(),
+                    first: by_name.min(by_config) + 1,
+                    second: by_name.max(by_config) + 1,
+                    mapping: Some(format!(
+                        "'{}' by its name and '{mapped}' by the config's [columns.{}] {}",
+                        col.name, spec.name, col.name
+                    )),
+                },
+            ));
+        }
+    }
+    errors
+}
+
+/// A column's chunks with dictionary-encoded chunks (pandas / polars categoricals,
+/// pyarrow `dictionary` columns) decoded to their values: an id column stored as a
+/// dictionary of strings is text like any other.
+fn decode_dictionaries(chunks: Chunks) -> Result<Chunks, String> {
+    chunks
+        .into_iter()
+        .map(|a| match a.data_type() {
+            arrow::datatypes::DataType::Dictionary(_, values) => {
+                arrow::compute::cast(&a, values).map_err(|e| e.to_string())
+            }
+            _ => Ok(a),
+        })
+        .collect()
+}
+
 /// Keeps the contract's columns (under their configured names), renamed to contract
-/// names. A configured name the file lacks and a header that misses a contract name only
-/// by case, spaces or a BOM are errors; an absent optional column that changes results
-/// is left to `validate::warnings`.
+/// names. A configured name the file lacks, a header that misses a contract name only
+/// by case, spaces or a BOM, and a header naming a column twice (or a column the config
+/// maps onto a contract column the file also has by name) are errors; an absent
+/// optional column that changes results is left to `validate::warnings`.
+///
+/// `header` is every column name of the file in order; `all` the columns read, all of
+/// them or those of [`wanted_columns`].
 pub(crate) fn select_contract_columns(
     spec: TableSpec,
     source: SourceFile,
+    header: Vec<String>,
     all: Vec<(String, Chunks)>,
     n_rows: usize,
     lines: Option<Vec<u32>>,
     settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
+    let duplicates = header_errors(&spec, &source, &header, settings);
+    if !duplicates.is_empty() {
+        return Err(duplicates);
+    }
     let config = &settings.config;
-    let found: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
+    let found: Vec<String> = header;
     let by_name = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone());
     let mapped_elsewhere: Vec<&str> = config
         .columns
@@ -364,6 +496,8 @@ pub(crate) fn select_contract_columns(
         let mapped = config.mapped_column(spec.name, col.name);
         let user = mapped.unwrap_or(col.name);
         if let Some(a) = by_name(user) {
+            let a = decode_dictionaries(a)
+                .map_err(|detail| vec![error(user, Rule::Unreadable { detail })])?;
             columns.push((col.name, a));
             user_names.push((col.name, user.to_string()));
             continue;
@@ -404,7 +538,12 @@ pub(crate) fn select_contract_columns(
         && let Some(l) = &settings.links_from_deals
     {
         match by_name(&l.column) {
-            Some(a) => links = Some(a),
+            Some(a) => {
+                links = Some(
+                    decode_dictionaries(a)
+                        .map_err(|detail| vec![error(&l.column, Rule::Unreadable { detail })])?,
+                )
+            }
             None => errors.push(error(
                 &l.column,
                 Rule::ConfigColumnMissing {

@@ -8,7 +8,10 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::csv_scan;
-use super::raw::{select_contract_columns, table_error, RawTable, RawTables, SourceFile};
+use super::raw::{
+    header_errors, select_contract_columns, table_error, wanted_columns, RawTable, RawTables,
+    SourceFile,
+};
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
@@ -268,12 +271,28 @@ pub fn read_table(
         return Err(file_error(&spec, &source, Rule::EmptyFile { expected }));
     }
     let mut skipped_empty = Vec::new();
-    let (df, lines) = match source.format {
+    // A binary file's header is checked before polars reads a column of it, and only
+    // the columns the contract takes are read.
+    let refused = |what: &str, e: super::binary_check::Refusal| match e {
+        super::binary_check::Refusal::Corrupt(e) => corrupt(what, e),
+        super::binary_check::Refusal::TooLarge(detail) => {
+            file_error(&spec, &source, Rule::TooLarge { detail })
+        }
+    };
+    let check_header = |header: &[String]| {
+        let errors = header_errors(&spec, &source, header, settings);
+        if errors.is_empty() {
+            Ok(wanted_columns(&spec, settings, header))
+        } else {
+            Err(errors)
+        }
+    };
+    let (df, lines, header) = match source.format {
         InputFormat::Csv => {
             let scan =
                 csv_scan::scan(&source.path, &source.display, spec.name, settings.delimiter)?;
             if scan.header.is_empty() {
-                (DataFrame::empty(), Some(Vec::new()))
+                (DataFrame::empty(), Some(Vec::new()), Vec::new())
             } else {
                 let df = super::guard::catch(|| {
                     CsvReadOptions::default()
@@ -322,35 +341,55 @@ pub fn read_table(
                 } else {
                     df
                 };
-                (df, Some(lines))
+                let header = df
+                    .get_column_names()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                (df, Some(lines), header)
             }
         }
         InputFormat::Parquet => {
-            super::binary_check::parquet(&source.path).map_err(|e| corrupt("Parquet", e))?;
+            let header = super::binary_check::parquet_columns(&source.path)
+                .map_err(|e| refused("Parquet", e))?;
+            let wanted = check_header(&header)?;
+            super::binary_check::parquet(&source.path, &wanted)
+                .map_err(|e| corrupt("Parquet", e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            (
-                super::guard::catch(|| ParquetReader::new(f).finish())
+            let df = if wanted.is_empty() {
+                DataFrame::empty()
+            } else {
+                super::guard::catch(|| ParquetReader::new(f).with_projection(Some(wanted)).finish())
                     .map_err(|e| corrupt("Parquet", e))?
-                    .map_err(|e| unreadable(&e))?,
-                None,
-            )
+                    .map_err(|e| unreadable(&e))?
+            };
+            (df, None, header)
         }
         InputFormat::Arrow => {
-            super::binary_check::arrow_ipc(&source.path).map_err(|e| corrupt("Arrow IPC", e))?;
+            let header = super::binary_check::arrow_ipc(&source.path)
+                .map_err(|e| refused("Arrow IPC", e))?;
+            let wanted = check_header(&header)?;
             let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            let df = super::guard::catch(|| {
-                if bytes_magic == *b"ARROW1" {
-                    IpcReader::new(f).finish()
-                } else {
-                    IpcStreamReader::new(f).finish()
-                }
-            })
-            .map_err(|e| corrupt("Arrow IPC", e))?;
-            (df.map_err(|e| unreadable(&e))?, None)
+            let df = if wanted.is_empty() {
+                DataFrame::empty()
+            } else {
+                super::guard::catch(|| {
+                    if bytes_magic == *b"ARROW1" {
+                        IpcReader::new(f).with_projection(Some(wanted)).finish()
+                    } else {
+                        IpcStreamReader::new(f)
+                            .with_projection(Some(wanted))
+                            .finish()
+                    }
+                })
+                .map_err(|e| corrupt("Arrow IPC", e))?
+                .map_err(|e| unreadable(&e))?
+            };
+            (df, None, header)
         }
     };
-    let mut raw = select_from_frame(spec, source, df, lines, settings)?;
+    let mut raw = select_from_frame(spec, source, header, df, lines, settings)?;
     raw.skipped_empty = skipped_empty;
     Ok(raw)
 }
@@ -388,6 +427,7 @@ fn read_magic(path: &Path) -> std::io::Result<[u8; 6]> {
 fn select_from_frame(
     spec: TableSpec,
     source: SourceFile,
+    header: Vec<String>,
     df: DataFrame,
     lines: Option<Vec<u32>>,
     settings: &Settings,
@@ -407,5 +447,5 @@ fn select_from_frame(
             })?;
         all.push((c.name().to_string(), a));
     }
-    select_contract_columns(spec, source, all, n_rows, lines, settings)
+    select_contract_columns(spec, source, header, all, n_rows, lines, settings)
 }
