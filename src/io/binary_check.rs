@@ -402,3 +402,44 @@ fn stream_schema(bytes: &[u8], mut pos: usize) -> Result<arrow::ipc::Schema<'_>,
         .header_as_schema()
         .ok_or_else(|| "the stream does not start with a schema".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn parquet_of(columns: usize) -> tempfile::NamedTempFile {
+        use arrow::array::{ArrayRef, Int32Array};
+        let one: ArrayRef = Arc::new(Int32Array::from(vec![1]));
+        let batch = arrow::record_batch::RecordBatch::try_from_iter(
+            (0..columns).map(|i| (format!("c{i}"), one.clone())),
+        )
+        .unwrap();
+        let f = tempfile::NamedTempFile::new().unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(f.reopen().unwrap(), batch.schema(), None)
+            .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        f
+    }
+
+    #[test]
+    fn the_parquet_schema_width_is_read_from_the_footer_before_decoding_it() {
+        let f = parquet_of(3);
+        let bytes = std::fs::read(f.path()).unwrap();
+        let meta_len =
+            u32::from_le_bytes(bytes[bytes.len() - 8..bytes.len() - 4].try_into().unwrap());
+        let meta = &bytes[bytes.len() - 8 - meta_len as usize..bytes.len() - 8];
+        assert_eq!(parquet_schema_elements(meta), Some(4)); // the root and 3 columns
+        assert_eq!(parquet_columns(f.path()).unwrap(), ["c0", "c1", "c2"]);
+        let wide = parquet_of(MAX_COLUMNS + 1);
+        match parquet_columns(wide.path()) {
+            Err(Refusal::TooLarge(d)) => assert!(d.contains("16,385 fields"), "{d}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(parquet_columns(parquet_of(MAX_COLUMNS).path()).is_ok());
+        // A footer laid out otherwise is left to the full reader.
+        assert_eq!(parquet_schema_elements(&[0x00]), None);
+        assert_eq!(parquet_schema_elements(&[0x16, 0x02]), None);
+    }
+}

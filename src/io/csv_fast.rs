@@ -414,6 +414,22 @@ mod tests {
     }
 
     #[test]
+    fn what_is_beyond_the_limits_goes_to_the_full_scans_limit_pass() {
+        let at = |b: &[u8]| scan_with(b, b',', CHUNK).unwrap();
+        let wide = format!("a{}\n1\n", ",".repeat(MAX_COLUMNS));
+        assert_eq!(at(wide.as_bytes()), None);
+        let quoted = format!("\"a\"{}\n1\n", ",".repeat(MAX_COLUMNS));
+        assert_eq!(at(quoted.as_bytes()), None);
+        let at_limit = format!("a{}\n", ",".repeat(MAX_COLUMNS - 1));
+        assert_eq!(at(at_limit.as_bytes()).unwrap().header.len(), MAX_COLUMNS);
+        let long_line = format!("a,b\n1,{}\n", "x".repeat(MAX_FIELD_BYTES));
+        assert_eq!(at(long_line.as_bytes()), None);
+        let long_header = format!("a,{}\n1,2\n", "x".repeat(MAX_HEADER_BYTES));
+        assert_eq!(at(long_header.as_bytes()), None);
+        assert!(at(b"a,b\n1,2\n").is_some());
+    }
+
+    #[test]
     fn another_delimiter_is_counted_and_a_quote_delimiter_is_refused() {
         let s = scan_with(&b"a;b\n1;2,5\n"[..], b';', CHUNK)
             .unwrap()

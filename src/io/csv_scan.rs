@@ -170,6 +170,7 @@ pub(crate) fn beyond_limits(
     let (mut fields, mut field_bytes, mut record_bytes) = (0usize, 0usize, 0usize);
     let mut header = true;
     let mut record_line = 1u64;
+    let (mut fresh, mut blank_lines) = (true, 0u64);
     loop {
         if start == end && !at_eof {
             let n = loop {
@@ -181,11 +182,23 @@ pub(crate) fn beyond_limits(
             (start, end) = (0, n);
             at_eof = n == 0;
         }
-        if fields == 0 && field_bytes == 0 {
-            record_line = rdr.line();
+        if fresh {
+            // Blank lines before a record (which the reader skips too) are counted
+            // here, so that the record's line is where its first byte is.
+            while start < end && matches!(input[start], b'\n' | b'\r') {
+                blank_lines += u64::from(input[start] == b'\n');
+                start += 1;
+            }
+            if start == end && !at_eof {
+                continue;
+            }
+            record_line = rdr.line() + blank_lines;
         }
         let (r, nin, nout) = rdr.read_field(&input[start..end], &mut output);
         start += nin;
+        if nin > 0 {
+            fresh = false;
+        }
         field_bytes += nout;
         record_bytes += nout;
         if field_bytes > MAX_FIELD_BYTES {
@@ -226,6 +239,7 @@ pub(crate) fn beyond_limits(
                 if record_end {
                     (fields, record_bytes) = (0, 0);
                     header = false;
+                    fresh = true;
                 }
             }
             R::End => return Ok(None),
@@ -403,4 +417,88 @@ pub fn align_rows(null_row: &[bool], scan: &CsvScan) -> Option<Vec<usize>> {
         j += 1;
     }
     (j == scan.lines.len()).then_some(keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_and_utf32_are_told_by_their_bom_or_their_zero_bytes() {
+        let le: Vec<u8> = "id,name\nP1,A\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "id,name\nP1,A\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let bom = |b: &[u8], v: &[u8]| [b, v].concat();
+        assert_eq!(
+            foreign_encoding(&bom(b"\xFF\xFE", &le)),
+            Some("UTF-16 little-endian")
+        );
+        assert_eq!(
+            foreign_encoding(&bom(b"\xFE\xFF", &be)),
+            Some("UTF-16 big-endian")
+        );
+        assert!(foreign_encoding(&le).unwrap().starts_with("UTF-16 little"));
+        assert!(foreign_encoding(&be).unwrap().starts_with("UTF-16 big"));
+        assert_eq!(
+            foreign_encoding(b"\xFF\xFE\x00\x00i\x00\x00\x00"),
+            Some("UTF-32 little-endian")
+        );
+        let le32: Vec<u8> = "id,name\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert!(foreign_encoding(&le32)
+            .unwrap()
+            .starts_with("UTF-32 little"));
+        // UTF-8, with or without a BOM, a stray NUL, a tiny file: none of them.
+        for utf8 in [
+            &b"id,name\nP1,A\n"[..],
+            b"\xEF\xBB\xBFid,name\nP1,A\n",
+            b"id,name\nP1,A\x00B\n",
+            b"a",
+            b"",
+        ] {
+            assert_eq!(foreign_encoding(utf8), None, "{utf8:?}");
+        }
+    }
+
+    fn limits(text: &[u8]) -> Option<(u64, String)> {
+        beyond_limits(text, b',').unwrap()
+    }
+
+    #[test]
+    fn the_limits_pass_counts_columns_and_field_bytes_without_keeping_them() {
+        assert_eq!(limits(b"a,b\n1,2\n"), None);
+        assert_eq!(limits(b""), None);
+        let wide = format!("a{}\n1\n", ",".repeat(MAX_COLUMNS));
+        let (line, detail) = limits(wide.as_bytes()).unwrap();
+        assert_eq!(line, 1);
+        assert!(
+            detail.contains("the header has more than 16,384 columns"),
+            "{detail}"
+        );
+        let at_limit = format!("a{}\n", ",".repeat(MAX_COLUMNS - 1));
+        assert_eq!(limits(at_limit.as_bytes()), None);
+        let wide_row = format!("a,b\n1,2\n\n3{}\n", ",".repeat(MAX_COLUMNS));
+        let (line, detail) = limits(wide_row.as_bytes()).unwrap();
+        assert_eq!(line, 4);
+        assert!(detail.starts_with("a row has more"), "{detail}");
+        let huge = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_FIELD_BYTES + 1));
+        let (line, detail) = limits(huge.as_bytes()).unwrap();
+        assert_eq!(line, 2);
+        assert!(detail.contains("field 2 of the record"), "{detail}");
+        let fits = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_FIELD_BYTES));
+        assert_eq!(limits(fits.as_bytes()), None);
+        let name = format!("{},", "x".repeat(999));
+        let long_header = format!("a,{}\n", name.repeat(MAX_HEADER_BYTES / 1000 + 1));
+        assert!(limits(long_header.as_bytes())
+            .unwrap()
+            .1
+            .contains("header line"));
+    }
 }

@@ -334,12 +334,14 @@ fn header_hint(found: &[String]) -> Option<String> {
         })
 }
 
-/// Every name given twice in `names`: the name and the 1-based positions of its first
-/// and of each later occurrence.
+/// Every non-empty name given twice in `names`: the name and the 1-based positions of
+/// its first and of each later occurrence.
 pub(crate) fn duplicate_names(names: &[String]) -> Vec<(String, usize, usize)> {
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
-    for (i, n) in names.iter().enumerate() {
+    // Empty names are Excel's trailing empty columns (`a,b,,`): never a contract column,
+    // so nothing is lost by reading neither.
+    for (i, n) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
         match seen.get(n.as_str()) {
             Some(&first) => out.push((n.clone(), first + 1, i + 1)),
             None => {
@@ -579,6 +581,61 @@ mod tests {
         assert_eq!(header_key(" \u{feff}Deal ID "), "deal_id");
         assert_eq!(header_key("Created-At"), "created_at");
         assert_eq!(header_key("DealStage"), "dealstage");
+    }
+
+    #[test]
+    fn duplicate_names_give_both_positions_and_skip_empty_names() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            duplicate_names(&names(&["a", "amount", "b", "amount", "amount"])),
+            [("amount".to_string(), 2, 4), ("amount".to_string(), 2, 5)]
+        );
+        assert!(duplicate_names(&names(&["a", "b", "", ""])).is_empty());
+        assert!(duplicate_names(&names(&["a", "A", "a "])).is_empty());
+    }
+
+    #[test]
+    fn a_column_mapped_onto_a_contract_column_the_file_has_is_a_duplicate() {
+        let spec = *TABLES.iter().find(|s| s.name == "deals").unwrap();
+        let source = SourceFile::in_memory("deals.csv", InputFormat::Csv);
+        let header = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mapped = |toml: &str| {
+            crate::config::Config::from_toml(toml, std::path::Path::new("c.toml"))
+                .unwrap()
+                .resolve(&Default::default())
+                .unwrap()
+        };
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\n");
+        let e = header_errors(
+            &spec,
+            &source,
+            &header(&["deal_id", "amount", "Amount_c"]),
+            &settings,
+        );
+        assert_eq!(e.len(), 1);
+        assert!(matches!(
+            &e[0].rule,
+            Rule::DuplicateColumn { name, first: 2, second: 3, mapping: Some(_) } if name == "amount"
+        ));
+        // Not when the file's 'amount' is itself mapped onto another contract column.
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\nregion = \"amount\"\n");
+        assert!(header_errors(
+            &spec,
+            &source,
+            &header(&["deal_id", "amount", "Amount_c"]),
+            &settings
+        )
+        .is_empty());
+        // wanted_columns: the mapped name, not the unused one.
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\n");
+        assert_eq!(
+            wanted_columns(
+                &spec,
+                &settings,
+                &header(&["x", "deal_id", "Amount_c", "y"])
+            ),
+            [1, 2]
+        );
     }
 
     #[test]
