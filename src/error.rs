@@ -177,7 +177,7 @@ pub enum Rule {
         /// The file name the config's `[files]` gives the table, if it does.
         configured: Option<String>,
         /// The files the input folder holds (sorted, at most
-        /// [`MISSING_TABLE_SHOWN`](crate::error::MISSING_TABLE_SHOWN)), so that the
+        /// [`MISSING_TABLE_SHOWN`]), so that the
         /// message can say which of them to map with `[files]`; empty for tables handed
         /// over in memory.
         found: Vec<String>,

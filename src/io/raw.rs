@@ -356,6 +356,7 @@ pub(crate) fn duplicate_names(names: &[String]) -> Vec<(String, usize, usize)> {
 /// contract column under its configured name (or its own), and the config's links
 /// column. A reader reads only these: a column the contract does not know is ignored
 /// whatever its type (a struct or map column included).
+#[cfg(feature = "read")]
 pub(crate) fn wanted_columns(
     spec: &TableSpec,
     settings: &Settings,
@@ -627,6 +628,7 @@ mod tests {
         )
         .is_empty());
         // wanted_columns: the mapped name, not the unused one.
+        #[cfg(feature = "read")]
         let settings = mapped("[columns.deals]\namount = \"Amount_c\"\n");
         assert_eq!(
             wanted_columns(

@@ -168,8 +168,11 @@ fn write_arrow_stream(path: &Path, b: &RecordBatch) {
     w.finish().unwrap();
 }
 
+/// Writes a batch to a file.
+type Writer = fn(&Path, &RecordBatch);
+
 /// The binary formats: their extension and writer.
-const BINARY: [(&str, fn(&Path, &RecordBatch)); 3] = [
+const BINARY: [(&str, Writer); 3] = [
     ("parquet", write_parquet),
     ("arrow", write_arrow_file),
     ("ipc", write_arrow_stream),
