@@ -390,7 +390,10 @@ impl fmt::Display for Rule {
                 if *more > 0 {
                     write!(f, " and {more} more")?;
                 }
-                write!(f, "; if one of them is the {table} table, name it in a config file given with --config: [files] {table} = \"<one of the files above>\"")
+                match configured {
+                    Some(_) => write!(f, "; if one of them is the {table} table, give its name in the config's [files] {table}"),
+                    None => write!(f, "; if one of them is the {table} table, name it in a config file given with --config: [files] {table} = \"<one of the files above>\""),
+                }
             }
             Rule::AmbiguousTable { files } => write!(f, "the table is given twice ({}); keep one file per table", files.join(", ")),
             Rule::MissingColumn { found, hint } => {

@@ -597,8 +597,19 @@ fn a_missing_table_lists_the_folders_files_and_the_files_config() {
             "z06.txt and 5 more",
         ],
     );
-    // Counter-example: mapped with [files], the folder passes.
+    // A config naming a file the folder lacks says so, with the same listing.
     let cfg = tmp.path().join("c.toml");
+    std::fs::write(&cfg, "[files]\npartners = \"Partners.csv\"\n").unwrap();
+    refused(
+        &validate_within(&input, &["--config", s(&cfg)], Duration::from_secs(60)),
+        &[
+            "Partners.csv: required table is missing",
+            "[files] partners names \"Partners.csv\"",
+            "the folder holds Accounts.csv,",
+            "in the config's [files] partners",
+        ],
+    );
+    // Counter-example: mapped with [files], the folder passes.
     std::fs::write(&cfg, "[files]\npartners = \"Accounts.csv\"\n").unwrap();
     ok(&validate_within(
         &input,
