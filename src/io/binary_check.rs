@@ -339,7 +339,7 @@ fn arrow_inner(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
             return Err("the footer is longer than the file".into());
         }
         let footer = arrow::ipc::root_as_footer(&bytes[len - 10 - footer_len..len - 10])
-            .map_err(|e| format!("the footer is corrupt: {e}"))?;
+            .map_err(|e| flatbuffer_refusal("the footer", e))?;
         let names = schema_names(footer.schema().ok_or("the footer has no schema")?)?;
         let blocks = footer
             .recordBatches()
@@ -385,7 +385,7 @@ fn arrow_inner(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
 }
 
 /// The schema message a stream starts with, at `pos`.
-fn stream_schema(bytes: &[u8], mut pos: usize) -> Result<arrow::ipc::Schema<'_>, String> {
+fn stream_schema(bytes: &[u8], mut pos: usize) -> Result<arrow::ipc::Schema<'_>, Refusal> {
     let mut meta_len = i32_at(bytes, pos).ok_or("the file is cut short")?;
     pos += 4;
     if meta_len == -1 {
@@ -397,10 +397,26 @@ fn stream_schema(bytes: &[u8], mut pos: usize) -> Result<arrow::ipc::Schema<'_>,
         .get(pos..pos.saturating_add(meta_len))
         .ok_or("a message runs past the end of the file")?;
     let message =
-        arrow::ipc::root_as_message(meta).map_err(|e| format!("a message is corrupt: {e}"))?;
+        arrow::ipc::root_as_message(meta).map_err(|e| flatbuffer_refusal("the schema", e))?;
     message
         .header_as_schema()
-        .ok_or_else(|| "the stream does not start with a schema".to_string())
+        .ok_or_else(|| "the stream does not start with a schema".into())
+}
+
+/// A flatbuffer that fails verification: corrupt, unless the verifier stopped at its
+/// bound of a million tables, which only a schema of hundreds of thousands of fields
+/// (each a table, its type another) reaches: then the column limit is what it broke.
+/// (The verifier's error type is `flatbuffers::InvalidFlatbuffer`, known here by its
+/// Debug name: the crate is arrow's, not a dependency of ours.)
+fn flatbuffer_refusal(what: &str, e: impl std::fmt::Debug + std::fmt::Display) -> Refusal {
+    if format!("{e:?}") == "TooManyTables" {
+        Refusal::TooLarge(format!(
+            "{what} holds more than a million entries (fields, their types and metadata), far more than the limit of {} columns for a table",
+            thousands(MAX_COLUMNS as u64)
+        ))
+    } else {
+        Refusal::Corrupt(format!("{what} is corrupt: {e}"))
+    }
 }
 
 #[cfg(test)]
@@ -441,5 +457,38 @@ mod tests {
         // A footer laid out otherwise is left to the full reader.
         assert_eq!(parquet_schema_elements(&[0x00]), None);
         assert_eq!(parquet_schema_elements(&[0x16, 0x02]), None);
+    }
+
+    #[test]
+    fn an_arrow_schema_past_the_verifiers_table_bound_is_too_large_not_corrupt() {
+        use arrow::datatypes::{DataType, Field, Schema};
+        let fields: Vec<Field> = (0..600_000)
+            .map(|i| Field::new(format!("c{i}"), DataType::Null, true))
+            .collect();
+        let schema = Schema::new(fields);
+        let mut stream = Vec::new();
+        arrow::ipc::writer::StreamWriter::try_new(&mut stream, &schema)
+            .unwrap()
+            .finish()
+            .unwrap();
+        match arrow_inner(&stream) {
+            Err(Refusal::TooLarge(d)) => assert!(d.contains("16,384 columns"), "{d}"),
+            other => panic!("{:?}", other.map(|n| n.len())),
+        }
+        // Below the verifier's bound, the count names the fields.
+        let small = Schema::new(
+            (0..MAX_COLUMNS + 1)
+                .map(|i| Field::new(format!("c{i}"), DataType::Null, true))
+                .collect::<Vec<_>>(),
+        );
+        let mut stream = Vec::new();
+        arrow::ipc::writer::StreamWriter::try_new(&mut stream, &small)
+            .unwrap()
+            .finish()
+            .unwrap();
+        match arrow_inner(&stream) {
+            Err(Refusal::TooLarge(d)) => assert!(d.contains("16,385 fields"), "{d}"),
+            other => panic!("{:?}", other.map(|n| n.len())),
+        }
     }
 }
