@@ -4,7 +4,7 @@
 //! `csv` crate over the whole file read into memory) is not needed.
 //!
 //! The pass proves that the file is such a file, or gives up: it returns `None` at the
-//! first thing it does not settle itself (invalid UTF-8, a BOM, a blank line before the
+//! first thing it does not settle itself (invalid UTF-8, a BOM before a quote, a blank line before the
 //! header, a carriage return not ending a line, a quoted field that runs over a line
 //! end, a row whose field count differs from the header's), and the caller runs the full
 //! scan, which reports the problem with its row and line. So when this pass answers, its
@@ -61,7 +61,13 @@ fn scan_with(
         if start_of_file {
             const BOM: &[u8] = b"\xEF\xBB\xBF";
             if buf.starts_with(BOM) {
-                return Ok(None); // the full scan strips the BOM from the first name
+                // Excel's "CSV UTF-8": the full scan strips the BOM from the first name,
+                // as this pass does by dropping it (a quote after it is another
+                // matter: see `State::line`).
+                buf.drain(..BOM.len());
+                state.bom = true;
+                start_of_file = false;
+                continue;
             }
             if BOM.starts_with(&buf) && !at_end {
                 continue; // not yet known
@@ -111,6 +117,8 @@ fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// What the pass has learned so far.
 struct State {
     delimiter: u8,
+    /// The file started with a UTF-8 BOM (dropped).
+    bom: bool,
     /// The header's names, once read.
     header: Option<Vec<String>>,
     lines: Vec<u32>,
@@ -129,6 +137,7 @@ impl State {
     fn new(delimiter: u8) -> State {
         State {
             delimiter,
+            bom: false,
             header: None,
             lines: Vec::new(),
             all_empty: Vec::new(),
@@ -213,6 +222,11 @@ impl State {
         let Some(verdict) = self.read_line(body) else {
             return false;
         };
+        if self.header.is_none() && self.bom && body.starts_with(b"\"") {
+            // After a BOM a quote is not at the start of its field for the `csv`
+            // crate, so the full scan reads it as text: left to it.
+            return false;
+        }
         let Some(h) = &self.header else {
             // The full scan skips blank lines before the header too, but they move its
             // line count in ways not worth copying for a file no exporter writes.
@@ -400,7 +414,7 @@ mod tests {
             b"a,b\n1,2,3\n",                      // too many fields
             b"a,b\n1\n",                          // too few
             b"a,b\n1,\xff\n",                     // not UTF-8
-            b"\xEF\xBB\xBFa,b\n1,2\n",            // a BOM
+            b"\xEF\xBB\xBF\"a\",b\n1,2\n",        // a BOM before a quote
             b"\na,b\n1,2\n",                      // a blank line before the header
             b"a,b\n1,2\r3,4\n",                   // a lone carriage return
             b"",
@@ -411,6 +425,17 @@ mod tests {
         // The full scan still finds the line of each record.
         let full = scan_bytes(b"a,b\n1,\"two\nlines\"\n3,4\n", "t.csv", "deals", b',').unwrap();
         assert_eq!(full.lines, [2, 4]);
+    }
+
+    #[test]
+    fn a_utf8_bom_is_dropped_as_the_full_scan_drops_it() {
+        let s = agrees(b"\xEF\xBB\xBFa,b\n1,2\n3,\"x\"\n").unwrap();
+        assert_eq!(s.header, ["a", "b"]);
+        assert_eq!(s.lines, [2, 3]);
+        assert_eq!(agrees(b"\xEF\xBB\xBFa\r\nx\r\n").unwrap().header, ["a"]);
+        // A BOM alone, or before a blank line: the full scan's.
+        assert_eq!(agrees(b"\xEF\xBB\xBF"), None);
+        assert_eq!(agrees(b"\xEF\xBB\xBF\na\n"), None);
     }
 
     #[test]
@@ -457,6 +482,7 @@ mod tests {
             bytes.extend(&body);
             agrees(&bytes);
             agrees(&body);
+            agrees(&[&b"\xEF\xBB\xBF"[..], &body].concat());
         }
     }
 }
