@@ -174,7 +174,19 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Rule {
     /// A required table (`partners`, `deals`, `deal_partners`) has no file in the input
     /// folder, under any of its accepted names.
-    MissingTable,
+    MissingTable {
+        /// The contract table (`partners`).
+        table: &'static str,
+        /// The file name the config's `[files]` gives the table, if it does.
+        configured: Option<String>,
+        /// The files the input folder holds (sorted, at most
+        /// [`MISSING_TABLE_SHOWN`]), so that the
+        /// message can say which of them to map with `[files]`; empty for tables handed
+        /// over in memory.
+        found: Vec<String>,
+        /// How many more files the folder holds than `found` lists.
+        more: usize,
+    },
     /// Same table present in two formats (`deals.csv` and `deals.parquet`).
     AmbiguousTable {
         /// The files found for the table, as named in the folder.
@@ -203,8 +215,39 @@ pub enum Rule {
         /// The header as written in the file (`Stage`).
         header: String,
     },
-    /// A folder (or something else that is not a file) where a table file should be.
-    NotAFile,
+    /// A folder, named pipe, device or socket where a table file should be (refused
+    /// before anything opens it: opening a named pipe blocks).
+    NotAFile {
+        /// What it is, in words (`a folder`, `a named pipe (FIFO)`, `a symbolic link to
+        /// a character device (like /dev/zero)`).
+        kind: String,
+    },
+    /// Two columns of a file are the same column: the header names it twice, or the
+    /// config maps a column onto a contract column the file also has by name.
+    DuplicateColumn {
+        /// The column name as in the file (or the contract name both would be read as).
+        name: String,
+        /// 1-based position of the first column.
+        first: usize,
+        /// 1-based position of the second column.
+        second: usize,
+        /// How the two came to be one column, when the config made them so (`'amount'
+        /// by its name and 'Amount_c' by [columns.deals] amount`).
+        mapping: Option<String>,
+    },
+    /// A file beyond one of the reader's size limits (columns in a header, bytes in a
+    /// field or a header line), checked before the parser allocates by it.
+    TooLarge {
+        /// What is too large, with its size and the limit (`the header has 2,000,000
+        /// columns, more than the limit of 16,384`).
+        detail: String,
+    },
+    /// A text file in another encoding than UTF-8 (UTF-16 or UTF-32, told by its byte
+    /// order mark or by its zero bytes).
+    Encoding {
+        /// The encoding found (`UTF-16 little-endian`).
+        found: &'static str,
+    },
     /// A 0-byte file.
     EmptyFile {
         /// The table's required columns, for the message: what a header must have.
@@ -288,12 +331,15 @@ impl Rule {
     /// Short machine-friendly name, used in `rejected_rows.reason` and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            Rule::MissingTable => "missing_table",
+            Rule::MissingTable { .. } => "missing_table",
             Rule::AmbiguousTable { .. } => "ambiguous_table",
             Rule::MissingColumn { .. } => "missing_column",
             Rule::ConfigColumnMissing { .. } => "config_column_missing",
             Rule::ResemblesColumn { .. } => "resembles_column",
-            Rule::NotAFile => "not_a_file",
+            Rule::NotAFile { .. } => "not_a_file",
+            Rule::DuplicateColumn { .. } => "duplicate_column",
+            Rule::TooLarge { .. } => "too_large",
+            Rule::Encoding { .. } => "encoding",
             Rule::EmptyFile { .. } => "empty_file",
             Rule::LinksTwice { .. } => "links_twice",
             Rule::DuplicateId { .. } => "duplicate_id",
@@ -340,7 +386,23 @@ impl Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Rule::MissingTable => write!(f, "required table is missing (expected TABLE.csv, TABLE.parquet or TABLE.arrow)"),
+            Rule::MissingTable { table, configured, found, more } => {
+                match configured {
+                    Some(name) => write!(f, "required table is missing (the config's [files] {table} names {name:?}, which is not in the folder)")?,
+                    None => write!(f, "required table is missing (expected {table}.csv, {table}.parquet or {table}.arrow)")?,
+                }
+                if found.is_empty() {
+                    return Ok(());
+                }
+                write!(f, "; the folder holds {}", found.join(", "))?;
+                if *more > 0 {
+                    write!(f, " and {more} more")?;
+                }
+                match configured {
+                    Some(_) => write!(f, "; if one of them is the {table} table, give its name in the config's [files] {table}"),
+                    None => write!(f, "; if one of them is the {table} table, name it in a config file given with --config: [files] {table} = \"<one of the files above>\""),
+                }
+            }
             Rule::AmbiguousTable { files } => write!(f, "the table is given twice ({}); keep one file per table", files.join(", ")),
             Rule::MissingColumn { found, hint } => {
                 write!(f, "required column is missing; columns found: {}", list(found))?;
@@ -351,7 +413,11 @@ impl fmt::Display for Rule {
             }
             Rule::ConfigColumnMissing { key, found } => write!(f, "the config names this column ({key}), but the file has no such column; columns found: {}", list(found)),
             Rule::ResemblesColumn { table, contract, header } => write!(f, "looks like the contract column '{contract}' but column names must match exactly; rename the header to '{contract}' or map it in the config: [columns.{table}] {contract} = {header:?}"),
-            Rule::NotAFile => write!(f, "is a folder, not a file; the table must be a .csv, .parquet or .arrow file"),
+            Rule::NotAFile { kind } => write!(f, "is {kind}, not a file; the table must be a .csv, .parquet or .arrow file"),
+            Rule::DuplicateColumn { name, first, second, mapping: None } => write!(f, "the header names the column '{name}' twice (columns {first} and {second}); column names must be unique, rename or remove one"),
+            Rule::DuplicateColumn { name, first, second, mapping: Some(how) } => write!(f, "two columns of the file would be read as the contract column '{name}' (columns {first} and {second}: {how}); remove or rename one of them"),
+            Rule::TooLarge { detail } => write!(f, "{detail}"),
+            Rule::Encoding { found } => write!(f, "the file is {found} encoded; save it as UTF-8 (in Excel: Save As \"CSV UTF-8\")"),
             Rule::EmptyFile { expected } => write!(f, "the file is empty (0 bytes); expected a header row with at least: {}", expected.join(", ")),
             Rule::LinksTwice { column } => write!(f, "deal_partners is given twice: as this file and, by the config's [deal_partners] from_deals_column, as the deals column '{column}'; keep one"),
             Rule::DuplicateId { first_row } => write!(f, "id must be unique in its table; first seen at row {first_row}"),
@@ -454,6 +520,9 @@ pub struct InputErrors {
     /// [`MAX_REPORTED_ERRORS`]).
     pub errors: Vec<InputError>,
 }
+
+/// How many of the input folder's files a missing-table message lists.
+pub const MISSING_TABLE_SHOWN: usize = 10;
 
 /// How many problems are spelled out in a message; the rest are counted.
 pub const MAX_REPORTED_ERRORS: usize = 50;

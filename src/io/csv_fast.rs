@@ -4,7 +4,7 @@
 //! `csv` crate over the whole file read into memory) is not needed.
 //!
 //! The pass proves that the file is such a file, or gives up: it returns `None` at the
-//! first thing it does not settle itself (invalid UTF-8, a BOM, a blank line before the
+//! first thing it does not settle itself (invalid UTF-8, a BOM before a quote, a blank line before the
 //! header, a carriage return not ending a line, a quoted field that runs over a line
 //! end, a row whose field count differs from the header's), and the caller runs the full
 //! scan, which reports the problem with its row and line. So when this pass answers, its
@@ -19,6 +19,7 @@
 use std::io::Read;
 
 use super::csv_scan::CsvScan;
+use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
 /// Bytes read per step; lines are handled whole, so a longer line grows the buffer.
 const CHUNK: usize = 1 << 20;
@@ -60,7 +61,13 @@ fn scan_with(
         if start_of_file {
             const BOM: &[u8] = b"\xEF\xBB\xBF";
             if buf.starts_with(BOM) {
-                return Ok(None); // the full scan strips the BOM from the first name
+                // Excel's "CSV UTF-8": the full scan strips the BOM from the first name,
+                // as this pass does by dropping it (a quote after it is another
+                // matter: see `State::line`).
+                buf.drain(..BOM.len());
+                state.bom = true;
+                start_of_file = false;
+                continue;
             }
             if BOM.starts_with(&buf) && !at_end {
                 continue; // not yet known
@@ -72,6 +79,9 @@ fn scan_with(
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
+                // A line longer than any the limits allow: the full scan's limit pass
+                // reports it, without holding it.
+                None if buf.len() > state.line_limit() => return Ok(None),
                 None => continue, // a line longer than the buffer: read on
             }
         };
@@ -107,6 +117,8 @@ fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// What the pass has learned so far.
 struct State {
     delimiter: u8,
+    /// The file started with a UTF-8 BOM (dropped).
+    bom: bool,
     /// The header's names, once read.
     header: Option<Vec<String>>,
     lines: Vec<u32>,
@@ -125,6 +137,7 @@ impl State {
     fn new(delimiter: u8) -> State {
         State {
             delimiter,
+            bom: false,
             header: None,
             lines: Vec::new(),
             all_empty: Vec::new(),
@@ -172,7 +185,7 @@ impl State {
             let body = body.strip_suffix(b"\n").unwrap_or(body);
             let delimiters = body.iter().filter(|&&b| b == self.delimiter).count();
             line += 1;
-            if body.is_empty() || delimiters + 1 != want {
+            if body.is_empty() || delimiters + 1 != want || body.len() > MAX_FIELD_BYTES {
                 ok = false;
                 break;
             }
@@ -189,12 +202,31 @@ impl State {
         ok
     }
 
+    /// The longest line this pass handles: a header line of [`MAX_HEADER_BYTES`], a
+    /// data line of [`MAX_FIELD_BYTES`] (a longer line may hold a field beyond the
+    /// limit; the full scan's limit pass settles it).
+    fn line_limit(&self) -> usize {
+        if self.header.is_some() {
+            MAX_FIELD_BYTES
+        } else {
+            MAX_HEADER_BYTES
+        }
+    }
+
     /// Handles one physical line (without its `\n`).
     fn line(&mut self, line: &[u8]) -> bool {
+        if line.len() > self.line_limit() {
+            return false;
+        }
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(verdict) = self.read_line(body) else {
             return false;
         };
+        if self.header.is_none() && self.bom && body.starts_with(b"\"") {
+            // After a BOM a quote is not at the start of its field for the `csv`
+            // crate, so the full scan reads it as text: left to it.
+            return false;
+        }
         let Some(h) = &self.header else {
             // The full scan skips blank lines before the header too, but they move its
             // line count in ways not worth copying for a file no exporter writes.
@@ -250,9 +282,10 @@ impl State {
         use csv_core::ReadRecordResult as R;
         self.quoted.reset();
         // Fields hold at most the line's bytes; there is at most one more field than
-        // bytes.
+        // bytes, and no more than the limit of columns (a record of more is left to the
+        // full scan's limit pass).
         self.fields.resize(body.len() + 1, 0);
-        self.ends.resize(body.len() + 2, 0);
+        self.ends.resize((body.len() + 2).min(MAX_COLUMNS + 2), 0);
         let (r, nin, nout, nends) = self
             .quoted
             .read_record(body, &mut self.fields, &mut self.ends);
@@ -286,8 +319,14 @@ impl State {
                 })
                 .collect()
         } else {
+            if memchr::memchr_iter(self.delimiter, body).count() >= MAX_COLUMNS {
+                return false;
+            }
             body.split(|&b| b == self.delimiter).collect()
         };
+        if names.len() > MAX_COLUMNS {
+            return false;
+        }
         let mut header = Vec::with_capacity(names.len());
         for n in names {
             match std::str::from_utf8(n) {
@@ -375,7 +414,7 @@ mod tests {
             b"a,b\n1,2,3\n",                      // too many fields
             b"a,b\n1\n",                          // too few
             b"a,b\n1,\xff\n",                     // not UTF-8
-            b"\xEF\xBB\xBFa,b\n1,2\n",            // a BOM
+            b"\xEF\xBB\xBF\"a\",b\n1,2\n",        // a BOM before a quote
             b"\na,b\n1,2\n",                      // a blank line before the header
             b"a,b\n1,2\r3,4\n",                   // a lone carriage return
             b"",
@@ -386,6 +425,33 @@ mod tests {
         // The full scan still finds the line of each record.
         let full = scan_bytes(b"a,b\n1,\"two\nlines\"\n3,4\n", "t.csv", "deals", b',').unwrap();
         assert_eq!(full.lines, [2, 4]);
+    }
+
+    #[test]
+    fn a_utf8_bom_is_dropped_as_the_full_scan_drops_it() {
+        let s = agrees(b"\xEF\xBB\xBFa,b\n1,2\n3,\"x\"\n").unwrap();
+        assert_eq!(s.header, ["a", "b"]);
+        assert_eq!(s.lines, [2, 3]);
+        assert_eq!(agrees(b"\xEF\xBB\xBFa\r\nx\r\n").unwrap().header, ["a"]);
+        // A BOM alone, or before a blank line: the full scan's.
+        assert_eq!(agrees(b"\xEF\xBB\xBF"), None);
+        assert_eq!(agrees(b"\xEF\xBB\xBF\na\n"), None);
+    }
+
+    #[test]
+    fn what_is_beyond_the_limits_goes_to_the_full_scans_limit_pass() {
+        let at = |b: &[u8]| scan_with(b, b',', CHUNK).unwrap();
+        let wide = format!("a{}\n1\n", ",".repeat(MAX_COLUMNS));
+        assert_eq!(at(wide.as_bytes()), None);
+        let quoted = format!("\"a\"{}\n1\n", ",".repeat(MAX_COLUMNS));
+        assert_eq!(at(quoted.as_bytes()), None);
+        let at_limit = format!("a{}\n", ",".repeat(MAX_COLUMNS - 1));
+        assert_eq!(at(at_limit.as_bytes()).unwrap().header.len(), MAX_COLUMNS);
+        let long_line = format!("a,b\n1,{}\n", "x".repeat(MAX_FIELD_BYTES));
+        assert_eq!(at(long_line.as_bytes()), None);
+        let long_header = format!("a,{}\n1,2\n", "x".repeat(MAX_HEADER_BYTES));
+        assert_eq!(at(long_header.as_bytes()), None);
+        assert!(at(b"a,b\n1,2\n").is_some());
     }
 
     #[test]
@@ -416,6 +482,7 @@ mod tests {
             bytes.extend(&body);
             agrees(&bytes);
             agrees(&body);
+            agrees(&[&b"\xEF\xBB\xBF"[..], &body].concat());
         }
     }
 }

@@ -11,6 +11,7 @@
 
 use std::path::Path;
 
+use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 use crate::error::{InputError, Rule};
 
 /// What the scan learned about a well-formed file.
@@ -26,44 +27,224 @@ pub struct CsvScan {
 
 /// Scans `path`; returns the header and line map, or every structural problem found
 /// (capped, since one broken quote can make every later row look broken).
+///
+/// Before anything is parsed: a file in UTF-16 or UTF-32 is one error naming its
+/// encoding; then the streaming pass of [`super::csv_fast`] settles most files, and a
+/// file it cannot settle is first checked against the size limits ([`MAX_COLUMNS`],
+/// [`MAX_FIELD_BYTES`], [`MAX_HEADER_BYTES`]) in another streaming pass, so that no
+/// parser ever holds more than the limits allow. A header naming a column twice is an
+/// error naming both positions.
 pub fn scan(
     path: &Path,
     file: &str,
     table: &'static str,
     delimiter: u8,
 ) -> Result<CsvScan, Vec<InputError>> {
-    // A read error in the streaming pass is left to the full scan, which reports it.
-    let fast = std::fs::File::open(path).and_then(|f| super::csv_fast::scan(f, delimiter));
-    if let Ok(Some(scan)) = fast {
-        return Ok(scan);
-    }
-    let mk = |row: Option<u64>,
-              line: Option<u64>,
-              column: Option<String>,
-              value: Option<String>,
-              rule: Rule| InputError {
+    let mk = |line: Option<u64>, column: Option<String>, rule: Rule| InputError {
         file: file.to_string(),
         table,
-        row,
+        row: None,
         line,
         column,
-        value,
+        value: None,
         rule,
     };
-    // The whole file is read once: the csv crate's own line counter skips blank lines,
-    // so physical lines are counted here from each record's byte offset.
-    let bytes = std::fs::read(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         vec![mk(
-            None,
-            None,
             None,
             None,
             Rule::Unreadable {
                 detail: e.to_string(),
             },
         )]
-    })?;
-    scan_bytes(&bytes, file, table, delimiter)
+    };
+    let head = read_head(path, 64 << 10).map_err(unreadable)?;
+    if let Some(found) = foreign_encoding(&head) {
+        return Err(vec![mk(None, None, Rule::Encoding { found })]);
+    }
+    // A read error in the streaming pass is left to the full scan, which reports it.
+    let fast = std::fs::File::open(path).and_then(|f| super::csv_fast::scan(f, delimiter));
+    let scan = if let Ok(Some(scan)) = fast {
+        scan
+    } else {
+        let f = std::fs::File::open(path).map_err(unreadable)?;
+        if let Some((line, detail)) = beyond_limits(f, delimiter).map_err(unreadable)? {
+            return Err(vec![mk(Some(line), None, Rule::TooLarge { detail })]);
+        }
+        // The whole file is read once: the csv crate's own line counter skips blank
+        // lines, so physical lines are counted here from each record's byte offset.
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        scan_bytes(&bytes, file, table, delimiter)?
+    };
+    let duplicates: Vec<InputError> = super::raw::duplicate_names(&scan.header)
+        .into_iter()
+        .map(|(name, first, second)| {
+            mk(
+                None,
+                Some(name.clone()),
+                Rule::DuplicateColumn {
+                    name,
+                    first,
+                    second,
+                    mapping: None,
+                },
+            )
+        })
+        .collect();
+    if duplicates.is_empty() {
+        Ok(scan)
+    } else {
+        Err(duplicates)
+    }
+}
+
+/// The first `n` bytes of a file (fewer if it is shorter).
+fn read_head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(n);
+    std::fs::File::open(path)?
+        .take(n as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// The encoding of a text that is UTF-16 or UTF-32 rather than UTF-8, told by its byte
+/// order mark or, without one, by its zero bytes (text in Latin letters in UTF-16 has a
+/// zero in every other byte, in UTF-32 three in four; UTF-8 text has none).
+pub(crate) fn foreign_encoding(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\xFF\xFE\x00\x00") {
+        return Some("UTF-32 little-endian");
+    }
+    if head.starts_with(b"\x00\x00\xFE\xFF") {
+        return Some("UTF-32 big-endian");
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return Some("UTF-16 little-endian");
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return Some("UTF-16 big-endian");
+    }
+    if head.len() < 4 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let len = head.len();
+    if (even + odd) * 10 >= len * 6 {
+        Some(if head[0] != 0 {
+            "UTF-32 little-endian (without a byte order mark)"
+        } else {
+            "UTF-32 big-endian (without a byte order mark)"
+        })
+    } else if (even + odd) * 10 >= len * 3 {
+        Some(if odd >= even {
+            "UTF-16 little-endian (without a byte order mark)"
+        } else {
+            "UTF-16 big-endian (without a byte order mark)"
+        })
+    } else {
+        None
+    }
+}
+
+/// The first place where the CSV text `reader` yields goes beyond a size limit: the
+/// line where the record starts and what is too large. One streaming pass with
+/// `csv-core`'s record reader (the `csv` crate's own), holding one buffer of input and
+/// one of output whatever the file: fields are counted, not kept.
+pub(crate) fn beyond_limits(
+    mut reader: impl std::io::Read,
+    delimiter: u8,
+) -> std::io::Result<Option<(u64, String)>> {
+    use crate::error::thousands;
+    use csv_core::ReadFieldResult as R;
+    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut input = vec![0u8; 1 << 16];
+    let mut output = vec![0u8; 1 << 16];
+    let (mut start, mut end) = (0usize, 0usize);
+    let mut at_eof = false;
+    let (mut fields, mut field_bytes, mut record_bytes) = (0usize, 0usize, 0usize);
+    let mut header = true;
+    let mut record_line = 1u64;
+    let (mut fresh, mut blank_lines) = (true, 0u64);
+    loop {
+        if start == end && !at_eof {
+            let n = loop {
+                match reader.read(&mut input) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r?,
+                }
+            };
+            (start, end) = (0, n);
+            at_eof = n == 0;
+        }
+        if fresh {
+            // Blank lines before a record (which the reader skips too) are counted
+            // here, so that the record's line is where its first byte is.
+            while start < end && matches!(input[start], b'\n' | b'\r') {
+                blank_lines += u64::from(input[start] == b'\n');
+                start += 1;
+            }
+            if start == end && !at_eof {
+                continue;
+            }
+            record_line = rdr.line() + blank_lines;
+        }
+        let (r, nin, nout) = rdr.read_field(&input[start..end], &mut output);
+        start += nin;
+        if nin > 0 {
+            fresh = false;
+        }
+        field_bytes += nout;
+        record_bytes += nout;
+        if field_bytes > MAX_FIELD_BYTES {
+            return Ok(Some((
+                record_line,
+                format!(
+                    "field {} of {} holds more than {} bytes, the limit for one field (a quote left open runs a field to the end of the file)",
+                    fields + 1,
+                    if header { "the header" } else { "the record starting at this line" },
+                    thousands(MAX_FIELD_BYTES as u64)
+                ),
+            )));
+        }
+        if header && record_bytes + fields > MAX_HEADER_BYTES {
+            return Ok(Some((
+                record_line,
+                format!(
+                    "the header line holds more than {} bytes, the limit for a header",
+                    thousands(MAX_HEADER_BYTES as u64)
+                ),
+            )));
+        }
+        match r {
+            R::InputEmpty | R::OutputFull => {}
+            R::Field { record_end } => {
+                fields += 1;
+                field_bytes = 0;
+                if fields > MAX_COLUMNS {
+                    return Ok(Some((
+                        record_line,
+                        format!(
+                            "{} has more than {} columns, the limit for a table",
+                            if header { "the header" } else { "a row" },
+                            thousands(MAX_COLUMNS as u64)
+                        ),
+                    )));
+                }
+                if record_end {
+                    (fields, record_bytes) = (0, 0);
+                    header = false;
+                    fresh = true;
+                }
+            }
+            R::End => return Ok(None),
+        }
+    }
 }
 
 /// The full scan of a file's bytes, record by record with the `csv` crate.
@@ -236,4 +417,88 @@ pub fn align_rows(null_row: &[bool], scan: &CsvScan) -> Option<Vec<usize>> {
         j += 1;
     }
     (j == scan.lines.len()).then_some(keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_and_utf32_are_told_by_their_bom_or_their_zero_bytes() {
+        let le: Vec<u8> = "id,name\nP1,A\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "id,name\nP1,A\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let bom = |b: &[u8], v: &[u8]| [b, v].concat();
+        assert_eq!(
+            foreign_encoding(&bom(b"\xFF\xFE", &le)),
+            Some("UTF-16 little-endian")
+        );
+        assert_eq!(
+            foreign_encoding(&bom(b"\xFE\xFF", &be)),
+            Some("UTF-16 big-endian")
+        );
+        assert!(foreign_encoding(&le).unwrap().starts_with("UTF-16 little"));
+        assert!(foreign_encoding(&be).unwrap().starts_with("UTF-16 big"));
+        assert_eq!(
+            foreign_encoding(b"\xFF\xFE\x00\x00i\x00\x00\x00"),
+            Some("UTF-32 little-endian")
+        );
+        let le32: Vec<u8> = "id,name\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert!(foreign_encoding(&le32)
+            .unwrap()
+            .starts_with("UTF-32 little"));
+        // UTF-8, with or without a BOM, a stray NUL, a tiny file: none of them.
+        for utf8 in [
+            &b"id,name\nP1,A\n"[..],
+            b"\xEF\xBB\xBFid,name\nP1,A\n",
+            b"id,name\nP1,A\x00B\n",
+            b"a",
+            b"",
+        ] {
+            assert_eq!(foreign_encoding(utf8), None, "{utf8:?}");
+        }
+    }
+
+    fn limits(text: &[u8]) -> Option<(u64, String)> {
+        beyond_limits(text, b',').unwrap()
+    }
+
+    #[test]
+    fn the_limits_pass_counts_columns_and_field_bytes_without_keeping_them() {
+        assert_eq!(limits(b"a,b\n1,2\n"), None);
+        assert_eq!(limits(b""), None);
+        let wide = format!("a{}\n1\n", ",".repeat(MAX_COLUMNS));
+        let (line, detail) = limits(wide.as_bytes()).unwrap();
+        assert_eq!(line, 1);
+        assert!(
+            detail.contains("the header has more than 16,384 columns"),
+            "{detail}"
+        );
+        let at_limit = format!("a{}\n", ",".repeat(MAX_COLUMNS - 1));
+        assert_eq!(limits(at_limit.as_bytes()), None);
+        let wide_row = format!("a,b\n1,2\n\n3{}\n", ",".repeat(MAX_COLUMNS));
+        let (line, detail) = limits(wide_row.as_bytes()).unwrap();
+        assert_eq!(line, 4);
+        assert!(detail.starts_with("a row has more"), "{detail}");
+        let huge = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_FIELD_BYTES + 1));
+        let (line, detail) = limits(huge.as_bytes()).unwrap();
+        assert_eq!(line, 2);
+        assert!(detail.contains("field 2 of the record"), "{detail}");
+        let fits = format!("a,b\n1,\"{}\"\n", "x".repeat(MAX_FIELD_BYTES));
+        assert_eq!(limits(fits.as_bytes()), None);
+        let name = format!("{},", "x".repeat(999));
+        let long_header = format!("a,{}\n", name.repeat(MAX_HEADER_BYTES / 1000 + 1));
+        assert!(limits(long_header.as_bytes())
+            .unwrap()
+            .1
+            .contains("header line"));
+    }
 }

@@ -24,6 +24,19 @@ pub mod raw;
 pub mod read;
 pub mod write;
 
+/// The most columns an input table may have (CSV header, Parquet schema fields, Arrow
+/// schema fields): Excel's sheet width, far beyond any CRM export. Checked before a
+/// parser allocates per column (a 50 MB header of 25 M empty names once cost 14 GB).
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// The most bytes one CSV field (one cell) may hold: 16 MiB, a hundred times a
+/// Salesforce long text area. Checked in the streaming scan, before any parser holds
+/// the field.
+pub const MAX_FIELD_BYTES: usize = 16 << 20;
+
+/// The most bytes the CSV header line may hold: 4 MiB (16,384 names of 256 bytes).
+pub const MAX_HEADER_BYTES: usize = 4 << 20;
+
 /// Input file formats the contract accepts, recognised by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {

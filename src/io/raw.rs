@@ -169,7 +169,8 @@ impl RawTable {
             })
             .collect();
         let n_rows = batches.iter().map(RecordBatch::num_rows).sum();
-        select_contract_columns(spec, source, columns, n_rows, None, settings)
+        let header = schema.fields().iter().map(|f| f.name().clone()).collect();
+        select_contract_columns(spec, source, header, columns, n_rows, None, settings)
             .map_err(|errors| InputErrors { errors })
     }
 
@@ -255,7 +256,16 @@ impl RawTables {
         for (spec, slot) in TABLES.iter().zip(&slots) {
             let derived = spec.name == "deal_partners" && settings.links_from_deals.is_some();
             if spec.required && slot.is_none() && !derived {
-                errors.push(table_error(spec, spec.name.to_string(), Rule::MissingTable));
+                errors.push(table_error(
+                    spec,
+                    spec.name.to_string(),
+                    Rule::MissingTable {
+                        table: spec.name,
+                        configured: None,
+                        found: Vec::new(),
+                        more: 0,
+                    },
+                ));
             }
         }
         if !errors.is_empty() {
@@ -324,20 +334,154 @@ fn header_hint(found: &[String]) -> Option<String> {
         })
 }
 
+/// Every non-empty name given twice in `names`: the name and the 1-based positions of
+/// its first and of each later occurrence.
+pub(crate) fn duplicate_names(names: &[String]) -> Vec<(String, usize, usize)> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    // Empty names are Excel's trailing empty columns (`a,b,,`): never a contract column,
+    // so nothing is lost by reading neither.
+    for (i, n) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+        match seen.get(n.as_str()) {
+            Some(&first) => out.push((n.clone(), first + 1, i + 1)),
+            None => {
+                seen.insert(n, i);
+            }
+        }
+    }
+    out
+}
+
+/// The positions of the file's columns that [`select_contract_columns`] keeps: each
+/// contract column under its configured name (or its own), and the config's links
+/// column. A reader reads only these: a column the contract does not know is ignored
+/// whatever its type (a struct or map column included).
+#[cfg(feature = "read")]
+pub(crate) fn wanted_columns(
+    spec: &TableSpec,
+    settings: &Settings,
+    header: &[String],
+) -> Vec<usize> {
+    let config = &settings.config;
+    let mut names: Vec<&str> = spec
+        .columns
+        .iter()
+        .map(|c| config.mapped_column(spec.name, c.name).unwrap_or(c.name))
+        .collect();
+    if spec.name == "deals"
+        && let Some(l) = &settings.links_from_deals
+    {
+        names.push(&l.column);
+    }
+    (0..header.len())
+        .filter(|&i| names.contains(&header[i].as_str()))
+        .collect()
+}
+
+/// The problems of a file's header alone, before any column is read: a name given
+/// twice, and two columns that would both be read as one contract column (a column
+/// named as the contract column while the config maps another one onto it).
+pub(crate) fn header_errors(
+    spec: &TableSpec,
+    source: &SourceFile,
+    header: &[String],
+    settings: &Settings,
+) -> Vec<InputError> {
+    let config = &settings.config;
+    let error = |column: &str, rule: Rule| InputError {
+        column: Some(column.to_string()),
+        ..table_error(spec, source.display.clone(), rule)
+    };
+    let mut errors: Vec<InputError> = duplicate_names(header)
+        .into_iter()
+        .map(|(name, first, second)| {
+            error(
+                &name.clone(),
+                Rule::DuplicateColumn {
+                    name,
+                    first,
+                    second,
+                    mapping: None,
+                },
+            )
+        })
+        .collect();
+    let sources: Vec<&str> = spec
+        .columns
+        .iter()
+        .filter_map(|c| config.mapped_column(spec.name, c.name))
+        .chain(
+            settings
+                .links_from_deals
+                .as_ref()
+                .filter(|_| spec.name == "deals")
+                .map(|l| l.column.as_str()),
+        )
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    for col in spec.columns {
+        let Some(mapped) = config.mapped_column(spec.name, col.name) else {
+            continue;
+        };
+        if mapped == col.name || sources.contains(&col.name) {
+            continue;
+        }
+        if let (Some(by_name), Some(by_config)) = (position(col.name), position(mapped)) {
+            errors.push(error(
+                col.name,
+                Rule::DuplicateColumn {
+                    name: col.name.to_string(),
+                    first: by_name.min(by_config) + 1,
+                    second: by_name.max(by_config) + 1,
+                    mapping: Some(format!(
+                        "'{}' by its name and '{mapped}' by the config's [columns.{}] {}",
+                        col.name, spec.name, col.name
+                    )),
+                },
+            ));
+        }
+    }
+    errors
+}
+
+/// A column's chunks with dictionary-encoded chunks (pandas / polars categoricals,
+/// pyarrow `dictionary` columns) decoded to their values: an id column stored as a
+/// dictionary of strings is text like any other.
+fn decode_dictionaries(chunks: Chunks) -> Result<Chunks, String> {
+    chunks
+        .into_iter()
+        .map(|a| match a.data_type() {
+            arrow::datatypes::DataType::Dictionary(_, values) => {
+                arrow::compute::cast(&a, values).map_err(|e| e.to_string())
+            }
+            _ => Ok(a),
+        })
+        .collect()
+}
+
 /// Keeps the contract's columns (under their configured names), renamed to contract
-/// names. A configured name the file lacks and a header that misses a contract name only
-/// by case, spaces or a BOM are errors; an absent optional column that changes results
-/// is left to `validate::warnings`.
+/// names. A configured name the file lacks, a header that misses a contract name only
+/// by case, spaces or a BOM, and a header naming a column twice (or a column the config
+/// maps onto a contract column the file also has by name) are errors; an absent
+/// optional column that changes results is left to `validate::warnings`.
+///
+/// `header` is every column name of the file in order; `all` the columns read, all of
+/// them or those of [`wanted_columns`].
 pub(crate) fn select_contract_columns(
     spec: TableSpec,
     source: SourceFile,
+    header: Vec<String>,
     all: Vec<(String, Chunks)>,
     n_rows: usize,
     lines: Option<Vec<u32>>,
     settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
+    let duplicates = header_errors(&spec, &source, &header, settings);
+    if !duplicates.is_empty() {
+        return Err(duplicates);
+    }
     let config = &settings.config;
-    let found: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
+    let found: Vec<String> = header;
     let by_name = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone());
     let mapped_elsewhere: Vec<&str> = config
         .columns
@@ -355,6 +499,8 @@ pub(crate) fn select_contract_columns(
         let mapped = config.mapped_column(spec.name, col.name);
         let user = mapped.unwrap_or(col.name);
         if let Some(a) = by_name(user) {
+            let a = decode_dictionaries(a)
+                .map_err(|detail| vec![error(user, Rule::Unreadable { detail })])?;
             columns.push((col.name, a));
             user_names.push((col.name, user.to_string()));
             continue;
@@ -395,7 +541,12 @@ pub(crate) fn select_contract_columns(
         && let Some(l) = &settings.links_from_deals
     {
         match by_name(&l.column) {
-            Some(a) => links = Some(a),
+            Some(a) => {
+                links = Some(
+                    decode_dictionaries(a)
+                        .map_err(|detail| vec![error(&l.column, Rule::Unreadable { detail })])?,
+                )
+            }
             None => errors.push(error(
                 &l.column,
                 Rule::ConfigColumnMissing {
@@ -431,6 +582,62 @@ mod tests {
         assert_eq!(header_key(" \u{feff}Deal ID "), "deal_id");
         assert_eq!(header_key("Created-At"), "created_at");
         assert_eq!(header_key("DealStage"), "dealstage");
+    }
+
+    #[test]
+    fn duplicate_names_give_both_positions_and_skip_empty_names() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            duplicate_names(&names(&["a", "amount", "b", "amount", "amount"])),
+            [("amount".to_string(), 2, 4), ("amount".to_string(), 2, 5)]
+        );
+        assert!(duplicate_names(&names(&["a", "b", "", ""])).is_empty());
+        assert!(duplicate_names(&names(&["a", "A", "a "])).is_empty());
+    }
+
+    #[test]
+    fn a_column_mapped_onto_a_contract_column_the_file_has_is_a_duplicate() {
+        let spec = *TABLES.iter().find(|s| s.name == "deals").unwrap();
+        let source = SourceFile::in_memory("deals.csv", InputFormat::Csv);
+        let header = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mapped = |toml: &str| {
+            crate::config::Config::from_toml(toml, std::path::Path::new("c.toml"))
+                .unwrap()
+                .resolve(&Default::default())
+                .unwrap()
+        };
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\n");
+        let e = header_errors(
+            &spec,
+            &source,
+            &header(&["deal_id", "amount", "Amount_c"]),
+            &settings,
+        );
+        assert_eq!(e.len(), 1);
+        assert!(matches!(
+            &e[0].rule,
+            Rule::DuplicateColumn { name, first: 2, second: 3, mapping: Some(_) } if name == "amount"
+        ));
+        // Not when the file's 'amount' is itself mapped onto another contract column.
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\nregion = \"amount\"\n");
+        assert!(header_errors(
+            &spec,
+            &source,
+            &header(&["deal_id", "amount", "Amount_c"]),
+            &settings
+        )
+        .is_empty());
+        // wanted_columns: the mapped name, not the unused one.
+        #[cfg(feature = "read")]
+        let settings = mapped("[columns.deals]\namount = \"Amount_c\"\n");
+        assert_eq!(
+            wanted_columns(
+                &spec,
+                &settings,
+                &header(&["x", "deal_id", "Amount_c", "y"])
+            ),
+            [1, 2]
+        );
     }
 
     #[test]

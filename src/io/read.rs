@@ -8,10 +8,13 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::csv_scan;
-use super::raw::{select_contract_columns, table_error, RawTable, RawTables, SourceFile};
+use super::raw::{
+    header_errors, select_contract_columns, table_error, wanted_columns, RawTable, RawTables,
+    SourceFile,
+};
 use super::InputFormat;
 use crate::config::Settings;
-use crate::error::{InputError, InputErrors, Rule};
+use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
 use crate::schema::{TableSpec, TABLES};
 
 /// What is at a path where a table file may be.
@@ -21,10 +24,22 @@ enum Probe {
     Problem(Rule),
 }
 
+/// What is at `path`, from its metadata alone: nothing here opens it (opening a named
+/// pipe blocks until a writer comes; a device reads forever).
 fn probe(path: &Path) -> Probe {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Probe::File,
-        Ok(_) => Probe::Problem(Rule::NotAFile),
+        Ok(m) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|l| l.file_type().is_symlink());
+            let kind = file_kind(&m.file_type());
+            Probe::Problem(Rule::NotAFile {
+                kind: if link {
+                    format!("a symbolic link to {kind}")
+                } else {
+                    kind.to_string()
+                },
+            })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if std::fs::symlink_metadata(path).is_ok() {
                 Probe::Problem(Rule::Unreadable {
@@ -38,6 +53,50 @@ fn probe(path: &Path) -> Probe {
             detail: e.to_string(),
         }),
     }
+}
+
+/// What a file type that is not a regular file is, in words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device (like /dev/zero)";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The names of the entries of `dir`, sorted, the first [`MISSING_TABLE_SHOWN`] of
+/// them and how many more there are (for a missing table's message); hidden files
+/// are left out.
+fn folder_listing(dir: &Path) -> (Vec<String>, usize) {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let more = names.len().saturating_sub(MISSING_TABLE_SHOWN);
+    names.truncate(MISSING_TABLE_SHOWN);
+    (names, more)
 }
 
 /// The files of an input folder, one entry per contract table (None = optional and
@@ -87,13 +146,19 @@ pub fn discover(
             },
             0 if spec.required => {
                 if !errors.iter().any(|e| e.table == spec.name) {
+                    let (found, more) = folder_listing(dir);
                     errors.push(table_error(
                         &spec,
                         config
                             .file_name(spec.name)
                             .map(str::to_string)
                             .unwrap_or_else(|| format!("{}.csv|.parquet|.arrow", spec.name)),
-                        Rule::MissingTable,
+                        Rule::MissingTable {
+                            table: spec.name,
+                            configured: config.file_name(spec.name).map(str::to_string),
+                            found,
+                            more,
+                        },
                     ))
                 }
             }
@@ -206,12 +271,28 @@ pub fn read_table(
         return Err(file_error(&spec, &source, Rule::EmptyFile { expected }));
     }
     let mut skipped_empty = Vec::new();
-    let (df, lines) = match source.format {
+    // A binary file's header is checked before polars reads a column of it, and only
+    // the columns the contract takes are read.
+    let refused = |what: &str, e: super::binary_check::Refusal| match e {
+        super::binary_check::Refusal::Corrupt(e) => corrupt(what, e),
+        super::binary_check::Refusal::TooLarge(detail) => {
+            file_error(&spec, &source, Rule::TooLarge { detail })
+        }
+    };
+    let check_header = |header: &[String]| {
+        let errors = header_errors(&spec, &source, header, settings);
+        if errors.is_empty() {
+            Ok(wanted_columns(&spec, settings, header))
+        } else {
+            Err(errors)
+        }
+    };
+    let (df, lines, header) = match source.format {
         InputFormat::Csv => {
             let scan =
                 csv_scan::scan(&source.path, &source.display, spec.name, settings.delimiter)?;
             if scan.header.is_empty() {
-                (DataFrame::empty(), Some(Vec::new()))
+                (DataFrame::empty(), Some(Vec::new()), Vec::new())
             } else {
                 let df = super::guard::catch(|| {
                     CsvReadOptions::default()
@@ -260,35 +341,55 @@ pub fn read_table(
                 } else {
                     df
                 };
-                (df, Some(lines))
+                let header = df
+                    .get_column_names()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                (df, Some(lines), header)
             }
         }
         InputFormat::Parquet => {
-            super::binary_check::parquet(&source.path).map_err(|e| corrupt("Parquet", e))?;
+            let header = super::binary_check::parquet_columns(&source.path)
+                .map_err(|e| refused("Parquet", e))?;
+            let wanted = check_header(&header)?;
+            super::binary_check::parquet(&source.path, &wanted)
+                .map_err(|e| corrupt("Parquet", e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            (
-                super::guard::catch(|| ParquetReader::new(f).finish())
+            let df = if wanted.is_empty() {
+                DataFrame::empty()
+            } else {
+                super::guard::catch(|| ParquetReader::new(f).with_projection(Some(wanted)).finish())
                     .map_err(|e| corrupt("Parquet", e))?
-                    .map_err(|e| unreadable(&e))?,
-                None,
-            )
+                    .map_err(|e| unreadable(&e))?
+            };
+            (df, None, header)
         }
         InputFormat::Arrow => {
-            super::binary_check::arrow_ipc(&source.path).map_err(|e| corrupt("Arrow IPC", e))?;
+            let header = super::binary_check::arrow_ipc(&source.path)
+                .map_err(|e| refused("Arrow IPC", e))?;
+            let wanted = check_header(&header)?;
             let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            let df = super::guard::catch(|| {
-                if bytes_magic == *b"ARROW1" {
-                    IpcReader::new(f).finish()
-                } else {
-                    IpcStreamReader::new(f).finish()
-                }
-            })
-            .map_err(|e| corrupt("Arrow IPC", e))?;
-            (df.map_err(|e| unreadable(&e))?, None)
+            let df = if wanted.is_empty() {
+                DataFrame::empty()
+            } else {
+                super::guard::catch(|| {
+                    if bytes_magic == *b"ARROW1" {
+                        IpcReader::new(f).with_projection(Some(wanted)).finish()
+                    } else {
+                        IpcStreamReader::new(f)
+                            .with_projection(Some(wanted))
+                            .finish()
+                    }
+                })
+                .map_err(|e| corrupt("Arrow IPC", e))?
+                .map_err(|e| unreadable(&e))?
+            };
+            (df, None, header)
         }
     };
-    let mut raw = select_from_frame(spec, source, df, lines, settings)?;
+    let mut raw = select_from_frame(spec, source, header, df, lines, settings)?;
     raw.skipped_empty = skipped_empty;
     Ok(raw)
 }
@@ -326,6 +427,7 @@ fn read_magic(path: &Path) -> std::io::Result<[u8; 6]> {
 fn select_from_frame(
     spec: TableSpec,
     source: SourceFile,
+    header: Vec<String>,
     df: DataFrame,
     lines: Option<Vec<u32>>,
     settings: &Settings,
@@ -345,5 +447,5 @@ fn select_from_frame(
             })?;
         all.push((c.name().to_string(), a));
     }
-    select_contract_columns(spec, source, all, n_rows, lines, settings)
+    select_contract_columns(spec, source, header, all, n_rows, lines, settings)
 }

@@ -643,6 +643,13 @@ enum TableMut {
     ClearRow(Index),
     /// A line with no field at all.
     BlankLine(Index),
+    /// Columns added to the header (empty in every row): a few, or around and past the
+    /// reader's column limit (16,384).
+    Widen(usize),
+    /// A header name this many bytes long (past 4 MiB, the header line's limit).
+    LongName(Index, usize),
+    /// A cell this many bytes long (past 16 MiB, one CSV field's limit).
+    HugeCell(Index, Index, usize),
 }
 
 fn table_mut() -> BoxedStrategy<TableMut> {
@@ -666,6 +673,22 @@ fn table_mut() -> BoxedStrategy<TableMut> {
         2 => (any::<Index>(), any::<bool>()).prop_map(|(r, add)| TableMut::Ragged(r, add)),
         2 => any::<Index>().prop_map(TableMut::ClearRow),
         1 => any::<Index>().prop_map(TableMut::BlankLine),
+        1 => wide_mut(),
+    ]
+    .boxed()
+}
+
+/// Wide headers, long names and huge cells: the reader's size limits (rare, and the
+/// largest rarer still, to keep the default run's time).
+fn wide_mut() -> BoxedStrategy<TableMut> {
+    prop_oneof![
+        16 => (1usize..300).prop_map(TableMut::Widen),
+        1 => prop::sample::select(vec![16_384usize, 16_385]).prop_map(TableMut::Widen),
+        4 => (any::<Index>(), 1usize..2000).prop_map(|(i, n)| TableMut::LongName(i, n)),
+        1 => (any::<Index>(), prop::sample::select(vec![70_000usize, (4 << 20) + 1]))
+            .prop_map(|(i, n)| TableMut::LongName(i, n)),
+        1 => (any::<Index>(), any::<Index>(), prop::sample::select(vec![1usize << 20, (16 << 20) + 1]))
+            .prop_map(|(r, c, n)| TableMut::HugeCell(r, c, n)),
     ]
     .boxed()
 }
@@ -770,6 +793,24 @@ fn apply(t: &mut Table, m: &TableMut) {
         TableMut::BlankLine(i) => {
             let r = i.index(nr + 1);
             t.rows.insert(r, Vec::new());
+        }
+        TableMut::Widen(n) => {
+            t.header.extend((0..*n).map(|i| format!("w{i}")));
+            for r in &mut t.rows {
+                r.extend((0..*n).map(|_| String::new()));
+            }
+        }
+        TableMut::LongName(i, n) => {
+            if let Some(c) = at(i, nc) {
+                t.header[c] = "h".repeat(*n);
+            }
+        }
+        TableMut::HugeCell(r, c, n) => {
+            if let Some(r) = at(r, nr)
+                && let Some(c) = at(c, t.rows[r].len())
+            {
+                t.rows[r][c] = "x".repeat(*n);
+            }
         }
     }
 }

@@ -36,3 +36,4 @@ mod results;
 mod trust;
 mod trust_paths;
 mod trust_numbers;
+mod trust_inputs;
