@@ -27,6 +27,12 @@ use crate::schema::out;
 /// or spreadsheet opens; the default top-10 bound stays below it up to 5 M partners.
 pub const DEFAULT_MAX_PAIR_ROWS: u64 = 100_000_000;
 
+/// The most worker threads `--threads` may ask for. Every parallel kernel keeps state
+/// per partner per thread (a Brandes BFS: 28 bytes a partner), so 1,024 threads at a
+/// million partners already hold 28 GB; a fixed bound rather than a multiple of the
+/// cores, so that the same command is accepted on every machine.
+pub const MAX_THREADS: usize = 1024;
+
 /// Rows and expected bytes of one output table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TableSize {

@@ -395,10 +395,20 @@ fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
     }
 }
 
-/// The thread count to use: `--threads` or all cores; 0 is refused.
+/// The thread count to use: `--threads` or all cores; 0 and more than
+/// [`ecograph::estimate::MAX_THREADS`] are refused (each worker keeps per-partner state,
+/// and threads beyond the cores only add that memory and the cost of starting them).
 pub fn threads(requested: Option<usize>) -> Result<usize> {
+    let max = ecograph::estimate::MAX_THREADS;
     match requested {
         Some(0) => Err(Error::Parameter("--threads must be at least 1".into())),
+        Some(n) if n > max => Err(Error::Parameter(format!(
+            "--threads {n} is above the limit of {max}; this machine has {} cores, and \
+             threads beyond the cores add memory (state per partner per thread), not speed",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        ))),
         Some(n) => Ok(n),
         None => Ok(std::thread::available_parallelism()
             .map(|n| n.get())

@@ -93,13 +93,81 @@ pub enum BetweennessMode {
         /// sized the sample, from one BFS per component.
         vertex_diameter_bound: usize,
     },
+    /// Above the exact limit, but the sample the guarantee asks for would be at least as
+    /// many shortest-path searches as Brandes' one search per partner with an edge: the
+    /// exact values were computed instead, at no more cost and with no error:
+    /// `{"mode": "exact", "instead_of_samples": r}`.
+    #[serde(rename = "exact")]
+    ExactInsteadOfSampling {
+        /// The sample size (r) that `epsilon` and `delta` asked for.
+        instead_of_samples: usize,
+    },
+}
+
+/// How [`betweenness`] will compute, decided before any search: what the run does and
+/// what `--dry-run` costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BetweennessPlan {
+    /// Brandes from every one of `sources` partners with an edge.
+    Exact {
+        /// Partners with a co-sell edge (one search each).
+        sources: usize,
+        /// The sample size the guarantee asked for, when it was at least `sources`
+        /// (then exact costs no more than sampling).
+        instead_of_samples: Option<usize>,
+    },
+    /// Riondato-Kornaropoulos with `samples` pair draws.
+    Sampled {
+        /// Pair draws (r), fewer than the partners with an edge.
+        samples: usize,
+    },
+}
+
+impl BetweennessPlan {
+    /// The plan of [`betweenness`] on `g` with `params`: exact at most
+    /// `params.exact_limit` partners with an edge; above it, sampled unless the sample
+    /// size r would reach the partners with an edge (each sample is one path search,
+    /// at most the cost of one Brandes source, so exact is then never dearer and has no
+    /// error). Time O(n + m) (one BFS per component for the vertex-diameter bound).
+    pub fn of(g: &Csr, params: &BetweennessParams) -> BetweennessPlan {
+        let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
+        if active <= params.exact_limit {
+            return BetweennessPlan::Exact {
+                sources: active,
+                instead_of_samples: None,
+            };
+        }
+        let r = sample_size(g, params.epsilon, params.delta);
+        if r >= active {
+            BetweennessPlan::Exact {
+                sources: active,
+                instead_of_samples: Some(r),
+            }
+        } else {
+            BetweennessPlan::Sampled { samples: r }
+        }
+    }
+}
+
+/// The sample size of [`sampled`] on `g` (0 for two partners or fewer).
+fn sample_size(g: &Csr, epsilon: f64, delta: f64) -> usize {
+    let n = g.rows();
+    if n <= 2 {
+        return 0;
+    }
+    rk_samples(
+        vertex_diameter_bound(g),
+        epsilon * (n - 2) as f64 / n as f64,
+        delta,
+    )
 }
 
 /// Betweenness centrality of every partner, by hops (edge weights are ignored), on
 /// NetworkX's normalised scale: the share of shortest co-selling routes between two other
 /// partners that run through it. Exact (Brandes) while at most `params.exact_limit`
 /// partners have a co-sell edge, sampled (Riondato-Kornaropoulos, within `epsilon` with
-/// probability 1 - `delta`) above; the module doc has both.
+/// probability 1 - `delta`) above, unless the sample would need as many path searches as
+/// exact does ([`BetweennessPlan::of`]); the module doc has both.
 ///
 /// For a partner manager: a high betweenness partner is the bridge other partners'
 /// co-selling relationships run through; losing it lengthens or cuts those routes.
@@ -149,11 +217,23 @@ pub fn betweenness_metered(
     params: &BetweennessParams,
     meter: &Meter,
 ) -> (Vec<f64>, BetweennessMode) {
-    let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
-    if active <= params.exact_limit {
-        (exact_metered(g, meter), BetweennessMode::Exact)
-    } else {
-        sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+    match BetweennessPlan::of(g, params) {
+        BetweennessPlan::Exact {
+            instead_of_samples: None,
+            ..
+        } => (exact_metered(g, meter), BetweennessMode::Exact),
+        BetweennessPlan::Exact {
+            instead_of_samples: Some(r),
+            ..
+        } => (
+            exact_metered(g, meter),
+            BetweennessMode::ExactInsteadOfSampling {
+                instead_of_samples: r,
+            },
+        ),
+        BetweennessPlan::Sampled { .. } => {
+            sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+        }
     }
 }
 
