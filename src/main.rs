@@ -71,6 +71,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
                 &c.new,
                 &c.out,
                 c.format.into(),
+                cli::csv_cells(c.csv_raw),
                 c.overwrite,
             )?;
             if !cli.quiet {

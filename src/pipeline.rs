@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::export::{self, summary};
 use crate::io::atomic_dir::StagedDir;
-use crate::io::write::{self, OutputFormat};
+use crate::io::write::{self, CsvCells, OutputFormat};
 use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
 use crate::progress::{Progress, Stages};
@@ -25,6 +25,9 @@ pub struct AnalyzeJob {
     pub out: PathBuf,
     /// Format of the output tables (`--format`).
     pub format: OutputFormat,
+    /// How a CSV output writes text that a spreadsheet would run as a formula
+    /// (`--csv-raw`: [`CsvCells::Raw`]; default [`CsvCells::Safe`]).
+    pub csv_cells: CsvCells,
     /// The config file and flags, resolved.
     pub settings: Settings,
     /// The config file the settings came from, recorded in the summary (None: no
@@ -278,6 +281,7 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
     summary::RunInfo {
         input: job.input.display().to_string(),
         format: job.format,
+        csv_cells: (job.format == OutputFormat::Csv).then_some(job.csv_cells),
         threads: job.threads,
         config: job.config_path.as_ref().map(|p| p.display().to_string()),
         input_format: job.settings.format_info(),
@@ -334,6 +338,7 @@ fn write_cosell_edges(
         out::COSELL_EDGES.name,
         out::COSELL_EDGES.schema(),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let chunks = metrics::cosell_edges::chunks(g);
@@ -366,7 +371,8 @@ fn write_channel_conflicts(
 ) -> Result<()> {
     use rayon::prelude::*;
     let t = &out::CHANNEL_CONFLICTS;
-    let mut w = write::TableWriter::create(dir, t.name, t.schema(), job.format, meta)?;
+    let mut w =
+        write::TableWriter::create(dir, t.name, t.schema(), job.format, job.csv_cells, meta)?;
     let scan =
         metrics::overlap::conflicts::ConflictScan::new(g, job.metrics.overlap.conflict_window_days);
     let chunks: Vec<usize> = (0..scan.chunks()).collect();
@@ -402,6 +408,7 @@ fn overlap_tables(
         out::OVERLAP_PAIRS.name,
         export::overlap::pair_schema(),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let mut sink = export::overlap::PairWriter {
@@ -415,6 +422,7 @@ fn overlap_tables(
         out::OVERLAP_BY_TYPE.name,
         &export::overlap::overlap_by_type(&ov.by_type),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     write_channel_conflicts(job, dir, g, meta)?;
@@ -438,6 +446,7 @@ fn export_tables(
         out::PARTNER_METRICS.name,
         &partner_metrics,
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let tiers = &job.settings.tiers;
@@ -447,6 +456,7 @@ fn export_tables(
         out::TIER_FIT.name,
         &export::tier_fit(g, tiers, &fits),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     *tiers_summary = summary::tiers_json(tiers, &fits);
@@ -461,6 +471,7 @@ fn export_tables(
         out::ATTRIBUTION.name,
         &export::attribution(g, &m.attribution),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     write_cosell_edges(job, staged.path(), g, meta)?;
@@ -470,6 +481,7 @@ fn export_tables(
             out::COMMUNITIES.name,
             &export::communities(g, &m.centrality.communities),
             job.format,
+            job.csv_cells,
             meta,
         )?;
     }
@@ -487,7 +499,7 @@ fn export_tables(
             export::network_effect::resilience(&m.network_effect.resilience),
         ),
     ] {
-        write::write_table(staged.path(), name, &batch, job.format, meta)?;
+        write::write_table(staged.path(), name, &batch, job.format, job.csv_cells, meta)?;
     }
     if job.skip_invalid {
         write::write_table(
@@ -495,6 +507,7 @@ fn export_tables(
             out::REJECTED_ROWS.name,
             &export::rejected_rows(rejected),
             job.format,
+            job.csv_cells,
             meta,
         )?;
     }

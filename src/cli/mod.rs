@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use ecograph::config::{Config, Overrides, Settings};
 use ecograph::error::{Error, Result, EXIT_CODES};
-use ecograph::io::write::OutputFormat;
+use ecograph::io::write::{CsvCells, OutputFormat};
 
 /// `--format`: the output table format (clap's view of [`OutputFormat`], which the
 /// library keeps free of clap).
@@ -117,6 +117,11 @@ pub struct CompareArgs {
     /// Replace an output folder ecograph wrote before.
     #[arg(long)]
     pub overwrite: bool,
+    /// With --format csv: write text cells byte for byte. By default a cell starting
+    /// with = + - @, a tab or a carriage return gets a leading ' so that a spreadsheet
+    /// shows it as text instead of running it as a formula.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +201,11 @@ pub struct AnalyzeArgs {
     /// Output table format.
     #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
     pub format: FormatArg,
+    /// With --format csv: write text cells byte for byte. By default a cell starting
+    /// with = + - @, a tab or a carriage return gets a leading ' so that a spreadsheet
+    /// shows it as text instead of running it as a formula.
+    #[arg(long)]
+    pub csv_raw: bool,
     /// Replace an existing output folder, if ecograph wrote it (it holds a
     /// .ecograph-output file) or it is empty; any other folder or file is refused.
     #[arg(long)]
@@ -378,6 +388,15 @@ impl InputArgs {
     }
 }
 
+/// `--csv-raw` as the library's [`CsvCells`].
+pub fn csv_cells(raw: bool) -> CsvCells {
+    if raw {
+        CsvCells::Raw
+    } else {
+        CsvCells::Safe
+    }
+}
+
 /// `--overlap-top-k`: a positive K, or `all` (every pair; the library's `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopK(pub Option<u32>);
@@ -492,6 +511,7 @@ impl AnalyzeArgs {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format.into(),
+            csv_cells: csv_cells(self.csv_raw),
             settings,
             config_path: self.input.config.clone(),
             skip_invalid: self.skip_invalid,

@@ -17,6 +17,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
         input: input.to_path_buf(),
         out: input.join("unused"),
         format: OutputFormat::Parquet,
+        csv_cells: ecograph::io::write::CsvCells::Safe,
         settings: Settings::contract(),
         config_path: None,
         skip_invalid: false,
