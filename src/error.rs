@@ -251,6 +251,13 @@ pub enum Rule {
         /// The accepted words, quoted, for the message.
         allowed: String,
     },
+    /// An id holds a character XML 1.0 cannot carry (NUL and the other C0 controls but
+    /// tab, line feed and carriage return; U+FFFE, U+FFFF): no GraphML, JSON-to-XML or
+    /// spreadsheet tool could give it back, and it is never meant.
+    ControlCharacterInId {
+        /// The character, as `U+0000`.
+        character: String,
+    },
     /// An id cell is empty (or null) where an id is required.
     EmptyId,
     /// A CSV file that cannot be parsed as CSV (a row with too many fields, an
@@ -301,6 +308,7 @@ impl Rule {
             Rule::UnknownStage { .. } => "unknown_stage",
             Rule::UnknownRole { .. } => "unknown_role",
             Rule::EmptyId => "empty_id",
+            Rule::ControlCharacterInId { .. } => "control_character_in_id",
             Rule::MalformedCsv { .. } => "malformed_csv",
             Rule::NonUtf8 => "non_utf8",
             Rule::WrongType { .. } => "wrong_type",
@@ -325,6 +333,7 @@ impl Rule {
                 | Rule::UnknownStage { .. }
                 | Rule::UnknownRole { .. }
                 | Rule::EmptyId
+                | Rule::ControlCharacterInId { .. }
         )
     }
 }
@@ -357,6 +366,7 @@ impl fmt::Display for Rule {
             Rule::UnknownStage { allowed } => write!(f, "unknown deal stage (allowed: {allowed}; map your CRM's words in the config's [values.stage])"),
             Rule::UnknownRole { allowed } => write!(f, "unknown partner role (allowed: {allowed}; map your CRM's words in the config's [values.role])"),
             Rule::EmptyId => write!(f, "id must not be empty"),
+            Rule::ControlCharacterInId { character } => write!(f, "id contains the control character {character}, which no XML (GraphML) file can hold; remove it (tab, line feed and carriage return are allowed)"),
             Rule::MalformedCsv { detail } => write!(f, "malformed CSV: {detail}"),
             Rule::NonUtf8 => write!(f, "text is not valid UTF-8 (re-export the file as UTF-8)"),
             Rule::WrongType { expected, found } => write!(f, "column has type {found}, expected {expected}"),
