@@ -73,23 +73,25 @@ pub enum Error {
     /// (`analyze` plans the row counts first), so nothing is.
     #[error(
         "{table} would have {rows} rows ({detail}), above the limit of {limit} rows \
-         (--max-pair-rows); nothing was written. Bound it with --overlap-top-k K (default \
-         10 per partner) or --overlap-min-jaccard J, or raise the limit with \
-         --max-pair-rows N; `ecograph analyze ... --dry-run` prints every table's size \
-         first",
+         ({flag}); nothing was written. {remedy}, or raise the limit with {flag} N; \
+         `ecograph analyze ... --dry-run` prints every table's size first",
         rows = thousands(*.rows),
         limit = thousands(*.limit)
     )]
     OutputTooLarge {
-        /// The table (`overlap_pairs`).
+        /// The table (`overlap_pairs`, `cosell_edges`).
         table: &'static str,
         /// Rows it would have.
         rows: u64,
         /// The limit in force.
         limit: u64,
+        /// The flag that sets the limit (`--max-pair-rows`, `--max-cosell-edges`).
+        flag: &'static str,
         /// Where the rows come from, in words (`13,504,889 customer + 185,789,124
         /// product pairs, about 930 MB of Parquet`).
         detail: String,
+        /// How to bound the output instead (`Bound it with --overlap-top-k K ...`).
+        remedy: String,
     },
     /// The generator failed.
     #[error(transparent)]

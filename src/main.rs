@@ -51,6 +51,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
             let job = a.job(threads)?;
             let e = pipeline::estimate(&job, progress)?;
             progress.clear();
+            print_warnings(&e.warnings);
             print!("{}", cli::estimate_text::render(&job, &e));
             Ok(())
         }

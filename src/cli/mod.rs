@@ -278,6 +278,11 @@ pub struct AnalyzeArgs {
     /// than this; the check comes right after loading, before any metric.
     #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_PAIR_ROWS)]
     pub max_pair_rows: u64,
+    /// Refuse (exit 5, nothing written) a run whose co-sell network (cosell_edges) would
+    /// have more ties than this; counted right after loading, before the network is
+    /// built (a deal with k partners makes k(k-1)/2 ties).
+    #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_COSELL_EDGES)]
+    pub max_cosell_edges: u64,
     /// Also write the co-sell network as a network file: `graphml` writes
     /// cosell_network.graphml (every partner_metrics column as a node attribute, the
     /// cosell_edges weights on the edges) for Gephi, Cytoscape, NetworkX and igraph.
@@ -287,9 +292,9 @@ pub struct AnalyzeArgs {
     /// page as `ecograph report OUT`).
     #[arg(long)]
     pub report: bool,
-    /// Print what the run would write (rows and bytes per table) and need (memory per
-    /// stage), then stop: loads, checks and counts, computes no centrality, writes
-    /// nothing.
+    /// Print what the run would write (rows and bytes per table) and need (memory and a
+    /// rough time per stage), with the input's warnings, then stop: loads, checks and
+    /// counts, computes no centrality, writes nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// channel_conflicts pairs deals created at most this many days apart.
@@ -519,6 +524,7 @@ impl AnalyzeArgs {
             threads,
             metrics,
             max_pair_rows: self.max_pair_rows,
+            max_cosell_edges: self.max_cosell_edges,
             report: self.report,
             graph: self.graph.map(|g| match g {
                 GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,

@@ -28,6 +28,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
             ..MetricParams::default()
         },
         max_pair_rows: ecograph::estimate::DEFAULT_MAX_PAIR_ROWS,
+        max_cosell_edges: ecograph::estimate::DEFAULT_MAX_COSELL_EDGES,
         graph: None,
         report: false,
     }
