@@ -34,3 +34,4 @@ mod reference_fixtures;
 mod report;
 mod results;
 mod trust;
+mod trust_outputs;
