@@ -319,6 +319,40 @@ fn graphml_ids_with_tab_newline_space_stay_distinct_when_read_back() {
     }
     let got: BTreeSet<String> = labels.into_iter().collect();
     assert_eq!(got, names.iter().map(|s| s.to_string()).collect());
+    networkx_reads_back(&out.join("cosell_network.graphml"), &want);
+}
+
+/// Where a Python with NetworkX is at hand (`ECOGRAPH_PYTHON`, the fixtures' venv, or
+/// `python3`), `nx.read_graphml` gives back exactly `ids`; without one, nothing is
+/// checked (`cargo test` never needs Python).
+fn networkx_reads_back(graphml: &Path, ids: &BTreeSet<String>) {
+    let venv = repo().join("tests/fixtures/.venv/bin/python");
+    let python = std::env::var("ECOGRAPH_PYTHON").unwrap_or_else(|_| {
+        if venv.is_file() {
+            venv.display().to_string()
+        } else {
+            "python3".into()
+        }
+    });
+    let script = "import json, sys, networkx as nx\n\
+                  g = nx.read_graphml(sys.argv[1])\n\
+                  print(json.dumps(sorted(g.nodes())))";
+    let Ok(o) = std::process::Command::new(&python)
+        .args(["-c", script, s(graphml)])
+        .output()
+    else {
+        return;
+    };
+    if !o.status.success() {
+        let err = stderr(&o);
+        assert!(err.contains("No module named"), "NetworkX failed: {err}");
+        return; // no NetworkX here
+    }
+    let nodes: BTreeSet<String> = serde_json::from_slice::<Vec<String>>(&o.stdout)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(&nodes, ids, "as NetworkX reads {}", graphml.display());
 }
 
 #[test]
@@ -603,5 +637,62 @@ fn the_demo_dry_run_has_no_refusal_and_every_stage_timed() {
     for stage in ["load + validate", "betweenness", "communities", "export"] {
         let line = stages.iter().find(|l| l.starts_with(stage)).unwrap();
         assert!(line.contains(" s "), "{line}");
+    }
+}
+
+// ---- The co-sell count against the network it predicts ------------------------------
+
+mod cosell_count {
+    use proptest::prelude::*;
+
+    use crate::arrow_input::{deal_id, links, partners, per_item, validated, Table, STAGES};
+    use ecograph::build::{self, CosellStages};
+    use ecograph::validate::ValidatedTables;
+
+    /// Partners, and per deal (stage, [partner]), partners repeated on a deal at times.
+    type Spec = (usize, Vec<(u8, Vec<u8>)>);
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (1usize..30).prop_flat_map(|n| {
+            let deal = (0u8..3, prop::collection::vec(0u8..n as u8, 0..8));
+            (Just(n), prop::collection::vec(deal, 1..40))
+        })
+    }
+
+    fn tables((n, deals): &Spec) -> ValidatedTables {
+        let deals_t = Table::new("deals")
+            .text("deal_id", &per_item(deals, |i, _| Some(deal_id(i))))
+            .floats("amount", &per_item(deals, |_, _| Some(10.0)))
+            .text("stage", &per_item(deals, |_, d| Some(STAGES[d.0 as usize])));
+        let links = links(
+            deals
+                .iter()
+                .enumerate()
+                .flat_map(|(i, d)| d.1.iter().map(move |&p| (i, usize::from(p), "co_sell"))),
+        );
+        validated(&[partners(*n), deals_t, links])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The exact count is the built network's edge count; the bound is never below
+        /// it, for either `--cosell-stages`.
+        #[test]
+        fn the_cosell_count_is_the_built_networks_edge_count(s in spec()) {
+            for stages in [CosellStages::Any, CosellStages::Won] {
+                let t = tables(&s);
+                let exact = build::count_cosell(&t, stages, 0);
+                let bound = build::count_cosell(&t, stages, u64::MAX);
+                let g = build::build_with(t, stages);
+                let edges = g.cosell_edges() as u64;
+                prop_assert_eq!(bound.exact, None);
+                prop_assert!(bound.upper_bound >= edges);
+                prop_assert_eq!(exact.upper_bound, bound.upper_bound);
+                if exact.upper_bound > 0 {
+                    prop_assert_eq!(exact.exact, Some(edges));
+                }
+            }
+        }
     }
 }
