@@ -295,13 +295,14 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
 /// ([`count_cosell`]): what `--max-cosell-edges` checks and `--dry-run` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct CosellCount {
-    /// Σ k(k-1)/2 over the deals that make ties (k: a deal's distinct partners): the
-    /// ties if no two deals shared a pair, an upper bound of the network's edges.
+    /// Σ k(k-1)/2 over the deals that make ties: the ties if no two deals shared a
+    /// pair, an upper bound of the network's edges. k is a deal's deal_partners rows,
+    /// or its distinct partners when `exact` was counted.
     pub upper_bound: u64,
     /// The distinct ties (the network's edges, the `cosell_edges` rows), when they were
-    /// counted (only when `upper_bound` is above the threshold asked for).
+    /// counted (only when the bound is above the threshold asked for).
     pub exact: Option<u64>,
-    /// Distinct partners of the largest deal that makes ties.
+    /// The largest deal that makes ties: its k, as in `upper_bound`.
     pub largest_deal: u64,
 }
 
@@ -315,17 +316,38 @@ impl CosellCount {
 
 /// Counts the co-sell network of `t` (deals `stages` counts) without building it.
 ///
-/// The upper bound Σ k(k-1)/2 needs only the (deal, partner) links sorted; when it is
-/// above `exact_above`, the distinct ties are counted too: per partner, its co-partners
-/// of higher index marked once each, in parallel, holding no pair (the build lists
-/// every pair of every deal, 8 bytes each, before merging them).
+/// The upper bound Σ k(k-1)/2 needs one counting pass over the deal-partner rows; when
+/// it is above `exact_above`, the rows are sorted and deduplicated, and the distinct
+/// ties are counted: per partner, its co-partners of higher index marked once each, in
+/// parallel, holding no pair (the build lists every pair of every deal, 8 bytes each,
+/// before merging them).
 ///
 /// # Complexity
-/// * Bound: time **O(L log L)**, space **O(L)** for L deal-partner links.
-/// * Exact: time **O(Σ k²)** (what the build spends listing pairs), space **O(L + n)**
-///   per thread, without the build's 8 bytes per listed pair.
+/// * Bound: time **O(L + m)**, space **O(m)** for L deal-partner rows and m deals.
+/// * Exact: time **O(L log L + Σ k²)** (Σ k²: what the build spends listing pairs),
+///   space **O(L)** and **O(n)** per thread, without the build's 8 bytes per listed
+///   pair.
 pub fn count_cosell(t: &ValidatedTables, stages: CosellStages, exact_above: u64) -> CosellCount {
     let stage = &t.deals.stage;
+    // First the bound from a counting pass (k: the deal's rows, a partner listed twice
+    // counted twice): O(L), no sort, and all most runs need.
+    let mut rows = vec![0u64; stage.len()];
+    for l in t
+        .links
+        .iter()
+        .filter(|l| stages.counts(stage[l.deal as usize]))
+    {
+        rows[l.deal as usize] += 1;
+    }
+    let listed = CosellCount {
+        upper_bound: rows.iter().map(|&k| k * k.saturating_sub(1) / 2).sum(),
+        exact: None,
+        largest_deal: rows.iter().copied().max().unwrap_or(0),
+    };
+    drop(rows);
+    if listed.upper_bound <= exact_above {
+        return listed;
+    }
     let mut keys: Vec<u64> = t
         .links
         .par_iter()

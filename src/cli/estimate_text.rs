@@ -60,8 +60,8 @@ pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
     let c = &e.cosell;
     let _ = writeln!(
         s,
-        "co-sell network: {} ties ({} listed by the deals before shared pairs merge; the \
-         largest deal has {} partners)",
+        "co-sell network: {} ties ({} as the deals list them, before shared pairs merge; \
+         the largest deal lists {} partners)",
         thousands(c.edges),
         thousands(c.upper_bound),
         thousands(c.largest_deal),

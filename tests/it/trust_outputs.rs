@@ -439,7 +439,7 @@ fn dry_run_reports_the_cosell_ties_and_time_of_one_deal_with_2000_partners() {
         &text,
         &[
             "co-sell network: 1,999,000 ties",
-            "the largest deal has 2,000 partners",
+            "the largest deal lists 2,000 partners",
             "time",
             "betweenness",
             "peak / total",
@@ -687,8 +687,9 @@ mod cosell_count {
                 let g = build::build_with(t, stages);
                 let edges = g.cosell_edges() as u64;
                 prop_assert_eq!(bound.exact, None);
-                prop_assert!(bound.upper_bound >= edges);
-                prop_assert_eq!(exact.upper_bound, bound.upper_bound);
+                // Rows listed twice on a deal count twice in the cheap bound only.
+                prop_assert!(bound.upper_bound >= exact.upper_bound);
+                prop_assert!(exact.upper_bound >= edges);
                 if exact.upper_bound > 0 {
                     prop_assert_eq!(exact.exact, Some(edges));
                 }
