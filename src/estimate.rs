@@ -1,6 +1,8 @@
 //! What a run will cost before it pays: the rows and bytes of every output table and the
-//! memory of every stage (`ecograph analyze --dry-run`, like Neo4j GDS's `.estimate`
-//! procedures), and the limit that refuses a pair output nobody can open.
+//! memory and time of every stage (`ecograph analyze --dry-run`, like Neo4j GDS's
+//! `.estimate` procedures), and the limits that refuse a pair output or a co-sell
+//! network nobody can open ([`DEFAULT_MAX_PAIR_ROWS`], [`DEFAULT_MAX_COSELL_EDGES`]) and
+//! threads nobody needs ([`MAX_THREADS`]).
 //!
 //! Rows are exact but for `communities` (one per community, known only after Louvain;
 //! bounded by the partner count): they come from the overlap plan ([`crate::metrics::overlap::plan`],
@@ -12,6 +14,15 @@
 //! beyond the loaded graphs (the formulas below, per thread where the kernel keeps
 //! per-thread state), added to the resident size measured after the graphs are built;
 //! loading's own peak is measured, since the dry run has just loaded the input.
+//!
+//! Time is measured for the stages the dry run goes through (loading, building, the
+//! overlap plan and the cheap metrics) and modelled for the others: an operation count
+//! per stage (exact betweenness: sources × (n + 2m); sampled: samples × (n + 2m)^0.75;
+//! closeness: sources × (n + 2m); clustering and structural holes: Σ degree²; Louvain:
+//! trials × 2m; writing: rows) times a per-operation constant of the release build
+//! fitted on the 2-core benchmark machine (`ns`), divided by the threads where the
+//! kernel is parallel. A rough estimate, within a few times either way: it tells
+//! seconds from hours.
 //!
 //! For a partner manager: how big the answer will be and whether this machine can
 //! compute it, in a few seconds instead of a long run.
@@ -78,9 +89,10 @@ pub struct StageMemory {
 pub struct CosellSize {
     /// Its edges (the `cosell_edges` rows), counted exactly.
     pub edges: u64,
-    /// Σ k(k-1)/2 over the deals (k: a deal's partners), before shared pairs merge.
+    /// Σ k(k-1)/2 over the deals (k: a deal's deal_partners rows), before shared pairs
+    /// merge ([`crate::build::CosellCount::upper_bound`]).
     pub upper_bound: u64,
-    /// Partners of the largest deal that makes ties.
+    /// The deal_partners rows of the largest deal that makes ties.
     pub largest_deal: u64,
     /// `--max-cosell-edges` in force.
     pub limit: u64,
@@ -359,11 +371,12 @@ pub fn estimate(
 /// search.
 mod ns {
     /// Exact betweenness: per source and unit of W (Brandes: one BFS and one
-    /// dependency sweep per source).
-    pub const BRANDES: f64 = 3.0;
+    /// dependency sweep per source); the constant the run's own exact-or-sampled
+    /// decision uses.
+    pub const BRANDES: f64 = crate::metrics::centrality::betweenness::NS_PER_SOURCE_UNIT;
     /// Sampled betweenness: per sample and unit of W^0.75 (a balanced bidirectional
     /// search visits far less than W).
-    pub const SAMPLE: f64 = 0.235;
+    pub const SAMPLE: f64 = crate::metrics::centrality::betweenness::NS_PER_SAMPLE_UNIT;
     /// Closeness + harmonic: per source and unit of W (512 sources share a sweep).
     pub const CLOSENESS: f64 = 0.0167;
     /// Clustering (and constraint, effective size): per unit of Σ deg².
