@@ -63,6 +63,7 @@ fn bench_overlap(c: &mut Criterion) {
                     "overlap_pairs",
                     pair_schema(),
                     OutputFormat::Parquet,
+                    ecograph::io::write::CsvCells::Safe,
                     "{}",
                 )
                 .expect("create");

@@ -446,12 +446,14 @@ fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> Record
 
 /// `ecograph compare OLD NEW --out DIR`: reads both folders, writes the comparison into
 /// DIR atomically (refused like an analyze output: an existing DIR only with
-/// `overwrite`, and only one ecograph wrote).
+/// `overwrite`, and only one ecograph wrote); a CSV's formula-like text as `csv_cells`
+/// says.
 pub fn write_comparison(
     old_dir: &Path,
     new_dir: &Path,
     out: &Path,
     format: crate::io::write::OutputFormat,
+    csv_cells: crate::io::write::CsvCells,
     overwrite: bool,
 ) -> Result<PathBuf> {
     let (old, new) = (Results::read(old_dir)?, Results::read(new_dir)?);
@@ -474,7 +476,7 @@ pub fn write_comparison(
         (ATTRIBUTION_CHANGES.name, &c.attribution),
         (ECOSYSTEM_CHANGES.name, &c.ecosystem),
     ] {
-        crate::io::write::write_table(staged.path(), name, batch, format, &meta)?;
+        crate::io::write::write_table(staged.path(), name, batch, format, csv_cells, &meta)?;
     }
     let run = |r: &Results, dir: &Path| {
         serde_json::json!({

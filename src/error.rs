@@ -73,23 +73,25 @@ pub enum Error {
     /// (`analyze` plans the row counts first), so nothing is.
     #[error(
         "{table} would have {rows} rows ({detail}), above the limit of {limit} rows \
-         (--max-pair-rows); nothing was written. Bound it with --overlap-top-k K (default \
-         10 per partner) or --overlap-min-jaccard J, or raise the limit with \
-         --max-pair-rows N; `ecograph analyze ... --dry-run` prints every table's size \
-         first",
+         ({flag}); nothing was written. {remedy}, or raise the limit with {flag} N; \
+         `ecograph analyze ... --dry-run` prints every table's size first",
         rows = thousands(*.rows),
         limit = thousands(*.limit)
     )]
     OutputTooLarge {
-        /// The table (`overlap_pairs`).
+        /// The table (`overlap_pairs`, `cosell_edges`).
         table: &'static str,
         /// Rows it would have.
         rows: u64,
         /// The limit in force.
         limit: u64,
+        /// The flag that sets the limit (`--max-pair-rows`, `--max-cosell-edges`).
+        flag: &'static str,
         /// Where the rows come from, in words (`13,504,889 customer + 185,789,124
         /// product pairs, about 930 MB of Parquet`).
         detail: String,
+        /// How to bound the output instead (`Bound it with --overlap-top-k K ...`).
+        remedy: String,
     },
     /// The generator failed.
     #[error(transparent)]
@@ -300,6 +302,13 @@ pub enum Rule {
         /// The accepted words, quoted, for the message.
         allowed: String,
     },
+    /// An id holds a character XML 1.0 cannot carry (NUL and the other C0 controls but
+    /// tab, line feed and carriage return; U+FFFE, U+FFFF): no GraphML, JSON-to-XML or
+    /// spreadsheet tool could give it back, and it is never meant.
+    ControlCharacterInId {
+        /// The character, as `U+0000`.
+        character: String,
+    },
     /// An id cell is empty (or null) where an id is required.
     EmptyId,
     /// A CSV file that cannot be parsed as CSV (a row with too many fields, an
@@ -354,6 +363,7 @@ impl Rule {
             Rule::UnknownStage { .. } => "unknown_stage",
             Rule::UnknownRole { .. } => "unknown_role",
             Rule::EmptyId => "empty_id",
+            Rule::ControlCharacterInId { .. } => "control_character_in_id",
             Rule::MalformedCsv { .. } => "malformed_csv",
             Rule::NonUtf8 => "non_utf8",
             Rule::WrongType { .. } => "wrong_type",
@@ -379,6 +389,7 @@ impl Rule {
                 | Rule::UnknownStage { .. }
                 | Rule::UnknownRole { .. }
                 | Rule::EmptyId
+                | Rule::ControlCharacterInId { .. }
         )
     }
 }
@@ -432,6 +443,7 @@ impl fmt::Display for Rule {
             Rule::UnknownStage { allowed } => write!(f, "unknown deal stage (allowed: {allowed}; map your CRM's words in the config's [values.stage])"),
             Rule::UnknownRole { allowed } => write!(f, "unknown partner role (allowed: {allowed}; map your CRM's words in the config's [values.role])"),
             Rule::EmptyId => write!(f, "id must not be empty"),
+            Rule::ControlCharacterInId { character } => write!(f, "id contains the control character {character}, which no XML (GraphML) file can hold; remove it (tab, line feed and carriage return are allowed)"),
             Rule::MalformedCsv { detail } => write!(f, "malformed CSV: {detail}"),
             Rule::NonUtf8 => write!(f, "text is not valid UTF-8 (re-export the file as UTF-8)"),
             Rule::WrongType { expected, found } => write!(f, "column has type {found}, expected {expected}"),

@@ -1,6 +1,8 @@
 //! What a run will cost before it pays: the rows and bytes of every output table and the
-//! memory of every stage (`ecograph analyze --dry-run`, like Neo4j GDS's `.estimate`
-//! procedures), and the limit that refuses a pair output nobody can open.
+//! memory and time of every stage (`ecograph analyze --dry-run`, like Neo4j GDS's
+//! `.estimate` procedures), and the limits that refuse a pair output or a co-sell
+//! network nobody can open ([`DEFAULT_MAX_PAIR_ROWS`], [`DEFAULT_MAX_COSELL_EDGES`]) and
+//! threads nobody needs ([`MAX_THREADS`]).
 //!
 //! Rows are exact but for `communities` (one per community, known only after Louvain;
 //! bounded by the partner count): they come from the overlap plan ([`crate::metrics::overlap::plan`],
@@ -13,19 +15,42 @@
 //! per-thread state), added to the resident size measured after the graphs are built;
 //! loading's own peak is measured, since the dry run has just loaded the input.
 //!
+//! Time is measured for the stages the dry run goes through (loading, building, the
+//! overlap plan and the cheap metrics) and modelled for the others: an operation count
+//! per stage (exact betweenness: sources × (n + 2m); sampled: samples × (n + 2m)^0.75;
+//! closeness: sources × (n + 2m); clustering and structural holes: Σ degree²; Louvain:
+//! trials × 2m; writing: rows) times a per-operation constant of the release build
+//! fitted on the 2-core benchmark machine (`ns`), divided by the threads where the
+//! kernel is parallel. A rough estimate, within a few times either way: it tells
+//! seconds from hours.
+//!
 //! For a partner manager: how big the answer will be and whether this machine can
 //! compute it, in a few seconds instead of a long run.
 
 use crate::build::GraphSet;
 use crate::io::write::OutputFormat;
-use crate::metrics::centrality::{Measure, Selection};
+use crate::metrics::centrality::Measure;
 use crate::metrics::overlap::OverlapCounts;
+use crate::metrics::MetricParams;
 use crate::schema::out;
 
 /// The default `--max-pair-rows`: `overlap_pairs` larger than this is refused before
 /// anything is written. 100 M rows is about 0.5 GB of Parquet and more than any BI tool
 /// or spreadsheet opens; the default top-10 bound stays below it up to 5 M partners.
 pub const DEFAULT_MAX_PAIR_ROWS: u64 = 100_000_000;
+
+/// The default `--max-cosell-edges`: a co-sell network with more ties than this is
+/// refused before it is built. 100 M ties is the row bound of `overlap_pairs`
+/// ([`DEFAULT_MAX_PAIR_ROWS`]) for the other pair-sized table: about 4 GB to build, and
+/// 5x the generated million-partner ecosystem (18.7 M ties, BENCHMARKS.md); ecosystems
+/// reach it only through deals that list hundreds or thousands of partners.
+pub const DEFAULT_MAX_COSELL_EDGES: u64 = 100_000_000;
+
+/// The most worker threads `--threads` may ask for. Every parallel kernel keeps state
+/// per partner per thread (a Brandes BFS: 28 bytes a partner), so 1,024 threads at a
+/// million partners already hold 28 GB; a fixed bound rather than a multiple of the
+/// cores, so that the same command is accepted on every machine.
+pub const MAX_THREADS: usize = 1024;
 
 /// Rows and expected bytes of one output table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -51,6 +76,26 @@ pub struct StageMemory {
     pub bytes: u64,
     /// True when `bytes` was measured rather than modelled.
     pub measured: bool,
+    /// Expected seconds of the stage: measured by the dry run for the stages it runs
+    /// (loading, building, the overlap plan, the cheap metrics), otherwise the cost model
+    /// of the module doc (operations times a per-operation constant, release build).
+    pub seconds: f64,
+    /// True when `seconds` was measured by the dry run rather than modelled.
+    pub seconds_measured: bool,
+}
+
+/// The co-sell network's size and its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct CosellSize {
+    /// Its edges (the `cosell_edges` rows), counted exactly.
+    pub edges: u64,
+    /// Σ k(k-1)/2 over the deals (k: a deal's deal_partners rows), before shared pairs
+    /// merge ([`crate::build::CosellCount::upper_bound`]).
+    pub upper_bound: u64,
+    /// The deal_partners rows of the largest deal that makes ties.
+    pub largest_deal: u64,
+    /// `--max-cosell-edges` in force.
+    pub limit: u64,
 }
 
 /// What `analyze` would write and need, in table and stage order.
@@ -66,6 +111,12 @@ pub struct Estimate {
     pub overlap: OverlapCounts,
     /// `--max-pair-rows` in force.
     pub max_pair_rows: u64,
+    /// The co-sell network's size and `--max-cosell-edges`.
+    pub cosell: CosellSize,
+    /// The sum of the stages' expected seconds.
+    pub total_seconds: f64,
+    /// What the input implies for the results (the warnings `analyze` prints).
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 impl Estimate {
@@ -77,7 +128,8 @@ impl Estimate {
             .map(|t| t.rows)
     }
 
-    /// Whether `overlap_pairs` stays within `--max-pair-rows`.
+    /// Whether `overlap_pairs` stays within `--max-pair-rows` (the co-sell network was
+    /// checked against `--max-cosell-edges` before the estimate could be made).
     pub fn within_limit(&self) -> bool {
         self.overlap.rows_written() <= self.max_pair_rows
     }
@@ -151,26 +203,30 @@ pub fn estimate_table_bytes(table: &str, rows: u64, format: OutputFormat) -> u64
 ///
 /// # Arguments
 /// * `g`: the built graphs; `rows`: the table row counts; `overlap`: the plan's counts.
-/// * `selection`: the centrality measures the run computes (`--metrics`).
+/// * `params`: the run's metric parameters: the centrality measures it computes
+///   (`--metrics`) and how (betweenness and closeness sampling, Louvain trials).
 /// * `threads`: worker threads (per-thread kernel state scales with it).
 /// * `load_peak` / `built`: resident bytes measured at the end of loading (peak) and
 ///   after building the graphs (current), when the platform reports them.
-/// * `format`, `max_pair_rows`: the run's output format and pair limit.
+/// * `format`: the run's output format.
+/// * `measured`: (stage, seconds) the dry run measured; the other stages' times are
+///   modelled. The limits (`max_pair_rows`, `cosell`) are left at zero for the caller.
 ///
 /// # Complexity
-/// * **O(1)** beyond reading the graphs' sizes.
+/// * **O(n + m)**: degrees, and one BFS per component for the betweenness sample size.
 #[allow(clippy::too_many_arguments)]
 pub fn estimate(
     g: &GraphSet,
     rows: Rows,
     overlap: OverlapCounts,
-    selection: Selection,
+    params: &MetricParams,
     threads: usize,
     load_peak: Option<u64>,
     built: Option<u64>,
     format: OutputFormat,
-    max_pair_rows: u64,
+    measured: &[(String, f64)],
 ) -> Estimate {
+    let selection = params.centrality;
     let pair_rows = overlap.rows_written();
     let mut tables = vec![
         (out::PARTNER_METRICS.name, rows.partners),
@@ -219,16 +275,22 @@ pub fn estimate(
                     9
                 },
     );
+    let times = StageTimes::new(g, params, threads, pair_rows, overlap, &tables, measured);
     let mut stages = vec![StageMemory {
         stage: "load + validate",
         bytes: load_peak.unwrap_or(graphs),
         measured: load_peak.is_some(),
+        seconds: times.of("load + validate").0,
+        seconds_measured: times.of("load + validate").1,
     }];
     let mut stage = |stage: &'static str, working: u64| {
+        let (seconds, seconds_measured) = times.of(stage);
         stages.push(StageMemory {
             stage,
             bytes: graphs + working,
             measured: false,
+            seconds,
+            seconds_measured,
         })
     };
     stage("build graphs", 0);
@@ -267,6 +329,10 @@ pub fn estimate(
         // copy of the network.
         stage("clustering", t * n * 4 + edges * 4);
     }
+    if selection.has(Measure::CoreNumber) {
+        // Batagelj-Zaversnik: degree, bin and position arrays.
+        stage("core number", n * 16);
+    }
     if selection.has(Measure::Community) {
         // Louvain: the aggregated graph (at most the network) and per-node state.
         stage("communities", edges * 12 + n * 40);
@@ -282,12 +348,165 @@ pub fn estimate(
     stage("overlap pairs", writing);
     stage("export", n * 400);
     let peak_bytes = stages.iter().map(|s| s.bytes).max().unwrap_or(0);
+    let total_seconds = stages.iter().map(|s| s.seconds).sum();
     Estimate {
         tables,
         stages,
         peak_bytes,
         overlap,
-        max_pair_rows,
+        max_pair_rows: 0,
+        cosell: CosellSize::default(),
+        total_seconds,
+        warnings: Vec::new(),
+    }
+}
+
+/// Nanoseconds per operation of the modelled stages, on one thread of the release build
+/// on the 2-core benchmark machine (BENCHMARKS.md), fitted to the stage times `-v`
+/// reports for the generated 100k-partner ecosystem (n = 100,000, m = 1.11 M ties,
+/// 72,917 partners with a tie, 2 threads: betweenness sampled 0.89 s, closeness exact
+/// 1.42 s, clustering + structural holes 1.60 s, communities 0.82 s, core number 0.015
+/// s, overlap pairs 0.52 s, export 0.30 s) and to exact betweenness on one deal of
+/// 10,000 partners (50 M ties: about 25 minutes). W = n + 2m is one breadth-first
+/// search.
+mod ns {
+    /// Exact betweenness: per source and unit of W (Brandes: one BFS and one
+    /// dependency sweep per source); the constant the run's own exact-or-sampled
+    /// decision uses.
+    pub const BRANDES: f64 = crate::metrics::centrality::betweenness::NS_PER_SOURCE_UNIT;
+    /// Sampled betweenness: per sample and unit of W^0.75 (a balanced bidirectional
+    /// search visits far less than W).
+    pub const SAMPLE: f64 = crate::metrics::centrality::betweenness::NS_PER_SAMPLE_UNIT;
+    /// Closeness + harmonic: per source and unit of W (512 sources share a sweep).
+    pub const CLOSENESS: f64 = 0.0167;
+    /// Clustering (and constraint, effective size): per unit of Σ deg².
+    pub const CLUSTERING: f64 = 12.0;
+    /// Louvain: per trial and directed edge (several sweeps and levels).
+    pub const LOUVAIN: f64 = 180.0;
+    /// Core number: per directed edge (sequential).
+    pub const CORE: f64 = 7.0;
+    /// Writing a row of a pair-sized table (overlap_pairs, channel_conflicts), wall.
+    pub const PAIR_ROW: f64 = 250.0;
+    /// Writing a row of the other tables (export), wall.
+    pub const EXPORT_ROW: f64 = 170.0;
+}
+
+/// Expected seconds per stage: the dry run's own measurement for the stages it ran, the
+/// cost model ([`ns`]) for the others.
+struct StageTimes<'a> {
+    measured: &'a [(String, f64)],
+    modelled: Vec<(&'static str, f64)>,
+}
+
+impl<'a> StageTimes<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        g: &GraphSet,
+        params: &MetricParams,
+        threads: usize,
+        pair_rows: u64,
+        overlap: OverlapCounts,
+        tables: &[TableSize],
+        measured: &'a [(String, f64)],
+    ) -> StageTimes<'a> {
+        use crate::metrics::centrality::betweenness::BetweennessPlan;
+        let t = threads.max(1) as f64;
+        let n = g.n_partners() as f64;
+        let directed = g.cosell.targets.len() as f64;
+        let w = n + directed;
+        let active = (0..g.n_partners())
+            .filter(|&v| g.cosell.degree(v) > 0)
+            .count();
+        let sum_deg2: f64 = (0..g.n_partners())
+            .map(|v| (g.cosell.degree(v) as f64).powi(2))
+            .sum();
+        let sel = params.centrality;
+        let secs =
+            |ns: f64, ops: f64, parallel: bool| ns * ops * 1e-9 / if parallel { t } else { 1.0 };
+        let mut modelled = Vec::new();
+        if sel.has(Measure::Betweenness) {
+            let s = match BetweennessPlan::of(&g.cosell, &params.betweenness) {
+                BetweennessPlan::Exact { sources, .. } => {
+                    secs(ns::BRANDES, sources as f64 * w, true)
+                }
+                BetweennessPlan::Sampled { samples } => {
+                    secs(ns::SAMPLE, samples as f64 * w.powf(0.75), true)
+                }
+            };
+            modelled.push(("betweenness", s));
+        }
+        if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
+            let c = &params.closeness;
+            let sources = if active <= c.exact_limit {
+                active
+            } else {
+                crate::metrics::centrality::closeness_sampled::sample_size(
+                    active, c.epsilon, c.delta,
+                )
+                .min(active)
+            };
+            modelled.push((
+                "closeness + harmonic",
+                secs(ns::CLOSENESS, sources as f64 * w, true),
+            ));
+        }
+        let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
+        if holes || sel.has(Measure::Clustering) {
+            let name = if holes {
+                "clustering + structural holes"
+            } else {
+                "clustering"
+            };
+            modelled.push((name, secs(ns::CLUSTERING, sum_deg2, true)));
+        }
+        if sel.has(Measure::CoreNumber) {
+            modelled.push(("core number", secs(ns::CORE, directed, false)));
+        }
+        if sel.has(Measure::Community) {
+            let trials = params.community.trials as f64;
+            modelled.push(("communities", secs(ns::LOUVAIN, trials * directed, true)));
+        }
+        modelled.push((
+            "overlap pairs",
+            secs(
+                ns::PAIR_ROW,
+                (pair_rows + overlap.channel_conflicts) as f64,
+                false,
+            ),
+        ));
+        let export_rows: u64 = tables
+            .iter()
+            .filter(|x| {
+                x.table != out::OVERLAP_PAIRS.name && x.table != out::CHANNEL_CONFLICTS.name
+            })
+            .map(|x| x.rows)
+            .sum();
+        modelled.push(("export", secs(ns::EXPORT_ROW, export_rows as f64, false)));
+        StageTimes { measured, modelled }
+    }
+
+    /// (seconds, measured) of a stage; 0 for a stage neither measured nor modelled.
+    fn of(&self, stage: &str) -> (f64, bool) {
+        if let Some((_, s)) = self.measured.iter().find(|(name, _)| name == stage) {
+            return (*s, true);
+        }
+        self.modelled
+            .iter()
+            .find(|(name, _)| *name == stage)
+            .map_or((0.0, false), |(_, s)| (*s, false))
+    }
+}
+
+/// `seconds` in the units a person reads (`0.4 s`, `12 s`, `3.2 min`, `1.5 h`).
+pub fn human_seconds(seconds: f64) -> String {
+    if seconds < 10.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
     }
 }
 

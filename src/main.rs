@@ -52,6 +52,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
             let job = a.job(threads)?;
             let e = pipeline::estimate(&job, progress)?;
             progress.clear();
+            print_warnings(&e.warnings);
             print!("{}", cli::estimate_text::render(&job, &e));
             Ok(())
         }
@@ -72,6 +73,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
                 &c.new,
                 &c.out,
                 c.format.into(),
+                cli::csv_cells(c.csv_raw),
                 c.overwrite,
             )?;
             if !cli.quiet {

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::export::{self, summary};
 use crate::io::atomic_dir::{Protected, StagedDir};
-use crate::io::write::{self, OutputFormat};
+use crate::io::write::{self, CsvCells, OutputFormat};
 use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
 use crate::progress::{Progress, Stages};
@@ -25,6 +25,9 @@ pub struct AnalyzeJob {
     pub out: PathBuf,
     /// Format of the output tables (`--format`).
     pub format: OutputFormat,
+    /// How a CSV output writes text that a spreadsheet would run as a formula
+    /// (`--csv-raw`: [`CsvCells::Raw`]; default [`CsvCells::Safe`]).
+    pub csv_cells: CsvCells,
     /// The config file and flags, resolved.
     pub settings: Settings,
     /// The config file the settings came from, recorded in the summary (None: no
@@ -44,6 +47,9 @@ pub struct AnalyzeJob {
     /// `--max-pair-rows`: the run stops before writing anything when `overlap_pairs`
     /// would have more rows ([`crate::estimate::DEFAULT_MAX_PAIR_ROWS`]).
     pub max_pair_rows: u64,
+    /// `--max-cosell-edges`: the run stops before building the co-sell network when it
+    /// would have more ties ([`crate::estimate::DEFAULT_MAX_COSELL_EDGES`]).
+    pub max_cosell_edges: u64,
     /// `--report`: also write `report.html` into the output folder.
     pub report: bool,
     /// `--graph graphml`: also write the co-sell network as a network file
@@ -91,8 +97,9 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
     let graphs = st.run("build graphs", || {
-        build::build_with(tables, job.metrics.cosell_stages)
-    });
+        check_cosell_limit(job, &tables)?;
+        Ok::<_, Error>(build::build_with(tables, job.metrics.cosell_stages))
+    })?;
     check_tiers(job, &graphs)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
@@ -170,9 +177,13 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     }
     let load_peak = crate::estimate::resident_memory().map(|(_, peak)| peak);
     let rejected = tables.rejected().len() as u64;
-    let graphs = st.run("build graphs", || {
-        build::build_with(tables, job.metrics.cosell_stages)
-    });
+    let warnings = tables.warnings().to_vec();
+    // Above the limit the network is not built, not even to be measured: the dry run
+    // stops with the refusal the run would give.
+    let (graphs, cosell) = st.run("build graphs", || {
+        let cosell = check_cosell_limit(job, &tables)?;
+        Ok::<_, Error>((build::build_with(tables, job.metrics.cosell_stages), cosell))
+    })?;
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
     let plan = st.run("overlap + conflicts", || {
@@ -201,17 +212,62 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
         overlap_by_type: plan.result().by_type.len() as u64,
         rejected: job.skip_invalid.then_some(rejected),
     };
-    Ok(crate::estimate::estimate(
+    let mut e = crate::estimate::estimate(
         &graphs,
         rows,
         plan.result().counts,
-        job.metrics.centrality,
+        &job.metrics,
         job.threads,
         load_peak,
         built,
         job.format,
-        job.max_pair_rows,
-    ))
+        &st.timings,
+    );
+    e.max_pair_rows = job.max_pair_rows;
+    e.cosell = crate::estimate::CosellSize {
+        edges: graphs.cosell_edges() as u64,
+        upper_bound: cosell.upper_bound,
+        largest_deal: cosell.largest_deal,
+        limit: job.max_cosell_edges,
+    };
+    e.warnings = warnings;
+    Ok(e)
+}
+
+/// Refuses a co-sell network above `--max-cosell-edges` before it is built (the build
+/// lists every pair of every deal: one deal with 10,000 partners is 50 M ties, 2 GB),
+/// from [`build::count_cosell`]: the cheap upper bound, and the exact count only when
+/// the bound is above the limit.
+fn check_cosell_limit(job: &AnalyzeJob, t: &ValidatedTables) -> Result<build::CosellCount> {
+    let c = build::count_cosell(t, job.metrics.cosell_stages, job.max_cosell_edges);
+    let edges = c.edges_at_most();
+    if edges <= job.max_cosell_edges {
+        return Ok(c);
+    }
+    let bytes = crate::estimate::human_bytes(crate::estimate::estimate_table_bytes(
+        out::COSELL_EDGES.name,
+        edges,
+        job.format,
+    ));
+    Err(Error::OutputTooLarge {
+        table: out::COSELL_EDGES.name,
+        rows: edges,
+        limit: job.max_cosell_edges,
+        flag: "--max-cosell-edges",
+        remedy: format!(
+            "Each deal ties every two of its partners (the largest has {} partners, {} \
+             ties); leave out deals that are not co-selling (--cosell-stages won, --from / \
+             --to) or fix the deal_partners rows that list whole programs",
+            crate::error::thousands(c.largest_deal),
+            crate::error::thousands(c.largest_deal * c.largest_deal.saturating_sub(1) / 2),
+        ),
+        detail: format!(
+            "co-sell ties, {} as the deals list them before shared pairs are merged; \
+             about {bytes} of {}, and the network measures' time grows with them",
+            crate::error::thousands(c.upper_bound),
+            job.format.extension(),
+        ),
+    })
 }
 
 /// A problem of the config found once the input is known (exit 2, like any config
@@ -254,6 +310,10 @@ fn check_pair_limit(job: &AnalyzeJob, c: metrics::overlap::OverlapCounts) -> Res
         table: out::OVERLAP_PAIRS.name,
         rows,
         limit: job.max_pair_rows,
+        flag: "--max-pair-rows",
+        remedy: "Bound it with --overlap-top-k K (default 10 per partner) or \
+                 --overlap-min-jaccard J"
+            .into(),
         detail: format!(
             "{} customer + {} product pairs under {bound}, about {bytes} of {}",
             crate::error::thousands(c.customer_pairs_written),
@@ -287,6 +347,7 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
     summary::RunInfo {
         input: job.input.display().to_string(),
         format: job.format,
+        csv_cells: (job.format == OutputFormat::Csv).then_some(job.csv_cells),
         threads: job.threads,
         config: job.config_path.as_ref().map(|p| p.display().to_string()),
         input_format: job.settings.format_info(),
@@ -343,6 +404,7 @@ fn write_cosell_edges(
         out::COSELL_EDGES.name,
         out::COSELL_EDGES.schema(),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let chunks = metrics::cosell_edges::chunks(g);
@@ -375,7 +437,8 @@ fn write_channel_conflicts(
 ) -> Result<()> {
     use rayon::prelude::*;
     let t = &out::CHANNEL_CONFLICTS;
-    let mut w = write::TableWriter::create(dir, t.name, t.schema(), job.format, meta)?;
+    let mut w =
+        write::TableWriter::create(dir, t.name, t.schema(), job.format, job.csv_cells, meta)?;
     let scan =
         metrics::overlap::conflicts::ConflictScan::new(g, job.metrics.overlap.conflict_window_days);
     let chunks: Vec<usize> = (0..scan.chunks()).collect();
@@ -411,6 +474,7 @@ fn overlap_tables(
         out::OVERLAP_PAIRS.name,
         export::overlap::pair_schema(),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let mut sink = export::overlap::PairWriter {
@@ -424,6 +488,7 @@ fn overlap_tables(
         out::OVERLAP_BY_TYPE.name,
         &export::overlap::overlap_by_type(&ov.by_type),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     write_channel_conflicts(job, dir, g, meta)?;
@@ -447,6 +512,7 @@ fn export_tables(
         out::PARTNER_METRICS.name,
         &partner_metrics,
         job.format,
+        job.csv_cells,
         meta,
     )?;
     let tiers = &job.settings.tiers;
@@ -456,6 +522,7 @@ fn export_tables(
         out::TIER_FIT.name,
         &export::tier_fit(g, tiers, &fits),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     *tiers_summary = summary::tiers_json(tiers, &fits);
@@ -470,6 +537,7 @@ fn export_tables(
         out::ATTRIBUTION.name,
         &export::attribution(g, &m.attribution),
         job.format,
+        job.csv_cells,
         meta,
     )?;
     write_cosell_edges(job, staged.path(), g, meta)?;
@@ -479,6 +547,7 @@ fn export_tables(
             out::COMMUNITIES.name,
             &export::communities(g, &m.centrality.communities),
             job.format,
+            job.csv_cells,
             meta,
         )?;
     }
@@ -496,7 +565,7 @@ fn export_tables(
             export::network_effect::resilience(&m.network_effect.resilience),
         ),
     ] {
-        write::write_table(staged.path(), name, &batch, job.format, meta)?;
+        write::write_table(staged.path(), name, &batch, job.format, job.csv_cells, meta)?;
     }
     if job.skip_invalid {
         write::write_table(
@@ -504,6 +573,7 @@ fn export_tables(
             out::REJECTED_ROWS.name,
             &export::rejected_rows(rejected),
             job.format,
+            job.csv_cells,
             meta,
         )?;
     }

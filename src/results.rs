@@ -37,6 +37,9 @@ pub struct Results {
     /// `ecosystem_summary.json`.
     pub summary: serde_json::Value,
     tables: BTreeMap<&'static str, RecordBatch>,
+    /// CSV tables written with [`crate::io::write::CsvCells::Safe`] (the summary's
+    /// `parameters.csv_cells` is `"safe"`): their text is read back unescaped.
+    csv_safe: bool,
     /// The pair-sized tables present, read on demand by [`Results::stream`].
     streamed: Vec<&'static str>,
 }
@@ -99,6 +102,8 @@ impl Results {
                 ));
             }
         };
+        let csv_safe = format == OutputFormat::Csv
+            && summary["parameters"]["csv_cells"].as_str() == Some("safe");
         let (mut tables, mut streamed) = (BTreeMap::new(), Vec::new());
         for t in OUTPUT_TABLES {
             let path = dir.join(format!("{}.{}", t.name, format.extension()));
@@ -107,10 +112,10 @@ impl Results {
             }
             if STREAMED.contains(&t.name) {
                 // Checked now (schema, header), read when asked.
-                for_each_batch(&path, &t, format, &mut |_| Ok(false))?;
+                for_each_batch(&path, &t, format, csv_safe, &mut |_| Ok(false))?;
                 streamed.push(t.name);
             } else {
-                tables.insert(t.name, read_table(&path, &t, format)?);
+                tables.insert(t.name, read_table(&path, &t, format, csv_safe)?);
             }
         }
         Ok(Results {
@@ -118,6 +123,7 @@ impl Results {
             format,
             summary,
             tables,
+            csv_safe,
             streamed,
         })
     }
@@ -148,7 +154,9 @@ impl Results {
         let path = self
             .dir
             .join(format!("{}.{}", t.name, self.format.extension()));
-        for_each_batch(&path, t, self.format, &mut |b| f(b).map(|()| true))?;
+        for_each_batch(&path, t, self.format, self.csv_safe, &mut |b| {
+            f(b).map(|()| true)
+        })?;
         Ok(true)
     }
 
@@ -185,9 +193,14 @@ impl Results {
 }
 
 /// One table file as a single batch with `t`'s declared schema.
-fn read_table(path: &Path, t: &OutTable, format: OutputFormat) -> Result<RecordBatch> {
+fn read_table(
+    path: &Path,
+    t: &OutTable,
+    format: OutputFormat,
+    csv_safe: bool,
+) -> Result<RecordBatch> {
     let mut batches = Vec::new();
-    for_each_batch(path, t, format, &mut |b| {
+    for_each_batch(path, t, format, csv_safe, &mut |b| {
         batches.push(b.clone());
         Ok(true)
     })?;
@@ -199,11 +212,13 @@ fn read_table(path: &Path, t: &OutTable, format: OutputFormat) -> Result<RecordB
 
 /// Calls `f` with each batch of one table file, checked against `t`'s declaration and
 /// given its schema, until `f` returns false (an empty file: its schema is still
-/// checked).
+/// checked). `csv_safe`: a CSV's text cells are unescaped
+/// ([`crate::io::write::unescape_csv_cell`]).
 fn for_each_batch(
     path: &Path,
     t: &OutTable,
     format: OutputFormat,
+    csv_safe: bool,
     f: &mut dyn FnMut(&RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let bad = |reason: String| Error::Results {
@@ -264,6 +279,17 @@ fn for_each_batch(
         let b = b.map_err(|e| bad(format!("does not fit the declared columns ({e})")))?;
         let b = RecordBatch::try_new(declared.clone(), b.columns().to_vec())
             .map_err(|e| bad(e.to_string()))?;
+        let b =
+            match csv_safe && format == OutputFormat::Csv {
+                true => crate::io::write::map_text_cells(&b, |v| {
+                    match crate::io::write::unescape_csv_cell(v) {
+                        u if u.len() == v.len() => std::borrow::Cow::Borrowed(v),
+                        u => std::borrow::Cow::Owned(u.to_string()),
+                    }
+                })
+                .unwrap_or(b),
+                false => b,
+            };
         if !f(&b)? {
             break;
         }

@@ -247,6 +247,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "overlap_pairs",
                     pair_schema(),
                     OutputFormat::Parquet,
+                    ecograph::io::write::CsvCells::Safe,
                     "{}",
                 )?;
                 let mut sink = PairWriter {

@@ -291,6 +291,116 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
     }
 }
 
+/// The co-sell network's size, counted from the validated tables before it is built
+/// ([`count_cosell`]): what `--max-cosell-edges` checks and `--dry-run` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CosellCount {
+    /// Σ k(k-1)/2 over the deals that make ties: the ties if no two deals shared a
+    /// pair, an upper bound of the network's edges. k is a deal's deal_partners rows,
+    /// or its distinct partners when `exact` was counted.
+    pub upper_bound: u64,
+    /// The distinct ties (the network's edges, the `cosell_edges` rows), when they were
+    /// counted (only when the bound is above the threshold asked for).
+    pub exact: Option<u64>,
+    /// The largest deal that makes ties: its k, as in `upper_bound`.
+    pub largest_deal: u64,
+}
+
+impl CosellCount {
+    /// The edges the network will have at most: the exact count when known, else the
+    /// upper bound.
+    pub fn edges_at_most(&self) -> u64 {
+        self.exact.unwrap_or(self.upper_bound)
+    }
+}
+
+/// Counts the co-sell network of `t` (deals `stages` counts) without building it.
+///
+/// The upper bound Σ k(k-1)/2 needs one counting pass over the deal-partner rows; when
+/// it is above `exact_above`, the rows are sorted and deduplicated, and the distinct
+/// ties are counted: per partner, its co-partners of higher index marked once each, in
+/// parallel, holding no pair (the build lists every pair of every deal, 8 bytes each,
+/// before merging them).
+///
+/// # Complexity
+/// * Bound: time **O(L + m)**, space **O(m)** for L deal-partner rows and m deals.
+/// * Exact: time **O(L log L + Σ k²)** (Σ k²: what the build spends listing pairs),
+///   space **O(L)** and **O(n)** per thread, without the build's 8 bytes per listed
+///   pair.
+pub fn count_cosell(t: &ValidatedTables, stages: CosellStages, exact_above: u64) -> CosellCount {
+    let stage = &t.deals.stage;
+    // First the bound from a counting pass (k: the deal's rows, a partner listed twice
+    // counted twice): O(L), no sort, and all most runs need.
+    let mut rows = vec![0u64; stage.len()];
+    for l in t
+        .links
+        .iter()
+        .filter(|l| stages.counts(stage[l.deal as usize]))
+    {
+        rows[l.deal as usize] += 1;
+    }
+    let listed = CosellCount {
+        upper_bound: rows.iter().map(|&k| k * k.saturating_sub(1) / 2).sum(),
+        exact: None,
+        largest_deal: rows.iter().copied().max().unwrap_or(0),
+    };
+    drop(rows);
+    if listed.upper_bound <= exact_above {
+        return listed;
+    }
+    let mut keys: Vec<u64> = t
+        .links
+        .par_iter()
+        .filter(|l| stages.counts(stage[l.deal as usize]))
+        .map(|l| (u64::from(l.deal) << 32) | u64::from(l.partner))
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    let (mut upper, mut largest) = (0u64, 0u64);
+    for run in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let k = run.len() as u64;
+        upper += k * (k - 1) / 2;
+        largest = largest.max(k);
+    }
+    let mut count = CosellCount {
+        upper_bound: upper,
+        exact: None,
+        largest_deal: largest,
+    };
+    if upper <= exact_above {
+        return count;
+    }
+    let n = t.partners.id.len();
+    let deal_partners = Csr::from_sorted_keys(stage.len(), &keys);
+    let mut pd: Vec<u64> = keys.iter().map(|k| k.rotate_right(32)).collect(); // partner << 32 | deal
+    drop(keys);
+    pd.par_sort_unstable();
+    let partner_deals = Csr::from_sorted_keys(n, &pd);
+    drop(pd);
+    count.exact = Some(
+        (0..n)
+            .into_par_iter()
+            .with_min_len(1024)
+            .map_init(
+                || vec![u32::MAX; n],
+                |mark, p| {
+                    let mut ties = 0u64;
+                    for &d in partner_deals.row(p) {
+                        for &q in deal_partners.row(d as usize) {
+                            if q as usize > p && mark[q as usize] != p as u32 {
+                                mark[q as usize] = p as u32;
+                                ties += 1;
+                            }
+                        }
+                    }
+                    ties
+                },
+            )
+            .sum(),
+    );
+    count
+}
+
 /// The co-sell network G (contract §2): edge {p, q} weighted by the number of distinct
 /// deals both are on, over the deals `counts` accepts (every deal by default;
 /// `--cosell-stages won`: won deals). Pairs are listed per fixed-size chunk of deals in

@@ -1,11 +1,11 @@
-//! `analyze --dry-run`'s report: every table's rows and expected size, every stage's
-//! expected memory, and whether the pair output fits `--max-pair-rows`, aligned for a
-//! terminal.
+//! `analyze --dry-run`'s report: every table's rows and expected size, the co-sell
+//! network's size, every stage's expected memory and time, and whether the pair output
+//! fits `--max-pair-rows`, aligned for a terminal.
 
 use std::fmt::Write;
 
 use ecograph::error::thousands;
-use ecograph::estimate::{human_bytes, Estimate};
+use ecograph::estimate::{human_bytes, human_seconds, Estimate};
 use ecograph::pipeline::AnalyzeJob;
 
 /// The report as text (one table of outputs, one of stages, a verdict).
@@ -57,28 +57,57 @@ pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
         thousands(o.product_pairs_written),
         thousands(o.product_pairs),
     );
+    let c = &e.cosell;
     let _ = writeln!(
         s,
-        "\n{:<34} {:>10}   (resident, {} threads)",
-        "stage", "memory", job.threads
+        "co-sell network: {} ties ({} as the deals list them, before shared pairs merge; \
+         the largest deal lists {} partners)",
+        thousands(c.edges),
+        thousands(c.upper_bound),
+        thousands(c.largest_deal),
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<34} {:>10}  {:>10}   (resident memory, time on {} threads)",
+        "stage", "memory", "time", job.threads
     );
     for st in &e.stages {
         let _ = writeln!(
             s,
-            "{:<34} {:>10}   {}",
+            "{:<34} {:>10}  {:>10}   {}",
             st.stage,
             human_bytes(st.bytes),
-            if st.measured { "measured" } else { "expected" }
+            human_seconds(st.seconds),
+            match (st.measured, st.seconds_measured) {
+                (true, true) => "measured",
+                (false, true) => "memory expected, time measured",
+                (true, false) => "memory measured, time expected",
+                (false, false) => "expected",
+            }
         );
     }
-    let _ = writeln!(s, "{:<34} {:>10}", "peak", human_bytes(e.peak_bytes));
+    let _ = writeln!(
+        s,
+        "{:<34} {:>10}  {:>10}",
+        "peak / total",
+        human_bytes(e.peak_bytes),
+        human_seconds(e.total_seconds)
+    );
+    let _ = writeln!(
+        s,
+        "(expected times: a rough model of the release build, operations times a \
+         per-operation cost measured on a 2-core machine; within a few times either way)"
+    );
     let rows = o.rows_written();
     if e.within_limit() {
         let _ = writeln!(
             s,
-            "\nwithin limits: overlap_pairs {} rows <= --max-pair-rows {}",
+            "\nwithin limits: overlap_pairs {} rows <= --max-pair-rows {}; cosell_edges {} \
+             rows <= --max-cosell-edges {}",
             thousands(rows),
-            thousands(e.max_pair_rows)
+            thousands(e.max_pair_rows),
+            thousands(c.edges),
+            thousands(c.limit),
         );
     } else {
         let _ = writeln!(

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use ecograph::config::{Config, Overrides, Settings};
 use ecograph::error::{Error, Result, EXIT_CODES};
-use ecograph::io::write::OutputFormat;
+use ecograph::io::write::{CsvCells, OutputFormat};
 
 /// `--format`: the output table format (clap's view of [`OutputFormat`], which the
 /// library keeps free of clap).
@@ -118,6 +118,11 @@ pub struct CompareArgs {
     /// wrote).
     #[arg(long)]
     pub overwrite: bool,
+    /// With --format csv: write text cells byte for byte. By default a cell starting
+    /// with = + - @, a tab or a carriage return gets a leading ' so that a spreadsheet
+    /// shows it as text instead of running it as a formula.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +202,11 @@ pub struct AnalyzeArgs {
     /// Output table format.
     #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
     pub format: FormatArg,
+    /// With --format csv: write text cells byte for byte. By default a cell starting
+    /// with = + - @, a tab or a carriage return gets a leading ' so that a spreadsheet
+    /// shows it as text instead of running it as a formula.
+    #[arg(long)]
+    pub csv_raw: bool,
     /// Replace an existing output folder, if ecograph wrote it (its .ecograph-output
     /// file lists every file in it) or it is empty; a folder holding files you added,
     /// any other folder or file, and the input are refused.
@@ -270,6 +280,11 @@ pub struct AnalyzeArgs {
     /// than this; the check comes right after loading, before any metric.
     #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_PAIR_ROWS)]
     pub max_pair_rows: u64,
+    /// Refuse (exit 5, nothing written) a run whose co-sell network (cosell_edges) would
+    /// have more ties than this; counted right after loading, before the network is
+    /// built (a deal with k partners makes k(k-1)/2 ties).
+    #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_COSELL_EDGES)]
+    pub max_cosell_edges: u64,
     /// Also write the co-sell network as a network file: `graphml` writes
     /// cosell_network.graphml (every partner_metrics column as a node attribute, the
     /// cosell_edges weights on the edges) for Gephi, Cytoscape, NetworkX and igraph.
@@ -279,9 +294,9 @@ pub struct AnalyzeArgs {
     /// page as `ecograph report OUT`).
     #[arg(long)]
     pub report: bool,
-    /// Print what the run would write (rows and bytes per table) and need (memory per
-    /// stage), then stop: loads, checks and counts, computes no centrality, writes
-    /// nothing.
+    /// Print what the run would write (rows and bytes per table) and need (memory and a
+    /// rough time per stage), with the input's warnings, then stop: loads, checks and
+    /// counts, computes no centrality, writes nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// channel_conflicts pairs deals created at most this many days apart.
@@ -381,6 +396,15 @@ impl InputArgs {
     }
 }
 
+/// `--csv-raw` as the library's [`CsvCells`].
+pub fn csv_cells(raw: bool) -> CsvCells {
+    if raw {
+        CsvCells::Raw
+    } else {
+        CsvCells::Safe
+    }
+}
+
 /// `--overlap-top-k`: a positive K, or `all` (every pair; the library's `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopK(pub Option<u32>);
@@ -398,10 +422,20 @@ fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
     }
 }
 
-/// The thread count to use: `--threads` or all cores; 0 is refused.
+/// The thread count to use: `--threads` or all cores; 0 and more than
+/// [`ecograph::estimate::MAX_THREADS`] are refused (each worker keeps per-partner state,
+/// and threads beyond the cores only add that memory and the cost of starting them).
 pub fn threads(requested: Option<usize>) -> Result<usize> {
+    let max = ecograph::estimate::MAX_THREADS;
     match requested {
         Some(0) => Err(Error::Parameter("--threads must be at least 1".into())),
+        Some(n) if n > max => Err(Error::Parameter(format!(
+            "--threads {n} is above the limit of {max}; this machine has {} cores, and \
+             threads beyond the cores add memory (state per partner per thread), not speed",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        ))),
         Some(n) => Ok(n),
         None => Ok(std::thread::available_parallelism()
             .map(|n| n.get())
@@ -485,6 +519,7 @@ impl AnalyzeArgs {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format.into(),
+            csv_cells: csv_cells(self.csv_raw),
             settings,
             config_path: self.input.config.clone(),
             skip_invalid: self.skip_invalid,
@@ -492,6 +527,7 @@ impl AnalyzeArgs {
             threads,
             metrics,
             max_pair_rows: self.max_pair_rows,
+            max_cosell_edges: self.max_cosell_edges,
             report: self.report,
             graph: self.graph.map(|g| match g {
                 GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,

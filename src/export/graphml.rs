@@ -9,7 +9,9 @@
 //! `weight` (= shared_deals, the attribute Gephi and NetworkX read as the edge weight),
 //! `shared_won_deals` and `shared_won_revenue`. Nodes also get `label` (the partner's
 //! name, or its id without one), which Gephi and Cytoscape show. The XML is written by
-//! quick-xml (escaping included), nodes in partner_id order and edges in cosell_edges
+//! quick-xml (escaping included; tab, line feed and carriage return in an attribute, and
+//! carriage return in text, as character references, so that every id and name reads
+//! back exactly; text XML 1.0 cannot hold at all, such as NUL, is refused), nodes in partner_id order and edges in cosell_edges
 //! order, so the same results give the same bytes. Time and memory O(n + m) streamed:
 //! the edges are written a chunk of partners at a time.
 //!
@@ -21,6 +23,10 @@ use std::io::Write;
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use arrow::record_batch::RecordBatch;
+use std::borrow::Cow;
+
+use quick_xml::escape::escape;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
@@ -61,11 +67,60 @@ fn cell(col: &dyn Array, i: usize) -> Option<String> {
     }
 }
 
+/// Refuses text that XML 1.0 cannot hold at all (NUL and the other C0 controls but tab,
+/// line feed and carriage return; U+FFFE, U+FFFF): not even a character reference can
+/// carry it. Validation refuses such ids; other text (a name) is refused here.
+fn xml_char_check(value: &str, what: &dyn Fn() -> String) -> std::io::Result<()> {
+    match crate::validate::forbidden_in_id(value) {
+        None => Ok(()),
+        Some(c) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{} contains the control character U+{:04X}, which XML 1.0 (GraphML) cannot \
+                 hold; remove it from the input, or leave out --graph graphml",
+                what(),
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
+/// `value` escaped for an attribute: quick-xml's five entities, and tab, line feed and
+/// carriage return as character references, which attribute-value normalization leaves
+/// alone (written raw, a reader turns each into a space, so `P\t1`, `P\n1` and `P 1`
+/// would read back as one id).
+fn attr_value(value: &str) -> Cow<'_, str> {
+    let e = escape(value);
+    if !e.contains(['\t', '\n', '\r']) {
+        return e;
+    }
+    Cow::Owned(
+        e.replace('\t', "&#9;")
+            .replace('\n', "&#10;")
+            .replace('\r', "&#13;"),
+    )
+}
+
+/// `value` escaped for element text: quick-xml's five entities, and carriage return as
+/// a character reference (end-of-line handling turns a raw one into a line feed).
+fn text_value(value: &str) -> Cow<'_, str> {
+    let e = escape(value);
+    if !e.contains('\r') {
+        return e;
+    }
+    Cow::Owned(e.replace('\r', "&#13;"))
+}
+
 fn data<W: Write>(w: &mut Writer<W>, key: &str, value: &str) -> std::io::Result<()> {
     w.create_element("data")
         .with_attribute(("key", key))
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(BytesText::from_escaped(text_value(value)))?;
     Ok(())
+}
+
+/// An attribute `key="value"`, escaped by [`attr_value`].
+fn attr<'a>(key: &'a str, value: &'a Cow<'a, str>) -> Attribute<'a> {
+    Attribute::from((key.as_bytes(), value.as_bytes()))
 }
 
 /// Writes the GraphML document of `g` with `partner_metrics` (the exported batch, one
@@ -111,8 +166,10 @@ pub fn write_graphml<W: Write>(
                 .with_attributes([("id", "cosell"), ("edgedefault", "undirected")])
                 .write_inner_content(|w| {
                     for (p, id) in g.partners.id.iter().enumerate() {
+                        xml_char_check(id, &|| format!("partner id {id:?}"))?;
+                        let id_attr = attr_value(id);
                         w.create_element("node")
-                            .with_attribute(("id", id.as_str()))
+                            .with_attribute(attr("id", &id_attr))
                             .write_inner_content(|w| {
                                 let label = name_col
                                     .and_then(|c| cell(partner_metrics.column(c), p))
@@ -120,6 +177,9 @@ pub fn write_graphml<W: Write>(
                                 data(w, "label", &label)?;
                                 for &(c, name, _) in &columns {
                                     if let Some(v) = cell(partner_metrics.column(c), p) {
+                                        xml_char_check(&v, &|| {
+                                            format!("partner {id:?}'s {name} {v:?}")
+                                        })?;
                                         data(w, name, &v)?;
                                     }
                                 }
@@ -129,11 +189,10 @@ pub fn write_graphml<W: Write>(
                     for range in chunks(g) {
                         let e = edge_chunk(g, range);
                         for i in 0..e.len() {
+                            let source = attr_value(&g.partners.id[e.a[i] as usize]);
+                            let target = attr_value(&g.partners.id[e.b[i] as usize]);
                             w.create_element("edge")
-                                .with_attributes([
-                                    ("source", g.partners.id[e.a[i] as usize].as_str()),
-                                    ("target", g.partners.id[e.b[i] as usize].as_str()),
-                                ])
+                                .with_attributes([attr("source", &source), attr("target", &target)])
                                 .write_inner_content(|w| {
                                     data(w, "weight", &e.shared_deals[i].to_string())?;
                                     data(

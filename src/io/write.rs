@@ -42,19 +42,98 @@ impl OutputFormat {
     }
 }
 
+/// What the CSV writer does with a text cell a spreadsheet would run as a formula
+/// (`--csv-raw`). Parquet and Arrow cells are always written as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CsvCells {
+    /// The default: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return (OWASP's CSV-injection list) gets a leading `'`, which Excel, LibreOffice
+    /// and Google Sheets show as text instead of evaluating; so does a cell of `'`s
+    /// followed by one of those, which keeps the escape reversible
+    /// ([`unescape_csv_cell`]). Numbers are not text and are never changed (`-1.5`).
+    #[default]
+    Safe,
+    /// Text cells byte for byte, for pipelines that read the CSV with a CSV parser.
+    Raw,
+}
+
+/// The characters a spreadsheet reads as the start of a formula (OWASP).
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text cell needs the `'` of [`CsvCells::Safe`]: it starts, after any run
+/// of `'`, with a formula trigger.
+fn needs_quote_prefix(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_TRIGGERS)
+}
+
+/// A text cell as [`CsvCells::Safe`] writes it: `'` in front when it starts (after any
+/// `'`s) with `=`, `+`, `-`, `@`, a tab or a carriage return; otherwise unchanged.
+pub fn escape_csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quote_prefix(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The inverse of [`escape_csv_cell`] (what a CSV folder written with
+/// [`CsvCells::Safe`] is read back with): one leading `'` removed from a cell that
+/// needs it.
+pub fn unescape_csv_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote_prefix(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// `batch` with every text cell mapped by `f`, sharing the other columns (None when no
+/// cell changes).
+pub(crate) fn map_text_cells(
+    batch: &RecordBatch,
+    f: impl for<'a> Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> Option<RecordBatch> {
+    use arrow::array::{Array, AsArray, StringArray};
+    use arrow::datatypes::DataType;
+    let mut changed = false;
+    let columns: Vec<arrow::array::ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|c| {
+            if c.data_type() != &DataType::Utf8 {
+                return c.clone();
+            }
+            let a = c.as_string::<i32>();
+            if !a
+                .iter()
+                .flatten()
+                .any(|v| matches!(f(v), std::borrow::Cow::Owned(_)))
+            {
+                return c.clone();
+            }
+            changed = true;
+            let mapped: StringArray = a.iter().map(|v| v.map(|v| f(v).into_owned())).collect();
+            Arc::new(mapped) as arrow::array::ArrayRef
+        })
+        .collect();
+    changed.then(|| RecordBatch::try_new(batch.schema(), columns).expect("same types and lengths"))
+}
+
 /// Metadata key under which the run metadata JSON is stored.
 pub const METADATA_KEY: &str = "ecograph";
 
-/// Writes `batch` to `dir/NAME.EXT`; `metadata` is a JSON document describing the run.
+/// Writes `batch` to `dir/NAME.EXT`; `metadata` is a JSON document describing the run;
+/// `csv_cells` says how a CSV writes formula-like text ([`CsvCells`]).
 /// A one-batch [`TableWriter`].
 pub fn write_table(
     dir: &Path,
     name: &str,
     batch: &RecordBatch,
     format: OutputFormat,
+    csv_cells: CsvCells,
     metadata: &str,
 ) -> Result<()> {
-    let mut w = TableWriter::create(dir, name, batch.schema(), format, metadata)?;
+    let mut w = TableWriter::create(dir, name, batch.schema(), format, csv_cells, metadata)?;
     w.write(batch)?;
     w.finish()
 }
@@ -85,17 +164,19 @@ enum Inner {
     /// Columns encoded in parallel; the same bytes as parquet's `ArrowWriter`.
     Parquet(ParallelParquetWriter<BufWriter<File>>),
     Arrow(arrow::ipc::writer::FileWriter<BufWriter<File>>),
-    /// The CSV writer writes its header with the first batch.
-    Csv(arrow::csv::Writer<BufWriter<File>>, bool),
+    /// The CSV writer writes its header with the first batch (the flag: whether it
+    /// has); text cells go through [`escape_csv_cell`] unless [`CsvCells::Raw`].
+    Csv(arrow::csv::Writer<BufWriter<File>>, bool, CsvCells),
 }
 
 impl TableWriter {
-    /// Creates `dir/NAME.EXT`.
+    /// Creates `dir/NAME.EXT`; `csv_cells` matters for [`OutputFormat::Csv`] only.
     pub fn create(
         dir: &Path,
         name: &str,
         schema: arrow::datatypes::SchemaRef,
         format: OutputFormat,
+        csv_cells: CsvCells,
         metadata: &str,
     ) -> Result<TableWriter> {
         let path = dir.join(format!("{name}.{}", format.extension()));
@@ -133,7 +214,7 @@ impl TableWriter {
                 let w = arrow::csv::WriterBuilder::new()
                     .with_header(true)
                     .build(out);
-                (schema, Inner::Csv(w, false))
+                (schema, Inner::Csv(w, false, csv_cells))
             }
         };
         Ok(TableWriter {
@@ -159,9 +240,14 @@ impl TableWriter {
         let r = match &mut self.inner {
             Inner::Parquet(w) => w.write(&batch).map_err(|e| e.to_string()),
             Inner::Arrow(w) => w.write(&batch).map_err(|e| e.to_string()),
-            Inner::Csv(w, started) => {
+            Inner::Csv(w, started, cells) => {
                 *started = true;
-                w.write(&batch).map_err(|e| e.to_string())
+                let safe = match cells {
+                    CsvCells::Safe => map_text_cells(&batch, escape_csv_cell),
+                    CsvCells::Raw => None,
+                };
+                w.write(safe.as_ref().unwrap_or(&batch))
+                    .map_err(|e| e.to_string())
             }
         };
         r.map_err(|e| self.err(&e))?;
@@ -180,7 +266,7 @@ impl TableWriter {
                 w.close().map_err(|e| export_err(&e))?;
             }
             Inner::Arrow(mut w) => w.finish().map_err(|e| export_err(&e))?,
-            Inner::Csv(mut w, started) => {
+            Inner::Csv(mut w, started, _) => {
                 if !started {
                     w.write(&RecordBatch::new_empty(self.schema.clone()))
                         .map_err(|e| export_err(&e))?;
@@ -190,5 +276,30 @@ impl TableWriter {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_get_a_quote_and_come_back() {
+        for (raw, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-x", "'-x"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tP", "'\tP"),
+            ("\rP", "'\rP"),
+            ("'=x", "''=x"),
+            ("Acme-Data", "Acme-Data"),
+            ("Smith & Co", "Smith & Co"),
+            ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+            ("", ""),
+        ] {
+            assert_eq!(escape_csv_cell(raw), written, "{raw:?}");
+            assert_eq!(unescape_csv_cell(written), raw, "{written:?}");
+        }
     }
 }

@@ -115,7 +115,18 @@ impl<'a> Check<'a> {
                     out.append_null();
                 }
                 Some(s) => {
-                    if let Some(&r0) = first.get(s) {
+                    if let Some(c) = forbidden_in_id(s) {
+                        self.row(
+                            p,
+                            row,
+                            column,
+                            Some(s),
+                            Rule::ControlCharacterInId {
+                                character: format!("U+{:04X}", u32::from(c)),
+                            },
+                        );
+                        out.append_null();
+                    } else if let Some(&r0) = first.get(s) {
                         self.row(
                             p,
                             row,
@@ -125,10 +136,11 @@ impl<'a> Check<'a> {
                                 first_row: r0 as u64 + 1,
                             },
                         );
+                        out.append_value(s);
                     } else {
                         first.insert(s, row);
+                        out.append_value(s);
                     }
-                    out.append_value(s);
                 }
             }
         }
@@ -285,6 +297,15 @@ pub(super) fn rejected_ids(ids: &LargeStringArray, keep: &[usize]) -> Vec<String
         }
     }
     out
+}
+
+/// The first character of an id that XML 1.0 cannot hold (Char production: not
+/// U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF), if any. Tab, line
+/// feed and carriage return are allowed: GraphML writes them as character references.
+pub(crate) fn forbidden_in_id(id: &str) -> Option<char> {
+    id.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    })
 }
 
 /// Resolves an id column against `index` (id -> kept row) into `out`.

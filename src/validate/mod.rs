@@ -12,6 +12,7 @@
 //! table) stop the run in both modes, since no row of such a file can be trusted.
 
 mod check;
+pub(crate) use check::forbidden_in_id;
 mod columns;
 pub(crate) mod dict;
 mod links;

@@ -17,6 +17,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
         input: input.to_path_buf(),
         out: input.join("unused"),
         format: OutputFormat::Parquet,
+        csv_cells: ecograph::io::write::CsvCells::Safe,
         settings: Settings::contract(),
         config_path: None,
         skip_invalid: false,
@@ -27,6 +28,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
             ..MetricParams::default()
         },
         max_pair_rows: ecograph::estimate::DEFAULT_MAX_PAIR_ROWS,
+        max_cosell_edges: ecograph::estimate::DEFAULT_MAX_COSELL_EDGES,
         graph: None,
         report: false,
     }

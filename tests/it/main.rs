@@ -37,3 +37,4 @@ mod trust;
 mod trust_paths;
 mod trust_numbers;
 mod trust_inputs;
+mod trust_outputs;

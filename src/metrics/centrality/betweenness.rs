@@ -93,13 +93,99 @@ pub enum BetweennessMode {
         /// sized the sample, from one BFS per component.
         vertex_diameter_bound: usize,
     },
+    /// Above the exact limit, but the sample the guarantee asks for would cost at least
+    /// as much as Brandes' one search per partner with an edge ([`BetweennessPlan::of`]):
+    /// the exact values were computed instead, at no more cost and with no error:
+    /// `{"mode": "exact", "instead_of_samples": r}`.
+    #[serde(rename = "exact")]
+    ExactInsteadOfSampling {
+        /// The sample size (r) that `epsilon` and `delta` asked for.
+        instead_of_samples: usize,
+    },
+}
+
+/// How [`betweenness`] will compute, decided before any search: what the run does and
+/// what `--dry-run` costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BetweennessPlan {
+    /// Brandes from every one of `sources` partners with an edge.
+    Exact {
+        /// Partners with a co-sell edge (one search each).
+        sources: usize,
+        /// The sample size the guarantee asked for, when drawing it would have cost at
+        /// least as much as exact.
+        instead_of_samples: Option<usize>,
+    },
+    /// Riondato-Kornaropoulos with `samples` pair draws.
+    Sampled {
+        /// Pair draws (r), cheaper together than exact.
+        samples: usize,
+    },
+}
+
+/// Nanoseconds of one Brandes source per unit of W = n + 2m (a full BFS and dependency
+/// sweep), on one thread of the release build on the 2-core benchmark machine: exact
+/// betweenness on one deal of 10,000 partners (50 M ties) takes about 25 minutes on 2
+/// threads, and 20,000 generated partners 22.5 s (README).
+pub const NS_PER_SOURCE_UNIT: f64 = 3.0;
+
+/// Nanoseconds of one sample per unit of W^0.75 (a balanced bidirectional search stops
+/// long before it has seen W), on the same machine: 126 k samples on the generated
+/// 100k-partner network (W = 2.3 M) take 0.89 s on 2 threads (BENCHMARKS.md).
+pub const NS_PER_SAMPLE_UNIT: f64 = 0.235;
+
+impl BetweennessPlan {
+    /// The plan of [`betweenness`] on `g` with `params`: exact at most
+    /// `params.exact_limit` partners with an edge; above it, sampled unless drawing the
+    /// r samples the guarantee asks for would cost at least as much as exact, by the
+    /// cost model: r × [`NS_PER_SAMPLE_UNIT`] × W^0.75 ≥ sources ×
+    /// [`NS_PER_SOURCE_UNIT`] × W, with W = n + 2m. Then exact is computed instead: it
+    /// is no dearer and has no error (on the demo's 300 partners, ε = 10⁻⁴ asks for
+    /// 268 M samples, hours, against milliseconds exact). The decision depends on the
+    /// graph and the parameters only, never on the machine. Time O(n + m) (one BFS per
+    /// component for the vertex-diameter bound).
+    pub fn of(g: &Csr, params: &BetweennessParams) -> BetweennessPlan {
+        let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
+        if active <= params.exact_limit {
+            return BetweennessPlan::Exact {
+                sources: active,
+                instead_of_samples: None,
+            };
+        }
+        let r = sample_size(g, params.epsilon, params.delta);
+        let w = (g.rows() + g.targets.len()) as f64;
+        let sampling = r as f64 * NS_PER_SAMPLE_UNIT * w.powf(0.75);
+        let exact = active as f64 * NS_PER_SOURCE_UNIT * w;
+        if sampling >= exact {
+            BetweennessPlan::Exact {
+                sources: active,
+                instead_of_samples: Some(r),
+            }
+        } else {
+            BetweennessPlan::Sampled { samples: r }
+        }
+    }
+}
+
+/// The sample size of [`sampled`] on `g` (0 for two partners or fewer).
+fn sample_size(g: &Csr, epsilon: f64, delta: f64) -> usize {
+    let n = g.rows();
+    if n <= 2 {
+        return 0;
+    }
+    rk_samples(
+        vertex_diameter_bound(g),
+        epsilon * (n - 2) as f64 / n as f64,
+        delta,
+    )
 }
 
 /// Betweenness centrality of every partner, by hops (edge weights are ignored), on
 /// NetworkX's normalised scale: the share of shortest co-selling routes between two other
 /// partners that run through it. Exact (Brandes) while at most `params.exact_limit`
 /// partners have a co-sell edge, sampled (Riondato-Kornaropoulos, within `epsilon` with
-/// probability 1 - `delta`) above; the module doc has both.
+/// probability 1 - `delta`) above, unless the sample would need as many path searches as
+/// exact does ([`BetweennessPlan::of`]); the module doc has both.
 ///
 /// For a partner manager: a high betweenness partner is the bridge other partners'
 /// co-selling relationships run through; losing it lengthens or cuts those routes.
@@ -149,11 +235,23 @@ pub fn betweenness_metered(
     params: &BetweennessParams,
     meter: &Meter,
 ) -> (Vec<f64>, BetweennessMode) {
-    let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
-    if active <= params.exact_limit {
-        (exact_metered(g, meter), BetweennessMode::Exact)
-    } else {
-        sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+    match BetweennessPlan::of(g, params) {
+        BetweennessPlan::Exact {
+            instead_of_samples: None,
+            ..
+        } => (exact_metered(g, meter), BetweennessMode::Exact),
+        BetweennessPlan::Exact {
+            instead_of_samples: Some(r),
+            ..
+        } => (
+            exact_metered(g, meter),
+            BetweennessMode::ExactInsteadOfSampling {
+                instead_of_samples: r,
+            },
+        ),
+        BetweennessPlan::Sampled { .. } => {
+            sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+        }
     }
 }
 
