@@ -93,6 +93,27 @@ pub enum Error {
         /// How to bound the output instead (`Bound it with --overlap-top-k K ...`).
         remedy: String,
     },
+    /// Network-measure stages expected to take longer than `--max-stage-minutes` each
+    /// (the dry run's cost model on the reference 2-core machine); found right after the
+    /// network is built, before any measure runs, so nothing is written.
+    #[error(
+        "{stages} expected to take longer than the limit of {limit_minutes} minutes per \
+         stage on 2 cores (--max-stage-minutes); nothing was written. {detail_cap}. To go \
+         on: {remedy}; or raise the limit with --max-stage-minutes M. `ecograph analyze ... \
+         --dry-run` prints every stage's expected time first",
+        detail_cap = capitalized(detail)
+    )]
+    StageTooLong {
+        /// The stages over the limit, slowest first, with their expected times
+        /// (`clustering + structural holes about 100.0 min, betweenness about 25.0 min`).
+        stages: String,
+        /// `--max-stage-minutes` in force.
+        limit_minutes: f64,
+        /// The network's size, in words.
+        detail: String,
+        /// How to get the run through, per stage (sample the measure, leave it out).
+        remedy: String,
+    },
     /// The generator failed.
     #[error(transparent)]
     Generate(#[from] crate::generate::GenerateError),
@@ -121,7 +142,7 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
     ),
     (
         5,
-        "an output would exceed its size limit (--max-pair-rows); nothing written",
+        "an output or a stage would pass its --max-* limit; nothing written",
     ),
     (
         130,
@@ -147,7 +168,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Results { .. } => 3,
-            Error::OutputTooLarge { .. } => 5,
+            Error::OutputTooLarge { .. } | Error::StageTooLong { .. } => 5,
             Error::OutputExists(_) | Error::OutputRefused { .. } => 4,
             Error::Parameter(_) | Error::Config { .. } | Error::InputFolder { .. } => 2,
             Error::Generate(crate::generate::GenerateError::InvalidConfig(_)) => 2,
@@ -166,6 +187,14 @@ impl Error {
             source,
         }
     }
+}
+
+/// `text` with its first letter in upper case (a clause that starts a sentence).
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The library's result type: [`Error`] unless another error type is named.

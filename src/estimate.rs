@@ -117,6 +117,10 @@ pub struct Estimate {
     pub total_seconds: f64,
     /// What the input implies for the results (the warnings `analyze` prints).
     pub warnings: Vec<crate::error::Warning>,
+    /// `--max-stage-minutes` in force.
+    pub max_stage_minutes: f64,
+    /// The refusal the run would give for a stage above `max_stage_minutes`, if any.
+    pub slow_stage: Option<String>,
 }
 
 impl Estimate {
@@ -128,10 +132,11 @@ impl Estimate {
             .map(|t| t.rows)
     }
 
-    /// Whether `overlap_pairs` stays within `--max-pair-rows` (the co-sell network was
-    /// checked against `--max-cosell-edges` before the estimate could be made).
+    /// Whether `overlap_pairs` stays within `--max-pair-rows` and every stage within
+    /// `--max-stage-minutes` (the co-sell network was checked against
+    /// `--max-cosell-edges` before the estimate could be made).
     pub fn within_limit(&self) -> bool {
-        self.overlap.rows_written() <= self.max_pair_rows
+        self.overlap.rows_written() <= self.max_pair_rows && self.slow_stage.is_none()
     }
 
     /// Total expected bytes of the output folder.
@@ -358,6 +363,8 @@ pub fn estimate(
         cosell: CosellSize::default(),
         total_seconds,
         warnings: Vec::new(),
+        max_stage_minutes: DEFAULT_MAX_STAGE_MINUTES,
+        slow_stage: None,
     }
 }
 
@@ -391,6 +398,143 @@ mod ns {
     pub const EXPORT_ROW: f64 = 170.0;
 }
 
+/// The cost model's seconds for each network-measure stage the run's parameters select
+/// (betweenness, closeness + harmonic, clustering and structural holes, core number,
+/// communities), on `threads` threads: operation counts of `g` times the per-operation
+/// costs of [`ns`]. It depends on the graph, the parameters and `threads` only, never on
+/// the machine, so a limit on it ([`check_stage_limit`]) decides alike everywhere.
+pub fn metric_stage_seconds(
+    g: &GraphSet,
+    params: &MetricParams,
+    threads: usize,
+) -> Vec<(&'static str, f64)> {
+    use crate::metrics::centrality::betweenness::BetweennessPlan;
+    let t = threads.max(1) as f64;
+    let n = g.n_partners() as f64;
+    let directed = g.cosell.targets.len() as f64;
+    let w = n + directed;
+    let active = (0..g.n_partners())
+        .filter(|&v| g.cosell.degree(v) > 0)
+        .count();
+    let sum_deg2: f64 = (0..g.n_partners())
+        .map(|v| (g.cosell.degree(v) as f64).powi(2))
+        .sum();
+    let sel = params.centrality;
+    let secs = |ns: f64, ops: f64, parallel: bool| ns * ops * 1e-9 / if parallel { t } else { 1.0 };
+    let mut modelled = Vec::new();
+    if sel.has(Measure::Betweenness) {
+        let s = match BetweennessPlan::of(&g.cosell, &params.betweenness) {
+            BetweennessPlan::Exact { sources, .. } => secs(ns::BRANDES, sources as f64 * w, true),
+            BetweennessPlan::Sampled { samples } => {
+                secs(ns::SAMPLE, samples as f64 * w.powf(0.75), true)
+            }
+        };
+        modelled.push(("betweenness", s));
+    }
+    if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
+        let c = &params.closeness;
+        let sources = if active <= c.exact_limit {
+            active
+        } else {
+            crate::metrics::centrality::closeness_sampled::sample_size(active, c.epsilon, c.delta)
+                .min(active)
+        };
+        modelled.push((
+            "closeness + harmonic",
+            secs(ns::CLOSENESS, sources as f64 * w, true),
+        ));
+    }
+    let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
+    if holes || sel.has(Measure::Clustering) {
+        let name = if holes {
+            "clustering + structural holes"
+        } else {
+            "clustering"
+        };
+        modelled.push((name, secs(ns::CLUSTERING, sum_deg2, true)));
+    }
+    if sel.has(Measure::CoreNumber) {
+        modelled.push(("core number", secs(ns::CORE, directed, false)));
+    }
+    if sel.has(Measure::Community) {
+        let trials = params.community.trials as f64;
+        modelled.push(("communities", secs(ns::LOUVAIN, trials * directed, true)));
+    }
+    modelled
+}
+
+/// The thread count the stage limit is judged on: the documented 2-core machine, so
+/// that `--threads` never changes whether a run is refused.
+pub const REFERENCE_THREADS: usize = 2;
+
+/// The default of `--max-stage-minutes`: the longest expected time of one stage, on
+/// [`REFERENCE_THREADS`], that a run starts. The longest stage of a default run of a
+/// million partners and 50 M deals takes about a minute and a half, exact betweenness of
+/// 20,000 partners about 25 s: 20 minutes leaves ten times the model's error on top of
+/// the largest ecosystem measured, and stops a network one deal made complete (10,000
+/// partners on one deal: 25 minutes of betweenness, 100 of clustering) before it starts.
+pub const DEFAULT_MAX_STAGE_MINUTES: f64 = 20.0;
+
+/// Refuses (exit 5, before any measure runs) a run whose longest network-measure stage
+/// is expected to take more than `max_minutes` on [`REFERENCE_THREADS`] threads.
+pub fn check_stage_limit(
+    g: &GraphSet,
+    params: &MetricParams,
+    max_minutes: f64,
+) -> crate::error::Result<()> {
+    let mut slow: Vec<(&'static str, f64)> = metric_stage_seconds(g, params, REFERENCE_THREADS)
+        .into_iter()
+        .filter(|(_, s)| *s > max_minutes * 60.0)
+        .collect();
+    if slow.is_empty() {
+        return Ok(());
+    }
+    slow.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let remedy_of = |stage: &str| match stage {
+        "betweenness" => {
+            "sample betweenness (--betweenness-exact-limit 0 draws the sample \
+                          --betweenness-epsilon asks for) or leave it out (--metrics -betweenness)"
+        }
+        "closeness + harmonic" => {
+            "sample closeness (--closeness-exact-limit 0) or leave it \
+                                   out (--metrics -closeness,-harmonic)"
+        }
+        "clustering + structural holes" | "clustering" => {
+            "leave clustering and structural \
+             holes out (--metrics -clustering,-constraint,-effective_size)"
+        }
+        "communities" => {
+            "run fewer community trials (--community-trials 1) or leave them \
+                          out (--metrics -community)"
+        }
+        _ => "leave the measure out with --metrics",
+    };
+    let stages = slow
+        .iter()
+        .map(|(stage, s)| format!("{stage} (about {})", human_seconds(*s)))
+        .collect::<Vec<_>>();
+    let stages = if stages.len() == 1 {
+        format!("the {} stage is", stages[0])
+    } else {
+        format!("the stages {} are", stages.join(", "))
+    };
+    let remedy = slow
+        .iter()
+        .map(|(stage, _)| remedy_of(stage))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(crate::error::Error::StageTooLong {
+        stages,
+        limit_minutes: max_minutes,
+        detail: format!(
+            "the co-sell network has {} partners and {} ties",
+            crate::error::thousands(g.n_partners() as u64),
+            crate::error::thousands(g.cosell_edges() as u64),
+        ),
+        remedy,
+    })
+}
+
 /// Expected seconds per stage: the dry run's own measurement for the stages it ran, the
 /// cost model ([`ns`]) for the others.
 struct StageTimes<'a> {
@@ -409,63 +553,10 @@ impl<'a> StageTimes<'a> {
         tables: &[TableSize],
         measured: &'a [(String, f64)],
     ) -> StageTimes<'a> {
-        use crate::metrics::centrality::betweenness::BetweennessPlan;
         let t = threads.max(1) as f64;
-        let n = g.n_partners() as f64;
-        let directed = g.cosell.targets.len() as f64;
-        let w = n + directed;
-        let active = (0..g.n_partners())
-            .filter(|&v| g.cosell.degree(v) > 0)
-            .count();
-        let sum_deg2: f64 = (0..g.n_partners())
-            .map(|v| (g.cosell.degree(v) as f64).powi(2))
-            .sum();
-        let sel = params.centrality;
         let secs =
             |ns: f64, ops: f64, parallel: bool| ns * ops * 1e-9 / if parallel { t } else { 1.0 };
-        let mut modelled = Vec::new();
-        if sel.has(Measure::Betweenness) {
-            let s = match BetweennessPlan::of(&g.cosell, &params.betweenness) {
-                BetweennessPlan::Exact { sources, .. } => {
-                    secs(ns::BRANDES, sources as f64 * w, true)
-                }
-                BetweennessPlan::Sampled { samples } => {
-                    secs(ns::SAMPLE, samples as f64 * w.powf(0.75), true)
-                }
-            };
-            modelled.push(("betweenness", s));
-        }
-        if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
-            let c = &params.closeness;
-            let sources = if active <= c.exact_limit {
-                active
-            } else {
-                crate::metrics::centrality::closeness_sampled::sample_size(
-                    active, c.epsilon, c.delta,
-                )
-                .min(active)
-            };
-            modelled.push((
-                "closeness + harmonic",
-                secs(ns::CLOSENESS, sources as f64 * w, true),
-            ));
-        }
-        let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
-        if holes || sel.has(Measure::Clustering) {
-            let name = if holes {
-                "clustering + structural holes"
-            } else {
-                "clustering"
-            };
-            modelled.push((name, secs(ns::CLUSTERING, sum_deg2, true)));
-        }
-        if sel.has(Measure::CoreNumber) {
-            modelled.push(("core number", secs(ns::CORE, directed, false)));
-        }
-        if sel.has(Measure::Community) {
-            let trials = params.community.trials as f64;
-            modelled.push(("communities", secs(ns::LOUVAIN, trials * directed, true)));
-        }
+        let mut modelled = metric_stage_seconds(g, params, threads);
         modelled.push((
             "overlap pairs",
             secs(

@@ -73,7 +73,7 @@ fn run(cli: &Cli, progress: &TerminalProgress) -> ecograph::Result<()> {
                 &c.new,
                 &c.out,
                 c.format.into(),
-                cli::csv_cells(c.csv_raw),
+                cli::csv_cells(c.csv_raw, c.format)?,
                 c.overwrite,
             )?;
             if !cli.quiet {

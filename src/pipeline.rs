@@ -50,6 +50,9 @@ pub struct AnalyzeJob {
     /// `--max-cosell-edges`: the run stops before building the co-sell network when it
     /// would have more ties ([`crate::estimate::DEFAULT_MAX_COSELL_EDGES`]).
     pub max_cosell_edges: u64,
+    /// `--max-stage-minutes`: the run stops before any network measure when one stage
+    /// is expected to take longer ([`crate::estimate::check_stage_limit`]).
+    pub max_stage_minutes: f64,
     /// `--report`: also write `report.html` into the output folder.
     pub report: bool,
     /// `--graph graphml`: also write the co-sell network as a network file
@@ -101,6 +104,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         Ok::<_, Error>(build::build_with(tables, job.metrics.cosell_stages))
     })?;
     check_tiers(job, &graphs)?;
+    crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
     let plan = st.run("overlap + conflicts", || {
@@ -231,6 +235,10 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
         limit: job.max_cosell_edges,
     };
     e.warnings = warnings;
+    e.max_stage_minutes = job.max_stage_minutes;
+    e.slow_stage = crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)
+        .err()
+        .map(|err| err.to_string());
     Ok(e)
 }
 

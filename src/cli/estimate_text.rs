@@ -103,12 +103,15 @@ pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
         let _ = writeln!(
             s,
             "\nwithin limits: overlap_pairs {} rows <= --max-pair-rows {}; cosell_edges {} \
-             rows <= --max-cosell-edges {}",
+             rows <= --max-cosell-edges {}; every stage <= --max-stage-minutes {}",
             thousands(rows),
             thousands(e.max_pair_rows),
             thousands(c.edges),
             thousands(c.limit),
+            e.max_stage_minutes,
         );
+    } else if let Some(refusal) = &e.slow_stage {
+        let _ = writeln!(s, "\nthe run would stop: {refusal}");
     } else {
         let _ = writeln!(
             s,

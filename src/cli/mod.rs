@@ -285,6 +285,11 @@ pub struct AnalyzeArgs {
     /// built (a deal with k partners makes k(k-1)/2 ties).
     #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_COSELL_EDGES)]
     pub max_cosell_edges: u64,
+    /// Refuse (exit 5, nothing written) a run in which one network measure is expected
+    /// to take longer than this many minutes on 2 cores (the --dry-run cost model, the
+    /// same decision on every machine); checked right after the network is built.
+    #[arg(long, value_name = "M", default_value_t = ecograph::estimate::DEFAULT_MAX_STAGE_MINUTES)]
+    pub max_stage_minutes: f64,
     /// Also write the co-sell network as a network file: `graphml` writes
     /// cosell_network.graphml (every partner_metrics column as a node attribute, the
     /// cosell_edges weights on the edges) for Gephi, Cytoscape, NetworkX and igraph.
@@ -396,12 +401,15 @@ impl InputArgs {
     }
 }
 
-/// `--csv-raw` as the library's [`CsvCells`].
-pub fn csv_cells(raw: bool) -> CsvCells {
-    if raw {
-        CsvCells::Raw
-    } else {
-        CsvCells::Safe
+/// `--csv-raw` as the library's [`CsvCells`]; refused with a format other than CSV,
+/// where it would silently do nothing.
+pub fn csv_cells(raw: bool, format: FormatArg) -> Result<CsvCells> {
+    match (raw, format) {
+        (false, _) => Ok(CsvCells::Safe),
+        (true, FormatArg::Csv) => Ok(CsvCells::Raw),
+        (true, _) => Err(Error::Parameter(
+            "--csv-raw applies to CSV tables only; add --format csv or leave it out".into(),
+        )),
     }
 }
 
@@ -455,6 +463,12 @@ impl AnalyzeArgs {
         let mut metrics = MetricParams::default();
         metrics.pagerank.damping = d;
         metrics.centrality = Selection::parse(&self.metrics).map_err(Error::Parameter)?;
+        let m = self.max_stage_minutes;
+        if !(m > 0.0 && m.is_finite()) {
+            return Err(Error::Parameter(format!(
+                "--max-stage-minutes must be a positive number of minutes, got {m}"
+            )));
+        }
         let (eps, delta) = (self.betweenness_epsilon, self.betweenness_delta);
         if !(eps > 0.0 && eps < 1.0) {
             return Err(Error::Parameter(format!(
@@ -519,7 +533,7 @@ impl AnalyzeArgs {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format.into(),
-            csv_cells: csv_cells(self.csv_raw),
+            csv_cells: csv_cells(self.csv_raw, self.format)?,
             settings,
             config_path: self.input.config.clone(),
             skip_invalid: self.skip_invalid,
@@ -528,6 +542,7 @@ impl AnalyzeArgs {
             metrics,
             max_pair_rows: self.max_pair_rows,
             max_cosell_edges: self.max_cosell_edges,
+            max_stage_minutes: self.max_stage_minutes,
             report: self.report,
             graph: self.graph.map(|g| match g {
                 GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,

@@ -29,6 +29,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
         },
         max_pair_rows: ecograph::estimate::DEFAULT_MAX_PAIR_ROWS,
         max_cosell_edges: ecograph::estimate::DEFAULT_MAX_COSELL_EDGES,
+        max_stage_minutes: ecograph::estimate::DEFAULT_MAX_STAGE_MINUTES,
         graph: None,
         report: false,
     }

@@ -629,7 +629,11 @@ fn the_demo_dry_run_has_no_refusal_and_every_stage_timed() {
         &["within limits", "co-sell network: 996 ties", "peak / total"],
     );
     assert!(!text.contains("would stop"), "{text}");
-    assert!(warnings(&o).is_empty(), "{}", stderr(&o));
+    // The demo's one warning (deals without an amount), the same as analyze prints.
+    let run = run_analyze(&demo(), &tmp.path().join("run"), &[]);
+    ok(&run);
+    assert_eq!(warnings(&o), warnings(&run));
+    assert_eq!(warnings(&o).len(), 1, "{}", stderr(&o));
     let stages: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.starts_with("stage "))
@@ -695,5 +699,71 @@ mod cosell_count {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn a_stage_expected_past_its_limit_is_refused_before_any_measure_on_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = one_big_deal(&tmp.path().join("in"), 600);
+    let out = tmp.path().join("out");
+    // 600 partners on one deal: 179,700 ties, a complete network; every measure is
+    // expected to take well over 0.06 s.
+    let mut messages = Vec::new();
+    for threads in ["1", "2"] {
+        let o = run_analyze(
+            &input,
+            &out,
+            &["--max-stage-minutes", "0.001", "--threads", threads],
+        );
+        assert_eq!(code(&o), 5, "{}", stderr(&o));
+        has(
+            &stderr(&o),
+            &[
+                "expected to take longer than the limit of 0.001 minutes per stage",
+                "--max-stage-minutes",
+                "betweenness (about",
+                "clustering + structural holes (about",
+                "600 partners and 179,700 ties",
+                "--metrics -betweenness",
+                "nothing was written",
+            ],
+        );
+        nothing_written(tmp.path(), &out);
+        messages.push(stderr(&o));
+    }
+    assert_eq!(
+        messages[0], messages[1],
+        "the thread count changed the decision"
+    );
+    let o = run_analyze(&input, &out, &["--max-stage-minutes", "0.001", "--dry-run"]);
+    ok(&o);
+    has(&stdout(&o), &["the run would stop: the stages"]);
+    nothing_written(tmp.path(), &out);
+    // Counter-examples: without the network measures nothing is refused, and the
+    // default limit lets the same network through.
+    ok(&run_analyze(
+        &input,
+        &out,
+        &["--max-stage-minutes", "0.001", "--metrics", "none"],
+    ));
+    let o = run_analyze(
+        &input,
+        &tmp.path().join("out2"),
+        &["--max-stage-minutes", "-1"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    ok(&run_analyze(&input, &tmp.path().join("out3"), &[]));
+}
+
+#[test]
+fn csv_raw_with_another_format_is_refused_instead_of_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    for format in ["parquet", "arrow"] {
+        let o = run_analyze(&demo(), &out, &["--csv-raw", "--format", format]);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        has(&stderr(&o), &["--csv-raw applies to CSV tables only"]);
+        nothing_written(tmp.path(), &out);
     }
 }
