@@ -93,7 +93,10 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
     let (tables, inputs) = st.run_metered("load + validate", |meter| {
-        rayon::join(|| load_metered(job, meter), || checksums(job))
+        rayon::join(
+            || load_metered(job, meter),
+            || crate::io::checksum::input_checksums(&job.input, &job.settings),
+        )
     });
     let (mut tables, inputs) = (tables?, inputs?);
     let window = job.metrics.period.map(|w| tables.restrict_to(&w));
@@ -364,26 +367,6 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
             skip_invalid: job.skip_invalid,
         },
     }
-}
-
-/// SHA-256 of every input file found for a contract table, keyed by file name.
-fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
-    use rayon::prelude::*;
-    use sha2::{Digest, Sha256};
-    // Discovery problems are reported by validation; here they just mean nothing to hash.
-    let files = crate::io::read::discover(&job.input, &job.settings).unwrap_or_default();
-    files
-        .into_par_iter()
-        .filter_map(|(_, s)| s)
-        .map(|s| {
-            let mut f =
-                std::fs::File::open(&s.path).map_err(|e| Error::io("reading", &s.path, e))?;
-            let mut h = Sha256::new();
-            std::io::copy(&mut f, &mut h).map_err(|e| Error::io("reading", &s.path, e))?;
-            let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-            Ok((s.display, hex))
-        })
-        .collect()
 }
 
 /// Every output table's metadata: the run's parameters and how betweenness and closeness
