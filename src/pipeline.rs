@@ -116,26 +116,34 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     check_pair_limit(job, plan.result().counts)?;
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
     let meta = table_metadata(job, &m);
-    let ov = st.run_metered("overlap pairs", |meter| {
-        overlap_tables(job, &graphs, plan, staged.path(), &meta, meter)
-    })?;
-    let mut program = summary::ProgramSections {
-        attribution: summary::attribution_json(&graphs, &m.attribution),
-        period: summary::period_json(job.metrics.period, window),
-        ..Default::default()
+    let to = export::tables::Target {
+        dir: staged.path(),
+        format: job.format,
+        csv_cells: job.csv_cells,
+        meta: &meta,
     };
-    st.run("export", || {
-        export_tables(
-            job,
-            &staged,
-            &graphs,
-            &m,
-            &ov.partner,
-            &rejected,
-            &meta,
-            &mut program.tiers,
+    let ov = st.run_metered("overlap pairs", |meter| {
+        export::tables::overlap_tables(&to, &graphs, plan, &job.metrics.overlap, meter)
+    })?;
+    let fits = st.run("export", || {
+        export::tables::metric_tables(
+            &to,
+            &export::tables::MetricOutputs {
+                graphs: &graphs,
+                metrics: &m,
+                overlap: &ov.partner,
+                tiers: &job.settings.tiers,
+                communities: job.metrics.centrality.has(Measure::Community),
+                rejected: job.skip_invalid.then_some(&rejected[..]),
+                graph: job.graph,
+            },
         )
     })?;
+    let program = summary::ProgramSections {
+        attribution: summary::attribution_json(&graphs, &m.attribution),
+        tiers: summary::tiers_json(&job.settings.tiers, &fits),
+        period: summary::period_json(job.metrics.period, window),
+    };
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
         &m,
@@ -379,194 +387,4 @@ fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
         },
         &m.centrality,
     )
-}
-
-/// `cosell_edges`, streamed: a window of partner chunks (one per thread) is computed in
-/// parallel, then written in chunk order, one batch per chunk.
-fn write_cosell_edges(
-    job: &AnalyzeJob,
-    dir: &std::path::Path,
-    g: &GraphSet,
-    meta: &str,
-) -> Result<()> {
-    use rayon::prelude::*;
-    let mut w = write::TableWriter::create(
-        dir,
-        out::COSELL_EDGES.name,
-        out::COSELL_EDGES.schema(),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let chunks = metrics::cosell_edges::chunks(g);
-    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
-        let batches: Vec<_> = window
-            .par_iter()
-            .map(|r| export::cosell_edges(g, &metrics::cosell_edges::edge_chunk(g, r.clone())))
-            .collect();
-        for b in batches.iter().filter(|b| b.num_rows() > 0) {
-            w.write(b)?;
-        }
-    }
-    w.finish()
-}
-
-/// Rows per `channel_conflicts` batch (chunks of groups are gathered up to it, so the
-/// batches depend on the input alone).
-const CONFLICT_BATCH: usize = 1 << 16;
-
-/// `channel_conflicts`, streamed: the plan only counted them (at a million partners
-/// they are hundreds of millions of rows), so the deals are sorted again and a window
-/// of chunks of (customer, product) groups (one per thread) is listed in parallel,
-/// gathered into batches of at least [`CONFLICT_BATCH`] rows in chunk order, and
-/// written.
-fn write_channel_conflicts(
-    job: &AnalyzeJob,
-    dir: &std::path::Path,
-    g: &GraphSet,
-    meta: &str,
-) -> Result<()> {
-    use rayon::prelude::*;
-    let t = &out::CHANNEL_CONFLICTS;
-    let mut w =
-        write::TableWriter::create(dir, t.name, t.schema(), job.format, job.csv_cells, meta)?;
-    let scan =
-        metrics::overlap::conflicts::ConflictScan::new(g, job.metrics.overlap.conflict_window_days);
-    let chunks: Vec<usize> = (0..scan.chunks()).collect();
-    let mut pending = Vec::new();
-    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
-        let rows: Vec<_> = window.par_iter().map(|&c| scan.chunk_rows(g, c)).collect();
-        for r in rows {
-            pending.extend(r);
-            if pending.len() >= CONFLICT_BATCH {
-                w.write(&export::overlap::channel_conflicts(g, &pending))?;
-                pending.clear();
-            }
-        }
-    }
-    if !pending.is_empty() {
-        w.write(&export::overlap::channel_conflicts(g, &pending))?;
-    }
-    w.finish()
-}
-
-/// The overlap family's tables: `overlap_pairs` streamed to its file as `plan` planned
-/// it, then `overlap_by_type` (computed by the plan) and `channel_conflicts` (streamed).
-fn overlap_tables(
-    job: &AnalyzeJob,
-    g: &GraphSet,
-    plan: metrics::overlap::OverlapPlan,
-    dir: &std::path::Path,
-    meta: &str,
-    meter: &crate::progress::Meter,
-) -> Result<metrics::overlap::OverlapResult> {
-    let writer = write::TableWriter::create(
-        dir,
-        out::OVERLAP_PAIRS.name,
-        export::overlap::pair_schema(),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let mut sink = export::overlap::PairWriter {
-        writer,
-        partner_ids: &g.partners.id,
-    };
-    let ov = plan.write_with(g, &mut sink, &Default::default(), meter)?;
-    sink.writer.finish()?;
-    write::write_table(
-        dir,
-        out::OVERLAP_BY_TYPE.name,
-        &export::overlap::overlap_by_type(&ov.by_type),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    write_channel_conflicts(job, dir, g, meta)?;
-    Ok(ov)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn export_tables(
-    job: &AnalyzeJob,
-    staged: &StagedDir,
-    g: &GraphSet,
-    m: &MetricTables,
-    overlap: &metrics::overlap::PartnerOverlap,
-    rejected: &[crate::error::InputError],
-    meta: &str,
-    tiers_summary: &mut serde_json::Value,
-) -> Result<()> {
-    let partner_metrics = export::partner_metrics(g, &m.partner, overlap);
-    write::write_table(
-        staged.path(),
-        out::PARTNER_METRICS.name,
-        &partner_metrics,
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let tiers = &job.settings.tiers;
-    let fits = metrics::tiers::fit(tiers, &partner_metrics, &g.partners.tier, &m.attribution);
-    write::write_table(
-        staged.path(),
-        out::TIER_FIT.name,
-        &export::tier_fit(g, tiers, &fits),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    *tiers_summary = summary::tiers_json(tiers, &fits);
-    if let Some(export::graphml::GraphFormat::Graphml) = job.graph {
-        let path = staged.path().join(export::graphml::GRAPHML_FILE);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
-        export::graphml::write_graphml(g, &partner_metrics, std::io::BufWriter::new(file))
-            .map_err(|e| Error::io("writing", &path, e))?;
-    }
-    write::write_table(
-        staged.path(),
-        out::ATTRIBUTION.name,
-        &export::attribution(g, &m.attribution),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    write_cosell_edges(job, staged.path(), g, meta)?;
-    if job.metrics.centrality.has(Measure::Community) {
-        write::write_table(
-            staged.path(),
-            out::COMMUNITIES.name,
-            &export::communities(g, &m.centrality.communities),
-            job.format,
-            job.csv_cells,
-            meta,
-        )?;
-    }
-    for (name, batch) in [
-        (
-            out::DIVERSIFICATION.name,
-            export::network_effect::diversification(&m.diversification),
-        ),
-        (
-            out::NETWORK_GROWTH.name,
-            export::network_effect::network_growth(&m.network_effect.growth),
-        ),
-        (
-            out::RESILIENCE.name,
-            export::network_effect::resilience(&m.network_effect.resilience),
-        ),
-    ] {
-        write::write_table(staged.path(), name, &batch, job.format, job.csv_cells, meta)?;
-    }
-    if job.skip_invalid {
-        write::write_table(
-            staged.path(),
-            out::REJECTED_ROWS.name,
-            &export::rejected_rows(rejected),
-            job.format,
-            job.csv_cells,
-            meta,
-        )?;
-    }
-    Ok(())
 }

@@ -4,6 +4,7 @@
 //! reader-independent tables as read (`raw`), writers of output tables (arrow /
 //! parquet), and the output paths: one rule for every target (`out_path`), the atomic,
 //! marked output folder (`atomic_dir`) and the atomic page (`atomic_file`).
+
 pub mod atomic_dir;
 pub mod atomic_file;
 #[cfg(feature = "read")]
