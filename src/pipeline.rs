@@ -114,7 +114,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
     })?;
     check_pair_limit(job, plan.result().counts)?;
-    let m = metrics::compute(&graphs, &job.metrics, &mut st);
+    let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
     let meta = table_metadata(job, &m);
     let to = export::tables::Target {
         dir: staged.path(),
@@ -125,7 +125,8 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let ov = st.run_metered("overlap pairs", |meter| {
         export::tables::overlap_tables(&to, &graphs, plan, &job.metrics.overlap, meter)
     })?;
-    let fits = st.run("export", || {
+    m.fit_tiers(&graphs, &job.settings.tiers, &ov.partner);
+    st.run("export", || {
         export::tables::metric_tables(
             &to,
             &export::tables::MetricOutputs {
@@ -141,7 +142,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     })?;
     let program = summary::ProgramSections {
         attribution: summary::attribution_json(&graphs, &m.attribution),
-        tiers: summary::tiers_json(&job.settings.tiers, &fits),
+        tiers: summary::tiers_json(&job.settings.tiers, &m.tier_fit),
         period: summary::period_json(job.metrics.period, window),
     };
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();

@@ -179,12 +179,14 @@ pub struct MetricOutputs<'a> {
 }
 
 /// The `export` stage: every table but the overlap family's, and the network file.
-pub fn metric_tables(to: &Target, o: &MetricOutputs) -> Result<Vec<metrics::tiers::PartnerFit>> {
+pub fn metric_tables(to: &Target, o: &MetricOutputs) -> Result<()> {
     let (g, m) = (o.graphs, o.metrics);
     let partner_metrics = super::partner_metrics(g, &m.partner, o.overlap);
     to.write(out::PARTNER_METRICS.name, &partner_metrics)?;
-    let fits = metrics::tiers::fit(o.tiers, &partner_metrics, &g.partners.tier, &m.attribution);
-    to.write(out::TIER_FIT.name, &super::tier_fit(g, o.tiers, &fits))?;
+    to.write(
+        out::TIER_FIT.name,
+        &super::tier_fit(g, o.tiers, &m.tier_fit),
+    )?;
     if let Some(super::graphml::GraphFormat::Graphml) = o.graph {
         let path = to.dir.join(super::graphml::GRAPHML_FILE);
         let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
@@ -217,5 +219,5 @@ pub fn metric_tables(to: &Target, o: &MetricOutputs) -> Result<Vec<metrics::tier
     if let Some(rejected) = o.rejected {
         to.write(out::REJECTED_ROWS.name, &super::rejected_rows(rejected))?;
     }
-    Ok(fits)
+    Ok(())
 }

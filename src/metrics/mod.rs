@@ -1,6 +1,8 @@
 //! Metric families, one module each. Kernels see [`GraphSet`] slices and CSR graphs,
 //! never dataframes or string ids; every parallel kernel reduces in a fixed order so
-//! results are bit-identical for any thread count.
+//! results are bit-identical for any thread count. Tier fits ([`tiers`]) are a metric
+//! too: computed from these results ([`MetricTables::fit_tiers`]), only written by the
+//! export.
 
 pub mod activity;
 pub mod attribution;
@@ -136,6 +138,30 @@ pub struct MetricTables {
     pub network_effect: network_effect::NetworkEffect,
     /// Every attribution model's revenue per partner (the `attribution` table).
     pub attribution: attribution::Attribution,
+    /// Every partner's fit to the configured `[[tiers]]` (the `tier_fit` table and the
+    /// summary's `tiers`), by partner index; empty until [`MetricTables::fit_tiers`]
+    /// has run, once the overlap family's columns are known.
+    pub tier_fit: Vec<tiers::PartnerFit>,
+}
+
+impl MetricTables {
+    /// Fits every partner to `tiers` ([`tiers::fit`]): the rules test partner_metrics
+    /// columns, the overlap family's included, so this runs once the overlap stage has
+    /// given `overlap`.
+    pub fn fit_tiers(
+        &mut self,
+        g: &GraphSet,
+        t: &[tiers::Tier],
+        overlap: &overlap::PartnerOverlap,
+    ) {
+        self.tier_fit = tiers::fit(
+            t,
+            &self.partner,
+            overlap,
+            &g.partners.tier,
+            &self.attribution,
+        );
+    }
 }
 
 /// Computes every metric, one timed stage per measure.
@@ -241,5 +267,6 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         diversification: family.diversification,
         network_effect: family.network_effect,
         attribution,
+        tier_fit: Vec::new(),
     }
 }
