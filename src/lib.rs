@@ -43,6 +43,7 @@ pub mod io;
 pub mod metrics;
 #[cfg(feature = "read")]
 pub mod pipeline;
+pub mod plan;
 pub mod progress;
 #[cfg(feature = "report")]
 pub mod report;

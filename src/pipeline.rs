@@ -12,6 +12,7 @@ use crate::io::atomic_dir::{Protected, StagedDir};
 use crate::io::write::{self, CsvCells, OutputFormat};
 use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
+use crate::plan::Stage;
 use crate::progress::{Progress, Stages};
 use crate::schema::out;
 use crate::validate::{self, ValidatedTables};
@@ -61,6 +62,15 @@ pub struct AnalyzeJob {
 }
 
 impl AnalyzeJob {
+    /// Which stages the job runs and which tables it writes ([`crate::plan`]).
+    pub fn shape(&self) -> crate::plan::Shape {
+        crate::plan::Shape {
+            centrality: self.metrics.centrality,
+            skip_invalid: self.skip_invalid,
+            report: self.report,
+        }
+    }
+
     /// What the run must never write over: the input folder and the config file.
     pub fn protected(&self) -> Vec<Protected> {
         let mut p = vec![Protected::input_folder(&self.input)];
@@ -92,7 +102,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let staged = StagedDir::create(&job.out, job.overwrite, &job.protected())?;
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
-    let (tables, inputs) = st.run_metered("load + validate", |meter| {
+    let (tables, inputs) = st.run_metered(Stage::Load.name(), |meter| {
         rayon::join(
             || load_metered(job, meter),
             || crate::io::checksum::input_checksums(&job.input, &job.settings),
@@ -102,7 +112,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let window = job.metrics.period.map(|w| tables.restrict_to(&w));
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
-    let graphs = st.run("build graphs", || {
+    let graphs = st.run(Stage::Build.name(), || {
         check_cosell_limit(job, &tables)?;
         Ok::<_, Error>(build::build_with(tables, job.metrics.cosell_stages))
     })?;
@@ -110,7 +120,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
-    let plan = st.run("overlap + conflicts", || {
+    let plan = st.run(Stage::OverlapPlan.name(), || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
     })?;
     check_pair_limit(job, plan.result().counts)?;
@@ -122,11 +132,11 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         csv_cells: job.csv_cells,
         meta: &meta,
     };
-    let ov = st.run_metered("overlap pairs", |meter| {
+    let ov = st.run_metered(Stage::OverlapPairs.name(), |meter| {
         export::tables::overlap_tables(&to, &graphs, plan, &job.metrics.overlap, meter)
     })?;
     m.fit_tiers(&graphs, &job.settings.tiers, &ov.partner);
-    st.run("export", || {
+    st.run(Stage::Export.name(), || {
         export::tables::metric_tables(
             &to,
             &export::tables::MetricOutputs {
@@ -134,8 +144,8 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
                 metrics: &m,
                 overlap: &ov.partner,
                 tiers: &job.settings.tiers,
-                communities: job.metrics.centrality.has(Measure::Community),
-                rejected: job.skip_invalid.then_some(&rejected[..]),
+                shape: job.shape(),
+                rejected: &rejected,
                 graph: job.graph,
             },
         )
@@ -160,7 +170,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     if job.report {
         // Read back like `ecograph report` does: the page shows what the files hold.
         #[cfg(feature = "report")]
-        st.run("report", || {
+        st.run(Stage::Report.name(), || {
             let dir = staged.path();
             crate::report::write_report(dir, &dir.join(crate::report::REPORT_FILE))
         })?;
@@ -187,7 +197,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
 pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     validate::check_input_folder(&job.input)?;
     let mut st = Stages::new(progress);
-    let mut tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
+    let mut tables = st.run_metered(Stage::Load.name(), |meter| load_metered(job, meter))?;
     if let Some(w) = job.metrics.period {
         tables.restrict_to(&w);
     }
@@ -196,13 +206,13 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let warnings = tables.warnings().to_vec();
     // Above the limit the network is not built, not even to be measured: the dry run
     // stops with the refusal the run would give.
-    let (graphs, cosell) = st.run("build graphs", || {
+    let (graphs, cosell) = st.run(Stage::Build.name(), || {
         let cosell = check_cosell_limit(job, &tables)?;
         Ok::<_, Error>((build::build_with(tables, job.metrics.cosell_stages), cosell))
     })?;
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
-    let plan = st.run("overlap + conflicts", || {
+    let plan = st.run(Stage::OverlapPlan.name(), || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
     })?;
     let cheap = MetricParams {

@@ -13,6 +13,7 @@ use crate::error::{Error, InputError, Result};
 use crate::io::write::{self, CsvCells, OutputFormat, TableWriter};
 use crate::metrics::overlap::{OverlapParams, OverlapPlan, OverlapResult, PartnerOverlap};
 use crate::metrics::{self, MetricTables};
+use crate::plan::{Shape, Stage};
 use crate::progress::Meter;
 use crate::schema::out;
 
@@ -170,54 +171,60 @@ pub struct MetricOutputs<'a> {
     pub overlap: &'a PartnerOverlap,
     /// The configured tiers (the `tier_fit` rows).
     pub tiers: &'a [metrics::tiers::Tier],
-    /// Whether `communities` is written (`--metrics` keeps `community`).
-    pub communities: bool,
-    /// The rows `--skip-invalid` left out, when it is on (`rejected_rows` is written).
-    pub rejected: Option<&'a [InputError]>,
+    /// The run's shape: which optional tables are written ([`crate::plan::TABLES`]).
+    pub shape: Shape,
+    /// The rows `--skip-invalid` left out (`rejected_rows`, when the shape writes it).
+    pub rejected: &'a [InputError],
     /// `--graph`: the co-sell network as a network file too.
     pub graph: Option<super::graphml::GraphFormat>,
 }
 
-/// The `export` stage: every table but the overlap family's, and the network file.
+/// The `export` stage: the tables [`crate::plan`] gives it, in its order, and the
+/// network file (`--graph`) after partner_metrics, whose columns it carries.
 pub fn metric_tables(to: &Target, o: &MetricOutputs) -> Result<()> {
     let (g, m) = (o.graphs, o.metrics);
-    let partner_metrics = super::partner_metrics(g, &m.partner, o.overlap);
-    to.write(out::PARTNER_METRICS.name, &partner_metrics)?;
-    to.write(
-        out::TIER_FIT.name,
-        &super::tier_fit(g, o.tiers, &m.tier_fit),
-    )?;
-    if let Some(super::graphml::GraphFormat::Graphml) = o.graph {
-        let path = to.dir.join(super::graphml::GRAPHML_FILE);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
-        super::graphml::write_graphml(g, &partner_metrics, std::io::BufWriter::new(file))
-            .map_err(|e| Error::io("writing", &path, e))?;
-    }
-    to.write(
-        out::ATTRIBUTION.name,
-        &super::attribution(g, &m.attribution),
-    )?;
-    write_cosell_edges(to, g)?;
-    if o.communities {
-        to.write(
-            out::COMMUNITIES.name,
-            &super::communities(g, &m.centrality.communities),
-        )?;
-    }
-    to.write(
-        out::DIVERSIFICATION.name,
-        &super::network_effect::diversification(&m.diversification),
-    )?;
-    to.write(
-        out::NETWORK_GROWTH.name,
-        &super::network_effect::network_growth(&m.network_effect.growth),
-    )?;
-    to.write(
-        out::RESILIENCE.name,
-        &super::network_effect::resilience(&m.network_effect.resilience),
-    )?;
-    if let Some(rejected) = o.rejected {
-        to.write(out::REJECTED_ROWS.name, &super::rejected_rows(rejected))?;
+    for name in Stage::Export.tables(&o.shape) {
+        match name {
+            n if n == out::PARTNER_METRICS.name => {
+                let partner_metrics = super::partner_metrics(g, &m.partner, o.overlap);
+                to.write(n, &partner_metrics)?;
+                if let Some(super::graphml::GraphFormat::Graphml) = o.graph {
+                    write_graphml(to, g, &partner_metrics)?;
+                }
+            }
+            n if n == out::ATTRIBUTION.name => {
+                to.write(n, &super::attribution(g, &m.attribution))?
+            }
+            n if n == out::TIER_FIT.name => {
+                to.write(n, &super::tier_fit(g, o.tiers, &m.tier_fit))?
+            }
+            n if n == out::COSELL_EDGES.name => write_cosell_edges(to, g)?,
+            n if n == out::COMMUNITIES.name => {
+                to.write(n, &super::communities(g, &m.centrality.communities))?
+            }
+            n if n == out::DIVERSIFICATION.name => to.write(
+                n,
+                &super::network_effect::diversification(&m.diversification),
+            )?,
+            n if n == out::NETWORK_GROWTH.name => to.write(
+                n,
+                &super::network_effect::network_growth(&m.network_effect.growth),
+            )?,
+            n if n == out::RESILIENCE.name => to.write(
+                n,
+                &super::network_effect::resilience(&m.network_effect.resilience),
+            )?,
+            n if n == out::REJECTED_ROWS.name => to.write(n, &super::rejected_rows(o.rejected))?,
+            n => unreachable!("plan::TABLES gives the export stage {n}, which it cannot write"),
+        }
     }
     Ok(())
+}
+
+/// `--graph graphml`: the co-sell network with the partner_metrics columns.
+fn write_graphml(to: &Target, g: &GraphSet, partner_metrics: &RecordBatch) -> Result<()> {
+    let path = to.dir.join(super::graphml::GRAPHML_FILE);
+    let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
+    super::graphml::write_graphml(g, partner_metrics, std::io::BufWriter::new(file))
+        .map_err(|e| Error::io("writing", &path, e))
 }
