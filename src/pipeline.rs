@@ -10,7 +10,6 @@ use crate::estimate::Estimate;
 use crate::export::{self, summary};
 use crate::io::atomic_dir::{Protected, StagedDir};
 use crate::io::write::{self, CsvCells, OutputFormat};
-use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
 use crate::plan::Stage;
 use crate::progress::{Progress, Stages};
@@ -231,24 +230,24 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
                 .map(|t| t.rules.len())
                 .sum::<usize>()
                 .max(1)) as u64,
-        communities: job.metrics.centrality.has(Measure::Community),
         diversification: m.diversification.len() as u64,
         network_growth: m.network_effect.growth.quarter_start.len() as u64,
         resilience: m.network_effect.resilience.len() as u64,
         overlap_by_type: plan.result().by_type.len() as u64,
-        rejected: job.skip_invalid.then_some(rejected),
+        rejected,
     };
-    let mut e = crate::estimate::estimate(
-        &graphs,
+    let mut e = crate::estimate::estimate(&crate::estimate::Inputs {
+        graphs: &graphs,
         rows,
-        plan.result().counts,
-        &job.metrics,
-        job.threads,
+        overlap: plan.result().counts,
+        params: &job.metrics,
+        shape: job.shape(),
+        threads: job.threads,
         load_peak,
         built,
-        job.format,
-        &st.timings,
-    );
+        format: job.format,
+        measured: &st.timings,
+    });
     e.max_pair_rows = job.max_pair_rows;
     e.cosell = crate::estimate::CosellSize {
         edges: graphs.cosell_edges() as u64,

@@ -253,7 +253,10 @@ mod tests {
     #[test]
     fn every_output_table_is_declared_once() {
         let mut declared: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
-        let mut outputs: Vec<&str> = out::OUTPUT_TABLES.iter().map(|t| t.name).collect();
+        let mut outputs: Vec<&str> = crate::schema::outputs::OUTPUT_TABLES
+            .iter()
+            .map(|t| t.name)
+            .collect();
         declared.sort_unstable();
         outputs.sort_unstable();
         assert_eq!(declared, outputs);
