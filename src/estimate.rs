@@ -396,7 +396,7 @@ mod ns {
 /// The cost model's seconds for each network-measure stage the run's parameters select
 /// (betweenness, closeness + harmonic, clustering and structural holes, core number,
 /// communities), on `threads` threads: operation counts of `g` times the per-operation
-/// costs of [`ns`]. It depends on the graph, the parameters and `threads` only, never on
+/// costs of `ns` (module doc). It depends on the graph, the parameters and `threads` only, never on
 /// the machine, so a limit on it ([`check_stage_limit`]) decides alike everywhere.
 pub fn metric_stage_seconds(
     g: &GraphSet,
