@@ -29,9 +29,9 @@
 
 use crate::build::GraphSet;
 use crate::io::write::OutputFormat;
-use crate::metrics::centrality::Measure;
 use crate::metrics::overlap::OverlapCounts;
 use crate::metrics::MetricParams;
+use crate::plan::{self, Shape, Stage};
 use crate::schema::out;
 
 /// The default `--max-pair-rows`: `overlap_pairs` larger than this is refused before
@@ -145,8 +145,8 @@ impl Estimate {
     }
 }
 
-/// Row counts of the tables a run writes, in output order (the caller knows them from
-/// the plan and the small tables).
+/// Row counts of the tables a run writes (the caller knows them from the plan and the
+/// small tables); which tables are written is the run plan's ([`crate::plan::TABLES`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rows {
     /// partner_metrics rows: one per partner (also the bound of communities' rows).
@@ -155,8 +155,6 @@ pub struct Rows {
     pub attribution: u64,
     /// tier_fit rows: one per partner and tier rule (one per partner without rules).
     pub tier_fit: u64,
-    /// Whether communities is written (`--metrics` keeps `community`).
-    pub communities: bool,
     /// diversification rows.
     pub diversification: u64,
     /// network_growth rows.
@@ -165,8 +163,35 @@ pub struct Rows {
     pub resilience: u64,
     /// overlap_by_type rows.
     pub overlap_by_type: u64,
-    /// rejected_rows rows, when `--skip-invalid` writes the table.
-    pub rejected: Option<u64>,
+    /// rejected_rows rows (written with `--skip-invalid`).
+    pub rejected: u64,
+}
+
+/// What the estimate of a run is made from (see [`estimate`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The built graphs.
+    pub graphs: &'a GraphSet,
+    /// The tables' row counts.
+    pub rows: Rows,
+    /// The overlap plan's counts.
+    pub overlap: OverlapCounts,
+    /// The run's metric parameters: the centrality measures it computes (`--metrics`)
+    /// and how (betweenness and closeness sampling, Louvain trials).
+    pub params: &'a MetricParams,
+    /// Which stages run and which tables are written ([`crate::plan`]).
+    pub shape: Shape,
+    /// Worker threads (per-thread kernel state scales with it).
+    pub threads: usize,
+    /// Resident bytes measured at the end of loading (peak), when the platform reports
+    /// them.
+    pub load_peak: Option<u64>,
+    /// Resident bytes measured after building the graphs (current), likewise.
+    pub built: Option<u64>,
+    /// The run's output format.
+    pub format: OutputFormat,
+    /// (stage, seconds) the dry run measured; the other stages' times are modelled.
+    pub measured: &'a [(String, f64)],
 }
 
 /// Bytes per row of a table in a format, measured on the generated 100k-partner
@@ -204,71 +229,48 @@ pub fn estimate_table_bytes(table: &str, rows: u64, format: OutputFormat) -> u64
     FILE_OVERHEAD + (rows as f64 * w) as u64
 }
 
-/// Builds the estimate of a run on graphs `g` whose overlap plan counted `overlap`.
-///
-/// # Arguments
-/// * `g`: the built graphs; `rows`: the table row counts; `overlap`: the plan's counts.
-/// * `params`: the run's metric parameters: the centrality measures it computes
-///   (`--metrics`) and how (betweenness and closeness sampling, Louvain trials).
-/// * `threads`: worker threads (per-thread kernel state scales with it).
-/// * `load_peak` / `built`: resident bytes measured at the end of loading (peak) and
-///   after building the graphs (current), when the platform reports them.
-/// * `format`: the run's output format.
-/// * `measured`: (stage, seconds) the dry run measured; the other stages' times are
-///   modelled. The limits (`max_pair_rows`, `cosell`) are left at zero for the caller.
+/// Builds the estimate of a run from `input` ([`Inputs`]): its tables and stages are
+/// the run plan's ([`crate::plan::tables`], [`crate::plan::stages`]; the report page
+/// is not estimated), each stage's working memory and modelled time below. The limits
+/// (`max_pair_rows`, `cosell`) are left at zero for the caller.
 ///
 /// # Complexity
 /// * **O(n + m)**: degrees, and one BFS per component for the betweenness sample size.
-#[allow(clippy::too_many_arguments)]
-pub fn estimate(
-    g: &GraphSet,
-    rows: Rows,
-    overlap: OverlapCounts,
-    params: &MetricParams,
-    threads: usize,
-    load_peak: Option<u64>,
-    built: Option<u64>,
-    format: OutputFormat,
-    measured: &[(String, f64)],
-) -> Estimate {
-    let selection = params.centrality;
+pub fn estimate(input: &Inputs) -> Estimate {
+    let (g, rows, overlap) = (input.graphs, input.rows, input.overlap);
     let pair_rows = overlap.rows_written();
-    let mut tables = vec![
-        (out::PARTNER_METRICS.name, rows.partners),
-        (out::ATTRIBUTION.name, rows.attribution),
-        (out::TIER_FIT.name, rows.tier_fit),
-        (out::COSELL_EDGES.name, g.cosell_edges() as u64),
-    ];
-    if rows.communities {
-        tables.push((out::COMMUNITIES.name, rows.partners));
-    }
-    tables.extend([
-        (out::DIVERSIFICATION.name, rows.diversification),
-        (out::NETWORK_GROWTH.name, rows.network_growth),
-        (out::RESILIENCE.name, rows.resilience),
-        (out::OVERLAP_PAIRS.name, pair_rows),
-        (out::OVERLAP_BY_TYPE.name, rows.overlap_by_type),
-        (out::CHANNEL_CONFLICTS.name, overlap.channel_conflicts),
-    ]);
-    if let Some(r) = rows.rejected {
-        tables.push((out::REJECTED_ROWS.name, r));
-    }
-    let tables: Vec<TableSize> = tables
-        .into_iter()
-        .map(|(table, rows)| TableSize {
-            table,
-            rows,
-            exact: table != out::COMMUNITIES.name,
-            bytes: estimate_table_bytes(table, rows, format),
+    let table_rows = |table: &str| match table {
+        t if t == out::PARTNER_METRICS.name || t == out::COMMUNITIES.name => rows.partners,
+        t if t == out::ATTRIBUTION.name => rows.attribution,
+        t if t == out::TIER_FIT.name => rows.tier_fit,
+        t if t == out::COSELL_EDGES.name => g.cosell_edges() as u64,
+        t if t == out::DIVERSIFICATION.name => rows.diversification,
+        t if t == out::NETWORK_GROWTH.name => rows.network_growth,
+        t if t == out::RESILIENCE.name => rows.resilience,
+        t if t == out::OVERLAP_PAIRS.name => pair_rows,
+        t if t == out::OVERLAP_BY_TYPE.name => rows.overlap_by_type,
+        t if t == out::CHANNEL_CONFLICTS.name => overlap.channel_conflicts,
+        t if t == out::REJECTED_ROWS.name => rows.rejected,
+        t => unreachable!("plan::TABLES lists {t}, which the estimate does not count"),
+    };
+    let tables: Vec<TableSize> = plan::tables(&input.shape)
+        .map(|t| {
+            let rows = table_rows(t.name);
+            TableSize {
+                table: t.name,
+                rows,
+                exact: t.name != out::COMMUNITIES.name,
+                bytes: estimate_table_bytes(t.name, rows, input.format),
+            }
         })
         .collect();
 
     let n = g.n_partners() as u64;
-    let t = threads.max(1) as u64;
+    let t = input.threads.max(1) as u64;
     let edges = g.cosell.targets.len() as u64;
     let links = (g.partner_customers.targets.len() + g.partner_products.targets.len()) as u64;
     // What the graphs take, when the platform cannot say: CSR arrays and the deal columns.
-    let graphs = built.unwrap_or(
+    let graphs = input.built.unwrap_or(
         edges * 12
             + links * 8
             + g.n_deals() as u64 * 48
@@ -280,25 +282,7 @@ pub fn estimate(
                     9
                 },
     );
-    let times = StageTimes::new(g, params, threads, pair_rows, overlap, &tables, measured);
-    let mut stages = vec![StageMemory {
-        stage: "load + validate",
-        bytes: load_peak.unwrap_or(graphs),
-        measured: load_peak.is_some(),
-        seconds: times.of("load + validate").0,
-        seconds_measured: times.of("load + validate").1,
-    }];
-    let mut stage = |stage: &'static str, working: u64| {
-        let (seconds, seconds_measured) = times.of(stage);
-        stages.push(StageMemory {
-            stage,
-            bytes: graphs + working,
-            measured: false,
-            seconds,
-            seconds_measured,
-        })
-    };
-    stage("build graphs", 0);
+    let times = StageTimes::new(input, pair_rows, &tables);
     // Overlap plan and pairs: the transposes (at most the links), per thread a u32
     // counter and a bitmap per partner, and two windows of one block per thread (at most
     // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row). The plan
@@ -308,50 +292,61 @@ pub fn estimate(
     let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
     let top_k = overlap.top_k.is_some();
     let held = overlap.channel_conflicts * 40 + if top_k { pair_rows * 12 } else { 0 };
-    stage("overlap + conflicts", passes + held);
-    let mut stage = |name: &'static str, working: u64| stage(name, held + working);
-    stage("activity + components", n * 64);
     // One model at a time: a share per deal-partner link, and each model's column.
     let models = rows.attribution / n.max(1);
-    stage(
-        "attribution",
-        g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
-    );
-    stage("pagerank", n * 24);
-    if selection.has(Measure::Betweenness) {
+    // Each stage's working set beyond the graphs (every stage after the overlap plan
+    // also holds what the plan keeps, `held`).
+    let working = |stage: Stage| match stage {
+        Stage::Load | Stage::Build => 0,
+        Stage::OverlapPlan => passes,
+        Stage::Activity => n * 64,
+        Stage::Attribution => g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
+        Stage::PageRank => n * 24,
         // Brandes per thread: distance, path count, dependency, stack, per partner.
-        stage("betweenness", t * n * 28);
-    }
-    if selection.has(Measure::Closeness) || selection.has(Measure::Harmonic) {
+        Stage::Betweenness => t * n * 28,
         // 512 sources at a time: two 64-byte masks per partner per thread, and the
         // relabelled copy of the network.
-        stage("closeness + harmonic", t * n * 128 + edges * 4 + n * 16);
-    }
-    if selection.has(Measure::Constraint) || selection.has(Measure::EffectiveSize) {
-        stage("clustering + structural holes", t * n * 16 + n * 24);
-    } else if selection.has(Measure::Clustering) {
+        Stage::ClosenessHarmonic => t * n * 128 + edges * 4 + n * 16,
+        Stage::ClusteringHoles => t * n * 16 + n * 24,
         // Triangle counting alone: a marker per partner per thread and the oriented
         // copy of the network.
-        stage("clustering", t * n * 4 + edges * 4);
-    }
-    if selection.has(Measure::CoreNumber) {
+        Stage::Clustering => t * n * 4 + edges * 4,
         // Batagelj-Zaversnik: degree, bin and position arrays.
-        stage("core number", n * 16);
-    }
-    if selection.has(Measure::Community) {
+        Stage::CoreNumber => n * 16,
         // Louvain: the aggregated graph (at most the network) and per-node state.
-        stage("communities", edges * 12 + n * 40);
-    }
-    stage("network effect + diversification", edges * 8 + n * 64);
-    // Under top-K the kept rows are written from the plan (a window of 2^16-pair blocks,
-    // no transpose); otherwise one streaming pass per dimension.
-    let writing = if top_k {
-        t * (1 << 16).min(pair_rows.max(1)) * (8 + 75)
-    } else {
-        passes + windows
+        Stage::Communities => edges * 12 + n * 40,
+        Stage::NetworkEffect => edges * 8 + n * 64,
+        // Under top-K the kept rows are written from the plan (a window of 2^16-pair
+        // blocks, no transpose); otherwise one streaming pass per dimension.
+        Stage::OverlapPairs if top_k => t * (1 << 16).min(pair_rows.max(1)) * (8 + 75),
+        Stage::OverlapPairs => passes + windows,
+        Stage::Export => n * 400,
+        // Not estimated (the shape of an estimate leaves it out).
+        Stage::Report => 0,
     };
-    stage("overlap pairs", writing);
-    stage("export", n * 400);
+    let shape = Shape {
+        report: false,
+        ..input.shape
+    };
+    let stages: Vec<StageMemory> = plan::stages(&shape)
+        .map(|stage| {
+            let name = stage.name();
+            let (seconds, seconds_measured) = times.of(name);
+            let (bytes, measured) = match stage {
+                // Loading's own peak is measured, since the dry run has just loaded.
+                Stage::Load => (input.load_peak.unwrap_or(graphs), input.load_peak.is_some()),
+                Stage::Build => (graphs, false),
+                _ => (graphs + held + working(stage), false),
+            };
+            StageMemory {
+                stage: name,
+                bytes,
+                measured,
+                seconds,
+                seconds_measured,
+            }
+        })
+        .collect();
     let peak_bytes = stages.iter().map(|s| s.bytes).max().unwrap_or(0);
     let total_seconds = stages.iter().map(|s| s.seconds).sum();
     Estimate {
@@ -401,7 +396,7 @@ mod ns {
 /// The cost model's seconds for each network-measure stage the run's parameters select
 /// (betweenness, closeness + harmonic, clustering and structural holes, core number,
 /// communities), on `threads` threads: operation counts of `g` times the per-operation
-/// costs of [`ns`]. It depends on the graph, the parameters and `threads` only, never on
+/// costs of `ns` (module doc). It depends on the graph, the parameters and `threads` only, never on
 /// the machine, so a limit on it ([`check_stage_limit`]) decides alike everywhere.
 pub fn metric_stage_seconds(
     g: &GraphSet,
@@ -419,19 +414,23 @@ pub fn metric_stage_seconds(
     let sum_deg2: f64 = (0..g.n_partners())
         .map(|v| (g.cosell.degree(v) as f64).powi(2))
         .sum();
-    let sel = params.centrality;
+    let shape = Shape {
+        centrality: params.centrality,
+        ..Default::default()
+    };
+    let runs = |s: Stage| s.runs(&shape);
     let secs = |ns: f64, ops: f64, parallel: bool| ns * ops * 1e-9 / if parallel { t } else { 1.0 };
     let mut modelled = Vec::new();
-    if sel.has(Measure::Betweenness) {
+    if runs(Stage::Betweenness) {
         let s = match BetweennessPlan::of(&g.cosell, &params.betweenness) {
             BetweennessPlan::Exact { sources, .. } => secs(ns::BRANDES, sources as f64 * w, true),
             BetweennessPlan::Sampled { samples } => {
                 secs(ns::SAMPLE, samples as f64 * w.powf(0.75), true)
             }
         };
-        modelled.push(("betweenness", s));
+        modelled.push((Stage::Betweenness.name(), s));
     }
-    if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
+    if runs(Stage::ClosenessHarmonic) {
         let c = &params.closeness;
         let sources = if active <= c.exact_limit {
             active
@@ -440,25 +439,24 @@ pub fn metric_stage_seconds(
                 .min(active)
         };
         modelled.push((
-            "closeness + harmonic",
+            Stage::ClosenessHarmonic.name(),
             secs(ns::CLOSENESS, sources as f64 * w, true),
         ));
     }
-    let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
-    if holes || sel.has(Measure::Clustering) {
-        let name = if holes {
-            "clustering + structural holes"
-        } else {
-            "clustering"
-        };
-        modelled.push((name, secs(ns::CLUSTERING, sum_deg2, true)));
+    for stage in [Stage::ClusteringHoles, Stage::Clustering] {
+        if runs(stage) {
+            modelled.push((stage.name(), secs(ns::CLUSTERING, sum_deg2, true)));
+        }
     }
-    if sel.has(Measure::CoreNumber) {
-        modelled.push(("core number", secs(ns::CORE, directed, false)));
+    if runs(Stage::CoreNumber) {
+        modelled.push((Stage::CoreNumber.name(), secs(ns::CORE, directed, false)));
     }
-    if sel.has(Measure::Community) {
+    if runs(Stage::Communities) {
         let trials = params.community.trials as f64;
-        modelled.push(("communities", secs(ns::LOUVAIN, trials * directed, true)));
+        modelled.push((
+            Stage::Communities.name(),
+            secs(ns::LOUVAIN, trials * directed, true),
+        ));
     }
     modelled
 }
@@ -491,19 +489,19 @@ pub fn check_stage_limit(
     }
     slow.sort_by(|a, b| b.1.total_cmp(&a.1));
     let remedy_of = |stage: &str| match stage {
-        "betweenness" => {
+        s if s == Stage::Betweenness.name() => {
             "sample betweenness (--betweenness-exact-limit 0 draws the sample \
                           --betweenness-epsilon asks for) or leave it out (--metrics -betweenness)"
         }
-        "closeness + harmonic" => {
+        s if s == Stage::ClosenessHarmonic.name() => {
             "sample closeness (--closeness-exact-limit 0) or leave it \
                                    out (--metrics -closeness,-harmonic)"
         }
-        "clustering + structural holes" | "clustering" => {
+        s if s == Stage::ClusteringHoles.name() || s == Stage::Clustering.name() => {
             "leave clustering and structural \
              holes out (--metrics -clustering,-constraint,-effective_size)"
         }
-        "communities" => {
+        s if s == Stage::Communities.name() => {
             "run fewer community trials (--community-trials 1) or leave them \
                           out (--metrics -community)"
         }
@@ -543,25 +541,16 @@ struct StageTimes<'a> {
 }
 
 impl<'a> StageTimes<'a> {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        g: &GraphSet,
-        params: &MetricParams,
-        threads: usize,
-        pair_rows: u64,
-        overlap: OverlapCounts,
-        tables: &[TableSize],
-        measured: &'a [(String, f64)],
-    ) -> StageTimes<'a> {
-        let t = threads.max(1) as f64;
+    fn new(input: &Inputs<'a>, pair_rows: u64, tables: &[TableSize]) -> StageTimes<'a> {
+        let t = input.threads.max(1) as f64;
         let secs =
             |ns: f64, ops: f64, parallel: bool| ns * ops * 1e-9 / if parallel { t } else { 1.0 };
-        let mut modelled = metric_stage_seconds(g, params, threads);
+        let mut modelled = metric_stage_seconds(input.graphs, input.params, input.threads);
         modelled.push((
-            "overlap pairs",
+            Stage::OverlapPairs.name(),
             secs(
                 ns::PAIR_ROW,
-                (pair_rows + overlap.channel_conflicts) as f64,
+                (pair_rows + input.overlap.channel_conflicts) as f64,
                 false,
             ),
         ));
@@ -572,8 +561,14 @@ impl<'a> StageTimes<'a> {
             })
             .map(|x| x.rows)
             .sum();
-        modelled.push(("export", secs(ns::EXPORT_ROW, export_rows as f64, false)));
-        StageTimes { measured, modelled }
+        modelled.push((
+            Stage::Export.name(),
+            secs(ns::EXPORT_ROW, export_rows as f64, false),
+        ));
+        StageTimes {
+            measured: input.measured,
+            modelled,
+        }
     }
 
     /// (seconds, measured) of a stage; 0 for a stage neither measured nor modelled.

@@ -7,7 +7,8 @@
 //!     -> metrics -> export (Arrow batches, declared in schema::outputs) -> io::write
 //! ```
 //!
-//! [`pipeline::analyze`] runs it end to end; the data contract (inputs, outputs, every
+//! [`pipeline::analyze`] runs it end to end, stage by stage as [`plan`] declares them
+//! (the same list `--dry-run` estimates); the data contract (inputs, outputs, every
 //! metric's definition) is `docs/CONTRACT.md`, the output columns `docs/OUTPUTS.md`.
 //!
 //! ## Features
@@ -27,8 +28,9 @@
 //!   ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
 //! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
-//! - [`metrics`]: one module per metric family;
-//! - [`export`]: metric columns -> Arrow record batches and the summary JSON;
+//! - [`metrics`]: one module per metric family (tier fits included);
+//! - [`export`]: metric columns -> Arrow record batches and the summary JSON, and the
+//!   streamed, parallel table writing ([`export::tables`]);
 //! - [`results`]: an output folder read back (for the report and comparisons);
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
@@ -43,6 +45,7 @@ pub mod io;
 pub mod metrics;
 #[cfg(feature = "read")]
 pub mod pipeline;
+pub mod plan;
 pub mod progress;
 #[cfg(feature = "report")]
 pub mod report;

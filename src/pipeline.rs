@@ -10,8 +10,8 @@ use crate::estimate::Estimate;
 use crate::export::{self, summary};
 use crate::io::atomic_dir::{Protected, StagedDir};
 use crate::io::write::{self, CsvCells, OutputFormat};
-use crate::metrics::centrality::Measure;
 use crate::metrics::{self, MetricParams, MetricTables};
+use crate::plan::Stage;
 use crate::progress::{Progress, Stages};
 use crate::schema::out;
 use crate::validate::{self, ValidatedTables};
@@ -61,6 +61,15 @@ pub struct AnalyzeJob {
 }
 
 impl AnalyzeJob {
+    /// Which stages the job runs and which tables it writes ([`crate::plan`]).
+    pub fn shape(&self) -> crate::plan::Shape {
+        crate::plan::Shape {
+            centrality: self.metrics.centrality,
+            skip_invalid: self.skip_invalid,
+            report: self.report,
+        }
+    }
+
     /// What the run must never write over: the input folder and the config file.
     pub fn protected(&self) -> Vec<Protected> {
         let mut p = vec![Protected::input_folder(&self.input)];
@@ -92,14 +101,17 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let staged = StagedDir::create(&job.out, job.overwrite, &job.protected())?;
     let mut st = Stages::new(progress);
     // Checksums run beside loading: validation is mostly single-threaded per table.
-    let (tables, inputs) = st.run_metered("load + validate", |meter| {
-        rayon::join(|| load_metered(job, meter), || checksums(job))
+    let (tables, inputs) = st.run_metered(Stage::Load.name(), |meter| {
+        rayon::join(
+            || load_metered(job, meter),
+            || crate::io::checksum::input_checksums(&job.input, &job.settings),
+        )
     });
     let (mut tables, inputs) = (tables?, inputs?);
     let window = job.metrics.period.map(|w| tables.restrict_to(&w));
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
-    let graphs = st.run("build graphs", || {
+    let graphs = st.run(Stage::Build.name(), || {
         check_cosell_limit(job, &tables)?;
         Ok::<_, Error>(build::build_with(tables, job.metrics.cosell_stages))
     })?;
@@ -107,32 +119,41 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
-    let plan = st.run("overlap + conflicts", || {
+    let plan = st.run(Stage::OverlapPlan.name(), || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
     })?;
     check_pair_limit(job, plan.result().counts)?;
-    let m = metrics::compute(&graphs, &job.metrics, &mut st);
+    let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
     let meta = table_metadata(job, &m);
-    let ov = st.run_metered("overlap pairs", |meter| {
-        overlap_tables(job, &graphs, plan, staged.path(), &meta, meter)
-    })?;
-    let mut program = summary::ProgramSections {
-        attribution: summary::attribution_json(&graphs, &m.attribution),
-        period: summary::period_json(job.metrics.period, window),
-        ..Default::default()
+    let to = export::tables::Target {
+        dir: staged.path(),
+        format: job.format,
+        csv_cells: job.csv_cells,
+        meta: &meta,
     };
-    st.run("export", || {
-        export_tables(
-            job,
-            &staged,
-            &graphs,
-            &m,
-            &ov.partner,
-            &rejected,
-            &meta,
-            &mut program.tiers,
+    let ov = st.run_metered(Stage::OverlapPairs.name(), |meter| {
+        export::tables::overlap_tables(&to, &graphs, plan, &job.metrics.overlap, meter)
+    })?;
+    m.fit_tiers(&graphs, &job.settings.tiers, &ov.partner);
+    st.run(Stage::Export.name(), || {
+        export::tables::metric_tables(
+            &to,
+            &export::tables::MetricOutputs {
+                graphs: &graphs,
+                metrics: &m,
+                overlap: &ov.partner,
+                tiers: &job.settings.tiers,
+                shape: job.shape(),
+                rejected: &rejected,
+                graph: job.graph,
+            },
         )
     })?;
+    let program = summary::ProgramSections {
+        attribution: summary::attribution_json(&graphs, &m.attribution),
+        tiers: summary::tiers_json(&job.settings.tiers, &m.tier_fit),
+        period: summary::period_json(job.metrics.period, window),
+    };
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
         &m,
@@ -148,7 +169,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     if job.report {
         // Read back like `ecograph report` does: the page shows what the files hold.
         #[cfg(feature = "report")]
-        st.run("report", || {
+        st.run(Stage::Report.name(), || {
             let dir = staged.path();
             crate::report::write_report(dir, &dir.join(crate::report::REPORT_FILE))
         })?;
@@ -175,7 +196,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
 pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     validate::check_input_folder(&job.input)?;
     let mut st = Stages::new(progress);
-    let mut tables = st.run_metered("load + validate", |meter| load_metered(job, meter))?;
+    let mut tables = st.run_metered(Stage::Load.name(), |meter| load_metered(job, meter))?;
     if let Some(w) = job.metrics.period {
         tables.restrict_to(&w);
     }
@@ -184,13 +205,13 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     let warnings = tables.warnings().to_vec();
     // Above the limit the network is not built, not even to be measured: the dry run
     // stops with the refusal the run would give.
-    let (graphs, cosell) = st.run("build graphs", || {
+    let (graphs, cosell) = st.run(Stage::Build.name(), || {
         let cosell = check_cosell_limit(job, &tables)?;
         Ok::<_, Error>((build::build_with(tables, job.metrics.cosell_stages), cosell))
     })?;
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
-    let plan = st.run("overlap + conflicts", || {
+    let plan = st.run(Stage::OverlapPlan.name(), || {
         metrics::overlap::plan(&graphs, &job.metrics.overlap)
     })?;
     let cheap = MetricParams {
@@ -209,24 +230,24 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
                 .map(|t| t.rules.len())
                 .sum::<usize>()
                 .max(1)) as u64,
-        communities: job.metrics.centrality.has(Measure::Community),
         diversification: m.diversification.len() as u64,
         network_growth: m.network_effect.growth.quarter_start.len() as u64,
         resilience: m.network_effect.resilience.len() as u64,
         overlap_by_type: plan.result().by_type.len() as u64,
-        rejected: job.skip_invalid.then_some(rejected),
+        rejected,
     };
-    let mut e = crate::estimate::estimate(
-        &graphs,
+    let mut e = crate::estimate::estimate(&crate::estimate::Inputs {
+        graphs: &graphs,
         rows,
-        plan.result().counts,
-        &job.metrics,
-        job.threads,
+        overlap: plan.result().counts,
+        params: &job.metrics,
+        shape: job.shape(),
+        threads: job.threads,
         load_peak,
         built,
-        job.format,
-        &st.timings,
-    );
+        format: job.format,
+        measured: &st.timings,
+    });
     e.max_pair_rows = job.max_pair_rows;
     e.cosell = crate::estimate::CosellSize {
         edges: graphs.cosell_edges() as u64,
@@ -366,26 +387,6 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
     }
 }
 
-/// SHA-256 of every input file found for a contract table, keyed by file name.
-fn checksums(job: &AnalyzeJob) -> Result<BTreeMap<String, String>> {
-    use rayon::prelude::*;
-    use sha2::{Digest, Sha256};
-    // Discovery problems are reported by validation; here they just mean nothing to hash.
-    let files = crate::io::read::discover(&job.input, &job.settings).unwrap_or_default();
-    files
-        .into_par_iter()
-        .filter_map(|(_, s)| s)
-        .map(|s| {
-            let mut f =
-                std::fs::File::open(&s.path).map_err(|e| Error::io("reading", &s.path, e))?;
-            let mut h = Sha256::new();
-            std::io::copy(&mut f, &mut h).map_err(|e| Error::io("reading", &s.path, e))?;
-            let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-            Ok((s.display, hex))
-        })
-        .collect()
-}
-
 /// Every output table's metadata: the run's parameters and how betweenness and closeness
 /// were obtained.
 fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
@@ -396,194 +397,4 @@ fn table_metadata(job: &AnalyzeJob, m: &MetricTables) -> String {
         },
         &m.centrality,
     )
-}
-
-/// `cosell_edges`, streamed: a window of partner chunks (one per thread) is computed in
-/// parallel, then written in chunk order, one batch per chunk.
-fn write_cosell_edges(
-    job: &AnalyzeJob,
-    dir: &std::path::Path,
-    g: &GraphSet,
-    meta: &str,
-) -> Result<()> {
-    use rayon::prelude::*;
-    let mut w = write::TableWriter::create(
-        dir,
-        out::COSELL_EDGES.name,
-        out::COSELL_EDGES.schema(),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let chunks = metrics::cosell_edges::chunks(g);
-    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
-        let batches: Vec<_> = window
-            .par_iter()
-            .map(|r| export::cosell_edges(g, &metrics::cosell_edges::edge_chunk(g, r.clone())))
-            .collect();
-        for b in batches.iter().filter(|b| b.num_rows() > 0) {
-            w.write(b)?;
-        }
-    }
-    w.finish()
-}
-
-/// Rows per `channel_conflicts` batch (chunks of groups are gathered up to it, so the
-/// batches depend on the input alone).
-const CONFLICT_BATCH: usize = 1 << 16;
-
-/// `channel_conflicts`, streamed: the plan only counted them (at a million partners
-/// they are hundreds of millions of rows), so the deals are sorted again and a window
-/// of chunks of (customer, product) groups (one per thread) is listed in parallel,
-/// gathered into batches of at least [`CONFLICT_BATCH`] rows in chunk order, and
-/// written.
-fn write_channel_conflicts(
-    job: &AnalyzeJob,
-    dir: &std::path::Path,
-    g: &GraphSet,
-    meta: &str,
-) -> Result<()> {
-    use rayon::prelude::*;
-    let t = &out::CHANNEL_CONFLICTS;
-    let mut w =
-        write::TableWriter::create(dir, t.name, t.schema(), job.format, job.csv_cells, meta)?;
-    let scan =
-        metrics::overlap::conflicts::ConflictScan::new(g, job.metrics.overlap.conflict_window_days);
-    let chunks: Vec<usize> = (0..scan.chunks()).collect();
-    let mut pending = Vec::new();
-    for window in chunks.chunks(rayon::current_num_threads().max(1)) {
-        let rows: Vec<_> = window.par_iter().map(|&c| scan.chunk_rows(g, c)).collect();
-        for r in rows {
-            pending.extend(r);
-            if pending.len() >= CONFLICT_BATCH {
-                w.write(&export::overlap::channel_conflicts(g, &pending))?;
-                pending.clear();
-            }
-        }
-    }
-    if !pending.is_empty() {
-        w.write(&export::overlap::channel_conflicts(g, &pending))?;
-    }
-    w.finish()
-}
-
-/// The overlap family's tables: `overlap_pairs` streamed to its file as `plan` planned
-/// it, then `overlap_by_type` (computed by the plan) and `channel_conflicts` (streamed).
-fn overlap_tables(
-    job: &AnalyzeJob,
-    g: &GraphSet,
-    plan: metrics::overlap::OverlapPlan,
-    dir: &std::path::Path,
-    meta: &str,
-    meter: &crate::progress::Meter,
-) -> Result<metrics::overlap::OverlapResult> {
-    let writer = write::TableWriter::create(
-        dir,
-        out::OVERLAP_PAIRS.name,
-        export::overlap::pair_schema(),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let mut sink = export::overlap::PairWriter {
-        writer,
-        partner_ids: &g.partners.id,
-    };
-    let ov = plan.write_with(g, &mut sink, &Default::default(), meter)?;
-    sink.writer.finish()?;
-    write::write_table(
-        dir,
-        out::OVERLAP_BY_TYPE.name,
-        &export::overlap::overlap_by_type(&ov.by_type),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    write_channel_conflicts(job, dir, g, meta)?;
-    Ok(ov)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn export_tables(
-    job: &AnalyzeJob,
-    staged: &StagedDir,
-    g: &GraphSet,
-    m: &MetricTables,
-    overlap: &metrics::overlap::PartnerOverlap,
-    rejected: &[crate::error::InputError],
-    meta: &str,
-    tiers_summary: &mut serde_json::Value,
-) -> Result<()> {
-    let partner_metrics = export::partner_metrics(g, &m.partner, overlap);
-    write::write_table(
-        staged.path(),
-        out::PARTNER_METRICS.name,
-        &partner_metrics,
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    let tiers = &job.settings.tiers;
-    let fits = metrics::tiers::fit(tiers, &partner_metrics, &g.partners.tier, &m.attribution);
-    write::write_table(
-        staged.path(),
-        out::TIER_FIT.name,
-        &export::tier_fit(g, tiers, &fits),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    *tiers_summary = summary::tiers_json(tiers, &fits);
-    if let Some(export::graphml::GraphFormat::Graphml) = job.graph {
-        let path = staged.path().join(export::graphml::GRAPHML_FILE);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io("creating", &path, e))?;
-        export::graphml::write_graphml(g, &partner_metrics, std::io::BufWriter::new(file))
-            .map_err(|e| Error::io("writing", &path, e))?;
-    }
-    write::write_table(
-        staged.path(),
-        out::ATTRIBUTION.name,
-        &export::attribution(g, &m.attribution),
-        job.format,
-        job.csv_cells,
-        meta,
-    )?;
-    write_cosell_edges(job, staged.path(), g, meta)?;
-    if job.metrics.centrality.has(Measure::Community) {
-        write::write_table(
-            staged.path(),
-            out::COMMUNITIES.name,
-            &export::communities(g, &m.centrality.communities),
-            job.format,
-            job.csv_cells,
-            meta,
-        )?;
-    }
-    for (name, batch) in [
-        (
-            out::DIVERSIFICATION.name,
-            export::network_effect::diversification(&m.diversification),
-        ),
-        (
-            out::NETWORK_GROWTH.name,
-            export::network_effect::network_growth(&m.network_effect.growth),
-        ),
-        (
-            out::RESILIENCE.name,
-            export::network_effect::resilience(&m.network_effect.resilience),
-        ),
-    ] {
-        write::write_table(staged.path(), name, &batch, job.format, job.csv_cells, meta)?;
-    }
-    if job.skip_invalid {
-        write::write_table(
-            staged.path(),
-            out::REJECTED_ROWS.name,
-            &export::rejected_rows(rejected),
-            job.format,
-            job.csv_cells,
-            meta,
-        )?;
-    }
-    Ok(())
 }

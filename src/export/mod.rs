@@ -5,6 +5,7 @@ pub mod graphml;
 pub mod network_effect;
 pub mod overlap;
 pub mod summary;
+pub mod tables;
 
 use std::sync::Arc;
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, StringBuilder};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use rayon::prelude::*;
 
 use crate::build::GraphSet;
 use crate::error::Result;
@@ -72,7 +71,8 @@ pub fn pair_batch(
 }
 
 /// Streams pair blocks into an `overlap_pairs` table: the batches of one window are
-/// built in parallel (order-preserving), then written in block order.
+/// built in parallel, then written in block order
+/// ([`write_windowed`](super::tables::write_windowed)).
 pub struct PairWriter<'a> {
     /// The open `overlap_pairs` table (schema [`pair_schema`]); the caller finishes it
     /// after the overlap run.
@@ -84,15 +84,14 @@ pub struct PairWriter<'a> {
 
 impl PairSink for PairWriter<'_> {
     fn write(&mut self, dim: Dimension, sizes: Sizes, blocks: &[SharedBlock]) -> Result<()> {
-        let ids = self.partner_ids;
-        let batches: Vec<RecordBatch> = blocks
-            .par_iter()
-            .map(|b| pair_batch(ids, dim, sizes, b))
-            .collect();
-        for b in &batches {
-            self.writer.write(b)?;
-        }
-        Ok(())
+        let (ids, writer) = (self.partner_ids, &mut self.writer);
+        // The kernel hands one window at a time: its blocks are one window here.
+        super::tables::write_windowed(
+            blocks,
+            blocks.len(),
+            |b| pair_batch(ids, dim, sizes, b),
+            |batch| writer.write(&batch),
+        )
     }
 }
 

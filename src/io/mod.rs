@@ -1,9 +1,9 @@
 //! The only place that touches files: readers of input tables (feature `read`: polars,
 //! after `binary_check` has vetted Parquet / Arrow files and with `guard` turning a
-//! decoder panic into an error), the reader-independent tables as read (`raw`), writers
-//! of output tables (arrow / parquet), and the output paths: one rule for every target
-//! (`out_path`), the atomic, marked output folder (`atomic_dir`) and the atomic page
-//! (`atomic_file`).
+//! decoder panic into an error), the input files' checksums (`checksum`), the
+//! reader-independent tables as read (`raw`), writers of output tables (arrow /
+//! parquet), and the output paths: one rule for every target (`out_path`), the atomic,
+//! marked output folder (`atomic_dir`) and the atomic page (`atomic_file`).
 
 pub mod atomic_dir;
 pub mod atomic_file;
@@ -11,6 +11,8 @@ pub mod atomic_file;
 pub(crate) mod binary_check;
 #[cfg(feature = "read")]
 mod bridge;
+#[cfg(feature = "read")]
+pub mod checksum;
 #[cfg(feature = "read")]
 mod csv_fast;
 #[cfg(feature = "read")]

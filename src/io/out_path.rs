@@ -19,10 +19,10 @@
 //!    place.
 //!
 //! Half-written output (staging folders, partial files) is named
-//! `.NAME.ecograph-TAG-PID` beside its target ([`leftover_name`]); the staging guards
+//! `.NAME.ecograph-TAG-PID` beside its target (`leftover_name`); the staging guards
 //! register it here so that a signal handler can remove it ([`remove_active`]), and
 //! the next run of the same command removes what dead processes left
-//! ([`is_leftover_of_dead_process`]).
+//! (`leftovers_of_dead_processes`).
 
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};

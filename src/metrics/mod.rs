@@ -1,6 +1,8 @@
 //! Metric families, one module each. Kernels see [`GraphSet`] slices and CSR graphs,
 //! never dataframes or string ids; every parallel kernel reduces in a fixed order so
-//! results are bit-identical for any thread count.
+//! results are bit-identical for any thread count. Tier fits ([`tiers`]) are a metric
+//! too: computed from these results ([`MetricTables::fit_tiers`]), only written by the
+//! export.
 
 pub mod activity;
 pub mod attribution;
@@ -16,6 +18,7 @@ pub mod revenue_at_risk;
 pub mod tiers;
 
 use crate::build::GraphSet;
+use crate::plan::Stage;
 use crate::progress::Stages;
 use centrality::betweenness::{BetweennessMode, BetweennessParams};
 use centrality::closeness_sampled::{ClosenessMode, ClosenessParams};
@@ -136,34 +139,64 @@ pub struct MetricTables {
     pub network_effect: network_effect::NetworkEffect,
     /// Every attribution model's revenue per partner (the `attribution` table).
     pub attribution: attribution::Attribution,
+    /// Every partner's fit to the configured `[[tiers]]` (the `tier_fit` table and the
+    /// summary's `tiers`), by partner index; empty until [`MetricTables::fit_tiers`]
+    /// has run, once the overlap family's columns are known.
+    pub tier_fit: Vec<tiers::PartnerFit>,
 }
 
-/// Computes every metric, one timed stage per measure.
+impl MetricTables {
+    /// Fits every partner to `tiers` ([`tiers::fit`]): the rules test partner_metrics
+    /// columns, the overlap family's included, so this runs once the overlap stage has
+    /// given `overlap`.
+    pub fn fit_tiers(
+        &mut self,
+        g: &GraphSet,
+        t: &[tiers::Tier],
+        overlap: &overlap::PartnerOverlap,
+    ) {
+        self.tier_fit = tiers::fit(
+            t,
+            &self.partner,
+            overlap,
+            &g.partners.tier,
+            &self.attribution,
+        );
+    }
+}
+
+/// Computes every metric, one timed stage per measure ([`crate::plan`] names them and
+/// says which run).
 pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTables {
-    let (activity, components, mut ecosystem) = st.run("activity + components", || {
+    let (activity, components, mut ecosystem) = st.run(Stage::Activity.name(), || {
         let activity = activity::compute(g);
         let components = components::connected_components(&g.cosell);
         let ecosystem = ecosystem::summarize(g, &components);
         (activity, components, ecosystem)
     });
-    let attribution = st.run("attribution", || {
+    let attribution = st.run(Stage::Attribution.name(), || {
         attribution::compute(g, &activity.attributed_revenue, &params.attribution)
     });
-    let (pagerank, iterations) = st.run("pagerank", || {
+    let (pagerank, iterations) = st.run(Stage::PageRank.name(), || {
         centrality::pagerank::pagerank(&g.cosell, &params.pagerank)
     });
     let sel = params.centrality;
+    let shape = crate::plan::Shape {
+        centrality: sel,
+        ..Default::default()
+    };
+    let runs = |s: Stage| s.runs(&shape);
     let mut c = Centrality::default();
     let mut summary = CentralitySummary::default();
-    if sel.has(Measure::Betweenness) {
-        let (b, mode) = st.run_metered("betweenness", |meter| {
+    if runs(Stage::Betweenness) {
+        let (b, mode) = st.run_metered(Stage::Betweenness.name(), |meter| {
             centrality::betweenness::betweenness_metered(&g.cosell, &params.betweenness, meter)
         });
         c.betweenness = Some(b);
         summary.betweenness = Some(mode);
     }
-    if sel.has(Measure::Closeness) || sel.has(Measure::Harmonic) {
-        let (cl, h, mode) = st.run_metered("closeness + harmonic", |meter| {
+    if runs(Stage::ClosenessHarmonic) {
+        let (cl, h, mode) = st.run_metered(Stage::ClosenessHarmonic.name(), |meter| {
             centrality::closeness_sampled::closeness_harmonic_auto(
                 &g.cosell,
                 &params.closeness,
@@ -174,11 +207,10 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         c.closeness = sel.has(Measure::Closeness).then_some(cl);
         c.harmonic = sel.has(Measure::Harmonic).then_some(h);
     }
-    let holes = sel.has(Measure::Constraint) || sel.has(Measure::EffectiveSize);
-    if holes {
+    if runs(Stage::ClusteringHoles) {
         // Constraint and effective size need the common neighbours of every tie, which
         // give clustering on the way: one pass for the three.
-        let nb = st.run("clustering + structural holes", || {
+        let nb = st.run(Stage::ClusteringHoles.name(), || {
             centrality::neighborhood::neighborhood(&g.cosell)
         });
         if sel.has(Measure::Clustering) {
@@ -189,9 +221,9 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         c.effective_size = sel
             .has(Measure::EffectiveSize)
             .then(|| defined(nb.effective_size));
-    } else if sel.has(Measure::Clustering) {
+    } else if runs(Stage::Clustering) {
         // Clustering alone: triangle counting, the same values for a fraction of the work.
-        c.clustering = Some(st.run("clustering", || {
+        c.clustering = Some(st.run(Stage::Clustering.name(), || {
             centrality::neighborhood::clustering(&g.cosell)
         }));
     }
@@ -199,13 +231,13 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         ecosystem.network.average_clustering =
             Some(centrality::neighborhood::average_clustering(cl));
     }
-    if sel.has(Measure::CoreNumber) {
-        c.core_number = Some(st.run("core number", || {
+    if runs(Stage::CoreNumber) {
+        c.core_number = Some(st.run(Stage::CoreNumber.name(), || {
             centrality::core_number::core_number(&g.cosell)
         }));
     }
-    if sel.has(Measure::Community) {
-        let (label, q) = st.run("communities", || {
+    if runs(Stage::Communities) {
+        let (label, q) = st.run(Stage::Communities.name(), || {
             community::communities(&g.cosell, &params.community)
         });
         ecosystem.network.modularity = q;
@@ -213,7 +245,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             community::community_rows(&label, &pagerank, &g.partners.partner_type);
         c.community = Some(label);
     }
-    let (family, revenue_at_risk) = st.run("network effect + diversification", || {
+    let (family, revenue_at_risk) = st.run(Stage::NetworkEffect.name(), || {
         (
             network_effect::family(g, &activity.attributed_revenue, &params.resilience),
             revenue_at_risk::revenue_at_risk(g),
@@ -241,5 +273,6 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         diversification: family.diversification,
         network_effect: family.network_effect,
         attribution,
+        tier_fit: Vec::new(),
     }
 }

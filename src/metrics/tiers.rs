@@ -21,11 +21,9 @@
 
 use std::collections::BTreeMap;
 
-use arrow::array::{Array, AsArray};
-use arrow::datatypes::{Float64Type, Int64Type};
-use arrow::record_batch::RecordBatch;
-
 use super::attribution::{Attribution, Model};
+use super::overlap::PartnerOverlap;
+use super::PartnerMetrics;
 
 /// The largest threshold magnitude a tier rule accepts (`{ min = ... }`): above any
 /// value a partner_metrics column can hold (revenues are at most `u32::MAX` deals of
@@ -198,21 +196,28 @@ fn quoted(v: &[&str]) -> String {
         .join(", ")
 }
 
-/// Every partner's fit, from the partner_metrics batch (columns by name) and the
-/// attribution models (`<model>_revenue`). `tiers` must have passed [`check_models`].
+/// Every partner's fit, from the metric results: the partner_metrics columns
+/// ([`PartnerMetrics`], and the overlap family's [`PartnerOverlap`], known once its
+/// pairs are written) and the attribution models (`<model>_revenue`). `tiers` must have
+/// passed [`check_models`].
+///
+/// # Complexity
+/// * **O(partners × rules)**.
 pub fn fit(
     tiers: &[Tier],
-    partner_metrics: &RecordBatch,
+    partner: &PartnerMetrics,
+    overlap: &PartnerOverlap,
     input_tiers: &[Option<String>],
     attribution: &Attribution,
 ) -> Vec<PartnerFit> {
-    let n = partner_metrics.num_rows();
+    let n = input_tiers.len();
     let mut columns: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
     for t in tiers {
         for r in &t.rules {
-            columns
-                .entry(r.column.as_str())
-                .or_insert_with(|| column(partner_metrics, attribution, &r.column, n));
+            columns.entry(r.column.as_str()).or_insert_with(|| {
+                column(partner, overlap, attribution, &r.column, n)
+                    .expect("the config accepts rule_columns() only")
+            });
         }
     }
     let no_rules = tiers.iter().all(|t| t.rules.is_empty());
@@ -254,30 +259,65 @@ pub fn fit(
         .collect()
 }
 
-/// A rule column's values per partner.
-fn column(pm: &RecordBatch, a: &Attribution, name: &str, n: usize) -> Vec<Option<f64>> {
-    if let Some(m) = rule_model(name) {
+/// A rule column's values per partner, as partner_metrics holds them (integers through
+/// the table's Int64, a switched-off measure null everywhere); `None` for a name that
+/// is not a rule column ([`rule_columns`]).
+fn column(
+    m: &PartnerMetrics,
+    o: &PartnerOverlap,
+    a: &Attribution,
+    name: &str,
+    n: usize,
+) -> Option<Vec<Option<f64>>> {
+    fn all<T: Copy>(v: &[T], f: impl Fn(T) -> f64) -> Vec<Option<f64>> {
+        v.iter().map(|&x| Some(f(x))).collect()
+    }
+    let float = |v: &[f64]| all(v, |x| x);
+    let int = |v: &[u32]| all(v, f64::from);
+    let switchable = |v: &Option<Vec<f64>>| v.as_deref().map_or(vec![None; n], float);
+    let c = &m.centrality;
+    if let Some(model) = rule_model(name) {
         let revenue = &a
             .models
             .iter()
-            .find(|r| r.model == m)
+            .find(|r| r.model == model)
             .expect("check_models refused absent models")
             .revenue;
-        return revenue.iter().map(|&x| Some(x)).collect();
+        return Some(float(revenue));
     }
-    let c = pm.column_by_name(name).expect("a partner_metrics column");
-    match c.data_type() {
-        arrow::datatypes::DataType::Float64 => {
-            let c = c.as_primitive::<Float64Type>();
-            (0..n).map(|i| c.is_valid(i).then(|| c.value(i))).collect()
-        }
-        _ => {
-            let c = c.as_primitive::<Int64Type>();
-            (0..n)
-                .map(|i| c.is_valid(i).then(|| c.value(i) as f64))
-                .collect()
-        }
-    }
+    Some(match name {
+        "deals" => int(&m.activity.deals),
+        "won_deals" => int(&m.activity.won_deals),
+        "win_rate" => m.activity.win_rate.clone(),
+        "sourced_revenue" => float(&m.activity.sourced_revenue),
+        "influenced_revenue" => float(&m.activity.influenced_revenue),
+        "attributed_revenue" => float(&m.activity.attributed_revenue),
+        "customers" => int(&m.customers),
+        "products" => int(&m.products),
+        "cosell_degree" => int(&m.cosell_degree),
+        // Written as Int64, read back as f64: the same conversion here.
+        "cosell_strength" => all(&m.cosell_strength, |x| x as i64 as f64),
+        "pagerank" => float(&m.pagerank),
+        "betweenness" => switchable(&c.betweenness),
+        "closeness" => switchable(&c.closeness),
+        "harmonic" => switchable(&c.harmonic),
+        "clustering" => switchable(&c.clustering),
+        "core_number" => c.core_number.as_deref().map_or(vec![None; n], int),
+        "constraint" => c.constraint.clone().unwrap_or_else(|| vec![None; n]),
+        "effective_size" => c.effective_size.clone().unwrap_or_else(|| vec![None; n]),
+        "component_size" => (0..n)
+            .map(|p| Some(f64::from(m.components.size_of(p))))
+            .collect(),
+        "max_customer_overlap" => float(&o.max_customer_overlap),
+        "overlapping_partners" => int(&o.overlapping_partners),
+        "unique_customers" => int(&o.unique_customers),
+        "conflicts" => int(&o.conflicts),
+        "potential_influence" => float(&o.potential_influence),
+        "reach_loss" => m.reach_loss.clone(),
+        "revenue_at_risk" => float(&m.revenue_at_risk),
+        "customer_hhi" => m.customer_hhi.clone(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -311,5 +351,59 @@ mod tests {
         assert!(!c.contains(&"partner_type".to_string()));
         assert_eq!(rule_model("time_decay_revenue"), Some(Model::TimeDecay));
         assert_eq!(rule_model("attributed_revenue"), None);
+    }
+
+    #[test]
+    fn every_rule_column_is_read_from_the_metric_results() {
+        let n = 2;
+        let m = PartnerMetrics {
+            activity: crate::metrics::activity::Activity {
+                deals: vec![0; n],
+                won_deals: vec![0; n],
+                win_rate: vec![None; n],
+                sourced_revenue: vec![0.0; n],
+                influenced_revenue: vec![0.0; n],
+                attributed_revenue: vec![0.0; n],
+            },
+            customers: vec![0; n],
+            products: vec![0; n],
+            cosell_degree: vec![0; n],
+            cosell_strength: vec![0; n],
+            pagerank: vec![0.0; n],
+            components: crate::metrics::components::Components {
+                id: vec![0, 1],
+                sizes: vec![1, 1],
+            },
+            reach_loss: vec![None; n],
+            customer_hhi: vec![None; n],
+            revenue_at_risk: vec![0.0; n],
+            ..Default::default()
+        };
+        let o = PartnerOverlap {
+            max_customer_overlap: vec![0.0; n],
+            overlapping_partners: vec![0; n],
+            unique_customers: vec![0; n],
+            conflicts: vec![0; n],
+            potential_influence: vec![0.0; n],
+        };
+        let a = Attribution {
+            models: Model::ALL
+                .iter()
+                .map(|&model| crate::metrics::attribution::ModelRevenue {
+                    model,
+                    revenue: vec![0.0; n],
+                    rank: vec![1; n],
+                })
+                .collect(),
+            absent: Vec::new(),
+            partner_won_revenue: 0.0,
+            untimed_deals: None,
+            untimed_revenue: None,
+        };
+        for c in rule_columns() {
+            let v = column(&m, &o, &a, &c, n).unwrap_or_else(|| panic!("{c} is not read"));
+            assert_eq!(v.len(), n, "{c}");
+        }
+        assert!(column(&m, &o, &a, "partner_id", n).is_none());
     }
 }

@@ -163,3 +163,55 @@ fn a_dry_run_prints_the_estimate_and_writes_nothing() {
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+/// The dry run and the run read one plan (`ecograph::plan`): the estimate's stage rows
+/// are the stages the run times (its `-v` lines and the summary's `timings_s`), in run
+/// order, and its table list is the files the run writes, for every shape of run (all
+/// measures, clustering alone without communities, none, `--skip-invalid`).
+#[test]
+fn the_dry_run_lists_the_stages_and_tables_of_the_real_run() {
+    use ecograph::metrics::centrality::Selection;
+    let tmp = tempfile::tempdir().unwrap();
+    let shapes = [
+        ("all", false),
+        ("-constraint,-effective_size,-community", false),
+        ("none", true),
+        ("betweenness,community", true),
+    ];
+    for (i, (metrics, skip_invalid)) in shapes.into_iter().enumerate() {
+        let mut j = job(&demo(), OverlapParams::default());
+        j.metrics.centrality = Selection::parse(metrics).unwrap();
+        j.skip_invalid = skip_invalid;
+        j.out = tmp.path().join(format!("out{i}"));
+        let e = pipeline::estimate(&j, &Silent).unwrap();
+        let run = pipeline::analyze(&j, &Silent).unwrap();
+        let estimated: Vec<&str> = e.stages.iter().map(|s| s.stage).collect();
+        let timed: Vec<&str> = run.timings.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(estimated, timed, "--metrics {metrics}: the stages");
+        let mut keys: Vec<&str> = run.summary["timings_s"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = estimated.clone();
+        keys.sort_unstable();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted, "--metrics {metrics}: timings_s");
+        let mut written: Vec<String> = std::fs::read_dir(&run.out)
+            .unwrap()
+            .map(|d| d.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|n| n.strip_suffix(".parquet").map(str::to_string))
+            .collect();
+        let mut listed: Vec<String> = e.tables.iter().map(|t| t.table.to_string()).collect();
+        written.sort();
+        listed.sort();
+        assert_eq!(listed, written, "--metrics {metrics}: the tables");
+        assert_eq!(
+            ecograph::plan::tables(&j.shape())
+                .map(|t| t.name)
+                .collect::<Vec<_>>(),
+            e.tables.iter().map(|t| t.table).collect::<Vec<_>>()
+        );
+    }
+}

@@ -16,7 +16,9 @@ use crate::attribution::compare_attribution;
 use crate::common::*;
 use crate::overlap_fixtures::read;
 use ecograph::metrics::attribution::Attribution;
+use ecograph::metrics::overlap::PartnerOverlap;
 use ecograph::metrics::tiers::{fit, Bound, Rule, Tier};
+use ecograph::metrics::PartnerMetrics;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * 1f64.max(a.abs().max(b.abs()))
@@ -350,6 +352,39 @@ fn demo_metrics() -> &'static arrow::record_batch::RecordBatch {
     PM.get_or_init(|| read(&analyzed(&demo()), "partner_metrics"))
 }
 
+/// The columns the rules below test, typed as the metric stage gives them (tier fits
+/// are computed from the metric results, not from the written table).
+fn demo_typed() -> &'static (PartnerMetrics, PartnerOverlap) {
+    static T: std::sync::OnceLock<(PartnerMetrics, PartnerOverlap)> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let pm = demo_metrics();
+        let u32s = |c: &str| {
+            ints(pm, c)
+                .into_iter()
+                .map(|x| x as u32)
+                .collect::<Vec<_>>()
+        };
+        let m = PartnerMetrics {
+            activity: ecograph::metrics::activity::Activity {
+                deals: u32s("deals"),
+                won_deals: u32s("won_deals"),
+                win_rate: floats(pm, "win_rate"),
+                attributed_revenue: floats(pm, "attributed_revenue")
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let o = PartnerOverlap {
+            conflicts: u32s("conflicts"),
+            ..Default::default()
+        };
+        (m, o)
+    })
+}
+
 const COLUMNS: [&str; 5] = [
     "won_deals",
     "win_rate",
@@ -410,14 +445,15 @@ proptest! {
         let n = pm.num_rows();
         let own: Vec<Option<String>> = (0..n).map(|i| Some(format!("t{}", i % tiers.len()))).collect();
         let none = Attribution { models: vec![], absent: vec![], partner_won_revenue: 0.0, untimed_deals: None, untimed_revenue: None };
-        let before = fit(&tiers, pm, &own, &none);
+        let (m, o) = demo_typed();
+        let before = fit(&tiers, m, o, &own, &none);
         let all: Vec<(usize, usize)> = tiers.iter().enumerate().flat_map(|(t, x)| (0..x.rules.len()).map(move |r| (t, r))).collect();
         prop_assume!(!all.is_empty());
         let (t, r) = all[which.index(all.len())];
         let mut harder = tiers.clone();
         let rule = &mut harder[t].rules[r];
         rule.threshold += if rule.bound == Bound::Min { step } else { -step };
-        let after = fit(&harder, pm, &own, &none);
+        let after = fit(&harder, m, o, &own, &none);
         let rank = |s: ecograph::metrics::tiers::Status| match s.word() { "above" => 0, "meets" => 1, "below" => 2, _ => 3 };
         for p in 0..n {
             // A higher tier is a smaller index; None (no tier) is the lowest.
