@@ -233,7 +233,7 @@ fn references(rel: &Path, src: &str) -> Vec<Vec<String>> {
         match tok {
             "{" => depth += 1,
             "}" => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if inline.last().is_some_and(|(_, d)| *d > depth) {
                     inline.pop();
                 }
