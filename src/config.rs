@@ -119,8 +119,8 @@ fn short(v: f64) -> String {
 /// `[[tiers]]`, checked: names unique and non-empty, columns known, bounds numbers.
 fn resolve_tiers(
     tiers: &[TierConfig],
-) -> std::result::Result<Vec<crate::metrics::tiers::Tier>, String> {
-    use crate::metrics::tiers::{rule_columns, Bound, Rule, Tier, MAX_THRESHOLD};
+) -> std::result::Result<Vec<crate::vocab::tiers::Tier>, String> {
+    use crate::vocab::tiers::{rule_columns, Bound, Rule, Tier, MAX_THRESHOLD};
     let allowed = rule_columns();
     let mut out: Vec<Tier> = Vec::new();
     for t in tiers {
@@ -133,7 +133,7 @@ fn resolve_tiers(
         let mut rules = Vec::new();
         for (column, r) in &t.rules {
             if !allowed.contains(column) {
-                let models: Vec<&str> = crate::metrics::attribution::Model::ALL
+                let models: Vec<&str> = crate::vocab::attribution::Model::ALL
                     .iter()
                     .map(|m| m.name())
                     .collect();
@@ -231,9 +231,9 @@ impl AttributionConfig {
     /// The parameters, or what is wrong with them.
     pub fn resolve(
         &self,
-    ) -> std::result::Result<crate::metrics::attribution::AttributionParams, String> {
-        use crate::metrics::attribution::{MAX_HALF_LIFE_DAYS, MAX_ROLE_WEIGHT};
-        let mut p = crate::metrics::attribution::AttributionParams::default();
+    ) -> std::result::Result<crate::vocab::attribution::AttributionParams, String> {
+        use crate::vocab::attribution::{MAX_HALF_LIFE_DAYS, MAX_ROLE_WEIGHT};
+        let mut p = crate::vocab::attribution::AttributionParams::default();
         if let Some(h) = self.half_life_days {
             if !(h.is_finite() && h > 0.0 && h <= MAX_HALF_LIFE_DAYS) {
                 return Err(format!(
@@ -423,9 +423,9 @@ pub struct Settings {
     pub(crate) date_format: Option<String>,
     pub(crate) links_from_deals: Option<ResolvedLinks>,
     /// `[attribution]`, checked.
-    pub attribution: crate::metrics::attribution::AttributionParams,
+    pub attribution: crate::vocab::attribution::AttributionParams,
     /// `[[tiers]]`, checked (highest first); empty without tiers.
-    pub tiers: Vec<crate::metrics::tiers::Tier>,
+    pub tiers: Vec<crate::vocab::tiers::Tier>,
 }
 
 /// [`LinksFromDeals`], checked.

@@ -21,6 +21,8 @@
 //! metrics, export batches and writers, with neither polars nor a terminal library.
 //!
 //! Modules, in data-flow order:
+//! - [`vocab`]: the ground floor, words every layer shares (the null key code, the
+//!   attribution models' names and parameters, the tier rules);
 //! - [`config`]: the user's TOML mapping of file, column and vocabulary names and of
 //!   number / date formats, resolved once into [`config::Settings`];
 //! - [`io`]: readers (polars) and the reader-independent tables as read
@@ -52,5 +54,6 @@ pub mod report;
 pub mod results;
 pub mod schema;
 pub mod validate;
+pub mod vocab;
 
 pub use error::{Error, Result};

@@ -18,7 +18,7 @@
 
 use std::io::Read;
 
-use super::csv_scan::CsvScan;
+use super::csv_shape::CsvScan;
 use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
 /// Bytes read per step; lines are handled whole, so a longer line grows the buffer.

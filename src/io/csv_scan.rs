@@ -14,16 +14,7 @@ use std::path::Path;
 use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 use crate::error::{InputError, Rule};
 
-/// What the scan learned about a well-formed file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CsvScan {
-    /// Header names, BOM removed.
-    pub header: Vec<String>,
-    /// Physical 1-based line where each data row starts.
-    pub lines: Vec<u32>,
-    /// Per data row: every field is empty (`,,,`): a row of nulls, not a blank line.
-    pub all_empty: Vec<bool>,
-}
+pub use super::csv_shape::CsvScan;
 
 /// Scans `path`; returns the header and line map, or every structural problem found
 /// (capped, since one broken quote can make every later row look broken).

@@ -18,6 +18,8 @@ mod csv_fast;
 #[cfg(feature = "read")]
 pub(crate) mod csv_scan;
 #[cfg(feature = "read")]
+mod csv_shape;
+#[cfg(feature = "read")]
 pub(crate) mod guard;
 pub mod out_path;
 pub(crate) mod parquet;

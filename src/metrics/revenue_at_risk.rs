@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::build::GraphSet;
 use crate::schema::Stage;
-use crate::validate::NULL;
+use crate::vocab::NULL;
 
 /// No partner, or more than one, reaches the customer.
 const SHARED: u32 = u32::MAX;

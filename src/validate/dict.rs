@@ -3,8 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-/// Code of a null cell.
-pub const NULL: u32 = u32::MAX;
+pub use crate::vocab::NULL;
 
 /// Interns the distinct values of a key column (customer, product, region ids): `code`
 /// gives each new string the next `u32`, so rows store 4 bytes instead of a string.

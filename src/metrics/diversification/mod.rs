@@ -35,7 +35,7 @@ pub use concentration::{concentration, Concentration};
 
 use crate::build::GraphSet;
 use crate::schema::Stage;
-use crate::validate::NULL;
+use crate::vocab::NULL;
 
 /// Dimension names, in output order.
 pub const DIMENSIONS: [&str; 5] = ["partner", "partner_type", "region", "product", "customer"];

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use rayon::prelude::*;
 
 use crate::build::GraphSet;
-use crate::validate::NULL;
+use crate::vocab::NULL;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 /// Groups per parallel task (fixed, so the result never depends on the thread count).

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::pairs::Incidence;
 use crate::build::{Csr, GraphSet};
 use crate::schema::Stage;
-use crate::validate::NULL;
+use crate::vocab::NULL;
 
 /// `unique_customers` of every partner: how many of its customers no other partner
 /// reaches, `|{c ∈ customers(p) : partners(c) = {p}}|`.
