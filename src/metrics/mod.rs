@@ -103,6 +103,34 @@ pub struct MetricParams {
     pub period: Option<crate::validate::window::Window>,
 }
 
+impl MetricParams {
+    /// Checks every family's parameters, in the order the CLI names its flags: PageRank
+    /// damping, betweenness ε and δ, closeness ε and δ, community trials, resilience
+    /// orders, the overlap bounds. The messages name the CLI flags, so a library caller
+    /// is refused exactly as a CLI user is; [`crate::pipeline::AnalyzeJob::check`] runs
+    /// it before any work.
+    ///
+    /// # Example
+    /// ```
+    /// use ecograph::metrics::MetricParams;
+    /// let mut p = MetricParams::default();
+    /// assert!(p.check().is_ok());
+    /// p.community.trials = 0;
+    /// assert_eq!(
+    ///     p.check().unwrap_err().to_string(),
+    ///     "invalid parameter: --community-trials must be at least 1"
+    /// );
+    /// ```
+    pub fn check(&self) -> crate::error::Result<()> {
+        self.pagerank.check()?;
+        self.betweenness.check()?;
+        self.closeness.check()?;
+        self.community.check()?;
+        self.resilience.check()?;
+        self.overlap.check()
+    }
+}
+
 /// Results of the centrality suite beyond the per-partner columns (average clustering
 /// and modularity go straight into `EcosystemSummary::network`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -241,5 +269,63 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         diversification: family.diversification,
         network_effect: family.network_effect,
         attribution,
+    }
+}
+
+#[cfg(test)]
+mod params_tests {
+    use super::MetricParams;
+
+    /// The library refuses what the CLI refuses, with the CLI's words (which name its
+    /// flags): a caller without the CLI meets the same checks.
+    #[test]
+    fn check_refuses_bad_parameters_with_the_cli_messages() {
+        let refused = |edit: &dyn Fn(&mut MetricParams)| {
+            let mut p = MetricParams::default();
+            edit(&mut p);
+            p.check().unwrap_err().to_string()
+        };
+        assert!(MetricParams::default().check().is_ok());
+        let cases: [(&dyn Fn(&mut MetricParams), &str); 9] = [
+            (
+                &|p| p.pagerank.damping = 2.0,
+                "--pagerank-damping must be in (0, 1), got 2",
+            ),
+            (
+                &|p| p.betweenness.epsilon = 0.0,
+                "--betweenness-epsilon must be in (0, 1), got 0",
+            ),
+            (
+                &|p| p.betweenness.delta = 1.0,
+                "--betweenness-delta must be in (0, 1), got 1",
+            ),
+            (
+                &|p| p.closeness.epsilon = 0.0,
+                "--closeness-epsilon must be in (0, 1), got 0",
+            ),
+            (
+                &|p| p.closeness.delta = f64::NAN,
+                "--closeness-delta must be in (0, 1), got NaN",
+            ),
+            (
+                &|p| p.community.trials = 0,
+                "--community-trials must be at least 1",
+            ),
+            (
+                &|p| p.overlap.threshold = 2.0,
+                "--overlap-threshold must be between 0 and 1, got 2",
+            ),
+            (
+                &|p| p.overlap.top_k = Some(0),
+                "--overlap-top-k must be at least 1, got 0",
+            ),
+            (
+                &|p| p.overlap.conflict_window_days = -1.0,
+                "--conflict-window-days must be a finite number of days >= 0, got -1",
+            ),
+        ];
+        for (edit, message) in cases {
+            assert_eq!(refused(edit), format!("invalid parameter: {message}"));
+        }
     }
 }

@@ -72,6 +72,23 @@ impl Default for BetweennessParams {
     }
 }
 
+impl BetweennessParams {
+    /// Checks ε and δ are in (0, 1); the message names the CLI flag.
+    pub fn check(&self) -> crate::error::Result<()> {
+        for (flag, v) in [
+            ("--betweenness-epsilon", self.epsilon),
+            ("--betweenness-delta", self.delta),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(crate::error::Error::Parameter(format!(
+                    "{flag} must be in (0, 1), got {v}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// How a betweenness result was obtained (written to the summary).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "mode", rename_all = "lowercase")]

@@ -67,6 +67,23 @@ impl Default for ClosenessParams {
     }
 }
 
+impl ClosenessParams {
+    /// Checks ε and δ are in (0, 1); the message names the CLI flag.
+    pub fn check(&self) -> crate::error::Result<()> {
+        for (flag, v) in [
+            ("--closeness-epsilon", self.epsilon),
+            ("--closeness-delta", self.delta),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(crate::error::Error::Parameter(format!(
+                    "{flag} must be in (0, 1), got {v}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// How a closeness result was obtained (the summary's `closeness` section).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "mode", rename_all = "lowercase")]

@@ -94,6 +94,12 @@ impl OverlapParams {
         }
     }
 
+    /// Checks ranges as an [`Error::Parameter`](crate::error::Error::Parameter); the
+    /// message names the flag ([`OverlapParams::validate`]).
+    pub fn check(&self) -> Result<()> {
+        self.validate().map_err(crate::error::Error::Parameter)
+    }
+
     /// Checks ranges; the message names the flag.
     pub fn validate(&self) -> std::result::Result<(), String> {
         let unit = |name: &str, x: f64| {
