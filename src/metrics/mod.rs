@@ -1,6 +1,24 @@
 //! Metric families, one module each. Kernels see [`GraphSet`] slices and CSR graphs,
 //! never dataframes or string ids; every parallel kernel reduces in a fixed order so
 //! results are bit-identical for any thread count.
+//!
+//! The front door, as petgraph's `algo`: each measure's main function and its parameters
+//! are re-exported here, so `ecograph::metrics::pagerank` or
+//! `ecograph::metrics::betweenness` is all a caller needs to name; the modules below
+//! hold the variants (exact or sampled only, the sequential references) and the details.
+//! Functions that can report progress take an `Option<&Meter>`
+//! ([`crate::progress::Meter`]); `None` reports nothing.
+//!
+//! ```
+//! use ecograph::build::Csr;
+//! use ecograph::metrics::{betweenness, pagerank, BetweennessParams, PageRankParams};
+//! // A path a - b - c: b carries the only route between a and c.
+//! let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 1), (1, 2, 1)]);
+//! let (b, _mode) = betweenness(&g, &BetweennessParams::default(), None);
+//! assert_eq!(b, vec![0.0, 1.0, 0.0]);
+//! let (pr, _iterations) = pagerank(&g, &PageRankParams::default());
+//! assert!(pr[1] > pr[0] && (pr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//! ```
 
 pub mod activity;
 pub mod attribution;
@@ -15,12 +33,27 @@ pub mod overlap;
 pub mod revenue_at_risk;
 pub mod tiers;
 
+pub use attribution::AttributionParams;
+pub use centrality::betweenness::{betweenness, BetweennessMode, BetweennessParams};
+pub use centrality::closeness::closeness_harmonic;
+pub use centrality::closeness_sampled::{closeness_harmonic_auto, ClosenessMode, ClosenessParams};
+pub use centrality::core_number::core_number;
+pub use centrality::degree::strength;
+pub use centrality::neighborhood::{clustering, neighborhood};
+pub use centrality::pagerank::{pagerank, PageRankParams};
+pub use community::{communities, community_rows, modularity, LouvainParams};
+pub use components::connected_components;
+pub use diversification::{customer_hhi, diversification};
+pub use network_effect::growth::network_growth;
+pub use network_effect::reach_loss::reach_loss;
+pub use network_effect::resilience::{resilience, ResilienceParams};
+pub use overlap::OverlapParams;
+pub use revenue_at_risk::revenue_at_risk;
+
 use crate::build::GraphSet;
 use crate::progress::Stages;
-use centrality::betweenness::{BetweennessMode, BetweennessParams};
-use centrality::closeness_sampled::{ClosenessMode, ClosenessParams};
 use centrality::{Measure, Selection};
-use community::{CommunityRow, LouvainParams};
+use community::CommunityRow;
 
 /// Per-partner columns of `partner_metrics`, indexed by partner index (id order).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -185,7 +218,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
     let mut summary = CentralitySummary::default();
     if sel.has(Measure::Betweenness) {
         let (b, mode) = st.run_metered("betweenness", |meter| {
-            centrality::betweenness::betweenness_metered(&g.cosell, &params.betweenness, meter)
+            centrality::betweenness::betweenness(&g.cosell, &params.betweenness, Some(meter))
         });
         c.betweenness = Some(b);
         summary.betweenness = Some(mode);
@@ -195,7 +228,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             centrality::closeness_sampled::closeness_harmonic_auto(
                 &g.cosell,
                 &params.closeness,
-                meter,
+                Some(meter),
             )
         });
         summary.closeness = Some(mode);
