@@ -207,6 +207,9 @@ impl Role {
     ];
 }
 
+/// Record batches built by column name against the declarations of [`outputs`].
+pub mod batch;
+
 // The output tables, declared once. No outer doc comment here: with one, rustdoc would
 // resolve the links of `outputs.rs`'s own `//!` docs from this module, and break them.
 pub mod outputs;
