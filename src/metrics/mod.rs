@@ -76,9 +76,9 @@ pub struct PartnerMetrics {
     pub components: components::Components,
     /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
     pub reach_loss: Vec<Option<f64>>,
-    /// HHI of the partner's won revenue by customer ([`diversification`]).
+    /// HHI of the partner's won revenue by customer ([`diversification`](mod@diversification)).
     pub customer_hhi: Vec<Option<f64>>,
-    /// Won revenue that hangs on the partner alone ([`revenue_at_risk`]).
+    /// Won revenue that hangs on the partner alone ([`revenue_at_risk`](mod@revenue_at_risk)).
     pub revenue_at_risk: Vec<f64>,
 }
 
