@@ -129,7 +129,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
     let plan = st.run("overlap + conflicts", || {
-        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+        metrics::overlap::plan(&graphs, &job.metrics.overlap, None)
     })?;
     check_pair_limit(job, plan.result().counts)?;
     let m = metrics::compute(&graphs, &job.metrics, &mut st);
@@ -213,7 +213,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
     let plan = st.run("overlap + conflicts", || {
-        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+        metrics::overlap::plan(&graphs, &job.metrics.overlap, None)
     })?;
     let cheap = MetricParams {
         centrality: crate::metrics::centrality::Selection::none(),
@@ -511,7 +511,7 @@ fn overlap_tables(
         writer,
         partner_ids: &g.partners.id,
     };
-    let ov = plan.write_with(g, &mut sink, &Default::default(), meter)?;
+    let ov = plan.write(g, &mut sink, None, Some(meter))?;
     sink.writer.finish()?;
     write::write_table(
         dir,
