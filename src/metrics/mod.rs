@@ -319,7 +319,8 @@ mod params_tests {
             p.check().unwrap_err().to_string()
         };
         assert!(MetricParams::default().check().is_ok());
-        let cases: [(&dyn Fn(&mut MetricParams), &str); 9] = [
+        type Edit<'a> = &'a dyn Fn(&mut MetricParams);
+        let cases: [(Edit, &str); 9] = [
             (
                 &|p| p.pagerank.damping = 2.0,
                 "--pagerank-damping must be in (0, 1), got 2",
