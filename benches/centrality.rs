@@ -30,13 +30,13 @@ fn suite(c: &mut Criterion) {
         grp.throughput(Throughput::Elements(g.nnz() as u64 / 2));
         let id = |name: &str| BenchmarkId::new(name, partners);
         grp.bench_function(id("betweenness_exact"), |b| {
-            b.iter(|| betweenness::exact(&g))
+            b.iter(|| betweenness::exact(&g, None))
         });
         grp.bench_function(id("betweenness_sampled_eps0.01"), |b| {
-            b.iter(|| betweenness::sampled(&g, 0.01, 0.1, 42))
+            b.iter(|| betweenness::sampled(&g, 0.01, 0.1, 42, None))
         });
         grp.bench_function(id("closeness_harmonic"), |b| {
-            b.iter(|| closeness::closeness_harmonic(&g))
+            b.iter(|| closeness::closeness_harmonic(&g, None))
         });
         grp.bench_function(id("clustering_structural_holes"), |b| {
             b.iter(|| neighborhood::neighborhood(&g))

@@ -51,7 +51,7 @@ fn bench_overlap(c: &mut Criterion) {
         }
         group.throughput(Throughput::Elements(deals as u64));
         group.bench_function(BenchmarkId::new("family", partners), |b| {
-            b.iter(|| overlap::run(&g, &params, &mut NullSink).expect("null sink"))
+            b.iter(|| overlap::run(&g, &params, &mut NullSink, None).expect("null sink"))
         });
         let customers =
             Incidence::new(&g.partner_customers, g.customers.len(), &params).expect("incidence");

@@ -20,6 +20,17 @@
 //! Arrow columns ([`io::raw::RawTable::from_arrow`] -> [`validate::validate`]), graphs,
 //! metrics, export batches and writers, with neither polars nor a terminal library.
 //!
+//! One measure on a graph of your own, through the flat front door of [`metrics`]:
+//!
+//! ```
+//! use ecograph::build::Csr;
+//! use ecograph::metrics::{pagerank, PageRankParams};
+//! // A star: the hub is where the co-selling flow runs.
+//! let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (0, 2, 1), (0, 3, 1)]);
+//! let (score, _iterations) = pagerank(&g, &PageRankParams::default());
+//! assert!(score[0] > score[1] && score[1] == score[2]);
+//! ```
+//!
 //! Modules, in data-flow order:
 //! - [`vocab`]: the ground floor, words every layer shares (the null key code, the
 //!   attribution models' names and parameters, the tier rules);
@@ -30,7 +41,10 @@
 //!   ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
 //! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
-//! - [`metrics`]: one module per metric family (tier fits included);
+//! - [`metrics`]: one module per metric family (tier fits included), each measure's
+//!   function and parameters re-exported at the top ([`metrics::pagerank`],
+//!   [`metrics::betweenness`], [`metrics::closeness_harmonic`], [`metrics::communities`],
+//!   ...), as petgraph's `algo`;
 //! - [`export`]: metric columns -> Arrow record batches and the summary JSON, and the
 //!   streamed, parallel table writing ([`export::tables`]);
 //! - [`results`]: an output folder read back (for the report and comparisons);

@@ -70,12 +70,32 @@ impl AnalyzeJob {
         }
     }
 
+    /// Checks every parameter before any work: the metric families'
+    /// ([`MetricParams::check`]) and the run limits. [`analyze`] and [`estimate`] call it,
+    /// so a library caller is refused with the CLI's messages (which name its flags);
+    /// the order is the CLI's.
+    pub fn check(&self) -> Result<()> {
+        self.metrics.pagerank.check()?;
+        check_max_stage_minutes(self.max_stage_minutes)?;
+        self.metrics.check()
+    }
+
     /// What the run must never write over: the input folder and the config file.
     pub fn protected(&self) -> Vec<Protected> {
         let mut p = vec![Protected::input_folder(&self.input)];
         p.extend(self.config_path.as_deref().map(Protected::config_file));
         p
     }
+}
+
+/// `--max-stage-minutes` is a positive, finite number of minutes.
+pub fn check_max_stage_minutes(m: f64) -> Result<()> {
+    if !(m > 0.0 && m.is_finite()) {
+        return Err(Error::Parameter(format!(
+            "--max-stage-minutes must be a positive number of minutes, got {m}"
+        )));
+    }
+    Ok(())
 }
 
 /// What a finished run reports back.
@@ -95,6 +115,7 @@ pub struct AnalyzeReport {
 
 /// Runs `analyze` on the current rayon pool (the caller sets the thread count).
 pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
+    job.check()?;
     validate::check_input_folder(&job.input)?;
     // The output folder is checked and staged before any work: a refused or unwritable
     // output fails at once, and the input is never a target.
@@ -120,7 +141,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
     let plan = st.run(Stage::OverlapPlan.name(), || {
-        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+        metrics::overlap::plan(&graphs, &job.metrics.overlap, None)
     })?;
     check_pair_limit(job, plan.result().counts)?;
     let mut m = metrics::compute(&graphs, &job.metrics, &mut st);
@@ -194,6 +215,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
 /// centrality suite. Fails like [`analyze`] on bad input; a pair output above the limit
 /// is reported in the estimate ([`Estimate::within_limit`]), not as an error.
 pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
+    job.check()?;
     validate::check_input_folder(&job.input)?;
     let mut st = Stages::new(progress);
     let mut tables = st.run_metered(Stage::Load.name(), |meter| load_metered(job, meter))?;
@@ -212,7 +234,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
     let plan = st.run(Stage::OverlapPlan.name(), || {
-        metrics::overlap::plan(&graphs, &job.metrics.overlap)
+        metrics::overlap::plan(&graphs, &job.metrics.overlap, None)
     })?;
     let cheap = MetricParams {
         centrality: crate::metrics::centrality::Selection::none(),

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use ecograph::config::{Config, Overrides, Settings};
 use ecograph::error::{Error, Result, EXIT_CODES};
+use ecograph::generate::GenConfig;
 use ecograph::io::write::{CsvCells, OutputFormat};
 
 /// `--format`: the output table format (clap's view of [`OutputFormat`], which the
@@ -213,7 +214,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub overwrite: bool,
     /// PageRank damping factor.
-    #[arg(long, default_value_t = 0.85, value_name = "ALPHA")]
+    #[arg(long, default_value_t = MetricParams::default().pagerank.damping, value_name = "ALPHA")]
     pub pagerank_damping: f64,
     /// Centrality measures to compute: `all`, `none`, a list to keep
     /// (`betweenness,core_number`) or a list to drop (`-betweenness,-closeness`). Choices:
@@ -229,42 +230,42 @@ pub struct AnalyzeArgs {
     /// Exact betweenness while the co-sell network has at most this many partners with
     /// an edge; above it, a sampled estimate (Riondato-Kornaropoulos) with the guarantee
     /// below.
-    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    #[arg(long, default_value_t = MetricParams::default().betweenness.exact_limit, value_name = "N")]
     pub betweenness_exact_limit: usize,
     /// Sampled betweenness: every estimate is within EPS of the exact value...
-    #[arg(long, default_value_t = 0.005, value_name = "EPS")]
+    #[arg(long, default_value_t = MetricParams::default().betweenness.epsilon, value_name = "EPS")]
     pub betweenness_epsilon: f64,
     /// ...with probability at least 1 - DELTA.
-    #[arg(long, default_value_t = 0.1, value_name = "DELTA")]
+    #[arg(long, default_value_t = MetricParams::default().betweenness.delta, value_name = "DELTA")]
     pub betweenness_delta: f64,
     /// Exact closeness and harmonic while the co-sell network has at most this many
     /// partners with an edge; above it, estimated from sampled sources (Eppstein-Wang),
     /// with the error bounds in the summary's `closeness` section.
-    #[arg(long, default_value_t = 200_000, value_name = "N")]
+    #[arg(long, default_value_t = MetricParams::default().closeness.exact_limit, value_name = "N")]
     pub closeness_exact_limit: usize,
     /// Sampled closeness: ε of the sample size (ln(4N/δ)/(2ε²) sources per large
     /// component); the mean hop distance is then within ε times the diameter bound and
     /// harmonic within ε...
-    #[arg(long, default_value_t = 0.01, value_name = "EPS")]
+    #[arg(long, default_value_t = MetricParams::default().closeness.epsilon, value_name = "EPS")]
     pub closeness_epsilon: f64,
     /// ...with probability at least 1 - DELTA.
-    #[arg(long, default_value_t = 0.1, value_name = "DELTA")]
+    #[arg(long, default_value_t = MetricParams::default().closeness.delta, value_name = "DELTA")]
     pub closeness_delta: f64,
     /// Seed of every randomized step (betweenness and closeness sampling, community
     /// detection).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = MetricParams::default().betweenness.seed)]
     pub seed: u64,
     /// Community detection: independently seeded Louvain runs; the highest modularity wins.
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(long, default_value_t = MetricParams::default().community.trials, value_name = "N")]
     pub community_trials: usize,
     /// Seed of the random removal orders behind the `resilience` table's `random` curve
     /// (recorded in every output's metadata).
-    #[arg(long, default_value_t = 42, value_name = "SEED")]
+    #[arg(long, default_value_t = MetricParams::default().resilience.seed, value_name = "SEED")]
     pub resilience_seed: u64,
     /// overlapping_partners counts partners whose customer Jaccard is at least this.
     #[arg(
         long,
-        default_value_t = 0.5,
+        default_value_t = MetricParams::default().overlap.threshold,
         value_name = "J",
         allow_negative_numbers = true
     )]
@@ -274,7 +275,7 @@ pub struct AnalyzeArgs {
     pub overlap_min_jaccard: Option<f64>,
     /// overlap_pairs keeps a pair when it is among either partner's K pairs of highest
     /// jaccard, per dimension (ties by partner id); `all` writes every pair.
-    #[arg(long, value_name = "K|all", default_value = "10", value_parser = parse_top_k)]
+    #[arg(long, value_name = "K|all", default_value_t = TopK(MetricParams::default().overlap.top_k), value_parser = parse_top_k)]
     pub overlap_top_k: TopK,
     /// Refuse (exit 5, nothing written) a run whose overlap_pairs would have more rows
     /// than this; the check comes right after loading, before any metric.
@@ -307,7 +308,7 @@ pub struct AnalyzeArgs {
     /// channel_conflicts pairs deals created at most this many days apart.
     #[arg(
         long,
-        default_value_t = 90.0,
+        default_value_t = MetricParams::default().overlap.conflict_window_days,
         value_name = "DAYS",
         allow_negative_numbers = true
     )]
@@ -346,10 +347,10 @@ pub struct GenerateArgs {
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Number of partners.
-    #[arg(long, default_value_t = 300, value_name = "N")]
+    #[arg(long, default_value_t = GenConfig::default().partners, value_name = "N")]
     pub partners: usize,
     /// Number of deals (about a quarter of them direct, without a partner).
-    #[arg(long, default_value_t = 4000, value_name = "N")]
+    #[arg(long, default_value_t = GenConfig::default().deals, value_name = "N")]
     pub deals: usize,
     /// Customers (default: derived from the deal count).
     #[arg(long, value_name = "N")]
@@ -358,13 +359,13 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "N")]
     pub products: Option<usize>,
     /// Seed of the generator: the same seed and sizes give the same bytes.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = GenConfig::default().seed)]
     pub seed: u64,
     /// First calendar year of the generated history.
-    #[arg(long, default_value_t = 2021, value_name = "YEAR")]
+    #[arg(long, default_value_t = GenConfig::default().start_year, value_name = "YEAR")]
     pub start_year: i32,
     /// Number of calendar quarters of history.
-    #[arg(long, default_value_t = 16, value_name = "N")]
+    #[arg(long, default_value_t = GenConfig::default().quarters, value_name = "N")]
     pub quarters: u32,
     /// Replace an existing output folder, if ecograph wrote it (and it holds only what
     /// ecograph wrote) or it is empty.
@@ -417,6 +418,16 @@ pub fn csv_cells(raw: bool, format: FormatArg) -> Result<CsvCells> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopK(pub Option<u32>);
 
+/// As the flag is written (`--help` shows the default this way): K, or `all`.
+impl std::fmt::Display for TopK {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(k) => write!(f, "{k}"),
+            None => f.write_str("all"),
+        }
+    }
+}
+
 fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
     if s.eq_ignore_ascii_case("all") {
         return Ok(TopK(None));
@@ -452,59 +463,26 @@ pub fn threads(requested: Option<usize>) -> Result<usize> {
 }
 
 impl AnalyzeArgs {
-    /// Checks the flags and builds the job.
+    /// Parses the flags and builds the job. The checks are the library's
+    /// ([`AnalyzeJob::check`], which `pipeline::analyze` runs too), called here in the
+    /// order the flags have always been named: damping, `--metrics`, the run limits, the
+    /// other metric parameters, then the period and the config.
     pub fn job(&self, threads: usize) -> Result<AnalyzeJob> {
-        let d = self.pagerank_damping;
-        if !(d > 0.0 && d < 1.0) {
-            return Err(Error::Parameter(format!(
-                "--pagerank-damping must be in (0, 1), got {d}"
-            )));
-        }
         let mut metrics = MetricParams::default();
-        metrics.pagerank.damping = d;
+        metrics.pagerank.damping = self.pagerank_damping;
+        metrics.pagerank.check()?;
         metrics.centrality = Selection::parse(&self.metrics).map_err(Error::Parameter)?;
-        let m = self.max_stage_minutes;
-        if !(m > 0.0 && m.is_finite()) {
-            return Err(Error::Parameter(format!(
-                "--max-stage-minutes must be a positive number of minutes, got {m}"
-            )));
-        }
-        let (eps, delta) = (self.betweenness_epsilon, self.betweenness_delta);
-        if !(eps > 0.0 && eps < 1.0) {
-            return Err(Error::Parameter(format!(
-                "--betweenness-epsilon must be in (0, 1), got {eps}"
-            )));
-        }
-        if !(delta > 0.0 && delta < 1.0) {
-            return Err(Error::Parameter(format!(
-                "--betweenness-delta must be in (0, 1), got {delta}"
-            )));
-        }
-        for (flag, v) in [
-            ("--closeness-epsilon", self.closeness_epsilon),
-            ("--closeness-delta", self.closeness_delta),
-        ] {
-            if !(v > 0.0 && v < 1.0) {
-                return Err(Error::Parameter(format!(
-                    "{flag} must be in (0, 1), got {v}"
-                )));
-            }
-        }
+        ecograph::pipeline::check_max_stage_minutes(self.max_stage_minutes)?;
+        metrics.betweenness = BetweennessParams {
+            exact_limit: self.betweenness_exact_limit,
+            epsilon: self.betweenness_epsilon,
+            delta: self.betweenness_delta,
+            seed: self.seed,
+        };
         metrics.closeness = ClosenessParams {
             exact_limit: self.closeness_exact_limit,
             epsilon: self.closeness_epsilon,
             delta: self.closeness_delta,
-            seed: self.seed,
-        };
-        if self.community_trials == 0 {
-            return Err(Error::Parameter(
-                "--community-trials must be at least 1".into(),
-            ));
-        }
-        metrics.betweenness = BetweennessParams {
-            exact_limit: self.betweenness_exact_limit,
-            epsilon: eps,
-            delta,
             seed: self.seed,
         };
         metrics.community.seed = self.seed;
@@ -516,7 +494,7 @@ impl AnalyzeArgs {
             top_k: self.overlap_top_k.0,
             conflict_window_days: self.conflict_window_days,
         };
-        metrics.overlap.validate().map_err(Error::Parameter)?;
+        metrics.check()?;
         metrics.cosell_stages = match self.cosell_stages {
             CosellStagesArg::Any => ecograph::build::CosellStages::Any,
             CosellStagesArg::Won => ecograph::build::CosellStages::Won,
@@ -529,7 +507,7 @@ impl AnalyzeArgs {
         .map_err(Error::Parameter)?;
         let settings = self.input.settings()?;
         metrics.attribution = settings.attribution;
-        Ok(AnalyzeJob {
+        let job = AnalyzeJob {
             input: self.input.input.clone(),
             out: self.out.clone(),
             format: self.format.into(),
@@ -547,7 +525,9 @@ impl AnalyzeArgs {
             graph: self.graph.map(|g| match g {
                 GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,
             }),
-        })
+        };
+        job.check()?;
+        Ok(job)
     }
 }
 

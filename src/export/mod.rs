@@ -1,5 +1,8 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
-//! `io::write` put them on disk inside an atomic output folder.
+//! `io::write` put them on disk inside an atomic output folder. Every builder names each
+//! array's column ([`crate::schema::batch::named`]): the declaration in
+//! `schema/outputs.rs` orders them and refuses a missing, extra or mistyped one, so two
+//! columns of one type cannot be swapped unseen.
 
 pub mod graphml;
 pub mod network_effect;
@@ -16,6 +19,7 @@ use crate::build::GraphSet;
 use crate::error::InputError;
 use crate::metrics::community::CommunityRow;
 use crate::metrics::PartnerMetrics;
+use crate::schema::batch::named;
 use crate::schema::out;
 
 fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
@@ -54,8 +58,9 @@ fn texts(v: &[Option<String>]) -> ArrayRef {
     Arc::new(StringArray::from_iter(v.iter().map(|s| s.as_deref())))
 }
 
-/// `partner_metrics`: one row per partner in partner_id order (contract §3); the
-/// columns in the order [`out::PARTNER_METRICS`] declares them.
+/// `partner_metrics`: one row per partner in partner_id order (contract §3); each column
+/// named, put in the order [`out::PARTNER_METRICS`] declares them
+/// ([`crate::schema::batch::named`]).
 pub fn partner_metrics(
     g: &GraphSet,
     m: &PartnerMetrics,
@@ -66,43 +71,58 @@ pub fn partner_metrics(
     let n = g.n_partners();
     let component_size: Vec<u32> = (0..n).map(|p| m.components.size_of(p)).collect();
     let strength: Vec<i64> = m.cosell_strength.iter().map(|&s| s as i64).collect();
-    out::PARTNER_METRICS.batch(vec![
-        Arc::new(StringArray::from_iter_values(g.partners.id.iter())),
-        texts(&g.partners.name),
-        texts(&g.partners.partner_type),
-        texts(&g.partners.tier),
-        texts(&g.partners.region),
-        ints(&a.deals),
-        ints(&a.won_deals),
-        Arc::new(Float64Array::from(a.win_rate.clone())),
-        floats(&a.sourced_revenue),
-        floats(&a.influenced_revenue),
-        floats(&a.attributed_revenue),
-        ints(&m.customers),
-        ints(&m.products),
-        ints(&m.cosell_degree),
-        ints(&strength),
-        floats(&m.pagerank),
-        opt_floats(&c.betweenness, n),
-        opt_floats(&c.closeness, n),
-        opt_floats(&c.harmonic, n),
-        opt_floats(&c.clustering, n),
-        opt_ints(&c.core_number, n),
-        opt_nullable_floats(&c.constraint, n),
-        opt_nullable_floats(&c.effective_size, n),
-        opt_ints(&c.community, n),
-        ints(&m.components.id),
-        ints(&component_size),
-        // Overlap family (from the streamed overlap stage; see metrics::overlap).
-        floats(&overlap.max_customer_overlap),
-        ints(&overlap.overlapping_partners),
-        ints(&overlap.unique_customers),
-        ints(&overlap.conflicts),
-        floats(&overlap.potential_influence),
-        Arc::new(Float64Array::from(m.reach_loss.clone())),
-        floats(&m.revenue_at_risk),
-        Arc::new(Float64Array::from(m.customer_hhi.clone())),
-    ])
+    named(
+        &out::PARTNER_METRICS,
+        vec![
+            (
+                "partner_id",
+                Arc::new(StringArray::from_iter_values(g.partners.id.iter())),
+            ),
+            ("name", texts(&g.partners.name)),
+            ("partner_type", texts(&g.partners.partner_type)),
+            ("tier", texts(&g.partners.tier)),
+            ("region", texts(&g.partners.region)),
+            ("deals", ints(&a.deals)),
+            ("won_deals", ints(&a.won_deals)),
+            ("win_rate", Arc::new(Float64Array::from(a.win_rate.clone()))),
+            ("sourced_revenue", floats(&a.sourced_revenue)),
+            ("influenced_revenue", floats(&a.influenced_revenue)),
+            ("attributed_revenue", floats(&a.attributed_revenue)),
+            ("customers", ints(&m.customers)),
+            ("products", ints(&m.products)),
+            ("cosell_degree", ints(&m.cosell_degree)),
+            ("cosell_strength", ints(&strength)),
+            ("pagerank", floats(&m.pagerank)),
+            ("betweenness", opt_floats(&c.betweenness, n)),
+            ("closeness", opt_floats(&c.closeness, n)),
+            ("harmonic", opt_floats(&c.harmonic, n)),
+            ("clustering", opt_floats(&c.clustering, n)),
+            ("core_number", opt_ints(&c.core_number, n)),
+            ("constraint", opt_nullable_floats(&c.constraint, n)),
+            ("effective_size", opt_nullable_floats(&c.effective_size, n)),
+            ("community", opt_ints(&c.community, n)),
+            ("component", ints(&m.components.id)),
+            ("component_size", ints(&component_size)),
+            // Overlap family (from the streamed overlap stage; see metrics::overlap).
+            (
+                "max_customer_overlap",
+                floats(&overlap.max_customer_overlap),
+            ),
+            ("overlapping_partners", ints(&overlap.overlapping_partners)),
+            ("unique_customers", ints(&overlap.unique_customers)),
+            ("conflicts", ints(&overlap.conflicts)),
+            ("potential_influence", floats(&overlap.potential_influence)),
+            (
+                "reach_loss",
+                Arc::new(Float64Array::from(m.reach_loss.clone())),
+            ),
+            ("revenue_at_risk", floats(&m.revenue_at_risk)),
+            (
+                "customer_hhi",
+                Arc::new(Float64Array::from(m.customer_hhi.clone())),
+            ),
+        ],
+    )
 }
 
 /// `attribution`: per model computed (in [`crate::metrics::attribution::Model::ALL`]
@@ -127,14 +147,16 @@ pub fn attribution(g: &GraphSet, a: &crate::metrics::attribution::Attribution) -
             rank.push(i64::from(k));
         }
     }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from_iter_values(id)),
-        Arc::new(StringArray::from_iter_values(model)),
-        Arc::new(Float64Array::from(revenue)),
-        Arc::new(Float64Array::from(share)),
-        Arc::new(Int64Array::from(rank)),
-    ];
-    out::ATTRIBUTION.batch(columns)
+    named(
+        &out::ATTRIBUTION,
+        vec![
+            ("partner_id", Arc::new(StringArray::from_iter_values(id))),
+            ("model", Arc::new(StringArray::from_iter_values(model))),
+            ("attributed_revenue", Arc::new(Float64Array::from(revenue))),
+            ("share", Arc::new(Float64Array::from(share))),
+            ("rank", Arc::new(Int64Array::from(rank))),
+        ],
+    )
 }
 
 /// One batch of `cosell_edges` rows, partner indices turned into ids.
@@ -144,62 +166,102 @@ pub fn cosell_edges(g: &GraphSet, c: &crate::metrics::cosell_edges::EdgeChunk) -
             v.iter().map(|&p| g.partners.id[p as usize].as_str()),
         ))
     };
-    out::COSELL_EDGES.batch(vec![
-        id(&c.a),
-        id(&c.b),
-        ints(&c.shared_deals),
-        ints(&c.shared_won_deals),
-        floats(&c.shared_won_revenue),
-    ])
+    named(
+        &out::COSELL_EDGES,
+        vec![
+            ("partner_a", id(&c.a)),
+            ("partner_b", id(&c.b)),
+            ("shared_deals", ints(&c.shared_deals)),
+            ("shared_won_deals", ints(&c.shared_won_deals)),
+            ("shared_won_revenue", floats(&c.shared_won_revenue)),
+        ],
+    )
 }
 
 /// `communities`: one row per community of the co-sell network (switched off with
 /// `--metrics`: no table), partner ids of the leaders joined by `, `.
 pub fn communities(g: &GraphSet, rows: &[CommunityRow]) -> RecordBatch {
-    out::COMMUNITIES.batch(vec![
-        Arc::new(Int64Array::from_iter_values(
-            rows.iter().map(|r| i64::from(r.community)),
-        )),
-        Arc::new(Int64Array::from_iter_values(
-            rows.iter().map(|r| i64::from(r.size)),
-        )),
-        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| {
-            r.top_partners
-                .iter()
-                .map(|&p| g.partners.id[p as usize].as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }))),
-        Arc::new(StringArray::from_iter(
-            rows.iter().map(|r| r.dominant_partner_type.as_deref()),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| r.dominant_type_share),
-        )),
-    ])
+    let top_partners = rows.iter().map(|r| {
+        r.top_partners
+            .iter()
+            .map(|&p| g.partners.id[p as usize].as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    named(
+        &out::COMMUNITIES,
+        vec![
+            (
+                "community",
+                Arc::new(Int64Array::from_iter_values(
+                    rows.iter().map(|r| i64::from(r.community)),
+                )),
+            ),
+            (
+                "size",
+                Arc::new(Int64Array::from_iter_values(
+                    rows.iter().map(|r| i64::from(r.size)),
+                )),
+            ),
+            (
+                "top_partners",
+                Arc::new(StringArray::from_iter_values(top_partners)),
+            ),
+            (
+                "dominant_partner_type",
+                Arc::new(StringArray::from_iter(
+                    rows.iter().map(|r| r.dominant_partner_type.as_deref()),
+                )),
+            ),
+            (
+                "dominant_type_share",
+                Arc::new(Float64Array::from_iter(
+                    rows.iter().map(|r| r.dominant_type_share),
+                )),
+            ),
+        ],
+    )
 }
 
 /// `rejected_rows` (with `--skip-invalid`): table, row, column, value, reason.
 pub fn rejected_rows(rejected: &[InputError]) -> RecordBatch {
-    out::REJECTED_ROWS.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            rejected.iter().map(|e| e.table),
-        )),
-        Arc::new(Int64Array::from_iter_values(
-            rejected.iter().map(|e| e.row.unwrap_or(0) as i64),
-        )),
-        Arc::new(StringArray::from_iter(
-            rejected.iter().map(|e| e.column.as_deref()),
-        )),
-        Arc::new(StringArray::from_iter(
-            rejected.iter().map(|e| e.value.as_deref()),
-        )),
-        Arc::new(StringArray::from_iter_values(
-            rejected
-                .iter()
-                .map(|e| format!("{}: {}", e.rule.code(), e.rule)),
-        )),
-    ])
+    named(
+        &out::REJECTED_ROWS,
+        vec![
+            (
+                "table",
+                Arc::new(StringArray::from_iter_values(
+                    rejected.iter().map(|e| e.table),
+                )),
+            ),
+            (
+                "row",
+                Arc::new(Int64Array::from_iter_values(
+                    rejected.iter().map(|e| e.row.unwrap_or(0) as i64),
+                )),
+            ),
+            (
+                "column",
+                Arc::new(StringArray::from_iter(
+                    rejected.iter().map(|e| e.column.as_deref()),
+                )),
+            ),
+            (
+                "value",
+                Arc::new(StringArray::from_iter(
+                    rejected.iter().map(|e| e.value.as_deref()),
+                )),
+            ),
+            (
+                "reason",
+                Arc::new(StringArray::from_iter_values(
+                    rejected
+                        .iter()
+                        .map(|e| format!("{}: {}", e.rule.code(), e.rule)),
+                )),
+            ),
+        ],
+    )
 }
 
 /// `tier_fit`: per partner (partner_id order), one row per rule of every tier (tier
@@ -227,38 +289,61 @@ pub fn tier_fit(
         .collect();
     let rule = |tr: Option<(usize, usize)>| tr.map(|(t, r)| &tiers[t].rules[r]);
     let value = |p: usize, tr: Option<(usize, usize)>| tr.and_then(|(t, r)| fits[p].values[t][r]);
-    let c = (
-        rows.iter().map(|&(p, _)| g.partners.id[p].as_str()),
-        rows.iter().map(|&(p, _)| g.partners.tier[p].as_deref()),
-        rows.iter()
-            .map(|&(p, _)| fits[p].qualified.map(|q| tiers[q].name.as_str())),
-        rows.iter().map(|&(p, _)| fits[p].status.word()),
-    );
-    out::TIER_FIT.batch(vec![
-        Arc::new(StringArray::from_iter_values(c.0)),
-        Arc::new(StringArray::from_iter(c.1)),
-        Arc::new(StringArray::from_iter(c.2)),
-        Arc::new(StringArray::from_iter_values(c.3)),
-        Arc::new(StringArray::from_iter(
-            rows.iter()
-                .map(|&(_, tr)| tr.map(|(t, _)| tiers[t].name.as_str())),
-        )),
-        Arc::new(StringArray::from_iter(
-            rows.iter()
-                .map(|&(_, tr)| rule(tr).map(|r| r.column.as_str())),
-        )),
-        Arc::new(StringArray::from_iter(
-            rows.iter().map(|&(_, tr)| rule(tr).map(|r| r.bound.word())),
-        )),
+    type Row = (usize, Option<(usize, usize)>);
+    fn text<'a>(
+        rows: &[Row],
+        f: impl Fn(usize, Option<(usize, usize)>) -> Option<&'a str>,
+    ) -> ArrayRef {
+        Arc::new(StringArray::from_iter(rows.iter().map(|&(p, tr)| f(p, tr))))
+    }
+    fn float(rows: &[Row], f: impl Fn(usize, Option<(usize, usize)>) -> Option<f64>) -> ArrayRef {
         Arc::new(Float64Array::from_iter(
-            rows.iter().map(|&(_, tr)| rule(tr).map(|r| r.threshold)),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|&(p, tr)| value(p, tr)),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter()
-                .map(|&(p, tr)| rule(tr).and_then(|r| r.gap(value(p, tr)))),
-        )),
-    ])
+            rows.iter().map(|&(p, tr)| f(p, tr)),
+        ))
+    }
+    named(
+        &out::TIER_FIT,
+        vec![
+            (
+                "partner_id",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|&(p, _)| g.partners.id[p].as_str()),
+                )),
+            ),
+            ("tier", text(&rows, |p, _| g.partners.tier[p].as_deref())),
+            (
+                "qualified_tier",
+                text(&rows, |p, _| {
+                    fits[p].qualified.map(|q| tiers[q].name.as_str())
+                }),
+            ),
+            (
+                "status",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|&(p, _)| fits[p].status.word()),
+                )),
+            ),
+            (
+                "rule_tier",
+                text(&rows, |_, tr| tr.map(|(t, _)| tiers[t].name.as_str())),
+            ),
+            (
+                "rule_column",
+                text(&rows, |_, tr| rule(tr).map(|r| r.column.as_str())),
+            ),
+            (
+                "bound",
+                text(&rows, |_, tr| rule(tr).map(|r| r.bound.word())),
+            ),
+            (
+                "threshold",
+                float(&rows, |_, tr| rule(tr).map(|r| r.threshold)),
+            ),
+            ("value", float(&rows, value)),
+            (
+                "gap",
+                float(&rows, |p, tr| rule(tr).and_then(|r| r.gap(value(p, tr)))),
+            ),
+        ],
+    )
 }

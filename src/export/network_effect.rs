@@ -1,6 +1,7 @@
 //! Batches of the diversification, network-effect and resilience tables (contract §3
-//! `diversification`, `network_growth`, `resilience`), in the column order and with the
-//! types and nullability `schema::outputs` declares.
+//! `diversification`, `network_growth`, `resilience`), each array named by its column
+//! and put in the order, with the types and nullability, `schema::outputs` declares
+//! ([`crate::schema::batch::named`]).
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use arrow::record_batch::RecordBatch;
 use crate::metrics::diversification::DimensionRow;
 use crate::metrics::network_effect::growth::GrowthTable;
 use crate::metrics::network_effect::resilience::ResiliencePoint;
+use crate::schema::batch::named;
 use crate::schema::out;
 
 fn ints(v: impl IntoIterator<Item = u64>) -> ArrayRef {
@@ -30,41 +32,77 @@ fn opt_floats(v: impl IntoIterator<Item = Option<f64>>) -> ArrayRef {
 /// `diversification`: one row per dimension.
 pub fn diversification(rows: &[DimensionRow]) -> RecordBatch {
     let c = |f: fn(&DimensionRow) -> Option<f64>| opt_floats(rows.iter().map(f));
-    out::DIVERSIFICATION.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.dimension),
-        )),
-        ints(rows.iter().map(|r| r.concentration.entities)),
-        c(|r| r.concentration.hhi),
-        c(|r| r.concentration.effective_number),
-        c(|r| r.concentration.entropy),
-        c(|r| r.concentration.normalized_entropy),
-        c(|r| r.concentration.gini),
-        c(|r| r.concentration.top1_share),
-        c(|r| r.concentration.top5_share),
-    ])
+    named(
+        &out::DIVERSIFICATION,
+        vec![
+            (
+                "dimension",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.dimension),
+                )),
+            ),
+            (
+                "entities",
+                ints(rows.iter().map(|r| r.concentration.entities)),
+            ),
+            ("hhi", c(|r| r.concentration.hhi)),
+            ("effective_number", c(|r| r.concentration.effective_number)),
+            ("entropy", c(|r| r.concentration.entropy)),
+            (
+                "normalized_entropy",
+                c(|r| r.concentration.normalized_entropy),
+            ),
+            ("gini", c(|r| r.concentration.gini)),
+            ("top1_share", c(|r| r.concentration.top1_share)),
+            ("top5_share", c(|r| r.concentration.top5_share)),
+        ],
+    )
 }
 
 /// `network_growth`: one row per calendar quarter holding a dated deal.
 pub fn network_growth(t: &GrowthTable) -> RecordBatch {
-    out::NETWORK_GROWTH.batch(vec![
-        Arc::new(Date32Array::from(t.quarter_start.clone())),
-        ints(t.deals.iter().copied()),
-        floats(t.won_revenue.iter().copied()),
-        ints(t.active_partners.iter().copied()),
-        ints(t.cumulative_partners.iter().copied()),
-        ints(t.cumulative_cosell_edges.iter().copied()),
-        floats(t.cumulative_won_revenue.iter().copied()),
-    ])
+    named(
+        &out::NETWORK_GROWTH,
+        vec![
+            (
+                "quarter_start",
+                Arc::new(Date32Array::from(t.quarter_start.clone())),
+            ),
+            ("deals", ints(t.deals.iter().copied())),
+            ("won_revenue", floats(t.won_revenue.iter().copied())),
+            ("active_partners", ints(t.active_partners.iter().copied())),
+            (
+                "cumulative_partners",
+                ints(t.cumulative_partners.iter().copied()),
+            ),
+            (
+                "cumulative_cosell_edges",
+                ints(t.cumulative_cosell_edges.iter().copied()),
+            ),
+            (
+                "cumulative_won_revenue",
+                floats(t.cumulative_won_revenue.iter().copied()),
+            ),
+        ],
+    )
 }
 
 /// `resilience`: the targeted curve, then the random one.
 pub fn resilience(rows: &[ResiliencePoint]) -> RecordBatch {
-    out::RESILIENCE.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.strategy),
-        )),
-        floats(rows.iter().map(|r| r.removed_fraction)),
-        floats(rows.iter().map(|r| r.lcc_fraction)),
-    ])
+    named(
+        &out::RESILIENCE,
+        vec![
+            (
+                "strategy",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.strategy),
+                )),
+            ),
+            (
+                "removed_fraction",
+                floats(rows.iter().map(|r| r.removed_fraction)),
+            ),
+            ("lcc_fraction", floats(rows.iter().map(|r| r.lcc_fraction))),
+        ],
+    )
 }

@@ -149,7 +149,7 @@ pub fn overlap_tables(
         writer: to.create(out::OVERLAP_PAIRS.name, super::overlap::pair_schema())?,
         partner_ids: &g.partners.id,
     };
-    let ov = plan.write_with(g, &mut sink, &Default::default(), meter)?;
+    let ov = plan.write(g, &mut sink, None, Some(meter))?;
     sink.writer.finish()?;
     to.write(
         out::OVERLAP_BY_TYPE.name,

@@ -3,6 +3,24 @@
 //! results are bit-identical for any thread count. Tier fits ([`tiers`]) are a metric
 //! too: computed from these results ([`MetricTables::fit_tiers`]), only written by the
 //! export.
+//!
+//! The front door, as petgraph's `algo`: each measure's main function and its parameters
+//! are re-exported here, so `ecograph::metrics::pagerank` or
+//! `ecograph::metrics::betweenness` is all a caller needs to name; the modules below
+//! hold the variants (exact or sampled only, the sequential references) and the details.
+//! Functions that can report progress take an `Option<&Meter>`
+//! ([`crate::progress::Meter`]); `None` reports nothing.
+//!
+//! ```
+//! use ecograph::build::Csr;
+//! use ecograph::metrics::{betweenness, pagerank, BetweennessParams, PageRankParams};
+//! // A path a - b - c: b carries the only route between a and c.
+//! let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 1), (1, 2, 1)]);
+//! let (b, _mode) = betweenness(&g, &BetweennessParams::default(), None);
+//! assert_eq!(b, vec![0.0, 1.0, 0.0]);
+//! let (pr, _iterations) = pagerank(&g, &PageRankParams::default());
+//! assert!(pr[1] > pr[0] && (pr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//! ```
 
 pub mod activity;
 pub mod attribution;
@@ -17,13 +35,28 @@ pub mod overlap;
 pub mod revenue_at_risk;
 pub mod tiers;
 
+pub use attribution::AttributionParams;
+pub use centrality::betweenness::{betweenness, BetweennessMode, BetweennessParams};
+pub use centrality::closeness::closeness_harmonic;
+pub use centrality::closeness_sampled::{closeness_harmonic_auto, ClosenessMode, ClosenessParams};
+pub use centrality::core_number::core_number;
+pub use centrality::degree::strength;
+pub use centrality::neighborhood::{clustering, neighborhood};
+pub use centrality::pagerank::{pagerank, PageRankParams};
+pub use community::{communities, community_rows, modularity, LouvainParams};
+pub use components::connected_components;
+pub use diversification::{customer_hhi, diversification};
+pub use network_effect::growth::network_growth;
+pub use network_effect::reach_loss::reach_loss;
+pub use network_effect::resilience::{resilience, ResilienceParams};
+pub use overlap::OverlapParams;
+pub use revenue_at_risk::revenue_at_risk;
+
 use crate::build::GraphSet;
 use crate::plan::Stage;
 use crate::progress::Stages;
-use centrality::betweenness::{BetweennessMode, BetweennessParams};
-use centrality::closeness_sampled::{ClosenessMode, ClosenessParams};
 use centrality::{Measure, Selection};
-use community::{CommunityRow, LouvainParams};
+use community::CommunityRow;
 
 /// Per-partner columns of `partner_metrics`, indexed by partner index (id order).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,9 +79,9 @@ pub struct PartnerMetrics {
     pub components: components::Components,
     /// Exact, by articulation points ([`network_effect::reach_loss`]); null without edges.
     pub reach_loss: Vec<Option<f64>>,
-    /// HHI of the partner's won revenue by customer ([`diversification`]).
+    /// HHI of the partner's won revenue by customer ([`diversification`](mod@diversification)).
     pub customer_hhi: Vec<Option<f64>>,
-    /// Won revenue that hangs on the partner alone ([`revenue_at_risk`]).
+    /// Won revenue that hangs on the partner alone ([`revenue_at_risk`](mod@revenue_at_risk)).
     pub revenue_at_risk: Vec<f64>,
 }
 
@@ -104,6 +137,34 @@ pub struct MetricParams {
     /// The review period (`--from` / `--to` / `--period`; applied to the validated
     /// tables before the graphs are built); `None`: all time.
     pub period: Option<crate::validate::window::Window>,
+}
+
+impl MetricParams {
+    /// Checks every family's parameters, in the order the CLI names its flags: PageRank
+    /// damping, betweenness ε and δ, closeness ε and δ, community trials, resilience
+    /// orders, the overlap bounds. The messages name the CLI flags, so a library caller
+    /// is refused exactly as a CLI user is; [`crate::pipeline::AnalyzeJob::check`] runs
+    /// it before any work.
+    ///
+    /// # Example
+    /// ```
+    /// use ecograph::metrics::MetricParams;
+    /// let mut p = MetricParams::default();
+    /// assert!(p.check().is_ok());
+    /// p.community.trials = 0;
+    /// assert_eq!(
+    ///     p.check().unwrap_err().to_string(),
+    ///     "invalid parameter: --community-trials must be at least 1"
+    /// );
+    /// ```
+    pub fn check(&self) -> crate::error::Result<()> {
+        self.pagerank.check()?;
+        self.betweenness.check()?;
+        self.closeness.check()?;
+        self.community.check()?;
+        self.resilience.check()?;
+        self.overlap.check()
+    }
 }
 
 /// Results of the centrality suite beyond the per-partner columns (average clustering
@@ -190,7 +251,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
     let mut summary = CentralitySummary::default();
     if runs(Stage::Betweenness) {
         let (b, mode) = st.run_metered(Stage::Betweenness.name(), |meter| {
-            centrality::betweenness::betweenness_metered(&g.cosell, &params.betweenness, meter)
+            centrality::betweenness::betweenness(&g.cosell, &params.betweenness, Some(meter))
         });
         c.betweenness = Some(b);
         summary.betweenness = Some(mode);
@@ -200,7 +261,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
             centrality::closeness_sampled::closeness_harmonic_auto(
                 &g.cosell,
                 &params.closeness,
-                meter,
+                Some(meter),
             )
         });
         summary.closeness = Some(mode);
@@ -274,5 +335,64 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         network_effect: family.network_effect,
         attribution,
         tier_fit: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod params_tests {
+    use super::MetricParams;
+
+    /// The library refuses what the CLI refuses, with the CLI's words (which name its
+    /// flags): a caller without the CLI meets the same checks.
+    #[test]
+    fn check_refuses_bad_parameters_with_the_cli_messages() {
+        let refused = |edit: &dyn Fn(&mut MetricParams)| {
+            let mut p = MetricParams::default();
+            edit(&mut p);
+            p.check().unwrap_err().to_string()
+        };
+        assert!(MetricParams::default().check().is_ok());
+        type Edit<'a> = &'a dyn Fn(&mut MetricParams);
+        let cases: [(Edit, &str); 9] = [
+            (
+                &|p| p.pagerank.damping = 2.0,
+                "--pagerank-damping must be in (0, 1), got 2",
+            ),
+            (
+                &|p| p.betweenness.epsilon = 0.0,
+                "--betweenness-epsilon must be in (0, 1), got 0",
+            ),
+            (
+                &|p| p.betweenness.delta = 1.0,
+                "--betweenness-delta must be in (0, 1), got 1",
+            ),
+            (
+                &|p| p.closeness.epsilon = 0.0,
+                "--closeness-epsilon must be in (0, 1), got 0",
+            ),
+            (
+                &|p| p.closeness.delta = f64::NAN,
+                "--closeness-delta must be in (0, 1), got NaN",
+            ),
+            (
+                &|p| p.community.trials = 0,
+                "--community-trials must be at least 1",
+            ),
+            (
+                &|p| p.overlap.threshold = 2.0,
+                "--overlap-threshold must be between 0 and 1, got 2",
+            ),
+            (
+                &|p| p.overlap.top_k = Some(0),
+                "--overlap-top-k must be at least 1, got 0",
+            ),
+            (
+                &|p| p.overlap.conflict_window_days = -1.0,
+                "--conflict-window-days must be a finite number of days >= 0, got -1",
+            ),
+        ];
+        for (edit, message) in cases {
+            assert_eq!(refused(edit), format!("invalid parameter: {message}"));
+        }
     }
 }

@@ -9,7 +9,6 @@ use ecograph::build::Csr;
 use ecograph::metrics::centrality::closeness_sampled::{self, ClosenessMode};
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{self, LouvainParams};
-use ecograph::progress::Meter;
 
 /// A random simple weighted graph: n nodes, edges (p < q) with weights 1..=5.
 fn graph() -> impl Strategy<Value = Csr> {
@@ -34,9 +33,9 @@ proptest! {
 
     #[test]
     fn betweenness_parallel_equals_sequential(g in graph()) {
-        let par = on_threads(3, || betweenness::exact(&g));
+        let par = on_threads(3, || betweenness::exact(&g, None));
         prop_assert_eq!(&par, &betweenness::exact_sequential(&g));
-        prop_assert_eq!(&par, &on_threads(1, || betweenness::exact(&g)));
+        prop_assert_eq!(&par, &on_threads(1, || betweenness::exact(&g, None)));
         for &b in &par {
             prop_assert!((0.0..=1.0 + 1e-12).contains(&b), "betweenness {}", b);
         }
@@ -44,8 +43,8 @@ proptest! {
 
     #[test]
     fn sampled_betweenness_is_seeded_and_bounded(g in graph(), seed in 0u64..1000) {
-        let a = on_threads(1, || betweenness::sampled(&g, 0.1, 0.1, seed));
-        let b = on_threads(3, || betweenness::sampled(&g, 0.1, 0.1, seed));
+        let a = on_threads(1, || betweenness::sampled(&g, 0.1, 0.1, seed, None));
+        let b = on_threads(3, || betweenness::sampled(&g, 0.1, 0.1, seed, None));
         prop_assert_eq!(&a, &b);
         for &x in &a.0 {
             prop_assert!(x >= 0.0);
@@ -56,7 +55,7 @@ proptest! {
     fn sampled_closeness_is_seeded_and_within_its_bounds(g in graph(), seed in 0u64..1000) {
         // ε = 0.9 makes K about 16: many random graphs have a component to sample. δ is
         // tiny, so a bound that fails is a bug, not bad luck.
-        let run = || closeness_sampled::sampled_metered(&g, 0.9, 1e-9, seed, &Meter::silent());
+        let run = || closeness_sampled::sampled(&g, 0.9, 1e-9, seed, None);
         let (c, h, mode) = on_threads(1, run);
         prop_assert_eq!(&(c.clone(), h.clone(), mode.clone()), &on_threads(3, run));
         let (c0, h0) = closeness::closeness_harmonic_sequential(&g);
@@ -84,8 +83,8 @@ proptest! {
 
     #[test]
     fn closeness_harmonic_agree_with_plain_bfs(g in graph()) {
-        let (c, h) = on_threads(3, || closeness::closeness_harmonic(&g));
-        let one = on_threads(1, || closeness::closeness_harmonic(&g));
+        let (c, h) = on_threads(3, || closeness::closeness_harmonic(&g, None));
+        let one = on_threads(1, || closeness::closeness_harmonic(&g, None));
         prop_assert_eq!((&c, &h), (&one.0, &one.1));
         let (c0, h0) = closeness::closeness_harmonic_sequential(&g);
         prop_assert_eq!(&c, &c0);

@@ -150,7 +150,7 @@ proptest! {
     ) {
         let g = build::build(tables(&s));
         let mut sink = CollectSink::default();
-        let res = overlap::run_with(&g, &OverlapParams::all_pairs(), &mut sink, &blocking(work, maxp, window)).unwrap();
+        let res = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink, Some(&blocking(work, maxp, window))).unwrap();
         for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
             let got = rows(&sink, dim);
             let want = naive_pairs(inc);
@@ -163,7 +163,7 @@ proptest! {
         prop_assert_eq!(res.counts.customer_pairs as usize, naive_pairs(&g.partner_customers).len());
         // The per-partner columns and by-type sums, merged from per-thread partials of
         // many small blocks, equal those of one block (checked against definitions below).
-        let whole = overlap::run_with(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink, &blocking(usize::MAX, usize::MAX, 1)).unwrap();
+        let whole = overlap::run(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink, Some(&blocking(usize::MAX, usize::MAX, 1))).unwrap();
         prop_assert_eq!(&res.partner, &whole.partner);
         prop_assert_eq!(&res.by_type, &whole.by_type);
         for (_, b) in &sink.blocks {
@@ -185,7 +185,7 @@ proptest! {
     fn per_partner_columns_match_definitions(s in spec(), t in 0.0f64..=1.0) {
         let g = build::build(tables(&s));
         let params = OverlapParams { threshold: t, ..OverlapParams::default() };
-        let res = overlap::run(&g, &params, &mut overlap::NullSink).unwrap();
+        let res = overlap::run(&g, &params, &mut overlap::NullSink, None).unwrap();
         let pairs = naive_pairs(&g.partner_customers);
         let n = g.n_partners();
         let size = |p: u32| g.partner_customers.degree(p as usize) as u32;
@@ -223,7 +223,7 @@ proptest! {
         let g = build::build(tables(&s));
         let params = OverlapParams { top_k: Some(k), min_jaccard: mj, ..OverlapParams::default() };
         let mut sink = CollectSink::default();
-        let res = overlap::run_with(&g, &params, &mut sink, &blocking(work, 3, 2)).unwrap();
+        let res = overlap::run(&g, &params, &mut sink, Some(&blocking(work, 3, 2))).unwrap();
         for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
             let size = |p: u32| inc.degree(p as usize) as u32;
             let all: Vec<((u32, u32), f64)> = naive_pairs(inc)
@@ -249,7 +249,7 @@ proptest! {
             prop_assert_eq!(got, want);
         }
         // The per-partner columns ignore the output bounds.
-        let free = overlap::run(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink).unwrap();
+        let free = overlap::run(&g, &OverlapParams::all_pairs(), &mut overlap::NullSink, None).unwrap();
         prop_assert_eq!(res.partner, free.partner);
         prop_assert_eq!(res.by_type, free.by_type);
     }
@@ -300,7 +300,7 @@ proptest! {
         let go = |threads| on_threads(threads, || {
             let g: GraphSet = build::build(t.clone());
             let mut sink = CollectSink::default();
-            let r = overlap::run_with(&g, &params, &mut sink, &blocking(16, 4, 3)).unwrap();
+            let r = overlap::run(&g, &params, &mut sink, Some(&blocking(16, 4, 3))).unwrap();
             (r.partner, r.by_type, r.conflicts, r.counts, sink.blocks)
         });
         let (one, two) = (go(1), go(2));
@@ -317,7 +317,7 @@ fn empty_incidences_stream_nothing() {
     let s: Spec = (3, vec![(0, 0, None, 0, vec![])], vec![(0, vec![]); 3]);
     let g = build::build(tables(&s));
     let mut sink = CollectSink::default();
-    let r = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink).unwrap();
+    let r = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink, None).unwrap();
     assert!(sink.blocks.is_empty());
     assert_eq!(r.partner.max_customer_overlap, vec![0.0; 3]);
     assert_eq!(r.counts, overlap::OverlapCounts::default());

@@ -34,7 +34,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::ordered::{add_into, ordered_fold_metered};
+use super::ordered::{add_into, ordered_fold};
 use super::path_sampler::PathSampler;
 use super::relabel::Relabelled;
 use crate::build::Csr;
@@ -69,6 +69,23 @@ impl Default for BetweennessParams {
             delta: 0.1,
             seed: 42,
         }
+    }
+}
+
+impl BetweennessParams {
+    /// Checks ε and δ are in (0, 1); the message names the CLI flag.
+    pub fn check(&self) -> crate::error::Result<()> {
+        for (flag, v) in [
+            ("--betweenness-epsilon", self.epsilon),
+            ("--betweenness-delta", self.delta),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(crate::error::Error::Parameter(format!(
+                    "{flag} must be in (0, 1), got {v}"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -194,6 +211,8 @@ fn sample_size(g: &Csr, epsilon: f64, delta: f64) -> usize {
 /// * `g`: the co-sell network, symmetric.
 /// * `params`: `exact_limit` (20,000 partners with an edge), and for the sampled mode
 ///   `epsilon` (0.005), `delta` (0.1) and `seed` (42).
+/// * `meter`: where to report the sources (exact) or samples (sampled) done, for a
+///   progress display; `None` reports nothing.
 ///
 /// # Returns
 /// * The betweenness of each partner, indexed like `g`'s rows, normalised by
@@ -221,36 +240,31 @@ fn sample_size(g: &Csr, epsilon: f64, delta: f64) -> usize {
 /// // A path a - b - c - d: b is on the only route of (a, c) and (a, d), 2 of the
 /// // C(3, 2) = 3 pairs without it (NetworkX: 0, 0.666..., 0.666..., 0).
 /// let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (1, 2, 1), (2, 3, 1)]);
-/// let (b, mode) = betweenness(&g, &BetweennessParams::default());
+/// let (b, mode) = betweenness(&g, &BetweennessParams::default(), None);
 /// assert_eq!(mode, BetweennessMode::Exact);
 /// assert_eq!(b, vec![0.0, 2.0 / 3.0, 2.0 / 3.0, 0.0]);
 /// ```
-pub fn betweenness(g: &Csr, params: &BetweennessParams) -> (Vec<f64>, BetweennessMode) {
-    betweenness_metered(g, params, &Meter::silent())
-}
-
-/// [`betweenness`] reporting the sources (exact) or samples (sampled) done to `meter`.
-pub fn betweenness_metered(
+pub fn betweenness(
     g: &Csr,
     params: &BetweennessParams,
-    meter: &Meter,
+    meter: Option<&Meter>,
 ) -> (Vec<f64>, BetweennessMode) {
     match BetweennessPlan::of(g, params) {
         BetweennessPlan::Exact {
             instead_of_samples: None,
             ..
-        } => (exact_metered(g, meter), BetweennessMode::Exact),
+        } => (exact(g, meter), BetweennessMode::Exact),
         BetweennessPlan::Exact {
             instead_of_samples: Some(r),
             ..
         } => (
-            exact_metered(g, meter),
+            exact(g, meter),
             BetweennessMode::ExactInsteadOfSampling {
                 instead_of_samples: r,
             },
         ),
         BetweennessPlan::Sampled { .. } => {
-            sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+            sampled(g, params.epsilon, params.delta, params.seed, meter)
         }
     }
 }
@@ -360,6 +374,7 @@ fn normalize(bc: &mut [f64]) {
 ///
 /// # Arguments
 /// * `g`: the co-sell network, symmetric.
+/// * `meter`: where to report the sources done; `None` reports nothing.
 ///
 /// # Returns
 /// * The betweenness of each partner, indexed like `g`'s rows.
@@ -370,12 +385,7 @@ fn normalize(bc: &mut [f64]) {
 ///
 /// Reference: Brandes 2001; NetworkX `betweenness_centrality(G, normalized=True)`. See
 /// [`betweenness`] for an example.
-pub fn exact(g: &Csr) -> Vec<f64> {
-    exact_metered(g, &Meter::silent())
-}
-
-/// [`exact`] reporting the sources done to `meter`.
-pub fn exact_metered(g: &Csr, meter: &Meter) -> Vec<f64> {
+pub fn exact(g: &Csr, meter: Option<&Meter>) -> Vec<f64> {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);
     let h = &r.graph;
@@ -383,7 +393,7 @@ pub fn exact_metered(g: &Csr, meter: &Meter) -> Vec<f64> {
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&v| h.degree(v as usize) > 0)
         .collect();
-    let mut bc = ordered_fold_metered(
+    let mut bc = ordered_fold(
         sources.len(),
         SOURCE_CHUNK,
         meter,
@@ -478,6 +488,7 @@ pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
 /// * `epsilon`: the additive error bound, on the scale returned.
 /// * `delta`: the probability that the bound fails for some partner.
 /// * `seed`: the seed of the ChaCha8 streams (one per fixed chunk of samples).
+/// * `meter`: where to report the samples done; `None` reports nothing.
 ///
 /// # Returns
 /// * Estimates with `|estimate - exact| ≤ epsilon` for all partners at once with
@@ -500,24 +511,19 @@ pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
 /// use ecograph::metrics::centrality::betweenness::{exact, sampled, BetweennessMode};
 /// // A star: the hub is on every route between two leaves (exact betweenness 1).
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (0, 3, 1), (0, 4, 1)]);
-/// let (b, mode) = sampled(&g, 0.05, 0.1, 42);
+/// let (b, mode) = sampled(&g, 0.05, 0.1, 42, None);
 /// assert!(matches!(mode, BetweennessMode::Sampled { samples, .. } if samples > 1000));
-/// for (estimate, truth) in b.iter().zip(exact(&g)) {
+/// for (estimate, truth) in b.iter().zip(exact(&g, None)) {
 ///     assert!((estimate - truth).abs() <= 0.05);
 /// }
 /// assert_eq!(&b[1..], &[0.0; 4]); // a leaf is never inside a shortest path
 /// ```
-pub fn sampled(g: &Csr, epsilon: f64, delta: f64, seed: u64) -> (Vec<f64>, BetweennessMode) {
-    sampled_metered(g, epsilon, delta, seed, &Meter::silent())
-}
-
-/// [`sampled`] reporting the samples done to `meter`.
-pub fn sampled_metered(
+pub fn sampled(
     g: &Csr,
     epsilon: f64,
     delta: f64,
     seed: u64,
-    meter: &Meter,
+    meter: Option<&Meter>,
 ) -> (Vec<f64>, BetweennessMode) {
     let n = g.rows();
     let vd = vertex_diameter_bound(g);
@@ -533,7 +539,7 @@ pub fn sampled_metered(
     }
     let eps_rk = epsilon * (n - 2) as f64 / n as f64;
     let r = rk_samples(vd, eps_rk, delta);
-    let counts = ordered_fold_metered(
+    let counts = ordered_fold(
         r,
         SAMPLE_CHUNK,
         meter,
@@ -580,7 +586,7 @@ mod tests {
     fn path_matches_closed_form() {
         // On a path of n nodes, node i lies on i·(n-1-i) pairs' only shortest path.
         let n = 7;
-        let b = exact(&path(n));
+        let b = exact(&path(n), None);
         let norm = ((n - 1) * (n - 2)) as f64 / 2.0;
         for (i, &x) in b.iter().enumerate() {
             let i = i as f64;
@@ -591,7 +597,7 @@ mod tests {
     #[test]
     fn star_centre_is_one() {
         let e: Vec<_> = (1..6).map(|i| (0, i, 1)).collect();
-        let b = exact(&Csr::symmetric_from_sorted_edges(7, &e));
+        let b = exact(&Csr::symmetric_from_sorted_edges(7, &e), None);
         // 7 nodes incl. one isolated: centre covers C(5,2)=10 of (6·5)/2=15 pairs.
         assert!((b[0] - 10.0 / 15.0).abs() < 1e-15);
         assert!(b[1..].iter().all(|&x| x == 0.0));
@@ -613,7 +619,7 @@ mod tests {
             .num_threads(3)
             .build()
             .unwrap()
-            .install(|| exact(&g));
+            .install(|| exact(&g, None));
         assert_eq!(par, exact_sequential(&g));
     }
 
@@ -629,13 +635,13 @@ mod tests {
         }
         e.sort_unstable();
         let g = Csr::symmetric_from_sorted_edges(300, &e);
-        let ex = exact(&g);
-        let (s1, mode) = sampled(&g, 0.02, 0.1, 7);
+        let ex = exact(&g, None);
+        let (s1, mode) = sampled(&g, 0.02, 0.1, 7, None);
         let (s2, _) = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap()
-            .install(|| sampled(&g, 0.02, 0.1, 7));
+            .install(|| sampled(&g, 0.02, 0.1, 7, None));
         assert_eq!(s1, s2);
         assert!(matches!(mode, BetweennessMode::Sampled { samples, .. } if samples > 1000));
         let worst = ex

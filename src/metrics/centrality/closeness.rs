@@ -34,7 +34,7 @@
 
 use std::sync::Mutex;
 
-use super::ordered::ordered_fold_metered;
+use super::ordered::ordered_fold;
 use super::relabel::Relabelled;
 use crate::build::Csr;
 use crate::progress::Meter;
@@ -238,6 +238,7 @@ impl Masks {
 ///
 /// # Arguments
 /// * `g`: the co-sell network, symmetric.
+/// * `meter`: where to report the batches of 512 sources done; `None` reports nothing.
 ///
 /// # Returns
 /// * `(closeness, harmonic)`, each indexed like `g`'s rows, in [0, 1]; both 0 for an
@@ -261,7 +262,7 @@ impl Masks {
 /// use ecograph::metrics::centrality::closeness::closeness_harmonic;
 /// // A path a - b - c and an isolated d (n = 4).
 /// let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (1, 2, 1)]);
-/// let (closeness, harmonic) = closeness_harmonic(&g);
+/// let (closeness, harmonic) = closeness_harmonic(&g, None);
 /// // b reaches 2 partners at total distance 2: (2/2)·(2/3); a at distance 3: (2/3)·(2/3).
 /// assert!((closeness[1] - 2.0 / 3.0).abs() < 1e-15);
 /// assert!((closeness[0] - 4.0 / 9.0).abs() < 1e-15);
@@ -269,12 +270,7 @@ impl Masks {
 /// assert!((harmonic[0] - 0.5).abs() < 1e-15 && (harmonic[1] - 2.0 / 3.0).abs() < 1e-15);
 /// assert_eq!((closeness[3], harmonic[3]), (0.0, 0.0));
 /// ```
-pub fn closeness_harmonic(g: &Csr) -> (Vec<f64>, Vec<f64>) {
-    closeness_harmonic_metered(g, &Meter::silent())
-}
-
-/// [`closeness_harmonic`] reporting the batches of 512 sources done to `meter`.
-pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>) {
+pub fn closeness_harmonic(g: &Csr, meter: Option<&Meter>) -> (Vec<f64>, Vec<f64>) {
     let r = Relabelled::breadth_first(g);
     // Every partner with a co-sell edge is a source (an isolated one reaches nobody).
     let sources: Vec<u32> = (0..g.rows() as u32)
@@ -293,7 +289,7 @@ pub fn closeness_harmonic_metered(g: &Csr, meter: &Meter) -> (Vec<f64>, Vec<f64>
 /// ids, ascending), 512 sources per traversal, batches in parallel and folded in batch
 /// order; reports the batches done to `meter`. The exact computation passes every
 /// partner with an edge, the sampled one ([`super::closeness_sampled`]) its sample.
-pub(super) fn traverse(r: &Relabelled, sources: &[u32], meter: &Meter) -> Sums {
+pub(super) fn traverse(r: &Relabelled, sources: &[u32], meter: Option<&Meter>) -> Sums {
     let n = r.graph.rows();
     let h = &r.graph;
     let components: Vec<Component> = r
@@ -309,7 +305,7 @@ pub(super) fn traverse(r: &Relabelled, sources: &[u32], meter: &Meter) -> Sums {
     // Scratch masks are reused across batches: a fresh set per batch would page-fault
     // 3 x 64 bytes per node each time.
     let pool: Mutex<Vec<Masks>> = Mutex::new(Vec::new());
-    ordered_fold_metered(
+    ordered_fold(
         batches,
         BATCHES_PER_CHUNK,
         meter,
@@ -392,7 +388,7 @@ mod tests {
     fn path_and_isolated() {
         // 0-1-2 and an isolated 3: n = 4.
         let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (1, 2, 1)]);
-        let (c, h) = closeness_harmonic(&g);
+        let (c, h) = closeness_harmonic(&g, None);
         // node 1: reaches 2 at total distance 2 -> (2/2)·(2/3)
         assert!((c[1] - 2.0 / 3.0).abs() < 1e-15);
         // node 0: reaches 2 at distance 3 -> (2/3)·(2/3)
@@ -418,12 +414,12 @@ mod tests {
             .num_threads(3)
             .build()
             .unwrap()
-            .install(|| closeness_harmonic(&g));
+            .install(|| closeness_harmonic(&g, None));
         let (c0, h0) = closeness_harmonic_sequential(&g);
         assert_eq!(c, c0, "closeness uses exact integers");
         for (a, b) in h.iter().zip(&h0) {
             assert!((a - b).abs() < 1e-12);
         }
-        assert_eq!(closeness_harmonic(&g), (c, h));
+        assert_eq!(closeness_harmonic(&g, None), (c, h));
     }
 }

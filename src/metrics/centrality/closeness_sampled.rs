@@ -37,7 +37,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::closeness::{closeness_harmonic_metered, traverse};
+use super::closeness::{closeness_harmonic, traverse};
 use super::relabel::Relabelled;
 use crate::build::Csr;
 use crate::progress::Meter;
@@ -64,6 +64,23 @@ impl Default for ClosenessParams {
             delta: 0.1,
             seed: 42,
         }
+    }
+}
+
+impl ClosenessParams {
+    /// Checks ε and δ are in (0, 1); the message names the CLI flag.
+    pub fn check(&self) -> crate::error::Result<()> {
+        for (flag, v) in [
+            ("--closeness-epsilon", self.epsilon),
+            ("--closeness-delta", self.delta),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(crate::error::Error::Parameter(format!(
+                    "{flag} must be in (0, 1), got {v}"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -114,7 +131,7 @@ pub fn sample_size(partners: usize, epsilon: f64, delta: f64) -> usize {
 
 /// Closeness and harmonic centrality of every partner: exact while at most
 /// `params.exact_limit` partners have a co-sell edge, sampled above (module doc), with
-/// how they were obtained, reporting the source batches done to `meter`.
+/// how they were obtained, reporting the source batches done to `meter` (`None`: nothing).
 ///
 /// For a partner manager: high closeness means the partner reaches most of the
 /// ecosystem through co-selling relationships in few steps.
@@ -131,36 +148,36 @@ pub fn sample_size(partners: usize, epsilon: f64, delta: f64) -> usize {
 /// ```rust
 /// use ecograph::build::Csr;
 /// use ecograph::metrics::centrality::closeness_sampled::{closeness_harmonic_auto, ClosenessMode, ClosenessParams};
-/// use ecograph::progress::Meter;
 /// let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 1), (1, 2, 1)]);
-/// let (c, _, mode) = closeness_harmonic_auto(&g, &ClosenessParams::default(), &Meter::silent());
+/// let (c, _, mode) = closeness_harmonic_auto(&g, &ClosenessParams::default(), None);
 /// assert_eq!(mode, ClosenessMode::Exact);
 /// assert_eq!(c[1], 1.0);
 /// ```
 pub fn closeness_harmonic_auto(
     g: &Csr,
     params: &ClosenessParams,
-    meter: &Meter,
+    meter: Option<&Meter>,
 ) -> (Vec<f64>, Vec<f64>, ClosenessMode) {
     let active = (0..g.rows()).filter(|&v| g.degree(v) > 0).count();
     if active <= params.exact_limit {
-        let (c, h) = closeness_harmonic_metered(g, meter);
+        let (c, h) = closeness_harmonic(g, meter);
         (c, h, ClosenessMode::Exact)
     } else {
-        sampled_metered(g, params.epsilon, params.delta, params.seed, meter)
+        sampled(g, params.epsilon, params.delta, params.seed, meter)
     }
 }
 
 /// The sampled estimate (module doc), whatever the network's size: components larger
 /// than [`sample_size`] partners get K sampled sources, the others stay exact. When no
 /// component is larger than K, every value is exact and the mode is
-/// [`ClosenessMode::Exact`].
-pub fn sampled_metered(
+/// [`ClosenessMode::Exact`]. Reports the source batches done to `meter` (`None`:
+/// nothing).
+pub fn sampled(
     g: &Csr,
     epsilon: f64,
     delta: f64,
     seed: u64,
-    meter: &Meter,
+    meter: Option<&Meter>,
 ) -> (Vec<f64>, Vec<f64>, ClosenessMode) {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);
@@ -303,9 +320,9 @@ mod tests {
     #[test]
     fn estimates_are_within_the_reported_bounds() {
         let g = network(3000);
-        let (c0, h0) = closeness_harmonic(&g);
+        let (c0, h0) = closeness_harmonic(&g, None);
         // ε = 0.05: K ≈ 2,300 of the 3,000 partners of the large component.
-        let (c, h, mode) = sampled_metered(&g, 0.05, 0.1, 7, &Meter::silent());
+        let (c, h, mode) = sampled(&g, 0.05, 0.1, 7, None);
         let ClosenessMode::Sampled {
             sources_per_component,
             sampled_components,
@@ -352,7 +369,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| sampled_metered(&g, 0.1, 0.1, seed, &Meter::silent()))
+                .install(|| sampled(&g, 0.1, 0.1, seed, None))
         };
         // ε = 0.1: K = 565 of the 2,000 partners.
         let one = run(1, 3);
@@ -375,14 +392,14 @@ mod tests {
             epsilon: 0.1,
             ..ClosenessParams::default()
         };
-        let (c, h, mode) = closeness_harmonic_auto(&g, &params, &Meter::silent());
+        let (c, h, mode) = closeness_harmonic_auto(&g, &params, None);
         assert_eq!(mode, ClosenessMode::Exact);
-        assert_eq!((c, h), closeness_harmonic(&g));
+        assert_eq!((c, h), closeness_harmonic(&g, None));
         let below = ClosenessParams {
             exact_limit: 2004,
             ..params
         };
-        let (_, _, mode) = closeness_harmonic_auto(&g, &below, &Meter::silent());
+        let (_, _, mode) = closeness_harmonic_auto(&g, &below, None);
         assert!(matches!(mode, ClosenessMode::Sampled { .. }));
     }
 
@@ -391,8 +408,8 @@ mod tests {
         // ε = 0.01 makes K (about 56 thousand) larger than every component: nothing is
         // sampled, every partner is a source, and every value is the exact one.
         let g = network(2000);
-        let (c, h, mode) = sampled_metered(&g, 0.01, 0.1, 1, &Meter::silent());
+        let (c, h, mode) = sampled(&g, 0.01, 0.1, 1, None);
         assert_eq!(mode, ClosenessMode::Exact);
-        assert_eq!((c, h), closeness_harmonic(&g));
+        assert_eq!((c, h), closeness_harmonic(&g, None));
     }
 }

@@ -14,38 +14,20 @@ use crate::progress::Meter;
 
 /// Folds `chunk(range, &mut partial)` over `0..items` cut into chunks of `chunk_size`,
 /// in chunk order, into a zeroed `len`-long vector. `init()` gives a fresh partial and
-/// `add(total, partial)` folds one partial in. (The kernels call
-/// [`ordered_fold_metered`]; this silent form is for tests.)
-#[cfg(test)]
+/// `add(total, partial)` folds one partial in. Reports its progress to `meter`, if any:
+/// `items` `unit`s in all, advanced after each window (from the calling thread, so
+/// workers never wait on the display).
 pub fn ordered_fold<P: Send>(
     items: usize,
     chunk_size: usize,
-    init: impl Fn() -> P + Sync,
-    chunk: impl Fn(std::ops::Range<usize>, &mut P) + Sync,
-    add: impl FnMut(&mut P, &P),
-) -> P {
-    ordered_fold_metered(
-        items,
-        chunk_size,
-        &Meter::silent(),
-        "items",
-        init,
-        chunk,
-        add,
-    )
-}
-
-/// [`ordered_fold`] reporting its progress to `meter`: `items` `unit`s in all, advanced
-/// after each window (from the calling thread, so workers never wait on the display).
-pub fn ordered_fold_metered<P: Send>(
-    items: usize,
-    chunk_size: usize,
-    meter: &Meter,
+    meter: Option<&Meter>,
     unit: &'static str,
     init: impl Fn() -> P + Sync,
     chunk: impl Fn(std::ops::Range<usize>, &mut P) + Sync,
     mut add: impl FnMut(&mut P, &P),
 ) -> P {
+    let silent = Meter::silent();
+    let meter = meter.unwrap_or(&silent);
     meter.start(items as u64, unit);
     let chunk_size = chunk_size.max(1);
     let chunks = items.div_ceil(chunk_size);
@@ -93,6 +75,8 @@ mod tests {
                     ordered_fold(
                         10_007,
                         13,
+                        None,
+                        "items",
                         || vec![0.0f64; 3],
                         |r, p| {
                             for i in r {

@@ -45,6 +45,30 @@ impl Default for PageRankParams {
     }
 }
 
+impl PageRankParams {
+    /// Checks the damping is in (0, 1); the message names the CLI flag
+    /// (`--pagerank-damping`), so a library caller reads what a CLI user reads.
+    ///
+    /// # Example
+    /// ```
+    /// use ecograph::metrics::PageRankParams;
+    /// let p = PageRankParams { damping: 2.0, ..PageRankParams::default() };
+    /// assert_eq!(
+    ///     p.check().unwrap_err().to_string(),
+    ///     "invalid parameter: --pagerank-damping must be in (0, 1), got 2"
+    /// );
+    /// ```
+    pub fn check(&self) -> crate::error::Result<()> {
+        let d = self.damping;
+        if !(d > 0.0 && d < 1.0) {
+            return Err(crate::error::Error::Parameter(format!(
+                "--pagerank-damping must be in (0, 1), got {d}"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Sums `f(i)` over `0..n` in fixed chunks, folding the chunk sums in order.
 fn chunked_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
     let parts: Vec<f64> = (0..n.div_ceil(CHUNK))

@@ -5,6 +5,25 @@ pub mod louvain;
 
 pub use louvain::{communities, modularity, LouvainParams};
 
+impl LouvainParams {
+    /// Checks at least one trial and a positive, finite resolution; the message names the
+    /// CLI flag where there is one (`--community-trials`).
+    pub fn check(&self) -> crate::error::Result<()> {
+        if self.trials == 0 {
+            return Err(crate::error::Error::Parameter(
+                "--community-trials must be at least 1".into(),
+            ));
+        }
+        let r = self.resolution;
+        if !(r > 0.0 && r.is_finite()) {
+            return Err(crate::error::Error::Parameter(format!(
+                "the Louvain resolution must be a positive number, got {r}"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Partners listed per community in `top_partners`.
 pub const TOP_PARTNERS: usize = 3;
 

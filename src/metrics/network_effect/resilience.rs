@@ -54,6 +54,18 @@ impl Default for ResilienceParams {
     }
 }
 
+impl ResilienceParams {
+    /// Checks at least one random removal order.
+    pub fn check(&self) -> crate::error::Result<()> {
+        if self.orders == 0 {
+            return Err(crate::error::Error::Parameter(
+                "the resilience curve needs at least 1 random removal order, got 0".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One row of the `resilience` table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResiliencePoint {

@@ -94,6 +94,12 @@ impl OverlapParams {
         }
     }
 
+    /// Checks ranges as an [`Error::Parameter`](crate::error::Error::Parameter); the
+    /// message names the flag ([`OverlapParams::validate`]).
+    pub fn check(&self) -> Result<()> {
+        self.validate().map_err(crate::error::Error::Parameter)
+    }
+
     /// Checks ranges; the message names the flag.
     pub fn validate(&self) -> std::result::Result<(), String> {
         let unit = |name: &str, x: f64| {
@@ -452,6 +458,8 @@ pub struct OverlapResult {
 ///   `min_jaccard` (none) and `top_k` ([`DEFAULT_TOP_K`]), and `conflict_window_days` (90).
 /// * `sink`: receives the `overlap_pairs` blocks ([`CollectSink`] keeps them in memory,
 ///   [`NullSink`] drops them, the exporter writes them).
+/// * `blocking`: the block sizes of the streamed passes; `None` for the defaults (tests
+///   pass tiny blocks to exercise the streaming; the pairs are the same for any).
 ///
 /// # Returns
 /// * [`OverlapResult`]: the per-partner columns, the `overlap_by_type` rows, the
@@ -499,7 +507,7 @@ pub struct OverlapResult {
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
 /// let g = build::build(tables);
 /// let mut sink = CollectSink::default();
-/// let r = run(&g, &OverlapParams::default(), &mut sink).unwrap();
+/// let r = run(&g, &OverlapParams::default(), &mut sink, None).unwrap();
 /// let pairs: Vec<(Dimension, u32, u32, f64)> = sink
 ///     .blocks
 ///     .iter()
@@ -521,18 +529,13 @@ pub struct OverlapResult {
 /// assert_eq!(r.partner.potential_influence, vec![600.0, 200.0, 400.0]);
 /// assert_eq!((r.counts.customer_pairs, r.counts.product_pairs), (3, 1));
 /// ```
-pub fn run(g: &GraphSet, params: &OverlapParams, sink: &mut dyn PairSink) -> Result<OverlapResult> {
-    run_with(g, params, sink, &pairs::Blocking::default())
-}
-
-/// [`run`] with explicit block sizes (tests use tiny blocks to exercise the streaming).
-pub fn run_with(
+pub fn run(
     g: &GraphSet,
     params: &OverlapParams,
     sink: &mut dyn PairSink,
-    blocking: &pairs::Blocking,
+    blocking: Option<&pairs::Blocking>,
 ) -> Result<OverlapResult> {
-    let mut r = plan_with(g, params, blocking)?.write_with(g, sink, blocking, &Meter::silent())?;
+    let mut r = plan(g, params, blocking)?.write(g, sink, blocking, None)?;
     r.conflicts = Some(conflicts::channel_conflicts(g, params.conflict_window_days));
     Ok(r)
 }
@@ -561,20 +564,20 @@ impl OverlapPlan {
     }
 
     /// Streams the pairs to `sink` (customer pairs, then product pairs) as planned, and
-    /// returns the family's results.
-    pub fn write(self, g: &GraphSet, sink: &mut dyn PairSink) -> Result<OverlapResult> {
-        self.write_with(g, sink, &pairs::Blocking::default(), &Meter::silent())
-    }
-
-    /// [`Self::write`] with explicit block sizes (the same pairs for any blocking),
-    /// reporting the blocks written to `meter`.
-    pub fn write_with(
+    /// returns the family's results. `blocking`: block sizes (`None`: the defaults; the
+    /// same pairs for any blocking); `meter`: where to report the blocks written (`None`:
+    /// nowhere).
+    pub fn write(
         self,
         g: &GraphSet,
         sink: &mut dyn PairSink,
-        blocking: &pairs::Blocking,
-        meter: &Meter,
+        blocking: Option<&pairs::Blocking>,
+        meter: Option<&Meter>,
     ) -> Result<OverlapResult> {
+        let default_blocking = pairs::Blocking::default();
+        let blocking = blocking.unwrap_or(&default_blocking);
+        let silent = Meter::silent();
+        let meter = meter.unwrap_or(&silent);
         let p = &self.params;
         for (dim, rows, items, plan) in [
             (
@@ -606,17 +609,15 @@ impl OverlapPlan {
 /// (per-partner columns, by-type matrix, top-K lists), the product's top-K lists, the
 /// rows each dimension will write, channel conflicts, `unique_customers` and
 /// `potential_influence`. Writes nothing. Time: [`run`]'s, less the writing pass of the
-/// dimensions without a top-K bound.
-pub fn plan(g: &GraphSet, params: &OverlapParams) -> Result<OverlapPlan> {
-    plan_with(g, params, &pairs::Blocking::default())
-}
-
-/// [`plan`] with explicit block sizes.
-pub fn plan_with(
+/// dimensions without a top-K bound. `blocking`: block sizes (`None`: the defaults;
+/// tests use tiny blocks to exercise the streaming).
+pub fn plan(
     g: &GraphSet,
     params: &OverlapParams,
-    blocking: &pairs::Blocking,
+    blocking: Option<&pairs::Blocking>,
 ) -> Result<OverlapPlan> {
+    let default_blocking = pairs::Blocking::default();
+    let blocking = blocking.unwrap_or(&default_blocking);
     let types = by_type::PartnerTypes::new(&g.partners.partner_type);
     let customers = pairs::Incidence::new(&g.partner_customers, g.customers.len(), params)?;
     let cust = pairs::customer_pass(&customers, &types, params, blocking)?;
