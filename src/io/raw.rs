@@ -556,6 +556,33 @@ pub(crate) fn select_contract_columns(
             )),
         }
     }
+    // Every column must hold one value per row: a damaged file can decode a column
+    // shorter (or longer) than the table, and validation indexes every column by row.
+    let links_column = settings
+        .links_from_deals
+        .as_ref()
+        .map(|l| l.column.as_str());
+    let held = columns
+        .iter()
+        .map(|(name, chunks)| (*name, chunks))
+        .chain(links.iter().map(|l| (links_column.unwrap_or("links"), l)));
+    for (name, chunks) in held {
+        let len: usize = chunks.iter().map(|a| a.len()).sum();
+        if len != n_rows {
+            let user = user_names
+                .iter()
+                .find(|(c, _)| *c == name)
+                .map_or(name, |(_, u)| u.as_str());
+            errors.push(error(
+                user,
+                Rule::Unreadable {
+                    detail: format!(
+                        "column '{user}' holds {len} values for the table's {n_rows} rows; the file is damaged"
+                    ),
+                },
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -575,6 +602,44 @@ pub(crate) fn select_contract_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The long fuzz run found a damaged Parquet file whose `partner_id` decoded to no
+    /// values for a table of two rows; validation then indexed row 0 of an empty array.
+    #[test]
+    fn a_column_shorter_than_its_table_is_an_unreadable_file_not_a_panic() {
+        let spec = *TABLES.iter().find(|s| s.name == "partners").unwrap();
+        let source = SourceFile::in_memory("partners.parquet", InputFormat::Parquet);
+        let column = |values: &[&str]| -> Chunks {
+            vec![std::sync::Arc::new(arrow::array::StringArray::from(
+                values.to_vec(),
+            ))]
+        };
+        let settings = crate::config::Settings::contract();
+        let take = |ids: &[&str], names: &[&str]| {
+            select_contract_columns(
+                spec,
+                source.clone(),
+                vec!["partner_id".into(), "name".into()],
+                vec![
+                    ("partner_id".into(), column(ids)),
+                    ("name".into(), column(names)),
+                ],
+                2,
+                None,
+                &settings,
+            )
+        };
+        let Err(e) = take(&[], &["a", "b"]) else {
+            panic!("a short column was accepted");
+        };
+        assert_eq!(e.len(), 1);
+        let text = e[0].to_string();
+        assert!(
+            text.contains("'partner_id' holds 0 values for the table's 2 rows"),
+            "{text}"
+        );
+        assert!(take(&["P1", "P2"], &["a", "b"]).is_ok());
+    }
 
     #[test]
     fn header_keys_ignore_case_spaces_and_boms() {
