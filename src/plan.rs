@@ -6,8 +6,8 @@
 //! memory and time are an exhaustive match on [`Stage`]) all read it, so the three
 //! cannot drift apart.
 
-use crate::metrics::centrality::{Measure, Selection};
 use crate::schema::out;
+use crate::vocab::measures::{Measure, Selection};
 
 /// A stage of `analyze`, in run order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,9 +1,10 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
 //! `io::write` put them on disk inside an atomic output folder. Every builder names each
-//! array's column ([`crate::schema::batch::named`]): the declaration in
+//! array's column ([`crate::export::batch::named`]): the declaration in
 //! `schema/outputs.rs` orders them and refuses a missing, extra or mistyped one, so two
 //! columns of one type cannot be swapped unseen.
 
+pub mod batch;
 pub mod graphml;
 pub mod network_effect;
 pub mod overlap;
@@ -17,9 +18,9 @@ use arrow::record_batch::RecordBatch;
 
 use crate::build::GraphSet;
 use crate::error::InputError;
+use crate::export::batch::named;
 use crate::metrics::community::CommunityRow;
 use crate::metrics::PartnerMetrics;
-use crate::schema::batch::named;
 use crate::schema::out;
 
 fn ints<T: Copy + Into<i64>>(v: &[T]) -> ArrayRef {
@@ -60,7 +61,7 @@ fn texts(v: &[Option<String>]) -> ArrayRef {
 
 /// `partner_metrics`: one row per partner in partner_id order (contract §3); each column
 /// named, put in the order [`out::PARTNER_METRICS`] declares them
-/// ([`crate::schema::batch::named`]).
+/// ([`crate::export::batch::named`]).
 pub fn partner_metrics(
     g: &GraphSet,
     m: &PartnerMetrics,

@@ -1,17 +1,17 @@
 //! Batches of the diversification, network-effect and resilience tables (contract §3
 //! `diversification`, `network_growth`, `resilience`), each array named by its column
 //! and put in the order, with the types and nullability, `schema::outputs` declares
-//! ([`crate::schema::batch::named`]).
+//! ([`crate::export::batch::named`]).
 
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 
+use crate::export::batch::named;
 use crate::metrics::diversification::DimensionRow;
 use crate::metrics::network_effect::growth::GrowthTable;
 use crate::metrics::network_effect::resilience::ResiliencePoint;
-use crate::schema::batch::named;
 use crate::schema::out;
 
 fn ints(v: impl IntoIterator<Item = u64>) -> ArrayRef {

@@ -207,10 +207,6 @@ impl Role {
     ];
 }
 
-// Record batches built by column name against the declarations of `outputs` (no outer
-// doc comment, for the same reason as below).
-pub mod batch;
-
 // The output tables, declared once. No outer doc comment here: with one, rustdoc would
 // resolve the links of `outputs.rs`'s own `//!` docs from this module, and break them.
 pub mod outputs;

@@ -11,6 +11,7 @@
 //! `metrics::attribution::Model`, `metrics::tiers::Tier`, ...).
 
 pub mod attribution;
+pub mod measures;
 pub mod tiers;
 
 /// Code of a null cell (a missing customer, product or region key, in the string pools

@@ -15,8 +15,8 @@
 use arrow::array::{Array, ArrayRef};
 use arrow::record_batch::RecordBatch;
 
-use super::outputs::OutTable;
 use crate::error::{Error, Result};
+use crate::schema::outputs::OutTable;
 
 /// A batch of `table` from `(column name, array)` pairs in any order: the arrays are put
 /// in the order the declaration lists the columns.
@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 /// ```
 /// use std::sync::Arc;
 /// use arrow::array::{ArrayRef, Float64Array, StringArray};
-/// use ecograph::schema::batch::named_batch;
+/// use ecograph::export::batch::named_batch;
 /// use ecograph::schema::out;
 ///
 /// let strategy: ArrayRef = Arc::new(StringArray::from(vec!["targeted"]));
