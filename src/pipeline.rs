@@ -512,7 +512,7 @@ fn export_tables(
     overlap: &metrics::overlap::PartnerOverlap,
     rejected: &[crate::error::InputError],
     meta: &str,
-    tiers_summary: &mut serde_json::Value,
+    tiers_summary: &mut summary::TiersSection,
 ) -> Result<()> {
     let partner_metrics = export::partner_metrics(g, &m.partner, overlap);
     write::write_table(
