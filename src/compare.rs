@@ -35,6 +35,7 @@ use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
+use crate::export::summary::Summary;
 use crate::results::{floats, ints, strs, Results};
 use crate::schema::outputs::{ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES, PARTNER_CHANGES};
 
@@ -379,18 +380,22 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     })
 }
 
-/// The summary sections compared, and the keys left out of them (parameters).
-const SECTIONS: [&str; 6] = [
-    "counts",
-    "network",
-    "revenue",
-    "partner_lift",
-    "overlap",
-    "tiers",
-];
+/// The summary sections compared (typed, as the summary declares them), by key.
+fn compared_sections(s: &Summary) -> [(&'static str, serde_json::Value); 6] {
+    let v = |x: serde_json::Result<serde_json::Value>| x.expect("summary sections are plain data");
+    [
+        ("counts", v(serde_json::to_value(&s.counts))),
+        ("network", v(serde_json::to_value(&s.network))),
+        ("revenue", v(serde_json::to_value(&s.revenue))),
+        ("partner_lift", v(serde_json::to_value(&s.partner_lift))),
+        ("overlap", v(serde_json::to_value(s.overlap))),
+        ("tiers", v(serde_json::to_value(&s.tiers))),
+    ]
+}
 
-/// Every number of [`SECTIONS`] (nested objects flattened with dots), old and new.
-fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> RecordBatch {
+/// Every number of the [`compared_sections`] (nested objects flattened with dots), old
+/// and new.
+fn ecosystem_changes(old: &Summary, new: &Summary) -> RecordBatch {
     fn leaves(prefix: String, v: &serde_json::Value, out: &mut BTreeMap<String, Option<f64>>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -408,10 +413,10 @@ fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> Record
         }
     }
     let mut measures: Vec<(String, Option<f64>, Option<f64>)> = Vec::new();
-    for section in SECTIONS {
+    for ((section, old), (_, new)) in compared_sections(old).iter().zip(&compared_sections(new)) {
         let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
-        leaves(section.to_string(), &old[section], &mut a);
-        leaves(section.to_string(), &new[section], &mut b);
+        leaves(section.to_string(), old, &mut a);
+        leaves(section.to_string(), new, &mut b);
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
         keys.sort();
         keys.dedup();
@@ -481,8 +486,8 @@ pub fn write_comparison(
     let run = |r: &Results, dir: &Path| {
         serde_json::json!({
             "folder": dir.display().to_string(),
-            "period": r.summary.get("period").cloned().unwrap_or(serde_json::Value::Null),
-            "ecograph_version": r.summary.get("ecograph_version").cloned().unwrap_or(serde_json::Value::Null),
+            "period": r.summary.period,
+            "ecograph_version": r.summary.ecograph_version,
         })
     };
     let summary = serde_json::json!({

@@ -359,3 +359,194 @@ pub fn tiers_json(
             .collect(),
     }
 }
+
+/// The summary's `growth` section as read back (the writer's [`GrowthFits`] holds the
+/// law as a `&'static str`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GrowthSection {
+    /// See [`GrowthFits::densification_exponent`].
+    pub densification_exponent: Option<f64>,
+    /// See [`GrowthFits::densification_r2`].
+    pub densification_r2: Option<f64>,
+    /// See [`GrowthFits::revenue_exponent`].
+    pub revenue_exponent: Option<f64>,
+    /// See [`GrowthFits::revenue_r2`].
+    pub revenue_r2: Option<f64>,
+    /// See [`GrowthFits::best_growth_law`].
+    pub best_growth_law: Option<String>,
+}
+
+/// The summary's `parameters` as read back: what the readers use of [`RunInfo`] (the
+/// other keys are the run's settings, kept in the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParametersSection {
+    /// The input folder, as given.
+    pub input: String,
+    /// Format of the output tables (`"parquet"`, `"arrow"`, `"csv"`).
+    pub format: String,
+    /// For CSV tables: `"safe"` or `"raw"`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_cells: Option<String>,
+    /// The config file, as given; null without `--config`.
+    pub config: Option<String>,
+}
+
+/// `ecosystem_summary.json` as every reader sees it ([`crate::results::Results`], the
+/// report, scorecards, `compare`, the CLI's closing line): the same section types the
+/// writer serializes, so a key renamed on one side fails to read on the other instead
+/// of reading as zero. Read with [`Summary::from_json`], which names the key it misses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The output schema version that wrote the file.
+    pub schema_version: u32,
+    /// ecograph's version that wrote the file.
+    pub ecograph_version: String,
+    /// `counts`.
+    pub counts: crate::metrics::ecosystem::Counts,
+    /// `network`.
+    pub network: crate::metrics::ecosystem::Network,
+    /// `revenue`.
+    pub revenue: crate::metrics::ecosystem::Revenue,
+    /// `partner_lift`.
+    pub partner_lift: crate::metrics::ecosystem::PartnerLift,
+    /// `growth`.
+    pub growth: GrowthSection,
+    /// `pagerank`.
+    pub pagerank: PagerankSection,
+    /// `validation` (the warnings as written).
+    pub validation: ValidationSection<Vec<serde_json::Value>>,
+    /// `parameters`.
+    pub parameters: ParametersSection,
+    /// `overlap`.
+    pub overlap: crate::metrics::overlap::OverlapCounts,
+    /// `attribution`.
+    pub attribution: AttributionSection,
+    /// `tiers`.
+    pub tiers: TiersSection,
+    /// `period`: null for all time.
+    pub period: Option<PeriodSection>,
+}
+
+/// Why a summary could not be read as a [`Summary`]: the key, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryKeyError {
+    /// The key (`counts`, or `counts.partners` for a key inside a section).
+    pub key: String,
+    /// What is wrong with it.
+    pub reason: String,
+    /// `ecograph_version` of the file (`"unknown"` when it has none).
+    pub ecograph_version: String,
+}
+
+impl Summary {
+    /// Reads a summary document, naming the first key that is missing or of another type.
+    pub fn from_json(v: &serde_json::Value) -> std::result::Result<Summary, SummaryKeyError> {
+        let version = v
+            .get("ecograph_version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        fn key<T: serde::de::DeserializeOwned + Serialize>(
+            v: &serde_json::Value,
+            k: &str,
+            version: &str,
+        ) -> std::result::Result<T, SummaryKeyError> {
+            let fail = |key: String, reason: String| SummaryKeyError {
+                key,
+                reason,
+                ecograph_version: version.to_string(),
+            };
+            let x = v
+                .get(k)
+                .ok_or_else(|| fail(k.to_string(), "the key is missing".into()))?;
+            let t = T::deserialize(x).map_err(|e| {
+                let msg = e.to_string();
+                // serde says "missing field `partners`": name the key inside the section
+                match msg
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.split('`').next())
+                {
+                    Some(inner) => fail(format!("{k}.{inner}"), "the key is missing".into()),
+                    None => fail(k.to_string(), msg),
+                }
+            })?;
+            // An absent Option field deserializes as None: every key the type writes
+            // must be in the file, so a renamed key is an error, not a null.
+            let written =
+                serde_json::to_value(&t).map_err(|e| fail(k.to_string(), e.to_string()))?;
+            match absent_key(&written, x, k) {
+                Some(path) => Err(fail(path, "the key is missing".into())),
+                None => Ok(t),
+            }
+        }
+        let s = Summary {
+            schema_version: key(v, "schema_version", &version)?,
+            ecograph_version: key(v, "ecograph_version", &version)?,
+            counts: key(v, "counts", &version)?,
+            network: key(v, "network", &version)?,
+            revenue: key(v, "revenue", &version)?,
+            partner_lift: key(v, "partner_lift", &version)?,
+            growth: key(v, "growth", &version)?,
+            pagerank: key(v, "pagerank", &version)?,
+            validation: key(v, "validation", &version)?,
+            parameters: key(v, "parameters", &version)?,
+            overlap: key(v, "overlap", &version)?,
+            attribution: key(v, "attribution", &version)?,
+            tiers: key(v, "tiers", &version)?,
+            period: key(v, "period", &version)?,
+        };
+        match s.inconsistent_key() {
+            Some(k) => Err(SummaryKeyError {
+                key: k,
+                reason: "the key is missing".into(),
+                ecograph_version: version,
+            }),
+            None => Ok(s),
+        }
+    }
+
+    /// The first key the sections promise each other that is absent: each model of
+    /// `attribution.models` in every `fair_story` partner's maps and (after even) in
+    /// `agreement`; each status word in `tiers.status`. The readers index by them.
+    fn inconsistent_key(&self) -> Option<String> {
+        let a = &self.attribution;
+        for (i, p) in a.fair_story.iter().enumerate() {
+            for m in &a.models {
+                if !p.revenue.contains_key(m) {
+                    return Some(format!("attribution.fair_story[{i}].revenue.{m}"));
+                }
+                if !p.rank.contains_key(m) {
+                    return Some(format!("attribution.fair_story[{i}].rank.{m}"));
+                }
+            }
+        }
+        if let Some(m) = a
+            .models
+            .iter()
+            .skip(1)
+            .find(|m| !a.agreement.contains_key(*m))
+        {
+            return Some(format!("attribution.agreement.{m}"));
+        }
+        crate::metrics::tiers::Status::ALL
+            .iter()
+            .find(|st| !self.tiers.status.contains_key(st.word()))
+            .map(|st| format!("tiers.status.{}", st.word()))
+    }
+}
+
+/// The first key of `written` (a section as the reader's type writes it) that `read`
+/// lacks, as a dotted path from `prefix`.
+fn absent_key(
+    written: &serde_json::Value,
+    read: &serde_json::Value,
+    prefix: &str,
+) -> Option<String> {
+    let (serde_json::Value::Object(w), serde_json::Value::Object(r)) = (written, read) else {
+        return None;
+    };
+    w.iter().find_map(|(k, wv)| match r.get(k) {
+        None => Some(format!("{prefix}.{k}")),
+        Some(rv) => absent_key(wv, rv, &format!("{prefix}.{k}")),
+    })
+}

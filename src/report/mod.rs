@@ -123,7 +123,7 @@ pub fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Resul
         .and_then(|t| {
             t.render(context! {
                 cards => Value::from(minijinja::value::Serde(&cards)),
-                version => results.summary["ecograph_version"].as_str().unwrap_or(""),
+                version => results.summary.ecograph_version.as_str(),
                 data => Value::from_safe_string(data_island(&cards)),
             })
         })

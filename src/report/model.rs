@@ -12,6 +12,7 @@ use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::export::summary::Summary;
 use crate::results::Results;
 
 /// Partners in the leaderboard.
@@ -305,12 +306,6 @@ pub(super) fn missing(r: &Results, table: &str) -> Error {
 
 pub(super) use crate::results::{floats, ints, strs};
 
-fn number(s: &serde_json::Value, section: &str, key: &str) -> Option<f64> {
-    s.get(section)
-        .and_then(|v| v.get(key))
-        .and_then(serde_json::Value::as_f64)
-}
-
 /// The top `k` indices of `key` (descending, ties by index), and the count.
 pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..len).collect();
@@ -319,82 +314,92 @@ pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<us
     idx
 }
 
-/// The summary tiles: (label, summary section, key, unit, how to read it).
-const TILES: [(&str, &str, &str, &str, &str); 9] = [
-    (
-        "Partners",
-        "counts",
-        "partners",
-        "count",
-        "Partners in the program, with or without deals.",
-    ),
-    (
-        "Won revenue",
-        "revenue",
-        "total_won_revenue",
-        "money_tile",
-        "All won deals, with or without a partner.",
-    ),
-    (
-        "Partner revenue share",
-        "revenue",
-        "partner_revenue_share",
-        "share",
-        "Share of won revenue on deals with at least one partner.",
-    ),
-    (
-        "Co-sell rate",
-        "revenue",
-        "cosell_rate",
-        "share",
-        "Share of won revenue from deals two or more partners worked together.",
-    ),
-    (
-        "Co-sell lift",
-        "revenue",
-        "cosell_lift",
-        "ratio",
-        "A won co-sold deal is this many times a won single-partner deal.",
-    ),
-    (
-        "Win rate, partner-led",
-        "partner_lift",
-        "win_rate_partner",
-        "share",
-        "Won / closed, deals with a partner.",
-    ),
-    (
-        "Win rate, direct",
-        "partner_lift",
-        "win_rate_direct",
-        "share",
-        "Won / closed, deals without one.",
-    ),
-    (
-        "Deal size, partner-led vs direct",
-        "partner_lift",
-        "mean_won_amount_ratio",
-        "ratio",
-        "Mean won partner deal over mean won direct deal.",
-    ),
-    (
-        "Time to close, partner-led vs direct",
-        "partner_lift",
-        "days_to_close_ratio",
-        "ratio",
-        "Below 1: partner deals close faster.",
-    ),
+/// One summary tile, declared: its label, the summary key it shows (the page prints it
+/// as the tile's source), the typed read of that key, its unit and how to read it.
+struct TileDecl {
+    label: &'static str,
+    key: &'static str,
+    value: fn(&Summary) -> Option<f64>,
+    unit: &'static str,
+    how_to_read: &'static str,
+}
+
+/// The summary tiles.
+const TILES: [TileDecl; 9] = [
+    TileDecl {
+        label: "Partners",
+        key: "counts.partners",
+        value: |s| Some(s.counts.partners as f64),
+        unit: "count",
+        how_to_read: "Partners in the program, with or without deals.",
+    },
+    TileDecl {
+        label: "Won revenue",
+        key: "revenue.total_won_revenue",
+        value: |s| Some(s.revenue.total_won_revenue),
+        unit: "money_tile",
+        how_to_read: "All won deals, with or without a partner.",
+    },
+    TileDecl {
+        label: "Partner revenue share",
+        key: "revenue.partner_revenue_share",
+        value: |s| s.revenue.partner_revenue_share,
+        unit: "share",
+        how_to_read: "Share of won revenue on deals with at least one partner.",
+    },
+    TileDecl {
+        label: "Co-sell rate",
+        key: "revenue.cosell_rate",
+        value: |s| s.revenue.cosell_rate,
+        unit: "share",
+        how_to_read: "Share of won revenue from deals two or more partners worked together.",
+    },
+    TileDecl {
+        label: "Co-sell lift",
+        key: "revenue.cosell_lift",
+        value: |s| s.revenue.cosell_lift,
+        unit: "ratio",
+        how_to_read: "A won co-sold deal is this many times a won single-partner deal.",
+    },
+    TileDecl {
+        label: "Win rate, partner-led",
+        key: "partner_lift.win_rate_partner",
+        value: |s| s.partner_lift.win_rate_partner,
+        unit: "share",
+        how_to_read: "Won / closed, deals with a partner.",
+    },
+    TileDecl {
+        label: "Win rate, direct",
+        key: "partner_lift.win_rate_direct",
+        value: |s| s.partner_lift.win_rate_direct,
+        unit: "share",
+        how_to_read: "Won / closed, deals without one.",
+    },
+    TileDecl {
+        label: "Deal size, partner-led vs direct",
+        key: "partner_lift.mean_won_amount_ratio",
+        value: |s| s.partner_lift.mean_won_amount_ratio,
+        unit: "ratio",
+        how_to_read: "Mean won partner deal over mean won direct deal.",
+    },
+    TileDecl {
+        label: "Time to close, partner-led vs direct",
+        key: "partner_lift.days_to_close_ratio",
+        value: |s| s.partner_lift.days_to_close_ratio,
+        unit: "ratio",
+        how_to_read: "Below 1: partner deals close faster.",
+    },
 ];
 
-fn tiles(s: &serde_json::Value) -> Vec<Tile> {
+fn tiles(s: &Summary) -> Vec<Tile> {
     TILES
         .iter()
-        .map(|&(label, section, key, unit, how_to_read)| Tile {
-            label,
-            value: number(s, section, key),
-            unit,
-            source: format!("summary: {section}.{key}"),
-            how_to_read,
+        .map(|t| Tile {
+            label: t.label,
+            value: (t.value)(s),
+            unit: t.unit,
+            source: format!("summary: {}", t.key),
+            how_to_read: t.how_to_read,
         })
         .collect()
 }
@@ -596,14 +601,14 @@ pub fn build(r: &Results) -> Result<Model> {
         top_pairs,
         network,
         alerts,
-        ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
-        input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
+        ecograph_version: s.ecograph_version.clone(),
+        input: s.parameters.input.clone(),
         period: super::program::period(r),
         tiles: tiles(s),
         leaderboard,
         diversification,
         growth,
-        growth_law: s["growth"]["best_growth_law"].as_str().map(str::to_string),
+        growth_law: s.growth.best_growth_law.clone(),
         resilience,
         conflicts,
         communities,
@@ -970,4 +975,50 @@ fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
             total: total as usize,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each tile's printed source is the key its typed read takes.
+    #[test]
+    fn tile_sources_name_the_keys_they_read() {
+        let v = serde_json::json!({
+            "counts": {"partners": 7.0},
+            "revenue": {"total_won_revenue": 1.0, "partner_revenue_share": 2.0,
+                        "cosell_rate": 3.0, "cosell_lift": 4.0},
+            "partner_lift": {"win_rate_partner": 5.0, "win_rate_direct": 6.0,
+                             "mean_won_amount_ratio": 8.0, "days_to_close_ratio": 9.0},
+        });
+        let mut s: Summary = serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "ecograph_version": "x",
+            "counts": {"partners": 0, "products": 0, "customers": 0, "deals": 0,
+                       "deal_partner_links": 0, "partner_product_links": 0, "cosell_edges": 0},
+            "network": {"density": null, "components": 0, "lcc_fraction": null,
+                        "average_clustering": null, "modularity": null},
+            "revenue": {"total_won_revenue": 0.0},
+            "partner_lift": {},
+            "growth": {}, "pagerank": {"iterations": 0},
+            "validation": {"rejected_rows": 0, "warnings": []},
+            "parameters": {"input": "", "format": "csv", "config": null},
+            "overlap": {"top_k": null, "customer_pairs": 0, "product_pairs": 0,
+                        "customer_pairs_written": 0, "product_pairs_written": 0,
+                        "channel_conflicts": 0, "unique_customers": 0},
+            "attribution": {"models": [], "absent": {}, "partner_won_revenue": 0.0,
+                            "totals": {}, "untimed_deals": null, "untimed_revenue": null,
+                            "fair_story": [], "agreement": {}},
+            "tiers": {"configured": [], "status": {}, "qualified": {}},
+            "period": null
+        }))
+        .unwrap();
+        s.counts.partners = 7;
+        s.revenue = serde_json::from_value(v["revenue"].clone()).unwrap();
+        s.partner_lift = serde_json::from_value(v["partner_lift"].clone()).unwrap();
+        for t in tiles(&s) {
+            let key = t.source.strip_prefix("summary: ").unwrap();
+            let (section, k) = key.split_once('.').unwrap();
+            assert_eq!(t.value, v[section][k].as_f64(), "{key}");
+        }
+    }
 }
