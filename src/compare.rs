@@ -64,12 +64,12 @@ fn side(r: &Results) -> Result<Side> {
         path: r.dir.clone(),
         reason: "it has no partner_metrics table; compare needs one".into(),
     })?;
-    let ids: Vec<String> = strs(pm, "partner_id")
+    let ids: Vec<String> = strs(pm, "partner_id")?
         .into_iter()
         .map(Option::unwrap_or_default)
         .collect();
     let mut s = Side::default();
-    let rev: Vec<f64> = floats(pm, "attributed_revenue")
+    let rev: Vec<f64> = floats(pm, "attributed_revenue")?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
@@ -78,31 +78,33 @@ fn side(r: &Results) -> Result<Side> {
         s.revenue.insert(id.clone(), rev[i]);
         s.rank.insert(id.clone(), i64::from(ranks[i]));
     }
-    for (id, v) in ids.iter().zip(strs(pm, "name")) {
+    for (id, v) in ids.iter().zip(strs(pm, "name")?) {
         s.name.insert(id.clone(), v);
     }
     let int = |c: &str, m: &mut HashMap<String, i64>| {
-        for (id, v) in ids.iter().zip(ints(pm, c)) {
+        for (id, v) in ids.iter().zip(ints(pm, c)?) {
             m.insert(id.clone(), v.unwrap_or(0));
         }
+        Ok::<(), Error>(())
     };
-    int("deals", &mut s.deals);
-    int("won_deals", &mut s.won);
-    int("cosell_degree", &mut s.degree);
+    int("deals", &mut s.deals)?;
+    int("won_deals", &mut s.won)?;
+    int("cosell_degree", &mut s.degree)?;
     let float = |c: &str, m: &mut HashMap<String, f64>| {
-        for (id, v) in ids.iter().zip(floats(pm, c)) {
+        for (id, v) in ids.iter().zip(floats(pm, c)?) {
             if let Some(v) = v {
                 m.insert(id.clone(), v);
             }
         }
+        Ok::<(), Error>(())
     };
-    float("pagerank", &mut s.pagerank);
-    float("betweenness", &mut s.betweenness);
+    float("pagerank", &mut s.pagerank)?;
+    float("betweenness", &mut s.betweenness)?;
     if let Some(t) = r.table("tier_fit") {
         let (id, st, q) = (
-            strs(t, "partner_id"),
-            strs(t, "status"),
-            strs(t, "qualified_tier"),
+            strs(t, "partner_id")?,
+            strs(t, "status")?,
+            strs(t, "qualified_tier")?,
         );
         for i in 0..t.num_rows() {
             if let (Some(id), Some(st)) = (&id[i], &st[i]) {
@@ -114,10 +116,10 @@ fn side(r: &Results) -> Result<Side> {
     }
     if let Some(a) = r.table("attribution") {
         let (id, model, rev, rank) = (
-            strs(a, "partner_id"),
-            strs(a, "model"),
-            floats(a, "attributed_revenue"),
-            ints(a, "rank"),
+            strs(a, "partner_id")?,
+            strs(a, "model")?,
+            floats(a, "attributed_revenue")?,
+            ints(a, "rank")?,
         );
         for i in 0..a.num_rows() {
             if let (Some(id), Some(m)) = (&id[i], &model[i]) {
@@ -140,7 +142,7 @@ fn key(parts: &[Option<&str>]) -> u64 {
 /// The co-sell ties of a run as hashed (partner_a, partner_b) keys, with their partners.
 fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
     r.stream("cosell_edges", &mut |b| {
-        let (a, c) = (strs(b, "partner_a"), strs(b, "partner_b"));
+        let (a, c) = (strs(b, "partner_a")?, strs(b, "partner_b")?);
         for (a, c) in a.iter().zip(&c) {
             if let (Some(a), Some(c)) = (a, c) {
                 f(key(&[Some(a), Some(c)]), a, c);
@@ -154,7 +156,8 @@ fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
 /// The channel conflicts of a run as hashed (deal_a, deal_b, partner_a, partner_b) keys.
 fn conflicts(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
     r.stream("channel_conflicts", &mut |b| {
-        let cols = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+        let [da, db, pa, pb] = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+        let cols = [da?, db?, pa?, pb?];
         for i in 0..b.num_rows() {
             let k = key(&cols.each_ref().map(|c| c[i].as_deref()));
             if let (Some(a), Some(c)) = (&cols[2][i], &cols[3][i]) {

@@ -384,38 +384,123 @@ fn check_csv_header(path: &Path, t: &OutTable, version: &str) -> Result<()> {
     Ok(())
 }
 
+/// The declared table whose schema `b` has, for naming it in an error.
+fn declared_name(b: &RecordBatch) -> &'static str {
+    use crate::schema::outputs::COMPARE_TABLES;
+    OUTPUT_TABLES
+        .iter()
+        .chain(COMPARE_TABLES.iter())
+        .find(|t| *t.schema() == *b.schema())
+        .map_or("(an undeclared table)", |t| t.name)
+}
+
+/// Column `c` of `b` as an array of type `A`, or an error naming the table and column
+/// (never a panic: a reader asking for a column its table does not declare, or of
+/// another type, is told which).
+fn column<'a, A: 'static>(b: &'a RecordBatch, c: &str, ty: &str) -> Result<&'a A> {
+    b.column_by_name(c)
+        .and_then(|a| a.as_any().downcast_ref::<A>())
+        .ok_or_else(|| Error::Results {
+            path: PathBuf::from(declared_name(b)),
+            reason: format!(
+                "table {} has no {ty} column `{c}` (its columns: {})",
+                declared_name(b),
+                b.schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+}
+
 /// Column `c` of `b` as text, null as `None` (a declared Utf8 column).
-pub fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_string::<i32>();
-    (0..a.len())
+pub fn strs(b: &RecordBatch, c: &str) -> Result<Vec<Option<String>>> {
+    use arrow::array::{Array, StringArray};
+    let a = column::<StringArray>(b, c, "text")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
-        .collect()
+        .collect())
 }
 
 /// Column `c` of `b` as floats, null as `None` (a declared Float64 column).
-pub fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<arrow::datatypes::Float64Type>();
-    (0..a.len())
+pub fn floats(b: &RecordBatch, c: &str) -> Result<Vec<Option<f64>>> {
+    use arrow::array::{Array, Float64Array};
+    let a = column::<Float64Array>(b, c, "float64")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
+        .collect())
 }
 
 /// Column `c` of `b` as integers, null as `None` (a declared Int64 column).
-pub fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<arrow::datatypes::Int64Type>();
-    (0..a.len())
+pub fn ints(b: &RecordBatch, c: &str) -> Result<Vec<Option<i64>>> {
+    use arrow::array::{Array, Int64Array};
+    let a = column::<Int64Array>(b, c, "int64")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
+        .collect())
+}
+
+/// Column `c` of `b` as days since 1970-01-01, null as `None` (a declared Date32 column).
+pub fn dates(b: &RecordBatch, c: &str) -> Result<Vec<Option<i32>>> {
+    use arrow::array::{Array, Date32Array};
+    let a = column::<Date32Array>(b, c, "date32")?;
+    Ok((0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect())
+}
+
+/// The partners of `partner_metrics`, read once: ids in table order, the name shown for
+/// each (its name, or its id when it has none), and the row of each id.
+#[derive(Debug, Clone, Default)]
+pub struct Partners {
+    /// partner_id, in table order.
+    pub ids: Vec<String>,
+    /// The name shown: name, or partner_id when absent.
+    pub names: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Partners {
+    /// The view of a `partner_metrics` batch.
+    pub fn of(pm: &RecordBatch) -> Result<Partners> {
+        let ids: Vec<String> = strs(pm, const { out::PARTNER_METRICS.col("partner_id") })?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        let names = strs(pm, const { out::PARTNER_METRICS.col("name") })?
+            .into_iter()
+            .zip(&ids)
+            .map(|(n, id)| n.unwrap_or_else(|| id.clone()))
+            .collect();
+        let index = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        Ok(Partners { ids, names, index })
+    }
+
+    /// The row of partner `id`.
+    pub fn row(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The name shown for partner `id` (empty for an unknown id).
+    pub fn label(&self, id: Option<&str>) -> String {
+        id.and_then(|id| self.row(id))
+            .map(|i| self.names[i].clone())
+            .unwrap_or_default()
+    }
+
+    /// Partners in all.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
 }

@@ -13,6 +13,7 @@
 //! For a partner manager: the page to send before a quarterly business review.
 
 pub mod charts;
+mod columns;
 pub mod layout;
 pub mod model;
 pub mod program;
@@ -184,7 +185,7 @@ pub fn render_since(results: &Results, since: Option<&Results>) -> Result<String
     let mut m = model::build(results)?;
     if let Some(old) = since {
         let c = crate::compare::compare(old, results)?;
-        m.since = Some(program::since_last(old, results, &c));
+        m.since = Some(program::since_last(old, results, &c)?);
     }
     let mut env = environment();
     let fail = |e: minijinja::Error| Error::Export {

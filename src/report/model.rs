@@ -8,10 +8,9 @@
 
 use arrow::array::AsArray;
 use arrow::datatypes::Date32Type;
-use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::summary::Summary;
 use crate::results::Results;
 
@@ -238,6 +237,8 @@ pub struct Alert {
     pub evidence: &'static str,
     /// The partners concerned, by name (at most ten).
     pub partners: Vec<String>,
+    /// The numbers it rests on, by name (as the summary's `alerts.raised` records them).
+    pub figures: std::collections::BTreeMap<String, f64>,
 }
 
 /// Everything the page shows.
@@ -282,37 +283,9 @@ pub struct Model {
     pub since: Option<super::program::SinceLast>,
 }
 
-/// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
-pub fn band(hhi: f64) -> &'static str {
-    if hhi < 0.15 {
-        "unconcentrated"
-    } else if hhi <= 0.25 {
-        "moderate"
-    } else {
-        "high"
-    }
-}
+pub use crate::alerts::band;
 
-pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
-    r.table(table).ok_or_else(|| missing(r, table))
-}
-
-pub(super) fn missing(r: &Results, table: &str) -> Error {
-    Error::Results {
-        path: r.dir.clone(),
-        reason: format!("it has no {table} table; the report needs one"),
-    }
-}
-
-pub(super) use crate::results::{floats, ints, strs};
-
-/// The top `k` indices of `key` (descending, ties by index), and the count.
-pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..len).collect();
-    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    idx.truncate(k);
-    idx
-}
+use super::columns::{floats, ints, missing, need, strs, top_by};
 
 /// One summary tile, declared: its label, the summary key it shows (the page prints it
 /// as the tile's source), the typed read of that key, its unit and how to read it.
@@ -408,21 +381,21 @@ fn tiles(s: &Summary) -> Vec<Tile> {
 pub fn build(r: &Results) -> Result<Model> {
     let s = &r.summary;
     let pm = need(r, "partner_metrics")?;
-    let (ids, names) = (strs(pm, "partner_id"), strs(pm, "name"));
+    let (ids, names) = (strs(pm, "partner_id")?, strs(pm, "name")?);
     let (ty, tier, region) = (
-        strs(pm, "partner_type"),
-        strs(pm, "tier"),
-        strs(pm, "region"),
+        strs(pm, "partner_type")?,
+        strs(pm, "tier")?,
+        strs(pm, "region")?,
     );
-    let revenue = floats(pm, "attributed_revenue");
-    let (won, degree) = (ints(pm, "won_deals"), ints(pm, "cosell_degree"));
+    let revenue = floats(pm, "attributed_revenue")?;
+    let (won, degree) = (ints(pm, "won_deals")?, ints(pm, "cosell_degree")?);
     let (win, pr, btw, reach) = (
-        floats(pm, "win_rate"),
-        floats(pm, "pagerank"),
-        floats(pm, "betweenness"),
-        floats(pm, "reach_loss"),
+        floats(pm, "win_rate")?,
+        floats(pm, "pagerank")?,
+        floats(pm, "betweenness")?,
+        floats(pm, "reach_loss")?,
     );
-    let community = ints(pm, "community");
+    let community = ints(pm, "community")?;
     let rows = top_by(pm.num_rows(), LEADERBOARD_ROWS, |i| {
         revenue[i].unwrap_or(0.0)
     })
@@ -453,11 +426,11 @@ pub fn build(r: &Results) -> Result<Model> {
 
     let d = need(r, "diversification")?;
     let (dim, ent, hhi, top1, gini) = (
-        strs(d, "dimension"),
-        ints(d, "entities"),
-        floats(d, "hhi"),
-        floats(d, "top1_share"),
-        floats(d, "gini"),
+        strs(d, "dimension")?,
+        ints(d, "entities")?,
+        floats(d, "hhi")?,
+        floats(d, "top1_share")?,
+        floats(d, "gini")?,
     );
     let diversification: Vec<DivRow> = (0..d.num_rows())
         .map(|i| DivRow {
@@ -476,9 +449,9 @@ pub fn build(r: &Results) -> Result<Model> {
         .expect("declared column")
         .as_primitive::<Date32Type>();
     let (wr, cp, deals) = (
-        floats(g, "won_revenue"),
-        ints(g, "cumulative_partners"),
-        ints(g, "deals"),
+        floats(g, "won_revenue")?,
+        ints(g, "cumulative_partners")?,
+        ints(g, "deals")?,
     );
     let growth = (0..g.num_rows())
         .map(|i| Quarter {
@@ -494,9 +467,9 @@ pub fn build(r: &Results) -> Result<Model> {
 
     let res = need(r, "resilience")?;
     let (st, rf, lf) = (
-        strs(res, "strategy"),
-        floats(res, "removed_fraction"),
-        floats(res, "lcc_fraction"),
+        strs(res, "strategy")?,
+        floats(res, "removed_fraction")?,
+        floats(res, "lcc_fraction")?,
     );
     let resilience: Vec<CurvePoint> = (0..res.num_rows())
         .map(|i| CurvePoint {
@@ -511,17 +484,17 @@ pub fn build(r: &Results) -> Result<Model> {
     let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
     let mut total = 0u64;
     let found = r.stream("channel_conflicts", &mut |c| {
-        let (ca, cb) = (floats(c, "amount_a"), floats(c, "amount_b"));
+        let (ca, cb) = (floats(c, "amount_a")?, floats(c, "amount_b")?);
         let (cust, prod, pa, pb, da, db, days) = (
-            strs(c, "customer_id"),
-            strs(c, "product_id"),
-            strs(c, "partner_a"),
-            strs(c, "partner_b"),
-            strs(c, "deal_a"),
-            strs(c, "deal_b"),
-            floats(c, "days_apart"),
+            strs(c, "customer_id")?,
+            strs(c, "product_id")?,
+            strs(c, "partner_a")?,
+            strs(c, "partner_b")?,
+            strs(c, "deal_a")?,
+            strs(c, "deal_b")?,
+            floats(c, "days_apart")?,
         );
-        let (sa, sb) = (strs(c, "stage_a"), strs(c, "stage_b"));
+        let (sa, sb) = (strs(c, "stage_a")?, strs(c, "stage_b")?);
         for i in 0..c.num_rows() {
             let amount = ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
             let seq = total;
@@ -569,11 +542,11 @@ pub fn build(r: &Results) -> Result<Model> {
         },
         Some(t) => {
             let (id, size, top, dom, share) = (
-                ints(t, "community"),
-                ints(t, "size"),
-                strs(t, "top_partners"),
-                strs(t, "dominant_partner_type"),
-                floats(t, "dominant_type_share"),
+                ints(t, "community")?,
+                ints(t, "size")?,
+                strs(t, "top_partners")?,
+                strs(t, "dominant_partner_type")?,
+                floats(t, "dominant_type_share")?,
             );
             Bounded {
                 rows: top_by(t.num_rows(), COMMUNITY_ROWS, |i| {
@@ -593,7 +566,7 @@ pub fn build(r: &Results) -> Result<Model> {
         }
     };
 
-    let alerts = alerts(r, &diversification, &resilience, conflict_rows)?;
+    let alerts = alerts(r)?;
     let network = network_map(r)?;
     let (account_mapping, top_pairs) = account_mapping(r)?;
     Ok(Model {
@@ -613,229 +586,43 @@ pub fn build(r: &Results) -> Result<Model> {
         conflicts,
         communities,
         fair_story: super::program::fair_story(r),
-        tier_review: super::program::tier_review(r),
+        tier_review: super::program::tier_review(r)?,
         since: None,
     })
 }
 
-/// Share of partner revenue above which one partner is an alert.
-pub const DOMINANT_SHARE: f64 = 0.25;
-/// reach_loss above which a partner's departure is an alert.
-pub const CRITICAL_REACH_LOSS: f64 = 0.05;
-/// Customer jaccard from which two partners are near-duplicates.
-pub const NEAR_DUPLICATE_JACCARD: f64 = 0.9;
-/// The targeted curve "collapses" when removing this share of partners...
-pub const COLLAPSE_REMOVED: f64 = 0.05;
-/// ...leaves less than this share of the largest island it started with.
-pub const COLLAPSE_LEFT: f64 = 0.5;
-
-fn alerts(
-    r: &Results,
-    diversification: &[DivRow],
-    resilience: &[CurvePoint],
-    conflicts: usize,
-) -> Result<Vec<Alert>> {
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names: Vec<String> = strs(pm, "name")
+/// The alerts of `r` ([`crate::alerts`], declared there as data) as the page shows them.
+fn alerts(r: &Results) -> Result<Vec<Alert>> {
+    Ok(crate::alerts::evaluate(r)?
         .into_iter()
-        .zip(&ids)
-        .map(|(n, id)| n.unwrap_or_else(|| id.clone().unwrap_or_default()))
-        .collect();
-    let revenue: Vec<f64> = floats(pm, "attributed_revenue")
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let name_list = |idx: &[usize]| idx.iter().take(10).map(|&i| names[i].clone()).collect();
-    let mut out = Vec::new();
-
-    let high: Vec<&DivRow> = diversification
-        .iter()
-        .filter(|d| d.band == Some("high"))
-        .collect();
-    if !high.is_empty() {
-        out.push(Alert {
-            code: "revenue_concentration",
-            title: format!(
-                "Revenue is highly concentrated by {} (HHI above 0.25).",
-                high.iter()
-                    .map(|d| d.dimension.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            evidence: "#diversification",
-            partners: Vec::new(),
-        });
-    }
-
-    let total: f64 = revenue.iter().sum();
-    if total > 0.0 {
-        let top = top_by(revenue.len(), 1, |i| revenue[i]);
-        if let Some(&i) = top.first()
-            && revenue[i] / total > DOMINANT_SHARE
-        {
-            out.push(Alert {
-                code: "dominant_partner",
-                title: format!(
-                    "{} holds {:.1} % of partner revenue (more than a quarter).",
-                    names[i],
-                    revenue[i] / total * 100.0
-                ),
-                evidence: "#leaderboard",
-                partners: vec![names[i].clone()],
-            });
-        }
-    }
-
-    let reach = floats(pm, "reach_loss");
-    let critical = top_by(pm.num_rows(), pm.num_rows(), |i| reach[i].unwrap_or(0.0))
-        .into_iter()
-        .filter(|&i| reach[i].is_some_and(|x| x > CRITICAL_REACH_LOSS))
-        .collect::<Vec<_>>();
-    if !critical.is_empty() {
-        out.push(Alert {
-            code: "critical_partners",
-            title: format!(
-                "{} partner{} would each disconnect more than 5 % of connected partner pairs by leaving.",
-                crate::error::thousands(critical.len() as u64),
-                if critical.len() == 1 { "" } else { "s" }
-            ),
-            evidence: "#leaderboard",
-            partners: name_list(&critical),
-        });
-    }
-
-    // overlap_pairs is streamed: count the near-duplicate customer pairs, keep the first
-    // five to name.
-    let (mut dups, mut named) = (0usize, Vec::new());
-    r.stream("overlap_pairs", &mut |p| {
-        let (a, b, dim, j) = (
-            strs(p, "partner_a"),
-            strs(p, "partner_b"),
-            strs(p, "dimension"),
-            floats(p, "jaccard"),
-        );
-        for i in 0..p.num_rows() {
-            if dim[i].as_deref() == Some("customer")
-                && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
-            {
-                dups += 1;
-                if named.len() < 5 {
-                    named.push((a[i].clone(), b[i].clone()));
-                }
+        .map(|a| {
+            let rule = crate::alerts::RULES
+                .iter()
+                .find(|x| x.id == a.id)
+                .expect("evaluate raises declared alerts");
+            Alert {
+                code: rule.id,
+                title: a.title,
+                evidence: rule.anchor,
+                partners: a.partners,
+                figures: a.evidence,
             }
-        }
-        Ok(())
-    })?;
-    if dups > 0 {
-        let index: std::collections::HashMap<&str, usize> = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| id.as_deref().map(|s| (s, i)))
-            .collect();
-        let label = |id: &Option<String>| {
-            id.as_deref()
-                .and_then(|s| index.get(s))
-                .map(|&i| names[i].clone())
-                .unwrap_or_default()
-        };
-        out.push(Alert {
-            code: "near_duplicates",
-            title: format!(
-                "{} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
-                crate::error::thousands(dups as u64),
-                if dups == 1 { "" } else { "s" }
-            ),
-            evidence: "#account-mapping",
-            partners: named.iter().map(|(a, b)| format!("{} / {}", label(a), label(b))).collect(),
-        });
-    }
-
-    if conflicts > 0 {
-        out.push(Alert {
-            code: "channel_conflicts",
-            title: format!(
-                "{} channel conflict{}: partners sourcing deals on the same customer and product.",
-                crate::error::thousands(conflicts as u64),
-                if conflicts == 1 { "" } else { "s" }
-            ),
-            evidence: "#conflicts",
-            partners: Vec::new(),
-        });
-    }
-
-    let targeted: Vec<&CurvePoint> = resilience
-        .iter()
-        .filter(|p| p.strategy == "targeted")
-        .collect();
-    let start = targeted
-        .iter()
-        .find(|p| p.removed_fraction == 0.0)
-        .map(|p| p.lcc_fraction);
-    let at = targeted
-        .iter()
-        .find(|p| (p.removed_fraction - COLLAPSE_REMOVED).abs() < 1e-9)
-        .map(|p| p.lcc_fraction);
-    if let (Some(s0), Some(s1)) = (start, at)
-        && s0 > 0.0
-        && s1 < COLLAPSE_LEFT * s0
-    {
-        out.push(Alert {
-            code: "fragile_network",
-            title: format!(
-                "Removing the 5 % most central partners shrinks the largest co-selling island from {:.0} % to {:.0} % of partners.",
-                s0 * 100.0,
-                s1 * 100.0
-            ),
-            evidence: "#resilience",
-            partners: Vec::new(),
-        });
-    }
-
-    // Central far beyond revenue: in the top 5 % by PageRank, in the bottom half by
-    // attributed revenue.
-    let pr: Vec<f64> = floats(pm, "pagerank")
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let n = pm.num_rows();
-    if n >= 20 {
-        let by_pr = top_by(n, n.div_ceil(20), |i| pr[i]);
-        // rank[i]: partner i's place by attributed revenue (0 = most).
-        let mut rank = vec![0; n];
-        for (k, i) in top_by(n, n, |i| revenue[i]).into_iter().enumerate() {
-            rank[i] = k;
-        }
-        let hidden: Vec<usize> = by_pr.into_iter().filter(|&i| rank[i] >= n / 2).collect();
-        if !hidden.is_empty() {
-            out.push(Alert {
-                code: "hidden_brokers",
-                title: format!(
-                    "{} partner{} among the 5 % most central in co-selling earn{} less attributed revenue than half the partners: influence the revenue split does not show.",
-                    hidden.len(),
-                    if hidden.len() == 1 { " is" } else { "s are" },
-                    if hidden.len() == 1 { "s" } else { "" }
-                ),
-                evidence: "#leaderboard",
-                partners: name_list(&hidden),
-            });
-        }
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The map: the [`MAP_NODES`] partners of highest PageRank, the cosell_edges among them,
 /// laid out by `report::layout` (seeded, so the same results give the same picture).
 fn network_map(r: &Results) -> Result<NetworkMap> {
     let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names = strs(pm, "name");
-    let pr: Vec<f64> = floats(pm, "pagerank")
+    let ids = strs(pm, "partner_id")?;
+    let names = strs(pm, "name")?;
+    let pr: Vec<f64> = floats(pm, "pagerank")?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
-    let rev = floats(pm, "attributed_revenue");
-    let community = ints(pm, "community");
+    let rev = floats(pm, "attributed_revenue")?;
+    let community = ints(pm, "community")?;
     let chosen = top_by(pm.num_rows(), MAP_NODES, |i| pr[i]);
     let slot: std::collections::HashMap<&str, usize> = chosen
         .iter()
@@ -845,9 +632,9 @@ fn network_map(r: &Results) -> Result<NetworkMap> {
     let mut edges = Vec::new();
     r.stream("cosell_edges", &mut |e| {
         let (a, b, w) = (
-            strs(e, "partner_a"),
-            strs(e, "partner_b"),
-            ints(e, "shared_deals"),
+            strs(e, "partner_a")?,
+            strs(e, "partner_b")?,
+            ints(e, "shared_deals")?,
         );
         for i in 0..e.num_rows() {
             let (Some(a), Some(b)) = (a[i].as_deref(), b[i].as_deref()) else {
@@ -897,10 +684,10 @@ fn network_map(r: &Results) -> Result<NetworkMap> {
 fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
     let t = need(r, "overlap_by_type")?;
     let (ta, tb, pairs, density) = (
-        strs(t, "type_a"),
-        strs(t, "type_b"),
-        ints(t, "pairs"),
-        floats(t, "pair_density"),
+        strs(t, "type_a")?,
+        strs(t, "type_b")?,
+        ints(t, "pairs")?,
+        floats(t, "pair_density")?,
     );
     let cells = (0..t.num_rows())
         .map(|i| TypeCell {
@@ -911,8 +698,8 @@ fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
         })
         .collect();
     let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names = strs(pm, "name");
+    let ids = strs(pm, "partner_id")?;
+    let names = strs(pm, "name")?;
     let name: std::collections::HashMap<&str, String> = ids
         .iter()
         .zip(&names)
@@ -928,11 +715,11 @@ fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
     let (mut top, mut total): (Vec<Cand>, u64) = (Vec::new(), 0);
     r.stream("overlap_pairs", &mut |p| {
         let (a, b, dim, shared, j) = (
-            strs(p, "partner_a"),
-            strs(p, "partner_b"),
-            strs(p, "dimension"),
-            ints(p, "shared"),
-            floats(p, "jaccard"),
+            strs(p, "partner_a")?,
+            strs(p, "partner_b")?,
+            strs(p, "dimension")?,
+            ints(p, "shared")?,
+            floats(p, "jaccard")?,
         );
         for i in 0..p.num_rows() {
             if dim[i].as_deref() != Some("customer") {

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::model::{floats, strs, top_by};
+use super::columns::{floats, strs, top_by};
 use crate::compare::{CompareTotals, Comparison};
+use crate::error::Result;
 use crate::results::Results;
 
 /// Partners listed per list of the program sections.
@@ -113,11 +114,11 @@ pub struct TierRow {
 }
 
 /// The tier review; None when no tiers are configured (or results predate tier_fit).
-pub fn tier_review(r: &Results) -> Option<TierReview> {
+pub fn tier_review(r: &Results) -> Result<Option<TierReview>> {
     let t = &r.summary.tiers;
     let tiers = t.configured.clone();
     if tiers.is_empty() {
-        return None;
+        return Ok(None);
     }
     let status = crate::metrics::tiers::Status::ALL
         .iter()
@@ -128,21 +129,23 @@ pub fn tier_review(r: &Results) -> Option<TierReview> {
             )
         })
         .collect();
-    let (fit, pm) = (r.table("tier_fit")?, r.table("partner_metrics")?);
-    let label: std::collections::HashMap<String, (String, f64)> = strs(pm, "partner_id")
+    let (Some(fit), Some(pm)) = (r.table("tier_fit"), r.table("partner_metrics")) else {
+        return Ok(None);
+    };
+    let label: std::collections::HashMap<String, (String, f64)> = strs(pm, "partner_id")?
         .into_iter()
-        .zip(strs(pm, "name"))
-        .zip(floats(pm, "attributed_revenue"))
+        .zip(strs(pm, "name")?)
+        .zip(floats(pm, "attributed_revenue")?)
         .filter_map(|((id, n), rev)| {
             let id = id?;
             Some((id.clone(), (n.unwrap_or(id), rev.unwrap_or(0.0))))
         })
         .collect();
     let (id, tier, q, st) = (
-        strs(fit, "partner_id"),
-        strs(fit, "tier"),
-        strs(fit, "qualified_tier"),
-        strs(fit, "status"),
+        strs(fit, "partner_id")?,
+        strs(fit, "tier")?,
+        strs(fit, "qualified_tier")?,
+        strs(fit, "status")?,
     );
     let mut rows: Vec<(String, TierRow)> = Vec::new();
     let mut last: Option<&str> = None;
@@ -174,12 +177,12 @@ pub fn tier_review(r: &Results) -> Option<TierReview> {
             .map(|i| of[i].clone())
             .collect()
     };
-    Some(TierReview {
+    Ok(Some(TierReview {
         tiers,
         status,
         above: pick("above"),
         below: pick("below"),
-    })
+    }))
 }
 
 /// A headline measure of [`SinceLast`]: (label, unit, before, now, change, the change's
@@ -243,12 +246,12 @@ pub fn period(r: &Results) -> Option<String> {
 }
 
 /// The section from a comparison of `old` with `new` (this report's results).
-pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
+pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> Result<SinceLast> {
     let (m, o, n, d) = (
-        strs(&c.ecosystem, "measure"),
-        floats(&c.ecosystem, "old"),
-        floats(&c.ecosystem, "new"),
-        floats(&c.ecosystem, "change"),
+        strs(&c.ecosystem, "measure")?,
+        floats(&c.ecosystem, "old")?,
+        floats(&c.ecosystem, "new")?,
+        floats(&c.ecosystem, "change")?,
     );
     let measures = HEADLINE
         .iter()
@@ -266,11 +269,15 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
         })
         .collect();
     let p = &c.partners;
-    let (id, name, act) = (strs(p, "partner_id"), strs(p, "name"), strs(p, "activity"));
-    let change = floats(p, "attributed_revenue_change");
+    let (id, name, act) = (
+        strs(p, "partner_id")?,
+        strs(p, "name")?,
+        strs(p, "activity")?,
+    );
+    let change = floats(p, "attributed_revenue_change")?;
     let (old_rev, new_rev) = (
-        floats(p, "attributed_revenue_old"),
-        floats(p, "attributed_revenue_new"),
+        floats(p, "attributed_revenue_old")?,
+        floats(p, "attributed_revenue_new")?,
     );
     let label = |i: usize| {
         name[i]
@@ -299,7 +306,7 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
             .map(|k| label(of[k]))
             .collect()
     };
-    SinceLast {
+    Ok(SinceLast {
         old_period: period(old).unwrap_or_else(|| "all time".into()),
         new_period: period(new).unwrap_or_else(|| "all time".into()),
         measures,
@@ -308,5 +315,5 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
         losers,
         joined: named("joined", &new_rev),
         went_quiet: named("went_quiet", &old_rev),
-    }
+    })
 }
