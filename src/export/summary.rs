@@ -425,6 +425,9 @@ pub struct Summary {
     pub tiers: TiersSection,
     /// `period`: null for all time.
     pub period: Option<PeriodSection>,
+    /// `alerts`: the alert rules and the alerts raised; None for results written
+    /// before the summary recorded them.
+    pub alerts: Option<crate::alerts::AlertsSection>,
 }
 
 /// Why a summary could not be read as a [`Summary`]: the key, and what is wrong.
@@ -494,6 +497,10 @@ impl Summary {
             attribution: key(v, "attribution", &version)?,
             tiers: key(v, "tiers", &version)?,
             period: key(v, "period", &version)?,
+            alerts: match v.get("alerts") {
+                None => None,
+                Some(_) => Some(key(v, "alerts", &version)?),
+            },
         };
         match s.inconsistent_key() {
             Some(k) => Err(SummaryKeyError {
@@ -549,4 +556,16 @@ fn absent_key(
         None => Some(format!("{prefix}.{k}")),
         Some(rv) => absent_key(wv, rv, &format!("{prefix}.{k}")),
     })
+}
+
+/// `summary` with its `alerts` section ([`crate::alerts::AlertsSection`]): the alerts
+/// evaluated on the output folder `dir`, whose tables and summary are written.
+pub fn with_alerts(
+    mut summary: serde_json::Value,
+    dir: &std::path::Path,
+) -> crate::error::Result<serde_json::Value> {
+    let raised = crate::alerts::evaluate(&crate::results::Results::read(dir)?)?;
+    summary["alerts"] = serde_json::to_value(crate::alerts::AlertsSection::new(raised))
+        .expect("alerts are plain data");
+    Ok(summary)
 }

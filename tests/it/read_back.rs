@@ -196,3 +196,83 @@ fn a_renamed_column_is_named_by_every_reader_in_every_format() {
         }
     }
 }
+
+/// The report page's data island.
+fn island(page: &Path) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).unwrap();
+    let start = html.find(r#"id="ecograph-data""#).unwrap();
+    let start = start + html[start..].find('>').unwrap() + 1;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[test]
+fn the_summary_alerts_are_the_pages_alerts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let generated = tmp.path().join("gen");
+    ok(&ecograph(&[
+        "generate",
+        "--out",
+        generated.to_str().unwrap(),
+        "--partners",
+        "60",
+        "--deals",
+        "400",
+        "--seed",
+        "3",
+    ]));
+    for (name, input) in [("demo", demo()), ("gen", generated)] {
+        let out = analyze_into(
+            &input,
+            &tmp.path().join(format!("{name}-out")),
+            &["--report"],
+        );
+        let r = Results::read(&out).unwrap();
+        let section = r
+            .summary
+            .alerts
+            .clone()
+            .expect("analyze records the alerts");
+        let page: Vec<serde_json::Value> = island(&out.join("report.html"))["alerts"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let from_summary: Vec<serde_json::Value> = section
+            .raised
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "code": a.id, "title": a.title, "evidence": a.anchor,
+                    "partners": a.partners, "figures": a.evidence,
+                })
+            })
+            .collect();
+        assert_eq!(from_summary, page, "{name}");
+        assert!(!page.is_empty(), "{name}: no alert to compare");
+        // every rule is recorded with its thresholds, raised or not
+        assert_eq!(section.rules.len(), ecograph::alerts::RULES.len());
+        for rule in ecograph::alerts::RULES {
+            let rec = &section.rules[rule.id];
+            for (k, v) in rule.thresholds {
+                assert_eq!(rec.thresholds[*k], *v, "{}.{k}", rule.id);
+                // the sentence repeats no threshold: the rule names them
+                assert!(
+                    rec.rule.contains(k),
+                    "{}: {k} not named in its rule",
+                    rule.id
+                );
+            }
+        }
+    }
+    // results written before the section existed still read and report
+    let out = tmp.path().join("demo-out");
+    let mut s = summary(&out);
+    s.as_object_mut().unwrap().remove("alerts");
+    std::fs::write(
+        out.join("ecosystem_summary.json"),
+        serde_json::to_string(&s).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(Results::read(&out).unwrap().summary.alerts, None);
+    ok(&ecograph(&["report", out.to_str().unwrap()]));
+}
