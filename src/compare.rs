@@ -294,41 +294,68 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let float = |f: &dyn Fn(&str) -> Option<f64>| -> ArrayRef {
         Arc::new(Float64Array::from_iter(ids.iter().map(|id| f(id))))
     };
-    let partners = PARTNER_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            ids.iter().map(|s| s.as_str()),
-        )),
-        text(&|id| name(id)),
-        Arc::new(StringArray::from_iter_values(
-            ids.iter().map(|id| activity(id)),
-        )),
-        int(&|id| get_i(&o.deals, id)),
-        int(&|id| get_i(&n.deals, id)),
-        int(&|id| get_i(&o.won, id)),
-        int(&|id| get_i(&n.won, id)),
-        float(&|id| get_f(&o.revenue, id)),
-        float(&|id| get_f(&n.revenue, id)),
-        float(&|id| delta(get_f(&o.revenue, id), get_f(&n.revenue, id))),
-        int(&|id| get_i(&o.rank, id)),
-        int(&|id| get_i(&n.rank, id)),
-        int(&|id| {
-            get_i(&o.rank, id)
-                .zip(get_i(&n.rank, id))
-                .map(|(a, b)| a - b)
-        }),
-        float(&|id| get_f(&o.pagerank, id)),
-        float(&|id| get_f(&n.pagerank, id)),
-        float(&|id| both(get_f(&o.pagerank, id), get_f(&n.pagerank, id))),
-        float(&|id| both(get_f(&o.betweenness, id), get_f(&n.betweenness, id))),
-        int(&|id| get_i(&o.degree, id)),
-        int(&|id| get_i(&n.degree, id)),
-        int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
-        int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
-        int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
-        text(&|id| status(&o, id)),
-        text(&|id| status(&n, id)),
-        text(&|id| qualified(&o, id)),
-        text(&|id| qualified(&n, id)),
+    let partners = PARTNER_CHANGES.batch_named(vec![
+        (
+            "partner_id",
+            Arc::new(StringArray::from_iter_values(
+                ids.iter().map(|s| s.as_str()),
+            )),
+        ),
+        ("name", text(&|id| name(id))),
+        (
+            "activity",
+            Arc::new(StringArray::from_iter_values(
+                ids.iter().map(|id| activity(id)),
+            )),
+        ),
+        ("deals_old", int(&|id| get_i(&o.deals, id))),
+        ("deals_new", int(&|id| get_i(&n.deals, id))),
+        ("won_deals_old", int(&|id| get_i(&o.won, id))),
+        ("won_deals_new", int(&|id| get_i(&n.won, id))),
+        ("attributed_revenue_old", float(&|id| get_f(&o.revenue, id))),
+        ("attributed_revenue_new", float(&|id| get_f(&n.revenue, id))),
+        (
+            "attributed_revenue_change",
+            float(&|id| delta(get_f(&o.revenue, id), get_f(&n.revenue, id))),
+        ),
+        ("rank_old", int(&|id| get_i(&o.rank, id))),
+        ("rank_new", int(&|id| get_i(&n.rank, id))),
+        (
+            "rank_change",
+            int(&|id| {
+                get_i(&o.rank, id)
+                    .zip(get_i(&n.rank, id))
+                    .map(|(a, b)| a - b)
+            }),
+        ),
+        ("pagerank_old", float(&|id| get_f(&o.pagerank, id))),
+        ("pagerank_new", float(&|id| get_f(&n.pagerank, id))),
+        (
+            "pagerank_change",
+            float(&|id| both(get_f(&o.pagerank, id), get_f(&n.pagerank, id))),
+        ),
+        (
+            "betweenness_change",
+            float(&|id| both(get_f(&o.betweenness, id), get_f(&n.betweenness, id))),
+        ),
+        ("cosell_degree_old", int(&|id| get_i(&o.degree, id))),
+        ("cosell_degree_new", int(&|id| get_i(&n.degree, id))),
+        (
+            "ties_gained",
+            int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
+        ),
+        (
+            "ties_lost",
+            int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
+        ),
+        (
+            "new_conflicts",
+            int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
+        ),
+        ("tier_status_old", text(&|id| status(&o, id))),
+        ("tier_status_new", text(&|id| status(&n, id))),
+        ("qualified_tier_old", text(&|id| qualified(&o, id))),
+        ("qualified_tier_new", text(&|id| qualified(&n, id))),
     ]);
 
     // attribution_changes: the models both runs computed, in the attribution order.
@@ -346,33 +373,57 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
         .flat_map(|m| ids.iter().map(move |id| (*m, *id)))
         .collect();
     let at = |s: &Side, m: &str, id: &str| s.models.get(m).and_then(|v| v.get(id)).copied();
-    let attribution = ATTRIBUTION_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.1.as_str()),
-        )),
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.0.as_str()),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
-        )),
-        Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
-            delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
-        }))),
-        Arc::new(Int64Array::from_iter(
-            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
-        )),
-        Arc::new(Int64Array::from_iter(
-            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
-        )),
-        Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
-            at(&o, r.0, r.1)
-                .zip(at(&n, r.0, r.1))
-                .map(|(a, b)| a.1 - b.1)
-        }))),
+    let attribution = ATTRIBUTION_CHANGES.batch_named(vec![
+        (
+            "partner_id",
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| r.1.as_str()),
+            )),
+        ),
+        (
+            "model",
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| r.0.as_str()),
+            )),
+        ),
+        (
+            "revenue_old",
+            Arc::new(Float64Array::from_iter(
+                rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
+            )),
+        ),
+        (
+            "revenue_new",
+            Arc::new(Float64Array::from_iter(
+                rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
+            )),
+        ),
+        (
+            "revenue_change",
+            Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
+                delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
+            }))),
+        ),
+        (
+            "rank_old",
+            Arc::new(Int64Array::from_iter(
+                rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
+            )),
+        ),
+        (
+            "rank_new",
+            Arc::new(Int64Array::from_iter(
+                rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
+            )),
+        ),
+        (
+            "rank_change",
+            Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
+                at(&o, r.0, r.1)
+                    .zip(at(&n, r.0, r.1))
+                    .map(|(a, b)| a.1 - b.1)
+            }))),
+        ),
     ]);
     let ecosystem = ecosystem_changes(&old.summary, &new.summary);
     Ok(Comparison {
@@ -435,20 +486,35 @@ fn ecosystem_changes(old: &Summary, new: &Summary) -> RecordBatch {
         }
     }
     let d = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
-    ECOSYSTEM_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            measures.iter().map(|m| m.0.as_str()),
-        )),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.1))),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.2))),
-        Arc::new(Float64Array::from_iter(
-            measures.iter().map(|m| d(m.1, m.2)),
-        )),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| {
-            d(m.1, m.2)
-                .zip(m.1)
-                .and_then(|(x, a)| (a != 0.0).then(|| x / a.abs()))
-        }))),
+    ECOSYSTEM_CHANGES.batch_named(vec![
+        (
+            "measure",
+            Arc::new(StringArray::from_iter_values(
+                measures.iter().map(|m| m.0.as_str()),
+            )),
+        ),
+        (
+            "old",
+            Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.1))),
+        ),
+        (
+            "new",
+            Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.2))),
+        ),
+        (
+            "change",
+            Arc::new(Float64Array::from_iter(
+                measures.iter().map(|m| d(m.1, m.2)),
+            )),
+        ),
+        (
+            "relative_change",
+            Arc::new(Float64Array::from_iter(measures.iter().map(|m| {
+                d(m.1, m.2)
+                    .zip(m.1)
+                    .and_then(|(x, a)| (a != 0.0).then(|| x / a.abs()))
+            }))),
+        ),
     ])
 }
 
