@@ -4,8 +4,8 @@
 
 Each RESULTS folder must hold a report.html written from it (`analyze --report`). Fails
 (exit 1), saying what differs, when:
-- a tile (label, summary key, unit) in ecotables.py differs from src/report/model.rs, or
-  a map bound from its constants;
+- a tile (label, summary key, unit) in ecotables.py differs from src/report/tiles.rs,
+  or a map bound from the constants of src/report/model.rs;
 - the alert rules the summary records (`alerts.rules`, which ecotables reads its
   thresholds from) differ from those declared in src/alerts.rs;
 - a tile's value in the page's data island differs from the summary, or its text, as
@@ -26,11 +26,12 @@ import ecotables as et
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "src" / "report" / "model.rs"
+TILES_RS = ROOT / "src" / "report" / "tiles.rs"
 ALERTS = ROOT / "src" / "alerts.rs"
 
 
 def rust_definitions() -> tuple[list[tuple[str, str, str, str]], dict[str, float]]:
-    src = MODEL.read_text()
+    src = TILES_RS.read_text()
     block = src[src.index("const TILES") : src.index("];", src.index("const TILES"))]
     tiles = [
         (label, *key.split(".", 1), unit)
@@ -39,7 +40,8 @@ def rust_definitions() -> tuple[list[tuple[str, str, str, str]], dict[str, float
         )
     ]
     consts = {
-        k: float(v) for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", src)
+        k: float(v)
+        for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", MODEL.read_text())
     }
     return tiles, consts
 

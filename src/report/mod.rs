@@ -15,9 +15,11 @@
 pub mod charts;
 mod columns;
 pub mod layout;
+mod maps;
 pub mod model;
 pub mod program;
 pub mod scorecard;
+mod tiles;
 
 use minijinja::value::Value;
 use minijinja::{context, Environment};

@@ -6,12 +6,9 @@
 //! largest conflicts, the [`COMMUNITY_ROWS`] largest communities), each with the count
 //! of what was left out, so the page stays small for any ecosystem size.
 
-use arrow::array::AsArray;
-use arrow::datatypes::Date32Type;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::export::summary::Summary;
 use crate::results::Results;
 
 /// Partners in the leaderboard.
@@ -285,101 +282,40 @@ pub struct Model {
 
 pub use crate::alerts::band;
 
-use super::columns::{floats, ints, missing, need, strs, top_by};
-
-/// One summary tile, declared: its label, the summary key it shows (the page prints it
-/// as the tile's source), the typed read of that key, its unit and how to read it.
-struct TileDecl {
-    label: &'static str,
-    key: &'static str,
-    value: fn(&Summary) -> Option<f64>,
-    unit: &'static str,
-    how_to_read: &'static str,
-}
-
-/// The summary tiles.
-const TILES: [TileDecl; 9] = [
-    TileDecl {
-        label: "Partners",
-        key: "counts.partners",
-        value: |s| Some(s.counts.partners as f64),
-        unit: "count",
-        how_to_read: "Partners in the program, with or without deals.",
-    },
-    TileDecl {
-        label: "Won revenue",
-        key: "revenue.total_won_revenue",
-        value: |s| Some(s.revenue.total_won_revenue),
-        unit: "money_tile",
-        how_to_read: "All won deals, with or without a partner.",
-    },
-    TileDecl {
-        label: "Partner revenue share",
-        key: "revenue.partner_revenue_share",
-        value: |s| s.revenue.partner_revenue_share,
-        unit: "share",
-        how_to_read: "Share of won revenue on deals with at least one partner.",
-    },
-    TileDecl {
-        label: "Co-sell rate",
-        key: "revenue.cosell_rate",
-        value: |s| s.revenue.cosell_rate,
-        unit: "share",
-        how_to_read: "Share of won revenue from deals two or more partners worked together.",
-    },
-    TileDecl {
-        label: "Co-sell lift",
-        key: "revenue.cosell_lift",
-        value: |s| s.revenue.cosell_lift,
-        unit: "ratio",
-        how_to_read: "A won co-sold deal is this many times a won single-partner deal.",
-    },
-    TileDecl {
-        label: "Win rate, partner-led",
-        key: "partner_lift.win_rate_partner",
-        value: |s| s.partner_lift.win_rate_partner,
-        unit: "share",
-        how_to_read: "Won / closed, deals with a partner.",
-    },
-    TileDecl {
-        label: "Win rate, direct",
-        key: "partner_lift.win_rate_direct",
-        value: |s| s.partner_lift.win_rate_direct,
-        unit: "share",
-        how_to_read: "Won / closed, deals without one.",
-    },
-    TileDecl {
-        label: "Deal size, partner-led vs direct",
-        key: "partner_lift.mean_won_amount_ratio",
-        value: |s| s.partner_lift.mean_won_amount_ratio,
-        unit: "ratio",
-        how_to_read: "Mean won partner deal over mean won direct deal.",
-    },
-    TileDecl {
-        label: "Time to close, partner-led vs direct",
-        key: "partner_lift.days_to_close_ratio",
-        value: |s| s.partner_lift.days_to_close_ratio,
-        unit: "ratio",
-        how_to_read: "Below 1: partner deals close faster.",
-    },
-];
-
-fn tiles(s: &Summary) -> Vec<Tile> {
-    TILES
-        .iter()
-        .map(|t| Tile {
-            label: t.label,
-            value: (t.value)(s),
-            unit: t.unit,
-            source: format!("summary: {}", t.key),
-            how_to_read: t.how_to_read,
-        })
-        .collect()
-}
+use super::columns::{dates, floats, ints, missing, need, strs, top_by};
 
 /// Builds the model from an output folder read back.
 pub fn build(r: &Results) -> Result<Model> {
     let s = &r.summary;
+    // In the order a missing table is reported: partner_metrics first.
+    let (leaderboard, diversification, growth) = (leaderboard(r)?, diversification(r)?, growth(r)?);
+    let (resilience, conflicts, communities) = (resilience(r)?, conflicts(r)?, communities(r)?);
+    let (alerts, network) = (alerts(r)?, super::maps::network_map(r)?);
+    let (account_mapping, top_pairs) = super::maps::account_mapping(r)?;
+    Ok(Model {
+        ecograph_version: s.ecograph_version.clone(),
+        input: s.parameters.input.clone(),
+        period: super::program::period(r),
+        tiles: super::tiles::tiles(s),
+        alerts,
+        leaderboard,
+        diversification,
+        growth,
+        growth_law: s.growth.best_growth_law.clone(),
+        resilience,
+        conflicts,
+        communities,
+        network,
+        account_mapping,
+        top_pairs,
+        fair_story: super::program::fair_story(r),
+        tier_review: super::program::tier_review(r)?,
+        since: None,
+    })
+}
+
+/// The leaderboard: the top [`LEADERBOARD_ROWS`] partners by attributed revenue.
+fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
     let pm = need(r, "partner_metrics")?;
     let (ids, names) = (strs(pm, "partner_id")?, strs(pm, "name")?);
     let (ty, tier, region) = (
@@ -423,7 +359,11 @@ pub fn build(r: &Results) -> Result<Model> {
         rows,
         total: pm.num_rows(),
     };
+    Ok(leaderboard)
+}
 
+/// Each diversification dimension with its HHI band.
+fn diversification(r: &Results) -> Result<Vec<DivRow>> {
     let d = need(r, "diversification")?;
     let (dim, ent, hhi, top1, gini) = (
         strs(d, "dimension")?,
@@ -442,29 +382,34 @@ pub fn build(r: &Results) -> Result<Model> {
             gini: gini[i],
         })
         .collect();
+    Ok(diversification)
+}
 
+/// network_growth by quarter.
+fn growth(r: &Results) -> Result<Vec<Quarter>> {
     let g = need(r, "network_growth")?;
-    let dates = g
-        .column_by_name("quarter_start")
-        .expect("declared column")
-        .as_primitive::<Date32Type>();
+    let dates = dates(g, "quarter_start")?;
     let (wr, cp, deals) = (
         floats(g, "won_revenue")?,
         ints(g, "cumulative_partners")?,
         ints(g, "deals")?,
     );
-    let growth = (0..g.num_rows())
+    let growth: Vec<Quarter> = (0..g.num_rows())
         .map(|i| Quarter {
-            quarter_start: dates
-                .value_as_date(i)
-                .map(|d| d.to_string())
+            quarter_start: dates[i]
+                .and_then(arrow::temporal_conversions::date32_to_datetime)
+                .map(|d| d.date().to_string())
                 .unwrap_or_default(),
             won_revenue: wr[i].unwrap_or(0.0),
             cumulative_partners: cp[i].unwrap_or(0),
             deals: deals[i].unwrap_or(0),
         })
         .collect();
+    Ok(growth)
+}
 
+/// The resilience curves.
+fn resilience(r: &Results) -> Result<Vec<CurvePoint>> {
     let res = need(r, "resilience")?;
     let (st, rf, lf) = (
         strs(res, "strategy")?,
@@ -478,7 +423,11 @@ pub fn build(r: &Results) -> Result<Model> {
             lcc_fraction: lf[i].unwrap_or(0.0),
         })
         .collect();
+    Ok(resilience)
+}
 
+/// The [`CONFLICT_ROWS`] largest channel conflicts by combined amount.
+fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
     // channel_conflicts can have hundreds of millions of rows: streamed, keeping the
     // largest by amount (ties: the earlier row, i.e. the output order).
     let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
@@ -534,7 +483,11 @@ pub fn build(r: &Results) -> Result<Model> {
         rows: top.into_iter().map(|t| t.2).collect(),
         total: conflict_rows,
     };
+    Ok(conflicts)
+}
 
+/// The [`COMMUNITY_ROWS`] largest communities (none when the run did not compute them).
+fn communities(r: &Results) -> Result<Bounded<CommunityRow>> {
     let communities = match r.table("communities") {
         None => Bounded {
             rows: Vec::new(),
@@ -565,30 +518,7 @@ pub fn build(r: &Results) -> Result<Model> {
             }
         }
     };
-
-    let alerts = alerts(r)?;
-    let network = network_map(r)?;
-    let (account_mapping, top_pairs) = account_mapping(r)?;
-    Ok(Model {
-        account_mapping,
-        top_pairs,
-        network,
-        alerts,
-        ecograph_version: s.ecograph_version.clone(),
-        input: s.parameters.input.clone(),
-        period: super::program::period(r),
-        tiles: tiles(s),
-        leaderboard,
-        diversification,
-        growth,
-        growth_law: s.growth.best_growth_law.clone(),
-        resilience,
-        conflicts,
-        communities,
-        fair_story: super::program::fair_story(r),
-        tier_review: super::program::tier_review(r)?,
-        since: None,
-    })
+    Ok(communities)
 }
 
 /// The alerts of `r` ([`crate::alerts`], declared there as data) as the page shows them.
@@ -609,203 +539,4 @@ fn alerts(r: &Results) -> Result<Vec<Alert>> {
             }
         })
         .collect())
-}
-
-/// The map: the [`MAP_NODES`] partners of highest PageRank, the cosell_edges among them,
-/// laid out by `report::layout` (seeded, so the same results give the same picture).
-fn network_map(r: &Results) -> Result<NetworkMap> {
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id")?;
-    let names = strs(pm, "name")?;
-    let pr: Vec<f64> = floats(pm, "pagerank")?
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let rev = floats(pm, "attributed_revenue")?;
-    let community = ints(pm, "community")?;
-    let chosen = top_by(pm.num_rows(), MAP_NODES, |i| pr[i]);
-    let slot: std::collections::HashMap<&str, usize> = chosen
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &i)| ids[i].as_deref().map(|id| (id, k)))
-        .collect();
-    let mut edges = Vec::new();
-    r.stream("cosell_edges", &mut |e| {
-        let (a, b, w) = (
-            strs(e, "partner_a")?,
-            strs(e, "partner_b")?,
-            ints(e, "shared_deals")?,
-        );
-        for i in 0..e.num_rows() {
-            let (Some(a), Some(b)) = (a[i].as_deref(), b[i].as_deref()) else {
-                continue;
-            };
-            if let (Some(&x), Some(&y)) = (slot.get(a), slot.get(b)) {
-                edges.push((x, y, w[i].unwrap_or(0)));
-            }
-        }
-        Ok(())
-    })?;
-    let total_edges = edges.len();
-    // The layout uses every tie; only the drawing is bounded.
-    let pairs: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
-    let pos = super::layout::force_layout(chosen.len(), &pairs, MAP_SEED);
-    if edges.len() > MAP_EDGES {
-        let keep = top_by(edges.len(), MAP_EDGES, |i| edges[i].2 as f64);
-        let mut keep = keep;
-        keep.sort_unstable();
-        edges = keep.into_iter().map(|i| edges[i]).collect();
-    }
-    let nodes = chosen
-        .iter()
-        .zip(pos)
-        .map(|(&i, (x, y))| {
-            let id = ids[i].clone().unwrap_or_default();
-            MapNode {
-                name: names[i].clone().unwrap_or_else(|| id.clone()),
-                partner_id: id,
-                x,
-                y,
-                attributed_revenue: rev[i].unwrap_or(0.0),
-                community: community[i],
-                pagerank: pr[i],
-            }
-        })
-        .collect();
-    Ok(NetworkMap {
-        nodes,
-        edges,
-        total_edges,
-        total: pm.num_rows(),
-    })
-}
-
-/// The matrix cells and the most overlapping customer pairs.
-fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
-    let t = need(r, "overlap_by_type")?;
-    let (ta, tb, pairs, density) = (
-        strs(t, "type_a")?,
-        strs(t, "type_b")?,
-        ints(t, "pairs")?,
-        floats(t, "pair_density")?,
-    );
-    let cells = (0..t.num_rows())
-        .map(|i| TypeCell {
-            type_a: ta[i].clone(),
-            type_b: tb[i].clone(),
-            pairs: pairs[i].unwrap_or(0),
-            pair_density: density[i].unwrap_or(0.0),
-        })
-        .collect();
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id")?;
-    let names = strs(pm, "name")?;
-    let name: std::collections::HashMap<&str, String> = ids
-        .iter()
-        .zip(&names)
-        .filter_map(|(id, n)| {
-            id.as_deref()
-                .map(|id| (id, n.clone().unwrap_or_else(|| id.to_string())))
-        })
-        .collect();
-    // Streamed; kept: the PAIR_ROWS customer pairs with the most shared customers, then
-    // the highest jaccard, ties by file order.
-    type Cand = (i64, f64, u64, Option<String>, Option<String>);
-    let better = |x: &Cand, y: &Cand| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2));
-    let (mut top, mut total): (Vec<Cand>, u64) = (Vec::new(), 0);
-    r.stream("overlap_pairs", &mut |p| {
-        let (a, b, dim, shared, j) = (
-            strs(p, "partner_a")?,
-            strs(p, "partner_b")?,
-            strs(p, "dimension")?,
-            ints(p, "shared")?,
-            floats(p, "jaccard")?,
-        );
-        for i in 0..p.num_rows() {
-            if dim[i].as_deref() != Some("customer") {
-                continue;
-            }
-            let cand: Cand = (
-                shared[i].unwrap_or(0),
-                j[i].unwrap_or(0.0),
-                total,
-                None,
-                None,
-            );
-            total += 1;
-            if top.len() >= PAIR_ROWS && better(&top[PAIR_ROWS - 1], &cand).is_lt() {
-                continue;
-            }
-            top.push((cand.0, cand.1, cand.2, a[i].clone(), b[i].clone()));
-            top.sort_by(better);
-            top.truncate(PAIR_ROWS);
-        }
-        Ok(())
-    })?;
-    let label = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|s| name.get(s).cloned())
-            .unwrap_or_default()
-    };
-    Ok((
-        cells,
-        Bounded {
-            rows: top
-                .into_iter()
-                .map(|(shared, jaccard, _, a, b)| PairRow {
-                    name_a: label(&a),
-                    name_b: label(&b),
-                    shared,
-                    jaccard,
-                })
-                .collect(),
-            total: total as usize,
-        },
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Each tile's printed source is the key its typed read takes.
-    #[test]
-    fn tile_sources_name_the_keys_they_read() {
-        let v = serde_json::json!({
-            "counts": {"partners": 7.0},
-            "revenue": {"total_won_revenue": 1.0, "partner_revenue_share": 2.0,
-                        "cosell_rate": 3.0, "cosell_lift": 4.0},
-            "partner_lift": {"win_rate_partner": 5.0, "win_rate_direct": 6.0,
-                             "mean_won_amount_ratio": 8.0, "days_to_close_ratio": 9.0},
-        });
-        let mut s: Summary = serde_json::from_value(serde_json::json!({
-            "schema_version": 1, "ecograph_version": "x",
-            "counts": {"partners": 0, "products": 0, "customers": 0, "deals": 0,
-                       "deal_partner_links": 0, "partner_product_links": 0, "cosell_edges": 0},
-            "network": {"density": null, "components": 0, "lcc_fraction": null,
-                        "average_clustering": null, "modularity": null},
-            "revenue": {"total_won_revenue": 0.0},
-            "partner_lift": {},
-            "growth": {}, "pagerank": {"iterations": 0},
-            "validation": {"rejected_rows": 0, "warnings": []},
-            "parameters": {"input": "", "format": "csv", "config": null},
-            "overlap": {"top_k": null, "customer_pairs": 0, "product_pairs": 0,
-                        "customer_pairs_written": 0, "product_pairs_written": 0,
-                        "channel_conflicts": 0, "unique_customers": 0},
-            "attribution": {"models": [], "absent": {}, "partner_won_revenue": 0.0,
-                            "totals": {}, "untimed_deals": null, "untimed_revenue": null,
-                            "fair_story": [], "agreement": {}},
-            "tiers": {"configured": [], "status": {}, "qualified": {}},
-            "period": null
-        }))
-        .unwrap();
-        s.counts.partners = 7;
-        s.revenue = serde_json::from_value(v["revenue"].clone()).unwrap();
-        s.partner_lift = serde_json::from_value(v["partner_lift"].clone()).unwrap();
-        for t in tiles(&s) {
-            let key = t.source.strip_prefix("summary: ").unwrap();
-            let (section, k) = key.split_once('.').unwrap();
-            assert_eq!(t.value, v[section][k].as_f64(), "{key}");
-        }
-    }
 }
