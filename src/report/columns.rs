@@ -7,7 +7,7 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::results::Results;
-pub(super) use crate::results::{dates, floats, ints, strs};
+pub(super) use crate::results::{dates, floats, ints, strs, Partners};
 
 /// Table `table` of `r`, or an error naming it.
 pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {

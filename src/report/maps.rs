@@ -1,7 +1,7 @@
 //! The report's network map (the most central partners and their ties, laid out) and
 //! the account-mapping matrix with the most overlapping partner pairs.
 
-use super::columns::{floats, ints, need, strs, top_by};
+use super::columns::{floats, ints, need, strs, top_by, Partners};
 use super::model::{
     Bounded, MapNode, NetworkMap, PairRow, TypeCell, MAP_EDGES, MAP_NODES, MAP_SEED, PAIR_ROWS,
 };
@@ -12,8 +12,7 @@ use crate::results::Results;
 /// laid out by `report::layout` (seeded, so the same results give the same picture).
 pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
     let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id")?;
-    let names = strs(pm, "name")?;
+    let partners = Partners::of(pm)?;
     let pr: Vec<f64> = floats(pm, "pagerank")?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
@@ -24,7 +23,7 @@ pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
     let slot: std::collections::HashMap<&str, usize> = chosen
         .iter()
         .enumerate()
-        .filter_map(|(k, &i)| ids[i].as_deref().map(|id| (id, k)))
+        .map(|(k, &i)| (partners.ids[i].as_str(), k))
         .collect();
     let mut edges = Vec::new();
     r.stream("cosell_edges", &mut |e| {
@@ -56,17 +55,14 @@ pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
     let nodes = chosen
         .iter()
         .zip(pos)
-        .map(|(&i, (x, y))| {
-            let id = ids[i].clone().unwrap_or_default();
-            MapNode {
-                name: names[i].clone().unwrap_or_else(|| id.clone()),
-                partner_id: id,
-                x,
-                y,
-                attributed_revenue: rev[i].unwrap_or(0.0),
-                community: community[i],
-                pagerank: pr[i],
-            }
+        .map(|(&i, (x, y))| MapNode {
+            name: partners.names[i].clone(),
+            partner_id: partners.ids[i].clone(),
+            x,
+            y,
+            attributed_revenue: rev[i].unwrap_or(0.0),
+            community: community[i],
+            pagerank: pr[i],
         })
         .collect();
     Ok(NetworkMap {
@@ -94,17 +90,7 @@ pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<Pai
             pair_density: density[i].unwrap_or(0.0),
         })
         .collect();
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id")?;
-    let names = strs(pm, "name")?;
-    let name: std::collections::HashMap<&str, String> = ids
-        .iter()
-        .zip(&names)
-        .filter_map(|(id, n)| {
-            id.as_deref()
-                .map(|id| (id, n.clone().unwrap_or_else(|| id.to_string())))
-        })
-        .collect();
+    let partners = Partners::of(need(r, "partner_metrics")?)?;
     // Streamed; kept: the PAIR_ROWS customer pairs with the most shared customers, then
     // the highest jaccard, ties by file order.
     type Cand = (i64, f64, u64, Option<String>, Option<String>);
@@ -139,11 +125,7 @@ pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<Pai
         }
         Ok(())
     })?;
-    let label = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|s| name.get(s).cloned())
-            .unwrap_or_default()
-    };
+    let label = |id: &Option<String>| partners.label(id.as_deref());
     Ok((
         cells,
         Bounded {

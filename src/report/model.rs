@@ -282,7 +282,7 @@ pub struct Model {
 
 pub use crate::alerts::band;
 
-use super::columns::{dates, floats, ints, missing, need, strs, top_by};
+use super::columns::{dates, floats, ints, missing, need, strs, top_by, Partners};
 
 /// Builds the model from an output folder read back.
 pub fn build(r: &Results) -> Result<Model> {
@@ -317,7 +317,7 @@ pub fn build(r: &Results) -> Result<Model> {
 /// The leaderboard: the top [`LEADERBOARD_ROWS`] partners by attributed revenue.
 fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
     let pm = need(r, "partner_metrics")?;
-    let (ids, names) = (strs(pm, "partner_id")?, strs(pm, "name")?);
+    let partners = Partners::of(pm)?;
     let (ty, tier, region) = (
         strs(pm, "partner_type")?,
         strs(pm, "tier")?,
@@ -336,23 +336,20 @@ fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
         revenue[i].unwrap_or(0.0)
     })
     .into_iter()
-    .map(|i| {
-        let id = ids[i].clone().unwrap_or_default();
-        LeaderRow {
-            name: names[i].clone().unwrap_or_else(|| id.clone()),
-            partner_id: id,
-            partner_type: ty[i].clone(),
-            tier: tier[i].clone(),
-            region: region[i].clone(),
-            attributed_revenue: revenue[i].unwrap_or(0.0),
-            won_deals: won[i].unwrap_or(0),
-            win_rate: win[i],
-            cosell_degree: degree[i].unwrap_or(0),
-            pagerank: pr[i].unwrap_or(0.0),
-            betweenness: btw[i],
-            reach_loss: reach[i],
-            community: community[i],
-        }
+    .map(|i| LeaderRow {
+        name: partners.names[i].clone(),
+        partner_id: partners.ids[i].clone(),
+        partner_type: ty[i].clone(),
+        tier: tier[i].clone(),
+        region: region[i].clone(),
+        attributed_revenue: revenue[i].unwrap_or(0.0),
+        won_deals: won[i].unwrap_or(0),
+        win_rate: win[i],
+        cosell_degree: degree[i].unwrap_or(0),
+        pagerank: pr[i].unwrap_or(0.0),
+        betweenness: btw[i],
+        reach_loss: reach[i],
+        community: community[i],
     })
     .collect();
     let leaderboard = Bounded {

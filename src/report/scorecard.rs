@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::columns::{floats, ints, need, strs, top_by};
+use super::columns::{floats, ints, need, strs, top_by, Partners};
 use crate::error::{Error, Result};
 use crate::results::Results;
 
@@ -106,20 +106,8 @@ fn percentile(all: &[f64], v: f64) -> f64 {
 /// The scorecards of `sel` from an output folder read back.
 pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
     let pm = need(r, "partner_metrics")?;
-    let ids: Vec<String> = strs(pm, "partner_id")?
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    let names: Vec<String> = strs(pm, "name")?
-        .into_iter()
-        .zip(&ids)
-        .map(|(n, id)| n.unwrap_or_else(|| id.clone()))
-        .collect();
-    let index: std::collections::HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let partners = Partners::of(pm)?;
+    let (ids, names) = (&partners.ids, &partners.names);
     let chosen: Vec<usize> = match sel {
         Selection::Top(n) => {
             let rev = floats(pm, "attributed_revenue")?;
@@ -128,7 +116,7 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         Selection::Ids(want) => want
             .iter()
             .map(|id| {
-                index.get(id.as_str()).copied().ok_or_else(|| {
+                partners.row(id).ok_or_else(|| {
                     Error::Parameter(format!(
                         "--partner {id}: no such partner_id in {} (partner_metrics has {} partners)",
                         r.dir.display(),
@@ -172,9 +160,9 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         .map(|(k, &p)| (ids[p].as_str(), k))
         .collect();
     let row = |id: &str, count: f64, value: f64| Other {
-        name: index
-            .get(id)
-            .map(|&i| names[i].clone())
+        name: partners
+            .row(id)
+            .map(|i| names[i].clone())
             .unwrap_or_else(|| id.to_string()),
         partner_id: id.to_string(),
         count,
