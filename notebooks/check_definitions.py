@@ -4,12 +4,15 @@
 
 Each RESULTS folder must hold a report.html written from it (`analyze --report`). Fails
 (exit 1), saying what differs, when:
-- a tile (label, summary key, unit) or an alert threshold in ecotables.py differs from
-  src/report/model.rs;
+- a tile (label, summary key, unit) in ecotables.py differs from src/report/tiles.rs,
+  or a map bound from the constants of src/report/model.rs;
+- the alert rules the summary records (`alerts.rules`, which ecotables reads its
+  thresholds from) differ from those declared in src/alerts.rs;
 - a tile's value in the page's data island differs from the summary, or its text, as
   ecotables.show formats it, is not on the page;
 - a diversification band in the page differs from ecotables.band;
-- the alerts ecotables.alerts finds differ from the page's.
+- the alerts ecotables.alerts finds, or those the summary records (`alerts.raised`),
+  differ from the page's.
 """
 
 from __future__ import annotations
@@ -23,16 +26,31 @@ import ecotables as et
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "src" / "report" / "model.rs"
+TILES_RS = ROOT / "src" / "report" / "tiles.rs"
+ALERTS = ROOT / "src" / "alerts.rs"
 
 
 def rust_definitions() -> tuple[list[tuple[str, str, str, str]], dict[str, float]]:
-    src = MODEL.read_text()
+    src = TILES_RS.read_text()
     block = src[src.index("const TILES") : src.index("];", src.index("const TILES"))]
-    tiles = re.findall(r'\(\s*"([^"]+)",\s*"([^"]+)",\s*"([^"]+)",\s*"([^"]+)",', block)
+    tiles = [
+        (label, *key.split(".", 1), unit)
+        for label, key, unit in re.findall(
+            r'label: "([^"]+)",\s*key: "([^"]+)",\s*value: [^\n]*\n\s*unit: "([^"]+)"', block
+        )
+    ]
     consts = {
-        k: float(v) for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", src)
+        k: float(v)
+        for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", MODEL.read_text())
     }
     return tiles, consts
+
+
+def rust_alert_ids() -> list[str]:
+    """The alert ids src/alerts.rs declares, in order."""
+    src = ALERTS.read_text()
+    block = src[src.index("pub const RULES") :]
+    return re.findall(r'id: "([a-z_]+)"', block)
 
 
 def main() -> int:
@@ -40,10 +58,10 @@ def main() -> int:
     tiles, consts = rust_definitions()
     if [tuple(t) for t in tiles] != [tuple(t) for t in et.TILES]:
         problems.append(f"tiles differ:\n  model.rs:     {tiles}\n  ecotables.py: {et.TILES}")
-    for name in ("DOMINANT_SHARE", "CRITICAL_REACH_LOSS", "NEAR_DUPLICATE_JACCARD",
-                 "COLLAPSE_REMOVED", "COLLAPSE_LEFT", "MAP_NODES", "MAP_EDGES"):
+    for name in ("MAP_NODES", "MAP_EDGES"):
         if consts.get(name) != float(getattr(et, name)):
             problems.append(f"{name}: model.rs {consts.get(name)}, ecotables.py {getattr(et, name)}")
+    ids = rust_alert_ids()
 
     for folder in sys.argv[1:]:
         r = et.open_results(folder)
@@ -62,9 +80,19 @@ def main() -> int:
         for row in data["diversification"]:
             if row["band"] != et.band(row["hhi"]):
                 problems.append(f"{folder}: {row['dimension']}: page band {row['band']}, ecotables {et.band(row['hhi'])}")
+        rules = r.summary["alerts"]["rules"]
+        if sorted(rules) != sorted(ids):
+            problems.append(f"{folder}: alert rules: summary {sorted(rules)}, src/alerts.rs {ids}")
+        for name, (rule, key) in et.THRESHOLDS.items():
+            if key not in rules.get(rule, {}).get("thresholds", {}):
+                problems.append(f"{folder}: ecotables.{name}: the summary has no {rule}.thresholds.{key}")
         page_alerts = [a["code"] for a in data["alerts"]]
         if page_alerts != et.alerts(r):
             problems.append(f"{folder}: alerts: page {page_alerts}, ecotables {et.alerts(r)}")
+        raised = [(a["id"], a["title"], a["partners"]) for a in r.summary["alerts"]["raised"]]
+        shown = [(a["code"], a["title"], a["partners"]) for a in data["alerts"]]
+        if raised != shown:
+            problems.append(f"{folder}: alerts: summary {raised}, page {shown}")
         print(f"{folder}: {len(data['tiles'])} tiles, {len(data['diversification'])} bands, "
               f"alerts {page_alerts or 'none'}: as the report")
     for p in problems:

@@ -7,7 +7,9 @@ in a notebook and the same number in the report have the same name, value and fo
 
 - :data:`TILES`: the report's summary tiles (label, summary key, unit);
 - :func:`band`: the HHI bands of docs/OUTPUTS.md (the US merger guidelines);
-- the alert thresholds (``DOMINANT_SHARE`` ...), from ``src/report/model.rs``;
+- the alert thresholds (``DOMINANT_SHARE`` ...), read from the summary's ``alerts``
+  section of the results last opened (``analyze`` records each rule with its
+  thresholds there; ``src/alerts.rs`` declares them), never copied here;
 - :func:`show`: the report's number format.
 
 ``notebooks/check_definitions.py`` (run by ``notebooks/run.sh``) fails when these drift
@@ -37,12 +39,37 @@ TILES = [
     ("Time to close, partner-led vs direct", "partner_lift", "days_to_close_ratio", "ratio"),
 ]
 
-# Alert thresholds, as in src/report/model.rs.
-DOMINANT_SHARE = 0.25  # one partner above this share of partner revenue
-CRITICAL_REACH_LOSS = 0.05  # a departure disconnecting more than 5 % of connected pairs
-NEAR_DUPLICATE_JACCARD = 0.9  # customer jaccard from which two partners are near-duplicates
-COLLAPSE_REMOVED = 0.05  # the targeted curve "collapses" when removing 5 % of partners...
-COLLAPSE_LEFT = 0.5  # ...leaves less than half of the largest island it started with
+# Alert thresholds: not copied here but read from the summary's `alerts.rules` (written
+# by `analyze` from src/alerts.rs) of the results last opened with open_results. A
+# notebook reads them as et.DOMINANT_SHARE ...: (rule id, threshold name) of each.
+THRESHOLDS = {
+    "DOMINANT_SHARE": ("dominant_partner", "dominant_share"),
+    "CRITICAL_REACH_LOSS": ("critical_partners", "critical_reach_loss"),
+    "NEAR_DUPLICATE_JACCARD": ("near_duplicates", "near_duplicate_jaccard"),
+    "COLLAPSE_REMOVED": ("fragile_network", "collapse_removed"),
+    "COLLAPSE_LEFT": ("fragile_network", "collapse_left"),
+    "HHI_HIGH": ("revenue_concentration", "hhi_high"),
+}
+_rules: dict | None = None  # alerts.rules of the results last opened
+
+
+def threshold(rule: str, name: str) -> float:
+    """Threshold `name` of alert `rule`, from the summary of the results last opened."""
+    if _rules is None:
+        raise RuntimeError("open a results folder first (open_results): the thresholds are in its summary")
+    try:
+        return float(_rules[rule]["thresholds"][name])
+    except KeyError:
+        raise KeyError(f"the summary's alerts.rules has no {rule}.thresholds.{name}") from None
+
+
+def __getattr__(attr: str) -> float:
+    """et.DOMINANT_SHARE and the other thresholds of THRESHOLDS (PEP 562)."""
+    if attr in THRESHOLDS:
+        return threshold(*THRESHOLDS[attr])
+    raise AttributeError(f"module 'ecotables' has no attribute {attr!r}")
+
+
 # The network map: the partners of highest PageRank and the strongest ties among them.
 MAP_NODES = 300
 MAP_EDGES = 2000
@@ -52,12 +79,13 @@ BAND_COLOURS = {"unconcentrated": "#4c9a2a", "moderate": "#e0a100", "high": "#c0
 
 
 def band(hhi: float | None) -> str | None:
-    """The HHI band: ``unconcentrated`` below 0.15, ``moderate`` to 0.25, ``high`` above."""
+    """The HHI band: ``unconcentrated`` below 0.15, ``moderate`` to the alert's
+    ``hhi_high`` (0.25), ``high`` above."""
     if hhi is None or (isinstance(hhi, float) and math.isnan(hhi)):
         return None
     if hhi < 0.15:
         return "unconcentrated"
-    if hhi <= 0.25:
+    if hhi <= threshold("revenue_concentration", "hhi_high"):
         return "moderate"
     return "high"
 
@@ -148,6 +176,13 @@ def open_results(path: str | Path) -> Results:
         )
     doc = json.loads(summary.read_text())
     fmt = doc.get("parameters", {}).get("format", "parquet")
+    if "alerts" not in doc:
+        raise ValueError(
+            f"{p}: its summary has no alerts section (written by ecograph "
+            f"{doc.get('ecograph_version', '?')}); analyze the input again with this version"
+        )
+    global _rules
+    _rules = doc["alerts"]["rules"]
     return Results(path=p, format=fmt, summary=doc)
 
 
@@ -156,32 +191,36 @@ def label() -> pl.Expr:
     return pl.coalesce(pl.col("name"), pl.col("partner_id")).alias("partner")
 
 
-# The report's alerts (src/report/model.rs `alerts`), one function per finding, so that a
+# The report's alerts (src/alerts.rs), one function per finding, so that a
 # notebook shows the same partners the report names.
 
 
 def hidden_brokers(pm: pl.DataFrame) -> pl.DataFrame:
-    """Partners among the 5 % most central by PageRank (ceil(n / 20) of them) whose
-    attributed revenue ranks in the bottom half; none with fewer than 20 partners."""
+    """Partners among the ``top_share`` most central by PageRank (5 %: ceil(n / 20) of
+    them) whose attributed revenue ranks in the bottom ``revenue_below`` (half); none
+    with fewer than ``min_partners`` (20) partners. Thresholds from the summary."""
     n = pm.height
-    if n < 20:
+    if n < threshold("hidden_brokers", "min_partners"):
         return pm.head(0)
-    by_pr = pm.sort(["pagerank", "partner_id"], descending=[True, False]).head(-(-n // 20))
+    divisor = round(1 / threshold("hidden_brokers", "top_share"))
+    below = int(n * threshold("hidden_brokers", "revenue_below"))
+    by_pr = pm.sort(["pagerank", "partner_id"], descending=[True, False]).head(-(-n // divisor))
     ranked = pm.sort(["attributed_revenue", "partner_id"], descending=[True, False]).with_row_index("revenue_rank")
-    bottom = ranked.filter(pl.col("revenue_rank") >= n // 2)["partner_id"]
+    bottom = ranked.filter(pl.col("revenue_rank") >= below)["partner_id"]
     return by_pr.filter(pl.col("partner_id").is_in(bottom.implode()))
 
 
 def critical_partners(pm: pl.DataFrame) -> pl.DataFrame:
     """Partners whose departure disconnects more than 5 % of connected partner pairs."""
-    return pm.filter(pl.col("reach_loss") > CRITICAL_REACH_LOSS).sort(
+    return pm.filter(pl.col("reach_loss") > threshold("critical_partners", "critical_reach_loss")).sort(
         ["reach_loss", "partner_id"], descending=[True, False]
     )
 
 
 def near_duplicates(pairs: pl.DataFrame) -> pl.DataFrame:
     """Customer pairs (of those overlap_pairs keeps) with jaccard >= 0.9."""
-    return pairs.filter((pl.col("dimension") == "customer") & (pl.col("jaccard") >= NEAR_DUPLICATE_JACCARD))
+    j = threshold("near_duplicates", "near_duplicate_jaccard")
+    return pairs.filter((pl.col("dimension") == "customer") & (pl.col("jaccard") >= j))
 
 
 def collapse(resilience: pl.DataFrame) -> tuple[float, float] | None:
@@ -189,19 +228,21 @@ def collapse(resilience: pl.DataFrame) -> tuple[float, float] | None:
     targeted curve, or None when the curve lacks those points."""
     t = resilience.filter(pl.col("strategy") == "targeted")
     s0 = t.filter(pl.col("removed_fraction") == 0)["lcc_fraction"]
-    s1 = t.filter((pl.col("removed_fraction") - COLLAPSE_REMOVED).abs() < 1e-9)["lcc_fraction"]
+    removed = threshold("fragile_network", "collapse_removed")
+    s1 = t.filter((pl.col("removed_fraction") - removed).abs() < 1e-9)["lcc_fraction"]
     return (s0[0], s1[0]) if len(s0) and len(s1) else None
 
 
 def alerts(r: Results) -> list[str]:
-    """The codes of the alerts the report raises for these results, in its order."""
+    """The codes of the alerts the report raises for these results, in its order,
+    recomputed from the tables (the summary's ``alerts.raised`` records the same)."""
     pm = r.table("partner_metrics")
     out = []
     div = r.table("diversification")
     if any(band(h) == "high" for h in div["hhi"].to_list()):
         out.append("revenue_concentration")
     rev = pm["attributed_revenue"].fill_null(0)
-    if rev.sum() > 0 and rev.max() / rev.sum() > DOMINANT_SHARE:
+    if rev.sum() > 0 and rev.max() / rev.sum() > threshold("dominant_partner", "dominant_share"):
         out.append("dominant_partner")
     if critical_partners(pm).height:
         out.append("critical_partners")
@@ -210,7 +251,7 @@ def alerts(r: Results) -> list[str]:
     if r.summary["overlap"]["channel_conflicts"] > 0:
         out.append("channel_conflicts")
     c = collapse(r.table("resilience"))
-    if c and c[0] > 0 and c[1] < COLLAPSE_LEFT * c[0]:
+    if c and c[0] > 0 and c[1] < threshold("fragile_network", "collapse_left") * c[0]:
         out.append("fragile_network")
     if hidden_brokers(pm).height:
         out.append("hidden_brokers")

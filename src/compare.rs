@@ -35,6 +35,7 @@ use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
+use crate::export::summary::Summary;
 use crate::results::{floats, ints, strs, Results};
 use crate::schema::outputs::{ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES, PARTNER_CHANGES};
 
@@ -63,12 +64,12 @@ fn side(r: &Results) -> Result<Side> {
         path: r.dir.clone(),
         reason: "it has no partner_metrics table; compare needs one".into(),
     })?;
-    let ids: Vec<String> = strs(pm, "partner_id")
+    let ids: Vec<String> = strs(pm, "partner_id")?
         .into_iter()
         .map(Option::unwrap_or_default)
         .collect();
     let mut s = Side::default();
-    let rev: Vec<f64> = floats(pm, "attributed_revenue")
+    let rev: Vec<f64> = floats(pm, "attributed_revenue")?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
@@ -77,31 +78,33 @@ fn side(r: &Results) -> Result<Side> {
         s.revenue.insert(id.clone(), rev[i]);
         s.rank.insert(id.clone(), i64::from(ranks[i]));
     }
-    for (id, v) in ids.iter().zip(strs(pm, "name")) {
+    for (id, v) in ids.iter().zip(strs(pm, "name")?) {
         s.name.insert(id.clone(), v);
     }
     let int = |c: &str, m: &mut HashMap<String, i64>| {
-        for (id, v) in ids.iter().zip(ints(pm, c)) {
+        for (id, v) in ids.iter().zip(ints(pm, c)?) {
             m.insert(id.clone(), v.unwrap_or(0));
         }
+        Ok::<(), Error>(())
     };
-    int("deals", &mut s.deals);
-    int("won_deals", &mut s.won);
-    int("cosell_degree", &mut s.degree);
+    int("deals", &mut s.deals)?;
+    int("won_deals", &mut s.won)?;
+    int("cosell_degree", &mut s.degree)?;
     let float = |c: &str, m: &mut HashMap<String, f64>| {
-        for (id, v) in ids.iter().zip(floats(pm, c)) {
+        for (id, v) in ids.iter().zip(floats(pm, c)?) {
             if let Some(v) = v {
                 m.insert(id.clone(), v);
             }
         }
+        Ok::<(), Error>(())
     };
-    float("pagerank", &mut s.pagerank);
-    float("betweenness", &mut s.betweenness);
+    float("pagerank", &mut s.pagerank)?;
+    float("betweenness", &mut s.betweenness)?;
     if let Some(t) = r.table("tier_fit") {
         let (id, st, q) = (
-            strs(t, "partner_id"),
-            strs(t, "status"),
-            strs(t, "qualified_tier"),
+            strs(t, "partner_id")?,
+            strs(t, "status")?,
+            strs(t, "qualified_tier")?,
         );
         for i in 0..t.num_rows() {
             if let (Some(id), Some(st)) = (&id[i], &st[i]) {
@@ -113,10 +116,10 @@ fn side(r: &Results) -> Result<Side> {
     }
     if let Some(a) = r.table("attribution") {
         let (id, model, rev, rank) = (
-            strs(a, "partner_id"),
-            strs(a, "model"),
-            floats(a, "attributed_revenue"),
-            ints(a, "rank"),
+            strs(a, "partner_id")?,
+            strs(a, "model")?,
+            floats(a, "attributed_revenue")?,
+            ints(a, "rank")?,
         );
         for i in 0..a.num_rows() {
             if let (Some(id), Some(m)) = (&id[i], &model[i]) {
@@ -139,7 +142,7 @@ fn key(parts: &[Option<&str>]) -> u64 {
 /// The co-sell ties of a run as hashed (partner_a, partner_b) keys, with their partners.
 fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
     r.stream("cosell_edges", &mut |b| {
-        let (a, c) = (strs(b, "partner_a"), strs(b, "partner_b"));
+        let (a, c) = (strs(b, "partner_a")?, strs(b, "partner_b")?);
         for (a, c) in a.iter().zip(&c) {
             if let (Some(a), Some(c)) = (a, c) {
                 f(key(&[Some(a), Some(c)]), a, c);
@@ -153,7 +156,8 @@ fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
 /// The channel conflicts of a run as hashed (deal_a, deal_b, partner_a, partner_b) keys.
 fn conflicts(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
     r.stream("channel_conflicts", &mut |b| {
-        let cols = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+        let [da, db, pa, pb] = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+        let cols = [da?, db?, pa?, pb?];
         for i in 0..b.num_rows() {
             let k = key(&cols.each_ref().map(|c| c[i].as_deref()));
             if let (Some(a), Some(c)) = (&cols[2][i], &cols[3][i]) {
@@ -290,42 +294,72 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let float = |f: &dyn Fn(&str) -> Option<f64>| -> ArrayRef {
         Arc::new(Float64Array::from_iter(ids.iter().map(|id| f(id))))
     };
-    let partners = PARTNER_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            ids.iter().map(|s| s.as_str()),
-        )),
-        text(&|id| name(id)),
-        Arc::new(StringArray::from_iter_values(
-            ids.iter().map(|id| activity(id)),
-        )),
-        int(&|id| get_i(&o.deals, id)),
-        int(&|id| get_i(&n.deals, id)),
-        int(&|id| get_i(&o.won, id)),
-        int(&|id| get_i(&n.won, id)),
-        float(&|id| get_f(&o.revenue, id)),
-        float(&|id| get_f(&n.revenue, id)),
-        float(&|id| delta(get_f(&o.revenue, id), get_f(&n.revenue, id))),
-        int(&|id| get_i(&o.rank, id)),
-        int(&|id| get_i(&n.rank, id)),
-        int(&|id| {
-            get_i(&o.rank, id)
-                .zip(get_i(&n.rank, id))
-                .map(|(a, b)| a - b)
-        }),
-        float(&|id| get_f(&o.pagerank, id)),
-        float(&|id| get_f(&n.pagerank, id)),
-        float(&|id| both(get_f(&o.pagerank, id), get_f(&n.pagerank, id))),
-        float(&|id| both(get_f(&o.betweenness, id), get_f(&n.betweenness, id))),
-        int(&|id| get_i(&o.degree, id)),
-        int(&|id| get_i(&n.degree, id)),
-        int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
-        int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
-        int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
-        text(&|id| status(&o, id)),
-        text(&|id| status(&n, id)),
-        text(&|id| qualified(&o, id)),
-        text(&|id| qualified(&n, id)),
-    ]);
+    let partners = crate::export::batch::named(
+        &PARTNER_CHANGES,
+        vec![
+            (
+                "partner_id",
+                Arc::new(StringArray::from_iter_values(
+                    ids.iter().map(|s| s.as_str()),
+                )),
+            ),
+            ("name", text(&|id| name(id))),
+            (
+                "activity",
+                Arc::new(StringArray::from_iter_values(
+                    ids.iter().map(|id| activity(id)),
+                )),
+            ),
+            ("deals_old", int(&|id| get_i(&o.deals, id))),
+            ("deals_new", int(&|id| get_i(&n.deals, id))),
+            ("won_deals_old", int(&|id| get_i(&o.won, id))),
+            ("won_deals_new", int(&|id| get_i(&n.won, id))),
+            ("attributed_revenue_old", float(&|id| get_f(&o.revenue, id))),
+            ("attributed_revenue_new", float(&|id| get_f(&n.revenue, id))),
+            (
+                "attributed_revenue_change",
+                float(&|id| delta(get_f(&o.revenue, id), get_f(&n.revenue, id))),
+            ),
+            ("rank_old", int(&|id| get_i(&o.rank, id))),
+            ("rank_new", int(&|id| get_i(&n.rank, id))),
+            (
+                "rank_change",
+                int(&|id| {
+                    get_i(&o.rank, id)
+                        .zip(get_i(&n.rank, id))
+                        .map(|(a, b)| a - b)
+                }),
+            ),
+            ("pagerank_old", float(&|id| get_f(&o.pagerank, id))),
+            ("pagerank_new", float(&|id| get_f(&n.pagerank, id))),
+            (
+                "pagerank_change",
+                float(&|id| both(get_f(&o.pagerank, id), get_f(&n.pagerank, id))),
+            ),
+            (
+                "betweenness_change",
+                float(&|id| both(get_f(&o.betweenness, id), get_f(&n.betweenness, id))),
+            ),
+            ("cosell_degree_old", int(&|id| get_i(&o.degree, id))),
+            ("cosell_degree_new", int(&|id| get_i(&n.degree, id))),
+            (
+                "ties_gained",
+                int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
+            ),
+            (
+                "ties_lost",
+                int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
+            ),
+            (
+                "new_conflicts",
+                int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
+            ),
+            ("tier_status_old", text(&|id| status(&o, id))),
+            ("tier_status_new", text(&|id| status(&n, id))),
+            ("qualified_tier_old", text(&|id| qualified(&o, id))),
+            ("qualified_tier_new", text(&|id| qualified(&n, id))),
+        ],
+    );
 
     // attribution_changes: the models both runs computed, in the attribution order.
     let order = |m: &str| {
@@ -342,34 +376,61 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
         .flat_map(|m| ids.iter().map(move |id| (*m, *id)))
         .collect();
     let at = |s: &Side, m: &str, id: &str| s.models.get(m).and_then(|v| v.get(id)).copied();
-    let attribution = ATTRIBUTION_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.1.as_str()),
-        )),
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.0.as_str()),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
-        )),
-        Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
-        )),
-        Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
-            delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
-        }))),
-        Arc::new(Int64Array::from_iter(
-            rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
-        )),
-        Arc::new(Int64Array::from_iter(
-            rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
-        )),
-        Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
-            at(&o, r.0, r.1)
-                .zip(at(&n, r.0, r.1))
-                .map(|(a, b)| a.1 - b.1)
-        }))),
-    ]);
+    let attribution = crate::export::batch::named(
+        &ATTRIBUTION_CHANGES,
+        vec![
+            (
+                "partner_id",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.1.as_str()),
+                )),
+            ),
+            (
+                "model",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.0.as_str()),
+                )),
+            ),
+            (
+                "revenue_old",
+                Arc::new(Float64Array::from_iter(
+                    rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
+                )),
+            ),
+            (
+                "revenue_new",
+                Arc::new(Float64Array::from_iter(
+                    rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
+                )),
+            ),
+            (
+                "revenue_change",
+                Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
+                    delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
+                }))),
+            ),
+            (
+                "rank_old",
+                Arc::new(Int64Array::from_iter(
+                    rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
+                )),
+            ),
+            (
+                "rank_new",
+                Arc::new(Int64Array::from_iter(
+                    rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
+                )),
+            ),
+            (
+                "rank_change",
+                Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
+                    at(&o, r.0, r.1)
+                        .zip(at(&n, r.0, r.1))
+                        .map(|(a, b)| a.1 - b.1)
+                }))),
+            ),
+        ],
+    );
     let ecosystem = ecosystem_changes(&old.summary, &new.summary);
     Ok(Comparison {
         partners,
@@ -379,18 +440,22 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     })
 }
 
-/// The summary sections compared, and the keys left out of them (parameters).
-const SECTIONS: [&str; 6] = [
-    "counts",
-    "network",
-    "revenue",
-    "partner_lift",
-    "overlap",
-    "tiers",
-];
+/// The summary sections compared (typed, as the summary declares them), by key.
+fn compared_sections(s: &Summary) -> [(&'static str, serde_json::Value); 6] {
+    let v = |x: serde_json::Result<serde_json::Value>| x.expect("summary sections are plain data");
+    [
+        ("counts", v(serde_json::to_value(&s.counts))),
+        ("network", v(serde_json::to_value(&s.network))),
+        ("revenue", v(serde_json::to_value(&s.revenue))),
+        ("partner_lift", v(serde_json::to_value(&s.partner_lift))),
+        ("overlap", v(serde_json::to_value(s.overlap))),
+        ("tiers", v(serde_json::to_value(&s.tiers))),
+    ]
+}
 
-/// Every number of [`SECTIONS`] (nested objects flattened with dots), old and new.
-fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> RecordBatch {
+/// Every number of the [`compared_sections`] (nested objects flattened with dots), old
+/// and new.
+fn ecosystem_changes(old: &Summary, new: &Summary) -> RecordBatch {
     fn leaves(prefix: String, v: &serde_json::Value, out: &mut BTreeMap<String, Option<f64>>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -408,10 +473,10 @@ fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> Record
         }
     }
     let mut measures: Vec<(String, Option<f64>, Option<f64>)> = Vec::new();
-    for section in SECTIONS {
+    for ((section, old), (_, new)) in compared_sections(old).iter().zip(&compared_sections(new)) {
         let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
-        leaves(section.to_string(), &old[section], &mut a);
-        leaves(section.to_string(), &new[section], &mut b);
+        leaves(section.to_string(), old, &mut a);
+        leaves(section.to_string(), new, &mut b);
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
         keys.sort();
         keys.dedup();
@@ -427,21 +492,39 @@ fn ecosystem_changes(old: &serde_json::Value, new: &serde_json::Value) -> Record
         }
     }
     let d = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
-    ECOSYSTEM_CHANGES.batch(vec![
-        Arc::new(StringArray::from_iter_values(
-            measures.iter().map(|m| m.0.as_str()),
-        )),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.1))),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.2))),
-        Arc::new(Float64Array::from_iter(
-            measures.iter().map(|m| d(m.1, m.2)),
-        )),
-        Arc::new(Float64Array::from_iter(measures.iter().map(|m| {
-            d(m.1, m.2)
-                .zip(m.1)
-                .and_then(|(x, a)| (a != 0.0).then(|| x / a.abs()))
-        }))),
-    ])
+    crate::export::batch::named(
+        &ECOSYSTEM_CHANGES,
+        vec![
+            (
+                "measure",
+                Arc::new(StringArray::from_iter_values(
+                    measures.iter().map(|m| m.0.as_str()),
+                )),
+            ),
+            (
+                "old",
+                Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.1))),
+            ),
+            (
+                "new",
+                Arc::new(Float64Array::from_iter(measures.iter().map(|m| m.2))),
+            ),
+            (
+                "change",
+                Arc::new(Float64Array::from_iter(
+                    measures.iter().map(|m| d(m.1, m.2)),
+                )),
+            ),
+            (
+                "relative_change",
+                Arc::new(Float64Array::from_iter(measures.iter().map(|m| {
+                    d(m.1, m.2)
+                        .zip(m.1)
+                        .and_then(|(x, a)| (a != 0.0).then(|| x / a.abs()))
+                }))),
+            ),
+        ],
+    )
 }
 
 /// `ecograph compare OLD NEW --out DIR`: reads both folders, writes the comparison into
@@ -481,8 +564,8 @@ pub fn write_comparison(
     let run = |r: &Results, dir: &Path| {
         serde_json::json!({
             "folder": dir.display().to_string(),
-            "period": r.summary.get("period").cloned().unwrap_or(serde_json::Value::Null),
-            "ecograph_version": r.summary.get("ecograph_version").cloned().unwrap_or(serde_json::Value::Null),
+            "period": r.summary.period,
+            "ecograph_version": r.summary.ecograph_version,
         })
     };
     let summary = serde_json::json!({

@@ -50,6 +50,7 @@
 //! - [`results`]: an output folder read back (for the report and comparisons);
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
+pub mod alerts;
 pub mod build;
 pub mod compare;
 pub mod config;

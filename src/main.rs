@@ -114,27 +114,38 @@ fn print_warnings(warnings: &[Warning]) {
 }
 
 fn print_analyze(r: &pipeline::AnalyzeReport) {
-    let s = &r.summary;
-    let c = &s["counts"];
-    eprintln!(
-        "wrote {}: {} partners, {} deals, {} co-sell edges; partner revenue share {}, co-sell rate {}{}",
-        r.out.display(),
-        c["partners"],
-        c["deals"],
-        c["cosell_edges"],
-        pct(&s["revenue"]["partner_revenue_share"]),
-        pct(&s["revenue"]["cosell_rate"]),
-        if r.rejected_rows > 0 { format!("; {} rows rejected (see rejected_rows)", r.rejected_rows) } else { String::new() }
-    );
+    // The summary as every reader reads it: a key renamed in the writer fails here (and
+    // in the tests) instead of printing a zero.
+    let rejected = if r.rejected_rows > 0 {
+        format!("; {} rows rejected (see rejected_rows)", r.rejected_rows)
+    } else {
+        String::new()
+    };
+    match ecograph::export::summary::Summary::from_json(&r.summary) {
+        Ok(s) => eprintln!(
+            "wrote {}: {} partners, {} deals, {} co-sell edges; partner revenue share {}, co-sell rate {}{rejected}",
+            r.out.display(),
+            s.counts.partners,
+            s.counts.deals,
+            s.counts.cosell_edges,
+            pct(s.revenue.partner_revenue_share),
+            pct(s.revenue.cosell_rate),
+        ),
+        Err(e) => eprintln!(
+            "wrote {}{rejected} (its summary has no readable `{}`: {})",
+            r.out.display(),
+            e.key,
+            e.reason
+        ),
+    }
     let report = r.out.join(ecograph::report::REPORT_FILE);
     if report.is_file() {
         eprintln!("the review: {}", report.display());
     }
 }
 
-fn pct(v: &serde_json::Value) -> String {
-    v.as_f64()
-        .map(|x| format!("{:.1}%", 100.0 * x))
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", 100.0 * x))
         .unwrap_or_else(|| "n/a".into())
 }
 

@@ -187,6 +187,10 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &program,
     );
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
+    // The alerts, evaluated on the tables as written (as the report does), recorded in
+    // the summary for the notebooks and any reader.
+    let summary = crate::alerts::with_alerts(summary, staged.path())?;
+    write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     if job.report {
         // Read back like `ecograph report` does: the page shows what the files hold.
         #[cfg(feature = "report")]

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
+use crate::export::summary::Summary;
 use crate::io::write::OutputFormat;
 use crate::schema::out;
 use crate::schema::outputs::{OutTable, OUTPUT_TABLES};
@@ -34,8 +35,8 @@ pub struct Results {
     pub dir: PathBuf,
     /// The format its tables were written in.
     pub format: OutputFormat,
-    /// `ecosystem_summary.json`.
-    pub summary: serde_json::Value,
+    /// `ecosystem_summary.json`, typed.
+    pub summary: Summary,
     tables: BTreeMap<&'static str, RecordBatch>,
     /// CSV tables written with [`crate::io::write::CsvCells::Safe`] (the summary's
     /// `parameters.csv_cells` is `"safe"`): their text is read back unescaped.
@@ -78,8 +79,22 @@ impl Results {
                 ),
             )
         })?;
-        let summary: serde_json::Value = serde_json::from_str(&text)
+        let json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| refuse(&summary_path, format!("not valid JSON ({e})")))?;
+        let summary = Summary::from_json(&json).map_err(|e| {
+            refuse(
+                dir,
+                format!(
+                    "its {} has no readable key `{}` ({}); it was written by ecograph {}, \
+                     this is ecograph {}: analyze the input again with this version",
+                    out::SUMMARY_FILE,
+                    e.key,
+                    e.reason,
+                    e.ecograph_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            )
+        })?;
         let formats: Vec<OutputFormat> = [
             OutputFormat::Parquet,
             OutputFormat::Arrow,
@@ -102,8 +117,9 @@ impl Results {
                 ));
             }
         };
-        let csv_safe = format == OutputFormat::Csv
-            && summary["parameters"]["csv_cells"].as_str() == Some("safe");
+        let csv_safe =
+            format == OutputFormat::Csv && summary.parameters.csv_cells.as_deref() == Some("safe");
+        let version = summary.ecograph_version.as_str();
         let (mut tables, mut streamed) = (BTreeMap::new(), Vec::new());
         for t in OUTPUT_TABLES {
             let path = dir.join(format!("{}.{}", t.name, format.extension()));
@@ -112,10 +128,10 @@ impl Results {
             }
             if STREAMED.contains(&t.name) {
                 // Checked now (schema, header), read when asked.
-                for_each_batch(&path, &t, format, csv_safe, &mut |_| Ok(false))?;
+                for_each_batch(&path, &t, format, csv_safe, version, &mut |_| Ok(false))?;
                 streamed.push(t.name);
             } else {
-                tables.insert(t.name, read_table(&path, &t, format, csv_safe)?);
+                tables.insert(t.name, read_table(&path, &t, format, csv_safe, version)?);
             }
         }
         Ok(Results {
@@ -154,7 +170,8 @@ impl Results {
         let path = self
             .dir
             .join(format!("{}.{}", t.name, self.format.extension()));
-        for_each_batch(&path, t, self.format, self.csv_safe, &mut |b| {
+        let version = self.summary.ecograph_version.as_str();
+        for_each_batch(&path, t, self.format, self.csv_safe, version, &mut |b| {
             f(b).map(|()| true)
         })?;
         Ok(true)
@@ -198,9 +215,10 @@ fn read_table(
     t: &OutTable,
     format: OutputFormat,
     csv_safe: bool,
+    version: &str,
 ) -> Result<RecordBatch> {
     let mut batches = Vec::new();
-    for_each_batch(path, t, format, csv_safe, &mut |b| {
+    for_each_batch(path, t, format, csv_safe, version, &mut |b| {
         batches.push(b.clone());
         Ok(true)
     })?;
@@ -213,12 +231,14 @@ fn read_table(
 /// Calls `f` with each batch of one table file, checked against `t`'s declaration and
 /// given its schema, until `f` returns false (an empty file: its schema is still
 /// checked). `csv_safe`: a CSV's text cells are unescaped
-/// ([`crate::io::write::unescape_csv_cell`]).
+/// ([`crate::io::write::unescape_csv_cell`]). `version`: the summary's
+/// `ecograph_version`, named when the columns are not the declared ones.
 fn for_each_batch(
     path: &Path,
     t: &OutTable,
     format: OutputFormat,
     csv_safe: bool,
+    version: &str,
     f: &mut dyn FnMut(&RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let bad = |reason: String| Error::Results {
@@ -239,13 +259,7 @@ fn for_each_batch(
             .map(|f| (f.name().clone(), f.data_type().clone()))
             .collect();
         if got != want {
-            return Err(bad(format!(
-                "its columns are not the declared ones of {} (got {}, expected {}); was it written \
-                 by another ecograph version?",
-                t.name,
-                names(&got),
-                names(&want)
-            )));
+            return Err(bad(column_mismatch(t, &got, version)));
         }
         Ok(())
     };
@@ -265,7 +279,7 @@ fn for_each_batch(
             Box::new(r)
         }
         OutputFormat::Csv => {
-            check_csv_header(path, t)?;
+            check_csv_header(path, t, version)?;
             Box::new(
                 arrow::csv::ReaderBuilder::new(declared.clone())
                     .with_header(true)
@@ -297,75 +311,196 @@ fn for_each_batch(
     Ok(())
 }
 
-fn names(cols: &[(String, arrow::datatypes::DataType)]) -> String {
-    cols.iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Why a table file's columns are refused: the table, each declared column missing or
+/// of another type, each unknown one, and the version that wrote the folder.
+fn column_mismatch(
+    t: &OutTable,
+    got: &[(String, arrow::datatypes::DataType)],
+    version: &str,
+) -> String {
+    let mut what = Vec::new();
+    for c in t.columns {
+        match got.iter().find(|(n, _)| n == c.name) {
+            None => what.push(format!("column `{}` is missing", c.name)),
+            Some((_, ty)) if *ty != c.ty.arrow() => what.push(format!(
+                "column `{}` is {ty}, declared {}",
+                c.name,
+                c.ty.arrow()
+            )),
+            Some(_) => {}
+        }
+    }
+    for (n, _) in got {
+        if t.columns.iter().all(|c| c.name != n) {
+            what.push(format!("column `{n}` is not declared"));
+        }
+    }
+    if what.is_empty() {
+        what.push("its columns are in another order".into());
+    }
+    format!(
+        "table {}: {} (got {}; expected {}); it was written by ecograph {version}, this is \
+         ecograph {}: analyze the input again with this version",
+        t.name,
+        what.join(", "),
+        got.iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        t.column_names().join(", "),
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// A CSV table's header must be the declared column names, in order.
-fn check_csv_header(path: &Path, t: &OutTable) -> Result<()> {
+fn check_csv_header(path: &Path, t: &OutTable, version: &str) -> Result<()> {
     let mut r = csv::Reader::from_path(path).map_err(|e| Error::Results {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let header: Vec<String> = r
+    let header: Vec<(String, arrow::datatypes::DataType)> = r
         .headers()
         .map_err(|e| Error::Results {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?
         .iter()
-        .map(str::to_string)
+        .map(|n| {
+            // CSV has no types: a declared name stands for its declared type
+            let ty = t
+                .columns
+                .iter()
+                .find(|c| c.name == n)
+                .map_or(arrow::datatypes::DataType::Utf8, |c| c.ty.arrow());
+            (n.to_string(), ty)
+        })
         .collect();
-    let want = t.column_names();
-    if header != want {
+    if header.iter().map(|(n, _)| n.as_str()).ne(t.column_names()) {
         return Err(Error::Results {
             path: path.to_path_buf(),
-            reason: format!(
-                "its header is not the declared columns of {} (got {}, expected {})",
-                t.name,
-                header.join(", "),
-                want.join(", ")
-            ),
+            reason: column_mismatch(t, &header, version),
         });
     }
     Ok(())
 }
 
+/// The declared table whose schema `b` has, for naming it in an error.
+fn declared_name(b: &RecordBatch) -> &'static str {
+    use crate::schema::outputs::COMPARE_TABLES;
+    OUTPUT_TABLES
+        .iter()
+        .chain(COMPARE_TABLES.iter())
+        .find(|t| *t.schema() == *b.schema())
+        .map_or("(an undeclared table)", |t| t.name)
+}
+
+/// Column `c` of `b` as an array of type `A`, or an error naming the table and column
+/// (never a panic: a reader asking for a column its table does not declare, or of
+/// another type, is told which).
+fn column<'a, A: 'static>(b: &'a RecordBatch, c: &str, ty: &str) -> Result<&'a A> {
+    b.column_by_name(c)
+        .and_then(|a| a.as_any().downcast_ref::<A>())
+        .ok_or_else(|| Error::Results {
+            path: PathBuf::from(declared_name(b)),
+            reason: format!(
+                "table {} has no {ty} column `{c}` (its columns: {})",
+                declared_name(b),
+                b.schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+}
+
 /// Column `c` of `b` as text, null as `None` (a declared Utf8 column).
-pub fn strs(b: &RecordBatch, c: &str) -> Vec<Option<String>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_string::<i32>();
-    (0..a.len())
+pub fn strs(b: &RecordBatch, c: &str) -> Result<Vec<Option<String>>> {
+    use arrow::array::{Array, StringArray};
+    let a = column::<StringArray>(b, c, "text")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
-        .collect()
+        .collect())
 }
 
 /// Column `c` of `b` as floats, null as `None` (a declared Float64 column).
-pub fn floats(b: &RecordBatch, c: &str) -> Vec<Option<f64>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<arrow::datatypes::Float64Type>();
-    (0..a.len())
+pub fn floats(b: &RecordBatch, c: &str) -> Result<Vec<Option<f64>>> {
+    use arrow::array::{Array, Float64Array};
+    let a = column::<Float64Array>(b, c, "float64")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
+        .collect())
 }
 
 /// Column `c` of `b` as integers, null as `None` (a declared Int64 column).
-pub fn ints(b: &RecordBatch, c: &str) -> Vec<Option<i64>> {
-    use arrow::array::{Array, AsArray};
-    let a = b
-        .column_by_name(c)
-        .expect("declared column")
-        .as_primitive::<arrow::datatypes::Int64Type>();
-    (0..a.len())
+pub fn ints(b: &RecordBatch, c: &str) -> Result<Vec<Option<i64>>> {
+    use arrow::array::{Array, Int64Array};
+    let a = column::<Int64Array>(b, c, "int64")?;
+    Ok((0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i)))
-        .collect()
+        .collect())
+}
+
+/// Column `c` of `b` as days since 1970-01-01, null as `None` (a declared Date32 column).
+pub fn dates(b: &RecordBatch, c: &str) -> Result<Vec<Option<i32>>> {
+    use arrow::array::{Array, Date32Array};
+    let a = column::<Date32Array>(b, c, "date32")?;
+    Ok((0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect())
+}
+
+/// The partners of `partner_metrics`, read once: ids in table order, the name shown for
+/// each (its name, or its id when it has none), and the row of each id.
+#[derive(Debug, Clone, Default)]
+pub struct Partners {
+    /// partner_id, in table order.
+    pub ids: Vec<String>,
+    /// The name shown: name, or partner_id when absent.
+    pub names: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Partners {
+    /// The view of a `partner_metrics` batch.
+    pub fn of(pm: &RecordBatch) -> Result<Partners> {
+        let ids: Vec<String> = strs(pm, const { out::PARTNER_METRICS.col("partner_id") })?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        let names = strs(pm, const { out::PARTNER_METRICS.col("name") })?
+            .into_iter()
+            .zip(&ids)
+            .map(|(n, id)| n.unwrap_or_else(|| id.clone()))
+            .collect();
+        let index = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        Ok(Partners { ids, names, index })
+    }
+
+    /// The row of partner `id`.
+    pub fn row(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The name shown for partner `id` (empty for an unknown id).
+    pub fn label(&self, id: Option<&str>) -> String {
+        id.and_then(|id| self.row(id))
+            .map(|i| self.names[i].clone())
+            .unwrap_or_default()
+    }
+
+    /// Partners in all.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
 }

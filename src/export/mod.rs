@@ -4,6 +4,7 @@
 //! `schema/outputs.rs` orders them and refuses a missing, extra or mistyped one, so two
 //! columns of one type cannot be swapped unseen.
 
+pub mod alerts;
 pub mod batch;
 pub mod graphml;
 pub mod network_effect;

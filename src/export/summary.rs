@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::metrics::centrality::betweenness::BetweennessMode;
 use crate::metrics::centrality::closeness_sampled::ClosenessMode;
@@ -64,30 +64,47 @@ pub struct RunInfo {
 }
 
 #[derive(Serialize)]
-struct Summary<'a> {
+struct SummaryOut<'a> {
     schema_version: u32,
     ecograph_version: &'static str,
     #[serde(flatten)]
     ecosystem: &'a EcosystemSummary,
     growth: &'a GrowthFits,
-    pagerank: serde_json::Value,
+    pagerank: PagerankSection,
     /// How betweenness was computed (exact or sampled with its guarantee); null when off.
     betweenness: Option<&'a BetweennessMode>,
     /// How closeness and harmonic were computed (exact, or sampled with its bounds);
     /// null when both are off.
     closeness: Option<&'a ClosenessMode>,
-    validation: serde_json::Value,
+    validation: ValidationSection<&'a [crate::error::Warning]>,
     parameters: &'a RunInfo,
     inputs: &'a BTreeMap<String, String>,
     timings_s: &'a BTreeMap<String, f64>,
     /// Pair counts before and after the output bounds, conflicts, unique customers.
     overlap: &'a crate::metrics::overlap::OverlapCounts,
     /// The attribution models: which ran, their totals, and how much they disagree.
-    attribution: &'a serde_json::Value,
+    attribution: &'a AttributionSection,
     /// The tier review's counts.
-    tiers: &'a serde_json::Value,
+    tiers: &'a TiersSection,
     /// The review window, null for all time.
-    period: &'a serde_json::Value,
+    period: &'a Option<PeriodSection>,
+}
+
+/// The summary's `pagerank` section.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagerankSection {
+    /// Power iterations until convergence.
+    pub iterations: usize,
+}
+
+/// The summary's `validation` section; `W` is the warnings' type (the writer's
+/// [`crate::error::Warning`]s, read back as JSON values).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationSection<W> {
+    /// Rows left out by `--skip-invalid` (see rejected_rows).
+    pub rejected_rows: usize,
+    /// What the input implies for the results.
+    pub warnings: W,
 }
 
 /// The summary's partner-program sections, each built where its inputs are
@@ -95,31 +112,98 @@ struct Summary<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct ProgramSections {
     /// `attribution`.
-    pub attribution: serde_json::Value,
+    pub attribution: AttributionSection,
     /// `tiers`.
-    pub tiers: serde_json::Value,
+    pub tiers: TiersSection,
     /// `period`.
-    pub period: serde_json::Value,
+    pub period: Option<PeriodSection>,
 }
 
-/// The summary's `period` section: the window and the deals it kept; null for all time.
+/// The summary's `period` section: the review window (ISO dates, null for an open
+/// side) and the deals it kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodSection {
+    /// First day kept.
+    pub from: Option<String>,
+    /// Last day kept.
+    pub to: Option<String>,
+    /// Deals created in the window.
+    pub deals_in_window: u64,
+    /// Deals left out (created outside it, or without created_at).
+    pub deals_left_out: u64,
+}
+
+/// The summary's `period` section: the window and the deals it kept; None (null) for
+/// all time.
 pub fn period_json(
     window: Option<crate::validate::window::Window>,
     counts: Option<crate::validate::window::WindowCounts>,
-) -> serde_json::Value {
+) -> Option<PeriodSection> {
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     match (window, counts) {
-        (Some(w), Some(c)) => {
-            let mut v = serde_json::to_value(w).expect("plain data");
-            v["deals_in_window"] = c.deals_in_window.into();
-            v["deals_left_out"] = c.deals_left_out.into();
-            v
-        }
-        _ => serde_json::Value::Null,
+        (Some(w), Some(c)) => Some(PeriodSection {
+            from: day(w.from),
+            to: day(w.to),
+            deals_in_window: c.deals_in_window,
+            deals_left_out: c.deals_left_out,
+        }),
+        _ => None,
     }
 }
 
 /// Partners in the summary's "which story is fair" table.
 pub const FAIR_STORY_PARTNERS: usize = 10;
+
+/// The summary's `attribution` section (see [`attribution_json`]); maps are keyed by
+/// model name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributionSection {
+    /// The models computed, in table order (even first).
+    pub models: Vec<String>,
+    /// Models left out, with why.
+    pub absent: BTreeMap<String, String>,
+    /// Won revenue of deals with a partner: every model's total.
+    pub partner_won_revenue: f64,
+    /// Each model's total.
+    pub totals: BTreeMap<String, f64>,
+    /// Won partner deals without touch dates (null when the time models are absent).
+    pub untimed_deals: Option<u64>,
+    /// Their revenue.
+    pub untimed_revenue: Option<f64>,
+    /// Even's top partners, with revenue and rank under every model.
+    pub fair_story: Vec<FairStoryPartner>,
+    /// Per model after even: how far it agrees with even.
+    pub agreement: BTreeMap<String, Agreement>,
+}
+
+/// One partner of [`AttributionSection::fair_story`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FairStoryPartner {
+    /// Its id.
+    pub partner_id: String,
+    /// Its name, null when absent.
+    pub name: Option<String>,
+    /// Revenue per model.
+    pub revenue: BTreeMap<String, f64>,
+    /// Rank per model (1 = most).
+    pub rank: BTreeMap<String, u64>,
+}
+
+impl FairStoryPartner {
+    /// Its name, or its id when it has none.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.partner_id)
+    }
+}
+
+/// One model's agreement with `even` in [`AttributionSection::agreement`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    /// Of its top ten, how many are in even's.
+    pub top10_shared_with_even: u64,
+    /// The largest rank change among even's top ten.
+    pub largest_rank_change_in_even_top10: u64,
+}
 
 /// The summary's `attribution` section: the models computed and those absent (with
 /// why), each model's total (all equal to `partner_won_revenue`, up to rounding), the
@@ -129,59 +213,75 @@ pub const FAIR_STORY_PARTNERS: usize = 10;
 pub fn attribution_json(
     g: &crate::build::GraphSet,
     a: &crate::metrics::attribution::Attribution,
-) -> serde_json::Value {
-    use crate::metrics::attribution::ModelRevenue;
-    use serde_json::{json, Map, Value};
+) -> AttributionSection {
     let even_rank = &a.models[0].rank;
     // even's top ten, in rank order (ranks are 1..n, one partner each)
     let mut top: Vec<usize> = (0..g.n_partners())
         .filter(|&p| even_rank[p] as usize <= FAIR_STORY_PARTNERS)
         .collect();
     top.sort_by_key(|&p| even_rank[p]);
-    let fair: Vec<Value> = top
+    let fair_story = top
         .iter()
-        .map(|&p| {
-            let per = |f: &dyn Fn(&ModelRevenue) -> Value| -> Map<String, Value> {
-                a.models
-                    .iter()
-                    .map(|m| (m.model.name().to_string(), f(m)))
-                    .collect()
-            };
-            json!({
-                "partner_id": g.partners.id[p],
-                "name": g.partners.name[p],
-                "revenue": per(&|m| json!(m.revenue[p])),
-                "rank": per(&|m| json!(m.rank[p])),
-            })
+        .map(|&p| FairStoryPartner {
+            partner_id: g.partners.id[p].to_string(),
+            name: g.partners.name[p].clone(),
+            revenue: a
+                .models
+                .iter()
+                .map(|m| (m.model.name().to_string(), m.revenue[p]))
+                .collect(),
+            rank: a
+                .models
+                .iter()
+                .map(|m| (m.model.name().to_string(), u64::from(m.rank[p])))
+                .collect(),
         })
         .collect();
-    let agreement: Map<String, Value> = a
+    let agreement = a
         .models
         .iter()
         .skip(1)
         .map(|m| {
-            let shared = top.iter().filter(|&&p| (m.rank[p] as usize) <= FAIR_STORY_PARTNERS).count();
+            let shared = top
+                .iter()
+                .filter(|&&p| (m.rank[p] as usize) <= FAIR_STORY_PARTNERS)
+                .count();
             let change = top
                 .iter()
-                .map(|&p| (i64::from(m.rank[p]) - i64::from(even_rank[p])).abs())
+                .map(|&p| (i64::from(m.rank[p]) - i64::from(even_rank[p])).unsigned_abs())
                 .max()
                 .unwrap_or(0);
             (
                 m.model.name().to_string(),
-                json!({ "top10_shared_with_even": shared, "largest_rank_change_in_even_top10": change }),
+                Agreement {
+                    top10_shared_with_even: shared as u64,
+                    largest_rank_change_in_even_top10: change,
+                },
             )
         })
         .collect();
-    json!({
-        "models": a.models.iter().map(|m| m.model.name()).collect::<Vec<_>>(),
-        "absent": a.absent.iter().map(|(m, why)| (m.name().to_string(), json!(why))).collect::<Map<_, _>>(),
-        "partner_won_revenue": a.partner_won_revenue,
-        "totals": a.models.iter().map(|m| (m.model.name().to_string(), json!(m.revenue.iter().sum::<f64>()))).collect::<Map<_, _>>(),
-        "untimed_deals": a.untimed_deals,
-        "untimed_revenue": a.untimed_revenue,
-        "fair_story": fair,
-        "agreement": agreement,
-    })
+    AttributionSection {
+        models: a
+            .models
+            .iter()
+            .map(|m| m.model.name().to_string())
+            .collect(),
+        absent: a
+            .absent
+            .iter()
+            .map(|(m, why)| (m.name().to_string(), why.to_string()))
+            .collect(),
+        partner_won_revenue: a.partner_won_revenue,
+        totals: a
+            .models
+            .iter()
+            .map(|m| (m.model.name().to_string(), m.revenue.iter().sum::<f64>()))
+            .collect(),
+        untimed_deals: a.untimed_deals,
+        untimed_revenue: a.untimed_revenue,
+        fair_story,
+        agreement,
+    }
 }
 
 /// The summary document: network-wide metric results from `m`, plus the run's facts.
@@ -196,15 +296,20 @@ pub fn summary_json(
     timings: &BTreeMap<String, f64>,
     program: &ProgramSections,
 ) -> serde_json::Value {
-    serde_json::to_value(Summary {
+    serde_json::to_value(SummaryOut {
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,
         ecosystem: &m.ecosystem,
         growth: &m.network_effect.fits,
-        pagerank: serde_json::json!({ "iterations": m.pagerank_iterations }),
+        pagerank: PagerankSection {
+            iterations: m.pagerank_iterations,
+        },
         betweenness: m.centrality.betweenness.as_ref(),
         closeness: m.centrality.closeness.as_ref(),
-        validation: serde_json::json!({ "rejected_rows": rejected_rows, "warnings": warnings }),
+        validation: ValidationSection {
+            rejected_rows,
+            warnings,
+        },
         parameters: run,
         inputs,
         timings_s: timings,
@@ -216,32 +321,239 @@ pub fn summary_json(
     .expect("summary is plain data")
 }
 
+/// The summary's `tiers` section (see [`tiers_json`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TiersSection {
+    /// The configured tiers, highest first (empty without `[[tiers]]`).
+    pub configured: Vec<String>,
+    /// Partners per status (`above`, `meets`, `below`, `unknown`).
+    pub status: BTreeMap<String, u64>,
+    /// Per tier, the partners qualifying for it as their highest.
+    pub qualified: BTreeMap<String, u64>,
+}
+
 /// The summary's `tiers` section: the configured tiers (highest first), how many
 /// partners have each status, and per tier how many partners qualify for it as their
 /// highest.
 pub fn tiers_json(
     tiers: &[crate::metrics::tiers::Tier],
     fits: &[crate::metrics::tiers::PartnerFit],
-) -> serde_json::Value {
+) -> TiersSection {
     use crate::metrics::tiers::Status;
-    let status: serde_json::Map<String, serde_json::Value> = Status::ALL
-        .iter()
-        .map(|s| {
-            let n = fits.iter().filter(|f| f.status == *s).count();
-            (s.word().to_string(), serde_json::json!(n))
-        })
-        .collect();
-    let qualified: serde_json::Map<String, serde_json::Value> = tiers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let n = fits.iter().filter(|f| f.qualified == Some(i)).count();
-            (t.name.clone(), serde_json::json!(n))
-        })
-        .collect();
-    serde_json::json!({
-        "configured": tiers.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        "status": status,
-        "qualified": qualified,
+    TiersSection {
+        configured: tiers.iter().map(|t| t.name.clone()).collect(),
+        status: Status::ALL
+            .iter()
+            .map(|s| {
+                let n = fits.iter().filter(|f| f.status == *s).count();
+                (s.word().to_string(), n as u64)
+            })
+            .collect(),
+        qualified: tiers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let n = fits.iter().filter(|f| f.qualified == Some(i)).count();
+                (t.name.clone(), n as u64)
+            })
+            .collect(),
+    }
+}
+
+/// The summary's `growth` section as read back (the writer's [`GrowthFits`] holds the
+/// law as a `&'static str`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GrowthSection {
+    /// See [`GrowthFits::densification_exponent`].
+    pub densification_exponent: Option<f64>,
+    /// See [`GrowthFits::densification_r2`].
+    pub densification_r2: Option<f64>,
+    /// See [`GrowthFits::revenue_exponent`].
+    pub revenue_exponent: Option<f64>,
+    /// See [`GrowthFits::revenue_r2`].
+    pub revenue_r2: Option<f64>,
+    /// See [`GrowthFits::best_growth_law`].
+    pub best_growth_law: Option<String>,
+}
+
+/// The summary's `parameters` as read back: what the readers use of [`RunInfo`] (the
+/// other keys are the run's settings, kept in the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParametersSection {
+    /// The input folder, as given.
+    pub input: String,
+    /// Format of the output tables (`"parquet"`, `"arrow"`, `"csv"`).
+    pub format: String,
+    /// For CSV tables: `"safe"` or `"raw"`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_cells: Option<String>,
+    /// The config file, as given; null without `--config`.
+    pub config: Option<String>,
+}
+
+/// `ecosystem_summary.json` as every reader sees it ([`crate::results::Results`], the
+/// report, scorecards, `compare`, the CLI's closing line): the same section types the
+/// writer serializes, so a key renamed on one side fails to read on the other instead
+/// of reading as zero. Read with [`Summary::from_json`], which names the key it misses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The output schema version that wrote the file.
+    pub schema_version: u32,
+    /// ecograph's version that wrote the file.
+    pub ecograph_version: String,
+    /// `counts`.
+    pub counts: crate::metrics::ecosystem::Counts,
+    /// `network`.
+    pub network: crate::metrics::ecosystem::Network,
+    /// `revenue`.
+    pub revenue: crate::metrics::ecosystem::Revenue,
+    /// `partner_lift`.
+    pub partner_lift: crate::metrics::ecosystem::PartnerLift,
+    /// `growth`.
+    pub growth: GrowthSection,
+    /// `pagerank`.
+    pub pagerank: PagerankSection,
+    /// `validation` (the warnings as written).
+    pub validation: ValidationSection<Vec<serde_json::Value>>,
+    /// `parameters`.
+    pub parameters: ParametersSection,
+    /// `overlap`.
+    pub overlap: crate::metrics::overlap::OverlapCounts,
+    /// `attribution`.
+    pub attribution: AttributionSection,
+    /// `tiers`.
+    pub tiers: TiersSection,
+    /// `period`: null for all time.
+    pub period: Option<PeriodSection>,
+    /// `alerts`: the alert rules and the alerts raised; None for results written
+    /// before the summary recorded them.
+    pub alerts: Option<crate::export::alerts::AlertsSection>,
+}
+
+/// Why a summary could not be read as a [`Summary`]: the key, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryKeyError {
+    /// The key (`counts`, or `counts.partners` for a key inside a section).
+    pub key: String,
+    /// What is wrong with it.
+    pub reason: String,
+    /// `ecograph_version` of the file (`"unknown"` when it has none).
+    pub ecograph_version: String,
+}
+
+impl Summary {
+    /// Reads a summary document, naming the first key that is missing or of another type.
+    pub fn from_json(v: &serde_json::Value) -> std::result::Result<Summary, SummaryKeyError> {
+        let version = v
+            .get("ecograph_version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        fn key<T: serde::de::DeserializeOwned + Serialize>(
+            v: &serde_json::Value,
+            k: &str,
+            version: &str,
+        ) -> std::result::Result<T, SummaryKeyError> {
+            let fail = |key: String, reason: String| SummaryKeyError {
+                key,
+                reason,
+                ecograph_version: version.to_string(),
+            };
+            let x = v
+                .get(k)
+                .ok_or_else(|| fail(k.to_string(), "the key is missing".into()))?;
+            let t = T::deserialize(x).map_err(|e| {
+                let msg = e.to_string();
+                // serde says "missing field `partners`": name the key inside the section
+                match msg
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.split('`').next())
+                {
+                    Some(inner) => fail(format!("{k}.{inner}"), "the key is missing".into()),
+                    None => fail(k.to_string(), msg),
+                }
+            })?;
+            // An absent Option field deserializes as None: every key the type writes
+            // must be in the file, so a renamed key is an error, not a null.
+            let written =
+                serde_json::to_value(&t).map_err(|e| fail(k.to_string(), e.to_string()))?;
+            match absent_key(&written, x, k) {
+                Some(path) => Err(fail(path, "the key is missing".into())),
+                None => Ok(t),
+            }
+        }
+        let s = Summary {
+            schema_version: key(v, "schema_version", &version)?,
+            ecograph_version: key(v, "ecograph_version", &version)?,
+            counts: key(v, "counts", &version)?,
+            network: key(v, "network", &version)?,
+            revenue: key(v, "revenue", &version)?,
+            partner_lift: key(v, "partner_lift", &version)?,
+            growth: key(v, "growth", &version)?,
+            pagerank: key(v, "pagerank", &version)?,
+            validation: key(v, "validation", &version)?,
+            parameters: key(v, "parameters", &version)?,
+            overlap: key(v, "overlap", &version)?,
+            attribution: key(v, "attribution", &version)?,
+            tiers: key(v, "tiers", &version)?,
+            period: key(v, "period", &version)?,
+            alerts: match v.get("alerts") {
+                None => None,
+                Some(_) => Some(key(v, "alerts", &version)?),
+            },
+        };
+        match s.inconsistent_key() {
+            Some(k) => Err(SummaryKeyError {
+                key: k,
+                reason: "the key is missing".into(),
+                ecograph_version: version,
+            }),
+            None => Ok(s),
+        }
+    }
+
+    /// The first key the sections promise each other that is absent: each model of
+    /// `attribution.models` in every `fair_story` partner's maps and (after even) in
+    /// `agreement`; each status word in `tiers.status`. The readers index by them.
+    fn inconsistent_key(&self) -> Option<String> {
+        let a = &self.attribution;
+        for (i, p) in a.fair_story.iter().enumerate() {
+            for m in &a.models {
+                if !p.revenue.contains_key(m) {
+                    return Some(format!("attribution.fair_story[{i}].revenue.{m}"));
+                }
+                if !p.rank.contains_key(m) {
+                    return Some(format!("attribution.fair_story[{i}].rank.{m}"));
+                }
+            }
+        }
+        if let Some(m) = a
+            .models
+            .iter()
+            .skip(1)
+            .find(|m| !a.agreement.contains_key(*m))
+        {
+            return Some(format!("attribution.agreement.{m}"));
+        }
+        crate::metrics::tiers::Status::ALL
+            .iter()
+            .find(|st| !self.tiers.status.contains_key(st.word()))
+            .map(|st| format!("tiers.status.{}", st.word()))
+    }
+}
+
+/// The first key of `written` (a section as the reader's type writes it) that `read`
+/// lacks, as a dotted path from `prefix`.
+fn absent_key(
+    written: &serde_json::Value,
+    read: &serde_json::Value,
+    prefix: &str,
+) -> Option<String> {
+    let (serde_json::Value::Object(w), serde_json::Value::Object(r)) = (written, read) else {
+        return None;
+    };
+    w.iter().find_map(|(k, wv)| match r.get(k) {
+        None => Some(format!("{prefix}.{k}")),
+        Some(rv) => absent_key(wv, rv, &format!("{prefix}.{k}")),
     })
 }

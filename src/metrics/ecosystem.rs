@@ -22,7 +22,7 @@ use crate::schema::Stage;
 const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// The summary's `counts` object: how many nodes and links of each kind the input has.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     /// Partners: the validated rows of the partners table.
     pub partners: usize,
@@ -42,7 +42,7 @@ pub struct Counts {
 }
 
 /// The summary's `network` object: the shape of the co-sell network.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Network {
     /// Share of partner pairs that co-sell, 2 m / (n (n - 1)), in 0..=1; 0 with fewer
     /// than two partners (as NetworkX), so never null in practice.
@@ -60,7 +60,7 @@ pub struct Network {
 }
 
 /// The summary's `revenue` object; amounts in the input's currency unit.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Revenue {
     /// Sum of the amounts of all won deals, direct ones included (W).
     pub total_won_revenue: f64,
@@ -77,7 +77,7 @@ pub struct Revenue {
 /// direct deals (none). A value is null when its group has nothing to average (so every
 /// direct value is null without direct deals); a ratio, partner / direct, is null when
 /// either side is null or the direct value is 0.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct PartnerLift {
     /// Won / (won + lost) of partner deals, in 0..=1; null when none has closed.
     pub win_rate_partner: Option<f64>,
@@ -103,7 +103,7 @@ pub struct PartnerLift {
 
 /// The ecosystem-level sections of `ecosystem_summary.json` computed here; each field
 /// is the summary key of the same name.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct EcosystemSummary {
     /// `counts`: nodes and links of each kind.
     pub counts: Counts,

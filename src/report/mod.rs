@@ -13,10 +13,13 @@
 //! For a partner manager: the page to send before a quarterly business review.
 
 pub mod charts;
+mod columns;
 pub mod layout;
+mod maps;
 pub mod model;
 pub mod program;
 pub mod scorecard;
+mod tiles;
 
 use minijinja::value::Value;
 use minijinja::{context, Environment};
@@ -123,7 +126,7 @@ pub fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Resul
         .and_then(|t| {
             t.render(context! {
                 cards => Value::from(minijinja::value::Serde(&cards)),
-                version => results.summary["ecograph_version"].as_str().unwrap_or(""),
+                version => results.summary.ecograph_version.as_str(),
                 data => Value::from_safe_string(data_island(&cards)),
             })
         })
@@ -184,7 +187,7 @@ pub fn render_since(results: &Results, since: Option<&Results>) -> Result<String
     let mut m = model::build(results)?;
     if let Some(old) = since {
         let c = crate::compare::compare(old, results)?;
-        m.since = Some(program::since_last(old, results, &c));
+        m.since = Some(program::since_last(old, results, &c)?);
     }
     let mut env = environment();
     let fail = |e: minijinja::Error| Error::Export {

@@ -6,13 +6,17 @@
 //! largest conflicts, the [`COMMUNITY_ROWS`] largest communities), each with the count
 //! of what was left out, so the page stays small for any ecosystem size.
 
-use arrow::array::AsArray;
-use arrow::datatypes::Date32Type;
-use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::results::Results;
+
+// The map's and the account mapping's types live with the code that builds them.
+pub use super::columns::Bounded;
+pub use super::maps::{
+    MapNode, NetworkMap, PairRow, TypeCell, MAP_EDGES, MAP_NODES, MAP_SEED, PAIR_ROWS,
+};
+pub use super::tiles::Tile;
 
 /// Partners in the leaderboard.
 pub const LEADERBOARD_ROWS: usize = 100;
@@ -20,91 +24,6 @@ pub const LEADERBOARD_ROWS: usize = 100;
 pub const CONFLICT_ROWS: usize = 25;
 /// Communities listed, largest first.
 pub const COMMUNITY_ROWS: usize = 20;
-/// Overlapping partner pairs listed (customer dimension, most shared customers first,
-/// then jaccard).
-pub const PAIR_ROWS: usize = 25;
-
-/// One cell of the account-mapping matrix (overlap_by_type).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TypeCell {
-    /// type_a (null: partners without a type).
-    pub type_a: Option<String>,
-    /// type_b.
-    pub type_b: Option<String>,
-    /// pairs sharing at least one customer.
-    pub pairs: i64,
-    /// pairs / possible_pairs.
-    pub pair_density: f64,
-}
-
-/// One overlapping pair of partners (customer dimension).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PairRow {
-    /// partner_a's name (its id when absent).
-    pub name_a: String,
-    /// partner_b's name.
-    pub name_b: String,
-    /// shared customers.
-    pub shared: i64,
-    /// jaccard.
-    pub jaccard: f64,
-}
-
-/// Partners on the network map: the most central by PageRank.
-pub const MAP_NODES: usize = 300;
-/// Ties drawn at most: the strongest (shared deals, then partner order), so the page
-/// stays small however dense the core is.
-pub const MAP_EDGES: usize = 2000;
-/// Seed of the map's layout.
-pub const MAP_SEED: u64 = 42;
-
-/// A partner on the network map.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct MapNode {
-    /// partner_id.
-    pub partner_id: String,
-    /// name (the id when absent).
-    pub name: String,
-    /// Layout position in [0, 1]² (`report::layout`).
-    pub x: f64,
-    /// Layout position.
-    pub y: f64,
-    /// attributed_revenue: the node's size.
-    pub attributed_revenue: f64,
-    /// community: the node's colour (null when not computed).
-    pub community: Option<i64>,
-    /// pagerank: why it is on the map.
-    pub pagerank: f64,
-}
-
-/// The co-sell network map: the most central partners and the ties among them.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct NetworkMap {
-    /// The partners shown, PageRank descending (ties by id).
-    pub nodes: Vec<MapNode>,
-    /// Ties among them: (index into nodes, index into nodes, shared_deals), the
-    /// [`MAP_EDGES`] strongest, in cosell_edges order.
-    pub edges: Vec<(usize, usize, i64)>,
-    /// Ties among the map's partners in all (drawn or not).
-    pub total_edges: usize,
-    /// Partners in all.
-    pub total: usize,
-}
-
-/// One executive-summary tile.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Tile {
-    /// The tile's title, in a partner manager's words.
-    pub label: &'static str,
-    /// The value (null when undefined for this ecosystem).
-    pub value: Option<f64>,
-    /// How to print it: `count`, `money`, `share`, `ratio`, `days`.
-    pub unit: &'static str,
-    /// Where it comes from (`summary: revenue.cosell_rate`).
-    pub source: String,
-    /// One line: how to read it.
-    pub how_to_read: &'static str,
-}
 
 /// One leaderboard row.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -135,15 +54,6 @@ pub struct LeaderRow {
     pub reach_loss: Option<f64>,
     /// community.
     pub community: Option<i64>,
-}
-
-/// A bounded list and how many were left out of it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Bounded<T> {
-    /// The rows shown.
-    pub rows: Vec<T>,
-    /// Rows of the source table in all.
-    pub total: usize,
 }
 
 /// One diversification dimension.
@@ -237,6 +147,8 @@ pub struct Alert {
     pub evidence: &'static str,
     /// The partners concerned, by name (at most ten).
     pub partners: Vec<String>,
+    /// The numbers it rests on, by name (as the summary's `alerts.raised` records them).
+    pub figures: std::collections::BTreeMap<String, f64>,
 }
 
 /// Everything the page shows.
@@ -281,178 +193,94 @@ pub struct Model {
     pub since: Option<super::program::SinceLast>,
 }
 
-/// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
-pub fn band(hhi: f64) -> &'static str {
-    if hhi < 0.15 {
-        "unconcentrated"
-    } else if hhi <= 0.25 {
-        "moderate"
-    } else {
-        "high"
-    }
-}
+pub use crate::alerts::band;
 
-pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
-    r.table(table).ok_or_else(|| missing(r, table))
-}
-
-pub(super) fn missing(r: &Results, table: &str) -> Error {
-    Error::Results {
-        path: r.dir.clone(),
-        reason: format!("it has no {table} table; the report needs one"),
-    }
-}
-
-pub(super) use crate::results::{floats, ints, strs};
-
-fn number(s: &serde_json::Value, section: &str, key: &str) -> Option<f64> {
-    s.get(section)
-        .and_then(|v| v.get(key))
-        .and_then(serde_json::Value::as_f64)
-}
-
-/// The top `k` indices of `key` (descending, ties by index), and the count.
-pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..len).collect();
-    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    idx.truncate(k);
-    idx
-}
-
-/// The summary tiles: (label, summary section, key, unit, how to read it).
-const TILES: [(&str, &str, &str, &str, &str); 9] = [
-    (
-        "Partners",
-        "counts",
-        "partners",
-        "count",
-        "Partners in the program, with or without deals.",
-    ),
-    (
-        "Won revenue",
-        "revenue",
-        "total_won_revenue",
-        "money_tile",
-        "All won deals, with or without a partner.",
-    ),
-    (
-        "Partner revenue share",
-        "revenue",
-        "partner_revenue_share",
-        "share",
-        "Share of won revenue on deals with at least one partner.",
-    ),
-    (
-        "Co-sell rate",
-        "revenue",
-        "cosell_rate",
-        "share",
-        "Share of won revenue from deals two or more partners worked together.",
-    ),
-    (
-        "Co-sell lift",
-        "revenue",
-        "cosell_lift",
-        "ratio",
-        "A won co-sold deal is this many times a won single-partner deal.",
-    ),
-    (
-        "Win rate, partner-led",
-        "partner_lift",
-        "win_rate_partner",
-        "share",
-        "Won / closed, deals with a partner.",
-    ),
-    (
-        "Win rate, direct",
-        "partner_lift",
-        "win_rate_direct",
-        "share",
-        "Won / closed, deals without one.",
-    ),
-    (
-        "Deal size, partner-led vs direct",
-        "partner_lift",
-        "mean_won_amount_ratio",
-        "ratio",
-        "Mean won partner deal over mean won direct deal.",
-    ),
-    (
-        "Time to close, partner-led vs direct",
-        "partner_lift",
-        "days_to_close_ratio",
-        "ratio",
-        "Below 1: partner deals close faster.",
-    ),
-];
-
-fn tiles(s: &serde_json::Value) -> Vec<Tile> {
-    TILES
-        .iter()
-        .map(|&(label, section, key, unit, how_to_read)| Tile {
-            label,
-            value: number(s, section, key),
-            unit,
-            source: format!("summary: {section}.{key}"),
-            how_to_read,
-        })
-        .collect()
-}
+use super::columns::{dates, floats, ints, missing, need, strs, top_by, Partners};
 
 /// Builds the model from an output folder read back.
 pub fn build(r: &Results) -> Result<Model> {
     let s = &r.summary;
+    // In the order a missing table is reported: partner_metrics first.
+    let (leaderboard, diversification, growth) = (leaderboard(r)?, diversification(r)?, growth(r)?);
+    let (resilience, conflicts, communities) = (resilience(r)?, conflicts(r)?, communities(r)?);
+    let (alerts, network) = (alerts(r)?, super::maps::network_map(r)?);
+    let (account_mapping, top_pairs) = super::maps::account_mapping(r)?;
+    Ok(Model {
+        ecograph_version: s.ecograph_version.clone(),
+        input: s.parameters.input.clone(),
+        period: super::program::period(r),
+        tiles: super::tiles::tiles(s),
+        alerts,
+        leaderboard,
+        diversification,
+        growth,
+        growth_law: s.growth.best_growth_law.clone(),
+        resilience,
+        conflicts,
+        communities,
+        network,
+        account_mapping,
+        top_pairs,
+        fair_story: super::program::fair_story(r),
+        tier_review: super::program::tier_review(r)?,
+        since: None,
+    })
+}
+
+/// The leaderboard: the top [`LEADERBOARD_ROWS`] partners by attributed revenue.
+fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
     let pm = need(r, "partner_metrics")?;
-    let (ids, names) = (strs(pm, "partner_id"), strs(pm, "name"));
+    let partners = Partners::of(pm)?;
     let (ty, tier, region) = (
-        strs(pm, "partner_type"),
-        strs(pm, "tier"),
-        strs(pm, "region"),
+        strs(pm, "partner_type")?,
+        strs(pm, "tier")?,
+        strs(pm, "region")?,
     );
-    let revenue = floats(pm, "attributed_revenue");
-    let (won, degree) = (ints(pm, "won_deals"), ints(pm, "cosell_degree"));
+    let revenue = floats(pm, "attributed_revenue")?;
+    let (won, degree) = (ints(pm, "won_deals")?, ints(pm, "cosell_degree")?);
     let (win, pr, btw, reach) = (
-        floats(pm, "win_rate"),
-        floats(pm, "pagerank"),
-        floats(pm, "betweenness"),
-        floats(pm, "reach_loss"),
+        floats(pm, "win_rate")?,
+        floats(pm, "pagerank")?,
+        floats(pm, "betweenness")?,
+        floats(pm, "reach_loss")?,
     );
-    let community = ints(pm, "community");
+    let community = ints(pm, "community")?;
     let rows = top_by(pm.num_rows(), LEADERBOARD_ROWS, |i| {
         revenue[i].unwrap_or(0.0)
     })
     .into_iter()
-    .map(|i| {
-        let id = ids[i].clone().unwrap_or_default();
-        LeaderRow {
-            name: names[i].clone().unwrap_or_else(|| id.clone()),
-            partner_id: id,
-            partner_type: ty[i].clone(),
-            tier: tier[i].clone(),
-            region: region[i].clone(),
-            attributed_revenue: revenue[i].unwrap_or(0.0),
-            won_deals: won[i].unwrap_or(0),
-            win_rate: win[i],
-            cosell_degree: degree[i].unwrap_or(0),
-            pagerank: pr[i].unwrap_or(0.0),
-            betweenness: btw[i],
-            reach_loss: reach[i],
-            community: community[i],
-        }
+    .map(|i| LeaderRow {
+        name: partners.names[i].clone(),
+        partner_id: partners.ids[i].clone(),
+        partner_type: ty[i].clone(),
+        tier: tier[i].clone(),
+        region: region[i].clone(),
+        attributed_revenue: revenue[i].unwrap_or(0.0),
+        won_deals: won[i].unwrap_or(0),
+        win_rate: win[i],
+        cosell_degree: degree[i].unwrap_or(0),
+        pagerank: pr[i].unwrap_or(0.0),
+        betweenness: btw[i],
+        reach_loss: reach[i],
+        community: community[i],
     })
     .collect();
     let leaderboard = Bounded {
         rows,
         total: pm.num_rows(),
     };
+    Ok(leaderboard)
+}
 
+/// Each diversification dimension with its HHI band.
+fn diversification(r: &Results) -> Result<Vec<DivRow>> {
     let d = need(r, "diversification")?;
     let (dim, ent, hhi, top1, gini) = (
-        strs(d, "dimension"),
-        ints(d, "entities"),
-        floats(d, "hhi"),
-        floats(d, "top1_share"),
-        floats(d, "gini"),
+        strs(d, "dimension")?,
+        ints(d, "entities")?,
+        floats(d, "hhi")?,
+        floats(d, "top1_share")?,
+        floats(d, "gini")?,
     );
     let diversification: Vec<DivRow> = (0..d.num_rows())
         .map(|i| DivRow {
@@ -464,34 +292,39 @@ pub fn build(r: &Results) -> Result<Model> {
             gini: gini[i],
         })
         .collect();
+    Ok(diversification)
+}
 
+/// network_growth by quarter.
+fn growth(r: &Results) -> Result<Vec<Quarter>> {
     let g = need(r, "network_growth")?;
-    let dates = g
-        .column_by_name("quarter_start")
-        .expect("declared column")
-        .as_primitive::<Date32Type>();
+    let dates = dates(g, "quarter_start")?;
     let (wr, cp, deals) = (
-        floats(g, "won_revenue"),
-        ints(g, "cumulative_partners"),
-        ints(g, "deals"),
+        floats(g, "won_revenue")?,
+        ints(g, "cumulative_partners")?,
+        ints(g, "deals")?,
     );
-    let growth = (0..g.num_rows())
+    let growth: Vec<Quarter> = (0..g.num_rows())
         .map(|i| Quarter {
-            quarter_start: dates
-                .value_as_date(i)
-                .map(|d| d.to_string())
+            quarter_start: dates[i]
+                .and_then(arrow::temporal_conversions::date32_to_datetime)
+                .map(|d| d.date().to_string())
                 .unwrap_or_default(),
             won_revenue: wr[i].unwrap_or(0.0),
             cumulative_partners: cp[i].unwrap_or(0),
             deals: deals[i].unwrap_or(0),
         })
         .collect();
+    Ok(growth)
+}
 
+/// The resilience curves.
+fn resilience(r: &Results) -> Result<Vec<CurvePoint>> {
     let res = need(r, "resilience")?;
     let (st, rf, lf) = (
-        strs(res, "strategy"),
-        floats(res, "removed_fraction"),
-        floats(res, "lcc_fraction"),
+        strs(res, "strategy")?,
+        floats(res, "removed_fraction")?,
+        floats(res, "lcc_fraction")?,
     );
     let resilience: Vec<CurvePoint> = (0..res.num_rows())
         .map(|i| CurvePoint {
@@ -500,23 +333,27 @@ pub fn build(r: &Results) -> Result<Model> {
             lcc_fraction: lf[i].unwrap_or(0.0),
         })
         .collect();
+    Ok(resilience)
+}
 
+/// The [`CONFLICT_ROWS`] largest channel conflicts by combined amount.
+fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
     // channel_conflicts can have hundreds of millions of rows: streamed, keeping the
     // largest by amount (ties: the earlier row, i.e. the output order).
     let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
     let mut total = 0u64;
     let found = r.stream("channel_conflicts", &mut |c| {
-        let (ca, cb) = (floats(c, "amount_a"), floats(c, "amount_b"));
+        let (ca, cb) = (floats(c, "amount_a")?, floats(c, "amount_b")?);
         let (cust, prod, pa, pb, da, db, days) = (
-            strs(c, "customer_id"),
-            strs(c, "product_id"),
-            strs(c, "partner_a"),
-            strs(c, "partner_b"),
-            strs(c, "deal_a"),
-            strs(c, "deal_b"),
-            floats(c, "days_apart"),
+            strs(c, "customer_id")?,
+            strs(c, "product_id")?,
+            strs(c, "partner_a")?,
+            strs(c, "partner_b")?,
+            strs(c, "deal_a")?,
+            strs(c, "deal_b")?,
+            floats(c, "days_apart")?,
         );
-        let (sa, sb) = (strs(c, "stage_a"), strs(c, "stage_b"));
+        let (sa, sb) = (strs(c, "stage_a")?, strs(c, "stage_b")?);
         for i in 0..c.num_rows() {
             let amount = ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
             let seq = total;
@@ -556,7 +393,11 @@ pub fn build(r: &Results) -> Result<Model> {
         rows: top.into_iter().map(|t| t.2).collect(),
         total: conflict_rows,
     };
+    Ok(conflicts)
+}
 
+/// The [`COMMUNITY_ROWS`] largest communities (none when the run did not compute them).
+fn communities(r: &Results) -> Result<Bounded<CommunityRow>> {
     let communities = match r.table("communities") {
         None => Bounded {
             rows: Vec::new(),
@@ -564,11 +405,11 @@ pub fn build(r: &Results) -> Result<Model> {
         },
         Some(t) => {
             let (id, size, top, dom, share) = (
-                ints(t, "community"),
-                ints(t, "size"),
-                strs(t, "top_partners"),
-                strs(t, "dominant_partner_type"),
-                floats(t, "dominant_type_share"),
+                ints(t, "community")?,
+                ints(t, "size")?,
+                strs(t, "top_partners")?,
+                strs(t, "dominant_partner_type")?,
+                floats(t, "dominant_type_share")?,
             );
             Bounded {
                 rows: top_by(t.num_rows(), COMMUNITY_ROWS, |i| {
@@ -587,387 +428,25 @@ pub fn build(r: &Results) -> Result<Model> {
             }
         }
     };
-
-    let alerts = alerts(r, &diversification, &resilience, conflict_rows)?;
-    let network = network_map(r)?;
-    let (account_mapping, top_pairs) = account_mapping(r)?;
-    Ok(Model {
-        account_mapping,
-        top_pairs,
-        network,
-        alerts,
-        ecograph_version: s["ecograph_version"].as_str().unwrap_or("").to_string(),
-        input: s["parameters"]["input"].as_str().unwrap_or("").to_string(),
-        period: super::program::period(r),
-        tiles: tiles(s),
-        leaderboard,
-        diversification,
-        growth,
-        growth_law: s["growth"]["best_growth_law"].as_str().map(str::to_string),
-        resilience,
-        conflicts,
-        communities,
-        fair_story: super::program::fair_story(r),
-        tier_review: super::program::tier_review(r),
-        since: None,
-    })
+    Ok(communities)
 }
 
-/// Share of partner revenue above which one partner is an alert.
-pub const DOMINANT_SHARE: f64 = 0.25;
-/// reach_loss above which a partner's departure is an alert.
-pub const CRITICAL_REACH_LOSS: f64 = 0.05;
-/// Customer jaccard from which two partners are near-duplicates.
-pub const NEAR_DUPLICATE_JACCARD: f64 = 0.9;
-/// The targeted curve "collapses" when removing this share of partners...
-pub const COLLAPSE_REMOVED: f64 = 0.05;
-/// ...leaves less than this share of the largest island it started with.
-pub const COLLAPSE_LEFT: f64 = 0.5;
-
-fn alerts(
-    r: &Results,
-    diversification: &[DivRow],
-    resilience: &[CurvePoint],
-    conflicts: usize,
-) -> Result<Vec<Alert>> {
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names: Vec<String> = strs(pm, "name")
+/// The alerts of `r` ([`crate::alerts`], declared there as data) as the page shows them.
+fn alerts(r: &Results) -> Result<Vec<Alert>> {
+    Ok(crate::alerts::evaluate(r)?
         .into_iter()
-        .zip(&ids)
-        .map(|(n, id)| n.unwrap_or_else(|| id.clone().unwrap_or_default()))
-        .collect();
-    let revenue: Vec<f64> = floats(pm, "attributed_revenue")
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let name_list = |idx: &[usize]| idx.iter().take(10).map(|&i| names[i].clone()).collect();
-    let mut out = Vec::new();
-
-    let high: Vec<&DivRow> = diversification
-        .iter()
-        .filter(|d| d.band == Some("high"))
-        .collect();
-    if !high.is_empty() {
-        out.push(Alert {
-            code: "revenue_concentration",
-            title: format!(
-                "Revenue is highly concentrated by {} (HHI above 0.25).",
-                high.iter()
-                    .map(|d| d.dimension.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            evidence: "#diversification",
-            partners: Vec::new(),
-        });
-    }
-
-    let total: f64 = revenue.iter().sum();
-    if total > 0.0 {
-        let top = top_by(revenue.len(), 1, |i| revenue[i]);
-        if let Some(&i) = top.first()
-            && revenue[i] / total > DOMINANT_SHARE
-        {
-            out.push(Alert {
-                code: "dominant_partner",
-                title: format!(
-                    "{} holds {:.1} % of partner revenue (more than a quarter).",
-                    names[i],
-                    revenue[i] / total * 100.0
-                ),
-                evidence: "#leaderboard",
-                partners: vec![names[i].clone()],
-            });
-        }
-    }
-
-    let reach = floats(pm, "reach_loss");
-    let critical = top_by(pm.num_rows(), pm.num_rows(), |i| reach[i].unwrap_or(0.0))
-        .into_iter()
-        .filter(|&i| reach[i].is_some_and(|x| x > CRITICAL_REACH_LOSS))
-        .collect::<Vec<_>>();
-    if !critical.is_empty() {
-        out.push(Alert {
-            code: "critical_partners",
-            title: format!(
-                "{} partner{} would each disconnect more than 5 % of connected partner pairs by leaving.",
-                crate::error::thousands(critical.len() as u64),
-                if critical.len() == 1 { "" } else { "s" }
-            ),
-            evidence: "#leaderboard",
-            partners: name_list(&critical),
-        });
-    }
-
-    // overlap_pairs is streamed: count the near-duplicate customer pairs, keep the first
-    // five to name.
-    let (mut dups, mut named) = (0usize, Vec::new());
-    r.stream("overlap_pairs", &mut |p| {
-        let (a, b, dim, j) = (
-            strs(p, "partner_a"),
-            strs(p, "partner_b"),
-            strs(p, "dimension"),
-            floats(p, "jaccard"),
-        );
-        for i in 0..p.num_rows() {
-            if dim[i].as_deref() == Some("customer")
-                && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
-            {
-                dups += 1;
-                if named.len() < 5 {
-                    named.push((a[i].clone(), b[i].clone()));
-                }
-            }
-        }
-        Ok(())
-    })?;
-    if dups > 0 {
-        let index: std::collections::HashMap<&str, usize> = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| id.as_deref().map(|s| (s, i)))
-            .collect();
-        let label = |id: &Option<String>| {
-            id.as_deref()
-                .and_then(|s| index.get(s))
-                .map(|&i| names[i].clone())
-                .unwrap_or_default()
-        };
-        out.push(Alert {
-            code: "near_duplicates",
-            title: format!(
-                "{} partner pair{} share at least 90 % of their customers (customer jaccard >= 0.9): near-duplicates.",
-                crate::error::thousands(dups as u64),
-                if dups == 1 { "" } else { "s" }
-            ),
-            evidence: "#account-mapping",
-            partners: named.iter().map(|(a, b)| format!("{} / {}", label(a), label(b))).collect(),
-        });
-    }
-
-    if conflicts > 0 {
-        out.push(Alert {
-            code: "channel_conflicts",
-            title: format!(
-                "{} channel conflict{}: partners sourcing deals on the same customer and product.",
-                crate::error::thousands(conflicts as u64),
-                if conflicts == 1 { "" } else { "s" }
-            ),
-            evidence: "#conflicts",
-            partners: Vec::new(),
-        });
-    }
-
-    let targeted: Vec<&CurvePoint> = resilience
-        .iter()
-        .filter(|p| p.strategy == "targeted")
-        .collect();
-    let start = targeted
-        .iter()
-        .find(|p| p.removed_fraction == 0.0)
-        .map(|p| p.lcc_fraction);
-    let at = targeted
-        .iter()
-        .find(|p| (p.removed_fraction - COLLAPSE_REMOVED).abs() < 1e-9)
-        .map(|p| p.lcc_fraction);
-    if let (Some(s0), Some(s1)) = (start, at)
-        && s0 > 0.0
-        && s1 < COLLAPSE_LEFT * s0
-    {
-        out.push(Alert {
-            code: "fragile_network",
-            title: format!(
-                "Removing the 5 % most central partners shrinks the largest co-selling island from {:.0} % to {:.0} % of partners.",
-                s0 * 100.0,
-                s1 * 100.0
-            ),
-            evidence: "#resilience",
-            partners: Vec::new(),
-        });
-    }
-
-    // Central far beyond revenue: in the top 5 % by PageRank, in the bottom half by
-    // attributed revenue.
-    let pr: Vec<f64> = floats(pm, "pagerank")
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let n = pm.num_rows();
-    if n >= 20 {
-        let by_pr = top_by(n, n.div_ceil(20), |i| pr[i]);
-        // rank[i]: partner i's place by attributed revenue (0 = most).
-        let mut rank = vec![0; n];
-        for (k, i) in top_by(n, n, |i| revenue[i]).into_iter().enumerate() {
-            rank[i] = k;
-        }
-        let hidden: Vec<usize> = by_pr.into_iter().filter(|&i| rank[i] >= n / 2).collect();
-        if !hidden.is_empty() {
-            out.push(Alert {
-                code: "hidden_brokers",
-                title: format!(
-                    "{} partner{} among the 5 % most central in co-selling earn{} less attributed revenue than half the partners: influence the revenue split does not show.",
-                    hidden.len(),
-                    if hidden.len() == 1 { " is" } else { "s are" },
-                    if hidden.len() == 1 { "s" } else { "" }
-                ),
-                evidence: "#leaderboard",
-                partners: name_list(&hidden),
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The map: the [`MAP_NODES`] partners of highest PageRank, the cosell_edges among them,
-/// laid out by `report::layout` (seeded, so the same results give the same picture).
-fn network_map(r: &Results) -> Result<NetworkMap> {
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names = strs(pm, "name");
-    let pr: Vec<f64> = floats(pm, "pagerank")
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    let rev = floats(pm, "attributed_revenue");
-    let community = ints(pm, "community");
-    let chosen = top_by(pm.num_rows(), MAP_NODES, |i| pr[i]);
-    let slot: std::collections::HashMap<&str, usize> = chosen
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &i)| ids[i].as_deref().map(|id| (id, k)))
-        .collect();
-    let mut edges = Vec::new();
-    r.stream("cosell_edges", &mut |e| {
-        let (a, b, w) = (
-            strs(e, "partner_a"),
-            strs(e, "partner_b"),
-            ints(e, "shared_deals"),
-        );
-        for i in 0..e.num_rows() {
-            let (Some(a), Some(b)) = (a[i].as_deref(), b[i].as_deref()) else {
-                continue;
-            };
-            if let (Some(&x), Some(&y)) = (slot.get(a), slot.get(b)) {
-                edges.push((x, y, w[i].unwrap_or(0)));
-            }
-        }
-        Ok(())
-    })?;
-    let total_edges = edges.len();
-    // The layout uses every tie; only the drawing is bounded.
-    let pairs: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
-    let pos = super::layout::force_layout(chosen.len(), &pairs, MAP_SEED);
-    if edges.len() > MAP_EDGES {
-        let keep = top_by(edges.len(), MAP_EDGES, |i| edges[i].2 as f64);
-        let mut keep = keep;
-        keep.sort_unstable();
-        edges = keep.into_iter().map(|i| edges[i]).collect();
-    }
-    let nodes = chosen
-        .iter()
-        .zip(pos)
-        .map(|(&i, (x, y))| {
-            let id = ids[i].clone().unwrap_or_default();
-            MapNode {
-                name: names[i].clone().unwrap_or_else(|| id.clone()),
-                partner_id: id,
-                x,
-                y,
-                attributed_revenue: rev[i].unwrap_or(0.0),
-                community: community[i],
-                pagerank: pr[i],
+        .map(|a| {
+            let rule = crate::alerts::RULES
+                .iter()
+                .find(|x| x.id == a.id)
+                .expect("evaluate raises declared alerts");
+            Alert {
+                code: rule.id,
+                title: a.title,
+                evidence: rule.anchor,
+                partners: a.partners,
+                figures: a.evidence,
             }
         })
-        .collect();
-    Ok(NetworkMap {
-        nodes,
-        edges,
-        total_edges,
-        total: pm.num_rows(),
-    })
-}
-
-/// The matrix cells and the most overlapping customer pairs.
-fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
-    let t = need(r, "overlap_by_type")?;
-    let (ta, tb, pairs, density) = (
-        strs(t, "type_a"),
-        strs(t, "type_b"),
-        ints(t, "pairs"),
-        floats(t, "pair_density"),
-    );
-    let cells = (0..t.num_rows())
-        .map(|i| TypeCell {
-            type_a: ta[i].clone(),
-            type_b: tb[i].clone(),
-            pairs: pairs[i].unwrap_or(0),
-            pair_density: density[i].unwrap_or(0.0),
-        })
-        .collect();
-    let pm = need(r, "partner_metrics")?;
-    let ids = strs(pm, "partner_id");
-    let names = strs(pm, "name");
-    let name: std::collections::HashMap<&str, String> = ids
-        .iter()
-        .zip(&names)
-        .filter_map(|(id, n)| {
-            id.as_deref()
-                .map(|id| (id, n.clone().unwrap_or_else(|| id.to_string())))
-        })
-        .collect();
-    // Streamed; kept: the PAIR_ROWS customer pairs with the most shared customers, then
-    // the highest jaccard, ties by file order.
-    type Cand = (i64, f64, u64, Option<String>, Option<String>);
-    let better = |x: &Cand, y: &Cand| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2));
-    let (mut top, mut total): (Vec<Cand>, u64) = (Vec::new(), 0);
-    r.stream("overlap_pairs", &mut |p| {
-        let (a, b, dim, shared, j) = (
-            strs(p, "partner_a"),
-            strs(p, "partner_b"),
-            strs(p, "dimension"),
-            ints(p, "shared"),
-            floats(p, "jaccard"),
-        );
-        for i in 0..p.num_rows() {
-            if dim[i].as_deref() != Some("customer") {
-                continue;
-            }
-            let cand: Cand = (
-                shared[i].unwrap_or(0),
-                j[i].unwrap_or(0.0),
-                total,
-                None,
-                None,
-            );
-            total += 1;
-            if top.len() >= PAIR_ROWS && better(&top[PAIR_ROWS - 1], &cand).is_lt() {
-                continue;
-            }
-            top.push((cand.0, cand.1, cand.2, a[i].clone(), b[i].clone()));
-            top.sort_by(better);
-            top.truncate(PAIR_ROWS);
-        }
-        Ok(())
-    })?;
-    let label = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|s| name.get(s).cloned())
-            .unwrap_or_default()
-    };
-    Ok((
-        cells,
-        Bounded {
-            rows: top
-                .into_iter()
-                .map(|(shared, jaccard, _, a, b)| PairRow {
-                    name_a: label(&a),
-                    name_b: label(&b),
-                    shared,
-                    jaccard,
-                })
-                .collect(),
-            total: total as usize,
-        },
-    ))
+        .collect())
 }

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::model::{floats, strs, top_by};
+use super::columns::{floats, strs, top_by};
 use crate::compare::{CompareTotals, Comparison};
+use crate::error::Result;
 use crate::results::Results;
 
 /// Partners listed per list of the program sections.
@@ -36,57 +37,51 @@ pub struct FairRow {
     pub rank: Vec<u64>,
 }
 
-/// The story table from the summary's `attribution` section; None for results written
-/// before it existed.
+/// The story table from the summary's `attribution` section; None when no model ran.
 pub fn fair_story(r: &Results) -> Option<FairStory> {
-    let a = r.summary.get("attribution")?;
-    let models: Vec<String> = a["models"]
-        .as_array()?
-        .iter()
-        .filter_map(|m| m.as_str().map(str::to_string))
-        .collect();
-    let rows = a["fair_story"]
-        .as_array()?
+    let a = &r.summary.attribution;
+    if a.models.is_empty() {
+        return None;
+    }
+    // Every model of `models` is a key of each partner's maps and of `agreement`
+    // (checked when the summary was read: `Summary::from_json`).
+    let rows = a
+        .fair_story
         .iter()
         .map(|p| FairRow {
-            partner: p["name"]
-                .as_str()
-                .or(p["partner_id"].as_str())
-                .unwrap_or("")
-                .to_string(),
-            revenue: models
+            partner: p.label().to_string(),
+            revenue: a
+                .models
                 .iter()
-                .map(|m| p["revenue"][m].as_f64().unwrap_or(0.0))
+                .map(|m| p.revenue.get(m).copied().unwrap_or_default())
                 .collect(),
-            rank: models
+            rank: a
+                .models
                 .iter()
-                .map(|m| p["rank"][m].as_u64().unwrap_or(0))
+                .map(|m| p.rank.get(m).copied().unwrap_or(0))
                 .collect(),
         })
         .collect();
-    let agreement = models
+    let agreement = a
+        .models
         .iter()
         .skip(1)
         .map(|m| {
-            let g = &a["agreement"][m];
+            let g = a.agreement.get(m).copied().unwrap_or_default();
             (
                 m.clone(),
-                g["top10_shared_with_even"].as_u64().unwrap_or(0),
-                g["largest_rank_change_in_even_top10"].as_u64().unwrap_or(0),
+                g.top10_shared_with_even,
+                g.largest_rank_change_in_even_top10,
             )
         })
         .collect();
-    let absent = a["absent"]
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
     Some(FairStory {
-        models,
-        absent,
+        models: a.models.clone(),
+        absent: a
+            .absent
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         rows,
         agreement,
     })
@@ -119,35 +114,38 @@ pub struct TierRow {
 }
 
 /// The tier review; None when no tiers are configured (or results predate tier_fit).
-pub fn tier_review(r: &Results) -> Option<TierReview> {
-    let t = &r.summary.get("tiers")?;
-    let tiers: Vec<String> = t["configured"]
-        .as_array()?
-        .iter()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect();
+pub fn tier_review(r: &Results) -> Result<Option<TierReview>> {
+    let t = &r.summary.tiers;
+    let tiers = t.configured.clone();
     if tiers.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let status = ["above", "meets", "below", "unknown"]
+    let status = crate::metrics::tiers::Status::ALL
         .iter()
-        .map(|s| (s.to_string(), t["status"][s].as_u64().unwrap_or(0)))
+        .map(|s| {
+            (
+                s.word().to_string(),
+                t.status.get(s.word()).copied().unwrap_or(0),
+            )
+        })
         .collect();
-    let (fit, pm) = (r.table("tier_fit")?, r.table("partner_metrics")?);
-    let label: std::collections::HashMap<String, (String, f64)> = strs(pm, "partner_id")
+    let (Some(fit), Some(pm)) = (r.table("tier_fit"), r.table("partner_metrics")) else {
+        return Ok(None);
+    };
+    let label: std::collections::HashMap<String, (String, f64)> = strs(pm, "partner_id")?
         .into_iter()
-        .zip(strs(pm, "name"))
-        .zip(floats(pm, "attributed_revenue"))
+        .zip(strs(pm, "name")?)
+        .zip(floats(pm, "attributed_revenue")?)
         .filter_map(|((id, n), rev)| {
             let id = id?;
             Some((id.clone(), (n.unwrap_or(id), rev.unwrap_or(0.0))))
         })
         .collect();
     let (id, tier, q, st) = (
-        strs(fit, "partner_id"),
-        strs(fit, "tier"),
-        strs(fit, "qualified_tier"),
-        strs(fit, "status"),
+        strs(fit, "partner_id")?,
+        strs(fit, "tier")?,
+        strs(fit, "qualified_tier")?,
+        strs(fit, "status")?,
     );
     let mut rows: Vec<(String, TierRow)> = Vec::new();
     let mut last: Option<&str> = None;
@@ -179,12 +177,12 @@ pub fn tier_review(r: &Results) -> Option<TierReview> {
             .map(|i| of[i].clone())
             .collect()
     };
-    Some(TierReview {
+    Ok(Some(TierReview {
         tiers,
         status,
         above: pick("above"),
         below: pick("below"),
-    })
+    }))
 }
 
 /// A headline measure of [`SinceLast`]: (label, unit, before, now, change, the change's
@@ -240,20 +238,20 @@ const HEADLINE: [(&str, &str, &str); 7] = [
 
 /// The run's review period, "2025-07-01 to 2025-09-30"; None for all time.
 pub fn period(r: &Results) -> Option<String> {
-    let p = &r.summary["period"];
-    match (p["from"].as_str(), p["to"].as_str()) {
+    let p = r.summary.period.as_ref()?;
+    match (p.from.as_deref(), p.to.as_deref()) {
         (None, None) => None,
         (f, t) => Some(format!("{} to {}", f.unwrap_or("…"), t.unwrap_or("…"))),
     }
 }
 
 /// The section from a comparison of `old` with `new` (this report's results).
-pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
+pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> Result<SinceLast> {
     let (m, o, n, d) = (
-        strs(&c.ecosystem, "measure"),
-        floats(&c.ecosystem, "old"),
-        floats(&c.ecosystem, "new"),
-        floats(&c.ecosystem, "change"),
+        strs(&c.ecosystem, "measure")?,
+        floats(&c.ecosystem, "old")?,
+        floats(&c.ecosystem, "new")?,
+        floats(&c.ecosystem, "change")?,
     );
     let measures = HEADLINE
         .iter()
@@ -271,11 +269,15 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
         })
         .collect();
     let p = &c.partners;
-    let (id, name, act) = (strs(p, "partner_id"), strs(p, "name"), strs(p, "activity"));
-    let change = floats(p, "attributed_revenue_change");
+    let (id, name, act) = (
+        strs(p, "partner_id")?,
+        strs(p, "name")?,
+        strs(p, "activity")?,
+    );
+    let change = floats(p, "attributed_revenue_change")?;
     let (old_rev, new_rev) = (
-        floats(p, "attributed_revenue_old"),
-        floats(p, "attributed_revenue_new"),
+        floats(p, "attributed_revenue_old")?,
+        floats(p, "attributed_revenue_new")?,
     );
     let label = |i: usize| {
         name[i]
@@ -304,7 +306,7 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
             .map(|k| label(of[k]))
             .collect()
     };
-    SinceLast {
+    Ok(SinceLast {
         old_period: period(old).unwrap_or_else(|| "all time".into()),
         new_period: period(new).unwrap_or_else(|| "all time".into()),
         measures,
@@ -313,5 +315,5 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> SinceLast {
         losers,
         joined: named("joined", &new_rev),
         went_quiet: named("went_quiet", &old_rev),
-    }
+    })
 }

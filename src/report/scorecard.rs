@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::model::{floats, ints, need, strs, top_by};
+use super::columns::{floats, ints, need, strs, top_by, Partners};
 use crate::error::{Error, Result};
 use crate::results::Results;
 
@@ -106,29 +106,17 @@ fn percentile(all: &[f64], v: f64) -> f64 {
 /// The scorecards of `sel` from an output folder read back.
 pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
     let pm = need(r, "partner_metrics")?;
-    let ids: Vec<String> = strs(pm, "partner_id")
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    let names: Vec<String> = strs(pm, "name")
-        .into_iter()
-        .zip(&ids)
-        .map(|(n, id)| n.unwrap_or_else(|| id.clone()))
-        .collect();
-    let index: std::collections::HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let partners = Partners::of(pm)?;
+    let (ids, names) = (&partners.ids, &partners.names);
     let chosen: Vec<usize> = match sel {
         Selection::Top(n) => {
-            let rev = floats(pm, "attributed_revenue");
+            let rev = floats(pm, "attributed_revenue")?;
             top_by(pm.num_rows(), *n, |i| rev[i].unwrap_or(0.0))
         }
         Selection::Ids(want) => want
             .iter()
             .map(|id| {
-                index.get(id.as_str()).copied().ok_or_else(|| {
+                partners.row(id).ok_or_else(|| {
                     Error::Parameter(format!(
                         "--partner {id}: no such partner_id in {} (partner_metrics has {} partners)",
                         r.dir.display(),
@@ -146,22 +134,22 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
                 .field_with_name(c)
                 .map(|f| f.data_type().clone())
             {
-                Ok(arrow::datatypes::DataType::Int64) => ints(pm, c)
+                Ok(arrow::datatypes::DataType::Int64) => Ok(ints(pm, c)?
                     .into_iter()
                     .map(|x| x.map(|v| v as f64))
-                    .collect(),
+                    .collect()),
                 _ => floats(pm, c),
             }
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let present: Vec<Vec<f64>> = columns
         .iter()
         .map(|c| c.iter().flatten().copied().collect())
         .collect();
     let (ty, tier, region) = (
-        strs(pm, "partner_type"),
-        strs(pm, "tier"),
-        strs(pm, "region"),
+        strs(pm, "partner_type")?,
+        strs(pm, "tier")?,
+        strs(pm, "region")?,
     );
     // One streaming pass per pair-sized table for every chosen partner at once: a row
     // naming a chosen partner becomes a candidate on its card; each list keeps its best
@@ -172,9 +160,9 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         .map(|(k, &p)| (ids[p].as_str(), k))
         .collect();
     let row = |id: &str, count: f64, value: f64| Other {
-        name: index
-            .get(id)
-            .map(|&i| names[i].clone())
+        name: partners
+            .row(id)
+            .map(|i| names[i].clone())
             .unwrap_or_else(|| id.to_string()),
         partner_id: id.to_string(),
         count,
@@ -227,10 +215,10 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
     let mut cosellers = new_lists();
     if !r.stream("cosell_edges", &mut |e| {
         let (ea, eb, ew, er) = (
-            strs(e, "partner_a"),
-            strs(e, "partner_b"),
-            ints(e, "shared_deals"),
-            floats(e, "shared_won_revenue"),
+            strs(e, "partner_a")?,
+            strs(e, "partner_b")?,
+            ints(e, "shared_deals")?,
+            floats(e, "shared_won_revenue")?,
         );
         for i in 0..e.num_rows() {
             pair(&ea[i], &eb[i], &mut |k, other| {
@@ -240,16 +228,16 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         }
         Ok(())
     })? {
-        return Err(super::model::missing(r, "cosell_edges"));
+        return Err(super::columns::missing(r, "cosell_edges"));
     }
     let mut overlaps = new_lists();
     r.stream("overlap_pairs", &mut |p| {
         let (pa, pb, pd, ps, pj) = (
-            strs(p, "partner_a"),
-            strs(p, "partner_b"),
-            strs(p, "dimension"),
-            ints(p, "shared"),
-            floats(p, "jaccard"),
+            strs(p, "partner_a")?,
+            strs(p, "partner_b")?,
+            strs(p, "dimension")?,
+            ints(p, "shared")?,
+            floats(p, "jaccard")?,
         );
         for i in 0..p.num_rows() {
             if pd[i].as_deref() != Some("customer") {
@@ -265,11 +253,11 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
     let mut conflicts = new_lists();
     r.stream("channel_conflicts", &mut |c| {
         let (ca, cb, cd, am_a, am_b) = (
-            strs(c, "partner_a"),
-            strs(c, "partner_b"),
-            floats(c, "days_apart"),
-            floats(c, "amount_a"),
-            floats(c, "amount_b"),
+            strs(c, "partner_a")?,
+            strs(c, "partner_b")?,
+            floats(c, "days_apart")?,
+            floats(c, "amount_a")?,
+            floats(c, "amount_b")?,
         );
         for i in 0..c.num_rows() {
             pair(&ca[i], &cb[i], &mut |k, other| {

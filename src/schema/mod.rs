@@ -211,6 +211,8 @@ impl Role {
 // resolve the links of `outputs.rs`'s own `//!` docs from this module, and break them.
 pub mod outputs;
 
+pub mod batch;
+
 /// Output tables by name (`out::PARTNER_METRICS.name`, `out::SUMMARY_FILE`).
 pub mod out {
     pub use super::outputs::{

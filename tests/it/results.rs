@@ -47,9 +47,9 @@ fn every_format_reads_back_to_the_same_tables() {
     }
     assert_eq!(
         pq.table("partner_metrics").unwrap().num_rows(),
-        pq.summary["counts"]["partners"].as_u64().unwrap() as usize
+        pq.summary.counts.partners
     );
-    assert_eq!(pq.summary["counts"], csv.summary["counts"]);
+    assert_eq!(pq.summary.counts, csv.summary.counts);
 }
 
 fn refused(dir: &std::path::Path) -> String {

@@ -401,7 +401,7 @@ impl PartnerOverlap {
 }
 
 /// The summary's `overlap` section: the bound in force and the counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OverlapCounts {
     /// The `overlap_pairs` bound in force, per partner and dimension: `--overlap-top-k`
     /// (null = every pair was written). Also in every table's metadata under `overlap`.
