@@ -5,9 +5,9 @@
 Each RESULTS folder must hold a report.html written from it (`analyze --report`). Fails
 (exit 1), saying what differs, when:
 - a tile (label, summary key, unit) in ecotables.py differs from src/report/tiles.rs,
-  or a map bound from the constants of src/report/model.rs;
+  or a map bound from the constants of src/report/maps.rs;
 - the alert rules the summary records (`alerts.rules`, which ecotables reads its
-  thresholds from) differ from those declared in src/alerts.rs;
+  thresholds from) differ from those declared in src/export/alerts.rs;
 - a tile's value in the page's data island differs from the summary, or its text, as
   ecotables.show formats it, is not on the page;
 - a diversification band in the page differs from ecotables.band;
@@ -25,9 +25,9 @@ from pathlib import Path
 import ecotables as et
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "src" / "report" / "model.rs"
+MAPS = ROOT / "src" / "report" / "maps.rs"
 TILES_RS = ROOT / "src" / "report" / "tiles.rs"
-ALERTS = ROOT / "src" / "alerts.rs"
+ALERTS = ROOT / "src" / "export" / "alerts.rs"
 
 
 def rust_definitions() -> tuple[list[tuple[str, str, str, str]], dict[str, float]]:
@@ -41,13 +41,13 @@ def rust_definitions() -> tuple[list[tuple[str, str, str, str]], dict[str, float
     ]
     consts = {
         k: float(v)
-        for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", MODEL.read_text())
+        for k, v in re.findall(r"pub const ([A-Z_]+): (?:f64|usize) = ([0-9.]+);", MAPS.read_text())
     }
     return tiles, consts
 
 
 def rust_alert_ids() -> list[str]:
-    """The alert ids src/alerts.rs declares, in order."""
+    """The alert ids src/export/alerts.rs declares, in order."""
     src = ALERTS.read_text()
     block = src[src.index("pub const RULES") :]
     return re.findall(r'id: "([a-z_]+)"', block)
@@ -60,7 +60,7 @@ def main() -> int:
         problems.append(f"tiles differ:\n  model.rs:     {tiles}\n  ecotables.py: {et.TILES}")
     for name in ("MAP_NODES", "MAP_EDGES"):
         if consts.get(name) != float(getattr(et, name)):
-            problems.append(f"{name}: model.rs {consts.get(name)}, ecotables.py {getattr(et, name)}")
+            problems.append(f"{name}: maps.rs {consts.get(name)}, ecotables.py {getattr(et, name)}")
     ids = rust_alert_ids()
 
     for folder in sys.argv[1:]:
@@ -82,7 +82,7 @@ def main() -> int:
                 problems.append(f"{folder}: {row['dimension']}: page band {row['band']}, ecotables {et.band(row['hhi'])}")
         rules = r.summary["alerts"]["rules"]
         if sorted(rules) != sorted(ids):
-            problems.append(f"{folder}: alert rules: summary {sorted(rules)}, src/alerts.rs {ids}")
+            problems.append(f"{folder}: alert rules: summary {sorted(rules)}, src/export/alerts.rs {ids}")
         for name, (rule, key) in et.THRESHOLDS.items():
             if key not in rules.get(rule, {}).get("thresholds", {}):
                 problems.append(f"{folder}: ecotables.{name}: the summary has no {rule}.thresholds.{key}")

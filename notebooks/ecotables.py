@@ -9,7 +9,7 @@ in a notebook and the same number in the report have the same name, value and fo
 - :func:`band`: the HHI bands of docs/OUTPUTS.md (the US merger guidelines);
 - the alert thresholds (``DOMINANT_SHARE`` ...), read from the summary's ``alerts``
   section of the results last opened (``analyze`` records each rule with its
-  thresholds there; ``src/alerts.rs`` declares them), never copied here;
+  thresholds there; ``src/export/alerts.rs`` declares them), never copied here;
 - :func:`show`: the report's number format.
 
 ``notebooks/check_definitions.py`` (run by ``notebooks/run.sh``) fails when these drift
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-# The report's summary tiles: (label, summary section, key, unit). src/report/model.rs TILES.
+# The report's summary tiles: (label, summary section, key, unit). src/report/tiles.rs TILES.
 TILES = [
     ("Partners", "counts", "partners", "count"),
     ("Won revenue", "revenue", "total_won_revenue", "money_tile"),
@@ -40,7 +40,7 @@ TILES = [
 ]
 
 # Alert thresholds: not copied here but read from the summary's `alerts.rules` (written
-# by `analyze` from src/alerts.rs) of the results last opened with open_results. A
+# by `analyze` from src/export/alerts.rs) of the results last opened with open_results. A
 # notebook reads them as et.DOMINANT_SHARE ...: (rule id, threshold name) of each.
 THRESHOLDS = {
     "DOMINANT_SHARE": ("dominant_partner", "dominant_share"),
@@ -191,7 +191,7 @@ def label() -> pl.Expr:
     return pl.coalesce(pl.col("name"), pl.col("partner_id")).alias("partner")
 
 
-# The report's alerts (src/alerts.rs), one function per finding, so that a
+# The report's alerts (src/export/alerts.rs, evaluated by src/alerts.rs), one function per finding, so that a
 # notebook shows the same partners the report names.
 
 

@@ -132,11 +132,8 @@ fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
 /// contain one; an existing target must be a folder ecograph wrote holding only what it
 /// wrote (or an empty folder), and is replaced only with `overwrite`.
 fn check_target(target: &Path, shown: &Path, overwrite: bool, protect: &[Protected]) -> Result<()> {
-    out_path::check_protected(target, shown, protect)?;
-    let meta = match std::fs::symlink_metadata(target) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("checking the output path", shown, e)),
+    let Some(meta) = out_path::existing(target, shown, protect)? else {
+        return Ok(());
     };
     if meta.file_type().is_symlink() {
         return Err(refused(

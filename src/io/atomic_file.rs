@@ -67,11 +67,8 @@ fn check(
     ours: &impl Fn(&Path) -> bool,
     hint: &str,
 ) -> Result<()> {
-    out_path::check_protected(target, shown, protect)?;
-    let meta = match std::fs::symlink_metadata(target) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("checking the output path", shown, e)),
+    let Some(meta) = out_path::existing(target, shown, protect)? else {
+        return Ok(());
     };
     if meta.file_type().is_symlink() {
         return Err(refused(

@@ -141,6 +141,21 @@ pub fn check_protected(target: &Path, shown: &Path, protect: &[Protected]) -> Re
     Ok(())
 }
 
+/// What is at `target` now, after checking it is no protected path ([`check_protected`]):
+/// None when nothing is there, the link's own metadata when it is a symbolic link.
+pub(crate) fn existing(
+    target: &Path,
+    shown: &Path,
+    protect: &[Protected],
+) -> Result<Option<std::fs::Metadata>> {
+    check_protected(target, shown, protect)?;
+    match std::fs::symlink_metadata(target) {
+        Ok(m) => Ok(Some(m)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("checking the output path", shown, e)),
+    }
+}
+
 /// The error for a target that may not be written.
 pub(crate) fn refused(shown: &Path, reason: impl Into<String>) -> Error {
     Error::OutputRefused {

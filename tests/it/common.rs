@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use arrow::array::{Array, Float64Array, Int64Array, StringArray};
@@ -338,4 +338,56 @@ pub fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
         .build()
         .unwrap()
         .install(f)
+}
+
+/// Starts `analyze` on a run that takes seconds, waits for its staging folder, sends
+/// `signal`, and checks it exits 130 leaving nothing behind.
+pub fn signal_leaves_nothing(signal: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big");
+    ok(&ecograph(&[
+        "generate",
+        "--out",
+        input.to_str().unwrap(),
+        "--partners",
+        "3000",
+        "--deals",
+        "60000",
+    ]));
+    let out = tmp.path().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args([
+            "analyze",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = |dir: &Path| {
+        names(dir)
+            .iter()
+            .any(|n| n.starts_with(".out.ecograph-tmp-"))
+    };
+    let start = std::time::Instant::now();
+    while !staging(tmp.path()) && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(staging(tmp.path()), "no staging folder appeared");
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let o = child.wait_with_output().unwrap();
+    // The signal lands milliseconds after the staging folder appears, while a run of
+    // this size takes seconds: an exit 0 here means the signal was not handled.
+    assert_eq!(o.status.code(), Some(130), "{signal}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("interrupted"),
+        "{signal}: {}",
+        stderr(&o)
+    );
+    assert_eq!(names(tmp.path()), vec!["big"], "leftovers after {signal}");
 }

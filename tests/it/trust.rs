@@ -2,7 +2,7 @@
 //! folder survives, wrong numbers are refused or announced, and every exit code holds.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use crate::common::*;
 
@@ -493,48 +493,5 @@ fn validate_skip_invalid_lists_rows_and_writes_nothing() {
 
 #[test]
 fn ctrl_c_exits_130_and_leaves_nothing_behind() {
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("big");
-    ok(&run(&[
-        "generate",
-        "--out",
-        s(&input),
-        "--partners",
-        "3000",
-        "--deals",
-        "60000",
-    ]));
-    let out = tmp.path().join("out");
-    let child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(["analyze", s(&input), "--out", s(&out)])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the staging folder exists, then interrupt.
-    let staging = |dir: &Path| {
-        names(dir)
-            .iter()
-            .any(|n| n.starts_with(".out.ecograph-tmp-"))
-    };
-    let start = std::time::Instant::now();
-    while !staging(tmp.path()) && start.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(staging(tmp.path()), "no staging folder appeared");
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let o = child.wait_with_output().unwrap();
-    // The signal lands milliseconds after the staging folder appears, while a run of
-    // this size takes seconds: an exit 0 here means Ctrl-C was not handled.
-    assert_eq!(
-        o.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
-    assert_eq!(names(tmp.path()), vec!["big"], "leftovers after Ctrl-C");
+    signal_leaves_nothing("INT");
 }

@@ -4,7 +4,7 @@
 //! plus a property test over random relative paths.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use proptest::prelude::*;
 
@@ -263,46 +263,6 @@ fn generate_out_through_dotdot_writes_where_it_says() {
     ));
     assert_eq!(names(tmp.path()), vec!["g2"]);
     assert!(tmp.path().join("g2/partners.csv").is_file());
-}
-
-/// Starts `analyze` on a run that takes seconds, waits for its staging folder, sends
-/// `signal`, and checks it exits 130 leaving nothing behind.
-fn signal_leaves_nothing(signal: &str) {
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("big");
-    ok(&ecograph(&[
-        "generate",
-        "--out",
-        s(&input),
-        "--partners",
-        "3000",
-        "--deals",
-        "60000",
-    ]));
-    let out = tmp.path().join("out");
-    let child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(["analyze", s(&input), "--out", s(&out)])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let staging = |dir: &Path| {
-        names(dir)
-            .iter()
-            .any(|n| n.starts_with(".out.ecograph-tmp-"))
-    };
-    let start = std::time::Instant::now();
-    while !staging(tmp.path()) && start.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(staging(tmp.path()), "no staging folder appeared");
-    let sent = Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{signal}: {}", stderr(&o));
-    assert_eq!(names(tmp.path()), vec!["big"], "leftovers after {signal}");
 }
 
 #[test]
