@@ -9,7 +9,7 @@
 //! For a partner manager: what in these results asks for attention first, and why.
 
 use crate::error::Result;
-use crate::results::{floats, strs, Partners, Results};
+use crate::results::{floats, strs, top_by, Partners, Results};
 use crate::schema::out;
 
 // The declarations (thresholds, rules, the summary's section) sit below the export,
@@ -43,14 +43,6 @@ fn raise(id: &str, title: String, evidence: &[(&str, f64)], partners: Vec<String
         evidence: evidence.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         partners,
     }
-}
-
-/// The top `k` indices of `key` (descending, ties by index).
-fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..len).collect();
-    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    idx.truncate(k);
-    idx
 }
 
 /// The alerts of an output folder read back, in [`RULES`] order.

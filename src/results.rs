@@ -415,6 +415,15 @@ fn column<'a, A: 'static>(b: &'a RecordBatch, c: &str, ty: &str) -> Result<&'a A
         })
 }
 
+/// The top `k` row indices of a column by `key` (descending, ties by index): the
+/// report's lists and the alerts' named partners pick rows the same way.
+pub(crate) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..len).collect();
+    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    idx.truncate(k);
+    idx
+}
+
 /// Column `c` of `b` as text, null as `None` (a declared Utf8 column).
 pub fn strs(b: &RecordBatch, c: &str) -> Result<Vec<Option<String>>> {
     use arrow::array::{Array, StringArray};

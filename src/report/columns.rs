@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::results::Results;
-pub(super) use crate::results::{dates, floats, ints, strs, Partners};
+pub(super) use crate::results::{dates, floats, ints, strs, top_by, Partners};
 
 /// Table `table` of `r`, or an error naming it.
 pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
@@ -23,14 +23,6 @@ pub(super) fn missing(r: &Results, table: &str) -> Error {
     }
 }
 
-/// The top `k` indices of `key` (descending, ties by index).
-pub(super) fn top_by(len: usize, k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..len).collect();
-    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    idx.truncate(k);
-    idx
-}
-
 /// A bounded list and how many were left out of it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Bounded<T> {
@@ -38,4 +30,41 @@ pub struct Bounded<T> {
     pub rows: Vec<T>,
     /// Rows of the source table in all.
     pub total: usize,
+}
+
+/// One customer row of overlap_pairs, as the report reads it.
+pub(super) struct CustomerPair<'a> {
+    /// partner_a.
+    pub a: &'a Option<String>,
+    /// partner_b.
+    pub b: &'a Option<String>,
+    /// Shared customers (0 when null).
+    pub shared: i64,
+    /// Jaccard (0 when null).
+    pub jaccard: f64,
+}
+
+/// Streams the customer-dimension rows of overlap_pairs, in file order, to `f`; false
+/// when the folder has no overlap_pairs table ([`Results::stream`]).
+pub(super) fn customer_pairs(r: &Results, f: &mut dyn FnMut(CustomerPair<'_>)) -> Result<bool> {
+    r.stream("overlap_pairs", &mut |p| {
+        let (a, b, dim, shared, jaccard) = (
+            strs(p, "partner_a")?,
+            strs(p, "partner_b")?,
+            strs(p, "dimension")?,
+            ints(p, "shared")?,
+            floats(p, "jaccard")?,
+        );
+        for i in 0..p.num_rows() {
+            if dim[i].as_deref() == Some("customer") {
+                f(CustomerPair {
+                    a: &a[i],
+                    b: &b[i],
+                    shared: shared[i].unwrap_or(0),
+                    jaccard: jaccard[i].unwrap_or(0.0),
+                });
+            }
+        }
+        Ok(())
+    })
 }

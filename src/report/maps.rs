@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::columns::{floats, ints, need, strs, top_by, Bounded, Partners};
+use super::columns::{customer_pairs, floats, ints, need, strs, top_by, Bounded, Partners};
 use crate::error::Result;
 use crate::results::Results;
 
@@ -166,34 +166,15 @@ pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<Pai
     type Cand = (i64, f64, u64, Option<String>, Option<String>);
     let better = |x: &Cand, y: &Cand| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2));
     let (mut top, mut total): (Vec<Cand>, u64) = (Vec::new(), 0);
-    r.stream("overlap_pairs", &mut |p| {
-        let (a, b, dim, shared, j) = (
-            strs(p, "partner_a")?,
-            strs(p, "partner_b")?,
-            strs(p, "dimension")?,
-            ints(p, "shared")?,
-            floats(p, "jaccard")?,
-        );
-        for i in 0..p.num_rows() {
-            if dim[i].as_deref() != Some("customer") {
-                continue;
-            }
-            let cand: Cand = (
-                shared[i].unwrap_or(0),
-                j[i].unwrap_or(0.0),
-                total,
-                None,
-                None,
-            );
-            total += 1;
-            if top.len() >= PAIR_ROWS && better(&top[PAIR_ROWS - 1], &cand).is_lt() {
-                continue;
-            }
-            top.push((cand.0, cand.1, cand.2, a[i].clone(), b[i].clone()));
-            top.sort_by(better);
-            top.truncate(PAIR_ROWS);
+    customer_pairs(r, &mut |p| {
+        let cand: Cand = (p.shared, p.jaccard, total, None, None);
+        total += 1;
+        if top.len() >= PAIR_ROWS && better(&top[PAIR_ROWS - 1], &cand).is_lt() {
+            return;
         }
-        Ok(())
+        top.push((cand.0, cand.1, cand.2, p.a.clone(), p.b.clone()));
+        top.sort_by(better);
+        top.truncate(PAIR_ROWS);
     })?;
     let label = |id: &Option<String>| partners.label(id.as_deref());
     Ok((

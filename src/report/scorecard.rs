@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::columns::{floats, ints, need, strs, top_by, Partners};
+use super::columns::{customer_pairs, floats, ints, need, strs, top_by, Partners};
 use crate::error::{Error, Result};
 use crate::results::Results;
 
@@ -231,24 +231,11 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         return Err(super::columns::missing(r, "cosell_edges"));
     }
     let mut overlaps = new_lists();
-    r.stream("overlap_pairs", &mut |p| {
-        let (pa, pb, pd, ps, pj) = (
-            strs(p, "partner_a")?,
-            strs(p, "partner_b")?,
-            strs(p, "dimension")?,
-            ints(p, "shared")?,
-            floats(p, "jaccard")?,
-        );
-        for i in 0..p.num_rows() {
-            if pd[i].as_deref() != Some("customer") {
-                continue;
-            }
-            pair(&pa[i], &pb[i], &mut |k, other| {
-                let o = row(other, ps[i].unwrap_or(0) as f64, pj[i].unwrap_or(0.0));
-                keep(&mut overlaps[k], o, by_count_then_value);
-            });
-        }
-        Ok(())
+    customer_pairs(r, &mut |p| {
+        pair(p.a, p.b, &mut |k, other| {
+            let o = row(other, p.shared as f64, p.jaccard);
+            keep(&mut overlaps[k], o, by_count_then_value);
+        });
     })?;
     let mut conflicts = new_lists();
     r.stream("channel_conflicts", &mut |c| {

@@ -391,3 +391,13 @@ pub fn signal_leaves_nothing(signal: &str) {
     );
     assert_eq!(names(tmp.path()), vec!["big"], "leftovers after {signal}");
 }
+
+/// The code of every warning the summary of the output folder `out` records.
+pub fn warning_codes(out: &Path) -> Vec<String> {
+    summary(out)["validation"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect()
+}

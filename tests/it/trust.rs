@@ -30,15 +30,6 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn warning_codes(out: &Path) -> Vec<String> {
-    summary(out)["validation"]["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 // ---- Silent wrong numbers -------------------------------------------------------------
 
 #[test]

@@ -89,16 +89,6 @@ fn within(secs: u64, args: &[&str]) -> Output {
     }
 }
 
-/// Every summary warning's code.
-fn warning_codes(out: &Path) -> Vec<String> {
-    summary(out)["validation"]["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// Every f64 of every Float64 column of a Parquet table, with the column's name.
 fn float_cells(path: &Path) -> Vec<(String, f64)> {
     let b = read_parquet(path);
