@@ -314,6 +314,12 @@ impl CosellCount {
     }
 }
 
+/// Ties a deal of `k` partners makes, k(k-1)/2, saturating (sums of it are too): a
+/// count compared with a limit must never wrap to a small number.
+fn ties(k: u64) -> u64 {
+    k.saturating_mul(k.saturating_sub(1)) / 2
+}
+
 /// Counts the co-sell network of `t` (deals `stages` counts) without building it.
 ///
 /// The upper bound Σ k(k-1)/2 needs one counting pass over the deal-partner rows; when
@@ -340,7 +346,7 @@ pub fn count_cosell(t: &ValidatedTables, stages: CosellStages, exact_above: u64)
         rows[l.deal as usize] += 1;
     }
     let listed = CosellCount {
-        upper_bound: rows.iter().map(|&k| k * k.saturating_sub(1) / 2).sum(),
+        upper_bound: rows.iter().map(|&k| ties(k)).fold(0, u64::saturating_add),
         exact: None,
         largest_deal: rows.iter().copied().max().unwrap_or(0),
     };
@@ -359,7 +365,7 @@ pub fn count_cosell(t: &ValidatedTables, stages: CosellStages, exact_above: u64)
     let (mut upper, mut largest) = (0u64, 0u64);
     for run in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
         let k = run.len() as u64;
-        upper += k * (k - 1) / 2;
+        upper = upper.saturating_add(ties(k));
         largest = largest.max(k);
     }
     let mut count = CosellCount {
@@ -433,4 +439,19 @@ pub fn cosell_network(n: usize, deal_partners: &Csr, counts: impl Fn(usize) -> b
         }
     }
     Csr::symmetric_from_sorted_edges(n, &edges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deal_ties_saturate_instead_of_wrapping() {
+        assert_eq!(
+            [ties(0), ties(1), ties(4), ties(10_000)],
+            [0, 0, 6, 49_995_000]
+        );
+        assert_eq!(ties(u64::MAX), u64::MAX / 2);
+        assert_eq!(ties(1 << 33), u64::MAX / 2);
+    }
 }
