@@ -11,7 +11,7 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use ecograph::build::Csr;
+use ecograph::graph::Csr;
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{communities, LouvainParams};
 

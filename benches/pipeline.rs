@@ -10,8 +10,8 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use ecograph::build;
 use ecograph::config::Settings;
+use ecograph::graph;
 use ecograph::metrics::centrality::pagerank::{pagerank, PageRankParams};
 use ecograph::validate::load_and_validate;
 
@@ -28,16 +28,16 @@ fn foundation(c: &mut Criterion) {
     });
     let tables = load_and_validate(tmp.path(), &config, false).expect("valid");
     g.bench_function(BenchmarkId::new("build_graphs", cfg.deals), |b| {
-        b.iter(|| build::build(tables.clone()))
+        b.iter(|| graph::build(tables.clone()))
     });
-    let graphs = build::build(tables);
+    let graphs = graph::build(tables);
     g.bench_function(BenchmarkId::new("pagerank", cfg.partners), |b| {
         b.iter(|| pagerank(&graphs.cosell, &PageRankParams::default()))
     });
     g.bench_function(BenchmarkId::new("load_build_pagerank", cfg.deals), |b| {
         b.iter(|| {
             let t = load_and_validate(tmp.path(), &config, false).expect("valid");
-            let gs = build::build(t);
+            let gs = graph::build(t);
             pagerank(&gs.cosell, &PageRankParams::default())
         })
     });

@@ -27,7 +27,7 @@
 //! For a partner manager: how big the answer will be and whether this machine can
 //! compute it, in a few seconds instead of a long run.
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::io::write::OutputFormat;
 use crate::metrics::overlap::OverlapCounts;
 use crate::metrics::MetricParams;
@@ -90,7 +90,7 @@ pub struct CosellSize {
     /// Its edges (the `cosell_edges` rows), counted exactly.
     pub edges: u64,
     /// Σ k(k-1)/2 over the deals (k: a deal's deal_partners rows), before shared pairs
-    /// merge ([`crate::build::CosellCount::upper_bound`]).
+    /// merge ([`crate::graph::CosellCount::upper_bound`]).
     pub upper_bound: u64,
     /// The deal_partners rows of the largest deal that makes ties.
     pub largest_deal: u64,

@@ -23,7 +23,7 @@
 //! One measure on a graph of your own, through the flat front door of [`metrics`]:
 //!
 //! ```
-//! use ecograph::build::Csr;
+//! use ecograph::graph::Csr;
 //! use ecograph::metrics::{pagerank, PageRankParams};
 //! // A star: the hub is where the co-selling flow runs.
 //! let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (0, 2, 1), (0, 3, 1)]);
@@ -40,7 +40,7 @@
 //!   ([`io::raw`]), writers, and the atomic output folder that never replaces what
 //!   ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
-//! - [`build`]: interned ids and CSR graphs ([`build::GraphSet`]);
+//! - [`build`]: interned ids and CSR graphs ([`graph::GraphSet`]);
 //! - [`metrics`]: one module per metric family (tier fits included), each measure's
 //!   function and parameters re-exported at the top ([`metrics::pagerank`],
 //!   [`metrics::betweenness`], [`metrics::closeness_harmonic`], [`metrics::communities`],
@@ -51,13 +51,13 @@
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
 pub mod alerts;
-pub mod build;
 pub mod compare;
 pub mod config;
 pub mod error;
 pub mod estimate;
 pub mod export;
 pub mod generate;
+pub mod graph;
 pub mod io;
 pub mod metrics;
 #[cfg(feature = "read")]

@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::build::{self, GraphSet};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::export::{self, summary};
+use crate::graph::{self, GraphSet};
 use crate::io::atomic_dir::{Protected, StagedDir};
 use crate::io::write::{self, CsvCells, OutputFormat};
 use crate::metrics::{self, MetricParams, MetricTables};
@@ -134,7 +134,7 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
     let warnings = tables.warnings.clone();
     let graphs = st.run(Stage::Build.name(), || {
         check_cosell_limit(job, &tables)?;
-        Ok::<_, Error>(build::build_with(tables, job.metrics.cosell_stages))
+        Ok::<_, Error>(graph::build_with(tables, job.metrics.cosell_stages))
     })?;
     check_tiers(job, &graphs)?;
     crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
@@ -233,7 +233,7 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
     // stops with the refusal the run would give.
     let (graphs, cosell) = st.run(Stage::Build.name(), || {
         let cosell = check_cosell_limit(job, &tables)?;
-        Ok::<_, Error>((build::build_with(tables, job.metrics.cosell_stages), cosell))
+        Ok::<_, Error>((graph::build_with(tables, job.metrics.cosell_stages), cosell))
     })?;
     check_tiers(job, &graphs)?;
     let built = crate::estimate::resident_memory().map(|(now, _)| now);
@@ -291,10 +291,10 @@ pub fn estimate(job: &AnalyzeJob, progress: &dyn Progress) -> Result<Estimate> {
 
 /// Refuses a co-sell network above `--max-cosell-edges` before it is built (the build
 /// lists every pair of every deal: one deal with 10,000 partners is 50 M ties, 2 GB),
-/// from [`build::count_cosell`]: the cheap upper bound, and the exact count only when
+/// from [`graph::count_cosell`]: the cheap upper bound, and the exact count only when
 /// the bound is above the limit.
-fn check_cosell_limit(job: &AnalyzeJob, t: &ValidatedTables) -> Result<build::CosellCount> {
-    let c = build::count_cosell(t, job.metrics.cosell_stages, job.max_cosell_edges);
+fn check_cosell_limit(job: &AnalyzeJob, t: &ValidatedTables) -> Result<graph::CosellCount> {
+    let c = graph::count_cosell(t, job.metrics.cosell_stages, job.max_cosell_edges);
     let edges = c.edges_at_most();
     if edges <= job.max_cosell_edges {
         return Ok(c);

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use ecograph::build::{self, GraphSet};
 use ecograph::config::Settings;
 use ecograph::generate::{generate, GenConfig};
+use ecograph::graph::{self, GraphSet};
 use ecograph::validate::load_and_validate;
 
 /// Generates the seed-7 ecosystem of `partners` partners and `deals` deals (the other
@@ -27,5 +27,5 @@ pub fn generate_into(dir: &Path, partners: usize, deals: usize) -> GenConfig {
 
 /// The graphs of the input folder `dir`, read and validated in contract form.
 pub fn graphs(dir: &Path) -> GraphSet {
-    build::build(load_and_validate(dir, &Settings::contract(), false).expect("valid input"))
+    graph::build(load_and_validate(dir, &Settings::contract(), false).expect("valid input"))
 }

@@ -29,9 +29,9 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use ecograph::build;
 use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
+use ecograph::graph;
 use ecograph::io::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
 use ecograph::metrics::overlap::pairs::{
@@ -167,7 +167,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = args.get(3).map(|r| r.parse()).transpose()?.unwrap_or(5);
     std::fs::create_dir_all(out)?;
     let tables = load_and_validate(data, &Settings::contract(), false)?;
-    let g = build::build(tables);
+    let g = graph::build(tables);
     let a = &g.partner_customers;
     let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("incidence.bin"))?);
     for x in [a.rows() as u64, g.customers.len() as u64, a.nnz() as u64] {

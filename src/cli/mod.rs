@@ -496,8 +496,8 @@ impl AnalyzeArgs {
         };
         metrics.check()?;
         metrics.cosell_stages = match self.cosell_stages {
-            CosellStagesArg::Any => ecograph::build::CosellStages::Any,
-            CosellStagesArg::Won => ecograph::build::CosellStages::Won,
+            CosellStagesArg::Any => ecograph::graph::CosellStages::Any,
+            CosellStagesArg::Won => ecograph::graph::CosellStages::Won,
         };
         metrics.period = ecograph::validate::window::Window::parse(
             self.from.as_deref(),

@@ -30,7 +30,7 @@ use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::metrics::cosell_edges::{chunks, edge_chunk};
 
 /// The file name inside the output folder.

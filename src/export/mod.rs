@@ -17,9 +17,9 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 
-use crate::build::GraphSet;
 use crate::error::InputError;
 use crate::export::batch::named;
+use crate::graph::GraphSet;
 use crate::metrics::community::CommunityRow;
 use crate::metrics::PartnerMetrics;
 use crate::schema::out;

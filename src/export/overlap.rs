@@ -7,8 +7,8 @@ use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, StringBuilde
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::build::GraphSet;
 use crate::error::Result;
+use crate::graph::GraphSet;
 use crate::io::write::TableWriter;
 use crate::metrics::overlap::by_type::TypeRow;
 use crate::metrics::overlap::conflicts::Conflict;

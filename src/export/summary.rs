@@ -211,7 +211,7 @@ pub struct Agreement {
 /// the most `even` revenue, with their revenue and rank under every model, and per model
 /// how many of its top ten are even's and the largest rank change among even's top ten.
 pub fn attribution_json(
-    g: &crate::build::GraphSet,
+    g: &crate::graph::GraphSet,
     a: &crate::metrics::attribution::Attribution,
 ) -> AttributionSection {
     let even_rank = &a.models[0].rank;

@@ -8,8 +8,8 @@ use std::path::Path;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::build::GraphSet;
 use crate::error::{Error, InputError, Result};
+use crate::graph::GraphSet;
 use crate::io::write::{self, CsvCells, OutputFormat, TableWriter};
 use crate::metrics::overlap::{OverlapParams, OverlapPlan, OverlapResult, PartnerOverlap};
 use crate::metrics::{self, MetricTables};

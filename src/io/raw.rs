@@ -104,7 +104,7 @@ impl RawTable {
     /// )
     /// .map_err(Error::Input)?;
     /// let validated = ecograph::validate::validate(raw, &settings, false).map_err(Error::Input)?;
-    /// let graphs = ecograph::build::build(validated);
+    /// let graphs = ecograph::graph::build(validated);
     /// assert_eq!(graphs.partners.id, ["P1", "P2"]);
     /// assert_eq!(graphs.cosell_edges(), 1); // P1 and P2 share D1
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 
 /// The activity and revenue columns of `partner_metrics`, one entry per partner, indexed

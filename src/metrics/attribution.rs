@@ -41,7 +41,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::{GraphSet, NO_TOUCH};
+use crate::graph::{GraphSet, NO_TOUCH};
 use crate::schema::Stage;
 
 pub use crate::vocab::attribution::{

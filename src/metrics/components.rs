@@ -8,7 +8,7 @@
 
 use petgraph::unionfind::UnionFind;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Connected components of the co-sell network: the partner_metrics columns `component`
 /// and `component_size`, and the summary's `network.components` and `lcc_fraction`.
@@ -65,7 +65,7 @@ impl Components {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::components::connected_components;
 /// // a - d and c - e co-sell; b co-sells with nobody.
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 3, 1), (2, 4, 1)]);

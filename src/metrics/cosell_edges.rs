@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 
 /// Partners per chunk: a function of nothing but the constant, so the output's batches

@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use super::components::Components;
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 
 const MS_PER_DAY: f64 = 86_400_000.0;

@@ -12,7 +12,7 @@
 //! ([`crate::progress::Meter`]); `None` reports nothing.
 //!
 //! ```
-//! use ecograph::build::Csr;
+//! use ecograph::graph::Csr;
 //! use ecograph::metrics::{betweenness, pagerank, BetweennessParams, PageRankParams};
 //! // A path a - b - c: b carries the only route between a and c.
 //! let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 1), (1, 2, 1)]);
@@ -52,7 +52,7 @@ pub use network_effect::resilience::{resilience, ResilienceParams};
 pub use overlap::OverlapParams;
 pub use revenue_at_risk::revenue_at_risk;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::plan::Stage;
 use crate::progress::Stages;
 use centrality::{Measure, Selection};
@@ -133,7 +133,7 @@ pub struct MetricParams {
     pub attribution: attribution::AttributionParams,
     /// Which deals make co-sell ties (`--cosell-stages`; applied when the graphs are
     /// built, recorded here with the other parameters).
-    pub cosell_stages: crate::build::CosellStages,
+    pub cosell_stages: crate::graph::CosellStages,
     /// The review period (`--from` / `--to` / `--period`; applied to the validated
     /// tables before the graphs are built); `None`: all time.
     pub period: Option<crate::validate::window::Window>,
@@ -313,7 +313,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
         )
     });
     let n = g.n_partners();
-    let row_len = |c: &crate::build::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
+    let row_len = |c: &crate::graph::Csr| (0..n).map(|p| c.degree(p) as u32).collect::<Vec<_>>();
     MetricTables {
         partner: PartnerMetrics {
             activity,

@@ -20,7 +20,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 use crate::vocab::NULL;
 

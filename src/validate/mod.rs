@@ -49,7 +49,7 @@ pub struct TableStats {
 }
 
 /// The input after validation: typed, resolved, trustworthy. Only [`validate`] makes
-/// one; [`crate::build::build`] turns it into graphs.
+/// one; [`crate::graph::build`] turns it into graphs.
 #[derive(Debug, Clone)]
 pub struct ValidatedTables {
     pub(crate) partners: PartnerRows<FileOrder>,

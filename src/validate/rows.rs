@@ -1,7 +1,7 @@
 //! The typed rows validation produces and the graph build reorders. One shape, two
 //! invariants, told apart by type: [`FileOrder`] rows are in the order of the input
 //! file with keys into the validator's dictionaries; [`IdOrder`] rows (the graph
-//! build's [`crate::build::Partners`] and [`crate::build::Deals`]) are sorted by id
+//! build's [`crate::graph::Partners`] and [`crate::graph::Deals`]) are sorted by id
 //! with keys into `GraphSet::customers`, `products` and `regions`. Only the crate can
 //! make either (a private field), so a value of these types always holds its invariant.
 

@@ -124,7 +124,7 @@ pub fn validated(tables: &[Table]) -> ValidatedTables {
 
 #[test]
 fn in_memory_arrow_tables_give_the_results_of_the_same_csv_files() {
-    use ecograph::build;
+    use ecograph::graph;
     use ecograph::metrics::{self, MetricParams};
     use ecograph::progress::{Silent, Stages};
 
@@ -150,7 +150,7 @@ fn in_memory_arrow_tables_give_the_results_of_the_same_csv_files() {
             "role",
             &[Some("sourced"), None, Some("co_sell"), Some("sourced")],
         );
-    let from_arrow = build::build(validated(&[partners, deals, links]));
+    let from_arrow = graph::build(validated(&[partners, deals, links]));
 
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
@@ -166,7 +166,7 @@ fn in_memory_arrow_tables_give_the_results_of_the_same_csv_files() {
         "deal_partners.csv",
         "deal_id,partner_id,role\nD1,P1,sourced\nD1,P2,\nD2,P2,co_sell\nD3,P3,sourced\n",
     );
-    let from_csv = build::build(
+    let from_csv = graph::build(
         validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap(),
     );
 

@@ -18,7 +18,7 @@ use crate::arrow_input::{
 };
 use crate::common::*;
 use crate::overlap_fixtures::read;
-use ecograph::build;
+use ecograph::graph;
 use ecograph::metrics::attribution::{self, AttributionParams};
 use ecograph::schema::Stage;
 
@@ -319,7 +319,7 @@ fn day(d: u8) -> String {
     format!("2024-01-{:02}T{:02}:00:00Z", 1 + d / 2, (d % 2) * 12)
 }
 
-fn graphs((n, deals): &Spec) -> build::GraphSet {
+fn graphs((n, deals): &Spec) -> graph::GraphSet {
     let deals_t = Table::new("deals")
         .text("deal_id", &per_item(deals, |i, _| Some(deal_id(i))))
         .floats(
@@ -344,7 +344,7 @@ fn graphs((n, deals): &Spec) -> build::GraphSet {
             &per_item(&rows, |_, r| Some(ROLES[r.1 .1 as usize])),
         )
         .text("touched_at", &per_item(&rows, |_, r| r.1 .2.map(day)));
-    build::build(validated(&[partners(*n), deals_t, links]))
+    graph::build(validated(&[partners(*n), deals_t, links]))
 }
 
 proptest! {
@@ -364,7 +364,7 @@ proptest! {
             .map(|d| g.deals.amount[d])
             .sum();
         prop_assert!((a.partner_won_revenue - won).abs() <= 1e-9 * won.max(1.0));
-        let touched = g.deal_partner_touched.as_ref().is_some_and(|t| t.iter().any(|&x| x != build::NO_TOUCH));
+        let touched = g.deal_partner_touched.as_ref().is_some_and(|t| t.iter().any(|&x| x != graph::NO_TOUCH));
         prop_assert_eq!(a.models.len(), if touched { 6 } else { 2 });
         for m in &a.models {
             let total: f64 = m.revenue.iter().sum();

@@ -5,7 +5,7 @@
 use crate::common::on_threads;
 use proptest::prelude::*;
 
-use ecograph::build::Csr;
+use ecograph::graph::Csr;
 use ecograph::metrics::centrality::closeness_sampled::{self, ClosenessMode};
 use ecograph::metrics::centrality::{betweenness, closeness, core_number, neighborhood};
 use ecograph::metrics::community::{self, LouvainParams};
@@ -168,7 +168,7 @@ fn louvain_terminates_on_the_generated_fixture() {
     use ecograph::validate::load_and_validate;
     let input = crate::common::repo().join("tests/fixtures/generated");
     let tables = load_and_validate(&input, &Settings::contract(), false).expect("valid fixture");
-    let g = ecograph::build::build(tables).cosell;
+    let g = ecograph::graph::build(tables).cosell;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(community::communities(&g, &LouvainParams::default()));

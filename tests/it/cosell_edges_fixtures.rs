@@ -103,7 +103,7 @@ fn ties_add_up_to_the_partner_columns() {
 fn any_chunking_gives_the_same_rows() {
     let input = repo().join("tests/fixtures/generated");
     let g =
-        ecograph::build::build(load_and_validate(&input, &Settings::contract(), false).unwrap());
+        ecograph::graph::build(load_and_validate(&input, &Settings::contract(), false).unwrap());
     let all = edges(&g);
     assert!(all.len() > 100);
     let n = g.n_partners();

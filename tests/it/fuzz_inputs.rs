@@ -7,7 +7,7 @@
 //! duplicated; quotes, BOMs, line breaks, delimiters, non-UTF-8 bytes, truncation; odd
 //! numbers and dates; duplicate ids, dangling references; 0-byte and header-only files;
 //! wholly random bytes), writes it to a folder and calls
-//! `validate::load_and_validate` and, when that succeeds, `build::build`.
+//! `validate::load_and_validate` and, when that succeeds, `graph::build`.
 //!
 //! - `ECOGRAPH_FUZZ_CASES`: cases per test (default 300, a few seconds each in a debug build).
 //! - `ECOGRAPH_FUZZ_KEEP_GOING=1`: record every panic and go on (long runs) instead of
@@ -159,7 +159,7 @@ fn check_dir(dir: &Path, settings: &Settings, skip_invalid: bool) -> Result<(), 
         }
     }
     if let Ok(tables) = loaded {
-        guarded("build", || drop(ecograph::build::build(tables)))?;
+        guarded("build", || drop(ecograph::graph::build(tables)))?;
         VALID.with(|v| v.set(v.get() + 1));
     }
     Ok(())

@@ -467,7 +467,7 @@ fn the_reader_finds_references_and_skips_comments_and_tests() {
 //! See [`crate::metrics`] and `crate::report`.
 use super::{csv_scan::CsvScan, MAX_COLUMNS};
 use crate::{config::Settings, schema::outputs::{A, B}};
-/* crate::build::x */
+/* crate::graph::x */
 fn f() { let s = "crate::export::x"; let c = '"'; crate::validate::NULL; }
 #[cfg(test)]
 mod tests { use crate::pipeline::x; }

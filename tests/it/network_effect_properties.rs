@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use ecograph::build::Csr;
+use ecograph::graph::Csr;
 use ecograph::metrics::diversification::concentration;
 use ecograph::metrics::network_effect::reach_loss::{cut_pieces, reach_loss};
 use ecograph::metrics::network_effect::resilience::{

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use crate::arrow_input::{self, deal_id, partner_id, per_item, validated, Table, STAGES};
-use ecograph::build::{self, GraphSet};
+use ecograph::graph::{self, GraphSet};
 use ecograph::metrics::overlap::pairs::Blocking;
 use ecograph::metrics::overlap::{self, CollectSink, Dimension, OverlapParams, PairBlock};
 use ecograph::validate::{ValidatedTables, NULL};
@@ -102,7 +102,7 @@ fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
 
 /// All-in-memory reference: shared counts of every pair p < q by listing, per item,
 /// all pairs of its partners (no blocks, no counters, no streaming).
-fn naive_pairs(rows: &ecograph::build::Csr) -> BTreeMap<(u32, u32), u32> {
+fn naive_pairs(rows: &ecograph::graph::Csr) -> BTreeMap<(u32, u32), u32> {
     let mut by_item: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for p in 0..rows.rows() {
         for &c in rows.row(p) {
@@ -148,7 +148,7 @@ proptest! {
     fn pairs_are_well_formed_and_equal_the_in_memory_product(
         s in spec(), work in 1usize..200, maxp in 1usize..8, window in 1usize..4
     ) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let mut sink = CollectSink::default();
         let res = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink, Some(&blocking(work, maxp, window))).unwrap();
         for (dim, inc) in [(Dimension::Customer, &g.partner_customers), (Dimension::Product, &g.partner_products)] {
@@ -183,7 +183,7 @@ proptest! {
 
     #[test]
     fn per_partner_columns_match_definitions(s in spec(), t in 0.0f64..=1.0) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let params = OverlapParams { threshold: t, ..OverlapParams::default() };
         let res = overlap::run(&g, &params, &mut overlap::NullSink, None).unwrap();
         let pairs = naive_pairs(&g.partner_customers);
@@ -220,7 +220,7 @@ proptest! {
     fn bounds_keep_exactly_the_defined_pairs(
         s in spec(), k in 1u32..4, mj in prop::option::of(0.0f64..=1.0), work in 1usize..50
     ) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let params = OverlapParams { top_k: Some(k), min_jaccard: mj, ..OverlapParams::default() };
         let mut sink = CollectSink::default();
         let res = overlap::run(&g, &params, &mut sink, Some(&blocking(work, 3, 2))).unwrap();
@@ -256,7 +256,7 @@ proptest! {
 
     #[test]
     fn conflicts_match_a_brute_force_scan(s in spec(), window in 0.0f64..60.0) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let c = overlap::conflicts::channel_conflicts(&g, window);
         let sourced = |d: usize| -> Vec<u32> {
             let r = g.deal_partners.offsets[d]..g.deal_partners.offsets[d + 1];
@@ -298,7 +298,7 @@ proptest! {
         let t = tables(&s);
         let params = OverlapParams { top_k: k, ..OverlapParams::default() };
         let go = |threads| on_threads(threads, || {
-            let g: GraphSet = build::build(t.clone());
+            let g: GraphSet = graph::build(t.clone());
             let mut sink = CollectSink::default();
             let r = overlap::run(&g, &params, &mut sink, Some(&blocking(16, 4, 3))).unwrap();
             (r.partner, r.by_type, r.conflicts, r.counts, sink.blocks)
@@ -315,7 +315,7 @@ proptest! {
 #[test]
 fn empty_incidences_stream_nothing() {
     let s: Spec = (3, vec![(0, 0, None, 0, vec![])], vec![(0, vec![]); 3]);
-    let g = build::build(tables(&s));
+    let g = graph::build(tables(&s));
     let mut sink = CollectSink::default();
     let r = overlap::run(&g, &OverlapParams::all_pairs(), &mut sink, None).unwrap();
     assert!(sink.blocks.is_empty());
@@ -342,7 +342,7 @@ fn streamed_conflicts_are_the_listed_ones_over_many_chunks() {
         false,
     )
     .unwrap();
-    let g = build::build(tables);
+    let g = graph::build(tables);
     let all = overlap::conflicts::channel_conflicts(&g, 90.0);
     let scan = overlap::conflicts::ConflictScan::new(&g, 90.0);
     assert!(scan.chunks() > 3, "{} chunks", scan.chunks());

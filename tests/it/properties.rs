@@ -5,7 +5,7 @@ use crate::common::on_threads;
 use proptest::prelude::*;
 
 use crate::arrow_input::{deal_id, links, partners, per_item, validated, Table, ROLES, STAGES};
-use ecograph::build::{self, GraphSet};
+use ecograph::graph::{self, GraphSet};
 use ecograph::metrics::{self, MetricParams};
 use ecograph::progress::{Silent, Stages};
 use ecograph::schema::Stage;
@@ -55,7 +55,7 @@ proptest! {
 
     #[test]
     fn revenue_is_split_exactly_once(s in spec()) {
-        let g: GraphSet = build::build(tables(&s));
+        let g: GraphSet = graph::build(tables(&s));
         let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let a = &m.partner.activity;
         let (mut partner_won, mut sourced_won) = (0.0, 0.0);
@@ -77,7 +77,7 @@ proptest! {
 
     #[test]
     fn cosell_weights_count_shared_deals(s in spec()) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let n = g.n_partners();
         for p in 0..n {
             for (&q, &w) in g.cosell.row(p).iter().zip(g.cosell.row_weights(p)) {
@@ -94,7 +94,7 @@ proptest! {
 
     #[test]
     fn components_and_pagerank_invariants(s in spec()) {
-        let g = build::build(tables(&s));
+        let g = graph::build(tables(&s));
         let m = metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent));
         let c = &m.partner.components;
         for p in 0..g.n_partners() {
@@ -111,8 +111,8 @@ proptest! {
     #[test]
     fn thread_count_never_changes_bits(s in spec()) {
         let t = tables(&s);
-        let one = on_threads(1, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
-        let three = on_threads(3, || { let g = build::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
+        let one = on_threads(1, || { let g = graph::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
+        let three = on_threads(3, || { let g = graph::build(t.clone()); metrics::compute(&g, &MetricParams::default(), &mut Stages::new(&Silent)).partner });
         prop_assert_eq!(one, three);
     }
 }

@@ -650,7 +650,7 @@ mod cosell_count {
     use proptest::prelude::*;
 
     use crate::arrow_input::{deal_id, links, partners, per_item, validated, Table, STAGES};
-    use ecograph::build::{self, CosellStages};
+    use ecograph::graph::{self, CosellStages};
     use ecograph::validate::ValidatedTables;
 
     /// Partners, and per deal (stage, [partner]), partners repeated on a deal at times.
@@ -686,9 +686,9 @@ mod cosell_count {
         fn the_cosell_count_is_the_built_networks_edge_count(s in spec()) {
             for stages in [CosellStages::Any, CosellStages::Won] {
                 let t = tables(&s);
-                let exact = build::count_cosell(&t, stages, 0);
-                let bound = build::count_cosell(&t, stages, u64::MAX);
-                let g = build::build_with(t, stages);
+                let exact = graph::count_cosell(&t, stages, 0);
+                let bound = graph::count_cosell(&t, stages, u64::MAX);
+                let g = graph::build_with(t, stages);
                 let edges = g.cosell_edges() as u64;
                 prop_assert_eq!(bound.exact, None);
                 // Rows listed twice on a deal count twice in the cheap bound only.

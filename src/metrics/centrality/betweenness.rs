@@ -37,7 +37,7 @@ use rand_chacha::ChaCha8Rng;
 use super::ordered::{add_into, ordered_fold};
 use super::path_sampler::PathSampler;
 use super::relabel::Relabelled;
-use crate::build::Csr;
+use crate::graph::Csr;
 use crate::progress::Meter;
 
 /// Sources per chunk of the exact computation (fixed: the summation order depends on it).
@@ -233,7 +233,7 @@ fn sample_size(g: &Csr, epsilon: f64, delta: f64) -> usize {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::betweenness::{
 ///     betweenness, BetweennessMode, BetweennessParams,
 /// };
@@ -507,7 +507,7 @@ pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::betweenness::{exact, sampled, BetweennessMode};
 /// // A star: the hub is on every route between two leaves (exact betweenness 1).
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (0, 3, 1), (0, 4, 1)]);

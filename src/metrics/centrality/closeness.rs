@@ -36,7 +36,7 @@ use std::sync::Mutex;
 
 use super::ordered::ordered_fold;
 use super::relabel::Relabelled;
-use crate::build::Csr;
+use crate::graph::Csr;
 use crate::progress::Meter;
 
 /// Words per source mask: 8 x 64 = 512 sources share one traversal, and one node's mask
@@ -258,7 +258,7 @@ impl Masks {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::closeness::closeness_harmonic;
 /// // A path a - b - c and an isolated d (n = 4).
 /// let g = Csr::symmetric_from_sorted_edges(4, &[(0, 1, 1), (1, 2, 1)]);

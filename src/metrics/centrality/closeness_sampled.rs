@@ -39,7 +39,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::closeness::{closeness_harmonic, traverse};
 use super::relabel::Relabelled;
-use crate::build::Csr;
+use crate::graph::Csr;
 use crate::progress::Meter;
 
 /// How closeness and harmonic centrality are computed.
@@ -146,7 +146,7 @@ pub fn sample_size(partners: usize, epsilon: f64, delta: f64) -> usize {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::closeness_sampled::{closeness_harmonic_auto, ClosenessMode, ClosenessParams};
 /// let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 1), (1, 2, 1)]);
 /// let (c, _, mode) = closeness_harmonic_auto(&g, &ClosenessParams::default(), None);

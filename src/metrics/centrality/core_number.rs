@@ -10,7 +10,7 @@
 //! For a partner manager: the partners in the highest cores are the densely knit centre
 //! of the co-selling network; core 0 partners never co-sell.
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Core number of every partner: the largest k such that the partner belongs to the
 /// k-core, the largest subnetwork in which every partner co-sells with at least k others
@@ -36,7 +36,7 @@ use crate::build::Csr;
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::core_number::core_number;
 /// // Triangle a, b, c; d hangs off c; e co-sells with nobody.
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 3, 1)]);

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Co-sell strength of every partner: the sum of the weights of its co-sell ties, i.e.
 /// the number of (deal, other partner) pairings it co-sold with (`cosell_strength`),
@@ -29,7 +29,7 @@ use crate::build::Csr;
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::degree::strength;
 /// // a - b on 2 shared deals, b - c on 3: b co-sold 5 times, with 2 partners.
 /// let g = Csr::symmetric_from_sorted_edges(3, &[(0, 1, 2), (1, 2, 3)]);

@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Per-partner results; constraint and effective size are NaN for isolated partners.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,7 +77,7 @@ const CHUNK: usize = 256;
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::neighborhood::{average_clustering, neighborhood};
 /// // Triangle a, b, c; d hangs off c; e is isolated: (1 + 1 + 1/3 + 0 + 0) / 5 = 7/15
 /// // (NetworkX: 0.4666...).
@@ -123,7 +123,7 @@ pub fn average_clustering(clustering: &[f64]) -> f64 {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::neighborhood::neighborhood;
 /// // Triangle a, b, c; d hangs off c; e is isolated. c brokers between the triangle and d.
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 3, 1)]);
@@ -192,7 +192,7 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::neighborhood::{clustering, neighborhood};
 /// // Triangle a, b, c; d hangs off c; e is isolated.
 /// let g = Csr::symmetric_from_sorted_edges(5, &[(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 3, 1)]);

@@ -18,7 +18,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Nodes per reduction chunk. Fixed, so partial sums never depend on the thread count.
 const CHUNK: usize = 4096;
@@ -89,7 +89,7 @@ fn chunked_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
 ///
 /// # Arguments
 /// * `g`: the co-sell network, symmetric, weight = shared deals
-///   ([`GraphSet::cosell`](crate::build::GraphSet::cosell)).
+///   ([`GraphSet::cosell`](crate::graph::GraphSet::cosell)).
 /// * `params`: `damping` α (0.85), `tolerance` on the L1 change (1e-10) and
 ///   `max_iterations` (10,000).
 ///
@@ -109,7 +109,7 @@ fn chunked_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::centrality::pagerank::{pagerank, PageRankParams};
 /// // A path a - b - c. By symmetry x_a = x_c, and the fixed point
 /// // x_b = 0.85 (x_a + x_c) + 0.05, x_a = 0.85 x_b / 2 + 0.05 gives

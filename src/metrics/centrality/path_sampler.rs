@@ -18,7 +18,7 @@
 
 use rand::Rng;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 const UNSEEN: u32 = u32::MAX;
 

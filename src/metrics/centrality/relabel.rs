@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 use std::ops::Range;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// A graph renumbered in breadth-first order.
 pub struct Relabelled {

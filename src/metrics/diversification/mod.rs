@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 pub use concentration::{concentration, Concentration};
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 use crate::vocab::NULL;
 
@@ -60,7 +60,7 @@ pub struct DimensionRow {
 /// product or one customer.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]).
 /// * `attributed_revenue`: each partner's attributed revenue, indexed by partner index
 ///   ([`Activity::attributed_revenue`](crate::metrics::activity::Activity::attributed_revenue)).
 ///
@@ -81,7 +81,7 @@ pub struct DimensionRow {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::{activity, diversification::diversification};
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -101,7 +101,7 @@ pub struct DimensionRow {
 ///      D3,A,sourced\nD4,B,sourced\n",
 /// );
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// // Won: D1 (C1, X, 300; A and B: 150 each) and D3 (C2, Y, 100; A).
 /// let revenue = activity::compute(&g).attributed_revenue;
 /// assert_eq!(revenue, vec![250.0, 150.0, 0.0]);
@@ -162,7 +162,7 @@ fn won_revenue_by(g: &GraphSet, keys: &[u32], n_keys: usize) -> Vec<f64> {
 /// For a partner manager: a partner with customer_hhi near 1 lives off one account.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]).
 ///
 /// # Returns
 /// * The HHI of each partner, indexed by partner index (id order); `None` when it has no
@@ -180,7 +180,7 @@ fn won_revenue_by(g: &GraphSet, keys: &[u32], n_keys: usize) -> Vec<f64> {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::diversification::customer_hhi;
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -200,7 +200,7 @@ fn won_revenue_by(g: &GraphSet, keys: &[u32], n_keys: usize) -> Vec<f64> {
 ///      D3,A,sourced\nD4,B,sourced\n",
 /// );
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// // A won 300 with C1 (D1) and 100 with C2 (D3): 0.75² + 0.25². B won only D1 (C1).
 /// // C won nothing.
 /// assert_eq!(customer_hhi(&g), vec![Some(0.625), Some(1.0), None]);

@@ -33,7 +33,7 @@
 
 use rayon::prelude::*;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::schema::Stage;
 
 /// Partners per parallel task; fixed so results never depend on the thread count.
@@ -166,7 +166,7 @@ pub fn quarter_start_days(q: i64) -> i64 {
 /// bigger.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]).
 ///
 /// # Returns
 /// * A [`GrowthTable`] of parallel columns, one entry per quarter in time order
@@ -186,7 +186,7 @@ pub fn quarter_start_days(q: i64) -> i64 {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::network_effect::growth::network_growth;
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -206,7 +206,7 @@ pub fn quarter_start_days(q: i64) -> i64 {
 ///      D3,A,sourced\nD4,B,sourced\n",
 /// );
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// // 2024 Q1: D1 (won, 300) and D2, partners A, B, C, edge A - B (D1).
 /// // 2024 Q2: D3 (won, 100) and D4, partners A and B, no new partner or edge.
 /// let t = network_growth(&g);

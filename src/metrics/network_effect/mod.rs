@@ -11,7 +11,7 @@ pub mod growth;
 pub mod reach_loss;
 pub mod resilience;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::metrics::diversification::{self, DimensionRow};
 
 /// The family's ecosystem-level results (reach_loss is a partner_metrics column).

@@ -19,7 +19,7 @@
 //! this partner. A partner with reach_loss 0.2 holds together a fifth of all partner
 //! pairs that can currently reach each other; losing it splits the network.
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 const UNSEEN: u32 = u32::MAX;
 
@@ -153,7 +153,7 @@ pub fn cut_pieces(g: &Csr) -> CutPieces {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::network_effect::reach_loss::reach_loss;
 /// // A path a - b - c: 3 connected pairs; without b, a and c are cut apart
 /// // (numerator C(2, 2) - 0 = 1), the ends lose only their own pairs.

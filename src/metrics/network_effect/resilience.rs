@@ -27,7 +27,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// Removed fractions, in percent (contract §3: 0, .01, .02, .05, .1, .2, .3, .5).
 pub const FRACTIONS_PERCENT: [u64; 8] = [0, 1, 2, 5, 10, 20, 30, 50];
@@ -195,7 +195,7 @@ pub fn lcc_sizes(g: &Csr, order: &[u32]) -> [u64; 8] {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::network_effect::resilience::{resilience, ResilienceParams, TARGETED};
 /// // A hub and 9 partners that co-sell only with it (n = 10).
 /// let spokes: Vec<(u32, u32, u32)> = (1..10).map(|leaf| (0, leaf, 1)).collect();

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use rayon::prelude::*;
 
-use crate::build::GraphSet;
+use crate::graph::GraphSet;
 use crate::vocab::NULL;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -218,7 +218,7 @@ impl ConflictScan {
 /// same account and product, the collision deal registration is there to police.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]); a deal counts when
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]); a deal counts when
 ///   it has a customer_id, a product_id, a created_at and at least one `sourced` partner.
 /// * `window_days`: the largest gap between the two created_at, in days, inclusive
 ///   (`--conflict-window-days`, 90 by default).
@@ -241,7 +241,7 @@ impl ConflictScan {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::overlap::conflicts::channel_conflicts;
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -261,7 +261,7 @@ impl ConflictScan {
 ///      D3,A,sourced\nD4,B,sourced\n",
 /// );
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// // A sourced D1 and C sourced D2, both on C1 and X, 10 days apart.
 /// let c = channel_conflicts(&g, 90.0);
 /// assert_eq!(c.len(), 1);

@@ -28,8 +28,8 @@ pub mod partner;
 pub mod topk;
 pub mod transpose;
 
-use crate::build::GraphSet;
 use crate::error::Result;
+use crate::graph::GraphSet;
 use crate::progress::Meter;
 
 /// Which incidence a pair was computed on (the `dimension` column).
@@ -271,7 +271,7 @@ impl SharedBlock {
 
 /// Set sizes of a dimension's partners (row lengths of the incidence).
 #[derive(Debug, Clone, Copy)]
-pub struct Sizes<'a>(pub &'a crate::build::Csr);
+pub struct Sizes<'a>(pub &'a crate::graph::Csr);
 
 impl Sizes<'_> {
     /// Items (customers or products) of partner `p`: its `size_a` / `size_b`.
@@ -453,7 +453,7 @@ pub struct OverlapResult {
 /// collide.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]).
 /// * `params`: `threshold` for `overlapping_partners` (0.5), the output bounds
 ///   `min_jaccard` (none) and `top_k` ([`DEFAULT_TOP_K`]), and `conflict_window_days` (90).
 /// * `sink`: receives the `overlap_pairs` blocks ([`CollectSink`] keeps them in memory,
@@ -483,7 +483,7 @@ pub struct OverlapResult {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::overlap::{run, CollectSink, Dimension, OverlapParams};
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -505,7 +505,7 @@ pub struct OverlapResult {
 /// );
 /// table("partner_products.csv", "partner_id,product_id\nA,X\nB,X\nB,Y\n");
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// let mut sink = CollectSink::default();
 /// let r = run(&g, &OverlapParams::default(), &mut sink, None).unwrap();
 /// let pairs: Vec<(Dimension, u32, u32, f64)> = sink

@@ -14,7 +14,7 @@
 use rayon::prelude::*;
 
 use super::pairs::Incidence;
-use crate::build::{Csr, GraphSet};
+use crate::graph::{Csr, GraphSet};
 use crate::schema::Stage;
 use crate::vocab::NULL;
 
@@ -41,7 +41,7 @@ use crate::vocab::NULL;
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::overlap::{pairs::Incidence, partner::unique_customers, OverlapParams};
 /// // Partner 0 reaches customers 0 and 1, partner 1 customers 1 and 2, partner 2 none.
 /// let key = |p: u64, c: u64| (p << 32) | c;
@@ -83,7 +83,7 @@ fn open_deals_by_customer(g: &GraphSet) -> Csr {
 /// knows the account.
 ///
 /// # Arguments
-/// * `g`: the graphs of a validated input ([`crate::build::build`]).
+/// * `g`: the graphs of a validated input ([`crate::graph::build`]).
 ///
 /// # Returns
 /// * The amount for each partner, indexed by partner index (id order); 0.0 when none.
@@ -101,7 +101,7 @@ fn open_deals_by_customer(g: &GraphSet) -> Csr {
 /// # Example
 /// ```rust
 /// use ecograph::metrics::overlap::partner::potential_influence;
-/// use ecograph::{build, config::Settings, validate};
+/// use ecograph::{graph, config::Settings, validate};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let table = |name: &str, csv: &str| std::fs::write(dir.path().join(name), csv).unwrap();
 /// // An input folder in contract form (`table` writes one CSV file of it).
@@ -121,7 +121,7 @@ fn open_deals_by_customer(g: &GraphSet) -> Csr {
 ///      D3,A,sourced\nD4,B,sourced\n",
 /// );
 /// let tables = validate::load_and_validate(dir.path(), &Settings::contract(), false).unwrap();
-/// let g = build::build(tables);
+/// let g = graph::build(tables);
 /// // Open deals on C1: D2 (200, partner C) and D4 (400, partner B).
 /// // A knows C1 and is on neither: 600; B is on D4: 200; C is on D2: 400.
 /// assert_eq!(potential_influence(&g), vec![600.0, 200.0, 400.0]);

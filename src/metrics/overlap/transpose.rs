@@ -27,8 +27,8 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::build::Csr;
 use crate::error::{Error, Result};
+use crate::graph::Csr;
 
 /// 64 items: which are shared, and how many shared items come before them.
 #[derive(Debug, Clone, Copy)]

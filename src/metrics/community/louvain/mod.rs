@@ -53,7 +53,7 @@ use rayon::prelude::*;
 
 use self::aggregate::{aggregate, level_modularity};
 use self::moving::one_level;
-use crate::build::Csr;
+use crate::graph::Csr;
 
 /// NetworkX's default: stop when a level gains no more than this.
 const THRESHOLD: f64 = 1e-7;
@@ -152,7 +152,7 @@ impl<'g> Level<'g> {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::community::modularity;
 /// // Two triangles {a, b, c} and {d, e, f} joined by the tie c - d (m = 7).
 /// let g = Csr::symmetric_from_sorted_edges(
@@ -330,7 +330,7 @@ fn renumber(member: &[u32]) -> Vec<u32> {
 ///
 /// # Example
 /// ```rust
-/// use ecograph::build::Csr;
+/// use ecograph::graph::Csr;
 /// use ecograph::metrics::community::{communities, LouvainParams};
 /// // Two triangles {a, b, c} and {d, e, f} joined by the tie c - d, and g on its own.
 /// let g = Csr::symmetric_from_sorted_edges(

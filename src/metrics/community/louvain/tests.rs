@@ -10,7 +10,7 @@ use super::*;
 /// after each level): the optimised one must give the same bits.
 mod plain {
     use super::super::{modularity, MAX_PASSES, MIN_GAIN, THRESHOLD};
-    use crate::build::Csr;
+    use crate::graph::Csr;
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;

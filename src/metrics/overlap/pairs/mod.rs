@@ -79,8 +79,8 @@ use super::by_type::PartnerTypes;
 use super::topk::KeptPairs;
 use super::transpose::Transpose;
 use super::{Dimension, NullSink, OverlapParams, PairSink, Sizes};
-use crate::build::Csr;
 use crate::error::Result;
+use crate::graph::Csr;
 use crate::progress::Meter;
 
 /// A partner x item incidence and its pruned transpose.
