@@ -14,7 +14,7 @@ mod common;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use ecograph::export::overlap::{pair_schema, PairWriter};
-use ecograph::io::write::{OutputFormat, TableWriter};
+use ecograph::io::out::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::pairs::{pair_pass, Blocking, Incidence};
 use ecograph::metrics::overlap::{self, Dimension, NullSink, OverlapParams};
 
@@ -63,7 +63,7 @@ fn bench_overlap(c: &mut Criterion) {
                     "overlap_pairs",
                     pair_schema(),
                     OutputFormat::Parquet,
-                    ecograph::io::write::CsvCells::Safe,
+                    ecograph::io::out::write::CsvCells::Safe,
                     "{}",
                 )
                 .expect("create");

@@ -535,12 +535,12 @@ pub fn write_comparison(
     old_dir: &Path,
     new_dir: &Path,
     out: &Path,
-    format: crate::io::write::OutputFormat,
-    csv_cells: crate::io::write::CsvCells,
+    format: crate::io::out::write::OutputFormat,
+    csv_cells: crate::io::out::write::CsvCells,
     overwrite: bool,
 ) -> Result<PathBuf> {
     let (old, new) = (Results::read(old_dir)?, Results::read(new_dir)?);
-    use crate::io::atomic_dir::{Protected, StagedDir};
+    use crate::io::out::atomic_dir::{Protected, StagedDir};
     let protect = [
         Protected::input_folder(old_dir),
         Protected::input_folder(new_dir),
@@ -559,7 +559,7 @@ pub fn write_comparison(
         (ATTRIBUTION_CHANGES.name, &c.attribution),
         (ECOSYSTEM_CHANGES.name, &c.ecosystem),
     ] {
-        crate::io::write::write_table(staged.path(), name, batch, format, csv_cells, &meta)?;
+        crate::io::out::write::write_table(staged.path(), name, batch, format, csv_cells, &meta)?;
     }
     let run = |r: &Results, dir: &Path| {
         serde_json::json!({
@@ -573,6 +573,6 @@ pub fn write_comparison(
         "new": run(&new, new_dir),
         "totals": c.totals,
     });
-    crate::io::write::write_json(staged.path(), COMPARE_SUMMARY_FILE, &summary)?;
+    crate::io::out::write::write_json(staged.path(), COMPARE_SUMMARY_FILE, &summary)?;
     staged.commit()
 }

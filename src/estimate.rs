@@ -28,7 +28,7 @@
 //! compute it, in a few seconds instead of a long run.
 
 use crate::graph::GraphSet;
-use crate::io::write::OutputFormat;
+use crate::io::out::write::OutputFormat;
 use crate::metrics::overlap::OverlapCounts;
 use crate::metrics::MetricParams;
 use crate::plan::{self, Shape, Stage};

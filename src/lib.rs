@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! io::read (polars) -> io::raw (Arrow columns) -> validate -> build (u32 ids, CSR graphs)
-//!     -> metrics -> export (Arrow batches, declared in schema::outputs) -> io::write
+//!     -> metrics -> export (Arrow batches, declared in schema::outputs) -> io::out::write
 //! ```
 //!
 //! [`pipeline::analyze`] runs it end to end, stage by stage as [`plan`] declares them

@@ -13,7 +13,7 @@ use cli::progress_bar::TerminalProgress;
 use cli::{Cli, Command, GenerateArgs, ValidateArgs};
 use ecograph::error::Warning;
 use ecograph::generate::{self, GenConfig};
-use ecograph::io::atomic_dir::{self, StagedDir};
+use ecograph::io::out::atomic_dir::{self, StagedDir};
 use ecograph::pipeline;
 use ecograph::progress::Progress;
 use ecograph::Error;

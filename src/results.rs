@@ -24,7 +24,7 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::export::summary::Summary;
-use crate::io::write::OutputFormat;
+use crate::io::out::write::OutputFormat;
 use crate::schema::out;
 use crate::schema::outputs::{OutTable, OUTPUT_TABLES};
 
@@ -38,7 +38,7 @@ pub struct Results {
     /// `ecosystem_summary.json`, typed.
     pub summary: Summary,
     tables: BTreeMap<&'static str, RecordBatch>,
-    /// CSV tables written with [`crate::io::write::CsvCells::Safe`] (the summary's
+    /// CSV tables written with [`crate::io::out::write::CsvCells::Safe`] (the summary's
     /// `parameters.csv_cells` is `"safe"`): their text is read back unescaped.
     csv_safe: bool,
     /// The pair-sized tables present, read on demand by [`Results::stream`].
@@ -231,7 +231,7 @@ fn read_table(
 /// Calls `f` with each batch of one table file, checked against `t`'s declaration and
 /// given its schema, until `f` returns false (an empty file: its schema is still
 /// checked). `csv_safe`: a CSV's text cells are unescaped
-/// ([`crate::io::write::unescape_csv_cell`]). `version`: the summary's
+/// ([`crate::io::out::write::unescape_csv_cell`]). `version`: the summary's
 /// `ecograph_version`, named when the columns are not the declared ones.
 fn for_each_batch(
     path: &Path,
@@ -293,17 +293,16 @@ fn for_each_batch(
         let b = b.map_err(|e| bad(format!("does not fit the declared columns ({e})")))?;
         let b = RecordBatch::try_new(declared.clone(), b.columns().to_vec())
             .map_err(|e| bad(e.to_string()))?;
-        let b =
-            match csv_safe && format == OutputFormat::Csv {
-                true => crate::io::write::map_text_cells(&b, |v| {
-                    match crate::io::write::unescape_csv_cell(v) {
-                        u if u.len() == v.len() => std::borrow::Cow::Borrowed(v),
-                        u => std::borrow::Cow::Owned(u.to_string()),
-                    }
-                })
-                .unwrap_or(b),
-                false => b,
-            };
+        let b = match csv_safe && format == OutputFormat::Csv {
+            true => crate::io::out::write::map_text_cells(&b, |v| {
+                match crate::io::out::write::unescape_csv_cell(v) {
+                    u if u.len() == v.len() => std::borrow::Cow::Borrowed(v),
+                    u => std::borrow::Cow::Owned(u.to_string()),
+                }
+            })
+            .unwrap_or(b),
+            false => b,
+        };
         if !f(&b)? {
             break;
         }

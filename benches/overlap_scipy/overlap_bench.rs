@@ -32,7 +32,7 @@ use std::time::Instant;
 use ecograph::config::Settings;
 use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::graph;
-use ecograph::io::write::{OutputFormat, TableWriter};
+use ecograph::io::out::write::{OutputFormat, TableWriter};
 use ecograph::metrics::overlap::by_type::PartnerTypes;
 use ecograph::metrics::overlap::pairs::{
     customer_pass, pair_pass, write_pairs, Blocking, Incidence,
@@ -247,7 +247,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "overlap_pairs",
                     pair_schema(),
                     OutputFormat::Parquet,
-                    ecograph::io::write::CsvCells::Safe,
+                    ecograph::io::out::write::CsvCells::Safe,
                     "{}",
                 )?;
                 let mut sink = PairWriter {

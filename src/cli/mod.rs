@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use ecograph::config::{Config, Overrides, Settings};
 use ecograph::error::{Error, Result, EXIT_CODES};
 use ecograph::generate::GenConfig;
-use ecograph::io::write::{CsvCells, OutputFormat};
+use ecograph::io::out::write::{CsvCells, OutputFormat};
 
 /// `--format`: the output table format (clap's view of [`OutputFormat`], which the
 /// library keeps free of clap).

@@ -1,5 +1,5 @@
 //! Metric columns -> Arrow `RecordBatch`es and the summary JSON; the writers in
-//! `io::write` put them on disk inside an atomic output folder. Every builder names each
+//! `io::out::write` put them on disk inside an atomic output folder. Every builder names each
 //! array's column ([`crate::export::batch::named`]): the declaration in
 //! `schema/outputs.rs` orders them and refuses a missing, extra or mistyped one, so two
 //! columns of one type cannot be swapped unseen.

@@ -9,7 +9,7 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::Result;
 use crate::graph::GraphSet;
-use crate::io::write::TableWriter;
+use crate::io::out::write::TableWriter;
 use crate::metrics::overlap::by_type::TypeRow;
 use crate::metrics::overlap::conflicts::Conflict;
 use crate::metrics::overlap::{Dimension, PairBlock, PairSink, SharedBlock, Sizes};

@@ -47,12 +47,12 @@ pub struct RunInfo {
     /// The input folder, as given (`parameters.input`).
     pub input: String,
     /// Format of the output tables (`"parquet"`, `"arrow"`, `"csv"`).
-    pub format: crate::io::write::OutputFormat,
+    pub format: crate::io::out::write::OutputFormat,
     /// For CSV tables only: `"safe"` (formula-like text written with a leading `'`) or
     /// `"raw"` (`--csv-raw`); absent for Parquet and Arrow, which hold text as it is.
     /// [`crate::results::Results`] reads a `"safe"` folder's text back unescaped.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub csv_cells: Option<crate::io::write::CsvCells>,
+    pub csv_cells: Option<crate::io::out::write::CsvCells>,
     /// Worker threads of the run; recorded here only, since results do not depend on it.
     pub threads: usize,
     /// The config file, as given; null without `--config`.

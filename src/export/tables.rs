@@ -10,7 +10,7 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, InputError, Result};
 use crate::graph::GraphSet;
-use crate::io::write::{self, CsvCells, OutputFormat, TableWriter};
+use crate::io::out::write::{self, CsvCells, OutputFormat, TableWriter};
 use crate::metrics::overlap::{OverlapParams, OverlapPlan, OverlapResult, PartnerOverlap};
 use crate::metrics::{self, MetricTables};
 use crate::plan::{Shape, Stage};

@@ -1,32 +1,34 @@
-//! The only place that touches files: readers of input tables (feature `read`: polars,
-//! after `binary_check` has vetted Parquet / Arrow files and with `guard` turning a
-//! decoder panic into an error), the input files' checksums (`checksum`), the
-//! reader-independent tables as read (`raw`), writers of output tables (arrow /
-//! parquet), and the output paths: one rule for every target (`out_path`), the atomic,
-//! marked output folder (`atomic_dir`) and the atomic page (`atomic_file`).
+//! The only place that touches files, one folder per format plus the output folder:
+//!
+//! - [`csv`]: the structural scan of a CSV input before polars parses it (`scan`, with
+//!   the streaming `fast` pass and the `shape` both passes agree on);
+//! - [`parquet`]: the footer and page checks of a Parquet input (`check`) and the
+//!   parallel Parquet writer of the outputs (`writer`);
+//! - [`arrow`]: the message checks of an Arrow IPC input (`check`) and the zero-copy
+//!   hand-over from polars' Arrow to arrow-rs (`bridge`);
+//! - [`out`]: every output path (`out_path`: one rule for every target), the atomic,
+//!   marked output folder (`atomic_dir`), the atomic page (`atomic_file`) and the
+//!   table writers (`write`: Parquet, Arrow IPC, CSV);
+//! - here: the readers of the input folder (feature `read`: polars, with [`guard`]
+//!   turning a decoder panic into an error and [`refusal`] saying why a binary file is
+//!   refused), the reader-independent tables as read ([`raw`]) and the input files'
+//!   checksums ([`checksum`]).
 
-pub mod atomic_dir;
-pub mod atomic_file;
 #[cfg(feature = "read")]
-pub(crate) mod binary_check;
-#[cfg(feature = "read")]
-mod bridge;
+pub(crate) mod arrow;
 #[cfg(feature = "read")]
 pub mod checksum;
 #[cfg(feature = "read")]
-mod csv_fast;
-#[cfg(feature = "read")]
-pub(crate) mod csv_scan;
-#[cfg(feature = "read")]
-mod csv_shape;
+pub(crate) mod csv;
 #[cfg(feature = "read")]
 pub(crate) mod guard;
-pub mod out_path;
+pub mod out;
 pub(crate) mod parquet;
 pub mod raw;
 #[cfg(feature = "read")]
 pub mod read;
-pub mod write;
+#[cfg(feature = "read")]
+pub(crate) mod refusal;
 
 /// The most columns an input table may have (CSV header, Parquet schema fields, Arrow
 /// schema fields): Excel's sheet width, far beyond any CRM export. Checked before a

@@ -1,5 +1,5 @@
 //! Readers (feature `read`): find each contract table in the input folder, read it with
-//! polars and hand its columns over as Arrow arrays (`io::bridge`) to
+//! polars and hand its columns over as Arrow arrays (`io::arrow::bridge`) to
 //! [`super::raw`], which maps them to the contract's names. Typing and rule checks
 //! happen in `validate`; this module reports what stops a file from being read at all.
 
@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::csv_scan;
+use super::csv::scan as csv_scan;
 use super::raw::{
     header_errors, select_contract_columns, table_error, wanted_columns, RawTable, RawTables,
     SourceFile,
@@ -273,9 +273,9 @@ pub fn read_table(
     let mut skipped_empty = Vec::new();
     // A binary file's header is checked before polars reads a column of it, and only
     // the columns the contract takes are read.
-    let refused = |what: &str, e: super::binary_check::Refusal| match e {
-        super::binary_check::Refusal::Corrupt(e) => corrupt(what, e),
-        super::binary_check::Refusal::TooLarge(detail) => {
+    let refused = |what: &str, e: super::refusal::Refusal| match e {
+        super::refusal::Refusal::Corrupt(e) => corrupt(what, e),
+        super::refusal::Refusal::TooLarge(detail) => {
             file_error(&spec, &source, Rule::TooLarge { detail })
         }
     };
@@ -350,10 +350,10 @@ pub fn read_table(
             }
         }
         InputFormat::Parquet => {
-            let header = super::binary_check::parquet_columns(&source.path)
+            let header = super::parquet::check::parquet_columns(&source.path)
                 .map_err(|e| refused("Parquet", e))?;
             let wanted = check_header(&header)?;
-            super::binary_check::parquet(&source.path, &wanted)
+            super::parquet::check::parquet(&source.path, &wanted)
                 .map_err(|e| corrupt("Parquet", e))?;
             let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
             let df = if wanted.is_empty() {
@@ -366,7 +366,7 @@ pub fn read_table(
             (df, None, header)
         }
         InputFormat::Arrow => {
-            let header = super::binary_check::arrow_ipc(&source.path)
+            let header = super::arrow::check::arrow_ipc(&source.path)
                 .map_err(|e| refused("Arrow IPC", e))?;
             let wanted = check_header(&header)?;
             let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
@@ -436,7 +436,7 @@ fn select_from_frame(
     let mut all = Vec::with_capacity(df.width());
     // Each column handed over chunk by chunk, shared with polars, not copied.
     for c in df.into_columns() {
-        let a = super::guard::catch(|| super::bridge::to_arrow(&c))
+        let a = super::guard::catch(|| super::arrow::bridge::to_arrow(&c))
             .and_then(|r| r)
             .map_err(|detail| {
                 vec![table_error(

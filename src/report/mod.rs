@@ -140,7 +140,9 @@ pub fn write_scorecards(
     out: &std::path::Path,
 ) -> Result<()> {
     let results = Results::read(results_dir)?;
-    let protect = [crate::io::atomic_dir::Protected::input_folder(results_dir)];
+    let protect = [crate::io::out::atomic_dir::Protected::input_folder(
+        results_dir,
+    )];
     write_atomically(out, &render_scorecards(&results, sel)?, &protect)
 }
 
@@ -158,15 +160,15 @@ fn written_by_ecograph(path: &std::path::Path) -> bool {
     String::from_utf8_lossy(&head[..n]).contains(GENERATOR_TAG)
 }
 
-/// Writes `html` to `out` whole or not at all ([`crate::io::atomic_file`]): never over
+/// Writes `html` to `out` whole or not at all ([`crate::io::out::atomic_file`]): never over
 /// `protect` (the results folders read), a folder, a link or a file ecograph did not
 /// write (exit 4, untouched).
 fn write_atomically(
     out: &std::path::Path,
     html: &str,
-    protect: &[crate::io::atomic_dir::Protected],
+    protect: &[crate::io::out::atomic_dir::Protected],
 ) -> Result<()> {
-    crate::io::atomic_file::write_file(
+    crate::io::out::atomic_file::write_file(
         out,
         html.as_bytes(),
         protect,
@@ -228,8 +230,10 @@ pub fn write_report_since(
 ) -> Result<()> {
     let results = Results::read(results_dir)?;
     let old = since.map(Results::read).transpose()?;
-    let mut protect = vec![crate::io::atomic_dir::Protected::input_folder(results_dir)];
-    protect.extend(since.map(crate::io::atomic_dir::Protected::input_folder));
+    let mut protect = vec![crate::io::out::atomic_dir::Protected::input_folder(
+        results_dir,
+    )];
+    protect.extend(since.map(crate::io::out::atomic_dir::Protected::input_folder));
     write_atomically(out, &render_since(&results, old.as_ref())?, &protect)
 }
 

@@ -1,6 +1,6 @@
 //! Typed access to raw Arrow columns: each accessor checks the column's type against
 //! the contract (§4 "Parquet / Arrow types") and yields per-row values or errors. The
-//! columns may come from polars (via `io::bridge`) or from any other Arrow producer.
+//! columns may come from polars (via `io::arrow::bridge`) or from any other Arrow producer.
 
 use arrow::array::{Array, ArrayRef, AsArray, StringViewArray};
 use arrow::compute::cast;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::common::*;
 use ecograph::config::Settings;
-use ecograph::io::write::OutputFormat;
+use ecograph::io::out::write::OutputFormat;
 use ecograph::metrics::overlap::OverlapParams;
 use ecograph::metrics::MetricParams;
 use ecograph::pipeline::{self, AnalyzeJob};
@@ -17,7 +17,7 @@ fn job(input: &Path, overlap: OverlapParams) -> AnalyzeJob {
         input: input.to_path_buf(),
         out: input.join("unused"),
         format: OutputFormat::Parquet,
-        csv_cells: ecograph::io::write::CsvCells::Safe,
+        csv_cells: ecograph::io::out::write::CsvCells::Safe,
         settings: Settings::contract(),
         config_path: None,
         skip_invalid: false,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::common::*;
 use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::RecordBatch;
-use ecograph::io::write::{CsvCells, OutputFormat};
+use ecograph::io::out::write::{CsvCells, OutputFormat};
 use ecograph::results::Results;
 
 const FORMATS: [(&str, OutputFormat); 3] = [
@@ -174,7 +174,7 @@ fn a_renamed_column_is_named_by_every_reader_in_every_format() {
             let b = Results::read(&good).unwrap().load(table).unwrap().unwrap();
             let meta = "{}";
             std::fs::remove_file(bad.join(format!("{table}.{format}"))).unwrap();
-            ecograph::io::write::write_table(
+            ecograph::io::out::write::write_table(
                 &bad,
                 table,
                 &renamed(&b, column, "renamed_column"),

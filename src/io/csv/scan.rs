@@ -5,22 +5,22 @@
 //! polars' reader is fast but reports structural problems without a location; the `csv`
 //! crate reports the exact line of every record, so this pass gives the user the file,
 //! row, line, column and value the contract promises. It runs only where it is needed:
-//! [`super::csv_fast`] first proves, in one streaming pass, that the file is well formed
+//! [`super::fast`] first proves, in one streaming pass, that the file is well formed
 //! with one record per line (most files), and only a file it cannot settle is read here
 //! record by record.
 
 use std::path::Path;
 
-use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 use crate::error::{InputError, Rule};
+use crate::io::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
-pub use super::csv_shape::CsvScan;
+pub use super::shape::CsvScan;
 
 /// Scans `path`; returns the header and line map, or every structural problem found
 /// (capped, since one broken quote can make every later row look broken).
 ///
 /// Before anything is parsed: a file in UTF-16 or UTF-32 is one error naming its
-/// encoding; then the streaming pass of [`super::csv_fast`] settles most files, and a
+/// encoding; then the streaming pass of [`super::fast`] settles most files, and a
 /// file it cannot settle is first checked against the size limits ([`MAX_COLUMNS`],
 /// [`MAX_FIELD_BYTES`], [`MAX_HEADER_BYTES`]) in another streaming pass, so that no
 /// parser ever holds more than the limits allow. A header naming a column twice is an
@@ -54,7 +54,7 @@ pub fn scan(
         return Err(vec![mk(None, None, Rule::Encoding { found })]);
     }
     // A read error in the streaming pass is left to the full scan, which reports it.
-    let fast = std::fs::File::open(path).and_then(|f| super::csv_fast::scan(f, delimiter));
+    let fast = std::fs::File::open(path).and_then(|f| super::fast::scan(f, delimiter));
     let scan = if let Ok(Some(scan)) = fast {
         scan
     } else {
@@ -67,7 +67,7 @@ pub fn scan(
         let bytes = std::fs::read(path).map_err(unreadable)?;
         scan_bytes(&bytes, file, table, delimiter)?
     };
-    let duplicates: Vec<InputError> = super::raw::duplicate_names(&scan.header)
+    let duplicates: Vec<InputError> = crate::io::raw::duplicate_names(&scan.header)
         .into_iter()
         .map(|(name, first, second)| {
             mk(

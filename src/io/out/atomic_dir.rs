@@ -1,7 +1,7 @@
 //! Output folders that appear whole or not at all (contract §3), and that never replace
 //! what ecograph did not write.
 //!
-//! - The target is taken by the one path rule of [`crate::io::out_path`]: made absolute
+//! - The target is taken by the one path rule of [`crate::io::out::out_path`]: made absolute
 //!   and normalized lexically before any check, never an input folder, the config file
 //!   or a folder holding one, checked before any work and again at commit with the same
 //!   list.
@@ -26,8 +26,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::io::out_path::{self, refused};
-pub use crate::io::out_path::{remove_active, Protected};
+use crate::io::out::out_path::{self, refused};
+pub use crate::io::out::out_path::{remove_active, Protected};
 
 /// The file that marks a folder as written by ecograph. Hidden, so Spark, DuckDB globs
 /// and BI tools reading the folder skip it.

@@ -1,6 +1,6 @@
 //! The structural CSV scan for the common file, in one streaming pass: when every record
 //! is one physical line, the line map and the all-empty flags of [`CsvScan`] follow from
-//! the newlines alone, and the full record-by-record scan of [`super::csv_scan`] (the
+//! the newlines alone, and the full record-by-record scan of [`super::scan`] (the
 //! `csv` crate over the whole file read into memory) is not needed.
 //!
 //! The pass proves that the file is such a file, or gives up: it returns `None` at the
@@ -18,8 +18,8 @@
 
 use std::io::Read;
 
-use super::csv_shape::CsvScan;
-use super::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
+use super::shape::CsvScan;
+use crate::io::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
 /// Bytes read per step; lines are handled whole, so a longer line grows the buffer.
 const CHUNK: usize = 1 << 20;
@@ -342,7 +342,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::csv_scan::scan_bytes;
+    use crate::io::csv::scan::scan_bytes;
     use proptest::prelude::*;
 
     /// The pass over `bytes`, read `chunk` bytes at a time.

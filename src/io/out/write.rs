@@ -15,8 +15,8 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-use super::parquet::ParallelParquetWriter;
 use crate::error::{Error, Result};
+use crate::io::parquet::writer::ParallelParquetWriter;
 
 /// Output table format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

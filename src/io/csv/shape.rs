@@ -1,6 +1,6 @@
 //! What a structural CSV pass learns about a well-formed file: the answer both passes
-//! give, the streaming one of [`super::csv_fast`] and the full one of
-//! [`super::csv_scan`].
+//! give, the streaming one of [`super::fast`] and the full one of
+//! [`super::scan`].
 //!
 //! It sits below both so that the full scan can call the streaming pass first without
 //! the two files depending on each other.

@@ -1,5 +1,5 @@
 //! One output file (the review page, the scorecards) written whole or not at all, by the
-//! same path rule and never-replace rule as an output folder ([`crate::io::atomic_dir`]).
+//! same path rule and never-replace rule as an output folder ([`crate::io::out::atomic_dir`]).
 //!
 //! The target is made absolute and normalized lexically ([`out_path::absolute`]),
 //! refused when it is or holds a protected path, a folder, or a symbolic link (even a
@@ -14,8 +14,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::io::atomic_dir::{self, Protected};
-use crate::io::out_path::{self, refused};
+use crate::io::out::atomic_dir::{self, Protected};
+use crate::io::out::out_path::{self, refused};
 
 /// Writes `bytes` to `out` (see the module docs). `ours` tells whether an existing file
 /// at the target is one ecograph wrote and may replace; `hint` is the file name the
