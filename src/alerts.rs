@@ -268,12 +268,13 @@ fn hidden_brokers(
 }
 
 /// `summary` with its `alerts` section ([`AlertsSection`]): the alerts evaluated on the
-/// output folder `dir`, whose tables and summary are written.
+/// tables of the output folder `dir` as written (as the report reads them), before the
+/// summary itself is written.
 pub fn with_alerts(
     mut summary: serde_json::Value,
     dir: &std::path::Path,
 ) -> Result<serde_json::Value> {
-    let raised = evaluate(&Results::read(dir)?)?;
+    let raised = evaluate(&Results::with_summary(dir, &summary)?)?;
     summary["alerts"] =
         serde_json::to_value(AlertsSection::new(raised)).expect("alerts are plain data");
     Ok(summary)

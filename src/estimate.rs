@@ -375,22 +375,22 @@ mod ns {
     /// Exact betweenness: per source and unit of W (Brandes: one BFS and one
     /// dependency sweep per source); the constant the run's own exact-or-sampled
     /// decision uses.
-    pub const BRANDES: f64 = crate::metrics::centrality::betweenness::NS_PER_SOURCE_UNIT;
+    pub(super) const BRANDES: f64 = crate::metrics::centrality::betweenness::NS_PER_SOURCE_UNIT;
     /// Sampled betweenness: per sample and unit of W^0.75 (a balanced bidirectional
     /// search visits far less than W).
-    pub const SAMPLE: f64 = crate::metrics::centrality::betweenness::NS_PER_SAMPLE_UNIT;
+    pub(super) const SAMPLE: f64 = crate::metrics::centrality::betweenness::NS_PER_SAMPLE_UNIT;
     /// Closeness + harmonic: per source and unit of W (512 sources share a sweep).
-    pub const CLOSENESS: f64 = 0.0167;
+    pub(super) const CLOSENESS: f64 = 0.0167;
     /// Clustering (and constraint, effective size): per unit of Σ deg².
-    pub const CLUSTERING: f64 = 12.0;
+    pub(super) const CLUSTERING: f64 = 12.0;
     /// Louvain: per trial and directed edge (several sweeps and levels).
-    pub const LOUVAIN: f64 = 180.0;
+    pub(super) const LOUVAIN: f64 = 180.0;
     /// Core number: per directed edge (sequential).
-    pub const CORE: f64 = 7.0;
+    pub(super) const CORE: f64 = 7.0;
     /// Writing a row of a pair-sized table (overlap_pairs, channel_conflicts), wall.
-    pub const PAIR_ROW: f64 = 250.0;
+    pub(super) const PAIR_ROW: f64 = 250.0;
     /// Writing a row of the other tables (export), wall.
-    pub const EXPORT_ROW: f64 = 170.0;
+    pub(super) const EXPORT_ROW: f64 = 170.0;
 }
 
 /// The cost model's seconds for each network-measure stage the run's parameters select
@@ -398,7 +398,7 @@ mod ns {
 /// communities), on `threads` threads: operation counts of `g` times the per-operation
 /// costs of `ns` (module doc). It depends on the graph, the parameters and `threads` only, never on
 /// the machine, so a limit on it ([`check_stage_limit`]) decides alike everywhere.
-pub fn metric_stage_seconds(
+pub(crate) fn metric_stage_seconds(
     g: &GraphSet,
     params: &MetricParams,
     threads: usize,
@@ -463,7 +463,7 @@ pub fn metric_stage_seconds(
 
 /// The thread count the stage limit is judged on: the documented 2-core machine, so
 /// that `--threads` never changes whether a run is refused.
-pub const REFERENCE_THREADS: usize = 2;
+pub(crate) const REFERENCE_THREADS: usize = 2;
 
 /// The default of `--max-stage-minutes`: the longest expected time of one stage, on
 /// [`REFERENCE_THREADS`], that a run starts. The longest stage of a default run of a

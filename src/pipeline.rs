@@ -186,9 +186,9 @@ pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeRepor
         &timings,
         &program,
     );
-    write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
-    // The alerts, evaluated on the tables as written (as the report does), recorded in
-    // the summary for the notebooks and any reader.
+    // The alerts, evaluated on the tables as written (as the report reads them) and
+    // recorded in the summary for the notebooks and any reader; the summary is written
+    // once, with them.
     let summary = crate::alerts::with_alerts(summary, staged.path())?;
     write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
     if job.report {

@@ -181,7 +181,7 @@ pub struct Shape {
 
 impl Stage {
     /// The stage's declaration.
-    pub fn decl(self) -> &'static StageDecl {
+    pub(crate) fn decl(self) -> &'static StageDecl {
         &STAGES[self as usize]
     }
 

@@ -81,7 +81,18 @@ impl Results {
         })?;
         let json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| refuse(&summary_path, format!("not valid JSON ({e})")))?;
-        let summary = Summary::from_json(&json).map_err(|e| {
+        Results::with_summary(dir, &json)
+    }
+
+    /// The tables of folder `dir` with the summary `json` given rather than read from
+    /// the folder: how `analyze` evaluates the alerts on the tables it has just written,
+    /// before it writes the summary that records them (once).
+    pub fn with_summary(dir: &Path, json: &serde_json::Value) -> Result<Results> {
+        let refuse = |path: &Path, reason: String| Error::Results {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let summary = Summary::from_json(json).map_err(|e| {
             refuse(
                 dir,
                 format!(

@@ -14,7 +14,7 @@ use ecograph::validate::load_and_validate;
 /// Generates the seed-7 ecosystem of `partners` partners and `deals` deals (the other
 /// settings the defaults, the mix of the 100k / 3M benchmark data) into `dir`; returns
 /// its configuration.
-pub fn generate_into(dir: &Path, partners: usize, deals: usize) -> GenConfig {
+pub(crate) fn generate_into(dir: &Path, partners: usize, deals: usize) -> GenConfig {
     let cfg = GenConfig {
         seed: 7,
         partners,
@@ -26,6 +26,6 @@ pub fn generate_into(dir: &Path, partners: usize, deals: usize) -> GenConfig {
 }
 
 /// The graphs of the input folder `dir`, read and validated in contract form.
-pub fn graphs(dir: &Path) -> GraphSet {
+pub(crate) fn graphs(dir: &Path) -> GraphSet {
     graph::build(load_and_validate(dir, &Settings::contract(), false).expect("valid input"))
 }

@@ -9,7 +9,7 @@ use ecograph::estimate::{human_bytes, human_seconds, Estimate};
 use ecograph::pipeline::AnalyzeJob;
 
 /// The report as text (one table of outputs, one of stages, a verdict).
-pub fn render(job: &AnalyzeJob, e: &Estimate) -> String {
+pub(crate) fn render(job: &AnalyzeJob, e: &Estimate) -> String {
     let mut s = String::new();
     let format = format!("{:?}", job.format).to_lowercase();
     let _ = writeln!(

@@ -2,8 +2,8 @@
 //! indicatif): clap structs (raw flags) and their conversion into validated,
 //! ready-to-run jobs. `main.rs` only parses, dispatches and maps errors to exit codes.
 
-pub mod estimate_text;
-pub mod progress_bar;
+pub(crate) mod estimate_text;
+pub(crate) mod progress_bar;
 
 use std::path::PathBuf;
 
@@ -25,14 +25,14 @@ pub enum FormatArg {
 
 /// `--graph`: a network file written besides the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GraphArg {
+pub(crate) enum GraphArg {
     /// cosell_network.graphml.
     Graphml,
 }
 
 /// `--cosell-stages`: which deals make co-sell ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum CosellStagesArg {
+pub(crate) enum CosellStagesArg {
     /// Every deal, open, lost or won (the data contract).
     #[default]
     Any,
@@ -56,7 +56,7 @@ use ecograph::metrics::MetricParams;
 use ecograph::pipeline::AnalyzeJob;
 
 /// The exit codes, as `--help` lists them.
-pub fn exit_codes_help() -> String {
+pub(crate) fn exit_codes_help() -> String {
     let mut s = String::from("Exit codes:\n");
     for (code, what) in EXIT_CODES {
         s.push_str(&format!("  {code:<4} {what}\n"));
@@ -67,7 +67,7 @@ pub fn exit_codes_help() -> String {
 /// Graph analytics for business partner ecosystems.
 #[derive(Debug, Parser)]
 #[command(name = "ecograph", version, about, long_about = None, after_help = exit_codes_help())]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// No progress display (it is also off when stderr is not a terminal).
@@ -82,7 +82,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Analyze an ecosystem folder and write metric tables.
     #[command(after_help = exit_codes_help())]
     Analyze(Box<AnalyzeArgs>),
@@ -103,7 +103,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// The earlier output folder (e.g. `analyze --period 2025Q2`).
     pub old: PathBuf,
     /// The later output folder (e.g. `analyze --period 2025Q3`).
@@ -127,7 +127,7 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The output folder of an `ecograph analyze` run (Parquet, Arrow or CSV tables).
     pub results: PathBuf,
     /// Where to write the page (default: report.html inside the results folder, or
@@ -155,7 +155,7 @@ fn parse_top_partners(s: &str) -> std::result::Result<usize, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Folder with partners, deals, deal_partners (+ optional partner_products, products,
     /// customers) as .csv, .parquet or .arrow files.
     pub input: PathBuf,
@@ -189,7 +189,7 @@ pub struct InputArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Leave out rows that break a row rule, list them in the rejected_rows table, and
@@ -332,7 +332,7 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// List the rows that `analyze --skip-invalid` would leave out, and succeed when only
@@ -342,7 +342,7 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Output folder for the generated CSV tables (created whole, atomically).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
@@ -375,7 +375,7 @@ pub struct GenerateArgs {
 
 impl InputArgs {
     /// Reads the config file, if any, and resolves it with the flags' overrides.
-    pub fn settings(&self) -> Result<Settings> {
+    pub(crate) fn settings(&self) -> Result<Settings> {
         let config = match &self.config {
             Some(p) => Config::from_file(p)?,
             None => Config::default(),
@@ -404,7 +404,7 @@ impl InputArgs {
 
 /// `--csv-raw` as the library's [`CsvCells`]; refused with a format other than CSV,
 /// where it would silently do nothing.
-pub fn csv_cells(raw: bool, format: FormatArg) -> Result<CsvCells> {
+pub(crate) fn csv_cells(raw: bool, format: FormatArg) -> Result<CsvCells> {
     match (raw, format) {
         (false, _) => Ok(CsvCells::Safe),
         (true, FormatArg::Csv) => Ok(CsvCells::Raw),
@@ -416,7 +416,7 @@ pub fn csv_cells(raw: bool, format: FormatArg) -> Result<CsvCells> {
 
 /// `--overlap-top-k`: a positive K, or `all` (every pair; the library's `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TopK(pub Option<u32>);
+pub(crate) struct TopK(pub Option<u32>);
 
 /// As the flag is written (`--help` shows the default this way): K, or `all`.
 impl std::fmt::Display for TopK {
@@ -444,7 +444,7 @@ fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
 /// The thread count to use: `--threads` or all cores; 0 and more than
 /// [`ecograph::estimate::MAX_THREADS`] are refused (each worker keeps per-partner state,
 /// and threads beyond the cores only add that memory and the cost of starting them).
-pub fn threads(requested: Option<usize>) -> Result<usize> {
+pub(crate) fn threads(requested: Option<usize>) -> Result<usize> {
     let max = ecograph::estimate::MAX_THREADS;
     match requested {
         Some(0) => Err(Error::Parameter("--threads must be at least 1".into())),
@@ -467,7 +467,7 @@ impl AnalyzeArgs {
     /// ([`AnalyzeJob::check`], which `pipeline::analyze` runs too), called here in the
     /// order the flags have always been named: damping, `--metrics`, the run limits, the
     /// other metric parameters, then the period and the config.
-    pub fn job(&self, threads: usize) -> Result<AnalyzeJob> {
+    pub(crate) fn job(&self, threads: usize) -> Result<AnalyzeJob> {
         let mut metrics = MetricParams::default();
         metrics.pagerank.damping = self.pagerank_damping;
         metrics.pagerank.check()?;

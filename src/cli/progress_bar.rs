@@ -11,14 +11,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use ecograph::progress::Progress;
 
-pub struct TerminalProgress {
+pub(crate) struct TerminalProgress {
     current: Mutex<Option<ProgressBar>>,
     show: bool,
     verbose: bool,
 }
 
 impl TerminalProgress {
-    pub fn new(quiet: bool, verbose: bool) -> Self {
+    pub(crate) fn new(quiet: bool, verbose: bool) -> Self {
         TerminalProgress {
             current: Mutex::new(None),
             show: !quiet,
@@ -28,7 +28,7 @@ impl TerminalProgress {
 
     /// Removes the current spinner line, if any (on errors and Ctrl-C, so the terminal
     /// is left clean).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let bar = match self.current.lock() {
             Ok(mut g) => g.take(),
             Err(e) => e.into_inner().take(),

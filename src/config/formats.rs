@@ -151,7 +151,7 @@ impl Default for NumberFormat {
 
 impl NumberFormat {
     /// Whether this is the contract's plain format (no leniency).
-    pub fn is_plain(&self) -> bool {
+    pub(crate) fn is_plain(&self) -> bool {
         *self == NumberFormat::default()
     }
 }

@@ -218,12 +218,6 @@ impl Config {
         })
     }
 
-    /// The user's name for a contract column (the contract name when not mapped).
-    pub fn column_name<'a>(&'a self, table: &str, contract_column: &'a str) -> &'a str {
-        self.mapped_column(table, contract_column)
-            .unwrap_or(contract_column)
-    }
-
     /// The user's name for a contract column when the config maps it.
     pub fn mapped_column(&self, table: &str, contract_column: &str) -> Option<&str> {
         self.columns
@@ -373,8 +367,11 @@ mod tests {
             Path::new("c.toml"),
         )
         .unwrap();
-        assert_eq!(cfg.column_name("deals", "amount"), "Opportunity Amount");
-        assert_eq!(cfg.column_name("deals", "stage"), "stage");
+        assert_eq!(
+            cfg.mapped_column("deals", "amount"),
+            Some("Opportunity Amount")
+        );
+        assert_eq!(cfg.mapped_column("deals", "stage"), None);
         let v = cfg.resolve(&Overrides::default()).unwrap().stage;
         assert_eq!(v.get("Closed Won"), Some(Stage::Won));
         assert_eq!(v.get("won"), Some(Stage::Won));

@@ -90,7 +90,7 @@ impl<T: Copy + PartialEq> Vocab<T> {
     }
 
     /// The value `word` stands for (compared as the vocabulary's matching says).
-    pub fn get(&self, word: &str) -> Option<T> {
+    pub(crate) fn get(&self, word: &str) -> Option<T> {
         // Keys are normalized, so a word found as it is needs no normalizing (the usual
         // case: `won`), and the per-row allocation is paid only by unusual spellings.
         if let Some(v) = self.map.get(word) {

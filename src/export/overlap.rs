@@ -36,7 +36,7 @@ fn ids(names: &[String], idx: impl Iterator<Item = u32>, len: usize) -> ArrayRef
 /// come from [`PairBlock::expand`] (the one place that derives them, with
 /// [`similarities`](crate::metrics::overlap::similarities)), so every caller writes the
 /// same bits; the ids and the dimension are added here.
-pub fn pair_batch(
+pub(crate) fn pair_batch(
     partner_ids: &[String],
     dim: Dimension,
     sizes: Sizes,

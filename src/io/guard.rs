@@ -39,7 +39,7 @@ fn install_hook() {
 }
 
 /// Runs `f`; a panic inside it becomes `Err` with the decoder's message.
-pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     ACTIVE.fetch_add(1, Ordering::SeqCst);
     let r = panic::catch_unwind(AssertUnwindSafe(f));

@@ -76,9 +76,9 @@ pub struct Attribution {
 }
 
 /// Why the touch models are absent when deal_partners has no touched_at column.
-pub const NO_TOUCH_COLUMN: &str = "deal_partners has no touched_at column";
+pub(crate) const NO_TOUCH_COLUMN: &str = "deal_partners has no touched_at column";
 /// Why the touch models are absent when every touched_at is empty.
-pub const EMPTY_TOUCH_COLUMN: &str = "touched_at is empty on every deal_partners row";
+pub(crate) const EMPTY_TOUCH_COLUMN: &str = "touched_at is empty on every deal_partners row";
 
 /// The links' touches when the touch models can run: deal_partners has a touched_at
 /// column with at least one value.

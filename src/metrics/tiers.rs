@@ -67,7 +67,7 @@ pub struct PartnerFit {
 }
 
 /// The attribution model a rule column names (`first_touch_revenue`), if it names one.
-pub fn rule_model(column: &str) -> Option<Model> {
+pub(crate) fn rule_model(column: &str) -> Option<Model> {
     column.strip_suffix("_revenue").and_then(Model::from_name)
 }
 

@@ -371,7 +371,7 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
 }
 
 /// 1234567 -> "1.2M", for axis labels.
-pub fn short_number(v: f64) -> String {
+pub(crate) fn short_number(v: f64) -> String {
     let a = v.abs();
     if a >= 1e9 {
         format!("{:.1}B", v / 1e9)

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Rounds of the simulation.
-pub const ROUNDS: usize = 250;
+pub(crate) const ROUNDS: usize = 250;
 /// Strength of the pull towards the centre: a node at distance r moves by GRAVITY · r
 /// (before the temperature cap), whatever n.
 const GRAVITY: f64 = 2.0;

@@ -113,7 +113,7 @@ fn environment() -> Environment<'static> {
 }
 
 /// The scorecards page (one page per partner of `sel`, each printing on its own sheet).
-pub fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Result<String> {
+pub(crate) fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Result<String> {
     let cards = scorecard::build(results, sel)?;
     let mut env = environment();
     let fail = |e: minijinja::Error| Error::Export {
@@ -185,7 +185,7 @@ pub fn render(results: &Results) -> Result<String> {
 
 /// The review of `results`, with a "since last period" section comparing it with the
 /// earlier run `since` (`report NEW --since OLD`).
-pub fn render_since(results: &Results, since: Option<&Results>) -> Result<String> {
+pub(crate) fn render_since(results: &Results, since: Option<&Results>) -> Result<String> {
     let mut m = model::build(results)?;
     if let Some(old) = since {
         let c = crate::compare::compare(old, results)?;

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// Partners listed per list of the program sections.
-pub const PROGRAM_ROWS: usize = 10;
+pub(crate) const PROGRAM_ROWS: usize = 10;
 
 /// "Which story is fair": the top partners by the even split, ranked under every model.
 #[derive(Debug, Clone, Serialize, PartialEq)]

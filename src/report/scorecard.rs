@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::results::Results;
 
 /// Rows of each list on a scorecard.
-pub const LIST_ROWS: usize = 10;
+pub(crate) const LIST_ROWS: usize = 10;
 
 /// Which partners get a scorecard.
 #[derive(Debug, Clone, PartialEq, Eq)]

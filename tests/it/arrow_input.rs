@@ -22,37 +22,37 @@ fn msg(e: InputErrors) -> String {
 }
 
 /// The contract's stage words, in the order of `schema::Stage`.
-pub const STAGES: [&str; 3] = ["won", "lost", "open"];
+pub(crate) const STAGES: [&str; 3] = ["won", "lost", "open"];
 /// The contract's role words, in the order of `schema::Role`.
-pub const ROLES: [&str; 5] = ["sourced", "influenced", "co_sell", "fulfilled", "referral"];
+pub(crate) const ROLES: [&str; 5] = ["sourced", "influenced", "co_sell", "fulfilled", "referral"];
 
 /// One in-memory table: its name and its columns (name, array), as a caller has them.
-pub struct Table {
+pub(crate) struct Table {
     pub name: &'static str,
     pub columns: Vec<(&'static str, ArrayRef)>,
 }
 
 impl Table {
-    pub fn new(name: &'static str) -> Table {
+    pub(crate) fn new(name: &'static str) -> Table {
         Table {
             name,
             columns: Vec::new(),
         }
     }
 
-    pub fn text<S: AsRef<str>>(mut self, column: &'static str, v: &[Option<S>]) -> Table {
+    pub(crate) fn text<S: AsRef<str>>(mut self, column: &'static str, v: &[Option<S>]) -> Table {
         let a = StringArray::from_iter(v.iter().map(|s| s.as_ref().map(|s| s.as_ref())));
         self.columns.push((column, Arc::new(a)));
         self
     }
 
-    pub fn floats(mut self, column: &'static str, v: &[Option<f64>]) -> Table {
+    pub(crate) fn floats(mut self, column: &'static str, v: &[Option<f64>]) -> Table {
         self.columns
             .push((column, Arc::new(Float64Array::from(v.to_vec()))));
         self
     }
 
-    pub fn timestamps_ms(mut self, column: &'static str, v: &[Option<i64>]) -> Table {
+    pub(crate) fn timestamps_ms(mut self, column: &'static str, v: &[Option<i64>]) -> Table {
         self.columns.push((
             column,
             Arc::new(TimestampMillisecondArray::from(v.to_vec())),
@@ -67,29 +67,29 @@ impl Table {
 }
 
 /// `f(index, item)` for every item: a column with one value per item.
-pub fn per_item<T, V>(items: &[T], f: impl Fn(usize, &T) -> V) -> Vec<V> {
+pub(crate) fn per_item<T, V>(items: &[T], f: impl Fn(usize, &T) -> V) -> Vec<V> {
     items.iter().enumerate().map(|(i, x)| f(i, x)).collect()
 }
 
 /// Partner `i`'s id in the property suites: byte order differs from numeric order
 /// ("10" < "9") on purpose.
-pub fn partner_id(i: usize) -> String {
+pub(crate) fn partner_id(i: usize) -> String {
     format!("{}", 100 - i)
 }
 
 /// Deal `i`'s id in the property suites.
-pub fn deal_id(i: usize) -> String {
+pub(crate) fn deal_id(i: usize) -> String {
     format!("D{i}")
 }
 
 /// A partners table of `n` partners with ids [`partner_id`].
-pub fn partners(n: usize) -> Table {
+pub(crate) fn partners(n: usize) -> Table {
     let ids: Vec<Option<String>> = (0..n).map(|i| Some(partner_id(i))).collect();
     Table::new("partners").text("partner_id", &ids)
 }
 
 /// A deal_partners table from (deal index, partner index, role word) triples.
-pub fn links(triples: impl IntoIterator<Item = (usize, usize, &'static str)>) -> Table {
+pub(crate) fn links(triples: impl IntoIterator<Item = (usize, usize, &'static str)>) -> Table {
     let (mut deal, mut partner, mut role) = (Vec::new(), Vec::new(), Vec::new());
     for (d, p, r) in triples {
         deal.push(Some(deal_id(d)));
@@ -103,7 +103,7 @@ pub fn links(triples: impl IntoIterator<Item = (usize, usize, &'static str)>) ->
 }
 
 /// The tables as the validator sees them, typed (Arrow format: amounts must be numbers).
-pub fn raw(tables: &[Table], settings: &Settings) -> RawTables {
+pub(crate) fn raw(tables: &[Table], settings: &Settings) -> RawTables {
     let raw = tables
         .iter()
         .map(|t| {
@@ -116,7 +116,7 @@ pub fn raw(tables: &[Table], settings: &Settings) -> RawTables {
 }
 
 /// Validated tables from in-memory Arrow tables, in strict mode (panics on a problem).
-pub fn validated(tables: &[Table]) -> ValidatedTables {
+pub(crate) fn validated(tables: &[Table]) -> ValidatedTables {
     let settings = Settings::contract();
     validate::validate(raw(tables, &settings), &settings, false)
         .unwrap_or_else(|e| panic!("{}", msg(e)))

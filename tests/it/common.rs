@@ -11,16 +11,16 @@ use arrow::array::{Array, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn demo() -> PathBuf {
+pub(crate) fn demo() -> PathBuf {
     repo().join("datasets/demo")
 }
 
 /// Runs `ecograph ARGS` quietly and returns its output.
-pub fn ecograph(args: &[&str]) -> Output {
+pub(crate) fn ecograph(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ecograph"))
         .args(args)
         .arg("--quiet")
@@ -28,7 +28,7 @@ pub fn ecograph(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-pub fn ok(out: &Output) {
+pub(crate) fn ok(out: &Output) {
     assert!(
         out.status.success(),
         "ecograph failed ({:?}):\n{}",
@@ -37,18 +37,18 @@ pub fn ok(out: &Output) {
     );
 }
 
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Analyzes `input` into `dir/out` (with extra flags) and returns the output folder.
-pub fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
+pub(crate) fn analyze(input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
     analyze_into(input, &dir.join("out"), extra)
 }
 
 /// Runs `ecograph analyze INPUT --out OUT EXTRA...` quietly and returns its output,
 /// whatever the outcome: the caller checks the exit code.
-pub fn run_analyze(input: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn run_analyze(input: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "analyze",
         input.to_str().unwrap(),
@@ -60,7 +60,7 @@ pub fn run_analyze(input: &Path, out: &Path, extra: &[&str]) -> Output {
 }
 
 /// Analyzes `input` into the folder `out` (with extra flags), which it returns.
-pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+pub(crate) fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     ok(&run_analyze(input, out, extra));
     out.to_path_buf()
 }
@@ -70,7 +70,7 @@ pub fn analyze_into(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
 /// same input meanwhile wait, later ones get the same folder. So the reference, overlap
 /// and network-effect suites and the demo tests analyze each dataset once per test run.
 /// Read only: a test that changes an output folder, or needs flags, runs `analyze`.
-pub fn analyzed(input: &Path) -> PathBuf {
+pub(crate) fn analyzed(input: &Path) -> PathBuf {
     type Runs = Mutex<HashMap<PathBuf, Arc<OnceLock<PathBuf>>>>;
     static RUNS: LazyLock<Runs> = LazyLock::new(Runs::default);
     let input = input
@@ -114,7 +114,7 @@ fn shared_runs() -> &'static Path {
 }
 
 /// The names in a folder, sorted.
-pub fn names(dir: &Path) -> Vec<String> {
+pub(crate) fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -124,7 +124,7 @@ pub fn names(dir: &Path) -> Vec<String> {
 }
 
 /// Every file below a folder with its bytes, to prove a folder was left untouched.
-pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for n in names(dir) {
         let p = dir.join(&n);
@@ -140,7 +140,7 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Reads a Parquet file into one batch.
-pub fn read_parquet(path: &Path) -> RecordBatch {
+pub(crate) fn read_parquet(path: &Path) -> RecordBatch {
     let f = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let reader = ParquetRecordBatchReaderBuilder::try_new(f)
         .unwrap()
@@ -150,7 +150,7 @@ pub fn read_parquet(path: &Path) -> RecordBatch {
     arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
 }
 
-pub fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
+pub(crate) fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
     b.column_by_name(name)
         .unwrap_or_else(|| panic!("column {name} missing"))
         .as_any()
@@ -163,27 +163,27 @@ pub fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
         })
 }
 
-pub fn strings(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
+pub(crate) fn strings(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
     let a: &StringArray = col(b, name);
     (0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
         .collect()
 }
 
-pub fn floats(b: &RecordBatch, name: &str) -> Vec<Option<f64>> {
+pub(crate) fn floats(b: &RecordBatch, name: &str) -> Vec<Option<f64>> {
     let a: &Float64Array = col(b, name);
     (0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i)))
         .collect()
 }
 
-pub fn ints(b: &RecordBatch, name: &str) -> Vec<i64> {
+pub(crate) fn ints(b: &RecordBatch, name: &str) -> Vec<i64> {
     let a: &Int64Array = col(b, name);
     a.values().to_vec()
 }
 
 /// The column names of a batch, in order.
-pub fn column_names(b: &RecordBatch) -> Vec<&str> {
+pub(crate) fn column_names(b: &RecordBatch) -> Vec<&str> {
     b.schema_ref()
         .fields()
         .iter()
@@ -192,18 +192,18 @@ pub fn column_names(b: &RecordBatch) -> Vec<&str> {
 }
 
 /// A JSON file, parsed.
-pub fn read_json(path: &Path) -> serde_json::Value {
+pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The `ecosystem_summary.json` of an output folder, parsed.
-pub fn summary(out: &Path) -> serde_json::Value {
+pub(crate) fn summary(out: &Path) -> serde_json::Value {
     read_json(&out.join("ecosystem_summary.json"))
 }
 
 /// The run metadata of a Parquet output file (its `ecograph` key-value entry), parsed.
-pub fn parquet_run_metadata(path: &Path) -> serde_json::Value {
+pub(crate) fn parquet_run_metadata(path: &Path) -> serde_json::Value {
     use parquet::file::reader::FileReader;
     let f = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let reader = parquet::file::serialized_reader::SerializedFileReader::new(f).unwrap();
@@ -220,7 +220,7 @@ pub fn parquet_run_metadata(path: &Path) -> serde_json::Value {
 }
 
 /// A CSV file's header and its rows, each row by column name.
-pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+pub(crate) fn csv_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r
@@ -237,12 +237,12 @@ pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
 }
 
 /// The six input tables' names (their file stems), in the contract's order.
-pub fn table_names() -> [&'static str; 6] {
+pub(crate) fn table_names() -> [&'static str; 6] {
     ecograph::schema::TABLES.map(|t| t.name)
 }
 
 /// The input folder of a classic network: `tests/fixtures/classic/NAME`.
-pub fn classic(name: &str) -> PathBuf {
+pub(crate) fn classic(name: &str) -> PathBuf {
     repo().join("tests/fixtures/classic").join(name)
 }
 
@@ -250,7 +250,7 @@ pub fn classic(name: &str) -> PathBuf {
 /// `demo` (the shipped demo; references in `tests/fixtures/demo/expected`),
 /// `generated` (`tests/fixtures/generated`) or a classic network (see [`classic`]),
 /// the last two with their references in their own `expected` folder.
-pub fn reference_case(name: &str) -> (PathBuf, PathBuf) {
+pub(crate) fn reference_case(name: &str) -> (PathBuf, PathBuf) {
     match name {
         "demo" => (demo(), repo().join("tests/fixtures/demo/expected")),
         "generated" => {
@@ -295,7 +295,7 @@ macro_rules! reference_case_tests {
 pub(crate) use reference_case_tests;
 
 /// A small valid ecosystem in contract form, for bad-input tests to break.
-pub fn write_small_valid(dir: &Path) {
+pub(crate) fn write_small_valid(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("partners.csv"),
@@ -327,12 +327,12 @@ pub fn write_small_valid(dir: &Path) {
 
 /// `a` and `b` agree within `tol`, absolutely below 1 and relatively above (sums in
 /// another order than the reference's differ in the last bits, scaled by magnitude).
-pub fn close(a: f64, b: f64, tol: f64) -> bool {
+pub(crate) fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * 1f64.max(a.abs().max(b.abs()))
 }
 
 /// Runs `f` on a rayon pool of `t` threads.
-pub fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
     rayon::ThreadPoolBuilder::new()
         .num_threads(t)
         .build()
@@ -342,7 +342,7 @@ pub fn on_threads<T: Send>(t: usize, f: impl FnOnce() -> T + Send) -> T {
 
 /// Starts `analyze` on a run that takes seconds, waits for its staging folder, sends
 /// `signal`, and checks it exits 130 leaving nothing behind.
-pub fn signal_leaves_nothing(signal: &str) {
+pub(crate) fn signal_leaves_nothing(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("big");
     ok(&ecograph(&[
@@ -393,7 +393,7 @@ pub fn signal_leaves_nothing(signal: &str) {
 }
 
 /// The code of every warning the summary of the output folder `out` records.
-pub fn warning_codes(out: &Path) -> Vec<String> {
+pub(crate) fn warning_codes(out: &Path) -> Vec<String> {
     summary(out)["validation"]["warnings"]
         .as_array()
         .unwrap()

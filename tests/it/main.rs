@@ -30,6 +30,7 @@ mod overlap_fixtures;
 mod overlap_properties;
 mod program;
 mod properties;
+mod public_api;
 mod read_back;
 mod real_exports;
 mod reference_fixtures;

@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::error::{InputError, Rule};
 use crate::io::{MAX_COLUMNS, MAX_FIELD_BYTES, MAX_HEADER_BYTES};
 
-pub use super::shape::CsvScan;
+pub(crate) use super::shape::CsvScan;
 
 /// Scans `path`; returns the header and line map, or every structural problem found
 /// (capped, since one broken quote can make every later row look broken).
@@ -25,7 +25,7 @@ pub use super::shape::CsvScan;
 /// [`MAX_FIELD_BYTES`], [`MAX_HEADER_BYTES`]) in another streaming pass, so that no
 /// parser ever holds more than the limits allow. A header naming a column twice is an
 /// error naming both positions.
-pub fn scan(
+pub(crate) fn scan(
     path: &Path,
     file: &str,
     table: &'static str,
@@ -394,7 +394,7 @@ pub(crate) fn scan_bytes(
 /// such lines. Given which polars rows are entirely null or empty, returns the rows that
 /// are real records, matching null rows to the scan's all-empty records in order.
 /// `None` when the two readings cannot be aligned (a quoting problem).
-pub fn align_rows(null_row: &[bool], scan: &CsvScan) -> Option<Vec<usize>> {
+pub(crate) fn align_rows(null_row: &[bool], scan: &CsvScan) -> Option<Vec<usize>> {
     let mut keep = Vec::with_capacity(scan.lines.len());
     let mut j = 0;
     for (i, &is_null) in null_row.iter().enumerate() {

@@ -7,7 +7,7 @@
 
 /// What the scan learned about a well-formed file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CsvScan {
+pub(crate) struct CsvScan {
     /// Header names, BOM removed.
     pub header: Vec<String>,
     /// Physical 1-based line where each data row starts.

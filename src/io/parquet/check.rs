@@ -117,7 +117,7 @@ const MAX_ROWS: u64 = u32::MAX as u64 - 1;
 
 /// Checks a Parquet file's declared sizes (see the module docs), decoding the top-level
 /// columns `columns` (by position; the ones that will be read).
-pub fn parquet(path: &Path, columns: &[usize]) -> Result<(), String> {
+pub(crate) fn parquet(path: &Path, columns: &[usize]) -> Result<(), String> {
     guard::catch(|| parquet_inner(path, columns)).and_then(|r| r)
 }
 

@@ -30,7 +30,7 @@ use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 
 /// See the module documentation.
-pub struct ParallelParquetWriter<W: Write + Send> {
+pub(crate) struct ParallelParquetWriter<W: Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
     schema: SchemaRef,
@@ -42,7 +42,7 @@ pub struct ParallelParquetWriter<W: Write + Send> {
 
 impl<W: Write + Send> ParallelParquetWriter<W> {
     /// Writes the header of a Parquet file for `schema` to `out`.
-    pub fn try_new(out: W, schema: SchemaRef, props: WriterProperties) -> Result<Self> {
+    pub(crate) fn try_new(out: W, schema: SchemaRef, props: WriterProperties) -> Result<Self> {
         let max_rows = props.max_row_group_row_count().unwrap_or(usize::MAX);
         if props.max_row_group_bytes().is_some() {
             return Err(ParquetError::General(
@@ -69,7 +69,7 @@ impl<W: Write + Send> ParallelParquetWriter<W> {
     }
 
     /// Encodes `batch` (the writer's schema), flushing each row group once it is full.
-    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+    pub(crate) fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         let mut rest = batch.clone();
         while rest.num_rows() > 0 {
             if self.group.is_empty() {
@@ -117,7 +117,7 @@ impl<W: Write + Send> ParallelParquetWriter<W> {
     }
 
     /// Writes the last row group and the footer.
-    pub fn close(mut self) -> Result<()> {
+    pub(crate) fn close(mut self) -> Result<()> {
         self.flush()?;
         self.file.close()?;
         Ok(())

@@ -17,7 +17,7 @@ use crate::progress::Meter;
 /// `add(total, partial)` folds one partial in. Reports its progress to `meter`, if any:
 /// `items` `unit`s in all, advanced after each window (from the calling thread, so
 /// workers never wait on the display).
-pub fn ordered_fold<P: Send>(
+pub(crate) fn ordered_fold<P: Send>(
     items: usize,
     chunk_size: usize,
     meter: Option<&Meter>,
@@ -54,7 +54,7 @@ pub fn ordered_fold<P: Send>(
 }
 
 /// `total[i] += part[i]` for float vectors.
-pub fn add_into(total: &mut [f64], part: &[f64]) {
+pub(crate) fn add_into(total: &mut [f64], part: &[f64]) {
     for (t, p) in total.iter_mut().zip(part) {
         *t += p;
     }

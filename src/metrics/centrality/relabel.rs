@@ -18,7 +18,7 @@ use std::ops::Range;
 use crate::graph::Csr;
 
 /// A graph renumbered in breadth-first order.
-pub struct Relabelled {
+pub(crate) struct Relabelled {
     /// The renumbered graph, unweighted, each row sorted.
     pub graph: Csr,
     /// `new_id[old]`: where each original node went.
@@ -31,7 +31,7 @@ pub struct Relabelled {
 
 impl Relabelled {
     /// Renumbers `g` (undirected, symmetric) breadth-first, component by component.
-    pub fn breadth_first(g: &Csr) -> Relabelled {
+    pub(crate) fn breadth_first(g: &Csr) -> Relabelled {
         let n = g.rows();
         // Each component starts at its highest-degree node; components are taken in the
         // order of those starts (degree descending, then id), so the giant one comes first.
@@ -87,7 +87,7 @@ impl Relabelled {
     }
 
     /// `values` indexed by new id, back in original node order.
-    pub fn to_original<T: Copy>(&self, values: &[T]) -> Vec<T> {
+    pub(crate) fn to_original<T: Copy>(&self, values: &[T]) -> Vec<T> {
         self.new_id.iter().map(|&r| values[r as usize]).collect()
     }
 }

@@ -95,7 +95,7 @@ pub fn concentration(values: &[f64]) -> Concentration {
 
 /// [`concentration`] of values already positive and sorted ascending (no copy, no sort):
 /// O(k) time, O(1) auxiliary space. See [`concentration`] for the measures and an example.
-pub fn concentration_sorted(x: &[f64]) -> Concentration {
+pub(crate) fn concentration_sorted(x: &[f64]) -> Concentration {
     let k = x.len();
     if k == 0 {
         return Concentration::default();

@@ -38,7 +38,8 @@ use crate::schema::Stage;
 use crate::vocab::NULL;
 
 /// Dimension names, in output order.
-pub const DIMENSIONS: [&str; 5] = ["partner", "partner_type", "region", "product", "customer"];
+pub(crate) const DIMENSIONS: [&str; 5] =
+    ["partner", "partner_type", "region", "product", "customer"];
 
 /// One row of the `diversification` table.
 #[derive(Debug, Clone, PartialEq)]

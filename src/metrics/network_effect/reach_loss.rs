@@ -170,7 +170,7 @@ pub fn reach_loss(g: &Csr) -> Vec<Option<f64>> {
 }
 
 /// reach_loss from precomputed pieces of a graph with at least one edge.
-pub fn reach_loss_from(cut: &CutPieces) -> Vec<Option<f64>> {
+pub(crate) fn reach_loss_from(cut: &CutPieces) -> Vec<Option<f64>> {
     // P(G) = Σ_components C(s, 2) = Σ_partners (s_p - 1) / 2: a component of size s
     // contributes s (s - 1) over its members.
     let p_g = (cut.component_size.iter().map(|&s| s - 1).sum::<u64>() / 2) as f64;

@@ -63,7 +63,7 @@ pub struct Transpose {
 
 impl Transpose {
     /// Items per build task (a multiple of 64, so tasks own whole bitmap words).
-    pub const RANGE: usize = 1 << 17;
+    pub(crate) const RANGE: usize = 1 << 17;
 
     /// Builds the transpose of `rows` over `items` items (more if a row names a larger
     /// item), keeping heads when `full`. Errors when the stored links do not fit `u32`

@@ -20,7 +20,7 @@ mod plain {
         self_loop: Vec<f64>,
     }
 
-    pub fn run(g: &Csr, seed: u64, stream: u64, resolution: f64) -> Vec<u32> {
+    pub(super) fn run(g: &Csr, seed: u64, stream: u64, resolution: f64) -> Vec<u32> {
         let n = g.rows();
         let mut member: Vec<u32> = (0..n as u32).collect();
         let m: f64 = g.weights.iter().map(|&w| f64::from(w)).sum::<f64>() / 2.0;
