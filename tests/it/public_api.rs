@@ -138,10 +138,9 @@ fn public_signatures(text: &str) -> Vec<&str> {
             .split_once('\n')
             .map(|(l, _)| l)
             .and_then(|l| l.split_once(':'))
+            && field.chars().all(|c| c.is_alphanumeric() || c == '_')
         {
-            if field.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                out.push(ty);
-            }
+            out.push(ty);
         }
     }
     out
