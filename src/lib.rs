@@ -51,6 +51,8 @@
 //! - [`generate`]: seeded synthetic ecosystems for demos, tests and benchmarks.
 
 pub mod alerts;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod error;

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use ecograph::error::thousands;
-use ecograph::estimate::{human_bytes, human_seconds, Estimate};
-use ecograph::pipeline::AnalyzeJob;
+use crate::error::thousands;
+use crate::estimate::{human_bytes, human_seconds, Estimate};
+use crate::pipeline::AnalyzeJob;
 
 /// The report as text (one table of outputs, one of stages, a verdict).
 pub(crate) fn render(job: &AnalyzeJob, e: &Estimate) -> String {

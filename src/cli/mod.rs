@@ -1,23 +1,28 @@
-//! Command-line interface, part of the binary (the library knows nothing of clap or
-//! indicatif): clap structs (raw flags) and their conversion into validated,
-//! ready-to-run jobs. `main.rs` only parses, dispatches and maps errors to exit codes.
+//! Command-line interface (feature `cli`; the core knows nothing of clap or indicatif):
+//! clap structs (raw flags) and their conversion into validated, ready-to-run jobs, and
+//! [`run::main`], which parses, dispatches and maps errors to exit codes for the binary
+//! and for `python -m ecograph`. The Python package builds its jobs through the same
+//! flags ([`analyze_job`]), so an option has one name, one default and one check.
 
 pub(crate) mod estimate_text;
 pub(crate) mod progress_bar;
+pub mod run;
+
+pub use run::{main, run_command};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use ecograph::config::{Config, Overrides, Settings};
-use ecograph::error::{Error, Result, EXIT_CODES};
-use ecograph::generate::GenConfig;
-use ecograph::io::out::write::{CsvCells, OutputFormat};
+use crate::config::{Config, Overrides, Settings};
+use crate::error::{Error, Result, EXIT_CODES};
+use crate::generate::GenConfig;
+use crate::io::out::write::{CsvCells, OutputFormat};
 
 /// `--format`: the output table format (clap's view of [`OutputFormat`], which the
 /// library keeps free of clap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Parquet,
     Arrow,
     Csv,
@@ -49,11 +54,11 @@ impl From<FormatArg> for OutputFormat {
         }
     }
 }
-use ecograph::metrics::centrality::betweenness::BetweennessParams;
-use ecograph::metrics::centrality::closeness_sampled::ClosenessParams;
-use ecograph::metrics::centrality::Selection;
-use ecograph::metrics::MetricParams;
-use ecograph::pipeline::AnalyzeJob;
+use crate::metrics::centrality::betweenness::BetweennessParams;
+use crate::metrics::centrality::closeness_sampled::ClosenessParams;
+use crate::metrics::centrality::Selection;
+use crate::metrics::MetricParams;
+use crate::pipeline::AnalyzeJob;
 
 /// The exit codes, as `--help` lists them.
 pub(crate) fn exit_codes_help() -> String {
@@ -279,17 +284,17 @@ pub(crate) struct AnalyzeArgs {
     pub overlap_top_k: TopK,
     /// Refuse (exit 5, nothing written) a run whose overlap_pairs would have more rows
     /// than this; the check comes right after loading, before any metric.
-    #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_PAIR_ROWS)]
+    #[arg(long, value_name = "N", default_value_t = crate::estimate::DEFAULT_MAX_PAIR_ROWS)]
     pub max_pair_rows: u64,
     /// Refuse (exit 5, nothing written) a run whose co-sell network (cosell_edges) would
     /// have more ties than this; counted right after loading, before the network is
     /// built (a deal with k partners makes k(k-1)/2 ties).
-    #[arg(long, value_name = "N", default_value_t = ecograph::estimate::DEFAULT_MAX_COSELL_EDGES)]
+    #[arg(long, value_name = "N", default_value_t = crate::estimate::DEFAULT_MAX_COSELL_EDGES)]
     pub max_cosell_edges: u64,
     /// Refuse (exit 5, nothing written) a run in which one network measure is expected
     /// to take longer than this many minutes on 2 cores (the --dry-run cost model, the
     /// same decision on every machine); checked right after the network is built.
-    #[arg(long, value_name = "M", default_value_t = ecograph::estimate::DEFAULT_MAX_STAGE_MINUTES)]
+    #[arg(long, value_name = "M", default_value_t = crate::estimate::DEFAULT_MAX_STAGE_MINUTES)]
     pub max_stage_minutes: f64,
     /// Also write the co-sell network as a network file: `graphml` writes
     /// cosell_network.graphml (every partner_metrics column as a node attribute, the
@@ -380,6 +385,12 @@ impl InputArgs {
             Some(p) => Config::from_file(p)?,
             None => Config::default(),
         };
+        self.settings_of(&config)
+    }
+
+    /// `config` (read from `--config`, or given by a library caller) resolved with the
+    /// flags' overrides; an error names `--config`'s file, or `(flags)`.
+    pub(crate) fn settings_of(&self, config: &Config) -> Result<Settings> {
         let unescape = |s: &String| match s.as_str() {
             "\\t" | "tab" => "\t".to_string(),
             _ => s.clone(),
@@ -399,6 +410,56 @@ impl InputArgs {
                 .unwrap_or_else(|| PathBuf::from("(flags)")),
             message,
         })
+    }
+}
+
+/// The parsed command line `ecograph SUBCOMMAND ARGS`; a flag clap refuses is an
+/// [`Error::Parameter`] carrying clap's message (without its usage lines).
+pub(crate) fn parse_command(subcommand: &str, args: &[String]) -> Result<Cli> {
+    let argv = ["ecograph", subcommand]
+        .into_iter()
+        .map(String::from)
+        .chain(args.iter().cloned());
+    Cli::try_parse_from(argv).map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        Error::Parameter(first.trim_start_matches("error: ").to_string())
+    })
+}
+
+/// The job `ecograph analyze ARGS` runs (`args`: the flags after `analyze`, the input
+/// first) and its thread count, with the CLI's names, defaults, checks and messages:
+/// how the Python package turns `analyze(source, overlap_top_k=5)` into a job.
+/// `config`: a config given as data, with the name its errors show, in place of
+/// `--config`.
+pub fn analyze_job(
+    args: &[String],
+    config: Option<(&Config, &std::path::Path)>,
+) -> Result<(AnalyzeJob, usize)> {
+    let cli = parse_command("analyze", args)?;
+    let threads = threads(cli.threads)?;
+    match &cli.command {
+        Command::Analyze(a) => Ok((a.job_with(threads, config)?, threads)),
+        _ => unreachable!("parsed as analyze"),
+    }
+}
+
+/// The input folder, settings and `--skip-invalid` of `ecograph validate ARGS`, with
+/// `config` (data, and its name) in place of `--config` when given.
+pub fn validate_args(
+    args: &[String],
+    config: Option<(&Config, &std::path::Path)>,
+) -> Result<(PathBuf, Settings, bool)> {
+    let cli = parse_command("validate", args)?;
+    match &cli.command {
+        Command::Validate(v) => {
+            let settings = match config {
+                Some((c, _)) => v.input.settings_of(c)?,
+                None => v.input.settings()?,
+            };
+            Ok((v.input.input.clone(), settings, v.skip_invalid))
+        }
+        _ => unreachable!("parsed as validate"),
     }
 }
 
@@ -442,10 +503,10 @@ fn parse_top_k(s: &str) -> std::result::Result<TopK, String> {
 }
 
 /// The thread count to use: `--threads` or all cores; 0 and more than
-/// [`ecograph::estimate::MAX_THREADS`] are refused (each worker keeps per-partner state,
+/// [`crate::estimate::MAX_THREADS`] are refused (each worker keeps per-partner state,
 /// and threads beyond the cores only add that memory and the cost of starting them).
-pub(crate) fn threads(requested: Option<usize>) -> Result<usize> {
-    let max = ecograph::estimate::MAX_THREADS;
+pub fn threads(requested: Option<usize>) -> Result<usize> {
+    let max = crate::estimate::MAX_THREADS;
     match requested {
         Some(0) => Err(Error::Parameter("--threads must be at least 1".into())),
         Some(n) if n > max => Err(Error::Parameter(format!(
@@ -468,11 +529,21 @@ impl AnalyzeArgs {
     /// order the flags have always been named: damping, `--metrics`, the run limits, the
     /// other metric parameters, then the period and the config.
     pub(crate) fn job(&self, threads: usize) -> Result<AnalyzeJob> {
+        self.job_with(threads, None)
+    }
+
+    /// [`Self::job`] with the config given (`(config, name shown)`) instead of read from
+    /// `--config`.
+    pub(crate) fn job_with(
+        &self,
+        threads: usize,
+        config: Option<(&Config, &std::path::Path)>,
+    ) -> Result<AnalyzeJob> {
         let mut metrics = MetricParams::default();
         metrics.pagerank.damping = self.pagerank_damping;
         metrics.pagerank.check()?;
         metrics.centrality = Selection::parse(&self.metrics).map_err(Error::Parameter)?;
-        ecograph::pipeline::check_max_stage_minutes(self.max_stage_minutes)?;
+        crate::pipeline::check_max_stage_minutes(self.max_stage_minutes)?;
         metrics.betweenness = BetweennessParams {
             exact_limit: self.betweenness_exact_limit,
             epsilon: self.betweenness_epsilon,
@@ -488,7 +559,7 @@ impl AnalyzeArgs {
         metrics.community.seed = self.seed;
         metrics.community.trials = self.community_trials;
         metrics.resilience.seed = self.resilience_seed;
-        metrics.overlap = ecograph::metrics::overlap::OverlapParams {
+        metrics.overlap = crate::metrics::overlap::OverlapParams {
             threshold: self.overlap_threshold,
             min_jaccard: self.overlap_min_jaccard,
             top_k: self.overlap_top_k.0,
@@ -496,16 +567,19 @@ impl AnalyzeArgs {
         };
         metrics.check()?;
         metrics.cosell_stages = match self.cosell_stages {
-            CosellStagesArg::Any => ecograph::graph::CosellStages::Any,
-            CosellStagesArg::Won => ecograph::graph::CosellStages::Won,
+            CosellStagesArg::Any => crate::graph::CosellStages::Any,
+            CosellStagesArg::Won => crate::graph::CosellStages::Won,
         };
-        metrics.period = ecograph::validate::window::Window::parse(
+        metrics.period = crate::validate::window::Window::parse(
             self.from.as_deref(),
             self.to.as_deref(),
             self.period.as_deref(),
         )
         .map_err(Error::Parameter)?;
-        let settings = self.input.settings()?;
+        let (settings, config_path) = match config {
+            Some((c, name)) => (self.input.settings_of(c)?, Some(name.to_path_buf())),
+            None => (self.input.settings()?, self.input.config.clone()),
+        };
         metrics.attribution = settings.attribution;
         let job = AnalyzeJob {
             input: self.input.input.clone(),
@@ -513,7 +587,7 @@ impl AnalyzeArgs {
             format: self.format.into(),
             csv_cells: csv_cells(self.csv_raw, self.format)?,
             settings,
-            config_path: self.input.config.clone(),
+            config_path,
             skip_invalid: self.skip_invalid,
             overwrite: self.overwrite,
             threads,
@@ -523,7 +597,7 @@ impl AnalyzeArgs {
             max_stage_minutes: self.max_stage_minutes,
             report: self.report,
             graph: self.graph.map(|g| match g {
-                GraphArg::Graphml => ecograph::export::graphml::GraphFormat::Graphml,
+                GraphArg::Graphml => crate::export::graphml::GraphFormat::Graphml,
             }),
         };
         job.check()?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
-use ecograph::progress::Progress;
+use crate::progress::Progress;
 
 pub(crate) struct TerminalProgress {
     current: Mutex<Option<ProgressBar>>,
@@ -108,12 +108,12 @@ impl Progress for TerminalProgress {
         if self.verbose {
             // The resident memory after the stage and the peak so far, where the
             // platform says (Linux).
-            let memory = ecograph::estimate::resident_memory()
+            let memory = crate::estimate::resident_memory()
                 .map(|(now, peak)| {
                     format!(
                         "  {:>9} now, {:>9} peak",
-                        ecograph::estimate::human_bytes(now),
-                        ecograph::estimate::human_bytes(peak)
+                        crate::estimate::human_bytes(now),
+                        crate::estimate::human_bytes(peak)
                     )
                 })
                 .unwrap_or_default();
