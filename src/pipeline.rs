@@ -113,20 +113,55 @@ pub struct AnalyzeReport {
     pub timings: Vec<(String, f64)>,
 }
 
-/// Runs `analyze` on the current rayon pool (the caller sets the thread count).
+/// Where [`analyze_from`] takes its tables.
+pub enum Source {
+    /// The job's input folder (`job.input`), read as the CLI reads it.
+    Folder,
+    /// Tables already read, as Arrow data ([`crate::io::raw::RawTable::from_arrow`]: a
+    /// Python caller's DataFrames, say); `job.input` only names them in the summary.
+    /// They are validated by the same rules; the summary's `inputs` (file checksums)
+    /// is empty.
+    Tables(Box<crate::io::raw::RawTables>),
+}
+
+/// Runs `analyze` on the job's input folder, on the current rayon pool (the caller
+/// sets the thread count).
 pub fn analyze(job: &AnalyzeJob, progress: &dyn Progress) -> Result<AnalyzeReport> {
+    analyze_from(job, Source::Folder, progress)
+}
+
+/// Runs `analyze` on `source`, on the current rayon pool.
+pub fn analyze_from(
+    job: &AnalyzeJob,
+    source: Source,
+    progress: &dyn Progress,
+) -> Result<AnalyzeReport> {
     job.check()?;
-    validate::check_input_folder(&job.input)?;
+    let protected = match source {
+        Source::Folder => {
+            validate::check_input_folder(&job.input)?;
+            job.protected()
+        }
+        Source::Tables(_) => job
+            .config_path
+            .iter()
+            .map(|p| Protected::config_file(p))
+            .collect(),
+    };
     // The output folder is checked and staged before any work: a refused or unwritable
     // output fails at once, and the input is never a target.
-    let staged = StagedDir::create(&job.out, job.overwrite, &job.protected())?;
+    let staged = StagedDir::create(&job.out, job.overwrite, &protected)?;
     let mut st = Stages::new(progress);
-    // Checksums run beside loading: validation is mostly single-threaded per table.
-    let (tables, inputs) = st.run_metered(Stage::Load.name(), |meter| {
-        rayon::join(
+    let (tables, inputs) = st.run_metered(Stage::Load.name(), |meter| match source {
+        // Checksums run beside loading: validation is mostly single-threaded per table.
+        Source::Folder => rayon::join(
             || load_metered(job, meter),
             || crate::io::checksum::input_checksums(&job.input, &job.settings),
-        )
+        ),
+        Source::Tables(raw) => (
+            validate::validate(*raw, &job.settings, job.skip_invalid).map_err(Error::Input),
+            Ok(BTreeMap::new()),
+        ),
     });
     let (mut tables, inputs) = (tables?, inputs?);
     let window = job.metrics.period.map(|w| tables.restrict_to(&w));

@@ -12,6 +12,21 @@ pub trait Progress: Sync {
     fn finish(&self, name: &str, seconds: f64);
 }
 
+/// The unwind payload of a run stopped by [`cancel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Stops the run from inside a [`Progress`] hook (a caller asked to stop: Ctrl-C in the
+/// Python package): unwinds to the caller's `catch_unwind` without running the panic
+/// hook, so nothing is printed. Every destructor on the way runs; the staged output
+/// folder's ([`crate::io::out::atomic_dir::StagedDir`]) removes it, so nothing half
+/// written is left. rayon carries the payload across its threads unchanged, and the
+/// decoder guard ([`crate::io::guard`]) lets it through. The run stops at its next
+/// hook: a stage's start or end, or a metered kernel's next step.
+pub fn cancel() -> ! {
+    std::panic::resume_unwind(Box::new(Cancelled))
+}
+
 /// Reports nothing (library use, tests, `--quiet`).
 pub struct Silent;
 

@@ -210,6 +210,86 @@ impl Results {
             })
     }
 
+    /// Writes these results again as the output folder `out` in `format`, whole or not
+    /// at all (the rules of [`StagedDir`]; `out` may not be this folder): every table
+    /// with its run metadata, the summary with its `parameters.format` (and
+    /// `csv_cells`) saying what was written, and the other files (the review page, the
+    /// network file) as they are. How the Python package's `Results.write` gives the
+    /// files `ecograph analyze --format F` gives. Results written as CSV carry no run
+    /// metadata and are refused.
+    pub fn write_as(
+        &self,
+        out: &Path,
+        format: OutputFormat,
+        csv_cells: crate::io::out::write::CsvCells,
+        overwrite: bool,
+    ) -> Result<PathBuf> {
+        use crate::io::out::atomic_dir::{Protected, StagedDir};
+        use crate::io::out::write::{TableWriter, METADATA_KEY};
+        let refuse = |reason: String| Error::Results {
+            path: self.dir.clone(),
+            reason,
+        };
+        if self.format == OutputFormat::Csv {
+            return Err(refuse(
+                "its tables are CSV, which keeps no run metadata; analyze again with the \
+                 format wanted"
+                    .into(),
+            ));
+        }
+        let staged = StagedDir::create(out, overwrite, &[Protected::input_folder(&self.dir)])?;
+        for name in self.table_names() {
+            let file = self.dir.join(format!("{name}.{}", self.format.extension()));
+            let meta = table_metadata(&file, self.format, METADATA_KEY)
+                .ok_or_else(|| refuse(format!("{} has no run metadata", file.display())))?;
+            let t = OUTPUT_TABLES
+                .iter()
+                .find(|t| t.name == name)
+                .expect("declared");
+            let mut w =
+                TableWriter::create(staged.path(), name, t.schema(), format, csv_cells, &meta)?;
+            self.stream(name, &mut |b| w.write(b))?;
+            w.finish()?;
+        }
+        let mut summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(self.dir.join(out::SUMMARY_FILE))
+                .map_err(|e| Error::io("reading", self.dir.join(out::SUMMARY_FILE), e))?,
+        )
+        .map_err(|e| refuse(e.to_string()))?;
+        summary["parameters"]["format"] = serde_json::to_value(format).expect("plain data");
+        if let Some(p) = summary["parameters"].as_object_mut() {
+            match format {
+                OutputFormat::Csv => {
+                    p.insert(
+                        "csv_cells".into(),
+                        serde_json::to_value(csv_cells).expect("plain data"),
+                    );
+                }
+                _ => {
+                    p.remove("csv_cells");
+                }
+            }
+        }
+        crate::io::out::write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
+        let tables: Vec<String> = OUTPUT_TABLES
+            .iter()
+            .map(|t| format!("{}.{}", t.name, self.format.extension()))
+            .collect();
+        for entry in std::fs::read_dir(&self.dir).map_err(|e| Error::io("reading", &self.dir, e))? {
+            let entry = entry.map_err(|e| Error::io("reading", &self.dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_other = entry.path().is_file()
+                && !name.starts_with('.')
+                && name != out::SUMMARY_FILE
+                && !tables.contains(&name);
+            if is_other {
+                std::fs::copy(entry.path(), staged.path().join(&name))
+                    .map_err(|e| Error::io("copying", entry.path(), e))?;
+            }
+        }
+        staged.commit()
+    }
+
     /// The names of the tables present, in declaration order.
     pub fn table_names(&self) -> Vec<&'static str> {
         OUTPUT_TABLES
@@ -217,6 +297,30 @@ impl Results {
             .map(|t| t.name)
             .filter(|n| self.tables.contains_key(n) || self.streamed.contains(n))
             .collect()
+    }
+}
+
+/// The run metadata stored under `key` in a Parquet or Arrow IPC table file (None for
+/// CSV, which has no place for it, or a file without it).
+fn table_metadata(path: &Path, format: OutputFormat, key: &str) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    match format {
+        OutputFormat::Parquet => {
+            use parquet::file::reader::FileReader;
+            let r = parquet::file::reader::SerializedFileReader::new(file).ok()?;
+            r.metadata()
+                .file_metadata()
+                .key_value_metadata()?
+                .iter()
+                .find(|kv| kv.key == key)?
+                .value
+                .clone()
+        }
+        OutputFormat::Arrow => {
+            let r = arrow::ipc::reader::FileReader::try_new(file, None).ok()?;
+            r.schema().metadata().get(key).cloned()
+        }
+        OutputFormat::Csv => None,
     }
 }
 

@@ -45,6 +45,10 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let r = panic::catch_unwind(AssertUnwindSafe(f));
     ACTIVE.fetch_sub(1, Ordering::SeqCst);
     r.map_err(|payload| {
+        // A cancelled run is not a corrupt file: keep unwinding.
+        if payload.is::<crate::progress::Cancelled>() {
+            panic::resume_unwind(payload);
+        }
         let last = LAST.lock().unwrap_or_else(|e| e.into_inner()).take();
         last.or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .or_else(|| payload.downcast_ref::<String>().cloned())

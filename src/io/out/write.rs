@@ -33,7 +33,7 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// File extension of a table in this format (`parquet`, `arrow`, `csv`).
-    pub(crate) fn extension(self) -> &'static str {
+    pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Parquet => "parquet",
             OutputFormat::Arrow => "arrow",
