@@ -1,0 +1,81 @@
+//! An analyze output folder read back ([`ecograph::results::Results`]), for Python.
+
+use std::path::Path;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::arrow_io::Table;
+use crate::errors::to_py;
+
+/// An output folder of `ecograph analyze`, read back: the summary and each table.
+#[pyclass(module = "ecograph._ecograph", frozen)]
+pub(crate) struct Results {
+    inner: ecograph::results::Results,
+}
+
+#[pymethods]
+impl Results {
+    /// Reads the folder `dir` (any output format); an error names what is missing.
+    #[new]
+    fn new(py: Python<'_>, dir: String) -> PyResult<Results> {
+        let inner = py
+            .detach(|| ecograph::results::Results::read(Path::new(&dir)))
+            .map_err(|e| to_py(py, &e))?;
+        Ok(Results { inner })
+    }
+
+    /// The folder, as given.
+    #[getter]
+    fn dir(&self) -> String {
+        self.inner.dir.display().to_string()
+    }
+
+    /// The tables' format: "parquet", "arrow" or "csv".
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.inner.format.extension()
+    }
+
+    /// `ecosystem_summary.json`, as its text.
+    #[getter]
+    fn summary_json(&self) -> PyResult<String> {
+        let path = self.inner.dir.join(ecograph::schema::out::SUMMARY_FILE);
+        std::fs::read_to_string(&path)
+            .map_err(|e| PyValueError::new_err(format!("{}: {e}", path.display())))
+    }
+
+    /// The tables present, in declaration order.
+    fn table_names(&self) -> Vec<&'static str> {
+        self.inner.table_names()
+    }
+
+    /// Table `name`, read whole (pair-sized tables batch by batch, then kept).
+    fn table(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
+        let Some(declared) = ecograph::schema::outputs::OUTPUT_TABLES
+            .iter()
+            .find(|t| t.name == name)
+        else {
+            return Err(PyValueError::new_err(format!(
+                "'{name}' is not an output table; the tables are {}",
+                self.inner.table_names().join(", ")
+            )));
+        };
+        let mut batches = Vec::new();
+        let present = py
+            .detach(|| {
+                self.inner.stream(name, &mut |b| {
+                    batches.push(b.clone());
+                    Ok(())
+                })
+            })
+            .map_err(|e| to_py(py, &e))?;
+        if !present {
+            return Err(PyValueError::new_err(format!(
+                "this run wrote no '{name}' table; it wrote {}",
+                self.inner.table_names().join(", ")
+            )));
+        }
+        Ok(Table::new(name.to_string(), declared.schema(), batches))
+    }
+}
