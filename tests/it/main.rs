@@ -22,6 +22,7 @@ mod foreign_files;
 mod fuzz_inputs;
 mod graphml;
 mod kill_safety;
+mod library_api;
 mod module_graph;
 mod network_effect_fixtures;
 mod network_effect_properties;
