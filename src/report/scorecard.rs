@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::columns::{customer_pairs, floats, ints, need, strs, top_by, Partners};
 use crate::error::{Error, Result};
 use crate::results::Results;
+use crate::schema::out;
 
 /// Rows of each list on a scorecard.
 pub const LIST_ROWS: usize = 10;
@@ -83,17 +84,23 @@ pub struct Scorecard {
     pub conflicts_total: usize,
 }
 
+/// partner_metrics' column `c`; in a constant, checked against the declaration at
+/// compile time.
+const fn metric(c: &'static str) -> &'static str {
+    out::PARTNER_METRICS.col(c)
+}
+
 /// (column, label, unit) of the figures.
 const FIGURES: [(&str, &str, &str); 9] = [
-    ("attributed_revenue", "Attributed revenue", "money"),
-    ("sourced_revenue", "Sourced revenue", "money"),
-    ("won_deals", "Won deals", "count"),
-    ("win_rate", "Win rate", "share"),
-    ("customers", "Customers reached", "count"),
-    ("cosell_degree", "Co-sellers", "count"),
-    ("pagerank", "PageRank (centrality)", "small"),
-    ("betweenness", "Betweenness (brokerage)", "small"),
-    ("reach_loss", "Reach loss if it left", "share"),
+    (metric("attributed_revenue"), "Attributed revenue", "money"),
+    (metric("sourced_revenue"), "Sourced revenue", "money"),
+    (metric("won_deals"), "Won deals", "count"),
+    (metric("win_rate"), "Win rate", "share"),
+    (metric("customers"), "Customers reached", "count"),
+    (metric("cosell_degree"), "Co-sellers", "count"),
+    (metric("pagerank"), "PageRank (centrality)", "small"),
+    (metric("betweenness"), "Betweenness (brokerage)", "small"),
+    (metric("reach_loss"), "Reach loss if it left", "share"),
 ];
 
 /// Mid-rank percentile of `v` among `all` (values present only).
@@ -105,12 +112,12 @@ fn percentile(all: &[f64], v: f64) -> f64 {
 
 /// The scorecards of `sel` from an output folder read back.
 pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
-    let pm = need(r, "partner_metrics")?;
+    let pm = need(r, &out::PARTNER_METRICS)?;
     let partners = Partners::of(pm)?;
     let (ids, names) = (&partners.ids, &partners.names);
     let chosen: Vec<usize> = match sel {
         Selection::Top(n) => {
-            let rev = floats(pm, "attributed_revenue")?;
+            let rev = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
             top_by(pm.num_rows(), *n, |i| rev[i].unwrap_or(0.0))
         }
         Selection::Ids(want) => want
@@ -147,9 +154,9 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         .map(|c| c.iter().flatten().copied().collect())
         .collect();
     let (ty, tier, region) = (
-        strs(pm, "partner_type")?,
-        strs(pm, "tier")?,
-        strs(pm, "region")?,
+        strs(pm, const { out::PARTNER_METRICS.col("partner_type") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("tier") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("region") })?,
     );
     // One streaming pass per pair-sized table for every chosen partner at once: a row
     // naming a chosen partner becomes a candidate on its card; each list keeps its best
@@ -160,10 +167,7 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         .map(|(k, &p)| (ids[p].as_str(), k))
         .collect();
     let row = |id: &str, count: f64, value: f64| Other {
-        name: partners
-            .row(id)
-            .map(|i| names[i].clone())
-            .unwrap_or_else(|| id.to_string()),
+        name: partners.shown(id).to_string(),
         partner_id: id.to_string(),
         count,
         value,
@@ -213,12 +217,12 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         }
     };
     let mut cosellers = new_lists();
-    if !r.stream("cosell_edges", &mut |e| {
+    if !r.stream(out::COSELL_EDGES.name, &mut |e| {
         let (ea, eb, ew, er) = (
-            strs(e, "partner_a")?,
-            strs(e, "partner_b")?,
-            ints(e, "shared_deals")?,
-            floats(e, "shared_won_revenue")?,
+            strs(e, const { out::COSELL_EDGES.col("partner_a") })?,
+            strs(e, const { out::COSELL_EDGES.col("partner_b") })?,
+            ints(e, const { out::COSELL_EDGES.col("shared_deals") })?,
+            floats(e, const { out::COSELL_EDGES.col("shared_won_revenue") })?,
         );
         for i in 0..e.num_rows() {
             pair(&ea[i], &eb[i], &mut |k, other| {
@@ -228,7 +232,7 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         }
         Ok(())
     })? {
-        return Err(super::columns::missing(r, "cosell_edges"));
+        return Err(super::columns::missing(r, &out::COSELL_EDGES));
     }
     let mut overlaps = new_lists();
     customer_pairs(r, &mut |p| {
@@ -238,13 +242,13 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
         });
     })?;
     let mut conflicts = new_lists();
-    r.stream("channel_conflicts", &mut |c| {
+    r.stream(out::CHANNEL_CONFLICTS.name, &mut |c| {
         let (ca, cb, cd, am_a, am_b) = (
-            strs(c, "partner_a")?,
-            strs(c, "partner_b")?,
-            floats(c, "days_apart")?,
-            floats(c, "amount_a")?,
-            floats(c, "amount_b")?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_a") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_b") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("days_apart") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_a") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_b") })?,
         );
         for i in 0..c.num_rows() {
             pair(&ca[i], &cb[i], &mut |k, other| {
