@@ -36,7 +36,8 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::export::summary::Summary;
-use crate::results::{floats, ints, strs, Results};
+use crate::results::{floats, ints, strs, Partners, Results};
+use crate::schema::out;
 use crate::schema::outputs::{ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES, PARTNER_CHANGES};
 
 /// The summary written beside the tables.
@@ -45,7 +46,8 @@ pub const COMPARE_SUMMARY_FILE: &str = "compare_summary.json";
 /// One side's per-partner numbers, by partner_id.
 #[derive(Default)]
 struct Side {
-    name: HashMap<String, Option<String>>,
+    /// partner_metrics' partners: ids and names.
+    partners: Partners,
     deals: HashMap<String, i64>,
     won: HashMap<String, i64>,
     revenue: HashMap<String, f64>,
@@ -60,16 +62,21 @@ struct Side {
 }
 
 fn side(r: &Results) -> Result<Side> {
-    let pm = r.table("partner_metrics").ok_or_else(|| Error::Results {
-        path: r.dir.clone(),
-        reason: "it has no partner_metrics table; compare needs one".into(),
-    })?;
-    let ids: Vec<String> = strs(pm, "partner_id")?
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    let mut s = Side::default();
-    let rev: Vec<f64> = floats(pm, "attributed_revenue")?
+    let pm = r
+        .table(out::PARTNER_METRICS.name)
+        .ok_or_else(|| Error::Results {
+            path: r.dir.clone(),
+            reason: format!(
+                "it has no {} table; compare needs one",
+                out::PARTNER_METRICS.name
+            ),
+        })?;
+    let mut s = Side {
+        partners: Partners::of(pm)?,
+        ..Side::default()
+    };
+    let ids = &s.partners.ids;
+    let rev: Vec<f64> = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
@@ -78,18 +85,18 @@ fn side(r: &Results) -> Result<Side> {
         s.revenue.insert(id.clone(), rev[i]);
         s.rank.insert(id.clone(), i64::from(ranks[i]));
     }
-    for (id, v) in ids.iter().zip(strs(pm, "name")?) {
-        s.name.insert(id.clone(), v);
-    }
     let int = |c: &str, m: &mut HashMap<String, i64>| {
         for (id, v) in ids.iter().zip(ints(pm, c)?) {
             m.insert(id.clone(), v.unwrap_or(0));
         }
         Ok::<(), Error>(())
     };
-    int("deals", &mut s.deals)?;
-    int("won_deals", &mut s.won)?;
-    int("cosell_degree", &mut s.degree)?;
+    int(const { out::PARTNER_METRICS.col("deals") }, &mut s.deals)?;
+    int(const { out::PARTNER_METRICS.col("won_deals") }, &mut s.won)?;
+    int(
+        const { out::PARTNER_METRICS.col("cosell_degree") },
+        &mut s.degree,
+    )?;
     let float = |c: &str, m: &mut HashMap<String, f64>| {
         for (id, v) in ids.iter().zip(floats(pm, c)?) {
             if let Some(v) = v {
@@ -98,13 +105,19 @@ fn side(r: &Results) -> Result<Side> {
         }
         Ok::<(), Error>(())
     };
-    float("pagerank", &mut s.pagerank)?;
-    float("betweenness", &mut s.betweenness)?;
-    if let Some(t) = r.table("tier_fit") {
+    float(
+        const { out::PARTNER_METRICS.col("pagerank") },
+        &mut s.pagerank,
+    )?;
+    float(
+        const { out::PARTNER_METRICS.col("betweenness") },
+        &mut s.betweenness,
+    )?;
+    if let Some(t) = r.table(out::TIER_FIT.name) {
         let (id, st, q) = (
-            strs(t, "partner_id")?,
-            strs(t, "status")?,
-            strs(t, "qualified_tier")?,
+            strs(t, const { out::TIER_FIT.col("partner_id") })?,
+            strs(t, const { out::TIER_FIT.col("status") })?,
+            strs(t, const { out::TIER_FIT.col("qualified_tier") })?,
         );
         for i in 0..t.num_rows() {
             if let (Some(id), Some(st)) = (&id[i], &st[i]) {
@@ -114,12 +127,12 @@ fn side(r: &Results) -> Result<Side> {
             }
         }
     }
-    if let Some(a) = r.table("attribution") {
+    if let Some(a) = r.table(out::ATTRIBUTION.name) {
         let (id, model, rev, rank) = (
-            strs(a, "partner_id")?,
-            strs(a, "model")?,
-            floats(a, "attributed_revenue")?,
-            ints(a, "rank")?,
+            strs(a, const { out::ATTRIBUTION.col("partner_id") })?,
+            strs(a, const { out::ATTRIBUTION.col("model") })?,
+            floats(a, const { out::ATTRIBUTION.col("attributed_revenue") })?,
+            ints(a, const { out::ATTRIBUTION.col("rank") })?,
         );
         for i in 0..a.num_rows() {
             if let (Some(id), Some(m)) = (&id[i], &model[i]) {
@@ -141,8 +154,11 @@ fn key(parts: &[Option<&str>]) -> u64 {
 
 /// The co-sell ties of a run as hashed (partner_a, partner_b) keys, with their partners.
 fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
-    r.stream("cosell_edges", &mut |b| {
-        let (a, c) = (strs(b, "partner_a")?, strs(b, "partner_b")?);
+    r.stream(out::COSELL_EDGES.name, &mut |b| {
+        let (a, c) = (
+            strs(b, const { out::COSELL_EDGES.col("partner_a") })?,
+            strs(b, const { out::COSELL_EDGES.col("partner_b") })?,
+        );
         for (a, c) in a.iter().zip(&c) {
             if let (Some(a), Some(c)) = (a, c) {
                 f(key(&[Some(a), Some(c)]), a, c);
@@ -155,8 +171,14 @@ fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
 
 /// The channel conflicts of a run as hashed (deal_a, deal_b, partner_a, partner_b) keys.
 fn conflicts(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
-    r.stream("channel_conflicts", &mut |b| {
-        let [da, db, pa, pb] = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+    r.stream(out::CHANNEL_CONFLICTS.name, &mut |b| {
+        let [da, db, pa, pb] = [
+            const { out::CHANNEL_CONFLICTS.col("deal_a") },
+            const { out::CHANNEL_CONFLICTS.col("deal_b") },
+            const { out::CHANNEL_CONFLICTS.col("partner_a") },
+            const { out::CHANNEL_CONFLICTS.col("partner_b") },
+        ]
+        .map(|c| strs(b, c));
         let cols = [da?, db?, pa?, pb?];
         for i in 0..b.num_rows() {
             let k = key(&cols.each_ref().map(|c| c[i].as_deref()));
@@ -202,7 +224,7 @@ pub struct Comparison {
 /// Compares two output folders (module doc).
 pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let (o, n) = (side(old)?, side(new)?);
-    let mut ids: Vec<&String> = o.name.keys().chain(n.name.keys()).collect();
+    let mut ids: Vec<&String> = o.partners.ids.iter().chain(&n.partners.ids).collect();
     ids.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     ids.dedup();
 
@@ -266,7 +288,15 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
         (a, b) => Some(b.unwrap_or(0.0) - a.unwrap_or(0.0)),
     };
     let both = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
-    let name = |id: &str| n.name.get(id).or_else(|| o.name.get(id)).cloned().flatten();
+    // NEW's name for a partner of NEW (null when it has none there), else OLD's.
+    let name = |id: &str| {
+        let side = if n.partners.row(id).is_some() {
+            &n.partners
+        } else {
+            &o.partners
+        };
+        side.name_of(id).map(str::to_string)
+    };
     let status = |s: &Side, id: &str| s.tier.get(id).map(|t| t.0.clone());
     let qualified = |s: &Side, id: &str| s.tier.get(id).and_then(|t| t.1.clone());
     let mut totals = CompareTotals {
