@@ -36,7 +36,8 @@ use arrow::record_batch::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::export::summary::Summary;
-use crate::results::{floats, ints, strs, Results};
+use crate::results::{floats, ints, strs, Partners, Results};
+use crate::schema::out;
 use crate::schema::outputs::{ATTRIBUTION_CHANGES, ECOSYSTEM_CHANGES, PARTNER_CHANGES};
 
 /// The summary written beside the tables.
@@ -45,7 +46,8 @@ pub const COMPARE_SUMMARY_FILE: &str = "compare_summary.json";
 /// One side's per-partner numbers, by partner_id.
 #[derive(Default)]
 struct Side {
-    name: HashMap<String, Option<String>>,
+    /// partner_metrics' partners: ids and names.
+    partners: Partners,
     deals: HashMap<String, i64>,
     won: HashMap<String, i64>,
     revenue: HashMap<String, f64>,
@@ -60,16 +62,21 @@ struct Side {
 }
 
 fn side(r: &Results) -> Result<Side> {
-    let pm = r.table("partner_metrics").ok_or_else(|| Error::Results {
-        path: r.dir.clone(),
-        reason: "it has no partner_metrics table; compare needs one".into(),
-    })?;
-    let ids: Vec<String> = strs(pm, "partner_id")?
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    let mut s = Side::default();
-    let rev: Vec<f64> = floats(pm, "attributed_revenue")?
+    let pm = r
+        .table(out::PARTNER_METRICS.name)
+        .ok_or_else(|| Error::Results {
+            path: r.dir.clone(),
+            reason: format!(
+                "it has no {} table; compare needs one",
+                out::PARTNER_METRICS.name
+            ),
+        })?;
+    let mut s = Side {
+        partners: Partners::of(pm)?,
+        ..Side::default()
+    };
+    let ids = &s.partners.ids;
+    let rev: Vec<f64> = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
@@ -78,18 +85,18 @@ fn side(r: &Results) -> Result<Side> {
         s.revenue.insert(id.clone(), rev[i]);
         s.rank.insert(id.clone(), i64::from(ranks[i]));
     }
-    for (id, v) in ids.iter().zip(strs(pm, "name")?) {
-        s.name.insert(id.clone(), v);
-    }
     let int = |c: &str, m: &mut HashMap<String, i64>| {
         for (id, v) in ids.iter().zip(ints(pm, c)?) {
             m.insert(id.clone(), v.unwrap_or(0));
         }
         Ok::<(), Error>(())
     };
-    int("deals", &mut s.deals)?;
-    int("won_deals", &mut s.won)?;
-    int("cosell_degree", &mut s.degree)?;
+    int(const { out::PARTNER_METRICS.col("deals") }, &mut s.deals)?;
+    int(const { out::PARTNER_METRICS.col("won_deals") }, &mut s.won)?;
+    int(
+        const { out::PARTNER_METRICS.col("cosell_degree") },
+        &mut s.degree,
+    )?;
     let float = |c: &str, m: &mut HashMap<String, f64>| {
         for (id, v) in ids.iter().zip(floats(pm, c)?) {
             if let Some(v) = v {
@@ -98,13 +105,19 @@ fn side(r: &Results) -> Result<Side> {
         }
         Ok::<(), Error>(())
     };
-    float("pagerank", &mut s.pagerank)?;
-    float("betweenness", &mut s.betweenness)?;
-    if let Some(t) = r.table("tier_fit") {
+    float(
+        const { out::PARTNER_METRICS.col("pagerank") },
+        &mut s.pagerank,
+    )?;
+    float(
+        const { out::PARTNER_METRICS.col("betweenness") },
+        &mut s.betweenness,
+    )?;
+    if let Some(t) = r.table(out::TIER_FIT.name) {
         let (id, st, q) = (
-            strs(t, "partner_id")?,
-            strs(t, "status")?,
-            strs(t, "qualified_tier")?,
+            strs(t, const { out::TIER_FIT.col("partner_id") })?,
+            strs(t, const { out::TIER_FIT.col("status") })?,
+            strs(t, const { out::TIER_FIT.col("qualified_tier") })?,
         );
         for i in 0..t.num_rows() {
             if let (Some(id), Some(st)) = (&id[i], &st[i]) {
@@ -114,12 +127,12 @@ fn side(r: &Results) -> Result<Side> {
             }
         }
     }
-    if let Some(a) = r.table("attribution") {
+    if let Some(a) = r.table(out::ATTRIBUTION.name) {
         let (id, model, rev, rank) = (
-            strs(a, "partner_id")?,
-            strs(a, "model")?,
-            floats(a, "attributed_revenue")?,
-            ints(a, "rank")?,
+            strs(a, const { out::ATTRIBUTION.col("partner_id") })?,
+            strs(a, const { out::ATTRIBUTION.col("model") })?,
+            floats(a, const { out::ATTRIBUTION.col("attributed_revenue") })?,
+            ints(a, const { out::ATTRIBUTION.col("rank") })?,
         );
         for i in 0..a.num_rows() {
             if let (Some(id), Some(m)) = (&id[i], &model[i]) {
@@ -141,8 +154,11 @@ fn key(parts: &[Option<&str>]) -> u64 {
 
 /// The co-sell ties of a run as hashed (partner_a, partner_b) keys, with their partners.
 fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
-    r.stream("cosell_edges", &mut |b| {
-        let (a, c) = (strs(b, "partner_a")?, strs(b, "partner_b")?);
+    r.stream(out::COSELL_EDGES.name, &mut |b| {
+        let (a, c) = (
+            strs(b, const { out::COSELL_EDGES.col("partner_a") })?,
+            strs(b, const { out::COSELL_EDGES.col("partner_b") })?,
+        );
         for (a, c) in a.iter().zip(&c) {
             if let (Some(a), Some(c)) = (a, c) {
                 f(key(&[Some(a), Some(c)]), a, c);
@@ -155,8 +171,14 @@ fn ties(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
 
 /// The channel conflicts of a run as hashed (deal_a, deal_b, partner_a, partner_b) keys.
 fn conflicts(r: &Results, mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
-    r.stream("channel_conflicts", &mut |b| {
-        let [da, db, pa, pb] = ["deal_a", "deal_b", "partner_a", "partner_b"].map(|c| strs(b, c));
+    r.stream(out::CHANNEL_CONFLICTS.name, &mut |b| {
+        let [da, db, pa, pb] = [
+            const { out::CHANNEL_CONFLICTS.col("deal_a") },
+            const { out::CHANNEL_CONFLICTS.col("deal_b") },
+            const { out::CHANNEL_CONFLICTS.col("partner_a") },
+            const { out::CHANNEL_CONFLICTS.col("partner_b") },
+        ]
+        .map(|c| strs(b, c));
         let cols = [da?, db?, pa?, pb?];
         for i in 0..b.num_rows() {
             let k = key(&cols.each_ref().map(|c| c[i].as_deref()));
@@ -202,89 +224,147 @@ pub struct Comparison {
 /// Compares two output folders (module doc).
 pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let (o, n) = (side(old)?, side(new)?);
-    let mut ids: Vec<&String> = o.name.keys().chain(n.name.keys()).collect();
+    let mut ids: Vec<&String> = o.partners.ids.iter().chain(&n.partners.ids).collect();
     ids.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     ids.dedup();
+    let mut pairs = PairChanges::default();
+    tie_changes(old, new, &mut pairs)?;
+    conflict_changes(old, new, &mut pairs)?;
+    Ok(Comparison {
+        totals: totals(&ids, &o, &n, &pairs),
+        partners: partner_changes(&ids, &o, &n, &pairs),
+        attribution: attribution_changes(&ids, &o, &n),
+        ecosystem: ecosystem_changes(&old.summary, &new.summary),
+    })
+}
 
-    // Ties: OLD's keys, NEW's against them (gained), then OLD streamed again against
-    // NEW's keys (lost), so only the hashes are held.
+/// What changed in the pair-sized tables: per partner and in all.
+#[derive(Default)]
+struct PairChanges {
+    /// partner -> co-sell ties in NEW that OLD did not have.
+    gained: HashMap<String, i64>,
+    /// partner -> co-sell ties of OLD that NEW does not have.
+    lost: HashMap<String, i64>,
+    /// partner -> channel conflicts in NEW that OLD did not have.
+    fresh: HashMap<String, i64>,
+    ties_gained: u64,
+    ties_lost: u64,
+    new_conflicts: u64,
+}
+
+/// The ties gained and lost. OLD's keys, NEW's against them (gained), then OLD streamed
+/// again against NEW's keys (lost), so only the hashes are held.
+fn tie_changes(old: &Results, new: &Results, c: &mut PairChanges) -> Result<()> {
     let mut old_ties: HashSet<u64> = HashSet::new();
     ties(old, |k, _, _| {
         old_ties.insert(k);
     })?;
-    let mut gained: HashMap<String, i64> = HashMap::new();
     let mut seen: HashSet<u64> = HashSet::new();
-    let mut ties_gained = 0u64;
     ties(new, |k, a, b| {
         seen.insert(k);
         if !old_ties.contains(&k) {
-            ties_gained += 1;
-            *gained.entry(a.to_string()).or_default() += 1;
-            *gained.entry(b.to_string()).or_default() += 1;
+            c.ties_gained += 1;
+            *c.gained.entry(a.to_string()).or_default() += 1;
+            *c.gained.entry(b.to_string()).or_default() += 1;
         }
     })?;
     drop(old_ties);
-    let mut lost: HashMap<String, i64> = HashMap::new();
-    let mut ties_lost = 0u64;
     ties(old, |k, a, b| {
         if !seen.contains(&k) {
-            ties_lost += 1;
-            *lost.entry(a.to_string()).or_default() += 1;
-            *lost.entry(b.to_string()).or_default() += 1;
+            c.ties_lost += 1;
+            *c.lost.entry(a.to_string()).or_default() += 1;
+            *c.lost.entry(b.to_string()).or_default() += 1;
         }
-    })?;
+    })
+}
+
+/// The channel conflicts of NEW that OLD did not have.
+fn conflict_changes(old: &Results, new: &Results, c: &mut PairChanges) -> Result<()> {
     let mut old_conf: HashSet<u64> = HashSet::new();
     conflicts(old, |k, _, _| {
         old_conf.insert(k);
     })?;
-    let mut fresh: HashMap<String, i64> = HashMap::new();
-    let mut new_conflicts = 0u64;
     conflicts(new, |k, a, b| {
         if !old_conf.contains(&k) {
-            new_conflicts += 1;
-            *fresh.entry(a.to_string()).or_default() += 1;
-            *fresh.entry(b.to_string()).or_default() += 1;
+            c.new_conflicts += 1;
+            *c.fresh.entry(a.to_string()).or_default() += 1;
+            *c.fresh.entry(b.to_string()).or_default() += 1;
         }
-    })?;
+    })
+}
 
-    let activity = |id: &str| {
-        let (a, b) = (
-            o.deals.get(id).copied().unwrap_or(0),
-            n.deals.get(id).copied().unwrap_or(0),
-        );
-        match (a > 0, b > 0) {
-            (false, true) => "joined",
-            (true, false) => "went_quiet",
-            (true, true) => "active",
-            (false, false) => "inactive",
-        }
-    };
-    let get_i = |m: &HashMap<String, i64>, id: &str| m.get(id).copied();
-    let get_f = |m: &HashMap<String, f64>, id: &str| m.get(id).copied();
-    let delta = |a: Option<f64>, b: Option<f64>| match (a, b) {
+/// A partner's activity from its deals in OLD and NEW: joined, went_quiet, active or
+/// inactive.
+fn activity(o: &Side, n: &Side, id: &str) -> &'static str {
+    let (a, b) = (
+        o.deals.get(id).copied().unwrap_or(0),
+        n.deals.get(id).copied().unwrap_or(0),
+    );
+    match (a > 0, b > 0) {
+        (false, true) => "joined",
+        (true, false) => "went_quiet",
+        (true, true) => "active",
+        (false, false) => "inactive",
+    }
+}
+
+/// NEW - OLD, an absent side counting 0; null when both are absent.
+fn delta(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
         (None, None) => None,
         (a, b) => Some(b.unwrap_or(0.0) - a.unwrap_or(0.0)),
-    };
-    let both = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
-    let name = |id: &str| n.name.get(id).or_else(|| o.name.get(id)).cloned().flatten();
-    let status = |s: &Side, id: &str| s.tier.get(id).map(|t| t.0.clone());
-    let qualified = |s: &Side, id: &str| s.tier.get(id).and_then(|t| t.1.clone());
+    }
+}
+
+impl Side {
+    /// Partner `id`'s tier status.
+    fn status(&self, id: &str) -> Option<String> {
+        self.tier.get(id).map(|t| t.0.clone())
+    }
+
+    /// The highest tier partner `id` qualifies for.
+    fn qualified(&self, id: &str) -> Option<String> {
+        self.tier.get(id).and_then(|t| t.1.clone())
+    }
+}
+
+/// The totals: the pair changes', and partners joined, gone quiet and with another tier
+/// status.
+fn totals(ids: &[&String], o: &Side, n: &Side, pairs: &PairChanges) -> CompareTotals {
     let mut totals = CompareTotals {
-        ties_gained,
-        ties_lost,
-        new_conflicts,
+        ties_gained: pairs.ties_gained,
+        ties_lost: pairs.ties_lost,
+        new_conflicts: pairs.new_conflicts,
         ..CompareTotals::default()
     };
-    for id in &ids {
-        match activity(id) {
+    for id in ids {
+        match activity(o, n, id) {
             "joined" => totals.joined += 1,
             "went_quiet" => totals.went_quiet += 1,
             _ => {}
         }
-        if status(&o, id) != status(&n, id) {
+        if o.status(id) != n.status(id) {
             totals.tier_status_changed += 1;
         }
     }
+    totals
+}
+
+/// `partner_changes`: one row per partner of either run (`ids`), old and new.
+fn partner_changes(ids: &[&String], o: &Side, n: &Side, pairs: &PairChanges) -> RecordBatch {
+    let get_i = |m: &HashMap<String, i64>, id: &str| m.get(id).copied();
+    let get_f = |m: &HashMap<String, f64>, id: &str| m.get(id).copied();
+    let both = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+    // NEW's name for a partner of NEW (null when it has none there), else OLD's.
+    let name = |id: &str| {
+        let side = if n.partners.row(id).is_some() {
+            &n.partners
+        } else {
+            &o.partners
+        };
+        side.name_of(id).map(str::to_string)
+    };
+    let count = |m: &HashMap<String, i64>, id: &str| Some(m.get(id).copied().unwrap_or(0));
     let text = |f: &dyn Fn(&str) -> Option<String>| -> ArrayRef {
         Arc::new(StringArray::from_iter(ids.iter().map(|id| f(id))))
     };
@@ -294,7 +374,7 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
     let float = |f: &dyn Fn(&str) -> Option<f64>| -> ArrayRef {
         Arc::new(Float64Array::from_iter(ids.iter().map(|id| f(id))))
     };
-    let partners = crate::export::batch::named(
+    crate::export::batch::named(
         &PARTNER_CHANGES,
         vec![
             (
@@ -307,7 +387,7 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
             (
                 "activity",
                 Arc::new(StringArray::from_iter_values(
-                    ids.iter().map(|id| activity(id)),
+                    ids.iter().map(|id| activity(o, n, id)),
                 )),
             ),
             ("deals_old", int(&|id| get_i(&o.deals, id))),
@@ -342,26 +422,20 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
             ),
             ("cosell_degree_old", int(&|id| get_i(&o.degree, id))),
             ("cosell_degree_new", int(&|id| get_i(&n.degree, id))),
-            (
-                "ties_gained",
-                int(&|id| Some(gained.get(id).copied().unwrap_or(0))),
-            ),
-            (
-                "ties_lost",
-                int(&|id| Some(lost.get(id).copied().unwrap_or(0))),
-            ),
-            (
-                "new_conflicts",
-                int(&|id| Some(fresh.get(id).copied().unwrap_or(0))),
-            ),
-            ("tier_status_old", text(&|id| status(&o, id))),
-            ("tier_status_new", text(&|id| status(&n, id))),
-            ("qualified_tier_old", text(&|id| qualified(&o, id))),
-            ("qualified_tier_new", text(&|id| qualified(&n, id))),
+            ("ties_gained", int(&|id| count(&pairs.gained, id))),
+            ("ties_lost", int(&|id| count(&pairs.lost, id))),
+            ("new_conflicts", int(&|id| count(&pairs.fresh, id))),
+            ("tier_status_old", text(&|id| o.status(id))),
+            ("tier_status_new", text(&|id| n.status(id))),
+            ("qualified_tier_old", text(&|id| o.qualified(id))),
+            ("qualified_tier_new", text(&|id| n.qualified(id))),
         ],
-    );
+    )
+}
 
-    // attribution_changes: the models both runs computed, in the attribution order.
+/// `attribution_changes`: the models both runs computed, in the attribution order, each
+/// with every partner of either run (`ids`).
+fn attribution_changes(ids: &[&String], o: &Side, n: &Side) -> RecordBatch {
     let order = |m: &str| {
         crate::metrics::attribution::Model::from_name(m).map_or(usize::MAX, |m| m as usize)
     };
@@ -376,7 +450,7 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
         .flat_map(|m| ids.iter().map(move |id| (*m, *id)))
         .collect();
     let at = |s: &Side, m: &str, id: &str| s.models.get(m).and_then(|v| v.get(id)).copied();
-    let attribution = crate::export::batch::named(
+    crate::export::batch::named(
         &ATTRIBUTION_CHANGES,
         vec![
             (
@@ -394,50 +468,41 @@ pub fn compare(old: &Results, new: &Results) -> Result<Comparison> {
             (
                 "revenue_old",
                 Arc::new(Float64Array::from_iter(
-                    rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.0)),
+                    rows.iter().map(|r| at(o, r.0, r.1).map(|x| x.0)),
                 )),
             ),
             (
                 "revenue_new",
                 Arc::new(Float64Array::from_iter(
-                    rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.0)),
+                    rows.iter().map(|r| at(n, r.0, r.1).map(|x| x.0)),
                 )),
             ),
             (
                 "revenue_change",
                 Arc::new(Float64Array::from_iter(rows.iter().map(|r| {
-                    delta(at(&o, r.0, r.1).map(|x| x.0), at(&n, r.0, r.1).map(|x| x.0))
+                    delta(at(o, r.0, r.1).map(|x| x.0), at(n, r.0, r.1).map(|x| x.0))
                 }))),
             ),
             (
                 "rank_old",
                 Arc::new(Int64Array::from_iter(
-                    rows.iter().map(|r| at(&o, r.0, r.1).map(|x| x.1)),
+                    rows.iter().map(|r| at(o, r.0, r.1).map(|x| x.1)),
                 )),
             ),
             (
                 "rank_new",
                 Arc::new(Int64Array::from_iter(
-                    rows.iter().map(|r| at(&n, r.0, r.1).map(|x| x.1)),
+                    rows.iter().map(|r| at(n, r.0, r.1).map(|x| x.1)),
                 )),
             ),
             (
                 "rank_change",
                 Arc::new(Int64Array::from_iter(rows.iter().map(|r| {
-                    at(&o, r.0, r.1)
-                        .zip(at(&n, r.0, r.1))
-                        .map(|(a, b)| a.1 - b.1)
+                    at(o, r.0, r.1).zip(at(n, r.0, r.1)).map(|(a, b)| a.1 - b.1)
                 }))),
             ),
         ],
-    );
-    let ecosystem = ecosystem_changes(&old.summary, &new.summary);
-    Ok(Comparison {
-        partners,
-        attribution,
-        ecosystem,
-        totals,
-    })
+    )
 }
 
 /// The summary sections compared (typed, as the summary declares them), by key.

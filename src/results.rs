@@ -47,10 +47,10 @@ pub struct Results {
 
 /// Tables read batch by batch instead of whole.
 pub const STREAMED: [&str; 4] = [
-    "cosell_edges",
-    "overlap_pairs",
-    "channel_conflicts",
-    "rejected_rows",
+    out::COSELL_EDGES.name,
+    out::OVERLAP_PAIRS.name,
+    out::CHANNEL_CONFLICTS.name,
+    out::REJECTED_ROWS.name,
 ];
 
 /// Rows per batch when streaming a CSV table.
@@ -575,24 +575,49 @@ pub fn dates(b: &RecordBatch, c: &str) -> Result<Vec<Option<i32>>> {
 }
 
 /// The partners of `partner_metrics`, read once: ids in table order, the name shown for
-/// each (its name, or its id when it has none), and the row of each id.
+/// each (its name, or its id when it has none), and the row of each id. The one place
+/// that decides what a partner is called; compare's `partner_changes` is read the same
+/// way ([`Partners::of_changes`]).
 #[derive(Debug, Clone, Default)]
 pub struct Partners {
     /// partner_id, in table order.
     pub ids: Vec<String>,
     /// The name shown: name, or partner_id when absent.
     pub names: Vec<String>,
+    /// Whether each partner has a name of its own (else `names` holds its id).
+    named: Vec<bool>,
     index: std::collections::HashMap<String, usize>,
 }
 
 impl Partners {
     /// The view of a `partner_metrics` batch.
     pub fn of(pm: &RecordBatch) -> Result<Partners> {
-        let ids: Vec<String> = strs(pm, const { out::PARTNER_METRICS.col("partner_id") })?
+        Partners::read(
+            pm,
+            const { out::PARTNER_METRICS.col("partner_id") },
+            const { out::PARTNER_METRICS.col("name") },
+        )
+    }
+
+    /// The view of a compare `partner_changes` batch (its name: NEW's, else OLD's).
+    pub fn of_changes(pc: &RecordBatch) -> Result<Partners> {
+        use crate::schema::outputs::PARTNER_CHANGES;
+        Partners::read(
+            pc,
+            const { PARTNER_CHANGES.col("partner_id") },
+            const { PARTNER_CHANGES.col("name") },
+        )
+    }
+
+    /// The view of the id and name columns `id` and `name` of `b`.
+    fn read(b: &RecordBatch, id: &str, name: &str) -> Result<Partners> {
+        let ids: Vec<String> = strs(b, id)?
             .into_iter()
             .map(Option::unwrap_or_default)
             .collect();
-        let names = strs(pm, const { out::PARTNER_METRICS.col("name") })?
+        let given = strs(b, name)?;
+        let named = given.iter().map(Option::is_some).collect();
+        let names = given
             .into_iter()
             .zip(&ids)
             .map(|(n, id)| n.unwrap_or_else(|| id.clone()))
@@ -602,7 +627,12 @@ impl Partners {
             .enumerate()
             .map(|(i, id)| (id.clone(), i))
             .collect();
-        Ok(Partners { ids, names, index })
+        Ok(Partners {
+            ids,
+            names,
+            named,
+            index,
+        })
     }
 
     /// The row of partner `id`.
@@ -615,6 +645,19 @@ impl Partners {
         id.and_then(|id| self.row(id))
             .map(|i| self.names[i].clone())
             .unwrap_or_default()
+    }
+
+    /// The name shown for partner `id`, or `id` itself for an unknown id.
+    pub fn shown<'a>(&'a self, id: &'a str) -> &'a str {
+        self.row(id).map_or(id, |i| self.names[i].as_str())
+    }
+
+    /// Partner `id`'s own name: None when it has none (null in the table), or for an
+    /// unknown id.
+    pub fn name_of(&self, id: &str) -> Option<&str> {
+        self.row(id)
+            .filter(|&i| self.named[i])
+            .map(|i| self.names[i].as_str())
     }
 
     /// Partners in all.

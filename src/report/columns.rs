@@ -9,17 +9,19 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::results::Results;
 pub(super) use crate::results::{dates, floats, ints, strs, top_by, Partners};
+use crate::schema::out;
+use crate::schema::outputs::OutTable;
 
 /// Table `table` of `r`, or an error naming it.
-pub(super) fn need<'a>(r: &'a Results, table: &str) -> Result<&'a RecordBatch> {
-    r.table(table).ok_or_else(|| missing(r, table))
+pub(super) fn need<'a>(r: &'a Results, table: &OutTable) -> Result<&'a RecordBatch> {
+    r.table(table.name).ok_or_else(|| missing(r, table))
 }
 
 /// The error of a table the report needs and `r` lacks.
-pub(super) fn missing(r: &Results, table: &str) -> Error {
+pub(super) fn missing(r: &Results, table: &OutTable) -> Error {
     Error::Results {
         path: r.dir.clone(),
-        reason: format!("it has no {table} table; the report needs one"),
+        reason: format!("it has no {} table; the report needs one", table.name),
     }
 }
 
@@ -47,13 +49,13 @@ pub(super) struct CustomerPair<'a> {
 /// Streams the customer-dimension rows of overlap_pairs, in file order, to `f`; false
 /// when the folder has no overlap_pairs table ([`Results::stream`]).
 pub(super) fn customer_pairs(r: &Results, f: &mut dyn FnMut(CustomerPair<'_>)) -> Result<bool> {
-    r.stream("overlap_pairs", &mut |p| {
+    r.stream(out::OVERLAP_PAIRS.name, &mut |p| {
         let (a, b, dim, shared, jaccard) = (
-            strs(p, "partner_a")?,
-            strs(p, "partner_b")?,
-            strs(p, "dimension")?,
-            ints(p, "shared")?,
-            floats(p, "jaccard")?,
+            strs(p, const { out::OVERLAP_PAIRS.col("partner_a") })?,
+            strs(p, const { out::OVERLAP_PAIRS.col("partner_b") })?,
+            strs(p, const { out::OVERLAP_PAIRS.col("dimension") })?,
+            ints(p, const { out::OVERLAP_PAIRS.col("shared") })?,
+            floats(p, const { out::OVERLAP_PAIRS.col("jaccard") })?,
         );
         for i in 0..p.num_rows() {
             if dim[i].as_deref() == Some("customer") {

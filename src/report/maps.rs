@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::columns::{customer_pairs, floats, ints, need, strs, top_by, Bounded, Partners};
 use crate::error::Result;
 use crate::results::Results;
+use crate::schema::out;
 
 /// Overlapping partner pairs listed (customer dimension, most shared customers first,
 /// then jaccard).
@@ -81,14 +82,14 @@ pub struct NetworkMap {
 /// The map: the [`MAP_NODES`] partners of highest PageRank, the cosell_edges among them,
 /// laid out by `report::layout` (seeded, so the same results give the same picture).
 pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
-    let pm = need(r, "partner_metrics")?;
+    let pm = need(r, &out::PARTNER_METRICS)?;
     let partners = Partners::of(pm)?;
-    let pr: Vec<f64> = floats(pm, "pagerank")?
+    let pr: Vec<f64> = floats(pm, const { out::PARTNER_METRICS.col("pagerank") })?
         .into_iter()
         .map(|x| x.unwrap_or(0.0))
         .collect();
-    let rev = floats(pm, "attributed_revenue")?;
-    let community = ints(pm, "community")?;
+    let rev = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
+    let community = ints(pm, const { out::PARTNER_METRICS.col("community") })?;
     let chosen = top_by(pm.num_rows(), MAP_NODES, |i| pr[i]);
     let slot: std::collections::HashMap<&str, usize> = chosen
         .iter()
@@ -96,11 +97,11 @@ pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
         .map(|(k, &i)| (partners.ids[i].as_str(), k))
         .collect();
     let mut edges = Vec::new();
-    r.stream("cosell_edges", &mut |e| {
+    r.stream(out::COSELL_EDGES.name, &mut |e| {
         let (a, b, w) = (
-            strs(e, "partner_a")?,
-            strs(e, "partner_b")?,
-            ints(e, "shared_deals")?,
+            strs(e, const { out::COSELL_EDGES.col("partner_a") })?,
+            strs(e, const { out::COSELL_EDGES.col("partner_b") })?,
+            ints(e, const { out::COSELL_EDGES.col("shared_deals") })?,
         );
         for i in 0..e.num_rows() {
             let (Some(a), Some(b)) = (a[i].as_deref(), b[i].as_deref()) else {
@@ -145,12 +146,12 @@ pub(super) fn network_map(r: &Results) -> Result<NetworkMap> {
 
 /// The matrix cells and the most overlapping customer pairs.
 pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<PairRow>)> {
-    let t = need(r, "overlap_by_type")?;
+    let t = need(r, &out::OVERLAP_BY_TYPE)?;
     let (ta, tb, pairs, density) = (
-        strs(t, "type_a")?,
-        strs(t, "type_b")?,
-        ints(t, "pairs")?,
-        floats(t, "pair_density")?,
+        strs(t, const { out::OVERLAP_BY_TYPE.col("type_a") })?,
+        strs(t, const { out::OVERLAP_BY_TYPE.col("type_b") })?,
+        ints(t, const { out::OVERLAP_BY_TYPE.col("pairs") })?,
+        floats(t, const { out::OVERLAP_BY_TYPE.col("pair_density") })?,
     );
     let cells = (0..t.num_rows())
         .map(|i| TypeCell {
@@ -160,7 +161,7 @@ pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<Pai
             pair_density: density[i].unwrap_or(0.0),
         })
         .collect();
-    let partners = Partners::of(need(r, "partner_metrics")?)?;
+    let partners = Partners::of(need(r, &out::PARTNER_METRICS)?)?;
     // Streamed; kept: the PAIR_ROWS customer pairs with the most shared customers, then
     // the highest jaccard, ties by file order.
     type Cand = (i64, f64, u64, Option<String>, Option<String>);

@@ -196,6 +196,7 @@ pub struct Model {
 pub use crate::alerts::band;
 
 use super::columns::{dates, floats, ints, missing, need, strs, top_by, Partners};
+use crate::schema::out;
 
 /// Builds the model from an output folder read back.
 pub fn build(r: &Results) -> Result<Model> {
@@ -229,22 +230,25 @@ pub fn build(r: &Results) -> Result<Model> {
 
 /// The leaderboard: the top [`LEADERBOARD_ROWS`] partners by attributed revenue.
 fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
-    let pm = need(r, "partner_metrics")?;
+    let pm = need(r, &out::PARTNER_METRICS)?;
     let partners = Partners::of(pm)?;
     let (ty, tier, region) = (
-        strs(pm, "partner_type")?,
-        strs(pm, "tier")?,
-        strs(pm, "region")?,
+        strs(pm, const { out::PARTNER_METRICS.col("partner_type") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("tier") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("region") })?,
     );
-    let revenue = floats(pm, "attributed_revenue")?;
-    let (won, degree) = (ints(pm, "won_deals")?, ints(pm, "cosell_degree")?);
+    let revenue = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
+    let (won, degree) = (
+        ints(pm, const { out::PARTNER_METRICS.col("won_deals") })?,
+        ints(pm, const { out::PARTNER_METRICS.col("cosell_degree") })?,
+    );
     let (win, pr, btw, reach) = (
-        floats(pm, "win_rate")?,
-        floats(pm, "pagerank")?,
-        floats(pm, "betweenness")?,
-        floats(pm, "reach_loss")?,
+        floats(pm, const { out::PARTNER_METRICS.col("win_rate") })?,
+        floats(pm, const { out::PARTNER_METRICS.col("pagerank") })?,
+        floats(pm, const { out::PARTNER_METRICS.col("betweenness") })?,
+        floats(pm, const { out::PARTNER_METRICS.col("reach_loss") })?,
     );
-    let community = ints(pm, "community")?;
+    let community = ints(pm, const { out::PARTNER_METRICS.col("community") })?;
     let rows = top_by(pm.num_rows(), LEADERBOARD_ROWS, |i| {
         revenue[i].unwrap_or(0.0)
     })
@@ -274,13 +278,13 @@ fn leaderboard(r: &Results) -> Result<Bounded<LeaderRow>> {
 
 /// Each diversification dimension with its HHI band.
 fn diversification(r: &Results) -> Result<Vec<DivRow>> {
-    let d = need(r, "diversification")?;
+    let d = need(r, &out::DIVERSIFICATION)?;
     let (dim, ent, hhi, top1, gini) = (
-        strs(d, "dimension")?,
-        ints(d, "entities")?,
-        floats(d, "hhi")?,
-        floats(d, "top1_share")?,
-        floats(d, "gini")?,
+        strs(d, const { out::DIVERSIFICATION.col("dimension") })?,
+        ints(d, const { out::DIVERSIFICATION.col("entities") })?,
+        floats(d, const { out::DIVERSIFICATION.col("hhi") })?,
+        floats(d, const { out::DIVERSIFICATION.col("top1_share") })?,
+        floats(d, const { out::DIVERSIFICATION.col("gini") })?,
     );
     let diversification: Vec<DivRow> = (0..d.num_rows())
         .map(|i| DivRow {
@@ -297,12 +301,12 @@ fn diversification(r: &Results) -> Result<Vec<DivRow>> {
 
 /// network_growth by quarter.
 fn growth(r: &Results) -> Result<Vec<Quarter>> {
-    let g = need(r, "network_growth")?;
-    let dates = dates(g, "quarter_start")?;
+    let g = need(r, &out::NETWORK_GROWTH)?;
+    let dates = dates(g, const { out::NETWORK_GROWTH.col("quarter_start") })?;
     let (wr, cp, deals) = (
-        floats(g, "won_revenue")?,
-        ints(g, "cumulative_partners")?,
-        ints(g, "deals")?,
+        floats(g, const { out::NETWORK_GROWTH.col("won_revenue") })?,
+        ints(g, const { out::NETWORK_GROWTH.col("cumulative_partners") })?,
+        ints(g, const { out::NETWORK_GROWTH.col("deals") })?,
     );
     let growth: Vec<Quarter> = (0..g.num_rows())
         .map(|i| Quarter {
@@ -320,11 +324,11 @@ fn growth(r: &Results) -> Result<Vec<Quarter>> {
 
 /// The resilience curves.
 fn resilience(r: &Results) -> Result<Vec<CurvePoint>> {
-    let res = need(r, "resilience")?;
+    let res = need(r, &out::RESILIENCE)?;
     let (st, rf, lf) = (
-        strs(res, "strategy")?,
-        floats(res, "removed_fraction")?,
-        floats(res, "lcc_fraction")?,
+        strs(res, const { out::RESILIENCE.col("strategy") })?,
+        floats(res, const { out::RESILIENCE.col("removed_fraction") })?,
+        floats(res, const { out::RESILIENCE.col("lcc_fraction") })?,
     );
     let resilience: Vec<CurvePoint> = (0..res.num_rows())
         .map(|i| CurvePoint {
@@ -342,18 +346,24 @@ fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
     // largest by amount (ties: the earlier row, i.e. the output order).
     let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
     let mut total = 0u64;
-    let found = r.stream("channel_conflicts", &mut |c| {
-        let (ca, cb) = (floats(c, "amount_a")?, floats(c, "amount_b")?);
-        let (cust, prod, pa, pb, da, db, days) = (
-            strs(c, "customer_id")?,
-            strs(c, "product_id")?,
-            strs(c, "partner_a")?,
-            strs(c, "partner_b")?,
-            strs(c, "deal_a")?,
-            strs(c, "deal_b")?,
-            floats(c, "days_apart")?,
+    let found = r.stream(out::CHANNEL_CONFLICTS.name, &mut |c| {
+        let (ca, cb) = (
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_a") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_b") })?,
         );
-        let (sa, sb) = (strs(c, "stage_a")?, strs(c, "stage_b")?);
+        let (cust, prod, pa, pb, da, db, days) = (
+            strs(c, const { out::CHANNEL_CONFLICTS.col("customer_id") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("product_id") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_a") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_b") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("deal_a") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("deal_b") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("days_apart") })?,
+        );
+        let (sa, sb) = (
+            strs(c, const { out::CHANNEL_CONFLICTS.col("stage_a") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("stage_b") })?,
+        );
         for i in 0..c.num_rows() {
             let amount = ca[i].unwrap_or(0.0) + cb[i].unwrap_or(0.0);
             let seq = total;
@@ -386,7 +396,7 @@ fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
         Ok(())
     })?;
     if !found {
-        return Err(missing(r, "channel_conflicts"));
+        return Err(missing(r, &out::CHANNEL_CONFLICTS));
     }
     let conflict_rows = total as usize;
     let conflicts = Bounded {
@@ -398,18 +408,18 @@ fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
 
 /// The [`COMMUNITY_ROWS`] largest communities (none when the run did not compute them).
 fn communities(r: &Results) -> Result<Bounded<CommunityRow>> {
-    let communities = match r.table("communities") {
+    let communities = match r.table(out::COMMUNITIES.name) {
         None => Bounded {
             rows: Vec::new(),
             total: 0,
         },
         Some(t) => {
             let (id, size, top, dom, share) = (
-                ints(t, "community")?,
-                ints(t, "size")?,
-                strs(t, "top_partners")?,
-                strs(t, "dominant_partner_type")?,
-                floats(t, "dominant_type_share")?,
+                ints(t, const { out::COMMUNITIES.col("community") })?,
+                ints(t, const { out::COMMUNITIES.col("size") })?,
+                strs(t, const { out::COMMUNITIES.col("top_partners") })?,
+                strs(t, const { out::COMMUNITIES.col("dominant_partner_type") })?,
+                floats(t, const { out::COMMUNITIES.col("dominant_type_share") })?,
             );
             Bounded {
                 rows: top_by(t.num_rows(), COMMUNITY_ROWS, |i| {

@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
-use super::columns::{floats, strs, top_by};
+use super::columns::{floats, strs, top_by, Partners};
 use crate::compare::{CompareTotals, Comparison};
 use crate::error::Result;
 use crate::results::Results;
+use crate::schema::out;
+use crate::schema::outputs::{ECOSYSTEM_CHANGES, PARTNER_CHANGES};
 
 /// Partners listed per list of the program sections.
 pub(crate) const PROGRAM_ROWS: usize = 10;
@@ -129,23 +131,19 @@ pub fn tier_review(r: &Results) -> Result<Option<TierReview>> {
             )
         })
         .collect();
-    let (Some(fit), Some(pm)) = (r.table("tier_fit"), r.table("partner_metrics")) else {
+    let (Some(fit), Some(pm)) = (
+        r.table(out::TIER_FIT.name),
+        r.table(out::PARTNER_METRICS.name),
+    ) else {
         return Ok(None);
     };
-    let label: std::collections::HashMap<String, (String, f64)> = strs(pm, "partner_id")?
-        .into_iter()
-        .zip(strs(pm, "name")?)
-        .zip(floats(pm, "attributed_revenue")?)
-        .filter_map(|((id, n), rev)| {
-            let id = id?;
-            Some((id.clone(), (n.unwrap_or(id), rev.unwrap_or(0.0))))
-        })
-        .collect();
+    let partners = Partners::of(pm)?;
+    let revenue = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
     let (id, tier, q, st) = (
-        strs(fit, "partner_id")?,
-        strs(fit, "tier")?,
-        strs(fit, "qualified_tier")?,
-        strs(fit, "status")?,
+        strs(fit, const { out::TIER_FIT.col("partner_id") })?,
+        strs(fit, const { out::TIER_FIT.col("tier") })?,
+        strs(fit, const { out::TIER_FIT.col("qualified_tier") })?,
+        strs(fit, const { out::TIER_FIT.col("status") })?,
     );
     let mut rows: Vec<(String, TierRow)> = Vec::new();
     let mut last: Option<&str> = None;
@@ -155,14 +153,13 @@ pub fn tier_review(r: &Results) -> Result<Option<TierReview>> {
             continue; // one row per rule: the partner's fit is the same on each
         }
         last = Some(pid.as_str());
-        let (name, revenue) = label.get(pid).cloned().unwrap_or((pid.clone(), 0.0));
         rows.push((
             st[i].clone().unwrap_or_default(),
             TierRow {
-                partner: name,
+                partner: partners.shown(pid).to_string(),
                 tier: tier[i].clone().unwrap_or_default(),
                 qualified: q[i].clone().unwrap_or_else(|| "–".into()),
-                attributed_revenue: revenue,
+                attributed_revenue: partners.row(pid).map_or(0.0, |p| revenue[p].unwrap_or(0.0)),
             },
         ));
     }
@@ -248,10 +245,10 @@ pub fn period(r: &Results) -> Option<String> {
 /// The section from a comparison of `old` with `new` (this report's results).
 pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> Result<SinceLast> {
     let (m, o, n, d) = (
-        strs(&c.ecosystem, "measure")?,
-        floats(&c.ecosystem, "old")?,
-        floats(&c.ecosystem, "new")?,
-        floats(&c.ecosystem, "change")?,
+        strs(&c.ecosystem, const { ECOSYSTEM_CHANGES.col("measure") })?,
+        floats(&c.ecosystem, const { ECOSYSTEM_CHANGES.col("old") })?,
+        floats(&c.ecosystem, const { ECOSYSTEM_CHANGES.col("new") })?,
+        floats(&c.ecosystem, const { ECOSYSTEM_CHANGES.col("change") })?,
     );
     let measures = HEADLINE
         .iter()
@@ -269,22 +266,17 @@ pub fn since_last(old: &Results, new: &Results, c: &Comparison) -> Result<SinceL
         })
         .collect();
     let p = &c.partners;
-    let (id, name, act) = (
-        strs(p, "partner_id")?,
-        strs(p, "name")?,
-        strs(p, "activity")?,
-    );
-    let change = floats(p, "attributed_revenue_change")?;
+    let partners = Partners::of_changes(p)?;
+    let act = strs(p, const { PARTNER_CHANGES.col("activity") })?;
+    let change = floats(
+        p,
+        const { PARTNER_CHANGES.col("attributed_revenue_change") },
+    )?;
     let (old_rev, new_rev) = (
-        floats(p, "attributed_revenue_old")?,
-        floats(p, "attributed_revenue_new")?,
+        floats(p, const { PARTNER_CHANGES.col("attributed_revenue_old") })?,
+        floats(p, const { PARTNER_CHANGES.col("attributed_revenue_new") })?,
     );
-    let label = |i: usize| {
-        name[i]
-            .clone()
-            .or_else(|| id[i].clone())
-            .unwrap_or_default()
-    };
+    let label = |i: usize| partners.names[i].clone();
     let n_rows = p.num_rows();
     let ch = |i: usize| change[i].unwrap_or(0.0);
     let gainers = top_by(n_rows, PROGRAM_ROWS, ch)

@@ -8,11 +8,13 @@
 //! percentile), so the median partner reads 50 and every partner at the same value reads
 //! the same. Time O(n log n) per figure, plus one pass over each table per partner.
 
+use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
 use super::columns::{customer_pairs, floats, ints, need, strs, top_by, Partners};
 use crate::error::{Error, Result};
 use crate::results::Results;
+use crate::schema::out;
 
 /// Rows of each list on a scorecard.
 pub(crate) const LIST_ROWS: usize = 10;
@@ -83,17 +85,23 @@ pub struct Scorecard {
     pub conflicts_total: usize,
 }
 
+/// partner_metrics' column `c`; in a constant, checked against the declaration at
+/// compile time.
+const fn metric(c: &'static str) -> &'static str {
+    out::PARTNER_METRICS.col(c)
+}
+
 /// (column, label, unit) of the figures.
 const FIGURES: [(&str, &str, &str); 9] = [
-    ("attributed_revenue", "Attributed revenue", "money"),
-    ("sourced_revenue", "Sourced revenue", "money"),
-    ("won_deals", "Won deals", "count"),
-    ("win_rate", "Win rate", "share"),
-    ("customers", "Customers reached", "count"),
-    ("cosell_degree", "Co-sellers", "count"),
-    ("pagerank", "PageRank (centrality)", "small"),
-    ("betweenness", "Betweenness (brokerage)", "small"),
-    ("reach_loss", "Reach loss if it left", "share"),
+    (metric("attributed_revenue"), "Attributed revenue", "money"),
+    (metric("sourced_revenue"), "Sourced revenue", "money"),
+    (metric("won_deals"), "Won deals", "count"),
+    (metric("win_rate"), "Win rate", "share"),
+    (metric("customers"), "Customers reached", "count"),
+    (metric("cosell_degree"), "Co-sellers", "count"),
+    (metric("pagerank"), "PageRank (centrality)", "small"),
+    (metric("betweenness"), "Betweenness (brokerage)", "small"),
+    (metric("reach_loss"), "Reach loss if it left", "share"),
 ];
 
 /// Mid-rank percentile of `v` among `all` (values present only).
@@ -105,13 +113,62 @@ fn percentile(all: &[f64], v: f64) -> f64 {
 
 /// The scorecards of `sel` from an output folder read back.
 pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
-    let pm = need(r, "partner_metrics")?;
+    let pm = need(r, &out::PARTNER_METRICS)?;
     let partners = Partners::of(pm)?;
-    let (ids, names) = (&partners.ids, &partners.names);
-    let chosen: Vec<usize> = match sel {
+    let chosen = choose(r, pm, &partners, sel)?;
+    let columns = figure_columns(pm)?;
+    let present: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| c.iter().flatten().copied().collect())
+        .collect();
+    let (ty, tier, region) = (
+        strs(pm, const { out::PARTNER_METRICS.col("partner_type") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("tier") })?,
+        strs(pm, const { out::PARTNER_METRICS.col("region") })?,
+    );
+    // One streaming pass per pair-sized table for every chosen partner at once.
+    let cards = Cards::new(&partners, &chosen);
+    let cosellers = coseller_lists(r, &cards)?;
+    let overlaps = overlap_lists(r, &cards)?;
+    let conflicts = conflict_lists(r, &cards)?;
+    let lists = cosellers.into_iter().zip(overlaps).zip(conflicts);
+    Ok(chosen
+        .iter()
+        .zip(lists)
+        .map(|(&p, ((cosellers, overlaps), conflicts))| {
+            let (cosellers, cosellers_total) = cosellers.finish(by_value_then_count);
+            let (overlaps, overlaps_total) = overlaps.finish(by_count_then_value);
+            let (conflicts, conflicts_total) = conflicts.finish(by_value);
+            Scorecard {
+                partner_id: partners.ids[p].clone(),
+                name: partners.names[p].clone(),
+                partner_type: ty[p].clone(),
+                tier: tier[p].clone(),
+                region: region[p].clone(),
+                figures: figures(&columns, &present, p),
+                cosellers,
+                cosellers_total,
+                overlaps,
+                overlaps_total,
+                conflicts,
+                conflicts_total,
+            }
+        })
+        .collect())
+}
+
+/// The partner_metrics rows that get a card: the top N by attributed revenue, or the ids
+/// asked for in their order (an unknown id is refused, naming the folder).
+fn choose(
+    r: &Results,
+    pm: &RecordBatch,
+    partners: &Partners,
+    sel: &Selection,
+) -> Result<Vec<usize>> {
+    match sel {
         Selection::Top(n) => {
-            let rev = floats(pm, "attributed_revenue")?;
-            top_by(pm.num_rows(), *n, |i| rev[i].unwrap_or(0.0))
+            let rev = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
+            Ok(top_by(pm.num_rows(), *n, |i| rev[i].unwrap_or(0.0)))
         }
         Selection::Ids(want) => want
             .iter()
@@ -120,13 +177,18 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
                     Error::Parameter(format!(
                         "--partner {id}: no such partner_id in {} (partner_metrics has {} partners)",
                         r.dir.display(),
-                        ids.len()
+                        partners.len()
                     ))
                 })
             })
-            .collect::<Result<_>>()?,
-    };
-    let columns: Vec<Vec<Option<f64>>> = FIGURES
+            .collect(),
+    }
+}
+
+/// The [`FIGURES`] columns of partner_metrics as floats (an Int64 column converted), in
+/// their order.
+fn figure_columns(pm: &RecordBatch) -> Result<Vec<Vec<Option<f64>>>> {
+    FIGURES
         .iter()
         .map(|&(c, _, _)| {
             match pm
@@ -141,171 +203,186 @@ pub fn build(r: &Results, sel: &Selection) -> Result<Vec<Scorecard>> {
                 _ => floats(pm, c),
             }
         })
-        .collect::<Result<_>>()?;
-    let present: Vec<Vec<f64>> = columns
-        .iter()
-        .map(|c| c.iter().flatten().copied().collect())
-        .collect();
-    let (ty, tier, region) = (
-        strs(pm, "partner_type")?,
-        strs(pm, "tier")?,
-        strs(pm, "region")?,
-    );
-    // One streaming pass per pair-sized table for every chosen partner at once: a row
-    // naming a chosen partner becomes a candidate on its card; each list keeps its best
-    // LIST_ROWS (sorted and cut whenever it doubles) and counts the rest.
-    let slot: std::collections::HashMap<&str, usize> = chosen
+        .collect()
+}
+
+/// Row `p`'s figures: each [`FIGURES`] value of `columns` with its percentile among
+/// `present` (the values of its column that are not null).
+fn figures(columns: &[Vec<Option<f64>>], present: &[Vec<f64>], p: usize) -> Vec<Figure> {
+    FIGURES
         .iter()
         .enumerate()
-        .map(|(k, &p)| (ids[p].as_str(), k))
-        .collect();
-    let row = |id: &str, count: f64, value: f64| Other {
-        name: partners
-            .row(id)
-            .map(|i| names[i].clone())
-            .unwrap_or_else(|| id.to_string()),
-        partner_id: id.to_string(),
-        count,
-        value,
-    };
-    type Order = fn(&Other, &Other) -> std::cmp::Ordering;
-    struct List {
-        rows: Vec<Other>,
-        total: usize,
-    }
-    let new_lists = || -> Vec<List> {
-        chosen
-            .iter()
-            .map(|_| List {
-                rows: Vec::new(),
-                total: 0,
-            })
-            .collect()
-    };
-    let keep = |l: &mut List, o: Other, order: Order| {
-        l.total += 1;
-        l.rows.push(o);
-        if l.rows.len() >= 2 * LIST_ROWS {
-            l.rows.sort_by(order);
-            l.rows.truncate(LIST_ROWS);
+        .map(|(k, &(column, label, unit))| Figure {
+            column,
+            label,
+            value: columns[k][p],
+            unit,
+            percentile: columns[k][p].map(|v| percentile(&present[k], v)),
+        })
+        .collect()
+}
+
+/// How a list's rows are ordered, best first. The sorts are stable: ties stay in file
+/// order (by id).
+type Order = fn(&Other, &Other) -> std::cmp::Ordering;
+
+/// Co-sellers: shared won revenue, then shared deals.
+fn by_value_then_count(x: &Other, y: &Other) -> std::cmp::Ordering {
+    y.value
+        .total_cmp(&x.value)
+        .then(y.count.total_cmp(&x.count))
+}
+
+/// Overlaps: shared customers, then jaccard.
+fn by_count_then_value(x: &Other, y: &Other) -> std::cmp::Ordering {
+    y.count
+        .total_cmp(&x.count)
+        .then(y.value.total_cmp(&x.value))
+}
+
+/// Conflicts: the amount at stake.
+fn by_value(x: &Other, y: &Other) -> std::cmp::Ordering {
+    y.value.total_cmp(&x.value)
+}
+
+/// One list of one card while the tables stream by: its best rows so far and the rows
+/// offered in all.
+#[derive(Default)]
+struct List {
+    rows: Vec<Other>,
+    total: usize,
+}
+
+impl List {
+    /// Counts `o` and keeps it as a candidate; the candidates are sorted and cut to
+    /// [`LIST_ROWS`] whenever they reach twice that.
+    fn keep(&mut self, o: Other, order: Order) {
+        self.total += 1;
+        self.rows.push(o);
+        if self.rows.len() >= 2 * LIST_ROWS {
+            self.rows.sort_by(order);
+            self.rows.truncate(LIST_ROWS);
         }
-    };
-    // Stable sorts: ties stay in file order (by id).
-    let by_value_then_count: Order = |x, y| {
-        y.value
-            .total_cmp(&x.value)
-            .then(y.count.total_cmp(&x.count))
-    };
-    let by_count_then_value: Order = |x, y| {
-        y.count
-            .total_cmp(&x.count)
-            .then(y.value.total_cmp(&x.value))
-    };
-    let by_value: Order = |x, y| y.value.total_cmp(&x.value);
-    let pair = |a: &Option<String>, b: &Option<String>, f: &mut dyn FnMut(usize, &str)| {
+    }
+
+    /// The best [`LIST_ROWS`] rows, and the rows offered in all.
+    fn finish(mut self, order: Order) -> (Vec<Other>, usize) {
+        self.rows.sort_by(order);
+        self.rows.truncate(LIST_ROWS);
+        (self.rows, self.total)
+    }
+}
+
+/// The chosen partners as the pair-sized tables see them: a row naming a chosen partner
+/// becomes a candidate on its card, naming the other partner.
+struct Cards<'a> {
+    partners: &'a Partners,
+    /// The card of each chosen partner_id (of a partner chosen twice: the last).
+    slot: std::collections::HashMap<&'a str, usize>,
+    /// Cards in all.
+    count: usize,
+}
+
+impl<'a> Cards<'a> {
+    fn new(partners: &'a Partners, chosen: &[usize]) -> Cards<'a> {
+        let slot = chosen
+            .iter()
+            .enumerate()
+            .map(|(k, &p)| (partners.ids[p].as_str(), k))
+            .collect();
+        Cards {
+            partners,
+            slot,
+            count: chosen.len(),
+        }
+    }
+
+    /// One empty list per card.
+    fn lists(&self) -> Vec<List> {
+        (0..self.count).map(|_| List::default()).collect()
+    }
+
+    /// Calls `f(card, other)` for each partner of the pair (`a`, `b`) that has a card.
+    fn pair(&self, a: &Option<String>, b: &Option<String>, f: &mut dyn FnMut(usize, &str)) {
         if let (Some(a), Some(b)) = (a.as_deref(), b.as_deref()) {
-            if let Some(&k) = slot.get(a) {
+            if let Some(&k) = self.slot.get(a) {
                 f(k, b);
             }
-            if let Some(&k) = slot.get(b) {
+            if let Some(&k) = self.slot.get(b) {
                 f(k, a);
             }
         }
-    };
-    let mut cosellers = new_lists();
-    if !r.stream("cosell_edges", &mut |e| {
+    }
+
+    /// A list row for the other partner `id`.
+    fn row(&self, id: &str, count: f64, value: f64) -> Other {
+        Other {
+            name: self.partners.shown(id).to_string(),
+            partner_id: id.to_string(),
+            count,
+            value,
+        }
+    }
+}
+
+/// Each card's co-sellers (cosell_edges: shared deals, shared won revenue); an error
+/// when the folder has no cosell_edges.
+fn coseller_lists(r: &Results, cards: &Cards) -> Result<Vec<List>> {
+    let mut lists = cards.lists();
+    if !r.stream(out::COSELL_EDGES.name, &mut |e| {
         let (ea, eb, ew, er) = (
-            strs(e, "partner_a")?,
-            strs(e, "partner_b")?,
-            ints(e, "shared_deals")?,
-            floats(e, "shared_won_revenue")?,
+            strs(e, const { out::COSELL_EDGES.col("partner_a") })?,
+            strs(e, const { out::COSELL_EDGES.col("partner_b") })?,
+            ints(e, const { out::COSELL_EDGES.col("shared_deals") })?,
+            floats(e, const { out::COSELL_EDGES.col("shared_won_revenue") })?,
         );
         for i in 0..e.num_rows() {
-            pair(&ea[i], &eb[i], &mut |k, other| {
-                let o = row(other, ew[i].unwrap_or(0) as f64, er[i].unwrap_or(0.0));
-                keep(&mut cosellers[k], o, by_value_then_count);
+            cards.pair(&ea[i], &eb[i], &mut |k, other| {
+                let o = cards.row(other, ew[i].unwrap_or(0) as f64, er[i].unwrap_or(0.0));
+                lists[k].keep(o, by_value_then_count);
             });
         }
         Ok(())
     })? {
-        return Err(super::columns::missing(r, "cosell_edges"));
+        return Err(super::columns::missing(r, &out::COSELL_EDGES));
     }
-    let mut overlaps = new_lists();
+    Ok(lists)
+}
+
+/// Each card's customer overlaps (overlap_pairs' customer rows: shared customers,
+/// jaccard).
+fn overlap_lists(r: &Results, cards: &Cards) -> Result<Vec<List>> {
+    let mut lists = cards.lists();
     customer_pairs(r, &mut |p| {
-        pair(p.a, p.b, &mut |k, other| {
-            let o = row(other, p.shared as f64, p.jaccard);
-            keep(&mut overlaps[k], o, by_count_then_value);
+        cards.pair(p.a, p.b, &mut |k, other| {
+            let o = cards.row(other, p.shared as f64, p.jaccard);
+            lists[k].keep(o, by_count_then_value);
         });
     })?;
-    let mut conflicts = new_lists();
-    r.stream("channel_conflicts", &mut |c| {
+    Ok(lists)
+}
+
+/// Each card's channel conflicts (days apart, the amount at stake).
+fn conflict_lists(r: &Results, cards: &Cards) -> Result<Vec<List>> {
+    let mut lists = cards.lists();
+    r.stream(out::CHANNEL_CONFLICTS.name, &mut |c| {
         let (ca, cb, cd, am_a, am_b) = (
-            strs(c, "partner_a")?,
-            strs(c, "partner_b")?,
-            floats(c, "days_apart")?,
-            floats(c, "amount_a")?,
-            floats(c, "amount_b")?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_a") })?,
+            strs(c, const { out::CHANNEL_CONFLICTS.col("partner_b") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("days_apart") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_a") })?,
+            floats(c, const { out::CHANNEL_CONFLICTS.col("amount_b") })?,
         );
         for i in 0..c.num_rows() {
-            pair(&ca[i], &cb[i], &mut |k, other| {
+            cards.pair(&ca[i], &cb[i], &mut |k, other| {
                 let amount = am_a[i].unwrap_or(0.0) + am_b[i].unwrap_or(0.0);
-                let o = row(other, cd[i].unwrap_or(0.0), amount);
-                keep(&mut conflicts[k], o, by_value);
+                let o = cards.row(other, cd[i].unwrap_or(0.0), amount);
+                lists[k].keep(o, by_value);
             });
         }
         Ok(())
     })?;
-    let finish = |mut l: List, order: Order| {
-        l.rows.sort_by(order);
-        l.rows.truncate(LIST_ROWS);
-        (l.rows, l.total)
-    };
-    let mut lists = cosellers
-        .into_iter()
-        .zip(overlaps)
-        .zip(conflicts)
-        .map(|((a, b), c)| {
-            (
-                finish(a, by_value_then_count),
-                finish(b, by_count_then_value),
-                finish(c, by_value),
-            )
-        });
-    Ok(chosen
-        .iter()
-        .map(|&p| {
-            let (
-                (cosellers, cosellers_total),
-                (overlaps, overlaps_total),
-                (conflicts, conflicts_total),
-            ) = lists.next().expect("one set of lists per chosen partner");
-            let figures = FIGURES
-                .iter()
-                .enumerate()
-                .map(|(k, &(column, label, unit))| Figure {
-                    column,
-                    label,
-                    value: columns[k][p],
-                    unit,
-                    percentile: columns[k][p].map(|v| percentile(&present[k], v)),
-                })
-                .collect();
-            Scorecard {
-                partner_id: ids[p].clone(),
-                name: names[p].clone(),
-                partner_type: ty[p].clone(),
-                tier: tier[p].clone(),
-                region: region[p].clone(),
-                figures,
-                cosellers,
-                cosellers_total,
-                overlaps,
-                overlaps_total,
-                conflicts,
-                conflicts_total,
-            }
-        })
-        .collect())
+    Ok(lists)
 }
 
 #[cfg(test)]
