@@ -1,0 +1,63 @@
+"""Type stubs of the Rust extension module ``ecograph._ecograph`` (python/src/*.rs).
+
+The low-level API the pure-Python package (``ecograph/__init__.py``) is written over:
+each command takes the command line's flags after its subcommand as a list of str.
+Errors are raised as the classes of :mod:`ecograph.errors`.
+"""
+
+from typing import Any, Mapping, Optional
+
+__version__: str
+
+def run_cli(argv: list[str]) -> int:
+    """The ``ecograph`` command line exactly as the binary (``argv[0]`` is the program
+    name); returns the exit code."""
+
+def analyze(args: list[str], tables: Optional[Mapping[str, Any]], config_json: Optional[str]) -> str:
+    """``ecograph analyze`` with ``args`` the flags after the subcommand, the input first.
+
+    ``tables``: table name -> an object with ``__arrow_c_stream__``; then the input
+    positional is only the display name used in messages. ``config_json``: a config as
+    JSON text (instead of ``--config``). Returns ecosystem_summary.json as text.
+    Releases the GIL; Ctrl-C raises KeyboardInterrupt and leaves no output."""
+
+def validate(args: list[str], tables: Optional[Mapping[str, Any]], config_json: Optional[str]) -> str:
+    """``ecograph validate`` (input first); returns JSON text ``{"tables": {name: rows},
+    "warnings": [{"code", "message"}], "rejected_rows": n}``."""
+
+def generate(args: list[str]) -> None:
+    """``ecograph generate`` with the flags after the subcommand."""
+
+def compare(args: list[str]) -> None:
+    """``ecograph compare`` with the flags after the subcommand."""
+
+def report(args: list[str]) -> None:
+    """``ecograph report`` with the flags after the subcommand."""
+
+def convert(src_dir: str, dst_dir: str, format: str, overwrite: bool = False, csv_raw: bool = False) -> None:
+    """Writes the results folder ``src_dir`` again as ``dst_dir`` in ``format``
+    (atomically; refuses to replace what ecograph did not write)."""
+
+class Table:
+    """One output table of a results folder (Arrow PyCapsule stream interface)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+
+class Results:
+    """An analyze output folder read back."""
+
+    def __init__(self, dir: str) -> None: ...
+    @property
+    def dir(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def summary_json(self) -> str: ...
+    def table_names(self) -> list[str]: ...
+    def table(self, name: str) -> Table: ...
