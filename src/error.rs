@@ -218,6 +218,12 @@ pub enum Rule {
         /// How many more files the folder holds than `found` lists.
         more: usize,
     },
+    /// A required table is not among the tables handed over in memory
+    /// ([`crate::io::raw::RawTables::new`]).
+    MissingGiven {
+        /// The contract table (`deals`).
+        table: &'static str,
+    },
     /// Same table present in two formats (`deals.csv` and `deals.parquet`).
     AmbiguousTable {
         /// The files found for the table, as named in the folder.
@@ -369,7 +375,7 @@ impl Rule {
     /// Short machine-friendly name, used in `rejected_rows.reason` and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            Rule::MissingTable { .. } => "missing_table",
+            Rule::MissingTable { .. } | Rule::MissingGiven { .. } => "missing_table",
             Rule::AmbiguousTable { .. } => "ambiguous_table",
             Rule::MissingColumn { .. } => "missing_column",
             Rule::ConfigColumnMissing { .. } => "config_column_missing",
@@ -443,6 +449,7 @@ impl fmt::Display for Rule {
                     None => write!(f, "; if one of them is the {table} table, name it in a config file given with --config: [files] {table} = \"<one of the files above>\""),
                 }
             }
+            Rule::MissingGiven { table } => write!(f, "required table is missing: the tables given have none named '{table}'"),
             Rule::AmbiguousTable { files } => write!(f, "the table is given twice ({}); keep one file per table", files.join(", ")),
             Rule::MissingColumn { found, hint } => {
                 write!(f, "required column is missing; columns found: {}", list(found))?;

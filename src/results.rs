@@ -239,9 +239,11 @@ impl Results {
         }
         let staged = StagedDir::create(out, overwrite, &[Protected::input_folder(&self.dir)])?;
         for name in self.table_names() {
-            let file = self.dir.join(format!("{name}.{}", self.format.extension()));
-            let meta = table_metadata(&file, self.format, METADATA_KEY)
-                .ok_or_else(|| refuse(format!("{} has no run metadata", file.display())))?;
+            let meta = self.table_metadata(name).ok_or_else(|| {
+                refuse(format!(
+                    "its {name} table has no run metadata ({METADATA_KEY})"
+                ))
+            })?;
             let t = OUTPUT_TABLES
                 .iter()
                 .find(|t| t.name == name)
@@ -288,6 +290,15 @@ impl Results {
             }
         }
         staged.commit()
+    }
+
+    /// The run metadata table `name`'s file stores (the parameters and how betweenness
+    /// and closeness were obtained, as JSON under
+    /// [`crate::io::out::write::METADATA_KEY`]); None for CSV, which has no place for
+    /// it, or an absent table.
+    pub fn table_metadata(&self, name: &str) -> Option<String> {
+        let file = self.dir.join(format!("{name}.{}", self.format.extension()));
+        table_metadata(&file, self.format, crate::io::out::write::METADATA_KEY)
     }
 
     /// The names of the tables present, in declaration order.

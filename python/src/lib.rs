@@ -93,10 +93,21 @@ fn validate(
         None => None,
     };
     let threads = ecograph::cli::threads(None).map_err(|e| to_py(py, &e))?;
-    let t = run::blocking(py, threads, move |_| match raw {
-        Some(raw) => ecograph::validate::validate(raw, &settings, skip_invalid)
-            .map_err(ecograph::Error::Input),
-        None => ecograph::pipeline::validate_only(&input, &settings, skip_invalid),
+    // As a stage with a meter, so that Ctrl-C stops the read at its next file chunk.
+    let t = run::blocking(py, threads, move |progress| {
+        let mut stages = ecograph::progress::Stages::new(progress);
+        stages.run_metered(ecograph::plan::Stage::Load.name(), |meter| {
+            let raw = match raw {
+                Some(raw) => raw,
+                None => {
+                    ecograph::validate::check_input_folder(&input)?;
+                    ecograph::io::read::read_folder_metered(&input, &settings, meter)
+                        .map_err(ecograph::Error::Input)?
+                }
+            };
+            ecograph::validate::validate(raw, &settings, skip_invalid)
+                .map_err(ecograph::Error::Input)
+        })
     })?;
     let value = serde_json::json!({
         "tables": t.stats().iter().map(|s| (s.table.to_string(), serde_json::json!(s.rows))).collect::<serde_json::Map<_, _>>(),

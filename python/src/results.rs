@@ -76,6 +76,21 @@ impl Results {
                 self.inner.table_names().join(", ")
             )));
         }
-        Ok(Table::new(name.to_string(), declared.schema(), batches))
+        // The declared schema, with the run metadata the file stores (under "ecograph",
+        // as in an Arrow IPC output), so that a reader sees the parameters behind it.
+        let metadata: std::collections::HashMap<String, String> = self
+            .inner
+            .table_metadata(name)
+            .map(|m| (ecograph::io::out::write::METADATA_KEY.to_string(), m))
+            .into_iter()
+            .collect();
+        let schema =
+            std::sync::Arc::new(declared.schema().as_ref().clone().with_metadata(metadata));
+        let batches = batches
+            .into_iter()
+            .map(|b| b.with_schema(std::sync::Arc::clone(&schema)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| PyValueError::new_err(format!("table '{name}': {e}")))?;
+        Ok(Table::new(name.to_string(), schema, batches))
     }
 }

@@ -113,12 +113,6 @@ def test_options_reach_the_run(cli, demo, tmp_path):
     check_same(cli_out, res)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extension: Results.table() exports the declared schema without the file's "
-    "'ecograph' metadata (python/src/results.rs, Table::new(name, declared.schema(), ...)); "
-    "remove this mark when it carries it",
-)
 def test_results_tables_carry_the_files_metadata(demo_cli_results):
     """Every output table carries the run's parameters as `ecograph` metadata
     (docs/OUTPUTS.md); a table read back through Results must carry it too."""

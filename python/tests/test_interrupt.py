@@ -56,6 +56,8 @@ def test_ctrl_c_stops_the_run_and_leaves_nothing(big, tmp_path):
     assert child.returncode != 0
     assert "KeyboardInterrupt" in stderr, stderr
     assert "finished" not in stdout
-    assert took < 5, f"stopped {took:.1f} s after SIGINT"
+    # Measured 0.1-0.4 s at every point of this run (debug build); 2.5 s leaves room
+    # for a loaded CI machine.
+    assert took < 2.5, f"stopped {took:.1f} s after SIGINT"
     assert not out.exists()
     assert staging_leftovers(parent) == []

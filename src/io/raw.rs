@@ -259,12 +259,7 @@ impl RawTables {
                 errors.push(table_error(
                     spec,
                     spec.name.to_string(),
-                    Rule::MissingTable {
-                        table: spec.name,
-                        configured: None,
-                        found: Vec::new(),
-                        more: 0,
-                    },
+                    Rule::MissingGiven { table: spec.name },
                 ));
             }
         }
