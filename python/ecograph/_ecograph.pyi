@@ -21,6 +21,10 @@ def analyze(args: list[str], tables: Optional[Mapping[str, Any]], config_json: O
     JSON text (instead of ``--config``). Returns ecosystem_summary.json as text.
     Releases the GIL; Ctrl-C raises KeyboardInterrupt and leaves no output."""
 
+def import_seconds(tables: Mapping[str, Any], config_json: Optional[str] = None) -> float:
+    """The seconds the crossing of ``tables`` takes (Arrow C stream import and the
+    contract's column mapping; nothing typed yet). For the benchmarks."""
+
 def validate(args: list[str], tables: Optional[Mapping[str, Any]], config_json: Optional[str]) -> str:
     """``ecograph validate`` (input first); returns JSON text ``{"tables": {name: rows},
     "warnings": [{"code", "message"}], "rejected_rows": n}``."""

@@ -74,6 +74,34 @@ fn analyze(
     Ok(report.summary.to_string())
 }
 
+/// The seconds the crossing of `tables` takes: the Arrow C stream import of each table
+/// and the contract's column mapping ([`arrow_io::raw_tables`]), nothing typed or
+/// checked yet. For the benchmarks (BENCHMARKS.md, "Python: tables in memory").
+#[pyfunction]
+#[pyo3(signature = (tables, config_json=None))]
+fn import_seconds(
+    py: Python<'_>,
+    tables: &Bound<'_, PyDict>,
+    config_json: Option<&str>,
+) -> PyResult<f64> {
+    let config = config_of(config_json).map_err(|e| to_py(py, &e))?;
+    let settings = config
+        .unwrap_or_default()
+        .resolve(&ecograph::config::Overrides::default())
+        .map_err(|message| {
+            let e = ecograph::Error::Config {
+                path: CONFIG_NAME.into(),
+                message,
+            };
+            to_py(py, &e)
+        })?;
+    let t = std::time::Instant::now();
+    let raw = arrow_io::raw_tables(py, tables, &settings)?;
+    let s = t.elapsed().as_secs_f64();
+    drop(raw);
+    Ok(s)
+}
+
 /// Runs `ecograph validate ARGS` on the folder, or on `tables`; returns JSON
 /// `{"tables": {name: rows}, "files": {name: file}, "warnings": [...], "rejected_rows": n}`.
 #[pyfunction]
@@ -202,6 +230,7 @@ fn _ecograph(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(import_seconds, m)?)?;
     m.add_class::<results::Results>()?;
     m.add_class::<arrow_io::Table>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
