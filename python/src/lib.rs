@@ -45,6 +45,12 @@ fn config_of(config_json: Option<&str>) -> ecograph::Result<Option<ecograph::con
 /// How errors name a config given as a dict.
 const CONFIG_NAME: &str = "(config dict)";
 
+/// [`config_of`] as the library's jobs take it: the config with the name its errors
+/// show.
+fn named(config: &Option<ecograph::config::Config>) -> Option<(&ecograph::config::Config, &Path)> {
+    config.as_ref().map(|c| (c, Path::new(CONFIG_NAME)))
+}
+
 /// Runs `ecograph analyze ARGS` (the flags after `analyze`, the input first). With
 /// `tables`, the input positional only names the data in the summary and the tables
 /// (name -> object with `__arrow_c_stream__`) are analyzed. Returns the summary JSON.
@@ -58,8 +64,7 @@ fn analyze(
 ) -> PyResult<String> {
     let config = config_of(config_json).map_err(|e| to_py(py, &e))?;
     let (job, threads) =
-        ecograph::cli::analyze_job(&args, config.as_ref().map(|c| (c, Path::new(CONFIG_NAME))))
-            .map_err(|e| to_py(py, &e))?;
+        ecograph::cli::analyze_job(&args, named(&config)).map_err(|e| to_py(py, &e))?;
     let source = match tables {
         Some(t) => ecograph::pipeline::Source::Tables(Box::new(arrow_io::raw_tables(
             py,
@@ -114,8 +119,7 @@ fn validate(
 ) -> PyResult<String> {
     let config = config_of(config_json).map_err(|e| to_py(py, &e))?;
     let (input, settings, skip_invalid) =
-        ecograph::cli::validate_args(&args, config.as_ref().map(|c| (c, Path::new(CONFIG_NAME))))
-            .map_err(|e| to_py(py, &e))?;
+        ecograph::cli::validate_args(&args, named(&config)).map_err(|e| to_py(py, &e))?;
     let raw = match tables {
         Some(t) => Some(arrow_io::raw_tables(py, t, &settings)?),
         None => None,
