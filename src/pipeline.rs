@@ -419,8 +419,8 @@ pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
 }
 
 fn load_metered(job: &AnalyzeJob, meter: &crate::progress::Meter) -> Result<ValidatedTables> {
-    let raw = crate::io::read::read_folder_metered(&job.input, &job.settings, meter)
-        .map_err(Error::Input)?;
+    let raw =
+        crate::io::read::read_folder(&job.input, &job.settings, meter).map_err(Error::Input)?;
     validate::validate(raw, &job.settings, job.skip_invalid).map_err(Error::Input)
 }
 

@@ -15,6 +15,7 @@ use super::raw::{
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
+use crate::progress::Meter;
 use crate::schema::{TableSpec, TABLES};
 
 /// What is at a path where a table file may be.
@@ -183,16 +184,13 @@ pub fn discover(
 /// Finds and reads every table of `dir`. Tables are read in parallel (the structural
 /// CSV scan is single-threaded per file) and every file-level problem of every table is
 /// reported together, in table order.
-pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputErrors> {
-    read_folder_metered(dir, settings, &crate::progress::Meter::silent())
-}
-
-/// [`read_folder`] reporting the megabytes of input read to `meter` (a table counts
-/// when it has been parsed).
-pub fn read_folder_metered(
+///
+/// The megabytes of input read are reported to `meter` (a table counts when it has
+/// been parsed); [`Meter::silent`] reports nothing.
+pub fn read_folder(
     dir: &Path,
     settings: &Settings,
-    meter: &crate::progress::Meter,
+    meter: &Meter,
 ) -> Result<RawTables, InputErrors> {
     let fail = |errors: Vec<InputError>| InputErrors { errors };
     let files = discover(dir, settings).map_err(fail)?;

@@ -128,7 +128,8 @@ pub fn load_and_validate(
     skip_invalid: bool,
 ) -> crate::Result<ValidatedTables> {
     check_input_folder(dir)?;
-    let raw = read::read_folder(dir, settings).map_err(Error::Input)?;
+    let raw = read::read_folder(dir, settings, &crate::progress::Meter::silent())
+        .map_err(Error::Input)?;
     validate(raw, settings, skip_invalid).map_err(Error::Input)
 }
 
