@@ -8,10 +8,8 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::csv::scan as csv_scan;
-use super::raw::{
-    header_errors, select_contract_columns, table_error, wanted_columns, RawTable, RawTables,
-    SourceFile,
-};
+use super::raw::select::{header_errors, select_contract_columns, wanted_columns};
+use super::raw::{table_error, RawTable, RawTables, SourceFile};
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};

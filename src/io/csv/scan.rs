@@ -67,7 +67,7 @@ pub(crate) fn scan(
         let bytes = std::fs::read(path).map_err(unreadable)?;
         scan_bytes(&bytes, file, table, delimiter)?
     };
-    let duplicates: Vec<InputError> = crate::io::raw::duplicate_names(&scan.header)
+    let duplicates: Vec<InputError> = crate::io::raw::select::duplicate_names(&scan.header)
         .into_iter()
         .map(|(name, first, second)| {
             mk(
