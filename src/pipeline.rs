@@ -213,13 +213,15 @@ pub fn analyze_from(
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
         &m,
-        &ov.counts,
-        rejected.len(),
-        &warnings,
-        &run_info(job),
-        &inputs,
-        &timings,
-        &program,
+        &summary::RunFacts {
+            overlap: &ov.counts,
+            rejected_rows: rejected.len(),
+            warnings: &warnings,
+            run: &run_info(job),
+            inputs: &inputs,
+            timings: &timings,
+            program: &program,
+        },
     );
     // The alerts, evaluated on the tables as written (as the report reads them) and
     // recorded in the summary for the notebooks and any reader; the summary is written
