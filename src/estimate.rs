@@ -242,7 +242,10 @@ pub fn estimate(input: &Inputs) -> Estimate {
     let tables = table_sizes(input, pair_rows);
     let graphs = graphs_bytes(input);
     let times = StageTimes::new(input, pair_rows, &tables);
-    let working = WorkingSets::new(input, pair_rows);
+    // The plan holds the conflict rows and, under a top-K bound, the kept pair rows (12
+    // bytes each) until they are written, beside every later stage.
+    let top_k = overlap.top_k.is_some();
+    let held = overlap.channel_conflicts * 40 + if top_k { pair_rows * 12 } else { 0 };
     let shape = Shape {
         report: false,
         ..input.shape
@@ -255,7 +258,10 @@ pub fn estimate(input: &Inputs) -> Estimate {
                 // Loading's own peak is measured, since the dry run has just loaded.
                 Stage::Load => (input.load_peak.unwrap_or(graphs), input.load_peak.is_some()),
                 Stage::Build => (graphs, false),
-                _ => (graphs + working.held + working.of(stage), false),
+                _ => (
+                    graphs + held + working_bytes(input, pair_rows, stage),
+                    false,
+                ),
             };
             StageMemory {
                 stage: name,
@@ -337,92 +343,50 @@ fn graphs_bytes(input: &Inputs) -> u64 {
     )
 }
 
-/// What the stages' working sets are modelled from: the graph's sizes, the threads and
-/// the overlap plan's counts.
-struct WorkingSets<'a> {
-    g: &'a GraphSet,
-    /// Partners.
-    n: u64,
-    /// Threads.
-    t: u64,
-    /// Directed co-sell edges.
-    edges: u64,
-    pair_rows: u64,
-    top_k: bool,
-    /// The overlap passes: transposes and per-thread counters.
-    passes: u64,
-    /// The overlap pairs' windows of blocks and their record batches.
-    windows: u64,
-    /// What the overlap plan keeps until it is written, beside every later stage.
-    held: u64,
-    /// Attribution models computed.
-    models: u64,
-}
-
-impl WorkingSets<'_> {
-    /// The sizes of `input`'s run, whose overlap_pairs has `pair_rows` rows.
-    fn new<'a>(input: &Inputs<'a>, pair_rows: u64) -> WorkingSets<'a> {
-        let (g, overlap) = (input.graphs, input.overlap);
-        let n = g.n_partners() as u64;
-        let t = input.threads.max(1) as u64;
-        // Overlap plan and pairs: the transposes (at most the links), per thread a u32
-        // counter and a bitmap per partner, and two windows of one block per thread (at
-        // most 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
-        // The plan holds the conflict rows and, under a top-K bound, the kept pair rows
-        // (12 bytes each) until they are written, beside every later stage.
-        let passes = partner_links(g) * 4 + t * n * 5;
-        let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
-        let top_k = overlap.top_k.is_some();
-        let held = overlap.channel_conflicts * 40 + if top_k { pair_rows * 12 } else { 0 };
-        WorkingSets {
-            g,
-            n,
-            t,
-            edges: g.cosell.targets.len() as u64,
-            pair_rows,
-            top_k,
-            passes,
-            windows,
-            held,
-            // One model at a time: a share per deal-partner link, and each model's column.
-            models: input.rows.attribution / n.max(1),
+/// A stage's working set beyond the graphs, for `input`'s run whose overlap_pairs has
+/// `pair_rows` rows (every stage after the overlap plan also holds what the plan keeps,
+/// `held` in [`estimate`]).
+fn working_bytes(input: &Inputs, pair_rows: u64, stage: Stage) -> u64 {
+    let g = input.graphs;
+    let n = g.n_partners() as u64;
+    let t = input.threads.max(1) as u64;
+    let edges = g.cosell.targets.len() as u64;
+    // Overlap plan and pairs: the transposes (at most the links), per thread a u32
+    // counter and a bitmap per partner, and two windows of one block per thread (at most
+    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
+    let passes = partner_links(g) * 4 + t * n * 5;
+    let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
+    // One model at a time: a share per deal-partner link, and each model's column.
+    let models = input.rows.attribution / n.max(1);
+    match stage {
+        Stage::Load | Stage::Build => 0,
+        Stage::OverlapPlan => passes,
+        Stage::Activity => n * 64,
+        Stage::Attribution => g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
+        Stage::PageRank => n * 24,
+        // Brandes per thread: distance, path count, dependency, stack, per partner.
+        Stage::Betweenness => t * n * 28,
+        // 512 sources at a time: two 64-byte masks per partner per thread, and the
+        // relabelled copy of the network.
+        Stage::ClosenessHarmonic => t * n * 128 + edges * 4 + n * 16,
+        Stage::ClusteringHoles => t * n * 16 + n * 24,
+        // Triangle counting alone: a marker per partner per thread and the oriented
+        // copy of the network.
+        Stage::Clustering => t * n * 4 + edges * 4,
+        // Batagelj-Zaversnik: degree, bin and position arrays.
+        Stage::CoreNumber => n * 16,
+        // Louvain: the aggregated graph (at most the network) and per-node state.
+        Stage::Communities => edges * 12 + n * 40,
+        Stage::NetworkEffect => edges * 8 + n * 64,
+        // Under top-K the kept rows are written from the plan (a window of 2^16-pair
+        // blocks, no transpose); otherwise one streaming pass per dimension.
+        Stage::OverlapPairs if input.overlap.top_k.is_some() => {
+            t * (1 << 16).min(pair_rows.max(1)) * (8 + 75)
         }
-    }
-
-    /// A stage's working set beyond the graphs (every stage after the overlap plan also
-    /// holds what the plan keeps, `held`).
-    fn of(&self, stage: Stage) -> u64 {
-        let (g, n, t, edges) = (self.g, self.n, self.t, self.edges);
-        match stage {
-            Stage::Load | Stage::Build => 0,
-            Stage::OverlapPlan => self.passes,
-            Stage::Activity => n * 64,
-            Stage::Attribution => g.deal_partners.targets.len() as u64 * 8 + self.models * n * 8,
-            Stage::PageRank => n * 24,
-            // Brandes per thread: distance, path count, dependency, stack, per partner.
-            Stage::Betweenness => t * n * 28,
-            // 512 sources at a time: two 64-byte masks per partner per thread, and the
-            // relabelled copy of the network.
-            Stage::ClosenessHarmonic => t * n * 128 + edges * 4 + n * 16,
-            Stage::ClusteringHoles => t * n * 16 + n * 24,
-            // Triangle counting alone: a marker per partner per thread and the oriented
-            // copy of the network.
-            Stage::Clustering => t * n * 4 + edges * 4,
-            // Batagelj-Zaversnik: degree, bin and position arrays.
-            Stage::CoreNumber => n * 16,
-            // Louvain: the aggregated graph (at most the network) and per-node state.
-            Stage::Communities => edges * 12 + n * 40,
-            Stage::NetworkEffect => edges * 8 + n * 64,
-            // Under top-K the kept rows are written from the plan (a window of 2^16-pair
-            // blocks, no transpose); otherwise one streaming pass per dimension.
-            Stage::OverlapPairs if self.top_k => {
-                t * (1 << 16).min(self.pair_rows.max(1)) * (8 + 75)
-            }
-            Stage::OverlapPairs => self.passes + self.windows,
-            Stage::Export => n * 400,
-            // Not estimated (the shape of an estimate leaves it out).
-            Stage::Report => 0,
-        }
+        Stage::OverlapPairs => passes + windows,
+        Stage::Export => n * 400,
+        // Not estimated (the shape of an estimate leaves it out).
+        Stage::Report => 0,
     }
 }
 
