@@ -2,7 +2,7 @@
 //! each row came from. [`crate::io::read`] fills them from files with polars; a caller
 //! holding Arrow data (a Python extension handed a pyarrow table, say) builds them with
 //! [`RawTable::from_arrow`]. Either way the same column mapping and near-miss checks run
-//! ([`select`]), and [`crate::validate::validate`] types and checks the rows.
+//! (`select`), and [`crate::validate::validate`] types and checks the rows.
 
 pub(crate) mod select;
 
