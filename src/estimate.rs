@@ -237,93 +237,15 @@ pub fn estimate_table_bytes(table: &str, rows: u64, format: OutputFormat) -> u64
 /// # Complexity
 /// * **O(n + m)**: degrees, and one BFS per component for the betweenness sample size.
 pub fn estimate(input: &Inputs) -> Estimate {
-    let (g, rows, overlap) = (input.graphs, input.rows, input.overlap);
+    let overlap = input.overlap;
     let pair_rows = overlap.rows_written();
-    let table_rows = |table: &str| match table {
-        t if t == out::PARTNER_METRICS.name || t == out::COMMUNITIES.name => rows.partners,
-        t if t == out::ATTRIBUTION.name => rows.attribution,
-        t if t == out::TIER_FIT.name => rows.tier_fit,
-        t if t == out::COSELL_EDGES.name => g.cosell_edges() as u64,
-        t if t == out::DIVERSIFICATION.name => rows.diversification,
-        t if t == out::NETWORK_GROWTH.name => rows.network_growth,
-        t if t == out::RESILIENCE.name => rows.resilience,
-        t if t == out::OVERLAP_PAIRS.name => pair_rows,
-        t if t == out::OVERLAP_BY_TYPE.name => rows.overlap_by_type,
-        t if t == out::CHANNEL_CONFLICTS.name => overlap.channel_conflicts,
-        t if t == out::REJECTED_ROWS.name => rows.rejected,
-        t => unreachable!("plan::TABLES lists {t}, which the estimate does not count"),
-    };
-    let tables: Vec<TableSize> = plan::tables(&input.shape)
-        .map(|t| {
-            let rows = table_rows(t.name);
-            TableSize {
-                table: t.name,
-                rows,
-                exact: t.name != out::COMMUNITIES.name,
-                bytes: estimate_table_bytes(t.name, rows, input.format),
-            }
-        })
-        .collect();
-
-    let n = g.n_partners() as u64;
-    let t = input.threads.max(1) as u64;
-    let edges = g.cosell.targets.len() as u64;
-    let links = (g.partner_customers.targets.len() + g.partner_products.targets.len()) as u64;
-    // What the graphs take, when the platform cannot say: CSR arrays and the deal columns.
-    let graphs = input.built.unwrap_or(
-        edges * 12
-            + links * 8
-            + g.n_deals() as u64 * 48
-            + n * 64
-            + g.deal_partners.targets.len() as u64
-                * if g.deal_partner_touched.is_some() {
-                    17
-                } else {
-                    9
-                },
-    );
+    let tables = table_sizes(input, pair_rows);
+    let graphs = graphs_bytes(input);
     let times = StageTimes::new(input, pair_rows, &tables);
-    // Overlap plan and pairs: the transposes (at most the links), per thread a u32
-    // counter and a bitmap per partner, and two windows of one block per thread (at most
-    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row). The plan
-    // holds the conflict rows and, under a top-K bound, the kept pair rows (12 bytes
-    // each) until they are written, beside every later stage.
-    let passes = links * 4 + t * n * 5;
-    let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
+    // The plan holds the conflict rows and, under a top-K bound, the kept pair rows (12
+    // bytes each) until they are written, beside every later stage.
     let top_k = overlap.top_k.is_some();
     let held = overlap.channel_conflicts * 40 + if top_k { pair_rows * 12 } else { 0 };
-    // One model at a time: a share per deal-partner link, and each model's column.
-    let models = rows.attribution / n.max(1);
-    // Each stage's working set beyond the graphs (every stage after the overlap plan
-    // also holds what the plan keeps, `held`).
-    let working = |stage: Stage| match stage {
-        Stage::Load | Stage::Build => 0,
-        Stage::OverlapPlan => passes,
-        Stage::Activity => n * 64,
-        Stage::Attribution => g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
-        Stage::PageRank => n * 24,
-        // Brandes per thread: distance, path count, dependency, stack, per partner.
-        Stage::Betweenness => t * n * 28,
-        // 512 sources at a time: two 64-byte masks per partner per thread, and the
-        // relabelled copy of the network.
-        Stage::ClosenessHarmonic => t * n * 128 + edges * 4 + n * 16,
-        Stage::ClusteringHoles => t * n * 16 + n * 24,
-        // Triangle counting alone: a marker per partner per thread and the oriented
-        // copy of the network.
-        Stage::Clustering => t * n * 4 + edges * 4,
-        // Batagelj-Zaversnik: degree, bin and position arrays.
-        Stage::CoreNumber => n * 16,
-        // Louvain: the aggregated graph (at most the network) and per-node state.
-        Stage::Communities => edges * 12 + n * 40,
-        Stage::NetworkEffect => edges * 8 + n * 64,
-        // Under top-K the kept rows are written from the plan (a window of 2^16-pair
-        // blocks, no transpose); otherwise one streaming pass per dimension.
-        Stage::OverlapPairs if top_k => t * (1 << 16).min(pair_rows.max(1)) * (8 + 75),
-        Stage::OverlapPairs => passes + windows,
-        Stage::Export => n * 400,
-        // Not estimated (the shape of an estimate leaves it out).
-        Stage::Report => 0,
-    };
     let shape = Shape {
         report: false,
         ..input.shape
@@ -336,7 +258,10 @@ pub fn estimate(input: &Inputs) -> Estimate {
                 // Loading's own peak is measured, since the dry run has just loaded.
                 Stage::Load => (input.load_peak.unwrap_or(graphs), input.load_peak.is_some()),
                 Stage::Build => (graphs, false),
-                _ => (graphs + held + working(stage), false),
+                _ => (
+                    graphs + held + working_bytes(input, pair_rows, stage),
+                    false,
+                ),
             };
             StageMemory {
                 stage: name,
@@ -360,6 +285,108 @@ pub fn estimate(input: &Inputs) -> Estimate {
         warnings: Vec::new(),
         max_stage_minutes: DEFAULT_MAX_STAGE_MINUTES,
         slow_stage: None,
+    }
+}
+
+/// Rows and expected bytes of every table the run writes, in the plan's order
+/// (`pair_rows`: the overlap_pairs rows the plan counted).
+fn table_sizes(input: &Inputs, pair_rows: u64) -> Vec<TableSize> {
+    let (g, rows, overlap) = (input.graphs, input.rows, input.overlap);
+    let table_rows = |table: &str| match table {
+        t if t == out::PARTNER_METRICS.name || t == out::COMMUNITIES.name => rows.partners,
+        t if t == out::ATTRIBUTION.name => rows.attribution,
+        t if t == out::TIER_FIT.name => rows.tier_fit,
+        t if t == out::COSELL_EDGES.name => g.cosell_edges() as u64,
+        t if t == out::DIVERSIFICATION.name => rows.diversification,
+        t if t == out::NETWORK_GROWTH.name => rows.network_growth,
+        t if t == out::RESILIENCE.name => rows.resilience,
+        t if t == out::OVERLAP_PAIRS.name => pair_rows,
+        t if t == out::OVERLAP_BY_TYPE.name => rows.overlap_by_type,
+        t if t == out::CHANNEL_CONFLICTS.name => overlap.channel_conflicts,
+        t if t == out::REJECTED_ROWS.name => rows.rejected,
+        t => unreachable!("plan::TABLES lists {t}, which the estimate does not count"),
+    };
+    plan::tables(&input.shape)
+        .map(|t| {
+            let rows = table_rows(t.name);
+            TableSize {
+                table: t.name,
+                rows,
+                exact: t.name != out::COMMUNITIES.name,
+                bytes: estimate_table_bytes(t.name, rows, input.format),
+            }
+        })
+        .collect()
+}
+
+/// The partner-customer and partner-product links of the graphs.
+fn partner_links(g: &GraphSet) -> u64 {
+    (g.partner_customers.targets.len() + g.partner_products.targets.len()) as u64
+}
+
+/// The resident bytes of the built graphs: as measured, or when the platform cannot
+/// say, what the CSR arrays and the deal columns take.
+fn graphs_bytes(input: &Inputs) -> u64 {
+    let g = input.graphs;
+    let edges = g.cosell.targets.len() as u64;
+    input.built.unwrap_or(
+        edges * 12
+            + partner_links(g) * 8
+            + g.n_deals() as u64 * 48
+            + g.n_partners() as u64 * 64
+            + g.deal_partners.targets.len() as u64
+                * if g.deal_partner_touched.is_some() {
+                    17
+                } else {
+                    9
+                },
+    )
+}
+
+/// A stage's working set beyond the graphs, for `input`'s run whose overlap_pairs has
+/// `pair_rows` rows (every stage after the overlap plan also holds what the plan keeps,
+/// `held` in [`estimate`]).
+fn working_bytes(input: &Inputs, pair_rows: u64, stage: Stage) -> u64 {
+    let g = input.graphs;
+    let n = g.n_partners() as u64;
+    let t = input.threads.max(1) as u64;
+    let edges = g.cosell.targets.len() as u64;
+    // Overlap plan and pairs: the transposes (at most the links), per thread a u32
+    // counter and a bitmap per partner, and two windows of one block per thread (at most
+    // 2^20 pairs of 8 bytes each) with their record batches (75 bytes a row).
+    let passes = partner_links(g) * 4 + t * n * 5;
+    let windows = 2 * t * (1 << 20).min(pair_rows.max(1)) * (8 + 75);
+    // One model at a time: a share per deal-partner link, and each model's column.
+    let models = input.rows.attribution / n.max(1);
+    match stage {
+        Stage::Load | Stage::Build => 0,
+        Stage::OverlapPlan => passes,
+        Stage::Activity => n * 64,
+        Stage::Attribution => g.deal_partners.targets.len() as u64 * 8 + models * n * 8,
+        Stage::PageRank => n * 24,
+        // Brandes per thread: distance, path count, dependency, stack, per partner.
+        Stage::Betweenness => t * n * 28,
+        // 512 sources at a time: two 64-byte masks per partner per thread, and the
+        // relabelled copy of the network.
+        Stage::ClosenessHarmonic => t * n * 128 + edges * 4 + n * 16,
+        Stage::ClusteringHoles => t * n * 16 + n * 24,
+        // Triangle counting alone: a marker per partner per thread and the oriented
+        // copy of the network.
+        Stage::Clustering => t * n * 4 + edges * 4,
+        // Batagelj-Zaversnik: degree, bin and position arrays.
+        Stage::CoreNumber => n * 16,
+        // Louvain: the aggregated graph (at most the network) and per-node state.
+        Stage::Communities => edges * 12 + n * 40,
+        Stage::NetworkEffect => edges * 8 + n * 64,
+        // Under top-K the kept rows are written from the plan (a window of 2^16-pair
+        // blocks, no transpose); otherwise one streaming pass per dimension.
+        Stage::OverlapPairs if input.overlap.top_k.is_some() => {
+            t * (1 << 16).min(pair_rows.max(1)) * (8 + 75)
+        }
+        Stage::OverlapPairs => passes + windows,
+        Stage::Export => n * 400,
+        // Not estimated (the shape of an estimate leaves it out).
+        Stage::Report => 0,
     }
 }
 

@@ -213,13 +213,15 @@ pub fn analyze_from(
     let timings: BTreeMap<String, f64> = st.timings.iter().cloned().collect();
     let summary = summary::summary_json(
         &m,
-        &ov.counts,
-        rejected.len(),
-        &warnings,
-        &run_info(job),
-        &inputs,
-        &timings,
-        &program,
+        &summary::RunFacts {
+            overlap: &ov.counts,
+            rejected_rows: rejected.len(),
+            warnings: &warnings,
+            run: &run_info(job),
+            inputs: &inputs,
+            timings: &timings,
+            program: &program,
+        },
     );
     // The alerts, evaluated on the tables as written (as the report reads them) and
     // recorded in the summary for the notebooks and any reader; the summary is written
@@ -419,8 +421,8 @@ pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
 }
 
 fn load_metered(job: &AnalyzeJob, meter: &crate::progress::Meter) -> Result<ValidatedTables> {
-    let raw = crate::io::read::read_folder_metered(&job.input, &job.settings, meter)
-        .map_err(Error::Input)?;
+    let raw =
+        crate::io::read::read_folder(&job.input, &job.settings, meter).map_err(Error::Input)?;
     validate::validate(raw, &job.settings, job.skip_invalid).map_err(Error::Input)
 }
 

@@ -133,7 +133,7 @@ fn validate(
                 Some(raw) => raw,
                 None => {
                     ecograph::validate::check_input_folder(&input)?;
-                    ecograph::io::read::read_folder_metered(&input, &settings, meter)
+                    ecograph::io::read::read_folder(&input, &settings, meter)
                         .map_err(ecograph::Error::Input)?
                 }
             };

@@ -284,18 +284,37 @@ pub fn attribution_json(
     }
 }
 
+/// The run's facts [`summary_json`] records beside the metric results: its settings
+/// ([`RunInfo`]), inputs, timings, validation, overlap counts and program sections.
+#[derive(Debug, Clone, Copy)]
+pub struct RunFacts<'a> {
+    /// Pair counts before and after the output bounds, conflicts (`overlap`).
+    pub overlap: &'a crate::metrics::overlap::OverlapCounts,
+    /// Rows left out by `--skip-invalid` (`validation.rejected_rows`).
+    pub rejected_rows: usize,
+    /// What the input implies for the results (`validation.warnings`).
+    pub warnings: &'a [crate::error::Warning],
+    /// The run's settings (`parameters`).
+    pub run: &'a RunInfo,
+    /// The input files' checksums (`inputs`).
+    pub inputs: &'a BTreeMap<String, String>,
+    /// Seconds per stage (`timings_s`).
+    pub timings: &'a BTreeMap<String, f64>,
+    /// The partner-program sections (`attribution`, `tiers`, `period`).
+    pub program: &'a ProgramSections,
+}
+
 /// The summary document: network-wide metric results from `m`, plus the run's facts.
-#[allow(clippy::too_many_arguments)]
-pub fn summary_json(
-    m: &MetricTables,
-    overlap: &crate::metrics::overlap::OverlapCounts,
-    rejected_rows: usize,
-    warnings: &[crate::error::Warning],
-    run: &RunInfo,
-    inputs: &BTreeMap<String, String>,
-    timings: &BTreeMap<String, f64>,
-    program: &ProgramSections,
-) -> serde_json::Value {
+pub fn summary_json(m: &MetricTables, facts: &RunFacts) -> serde_json::Value {
+    let RunFacts {
+        overlap,
+        rejected_rows,
+        warnings,
+        run,
+        inputs,
+        timings,
+        program,
+    } = *facts;
     serde_json::to_value(SummaryOut {
         schema_version: OUTPUT_SCHEMA_VERSION,
         ecograph_version: VERSION,

@@ -162,8 +162,7 @@ pub fn generate(
         n_products,
         product_popularity,
         out_dir,
-        ids.partner,
-        ids.product,
+        ids,
         &mut files,
     )?;
 

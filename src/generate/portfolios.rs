@@ -11,7 +11,7 @@ use super::partners::Partners;
 use super::sampler::{pick, skewed_rank, Scatter};
 use super::streams::{rng_for, STREAM_PARTNER_PRODUCTS};
 use super::vocab::{PARTNER_TYPES, PRODUCTS_PER_PARTNER, RELATIONS};
-use super::writer::{IdFormat, Table};
+use super::writer::{Ids, Table};
 use super::GenerateError;
 use crate::schema::PARTNER_PRODUCTS;
 
@@ -73,19 +73,22 @@ pub(crate) fn draw_portfolios(
     Ok(partners.prod_ids.len() as u64)
 }
 
-/// Draws the portfolios, writes partner_products.csv (its path is pushed to `files`)
-/// and returns its number of rows.
-#[allow(clippy::too_many_arguments)]
+/// Draws the portfolios, writes partner_products.csv with the partner and product ids
+/// of `ids` (its path is pushed to `files`) and returns its number of rows.
 pub(crate) fn write_portfolios(
     cfg: &GenConfig,
     partners: &mut Partners,
     n_products: usize,
     popularity: Scatter,
     out_dir: &Path,
-    partner_ids: IdFormat,
-    product_ids: IdFormat,
+    ids: Ids,
     files: &mut Vec<PathBuf>,
 ) -> Result<u64, GenerateError> {
+    let Ids {
+        partner: partner_ids,
+        product: product_ids,
+        ..
+    } = ids;
     let mut table = Table::create(out_dir, &PARTNER_PRODUCTS)?;
     let mut partner_text = Vec::new();
     let rows = draw_portfolios(cfg, partners, n_products, popularity, |portfolio| {

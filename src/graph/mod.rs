@@ -9,7 +9,7 @@ use rayon::prelude::*;
 pub use csr::Csr;
 
 use crate::schema::{Role, Stage};
-use crate::validate::{DealRows, IdOrder, PartnerRows, ValidatedTables, NULL};
+use crate::validate::{DealRows, FileOrder, IdOrder, Link, PartnerRows, ValidatedTables, NULL};
 
 /// Deals per parallel task when listing co-sell pairs; fixed so results never depend
 /// on the thread count.
@@ -168,109 +168,17 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
     let (products, pr_remap) = t.products.into_sorted();
     let (regions, r_remap) = t.regions.into_sorted();
 
-    let partners = Partners {
-        id: permute_owned(std::mem::take(&mut t.partners.id), &p_order),
-        name: permute_owned(std::mem::take(&mut t.partners.name), &p_order),
-        partner_type: permute(&t.partners.partner_type, &p_order),
-        tier: permute(&t.partners.tier, &p_order),
-        region: permute(&t.partners.region, &p_order),
-        joined_ms: permute(&t.partners.joined_ms, &p_order),
-        order: std::marker::PhantomData,
-    };
-    let deals = Deals {
-        id: crate::validate::Ids::take(t.deals.id.as_arrow(), d_order.iter().copied()),
-        customer: remap_keys(&t.deals.customer, &d_order, &c_remap),
-        product: remap_keys(&t.deals.product, &d_order, &pr_remap),
-        amount: permute(&t.deals.amount, &d_order),
-        stage: permute(&t.deals.stage, &d_order),
-        created_ms: permute(&t.deals.created_ms, &d_order),
-        closed_ms: permute(&t.deals.closed_ms, &d_order),
-        region: remap_keys(&t.deals.region, &d_order, &r_remap),
-        order: std::marker::PhantomData,
-    };
+    let partners = permute_partners(&mut t.partners, &p_order);
+    let deals = permute_deals(&t.deals, &d_order, &c_remap, &pr_remap, &r_remap);
     let n = partners.id.len();
     let m = deals.id.len();
 
-    // deal -> partners, with the roles OR-ed over duplicate rows. Key layout:
-    // deal << 32 | partner; after sorting, duplicates are adjacent.
-    let key = |l: &crate::validate::Link| {
-        (u64::from(d_rank[l.deal as usize]) << 32) | u64::from(p_rank[l.partner as usize])
-    };
-    let mut links: Vec<(u64, u8)> = t.links.par_iter().map(|l| (key(l), l.role.bit())).collect();
-    links.par_sort_unstable();
-    let mut keys: Vec<u64> = Vec::with_capacity(links.len());
-    let mut roles: Vec<u8> = Vec::with_capacity(links.len());
-    for (k, r) in links {
-        if keys.last() == Some(&k) {
-            *roles.last_mut().expect("pushed with the key") |= r;
-        } else {
-            keys.push(k);
-            roles.push(r);
-        }
-    }
-    // The earliest touch of each (deal, partner), over the same keys.
-    let touched = t.link_touched.take().map(|touched| {
-        let mut tl: Vec<(u64, i64)> = t
-            .links
-            .par_iter()
-            .zip(touched.par_iter())
-            .map(|(l, ms)| (key(l), ms.unwrap_or(i64::MAX)))
-            .collect();
-        tl.par_sort_unstable();
-        tl.dedup_by_key(|e| e.0); // sorted: the first of a key is its earliest touch
-        debug_assert_eq!(tl.len(), keys.len());
-        tl.into_iter()
-            .map(|(_, ms)| if ms == i64::MAX { NO_TOUCH } else { ms })
-            .collect::<Vec<i64>>()
-    });
-    let deal_partners = Csr::from_sorted_keys(m, &keys);
-    drop(keys);
-
-    // partner -> deals (transpose).
-    let mut pd: Vec<u64> = (0..m)
-        .into_par_iter()
-        .flat_map_iter(|d| {
-            deal_partners
-                .row(d)
-                .iter()
-                .map(move |&p| (u64::from(p) << 32) | d as u64)
-        })
-        .collect();
-    pd.par_sort_unstable();
-    let partner_deals = Csr::from_sorted_keys(n, &pd);
-    drop(pd);
-
-    // partner -> customers.
-    let mut pc: Vec<u64> = (0..m)
-        .into_par_iter()
-        .filter(|&d| deals.customer[d] != NULL)
-        .flat_map_iter(|d| {
-            let c = u64::from(deals.customer[d]);
-            deal_partners
-                .row(d)
-                .iter()
-                .map(move |&p| (u64::from(p) << 32) | c)
-        })
-        .collect();
-    pc.par_sort_unstable();
-    pc.dedup();
-    let partner_customers = Csr::from_sorted_keys(n, &pc);
-    drop(pc);
-
-    // partner -> products.
-    let mut pp: Vec<u64> = t
-        .partner_products
-        .iter()
-        .map(|&(p, prod)| {
-            (u64::from(p_rank[p as usize]) << 32) | u64::from(pr_remap[prod as usize])
-        })
-        .collect();
-    pp.par_sort_unstable();
-    pp.dedup();
-    let partner_product_links = pp.len();
-    let partner_products = Csr::from_sorted_keys(n, &pp);
-    drop(pp);
-
+    let (deal_partners, roles, touched) =
+        deal_partner_links(m, &t.links, t.link_touched.take(), &d_rank, &p_rank);
+    let partner_deals = partner_deals(n, m, &deal_partners);
+    let partner_customers = partner_customers(n, m, &deal_partners, &deals.customer);
+    let (partner_products, partner_product_links) =
+        partner_products(n, &t.partner_products, &p_rank, &pr_remap);
     let cosell = cosell_network(n, &deal_partners, |d| cosell_stages.counts(deals.stage[d]));
 
     GraphSet {
@@ -289,6 +197,139 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
         partner_products,
         partner_product_links,
     }
+}
+
+/// The partners in id order (`order` from [`sort_order`]); ids and names are moved out
+/// of `rows`, not cloned.
+fn permute_partners(rows: &mut PartnerRows<FileOrder>, order: &[u32]) -> Partners {
+    Partners {
+        id: permute_owned(std::mem::take(&mut rows.id), order),
+        name: permute_owned(std::mem::take(&mut rows.name), order),
+        partner_type: permute(&rows.partner_type, order),
+        tier: permute(&rows.tier, order),
+        region: permute(&rows.region, order),
+        joined_ms: permute(&rows.joined_ms, order),
+        order: std::marker::PhantomData,
+    }
+}
+
+/// The deals in id order (`order` from [`sort_order`]), their customer, product and
+/// region keys renumbered to the sorted dictionaries (`remap` of each).
+fn permute_deals(
+    rows: &DealRows<FileOrder>,
+    order: &[u32],
+    customers: &[u32],
+    products: &[u32],
+    regions: &[u32],
+) -> Deals {
+    Deals {
+        id: crate::validate::Ids::take(rows.id.as_arrow(), order.iter().copied()),
+        customer: remap_keys(&rows.customer, order, customers),
+        product: remap_keys(&rows.product, order, products),
+        amount: permute(&rows.amount, order),
+        stage: permute(&rows.stage, order),
+        created_ms: permute(&rows.created_ms, order),
+        closed_ms: permute(&rows.closed_ms, order),
+        region: remap_keys(&rows.region, order, regions),
+        order: std::marker::PhantomData,
+    }
+}
+
+/// deal -> partners (`m` deals), with the roles each partner has on the deal and, when
+/// the links have a touched_at, its earliest touch. `d_rank` and `p_rank` map file rows
+/// to indexes.
+fn deal_partner_links(
+    m: usize,
+    links: &[Link],
+    link_touched: Option<Vec<Option<i64>>>,
+    d_rank: &[u32],
+    p_rank: &[u32],
+) -> (Csr, Vec<u8>, Option<Vec<i64>>) {
+    // The roles are OR-ed over duplicate rows. Key layout: deal << 32 | partner; after
+    // sorting, duplicates are adjacent.
+    let key = |l: &Link| {
+        (u64::from(d_rank[l.deal as usize]) << 32) | u64::from(p_rank[l.partner as usize])
+    };
+    let mut sorted: Vec<(u64, u8)> = links.par_iter().map(|l| (key(l), l.role.bit())).collect();
+    sorted.par_sort_unstable();
+    let mut keys: Vec<u64> = Vec::with_capacity(sorted.len());
+    let mut roles: Vec<u8> = Vec::with_capacity(sorted.len());
+    for (k, r) in sorted {
+        if keys.last() == Some(&k) {
+            *roles.last_mut().expect("pushed with the key") |= r;
+        } else {
+            keys.push(k);
+            roles.push(r);
+        }
+    }
+    // The earliest touch of each (deal, partner), over the same keys.
+    let touched = link_touched.map(|touched| {
+        let mut tl: Vec<(u64, i64)> = links
+            .par_iter()
+            .zip(touched.par_iter())
+            .map(|(l, ms)| (key(l), ms.unwrap_or(i64::MAX)))
+            .collect();
+        tl.par_sort_unstable();
+        tl.dedup_by_key(|e| e.0); // sorted: the first of a key is its earliest touch
+        debug_assert_eq!(tl.len(), keys.len());
+        tl.into_iter()
+            .map(|(_, ms)| if ms == i64::MAX { NO_TOUCH } else { ms })
+            .collect::<Vec<i64>>()
+    });
+    (Csr::from_sorted_keys(m, &keys), roles, touched)
+}
+
+/// partner -> deals (`n` partners, `m` deals): the transpose of `deal_partners`.
+fn partner_deals(n: usize, m: usize, deal_partners: &Csr) -> Csr {
+    let mut pd: Vec<u64> = (0..m)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            deal_partners
+                .row(d)
+                .iter()
+                .map(move |&p| (u64::from(p) << 32) | d as u64)
+        })
+        .collect();
+    pd.par_sort_unstable();
+    Csr::from_sorted_keys(n, &pd)
+}
+
+/// partner -> customers reached through its deals (`customer` of each deal, [`NULL`]
+/// for none).
+fn partner_customers(n: usize, m: usize, deal_partners: &Csr, customer: &[u32]) -> Csr {
+    let mut pc: Vec<u64> = (0..m)
+        .into_par_iter()
+        .filter(|&d| customer[d] != NULL)
+        .flat_map_iter(|d| {
+            let c = u64::from(customer[d]);
+            deal_partners
+                .row(d)
+                .iter()
+                .map(move |&p| (u64::from(p) << 32) | c)
+        })
+        .collect();
+    pc.par_sort_unstable();
+    pc.dedup();
+    Csr::from_sorted_keys(n, &pc)
+}
+
+/// partner -> products carried, from the (partner row, product code) pairs of
+/// partner_products, and the number of distinct pairs.
+fn partner_products(
+    n: usize,
+    pairs: &[(u32, u32)],
+    p_rank: &[u32],
+    product_remap: &[u32],
+) -> (Csr, usize) {
+    let mut pp: Vec<u64> = pairs
+        .iter()
+        .map(|&(p, prod)| {
+            (u64::from(p_rank[p as usize]) << 32) | u64::from(product_remap[prod as usize])
+        })
+        .collect();
+    pp.par_sort_unstable();
+    pp.dedup();
+    (Csr::from_sorted_keys(n, &pp), pp.len())
 }
 
 /// The co-sell network's size, counted from the validated tables before it is built

@@ -8,13 +8,12 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::csv::scan as csv_scan;
-use super::raw::{
-    header_errors, select_contract_columns, table_error, wanted_columns, RawTable, RawTables,
-    SourceFile,
-};
+use super::raw::select::{header_errors, select_contract_columns, wanted_columns};
+use super::raw::{table_error, RawTable, RawTables, SourceFile};
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
+use crate::progress::Meter;
 use crate::schema::{TableSpec, TABLES};
 
 /// What is at a path where a table file may be.
@@ -183,16 +182,13 @@ pub fn discover(
 /// Finds and reads every table of `dir`. Tables are read in parallel (the structural
 /// CSV scan is single-threaded per file) and every file-level problem of every table is
 /// reported together, in table order.
-pub fn read_folder(dir: &Path, settings: &Settings) -> Result<RawTables, InputErrors> {
-    read_folder_metered(dir, settings, &crate::progress::Meter::silent())
-}
-
-/// [`read_folder`] reporting the megabytes of input read to `meter` (a table counts
-/// when it has been parsed).
-pub fn read_folder_metered(
+///
+/// The megabytes of input read are reported to `meter` (a table counts when it has
+/// been parsed); [`Meter::silent`] reports nothing.
+pub fn read_folder(
     dir: &Path,
     settings: &Settings,
-    meter: &crate::progress::Meter,
+    meter: &Meter,
 ) -> Result<RawTables, InputErrors> {
     let fail = |errors: Vec<InputError>| InputErrors { errors };
     let files = discover(dir, settings).map_err(fail)?;
@@ -239,27 +235,13 @@ pub fn read_table(
     source: SourceFile,
     settings: &Settings,
 ) -> Result<RawTable, Vec<InputError>> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        file_error(
-            &spec,
-            &source,
-            Rule::Unreadable {
-                detail: e.to_string(),
-            },
-        )
-    };
-    // A decoder panic on a corrupt file is reported like any unreadable file.
-    let corrupt = |what: &str, e: String| {
-        file_error(
-            &spec,
-            &source,
-            Rule::Unreadable {
-                detail: format!("the file is not valid {what}, it looks corrupt ({e})"),
-            },
-        )
+    let file = TableFile {
+        spec: &spec,
+        source: &source,
+        settings,
     };
     let size = std::fs::metadata(&source.path)
-        .map_err(|e| unreadable(&e))?
+        .map_err(|e| file.unreadable(&e))?
         .len();
     if size == 0 {
         let expected = spec
@@ -270,128 +252,206 @@ pub fn read_table(
             .collect();
         return Err(file_error(&spec, &source, Rule::EmptyFile { expected }));
     }
-    let mut skipped_empty = Vec::new();
     // A binary file's header is checked before polars reads a column of it, and only
     // the columns the contract takes are read.
-    let refused = |what: &str, e: super::refusal::Refusal| match e {
-        super::refusal::Refusal::Corrupt(e) => corrupt(what, e),
-        super::refusal::Refusal::TooLarge(detail) => {
-            file_error(&spec, &source, Rule::TooLarge { detail })
-        }
+    let frame = match source.format {
+        InputFormat::Csv => read_csv(&file)?,
+        InputFormat::Parquet => read_parquet(&file)?,
+        InputFormat::Arrow => read_arrow(&file)?,
     };
-    let check_header = |header: &[String]| {
-        let errors = header_errors(&spec, &source, header, settings);
+    let mut raw = select_from_frame(spec, source, frame.header, frame.df, frame.lines, settings)?;
+    raw.skipped_empty = frame.skipped_empty;
+    Ok(raw)
+}
+
+/// The file of one table being read, and what its errors name.
+struct TableFile<'a> {
+    spec: &'a TableSpec,
+    source: &'a SourceFile,
+    settings: &'a Settings,
+}
+
+impl TableFile<'_> {
+    /// The file cannot be read, for the reason `e` gives.
+    fn unreadable(&self, e: &dyn std::fmt::Display) -> Vec<InputError> {
+        file_error(
+            self.spec,
+            self.source,
+            Rule::Unreadable {
+                detail: e.to_string(),
+            },
+        )
+    }
+
+    /// A decoder panic on a corrupt file is reported like any unreadable file.
+    fn corrupt(&self, what: &str, e: String) -> Vec<InputError> {
+        file_error(
+            self.spec,
+            self.source,
+            Rule::Unreadable {
+                detail: format!("the file is not valid {what}, it looks corrupt ({e})"),
+            },
+        )
+    }
+
+    /// Why a binary file was refused before any decoder ran.
+    fn refused(&self, what: &str, e: super::refusal::Refusal) -> Vec<InputError> {
+        match e {
+            super::refusal::Refusal::Corrupt(e) => self.corrupt(what, e),
+            super::refusal::Refusal::TooLarge(detail) => {
+                file_error(self.spec, self.source, Rule::TooLarge { detail })
+            }
+        }
+    }
+
+    /// The problems of a binary file's header, or else the positions of the columns
+    /// to read (only those the contract takes).
+    fn check_header(&self, header: &[String]) -> Result<Vec<usize>, Vec<InputError>> {
+        let errors = header_errors(self.spec, self.source, header, self.settings);
         if errors.is_empty() {
-            Ok(wanted_columns(&spec, settings, header))
+            Ok(wanted_columns(self.spec, self.settings, header))
         } else {
             Err(errors)
         }
+    }
+}
+
+/// A file read into a frame, before its columns are mapped to the contract's.
+struct Frame {
+    /// The columns read (for a binary file, only those the contract takes).
+    df: DataFrame,
+    /// For CSV: the physical line of each row of `df`.
+    lines: Option<Vec<u32>>,
+    /// Every column name of the file, in order.
+    header: Vec<String>,
+    /// Lines of the rows skipped because every field was empty.
+    skipped_empty: Vec<u32>,
+}
+
+/// Reads a CSV file: the structural scan, then polars, each row of the frame matched
+/// with its line, rows of empty fields left out when the settings skip them.
+fn read_csv(file: &TableFile) -> Result<Frame, Vec<InputError>> {
+    let (spec, source, settings) = (file.spec, file.source, file.settings);
+    let scan = csv_scan::scan(&source.path, &source.display, spec.name, settings.delimiter)?;
+    if scan.header.is_empty() {
+        return Ok(Frame {
+            df: DataFrame::empty(),
+            lines: Some(Vec::new()),
+            header: Vec::new(),
+            skipped_empty: Vec::new(),
+        });
+    }
+    let df = super::guard::catch(|| {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_missing_is_null(true)
+                    .with_separator(settings.delimiter),
+            )
+            .try_into_reader_with_file_path(Some(source.path.clone()))
+            .and_then(|r| r.finish())
+    })
+    .map_err(|e| file.corrupt("CSV", e))?
+    .map_err(|e| file.unreadable(&e))?;
+    let df = if df.height() == scan.lines.len() {
+        df
+    } else {
+        let malformed = || {
+            file_error(
+                spec,
+                source,
+                Rule::MalformedCsv {
+                    detail: format!(
+                        "the file parses to {} rows but has {} records; check quoting",
+                        df.height(),
+                        scan.lines.len()
+                    ),
+                },
+            )
+        };
+        let keep = csv_scan::align_rows(&null_rows(&df), &scan).ok_or_else(malformed)?;
+        take_rows(&df, &keep).map_err(|e| file.unreadable(&e))?
     };
-    let (df, lines, header) = match source.format {
-        InputFormat::Csv => {
-            let scan =
-                csv_scan::scan(&source.path, &source.display, spec.name, settings.delimiter)?;
-            if scan.header.is_empty() {
-                (DataFrame::empty(), Some(Vec::new()), Vec::new())
+    let mut lines = scan.lines;
+    let mut skipped_empty = Vec::new();
+    let df = if settings.skip_empty_rows && scan.all_empty.iter().any(|&e| e) {
+        let keep: Vec<usize> = (0..lines.len()).filter(|&r| !scan.all_empty[r]).collect();
+        skipped_empty = (0..lines.len())
+            .filter(|&r| scan.all_empty[r])
+            .map(|r| lines[r])
+            .collect();
+        lines = keep.iter().map(|&r| lines[r]).collect();
+        take_rows(&df, &keep).map_err(|e| file.unreadable(&e))?
+    } else {
+        df
+    };
+    let header = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    Ok(Frame {
+        df,
+        lines: Some(lines),
+        header,
+        skipped_empty,
+    })
+}
+
+/// Reads a Parquet file: its footer and pages checked, then the contract's columns.
+fn read_parquet(file: &TableFile) -> Result<Frame, Vec<InputError>> {
+    let path = &file.source.path;
+    let header =
+        super::parquet::check::parquet_columns(path).map_err(|e| file.refused("Parquet", e))?;
+    let wanted = file.check_header(&header)?;
+    super::parquet::check::parquet(path, &wanted).map_err(|e| file.corrupt("Parquet", e))?;
+    let f = std::fs::File::open(path).map_err(|e| file.unreadable(&e))?;
+    let df = if wanted.is_empty() {
+        DataFrame::empty()
+    } else {
+        super::guard::catch(|| ParquetReader::new(f).with_projection(Some(wanted)).finish())
+            .map_err(|e| file.corrupt("Parquet", e))?
+            .map_err(|e| file.unreadable(&e))?
+    };
+    Ok(Frame {
+        df,
+        lines: None,
+        header,
+        skipped_empty: Vec::new(),
+    })
+}
+
+/// Reads an Arrow IPC file or stream (told apart by its magic bytes): its messages
+/// checked, then the contract's columns.
+fn read_arrow(file: &TableFile) -> Result<Frame, Vec<InputError>> {
+    let path = &file.source.path;
+    let header = super::arrow::check::arrow_ipc(path).map_err(|e| file.refused("Arrow IPC", e))?;
+    let wanted = file.check_header(&header)?;
+    let bytes_magic = read_magic(path).map_err(|e| file.unreadable(&e))?;
+    let f = std::fs::File::open(path).map_err(|e| file.unreadable(&e))?;
+    let df = if wanted.is_empty() {
+        DataFrame::empty()
+    } else {
+        super::guard::catch(|| {
+            if bytes_magic == *b"ARROW1" {
+                IpcReader::new(f).with_projection(Some(wanted)).finish()
             } else {
-                let df = super::guard::catch(|| {
-                    CsvReadOptions::default()
-                        .with_has_header(true)
-                        .with_infer_schema_length(Some(0))
-                        .with_parse_options(
-                            CsvParseOptions::default()
-                                .with_missing_is_null(true)
-                                .with_separator(settings.delimiter),
-                        )
-                        .try_into_reader_with_file_path(Some(source.path.clone()))
-                        .and_then(|r| r.finish())
-                })
-                .map_err(|e| corrupt("CSV", e))?
-                .map_err(|e| unreadable(&e))?;
-                let df = if df.height() == scan.lines.len() {
-                    df
-                } else {
-                    let malformed = || {
-                        file_error(
-                            &spec,
-                            &source,
-                            Rule::MalformedCsv {
-                                detail: format!(
-                                    "the file parses to {} rows but has {} records; check quoting",
-                                    df.height(),
-                                    scan.lines.len()
-                                ),
-                            },
-                        )
-                    };
-                    let keep =
-                        csv_scan::align_rows(&null_rows(&df), &scan).ok_or_else(malformed)?;
-                    take_rows(&df, &keep).map_err(|e| unreadable(&e))?
-                };
-                let mut lines = scan.lines;
-                let df = if settings.skip_empty_rows && scan.all_empty.iter().any(|&e| e) {
-                    let keep: Vec<usize> =
-                        (0..lines.len()).filter(|&r| !scan.all_empty[r]).collect();
-                    skipped_empty = (0..lines.len())
-                        .filter(|&r| scan.all_empty[r])
-                        .map(|r| lines[r])
-                        .collect();
-                    lines = keep.iter().map(|&r| lines[r]).collect();
-                    take_rows(&df, &keep).map_err(|e| unreadable(&e))?
-                } else {
-                    df
-                };
-                let header = df
-                    .get_column_names()
-                    .iter()
-                    .map(|n| n.to_string())
-                    .collect();
-                (df, Some(lines), header)
+                IpcStreamReader::new(f)
+                    .with_projection(Some(wanted))
+                    .finish()
             }
-        }
-        InputFormat::Parquet => {
-            let header = super::parquet::check::parquet_columns(&source.path)
-                .map_err(|e| refused("Parquet", e))?;
-            let wanted = check_header(&header)?;
-            super::parquet::check::parquet(&source.path, &wanted)
-                .map_err(|e| corrupt("Parquet", e))?;
-            let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            let df = if wanted.is_empty() {
-                DataFrame::empty()
-            } else {
-                super::guard::catch(|| ParquetReader::new(f).with_projection(Some(wanted)).finish())
-                    .map_err(|e| corrupt("Parquet", e))?
-                    .map_err(|e| unreadable(&e))?
-            };
-            (df, None, header)
-        }
-        InputFormat::Arrow => {
-            let header = super::arrow::check::arrow_ipc(&source.path)
-                .map_err(|e| refused("Arrow IPC", e))?;
-            let wanted = check_header(&header)?;
-            let bytes_magic = read_magic(&source.path).map_err(|e| unreadable(&e))?;
-            let f = std::fs::File::open(&source.path).map_err(|e| unreadable(&e))?;
-            let df = if wanted.is_empty() {
-                DataFrame::empty()
-            } else {
-                super::guard::catch(|| {
-                    if bytes_magic == *b"ARROW1" {
-                        IpcReader::new(f).with_projection(Some(wanted)).finish()
-                    } else {
-                        IpcStreamReader::new(f)
-                            .with_projection(Some(wanted))
-                            .finish()
-                    }
-                })
-                .map_err(|e| corrupt("Arrow IPC", e))?
-                .map_err(|e| unreadable(&e))?
-            };
-            (df, None, header)
-        }
+        })
+        .map_err(|e| file.corrupt("Arrow IPC", e))?
+        .map_err(|e| file.unreadable(&e))?
     };
-    let mut raw = select_from_frame(spec, source, header, df, lines, settings)?;
-    raw.skipped_empty = skipped_empty;
-    Ok(raw)
+    Ok(Frame {
+        df,
+        lines: None,
+        header,
+        skipped_empty: Vec::new(),
+    })
 }
 
 fn take_rows(df: &DataFrame, keep: &[usize]) -> PolarsResult<DataFrame> {

@@ -32,6 +32,7 @@ use crate::io::read;
 use check::Problems;
 pub use dict::{Dict, NULL};
 pub use parse::MAX_AMOUNT;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
 
@@ -128,7 +129,8 @@ pub fn load_and_validate(
     skip_invalid: bool,
 ) -> crate::Result<ValidatedTables> {
     check_input_folder(dir)?;
-    let raw = read::read_folder(dir, settings).map_err(Error::Input)?;
+    let raw = read::read_folder(dir, settings, &crate::progress::Meter::silent())
+        .map_err(Error::Input)?;
     validate(raw, settings, skip_invalid).map_err(Error::Input)
 }
 
@@ -151,24 +153,7 @@ pub fn validate(
         products: raw_products,
         customers: raw_customers,
     } = raw;
-    let one = |table: &'static str, file: &str, column: &str, rule| InputErrors {
-        errors: vec![InputError {
-            file: file.to_string(),
-            table,
-            row: None,
-            line: None,
-            column: Some(column.to_string()),
-            value: None,
-            rule,
-        }],
-    };
-    let links_raw = match (&settings.links_from_deals, raw_links) {
-        (Some(l), _) => links::from_deals_column(&raw_deals, l)
-            .map_err(|r| one("deals", &raw_deals.source.display, &l.column, r))?,
-        (None, Some(t)) => t,
-        // read_folder reports a missing required table; nothing to check here.
-        (None, None) => return Err(InputErrors::default()),
-    };
+    let links_raw = links_table(settings, raw_links, &raw_deals)?;
     // What the tables as read imply (absent or empty columns, skipped rows), before
     // their columns are freed.
     let read: Vec<&RawTable> = [
@@ -194,17 +179,7 @@ pub fn validate(
     let (partners, pid, s_partners) = tables::partners(&raw_partners, settings, &mut p);
     drop(raw_partners);
     let (deals, did, s_deals, gaps) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
-    // Some amounts missing (the column absent or empty in every row is announced
-    // already, as `missing_amount`): after the deals' own warnings, in table order.
-    if !warnings.iter().any(|w| w.code == "missing_amount")
-        && let Some(w) = warnings::some_amounts_missing(&raw_deals, &gaps)
-    {
-        let at = warnings
-            .iter()
-            .rposition(|w| matches!(w.table, "partners" | "deals"))
-            .map_or(0, |i| i + 1);
-        warnings.insert(at, w);
-    }
+    warn_of_some_amounts_missing(&mut warnings, &raw_deals, &gaps);
     drop(raw_deals);
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
     let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);
@@ -216,53 +191,19 @@ pub fn validate(
     drop(links_raw);
     drop(deal_index);
     let mut stats = vec![s_partners, s_deals, s_links];
-    // products and customers tables: unique ids; their ids join the dictionaries.
-    let mut product_ids = None;
-    if let Some(t) = raw_products {
-        let (ids, s) = tables::catalog(
-            &t,
-            "product_id",
-            "products",
-            &mut p,
-            &mut dicts.products,
-            true,
-        );
-        product_ids = ids;
-        stats.push(s);
-    }
-    if let Some(t) = raw_customers {
-        let (_, s) = tables::catalog(
-            &t,
-            "customer_id",
-            "customers",
-            &mut p,
-            &mut dicts.customers,
-            false,
-        );
-        stats.push(s);
-    }
-    let mut partner_products = Vec::new();
-    if let Some(t) = raw_partner_products {
-        let (pp, s) = tables::partner_products(
-            &t,
-            &mut p,
-            &partner_index,
-            product_ids.as_ref(),
-            &mut dicts.products,
-        );
-        partner_products = pp;
-        stats.push(s);
-    }
+    let partner_products = optional_tables(
+        OptionalTables {
+            products: raw_products,
+            customers: raw_customers,
+            partner_products: raw_partner_products,
+        },
+        &partner_index,
+        &mut p,
+        &mut dicts,
+        &mut stats,
+    );
 
-    let order = |e: &InputError| {
-        let t = crate::schema::TABLES
-            .iter()
-            .position(|s| s.name == e.table)
-            .unwrap_or(usize::MAX);
-        (t, e.row.unwrap_or(0))
-    };
-    p.errors.sort_by_key(order);
-    p.rejected.sort_by_key(order);
+    sort_in_table_order(&mut p);
     if !p.errors.is_empty() {
         return Err(InputErrors { errors: p.errors });
     }
@@ -284,4 +225,110 @@ pub fn validate(
         rejected: p.rejected,
         warnings,
     })
+}
+
+/// The deal_partners table to check: the one read, or the one made from the deals
+/// column the config names (`[deal_partners] from_deals_column`).
+fn links_table(
+    settings: &Settings,
+    read: Option<RawTable>,
+    deals: &RawTable,
+) -> Result<RawTable, InputErrors> {
+    match (&settings.links_from_deals, read) {
+        (Some(l), _) => links::from_deals_column(deals, l).map_err(|rule| InputErrors {
+            errors: vec![InputError {
+                file: deals.source.display.to_string(),
+                table: "deals",
+                row: None,
+                line: None,
+                column: Some(l.column.to_string()),
+                value: None,
+                rule,
+            }],
+        }),
+        (None, Some(t)) => Ok(t),
+        // read_folder reports a missing required table; nothing to check here.
+        (None, None) => Err(InputErrors::default()),
+    }
+}
+
+/// Some amounts missing (the column absent or empty in every row is announced
+/// already, as `missing_amount`): after the deals' own warnings, in table order.
+fn warn_of_some_amounts_missing(
+    warnings: &mut Vec<Warning>,
+    raw_deals: &RawTable,
+    gaps: &tables::AmountGaps,
+) {
+    if !warnings.iter().any(|w| w.code == "missing_amount")
+        && let Some(w) = warnings::some_amounts_missing(raw_deals, gaps)
+    {
+        let at = warnings
+            .iter()
+            .rposition(|w| matches!(w.table, "partners" | "deals"))
+            .map_or(0, |i| i + 1);
+        warnings.insert(at, w);
+    }
+}
+
+/// The optional tables of the input as read (`None` when absent).
+struct OptionalTables {
+    products: Option<RawTable>,
+    customers: Option<RawTable>,
+    partner_products: Option<RawTable>,
+}
+
+/// Checks the optional tables: products and customers (unique ids; their ids join the
+/// dictionaries), then partner_products, whose (partner row, product code) pairs it
+/// returns. Each table's stats are pushed to `stats`.
+fn optional_tables(
+    raw: OptionalTables,
+    partner_index: &HashMap<&str, u32>,
+    p: &mut Problems,
+    dicts: &mut tables::Dicts,
+    stats: &mut Vec<TableStats>,
+) -> Vec<(u32, u32)> {
+    let mut product_ids = None;
+    if let Some(t) = raw.products {
+        let (ids, s) = tables::catalog(&t, "product_id", "products", p, &mut dicts.products, true);
+        product_ids = ids;
+        stats.push(s);
+    }
+    if let Some(t) = raw.customers {
+        let (_, s) = tables::catalog(
+            &t,
+            "customer_id",
+            "customers",
+            p,
+            &mut dicts.customers,
+            false,
+        );
+        stats.push(s);
+    }
+    let mut partner_products = Vec::new();
+    if let Some(t) = raw.partner_products {
+        let (pp, s) = tables::partner_products(
+            &t,
+            p,
+            partner_index,
+            product_ids.as_ref(),
+            &mut dicts.products,
+        );
+        partner_products = pp;
+        stats.push(s);
+    }
+    partner_products
+}
+
+/// Sorts the problems found into table order (contract order), then row order within a
+/// table.
+fn sort_in_table_order(p: &mut Problems) {
+    let order = |e: &InputError| {
+        let t = crate::schema::TABLES
+            .iter()
+            .position(|s| s.name == e.table)
+            .unwrap_or(usize::MAX);
+        (t, e.row.unwrap_or(0))
+    };
+    p.errors.sort_by_key(order);
+    p.rejected.sort_by_key(order);
 }

@@ -67,7 +67,7 @@ pub(crate) fn scan(
         let bytes = std::fs::read(path).map_err(unreadable)?;
         scan_bytes(&bytes, file, table, delimiter)?
     };
-    let duplicates: Vec<InputError> = crate::io::raw::duplicate_names(&scan.header)
+    let duplicates: Vec<InputError> = crate::io::raw::select::duplicate_names(&scan.header)
         .into_iter()
         .map(|(name, first, second)| {
             mk(
@@ -245,37 +245,16 @@ pub(crate) fn scan_bytes(
     table: &'static str,
     delimiter: u8,
 ) -> Result<CsvScan, Vec<InputError>> {
-    let mk = |row: Option<u64>,
-              line: Option<u64>,
-              column: Option<String>,
-              value: Option<String>,
-              rule: Rule| InputError {
-        file: file.to_string(),
-        table,
-        row,
-        line,
-        column,
-        value,
-        rule,
-    };
+    let site = ErrorSite { file, table };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(bytes);
-    let (mut counted_to, mut newlines) = (0usize, 0u64);
-    let mut line_at = |mut offset: usize| {
-        // A record's reported start includes the blank lines skipped before it.
-        while offset < bytes.len() && (bytes[offset] == b'\n' || bytes[offset] == b'\r') {
-            offset += 1;
-        }
-        let offset = offset.min(bytes.len());
-        newlines += bytes[counted_to..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        counted_to = offset;
-        newlines + 1
+    let mut counter = LineCounter {
+        bytes,
+        counted_to: 0,
+        newlines: 0,
     };
     let mut errors = Vec::new();
     let mut record = csv::ByteRecord::new();
@@ -288,7 +267,7 @@ pub(crate) fn scan_bytes(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line());
-                errors.push(mk(
+                errors.push(site.at(
                     None,
                     line,
                     None,
@@ -300,30 +279,9 @@ pub(crate) fn scan_bytes(
                 break;
             }
         }
-        let line = line_at(record.position().map_or(0, |p| p.byte() as usize));
+        let line = counter.line_at(record.position().map_or(0, |p| p.byte() as usize));
         let Some(h) = &header else {
-            let mut names = Vec::with_capacity(record.len());
-            for (i, field) in record.iter().enumerate() {
-                let field = if i == 0 {
-                    field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
-                } else {
-                    field
-                };
-                match std::str::from_utf8(field) {
-                    Ok(s) => names.push(s.to_string()),
-                    Err(_) => {
-                        errors.push(mk(
-                            None,
-                            Some(line),
-                            None,
-                            Some(String::from_utf8_lossy(field).into_owned()),
-                            Rule::NonUtf8,
-                        ));
-                        names.push(String::from_utf8_lossy(field).into_owned());
-                    }
-                }
-            }
-            header = Some(names);
+            header = Some(header_names(&record, line, site, &mut errors));
             continue;
         };
         if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
@@ -332,38 +290,14 @@ pub(crate) fn scan_bytes(
         }
         lines.push(u32::try_from(line).unwrap_or(u32::MAX));
         all_empty.push(record.iter().all(|f| f.is_empty()));
+        let row = lines.len() as u64;
         if record.len() != h.len() {
-            let spans_lines = record.iter().any(|f| f.contains(&b'\n'));
-            let hint = if spans_lines {
-                "check for an unbalanced quote: a quoted field runs over several lines"
-            } else if record.len() > h.len() {
-                "check for an unquoted ',' inside a value"
-            } else {
-                "a value is missing or the line is cut short"
-            };
-            errors.push(mk(
-                Some(lines.len() as u64),
-                Some(line),
-                None,
-                Some(
-                    String::from_utf8_lossy(record.as_slice())
-                        .chars()
-                        .take(80)
-                        .collect(),
-                ),
-                Rule::MalformedCsv {
-                    detail: format!(
-                        "row has {} fields, the header has {} ({hint})",
-                        record.len(),
-                        h.len()
-                    ),
-                },
-            ));
+            errors.push(field_count_error(&record, h.len(), row, line, site));
         }
         for (i, field) in record.iter().enumerate() {
             if std::str::from_utf8(field).is_err() {
-                errors.push(mk(
-                    Some(lines.len() as u64),
+                errors.push(site.at(
+                    Some(row),
                     Some(line),
                     h.get(i).cloned(),
                     Some(String::from_utf8_lossy(field).into_owned()),
@@ -375,19 +309,138 @@ pub(crate) fn scan_bytes(
             break;
         }
     }
-    match header {
-        _ if !errors.is_empty() => Err(errors),
-        None => Ok(CsvScan {
-            header: Vec::new(),
-            lines,
-            all_empty,
-        }),
-        Some(header) => Ok(CsvScan {
-            header,
-            lines,
-            all_empty,
-        }),
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    Ok(CsvScan {
+        header: header.unwrap_or_default(),
+        lines,
+        all_empty,
+    })
+}
+
+/// The file and table the full scan's problems are reported in.
+#[derive(Clone, Copy)]
+struct ErrorSite<'a> {
+    file: &'a str,
+    table: &'static str,
+}
+
+impl ErrorSite<'_> {
+    /// A problem of the file, at the row, line, column and value where known.
+    fn at(
+        self,
+        row: Option<u64>,
+        line: Option<u64>,
+        column: Option<String>,
+        value: Option<String>,
+        rule: Rule,
+    ) -> InputError {
+        InputError {
+            file: self.file.to_string(),
+            table: self.table,
+            row,
+            line,
+            column,
+            value,
+            rule,
+        }
+    }
+}
+
+/// The physical line of each record, counted from its byte offset (the csv crate's own
+/// line counter skips blank lines).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Bytes up to here have had their newlines counted.
+    counted_to: usize,
+    newlines: u64,
+}
+
+impl LineCounter<'_> {
+    /// The 1-based line of the record the csv crate reports at `offset`; offsets come
+    /// in increasing order.
+    fn line_at(&mut self, mut offset: usize) -> u64 {
+        let bytes = self.bytes;
+        // A record's reported start includes the blank lines skipped before it.
+        while offset < bytes.len() && (bytes[offset] == b'\n' || bytes[offset] == b'\r') {
+            offset += 1;
+        }
+        let offset = offset.min(bytes.len());
+        self.newlines += bytes[self.counted_to..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.counted_to = offset;
+        self.newlines + 1
+    }
+}
+
+/// The header's names (a UTF-8 byte order mark dropped from the first); a name that is
+/// not UTF-8 is an error and kept with its bad bytes replaced.
+fn header_names(
+    record: &csv::ByteRecord,
+    line: u64,
+    site: ErrorSite,
+    errors: &mut Vec<InputError>,
+) -> Vec<String> {
+    let mut names = Vec::with_capacity(record.len());
+    for (i, field) in record.iter().enumerate() {
+        let field = if i == 0 {
+            field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
+        } else {
+            field
+        };
+        match std::str::from_utf8(field) {
+            Ok(s) => names.push(s.to_string()),
+            Err(_) => {
+                errors.push(site.at(
+                    None,
+                    Some(line),
+                    None,
+                    Some(String::from_utf8_lossy(field).into_owned()),
+                    Rule::NonUtf8,
+                ));
+                names.push(String::from_utf8_lossy(field).into_owned());
+            }
+        }
+    }
+    names
+}
+
+/// A row whose number of fields is not the header's, with a hint at the likely cause.
+fn field_count_error(
+    record: &csv::ByteRecord,
+    header_len: usize,
+    row: u64,
+    line: u64,
+    site: ErrorSite,
+) -> InputError {
+    let spans_lines = record.iter().any(|f| f.contains(&b'\n'));
+    let hint = if spans_lines {
+        "check for an unbalanced quote: a quoted field runs over several lines"
+    } else if record.len() > header_len {
+        "check for an unquoted ',' inside a value"
+    } else {
+        "a value is missing or the line is cut short"
+    };
+    site.at(
+        Some(row),
+        Some(line),
+        None,
+        Some(
+            String::from_utf8_lossy(record.as_slice())
+                .chars()
+                .take(80)
+                .collect(),
+        ),
+        Rule::MalformedCsv {
+            detail: format!(
+                "row has {} fields, the header has {header_len} ({hint})",
+                record.len()
+            ),
+        },
+    )
 }
 
 /// polars turns a wholly blank line into a row of nulls, while the contract (§4) skips
