@@ -179,9 +179,9 @@ pub fn discover(
     }
 }
 
-/// Finds and reads every table of `dir`. Tables are read in parallel (the structural
-/// CSV scan is single-threaded per file) and every file-level problem of every table is
-/// reported together, in table order.
+/// Finds and reads every table of `dir`, one file at a time (polars parses each file on
+/// every thread; the structural CSV scan is single-threaded per file), and reports every
+/// file-level problem of every table together, in table order.
 ///
 /// The megabytes of input read are reported to `meter` (a table counts when it has
 /// been parsed); [`Meter::silent`] reports nothing.
