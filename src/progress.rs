@@ -27,6 +27,37 @@ pub fn cancel() -> ! {
     std::panic::resume_unwind(Box::new(Cancelled))
 }
 
+thread_local! {
+    /// The cancel flag of the run this thread works for, if someone watches it.
+    static RUN_CANCEL: std::cell::RefCell<Option<std::sync::Arc<std::sync::atomic::AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Marks the current thread as working for a run that `flag` may stop (None: no one
+/// watches). The Python package calls it on every thread of a run's own thread pool
+/// (rayon's `start_handler`), so that [`checkpoint`] finds the flag of its run, and
+/// only of its run, without a parameter threaded through every kernel.
+pub fn watch_this_thread(flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+    RUN_CANCEL.with(|c| *c.borrow_mut() = flag);
+}
+
+/// A point where a long kernel may stop: [`cancel`] when this thread's run was asked to
+/// stop ([`watch_this_thread`]); otherwise a thread-local read and an atomic load, and
+/// nothing at all on a thread no one watches (the CLI, whose Ctrl-C exits the
+/// process). Called once per chunk of work, never per element: between the tables of
+/// validation, the passes of the graph build, each chunk of the neighbourhood measures,
+/// each Louvain pass and each batch written.
+pub fn checkpoint() {
+    let stop = RUN_CANCEL.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    });
+    if stop {
+        cancel();
+    }
+}
+
 /// Reports nothing (library use, tests, `--quiet`).
 pub struct Silent;
 
@@ -60,6 +91,7 @@ impl<'a> Stages<'a> {
 
     /// Runs `f` as the stage `name`.
     pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        checkpoint();
         self.progress.stage(name);
         let t = std::time::Instant::now();
         let v = f();
@@ -105,6 +137,7 @@ impl<'a> Meter<'a> {
     /// Adds `n` units of finished work.
     pub fn add(&self, n: u64) {
         use std::sync::atomic::Ordering::Relaxed;
+        checkpoint();
         let done = self.done.fetch_add(n, Relaxed) + n;
         let total = self.total.load(Relaxed);
         self.progress.advance(

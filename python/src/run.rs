@@ -4,8 +4,10 @@
 //! and, between waits, lets Python run its signal handlers (`check_signals`, the way
 //! datafusion-python waits on its runtime). When that raises (KeyboardInterrupt on
 //! Ctrl-C), it sets the run's cancel flag and waits for the worker to stop: the
-//! worker's [`Watch`] sees the flag at the run's next progress hook and unwinds with
-//! [`ecograph::progress::cancel`], whose destructors remove the staged output folder.
+//! worker's [`Watch`] sees the flag at the run's next progress hook, and every thread of
+//! the run's pool at the library's next [`ecograph::progress::checkpoint`] inside a
+//! kernel; either unwinds with [`ecograph::progress::cancel`], whose destructors remove
+//! the staged output folder.
 //! Then the Python exception is raised: nothing half written is left.
 
 use std::panic::AssertUnwindSafe;
@@ -65,8 +67,14 @@ where
         .name("ecograph".into())
         .spawn(move || {
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                // Every thread of the run's own pool watches its flag, so that the
+                // library's checkpoints inside kernels stop this run and no other.
+                let flag = Arc::clone(&watch.cancel);
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
+                    .start_handler(move |_| {
+                        ecograph::progress::watch_this_thread(Some(Arc::clone(&flag)))
+                    })
                     .build()
                     .map_err(|e| {
                         ecograph::Error::Parameter(format!("cannot start {threads} threads: {e}"))

@@ -172,13 +172,18 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
     let deals = permute_deals(&t.deals, &d_order, &c_remap, &pr_remap, &r_remap);
     let n = partners.id.len();
     let m = deals.id.len();
-
+    // Between the passes, a run being stopped stops (crate::progress::checkpoint).
+    use crate::progress::checkpoint;
+    checkpoint();
     let (deal_partners, roles, touched) =
         deal_partner_links(m, &t.links, t.link_touched.take(), &d_rank, &p_rank);
+    checkpoint();
     let partner_deals = partner_deals(n, m, &deal_partners);
     let partner_customers = partner_customers(n, m, &deal_partners, &deals.customer);
+    checkpoint();
     let (partner_products, partner_product_links) =
         partner_products(n, &t.partner_products, &p_rank, &pr_remap);
+    checkpoint();
     let cosell = cosell_network(n, &deal_partners, |d| cosell_stages.counts(deals.stage[d]));
 
     GraphSet {

@@ -178,18 +178,22 @@ pub fn validate(
     };
     let (partners, pid, s_partners) = tables::partners(&raw_partners, settings, &mut p);
     drop(raw_partners);
+    crate::progress::checkpoint();
     let (deals, did, s_deals, gaps) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
     warn_of_some_amounts_missing(&mut warnings, &raw_deals, &gaps);
     drop(raw_deals);
+    crate::progress::checkpoint();
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
     let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);
     let deal_index = check::id_index(deals.id.iter(), &did);
+    crate::progress::checkpoint();
     let links_file = links_raw.source.display.clone();
     let links_rows = links_raw.n_rows();
     let (tables::LinkRows { links, touched }, s_links) =
         tables::deal_partners(&links_raw, settings, &mut p, &partner_index, &deal_index);
     drop(links_raw);
     drop(deal_index);
+    crate::progress::checkpoint();
     let mut stats = vec![s_partners, s_deals, s_links];
     let partner_products = optional_tables(
         OptionalTables {

@@ -172,3 +172,35 @@ fn tables_in_memory_give_the_folders_results() {
 fn csv_reader(path: &Path) -> csv::Reader<std::fs::File> {
     csv::ReaderBuilder::new().from_path(path).unwrap()
 }
+
+/// Runs `analyze` on a pool whose threads watch `flag` (as the Python package's do).
+fn analyze_watched(
+    out: &Path,
+    flag: bool,
+) -> std::thread::Result<ecograph::Result<ecograph::pipeline::AnalyzeReport>> {
+    use std::sync::atomic::AtomicBool;
+    let flag = Arc::new(AtomicBool::new(flag));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .start_handler(move |_| ecograph::progress::watch_this_thread(Some(Arc::clone(&flag))))
+        .build()
+        .unwrap();
+    let j = job(out, &[]);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pool.install(|| ecograph::pipeline::analyze(&j, &ecograph::progress::Silent))
+    }))
+}
+
+#[test]
+fn a_kernel_checkpoint_stops_only_a_watched_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // The flag already set: the first checkpoint (a stage's start) unwinds.
+    let payload = analyze_watched(&out, true).err().expect("stopped");
+    assert!(payload.is::<Cancelled>());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    // Watched but not stopped, and a thread no one watches: both run to the end.
+    analyze_watched(&out, false).unwrap().unwrap();
+    ecograph::progress::checkpoint();
+    assert!(out.join("partner_metrics.parquet").is_file());
+}

@@ -233,6 +233,7 @@ impl TableWriter {
 
     /// Appends one batch (its schema must have the writer's fields).
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        crate::progress::checkpoint();
         let batch = batch
             .clone()
             .with_schema(self.schema.clone())

@@ -148,6 +148,7 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
     let rows: Vec<(f64, f64, f64)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
+            crate::progress::checkpoint();
             let mut mark = vec![u32::MAX; n];
             let mut share = vec![0.0f64; n];
             let (strength, max_weight) = (&strength, &max_weight);
@@ -240,6 +241,7 @@ fn triangles(g: &Csr) -> Vec<u64> {
     let out = |r: usize| &targets[offsets[r]..offsets[r + 1]];
     let found: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
     (0..n.div_ceil(CHUNK)).into_par_iter().for_each(|c| {
+        crate::progress::checkpoint();
         let mut mark = vec![u32::MAX; n];
         for u in c * CHUNK..((c + 1) * CHUNK).min(n) {
             let ou = out(u);

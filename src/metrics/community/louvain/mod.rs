@@ -246,6 +246,7 @@ fn run(g: &Csr, seed: u64, stream: u64, resolution: f64) -> Vec<u32> {
     // Below 2^53 every sum of weights is exact (see level_modularity).
     let exact_sums = 2.0 * m < (1u64 << 53) as f64;
     loop {
+        crate::progress::checkpoint();
         let (com, moved) = one_level(&level, m, resolution, &mut rng);
         if !moved {
             break;

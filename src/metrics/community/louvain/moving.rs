@@ -86,6 +86,7 @@ fn moving(g: &Visiting, m: f64, resolution: f64) -> (Vec<u32>, bool) {
     let mut improved = false;
     let two_m2 = 2.0 * m * m;
     for _ in 0..MAX_PASSES {
+        crate::progress::checkpoint();
         let mut moves = 0;
         for v in 0..n {
             clock += 1;
