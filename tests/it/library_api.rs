@@ -196,7 +196,7 @@ fn a_kernel_checkpoint_stops_only_a_watched_run() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     // The flag already set: the first checkpoint (a stage's start) unwinds.
-    let payload = analyze_watched(&out, true).err().expect("stopped");
+    let payload = analyze_watched(&out, true).expect_err("stopped");
     assert!(payload.is::<Cancelled>());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     // Watched but not stopped, and a thread no one watches: both run to the end.
