@@ -490,7 +490,7 @@ pub(crate) fn metric_stage_seconds(
 
 /// The thread count the stage limit is judged on: the documented 2-core machine, so
 /// that `--threads` never changes whether a run is refused.
-pub(crate) const REFERENCE_THREADS: usize = 2;
+pub const REFERENCE_THREADS: usize = 2;
 
 /// The default of `--max-stage-minutes`: the longest expected time of one stage, on
 /// [`REFERENCE_THREADS`], that a run starts. The longest stage of a default run of a

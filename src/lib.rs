@@ -40,7 +40,7 @@
 //!   ([`io::raw`]), writers, and the atomic output folder that never replaces what
 //!   ecograph did not write;
 //! - [`validate`]: raw tables -> typed, checked [`validate::ValidatedTables`];
-//! - [`build`]: interned ids and CSR graphs ([`graph::GraphSet`]);
+//! - [`graph`]: interned ids and CSR graphs ([`graph::GraphSet`]);
 //! - [`metrics`]: one module per metric family (tier fits included), each measure's
 //!   function and parameters re-exported at the top ([`metrics::pagerank`],
 //!   [`metrics::betweenness`], [`metrics::closeness_harmonic`], [`metrics::communities`],

@@ -21,7 +21,7 @@ pub struct Cancelled;
 /// hook, so nothing is printed. Every destructor on the way runs; the staged output
 /// folder's ([`crate::io::out::atomic_dir::StagedDir`]) removes it, so nothing half
 /// written is left. rayon carries the payload across its threads unchanged, and the
-/// decoder guard ([`crate::io::guard`]) lets it through. The run stops at its next
+/// decoder guard (`io::guard`) lets it through. The run stops at its next
 /// hook: a stage's start or end, or a metered kernel's next step.
 pub fn cancel() -> ! {
     std::panic::resume_unwind(Box::new(Cancelled))

@@ -211,7 +211,7 @@ impl Results {
     }
 
     /// Writes these results again as the output folder `out` in `format`, whole or not
-    /// at all (the rules of [`StagedDir`]; `out` may not be this folder): every table
+    /// at all (the rules of [`StagedDir`](crate::io::out::atomic_dir::StagedDir); `out` may not be this folder): every table
     /// with its run metadata, the summary with its `parameters.format` (and
     /// `csv_cells`) saying what was written, and the other files (the review page, the
     /// network file) as they are. How the Python package's `Results.write` gives the

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// band, docs/OUTPUTS.md); its "moderate" band starts at [`HHI_MODERATE`].
 pub const HHI_HIGH: f64 = 0.25;
 /// HHI from which a dimension is "moderate".
-pub(crate) const HHI_MODERATE: f64 = 0.15;
+pub const HHI_MODERATE: f64 = 0.15;
 /// Share of partner revenue above which one partner is an alert.
 pub const DOMINANT_SHARE: f64 = 0.25;
 /// reach_loss above which a partner's departure is an alert.

@@ -152,7 +152,7 @@ pub fn period_json(
 }
 
 /// Partners in the summary's "which story is fair" table.
-pub(crate) const FAIR_STORY_PARTNERS: usize = 10;
+pub const FAIR_STORY_PARTNERS: usize = 10;
 
 /// The summary's `attribution` section (see [`attribution_json`]); maps are keyed by
 /// model name.

@@ -1,16 +1,16 @@
 //! The only place that touches files, one folder per format plus the output folder:
 //!
-//! - [`csv`]: the structural scan of a CSV input before polars parses it (`scan`, with
+//! - `csv/`: the structural scan of a CSV input before polars parses it (`scan`, with
 //!   the streaming `fast` pass and the `shape` both passes agree on);
-//! - [`parquet`]: the footer and page checks of a Parquet input (`check`) and the
+//! - `parquet/`: the footer and page checks of a Parquet input (`check`) and the
 //!   parallel Parquet writer of the outputs (`writer`);
-//! - [`arrow`]: the message checks of an Arrow IPC input (`check`) and the zero-copy
+//! - `arrow/`: the message checks of an Arrow IPC input (`check`) and the zero-copy
 //!   hand-over from polars' Arrow to arrow-rs (`bridge`);
 //! - [`out`]: every output path (`out_path`: one rule for every target), the atomic,
 //!   marked output folder (`atomic_dir`), the atomic page (`atomic_file`) and the
 //!   table writers (`write`: Parquet, Arrow IPC, CSV);
-//! - here: the readers of the input folder (feature `read`: polars, with [`guard`]
-//!   turning a decoder panic into an error and [`refusal`] saying why a binary file is
+//! - here: the readers of the input folder (feature `read`: polars, with `guard`
+//!   turning a decoder panic into an error and `refusal` saying why a binary file is
 //!   refused), the reader-independent tables as read ([`raw`]) and the input files'
 //!   checksums ([`checksum`]).
 

@@ -28,7 +28,7 @@ use crate::schema::Stage;
 
 /// Partners per chunk: a function of nothing but the constant, so the output's batches
 /// never depend on the thread count.
-pub(crate) const PARTNERS_PER_CHUNK: usize = 16_384;
+pub const PARTNERS_PER_CHUNK: usize = 16_384;
 
 /// The `cosell_edges` rows of a range of partners, as partner indices.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -19,11 +19,11 @@ pub use super::maps::{
 pub use super::tiles::Tile;
 
 /// Partners in the leaderboard.
-pub(crate) const LEADERBOARD_ROWS: usize = 100;
+pub const LEADERBOARD_ROWS: usize = 100;
 /// Channel conflicts listed, largest combined amount first.
-pub(crate) const CONFLICT_ROWS: usize = 25;
+pub const CONFLICT_ROWS: usize = 25;
 /// Communities listed, largest first.
-pub(crate) const COMMUNITY_ROWS: usize = 20;
+pub const COMMUNITY_ROWS: usize = 20;
 
 /// One leaderboard row.
 #[derive(Debug, Clone, Serialize, PartialEq)]

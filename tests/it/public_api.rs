@@ -5,9 +5,11 @@
 //! - this test: every `pub` item of the library (fn, struct, enum, const, static, type,
 //!   trait) is named somewhere other than its own file — by another module, the binary,
 //!   a test, a bench, the Python extension — or in a doc example of its own file (a
-//!   doctest is a user), or is a type that appears in a public signature of its file
-//!   (a field's or a function's type), or is listed in [`PUBLIC_BY_CHOICE`] with its
-//!   reason. Anything else is internal and says `pub(crate)` or nothing.
+//!   doctest is a user), or is linked from its file's docs (what the public docs
+//!   document; rustdoc refuses a public doc's link to a private item), or is a type
+//!   that appears in a public signature of its file (a field's or a function's type),
+//!   or is listed in [`PUBLIC_BY_CHOICE`] with its reason. Anything else is internal and
+//!   says `pub(crate)` or nothing.
 //!
 //! The reading is textual (no rustdoc), so it errs towards allowing: a name that happens
 //! to occur elsewhere passes. It fails on the common drift, a helper made `pub` for one
@@ -90,6 +92,26 @@ fn doc_examples(text: &str) -> String {
     out
 }
 
+/// The names the doc comments of a file link to (`` [`NAME`] `` or `` [`path::NAME`] ``):
+/// an item the public docs link to is part of what they document, and rustdoc refuses a
+/// public doc's link to a private item.
+fn doc_links(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if !(t.starts_with("///") || t.starts_with("//!")) {
+            continue;
+        }
+        for part in t.split("[`").skip(1) {
+            if let Some((target, _)) = part.split_once("`]") {
+                let last = target.rsplit("::").next().unwrap_or(target);
+                out.push(last.trim_end_matches("()").to_string());
+            }
+        }
+    }
+    out
+}
+
 /// `(kind, name, line)` of each `pub` item declared at the start of a line.
 fn public_items(text: &str) -> Vec<(&'static str, String, usize)> {
     const KINDS: [&str; 8] = [
@@ -166,12 +188,14 @@ fn every_public_item_is_called_from_outside_its_file() {
     for (path, text) in &texts {
         let Some(rel) = library(path) else { continue };
         let examples = doc_examples(text);
+        let linked = doc_links(text);
         for (kind, name, line) in public_items(text) {
             let elsewhere = texts.iter().any(|(q, t)| q != path && names(t, &name));
             let in_signature = matches!(kind, "struct" | "enum" | "type" | "trait")
                 && public_signatures(text).iter().any(|s| names(s, &name));
             let chosen = PUBLIC_BY_CHOICE.iter().any(|(n, _)| *n == name);
-            if !(elsewhere || in_signature || chosen || names(&examples, &name)) {
+            let documented = linked.contains(&name);
+            if !(elsewhere || in_signature || chosen || documented || names(&examples, &name)) {
                 internal.push(format!("src/{}:{line}: pub {kind} {name}", rel.display()));
             }
         }
@@ -195,6 +219,10 @@ fn the_check_sees_a_public_helper_nobody_calls() {
     let ex = doc_examples("/// ```\n/// use x::helper;\n/// ```\npub fn helper() {}\n");
     assert!(names(&ex, "helper"));
     assert!(doc_examples("/// helper\npub fn helper() {}\n").is_empty());
+    assert_eq!(
+        doc_links("/// See [`LIMIT`] and [`crate::x::f()`].\nlet [`no`] = 1;"),
+        ["LIMIT", "f"]
+    );
     let sigs = public_signatures(text);
     assert!(sigs.iter().any(|s| names(s, "Shown")) && !sigs.iter().any(|s| names(s, "helper")));
 }

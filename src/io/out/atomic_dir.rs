@@ -189,7 +189,7 @@ fn check_target(target: &Path, shown: &Path, overwrite: bool, protect: &[Protect
 /// (`.NAME.ecograph-tmp-PID`) and, should the target be missing, puts back a previous
 /// output moved aside by the non-atomic fallback (`.NAME.ecograph-old-PID`). Only
 /// folders of dead processes that carry the marker (or are empty) are touched.
-pub(crate) fn clean_leftovers(target: &Path) -> Result<()> {
+pub fn clean_leftovers(target: &Path) -> Result<()> {
     for (tag, path) in out_path::leftovers_of_dead_processes(target) {
         if (tag != "tmp" && tag != "old") || !path.is_dir() || !may_delete(&path) {
             continue;

@@ -69,7 +69,7 @@ fn needs_quote_prefix(cell: &str) -> bool {
 
 /// A text cell as [`CsvCells::Safe`] writes it: `'` in front when it starts (after any
 /// `'`s) with `=`, `+`, `-`, `@`, a tab or a carriage return; otherwise unchanged.
-pub(crate) fn escape_csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn escape_csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     if needs_quote_prefix(cell) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {

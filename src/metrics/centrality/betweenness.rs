@@ -469,7 +469,7 @@ fn vertex_diameter_bound(g: &Csr) -> usize {
 }
 
 /// Riondato-Kornaropoulos sample size for error `eps` (RK scale) and failure `delta`.
-pub(crate) fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
+pub fn rk_samples(vd: usize, eps: f64, delta: f64) -> usize {
     let log_term = if vd > 3 {
         ((vd - 2) as f64).log2().floor()
     } else {

@@ -25,7 +25,7 @@ impl LouvainParams {
 }
 
 /// Partners listed per community in `top_partners`.
-pub(crate) const TOP_PARTNERS: usize = 3;
+pub const TOP_PARTNERS: usize = 3;
 
 /// One row of the `communities` table.
 #[derive(Debug, Clone, PartialEq)]

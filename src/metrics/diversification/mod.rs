@@ -38,8 +38,7 @@ use crate::schema::Stage;
 use crate::vocab::NULL;
 
 /// Dimension names, in output order.
-pub(crate) const DIMENSIONS: [&str; 5] =
-    ["partner", "partner_type", "region", "product", "customer"];
+pub const DIMENSIONS: [&str; 5] = ["partner", "partner_type", "region", "product", "customer"];
 
 /// One row of the `diversification` table.
 #[derive(Debug, Clone, PartialEq)]

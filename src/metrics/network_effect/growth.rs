@@ -82,10 +82,10 @@ pub struct GrowthFits {
 }
 
 /// ln f(n) of a growth law.
-pub(crate) type LnLaw = fn(f64) -> f64;
+pub type LnLaw = fn(f64) -> f64;
 
 /// Growth laws in tie-break order, with ln f(n).
-pub(crate) const GROWTH_LAWS: [(&str, LnLaw); 4] = [
+pub const GROWTH_LAWS: [(&str, LnLaw); 4] = [
     ("n", |n| n.ln()),
     ("n log n", |n| n.ln() + n.ln().ln()),
     ("n^2", |n| 2.0 * n.ln()),

@@ -30,11 +30,11 @@ use rayon::prelude::*;
 use crate::graph::Csr;
 
 /// Removed fractions, in percent (contract §3: 0, .01, .02, .05, .1, .2, .3, .5).
-pub(crate) const FRACTIONS_PERCENT: [u64; 8] = [0, 1, 2, 5, 10, 20, 30, 50];
+pub const FRACTIONS_PERCENT: [u64; 8] = [0, 1, 2, 5, 10, 20, 30, 50];
 /// `strategy` of the curve removing partners by cosell_degree, largest first.
 pub const TARGETED: &str = "targeted";
 /// `strategy` of the curve averaged over random removal orders.
-pub(crate) const RANDOM: &str = "random";
+pub const RANDOM: &str = "random";
 
 /// Parameters of the random strategy; recorded in every output's metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
