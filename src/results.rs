@@ -301,6 +301,22 @@ impl Results {
         table_metadata(&file, self.format, crate::io::out::write::METADATA_KEY)
     }
 
+    /// Table `name`'s rows when they are known without reading it: a small table's (held
+    /// since [`Results::read`]), a pair-sized Parquet table's from its footer; None for a
+    /// pair-sized Arrow or CSV table (counting would read it) or an absent table.
+    pub fn known_rows(&self, name: &str) -> Option<u64> {
+        if let Some(b) = self.tables.get(name) {
+            return Some(b.num_rows() as u64);
+        }
+        if !self.streamed.contains(&name) || self.format != OutputFormat::Parquet {
+            return None;
+        }
+        use parquet::file::reader::FileReader;
+        let file = std::fs::File::open(self.dir.join(format!("{name}.parquet"))).ok()?;
+        let r = parquet::file::reader::SerializedFileReader::new(file).ok()?;
+        u64::try_from(r.metadata().file_metadata().num_rows()).ok()
+    }
+
     /// The names of the tables present, in declaration order.
     pub fn table_names(&self) -> Vec<&'static str> {
         OUTPUT_TABLES

@@ -555,7 +555,11 @@ class Results:
         names = self.tables
         width = max((len(n) for n in names), default=0)
         for n in names:
-            lines.append(f"  {n:<{width}}  {self.table(n).num_rows:>12,} rows")
+            # Printing never reads a pair-sized table: its rows come from the file's
+            # footer, or from the table once taken; else they are left uncounted.
+            rows = self._tables[n].num_rows if n in self._tables else self._raw.known_rows(n)
+            shown = f"{rows:>12,} rows" if rows is not None else "   (pair-sized: rows counted when taken)"
+            lines.append(f"  {n:<{width}}  {shown}")
         return "\n".join(lines) + ">"
 
 

@@ -45,6 +45,12 @@ impl Results {
             .map_err(|e| PyValueError::new_err(format!("{}: {e}", path.display())))
     }
 
+    /// Table `name`'s rows when known without reading it (None: a pair-sized Arrow or
+    /// CSV table, which would have to be read to be counted).
+    fn known_rows(&self, name: &str) -> Option<u64> {
+        self.inner.known_rows(name)
+    }
+
     /// The tables present, in declaration order.
     fn table_names(&self) -> Vec<&'static str> {
         self.inner.table_names()

@@ -119,6 +119,15 @@ def test_results_access(demo, demo_config, demo_cli_results):
     for name in res.tables:
         assert name in r
     assert re.search(r"partner_metrics\s+300 rows", r)
+    # Printing reads no pair-sized table: a Parquet one's rows come from its footer
+    # (and agree with the table read whole), an Arrow or CSV one's are not counted.
+    fresh = ecograph.Results(demo_cli_results)
+    pairs = re.search(r"overlap_pairs\s+([\d,]+) rows", repr(fresh))
+    assert pairs and not fresh._tables
+    assert int(pairs.group(1).replace(",", "")) == fresh.overlap_pairs.num_rows
+    with ecograph.analyze(demo, format="csv") as csv_res:
+        assert re.search(r"overlap_pairs\s+\(pair-sized", repr(csv_res))
+        assert re.search(r"partner_metrics\s+300 rows", repr(csv_res))
     with pytest.raises(KeyError):
         res["no_such_table"]
     with pytest.raises(AttributeError):
