@@ -273,20 +273,19 @@ impl Results {
             }
         }
         crate::io::out::write::write_json(staged.path(), out::SUMMARY_FILE, &summary)?;
+        // The other files ecograph wrote (the review page, the network file), as they
+        // are; never a file a user added to the folder, nor a link.
         let tables: Vec<String> = OUTPUT_TABLES
             .iter()
             .map(|t| format!("{}.{}", t.name, self.format.extension()))
             .collect();
-        for entry in std::fs::read_dir(&self.dir).map_err(|e| Error::io("reading", &self.dir, e))? {
-            let entry = entry.map_err(|e| Error::io("reading", &self.dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_other = entry.path().is_file()
-                && !name.starts_with('.')
-                && name != out::SUMMARY_FILE
-                && !tables.contains(&name);
-            if is_other {
-                std::fs::copy(entry.path(), staged.path().join(&name))
-                    .map_err(|e| Error::io("copying", entry.path(), e))?;
+        let written = crate::io::out::atomic_dir::written_files(&self.dir)
+            .map_err(|e| Error::io("reading", &self.dir, e))?;
+        for name in written {
+            if name != out::SUMMARY_FILE && !tables.contains(&name) {
+                let from = self.dir.join(&name);
+                std::fs::copy(&from, staged.path().join(&name))
+                    .map_err(|e| Error::io("copying", from, e))?;
             }
         }
         staged.commit()

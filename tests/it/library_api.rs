@@ -204,3 +204,30 @@ fn a_kernel_checkpoint_stops_only_a_watched_run() {
     ecograph::progress::checkpoint();
     assert!(out.join("partner_metrics.parquet").is_file());
 }
+
+#[test]
+fn writing_results_again_carries_only_what_ecograph_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = analyze(&demo(), tmp.path(), &["--report", "--metrics", "none"]);
+    std::fs::write(src.join("notes.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(demo().join("deals.csv"), src.join("deals-link.html")).unwrap();
+    let again = tmp.path().join("again");
+    Results::read(&src)
+        .unwrap()
+        .write_as(&again, OutputFormat::Csv, CsvCells::Safe, false)
+        .unwrap();
+    let names = crate::common::names(&again);
+    assert!(names.contains(&"report.html".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"partner_metrics.csv".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n == "notes.txt" || n == "deals-link.html"),
+        "{names:?}"
+    );
+    // The source is left as it was.
+    assert!(src.join("notes.txt").is_file() && src.join("deals-link.html").exists());
+}

@@ -97,34 +97,55 @@ fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
-/// The entries of the ecograph output `dir` that ecograph did not write (sorted): not
-/// in its marker's list (or, for a marker without one, not a regular file of a kind
-/// ecograph writes), and not a leftover of an ecograph run.
-fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
+/// The entries of the ecograph output `dir` (the marker and leftovers of ecograph runs
+/// left out), each with whether ecograph wrote it (in its marker's list, or, for a
+/// marker without one, a regular file of a kind ecograph writes) and whether it is a
+/// regular file (a link is not).
+fn entries(dir: &Path) -> std::io::Result<Vec<(String, bool, bool)>> {
     let listed = Marker::read(dir).and_then(|m| m.files);
-    let mut foreign = Vec::new();
+    let mut out = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
         if name == MARKER || out_path::parse_leftover(&name).is_some() {
             continue;
         }
+        let is_file = e.file_type()?.is_file();
         let own = match &listed {
             Some(files) => files.contains(&name),
             None => {
-                e.file_type()?.is_file()
+                is_file
                     && Path::new(&name)
                         .extension()
                         .and_then(|x| x.to_str())
                         .is_some_and(|x| OWN_EXTENSIONS.contains(&x))
             }
         };
-        if !own {
-            foreign.push(name);
-        }
+        out.push((name, own, is_file));
     }
-    foreign.sort();
-    Ok(foreign)
+    out.sort();
+    Ok(out)
+}
+
+/// The entries of the ecograph output `dir` that ecograph did not write (sorted), and
+/// not a leftover of an ecograph run.
+fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
+    Ok(entries(dir)?
+        .into_iter()
+        .filter(|(_, own, _)| !own)
+        .map(|(name, _, _)| name)
+        .collect())
+}
+
+/// The regular files of the ecograph output `dir` that ecograph wrote (sorted; not the
+/// marker): what may be carried into another output folder
+/// ([`crate::results::Results::write_as`]), never a file a user added nor a link.
+pub fn written_files(dir: &Path) -> std::io::Result<Vec<String>> {
+    Ok(entries(dir)?
+        .into_iter()
+        .filter(|(_, own, is_file)| *own && *is_file)
+        .map(|(name, _, _)| name)
+        .collect())
 }
 
 /// Checks that `target` (normalized by [`out_path::absolute`]; `shown` as the user gave
