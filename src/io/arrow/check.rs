@@ -207,34 +207,30 @@ fn flatbuffer_refusal(what: &str, e: impl std::fmt::Debug + std::fmt::Display) -
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_arrow_schema_past_the_verifiers_table_bound_is_too_large_not_corrupt() {
+    /// An IPC stream of `n` null columns and no batch.
+    fn stream_of(n: usize) -> Vec<u8> {
         use arrow::datatypes::{DataType, Field, Schema};
-        let fields: Vec<Field> = (0..600_000)
-            .map(|i| Field::new(format!("c{i}"), DataType::Null, true))
-            .collect();
-        let schema = Schema::new(fields);
+        let schema = Schema::new(
+            (0..n)
+                .map(|i| Field::new(format!("c{i}"), DataType::Null, true))
+                .collect::<Vec<_>>(),
+        );
         let mut stream = Vec::new();
         arrow::ipc::writer::StreamWriter::try_new(&mut stream, &schema)
             .unwrap()
             .finish()
             .unwrap();
-        match arrow_inner(&stream) {
+        stream
+    }
+
+    #[test]
+    fn an_arrow_schema_past_the_verifiers_table_bound_is_too_large_not_corrupt() {
+        match arrow_inner(&stream_of(600_000)) {
             Err(Refusal::TooLarge(d)) => assert!(d.contains("16,384 columns"), "{d}"),
             other => panic!("{:?}", other.map(|n| n.len())),
         }
         // Below the verifier's bound, the count names the fields.
-        let small = Schema::new(
-            (0..MAX_COLUMNS + 1)
-                .map(|i| Field::new(format!("c{i}"), DataType::Null, true))
-                .collect::<Vec<_>>(),
-        );
-        let mut stream = Vec::new();
-        arrow::ipc::writer::StreamWriter::try_new(&mut stream, &small)
-            .unwrap()
-            .finish()
-            .unwrap();
-        match arrow_inner(&stream) {
+        match arrow_inner(&stream_of(MAX_COLUMNS + 1)) {
             Err(Refusal::TooLarge(d)) => assert!(d.contains("16,385 fields"), "{d}"),
             other => panic!("{:?}", other.map(|n| n.len())),
         }
