@@ -3,12 +3,12 @@
 //! The calling thread waits for the worker's answer [`POLL`] at a time without the GIL
 //! and, between waits, lets Python run its signal handlers (`check_signals`, the way
 //! datafusion-python waits on its runtime). When that raises (KeyboardInterrupt on
-//! Ctrl-C), it sets the run's cancel flag and waits for the worker to stop: the
-//! worker's [`Watch`] sees the flag at the run's next progress hook, and every thread of
-//! the run's pool at the library's next [`ecograph::progress::checkpoint`] inside a
-//! kernel; either unwinds with [`ecograph::progress::cancel`], whose destructors remove
-//! the staged output folder.
-//! Then the Python exception is raised: nothing half written is left.
+//! Ctrl-C), it sets the run's cancel flag and waits for the worker to stop. Every thread
+//! of the run's own pool watches that flag, so the run stops at its next
+//! [`ecograph::progress::checkpoint`] (inside the kernels, and at each progress event
+//! through [`Watch`]) and unwinds with [`ecograph::progress::cancel`], whose destructors
+//! remove the staged output folder. Then the Python exception is raised: nothing half
+//! written is left.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,29 +24,20 @@ use crate::errors::to_py;
 /// How often the waiting thread checks for Ctrl-C.
 pub(crate) const POLL: Duration = Duration::from_millis(50);
 
-/// The progress hook of a run from Python: reports nothing, and stops the run once its
-/// flag is set.
-pub(crate) struct Watch {
-    cancel: Arc<AtomicBool>,
-}
-
-impl Watch {
-    fn check(&self) {
-        if self.cancel.load(Ordering::Relaxed) {
-            ecograph::progress::cancel();
-        }
-    }
-}
+/// The progress hook of a run from Python: reports nothing; each event is a
+/// [`ecograph::progress::checkpoint`], which stops the run once the flag its pool's
+/// threads watch is set (what `generate`'s progress counts come through).
+pub(crate) struct Watch;
 
 impl Progress for Watch {
     fn stage(&self, _: &str) {
-        self.check();
+        ecograph::progress::checkpoint();
     }
     fn advance(&self, _: u64, _: u64, _: &str) {
-        self.check();
+        ecograph::progress::checkpoint();
     }
     fn finish(&self, _: &str, _: f64) {
-        self.check();
+        ecograph::progress::checkpoint();
     }
 }
 
@@ -59,9 +50,7 @@ where
     F: FnOnce(&dyn Progress) -> ecograph::Result<T> + Send + 'static,
 {
     let cancel = Arc::new(AtomicBool::new(false));
-    let watch = Watch {
-        cancel: Arc::clone(&cancel),
-    };
+    let cancel_of_pool = Arc::clone(&cancel);
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("ecograph".into())
@@ -69,7 +58,7 @@ where
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 // Every thread of the run's own pool watches its flag, so that the
                 // library's checkpoints inside kernels stop this run and no other.
-                let flag = Arc::clone(&watch.cancel);
+                let flag = Arc::clone(&cancel_of_pool);
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .start_handler(move |_| {
@@ -79,7 +68,7 @@ where
                     .map_err(|e| {
                         ecograph::Error::Parameter(format!("cannot start {threads} threads: {e}"))
                     })?;
-                pool.install(|| f(&watch))
+                pool.install(|| f(&Watch))
             }));
             let _ = tx.send(outcome);
         })
