@@ -6,7 +6,11 @@
 //!
 //! Percentile: the share of partners with a lower value, ties counted half (the mid-rank
 //! percentile), so the median partner reads 50 and every partner at the same value reads
-//! the same. Time O(n log n) per figure, plus one pass over each table per partner.
+//! the same. A tie is not hidden behind that one number: when other partners share the
+//! value, the page gives the range it spans (below it .. at or below it, "tied 12-58");
+//! when every partner has the same value, it says so and gives no percentile, since "50"
+//! would rank what is not ranked. Time O(n log n) per figure, plus one pass over each
+//! table per partner.
 
 use arrow::record_batch::RecordBatch;
 use serde::Serialize;
@@ -39,8 +43,26 @@ pub struct Figure {
     pub value: Option<f64>,
     /// How to print it (the review's units).
     pub unit: &'static str,
-    /// Mid-rank percentile among the partners with a value, 0..100.
+    /// Mid-rank percentile among the partners with a value, 0..100; null when every
+    /// partner has the same value (nothing to rank).
     pub percentile: Option<f64>,
+    /// Where the value stands among the partners with one, ties included.
+    pub standing: Option<Standing>,
+}
+
+/// A value's place among the partners with a value, with its ties.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Standing {
+    /// Percent of the partners strictly below it.
+    pub below: f64,
+    /// Percent of the partners at or below it: with `below`, the range a tie spans.
+    pub at_or_below: f64,
+    /// Partners with exactly this value, this one included.
+    pub tied: usize,
+    /// Partners with a value.
+    pub of: usize,
+    /// Every partner has this value: no percentile is given.
+    pub all_equal: bool,
 }
 
 /// A row of a list: another partner (or a conflict), with its numbers.
@@ -104,11 +126,25 @@ const FIGURES: [(&str, &str, &str); 9] = [
     (metric("reach_loss"), "Reach loss if it left", "share"),
 ];
 
-/// Mid-rank percentile of `v` among `all` (values present only).
-fn percentile(all: &[f64], v: f64) -> f64 {
-    let below = all.iter().filter(|&&x| x < v).count() as f64;
-    let equal = all.iter().filter(|&&x| x == v).count() as f64;
-    100.0 * (below + equal / 2.0) / all.len().max(1) as f64
+/// Where `v` stands among `all` (values present only).
+fn standing(all: &[f64], v: f64) -> Standing {
+    let below = all.iter().filter(|&&x| x < v).count();
+    let tied = all.iter().filter(|&&x| x == v).count();
+    let of = all.len().max(1);
+    Standing {
+        below: 100.0 * below as f64 / of as f64,
+        at_or_below: 100.0 * (below + tied) as f64 / of as f64,
+        tied,
+        of: all.len(),
+        all_equal: tied == all.len(),
+    }
+}
+
+/// Mid-rank percentile of `v` among `all` (values present only): below plus half the
+/// ties; None when all are equal.
+fn percentile(all: &[f64], v: f64) -> Option<f64> {
+    let s = standing(all, v);
+    (!s.all_equal).then(|| (s.below + s.at_or_below) / 2.0)
 }
 
 /// The scorecards of `sel` from an output folder read back.
@@ -217,7 +253,8 @@ fn figures(columns: &[Vec<Option<f64>>], present: &[Vec<f64>], p: usize) -> Vec<
             label,
             value: columns[k][p],
             unit,
-            percentile: columns[k][p].map(|v| percentile(&present[k], v)),
+            percentile: columns[k][p].and_then(|v| percentile(&present[k], v)),
+            standing: columns[k][p].map(|v| standing(&present[k], v)),
         })
         .collect()
 }
@@ -387,13 +424,41 @@ fn conflict_lists(r: &Results, cards: &Cards) -> Result<Vec<List>> {
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::{percentile, standing};
 
     #[test]
     fn mid_rank_percentiles() {
         let all = [1.0, 2.0, 2.0, 3.0];
-        assert_eq!(percentile(&all, 1.0), 12.5);
-        assert_eq!(percentile(&all, 2.0), 50.0);
-        assert_eq!(percentile(&all, 3.0), 87.5);
+        assert_eq!(percentile(&all, 1.0), Some(12.5));
+        assert_eq!(percentile(&all, 2.0), Some(50.0));
+        assert_eq!(percentile(&all, 3.0), Some(87.5));
+    }
+
+    /// The counter-examples of the review: every partner at 0 sourced revenue, or at a
+    /// 100 % win rate, is not "percentile 50".
+    #[test]
+    fn all_equal_values_have_no_percentile() {
+        for v in [0.0, 1.0] {
+            let all = vec![v; 300];
+            assert_eq!(percentile(&all, v), None);
+            let s = standing(&all, v);
+            assert!(s.all_equal);
+            assert_eq!((s.tied, s.of), (300, 300));
+        }
+    }
+
+    /// A tie spans a range: 6 of 10 partners at 0 are "0-60", the rest stand alone.
+    #[test]
+    fn ties_give_the_range_they_span() {
+        let mut all = vec![0.0; 6];
+        all.extend([1.0, 2.0, 3.0, 4.0]);
+        let s = standing(&all, 0.0);
+        assert_eq!(
+            (s.below, s.at_or_below, s.tied, s.all_equal),
+            (0.0, 60.0, 6, false)
+        );
+        let s = standing(&all, 3.0);
+        assert_eq!((s.below, s.at_or_below, s.tied), (80.0, 90.0, 1));
+        assert_eq!(percentile(&all, 3.0), Some(85.0));
     }
 }
