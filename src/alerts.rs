@@ -86,25 +86,60 @@ pub fn evaluate(r: &Results) -> Result<Vec<Raised>> {
     Ok(out)
 }
 
+/// Dimensions whose normalized HHI ([`normalized_hhi`]) is in the "high" band. The
+/// evidence keeps, per dimension, the raw HHI, the entity count and the normalized HHI,
+/// so a reader can redo the arithmetic; the sentence names the largest share too.
 fn concentration(d: &arrow::record_batch::RecordBatch) -> Result<Option<Raised>> {
     let dim = strs(d, const { out::DIVERSIFICATION.col("dimension") })?;
     let hhi = floats(d, const { out::DIVERSIFICATION.col("hhi") })?;
-    let high: Vec<(String, f64)> = (0..d.num_rows())
+    let entities = crate::results::ints(d, const { out::DIVERSIFICATION.col("entities") })?;
+    let top1 = floats(d, const { out::DIVERSIFICATION.col("top1_share") })?;
+    struct High {
+        dimension: String,
+        hhi: f64,
+        entities: u64,
+        normalized: f64,
+        top1: f64,
+    }
+    let high: Vec<High> = (0..d.num_rows())
         .filter_map(|i| {
-            let h = hhi[i]?;
-            (band(h) == "high").then(|| (dim[i].clone().unwrap_or_default(), h))
+            let (h, n) = (hhi[i]?, entities[i]?.max(0) as u64);
+            let normalized = normalized_hhi(h, n)?;
+            (band(normalized) == "high").then(|| High {
+                dimension: dim[i].clone().unwrap_or_default(),
+                hhi: h,
+                entities: n,
+                normalized,
+                top1: top1[i].unwrap_or(0.0),
+            })
         })
         .collect();
     Ok((!high.is_empty()).then(|| {
-        let names: Vec<&str> = high.iter().map(|(d, _)| d.as_str()).collect();
-        let evidence: Vec<(String, f64)> =
-            high.iter().map(|(d, h)| (format!("hhi_{d}"), *h)).collect();
+        let said: Vec<String> = high
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} (the largest of {} holds {:.0} %; normalized HHI {:.2}, HHI {:.2})",
+                    h.dimension,
+                    crate::error::thousands(h.entities),
+                    h.top1 * 100.0,
+                    h.normalized,
+                    h.hhi
+                )
+            })
+            .collect();
+        let mut evidence: Vec<(String, f64)> = Vec::new();
+        for h in &high {
+            evidence.push((format!("hhi_{}", h.dimension), h.hhi));
+            evidence.push((format!("entities_{}", h.dimension), h.entities as f64));
+            evidence.push((format!("hhi_normalized_{}", h.dimension), h.normalized));
+        }
         let evidence: Vec<(&str, f64)> = evidence.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         raise(
             "revenue_concentration",
             format!(
-                "Revenue is highly concentrated by {} (HHI above {HHI_HIGH}).",
-                names.join(", ")
+                "Revenue is highly concentrated by {} (normalized HHI above {HHI_HIGH}).",
+                said.join("; ")
             ),
             &evidence,
             Vec::new(),
@@ -158,19 +193,35 @@ fn critical(pm: &arrow::record_batch::RecordBatch, partners: &Partners) -> Resul
 
 /// overlap_pairs is streamed: count the near-duplicate customer pairs, keep the first
 /// [`NAMED_PAIRS`] to name.
+///
+/// A pair counts when its jaccard is at least [`NEAR_DUPLICATE_JACCARD`] and it shares
+/// at least the run's `near_duplicate_min_shared` customers
+/// ([`NEAR_DUPLICATE_MIN_SHARED`] by default): two partners with one customer each, the
+/// same one, are not duplicates of each other. The pairs of high jaccard below that
+/// support are counted in the evidence (`pairs_below_min_shared`), not raised.
 fn near_duplicates(r: &Results, partners: &Partners) -> Result<Option<Raised>> {
-    let (mut dups, mut named) = (0usize, Vec::new());
+    let min_shared = r
+        .summary
+        .parameters
+        .alert_settings()
+        .near_duplicate_min_shared;
+    let (mut dups, mut below, mut named) = (0usize, 0usize, Vec::new());
     r.stream(out::OVERLAP_PAIRS.name, &mut |p| {
-        let (a, b, dim, j) = (
+        let (a, b, dim, j, shared) = (
             strs(p, const { out::OVERLAP_PAIRS.col("partner_a") })?,
             strs(p, const { out::OVERLAP_PAIRS.col("partner_b") })?,
             strs(p, const { out::OVERLAP_PAIRS.col("dimension") })?,
             floats(p, const { out::OVERLAP_PAIRS.col("jaccard") })?,
+            crate::results::ints(p, const { out::OVERLAP_PAIRS.col("shared") })?,
         );
         for i in 0..p.num_rows() {
             if dim[i].as_deref() == Some("customer")
                 && j[i].is_some_and(|x| x >= NEAR_DUPLICATE_JACCARD)
             {
+                if shared[i].is_none_or(|s| s < min_shared as i64) {
+                    below += 1;
+                    continue;
+                }
                 dups += 1;
                 if named.len() < NAMED_PAIRS {
                     named.push((a[i].clone(), b[i].clone()));
@@ -183,12 +234,17 @@ fn near_duplicates(r: &Results, partners: &Partners) -> Result<Option<Raised>> {
         raise(
             "near_duplicates",
             format!(
-                "{} partner pair{} share at least {:.0} % of their customers (customer jaccard >= {NEAR_DUPLICATE_JACCARD}): near-duplicates.",
+                "{} partner pair{} share at least {:.0} % of their customers, {} or more each (customer jaccard >= {NEAR_DUPLICATE_JACCARD}): near-duplicates.",
                 crate::error::thousands(dups as u64),
                 plural(dups),
-                NEAR_DUPLICATE_JACCARD * 100.0
+                NEAR_DUPLICATE_JACCARD * 100.0,
+                crate::error::thousands(min_shared)
             ),
-            &[("pairs", dups as f64)],
+            &[
+                ("pairs", dups as f64),
+                ("pairs_below_min_shared", below as f64),
+                ("min_shared", min_shared as f64),
+            ],
             named
                 .iter()
                 .map(|(a, b)| format!("{} / {}", partners.label(a.as_deref()), partners.label(b.as_deref())))
@@ -274,8 +330,9 @@ pub fn with_alerts(
     mut summary: serde_json::Value,
     dir: &std::path::Path,
 ) -> Result<serde_json::Value> {
-    let raised = evaluate(&Results::with_summary(dir, &summary)?)?;
-    summary["alerts"] =
-        serde_json::to_value(AlertsSection::new(raised)).expect("alerts are plain data");
+    let r = Results::with_summary(dir, &summary)?;
+    let raised = evaluate(&r)?;
+    let section = AlertsSection::new(raised, &r.summary.parameters.alert_settings());
+    summary["alerts"] = serde_json::to_value(section).expect("alerts are plain data");
     Ok(summary)
 }

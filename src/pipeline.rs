@@ -167,10 +167,13 @@ pub fn analyze_from(
     let window = job.metrics.period.map(|w| tables.restrict_to(&w));
     let rejected = tables.rejected.clone();
     let warnings = tables.warnings.clone();
+    let (stats, gaps) = (tables.stats.clone(), tables.gaps);
+    let (links, pp_pairs) = (tables.links.len(), tables.partner_products.len());
     let graphs = st.run(Stage::Build.name(), || {
         check_cosell_limit(job, &tables)?;
         Ok::<_, Error>(graph::build_with(tables, job.metrics.cosell_stages))
     })?;
+    let basis = summary::basis(&stats, gaps, links, graphs.deal_partners.nnz(), pp_pairs);
     check_tiers(job, &graphs)?;
     crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
     // The overlap family is planned first: it knows every pair count before anything is
@@ -221,6 +224,7 @@ pub fn analyze_from(
             inputs: &inputs,
             timings: &timings,
             program: &program,
+            basis: &basis,
         },
     );
     // The alerts, evaluated on the tables as written (as the report reads them) and
@@ -447,6 +451,7 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
             metrics: job.metrics,
             skip_invalid: job.skip_invalid,
         },
+        alerts: job.settings.alerts,
     }
 }
 

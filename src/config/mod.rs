@@ -54,7 +54,7 @@ pub use formats::{
     CsvOptions, DateOptions, LinksFromDeals, Matching, NumberOptions, Values, VocabularyMatch,
 };
 use program::resolve_tiers;
-pub use program::{AttributionConfig, RoleWeightsConfig, RuleConfig, TierConfig};
+pub use program::{AlertsConfig, AttributionConfig, RoleWeightsConfig, RuleConfig, TierConfig};
 pub(crate) use words::Vocab;
 pub use words::{normalize_word, TextMap};
 
@@ -97,6 +97,9 @@ pub struct Config {
     /// rules (`name = "gold"`, `won_deals = { min = 10 }`).
     #[serde(default)]
     pub tiers: Vec<TierConfig>,
+    /// `[alerts]`: the review's alert settings (`near_duplicate_min_shared = 5`).
+    #[serde(default)]
+    pub alerts: AlertsConfig,
 }
 
 /// Settings given as flags; each one overrides the same setting of the config file.
@@ -140,6 +143,8 @@ pub struct Settings {
     pub attribution: crate::vocab::attribution::AttributionParams,
     /// `[[tiers]]`, checked (highest first); empty without tiers.
     pub tiers: Vec<crate::vocab::tiers::Tier>,
+    /// `[alerts]`, checked.
+    pub alerts: crate::vocab::alerts::AlertSettings,
 }
 
 /// [`LinksFromDeals`], checked.
@@ -215,6 +220,7 @@ impl Config {
             links_from_deals,
             attribution: self.attribution.resolve()?,
             tiers: resolve_tiers(&self.tiers)?,
+            alerts: self.alerts.resolve()?,
         })
     }
 

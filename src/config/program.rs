@@ -132,6 +132,33 @@ pub struct AttributionConfig {
     pub role_weights: RoleWeightsConfig,
 }
 
+/// `[alerts]` as written: the review's alert settings a program may tune.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// Shared customers a near-duplicate pair needs (at least 1; default
+    /// [`crate::vocab::alerts::NEAR_DUPLICATE_MIN_SHARED`]).
+    pub near_duplicate_min_shared: Option<i64>,
+}
+
+impl AlertsConfig {
+    /// The settings, or what is wrong with them.
+    pub fn resolve(&self) -> std::result::Result<crate::vocab::alerts::AlertSettings, String> {
+        use crate::vocab::alerts::{AlertSettings, MAX_NEAR_DUPLICATE_MIN_SHARED};
+        let mut s = AlertSettings::default();
+        if let Some(v) = self.near_duplicate_min_shared {
+            if !(1..=MAX_NEAR_DUPLICATE_MIN_SHARED as i64).contains(&v) {
+                return Err(format!(
+                    "[alerts] near_duplicate_min_shared = {v}: it must be a whole number of shared customers from 1 to {}",
+                    crate::error::thousands(MAX_NEAR_DUPLICATE_MIN_SHARED)
+                ));
+            }
+            s.near_duplicate_min_shared = v as u64;
+        }
+        Ok(s)
+    }
+}
+
 /// `[attribution.role_weights]` as written: one optional weight per contract role.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

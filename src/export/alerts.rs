@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// HHI above which a diversification dimension is "high" (the US merger guidelines'
-/// band, docs/OUTPUTS.md); its "moderate" band starts at [`HHI_MODERATE`].
+/// Normalized HHI ([`normalized_hhi`]) above which a diversification dimension is
+/// "high"; its "moderate" band starts at [`HHI_MODERATE`]. The cut points are the US
+/// merger guidelines' (docs/OUTPUTS.md), read on the normalized index so that a dimension
+/// with few categories is not "high" by construction: four regions can never have an HHI
+/// below 0.25.
 pub const HHI_HIGH: f64 = 0.25;
-/// HHI from which a dimension is "moderate".
+/// Normalized HHI from which a dimension is "moderate".
 pub const HHI_MODERATE: f64 = 0.15;
 /// Share of partner revenue above which one partner is an alert.
 pub const DOMINANT_SHARE: f64 = 0.25;
@@ -18,6 +21,11 @@ pub const DOMINANT_SHARE: f64 = 0.25;
 pub const CRITICAL_REACH_LOSS: f64 = 0.05;
 /// Customer jaccard from which two partners are near-duplicates.
 pub const NEAR_DUPLICATE_JACCARD: f64 = 0.9;
+// The settings a config may change live on the ground floor, below the config that
+// resolves them.
+pub use crate::vocab::alerts::{
+    AlertSettings, MAX_NEAR_DUPLICATE_MIN_SHARED, NEAR_DUPLICATE_MIN_SHARED,
+};
 /// The targeted curve "collapses" when removing this share of partners...
 pub const COLLAPSE_REMOVED: f64 = 0.05;
 /// ...leaves less than this share of the largest island it started with.
@@ -50,7 +58,7 @@ pub struct AlertRule {
 pub const RULES: [AlertRule; 7] = [
     AlertRule {
         id: "revenue_concentration",
-        rule: "a diversification dimension's HHI is above hhi_high",
+        rule: "a diversification dimension of at least two entities has a normalized HHI, (hhi - 1/entities) / (1 - 1/entities), above hhi_high",
         thresholds: &[("hhi_high", HHI_HIGH)],
         anchor: "#diversification",
     },
@@ -68,8 +76,11 @@ pub const RULES: [AlertRule; 7] = [
     },
     AlertRule {
         id: "near_duplicates",
-        rule: "customer pairs of overlap_pairs with jaccard at least near_duplicate_jaccard",
-        thresholds: &[("near_duplicate_jaccard", NEAR_DUPLICATE_JACCARD)],
+        rule: "customer pairs of overlap_pairs with jaccard at least near_duplicate_jaccard and at least near_duplicate_min_shared shared customers",
+        thresholds: &[
+            ("near_duplicate_jaccard", NEAR_DUPLICATE_JACCARD),
+            ("near_duplicate_min_shared", NEAR_DUPLICATE_MIN_SHARED as f64),
+        ],
         anchor: "#account-mapping",
     },
     AlertRule {
@@ -132,8 +143,8 @@ pub struct RuleRecord {
 }
 
 impl AlertsSection {
-    /// The section for the alerts `raised`.
-    pub fn new(raised: Vec<Raised>) -> AlertsSection {
+    /// The section for the alerts `raised` under `settings`.
+    pub fn new(raised: Vec<Raised>, settings: &AlertSettings) -> AlertsSection {
         AlertsSection {
             rules: RULES
                 .iter()
@@ -143,7 +154,7 @@ impl AlertsSection {
                         thresholds: r
                             .thresholds
                             .iter()
-                            .map(|(k, v)| (k.to_string(), *v))
+                            .map(|(k, v)| (k.to_string(), settings.threshold(k, *v)))
                             .collect(),
                     };
                     (r.id.to_string(), rec)
@@ -154,7 +165,32 @@ impl AlertsSection {
     }
 }
 
-/// The HHI band of the US merger guidelines (docs/OUTPUTS.md).
+/// The HHI rescaled to 0..1 whatever the number of entities:
+/// `(hhi - 1/n) / (1 - 1/n)`, 0 when the `n` entities are equal, 1 when one takes all.
+/// None for fewer than two entities, where concentration has no meaning (one region is
+/// not "concentrated", it is all there is).
+///
+/// The raw HHI cannot go below 1/n, so with four regions it is at least 0.25, the
+/// guidelines' "high" line: a shares vector of 36, 25, 20, 19 % has an HHI of 0.268 and a
+/// normalized HHI of 0.024. With hundreds of entities the two agree to within 1/n.
+///
+/// ```
+/// use ecograph::alerts::normalized_hhi;
+/// assert_eq!(normalized_hhi(0.25, 4), Some(0.0)); // four equal regions
+/// assert_eq!(normalized_hhi(1.0, 4), Some(1.0)); // one region takes all
+/// assert_eq!(normalized_hhi(1.0, 1), None);
+/// ```
+pub fn normalized_hhi(hhi: f64, entities: u64) -> Option<f64> {
+    if entities < 2 || !hhi.is_finite() {
+        return None;
+    }
+    let floor = 1.0 / entities as f64;
+    // Shares are rounded sums: clamp the last ulp that could fall below the floor.
+    Some(((hhi - floor) / (1.0 - floor)).clamp(0.0, 1.0))
+}
+
+/// The concentration band of a normalized HHI ([`normalized_hhi`]), with the US merger
+/// guidelines' cut points (docs/OUTPUTS.md).
 pub fn band(hhi: f64) -> &'static str {
     if hhi < HHI_MODERATE {
         "unconcentrated"

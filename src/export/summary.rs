@@ -61,6 +61,9 @@ pub struct RunInfo {
     pub input_format: crate::config::InputFormatInfo,
     /// The parameters that change results, as every output table also records them.
     pub result: ResultParameters,
+    /// The alerts' settings (`[alerts]`): they change what the review raises, not a
+    /// table, so they are recorded here only.
+    pub alerts: crate::vocab::alerts::AlertSettings,
 }
 
 #[derive(Serialize)]
@@ -88,6 +91,94 @@ struct SummaryOut<'a> {
     tiers: &'a TiersSection,
     /// The review window, null for all time.
     period: &'a Option<PeriodSection>,
+    /// What the numbers rest on: rows read, rejected and merged; what the deals lack.
+    basis: &'a BasisSection,
+}
+
+/// The summary's `basis`: what every number rests on, for the review's "what these
+/// numbers rest on" section. Rows read and rejected, and the deals' gaps, are the
+/// input's (before a `--period` window); rows merged are those of the deals analyzed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasisSection {
+    /// Per input table, in table order.
+    pub tables: Vec<TableBasis>,
+    /// What the deals lack.
+    pub deals: DealBasis,
+}
+
+/// One input table's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableBasis {
+    /// The contract table.
+    pub table: String,
+    /// The file it was read from, as messages show it.
+    pub file: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows left out by `--skip-invalid` (0 in strict mode, where any is an error).
+    pub rejected: u64,
+    /// Rows folded into another because they repeat it: a partner listed twice on a
+    /// deal (deal_partners), a product listed twice for a partner (partner_products).
+    pub merged: u64,
+}
+
+/// What the input's deals lack (all of them, before a `--period` window). A deal without an amount counts as 0 in every revenue
+/// figure; without created_at it is in no quarter of network_growth and no channel
+/// conflict; a closed deal without closed_at has no time to close.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealBasis {
+    /// Deals.
+    pub deals: u64,
+    /// Of them, without an amount.
+    pub amount_missing: u64,
+    /// Won deals.
+    pub won: u64,
+    /// Of them, without an amount.
+    pub won_amount_missing: u64,
+    /// Deals without created_at.
+    pub created_at_missing: u64,
+    /// Closed deals (won or lost).
+    pub closed: u64,
+    /// Of them, without closed_at.
+    pub closed_at_missing: u64,
+}
+
+/// The `basis` section from validation's counts: `stats` per table, the deals' `gaps`,
+/// the deal_partners rows kept (`links`) against the distinct (deal, partner) pairs of
+/// the graph (`distinct_links`), and partner_products' distinct pairs (`pp_pairs`).
+pub fn basis(
+    stats: &[crate::validate::TableStats],
+    gaps: crate::validate::DealGaps,
+    links: usize,
+    distinct_links: usize,
+    pp_pairs: usize,
+) -> BasisSection {
+    let u = |n: usize| n as u64;
+    BasisSection {
+        tables: stats
+            .iter()
+            .map(|s| TableBasis {
+                table: s.table.to_string(),
+                file: s.file.clone(),
+                rows: u(s.rows),
+                rejected: u(s.rows.saturating_sub(s.kept)),
+                merged: match s.table {
+                    "deal_partners" => u(links.saturating_sub(distinct_links)),
+                    "partner_products" => u(s.kept.saturating_sub(pp_pairs)),
+                    _ => 0,
+                },
+            })
+            .collect(),
+        deals: DealBasis {
+            deals: u(gaps.deals),
+            amount_missing: u(gaps.missing),
+            won: u(gaps.won),
+            won_amount_missing: u(gaps.missing_won),
+            created_at_missing: u(gaps.missing_created),
+            closed: u(gaps.closed),
+            closed_at_missing: u(gaps.missing_closed),
+        },
+    }
 }
 
 /// The summary's `pagerank` section.
@@ -302,6 +393,8 @@ pub struct RunFacts<'a> {
     pub timings: &'a BTreeMap<String, f64>,
     /// The partner-program sections (`attribution`, `tiers`, `period`).
     pub program: &'a ProgramSections,
+    /// What the numbers rest on (`basis`).
+    pub basis: &'a BasisSection,
 }
 
 /// The summary document: network-wide metric results from `m`, plus the run's facts.
@@ -314,6 +407,7 @@ pub fn summary_json(m: &MetricTables, facts: &RunFacts) -> serde_json::Value {
         inputs,
         timings,
         program,
+        basis,
     } = *facts;
     serde_json::to_value(SummaryOut {
         schema_version: OUTPUT_SCHEMA_VERSION,
@@ -336,6 +430,7 @@ pub fn summary_json(m: &MetricTables, facts: &RunFacts) -> serde_json::Value {
         attribution: &program.attribution,
         tiers: &program.tiers,
         period: &program.period,
+        basis,
     })
     .expect("summary is plain data")
 }
@@ -408,6 +503,72 @@ pub struct ParametersSection {
     pub csv_cells: Option<String>,
     /// The config file, as given; null without `--config`.
     pub config: Option<String>,
+    /// The alerts' settings; None in a folder written before they existed, which is
+    /// judged with the defaults ([`ParametersSection::alert_settings`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<crate::vocab::alerts::AlertSettings>,
+    /// What the readers use of the parameters that change results: the seeds.
+    pub result: ResultSection,
+}
+
+/// `parameters.result` as read back: the seeded measures' settings the review's "what
+/// these numbers rest on" names (the other keys stay in the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultSection {
+    /// `parameters.result.metrics`.
+    pub metrics: SeededMetrics,
+}
+
+/// The seeded metric families' settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeededMetrics {
+    /// Louvain communities: seed and trials.
+    pub community: SeedTrials,
+    /// Random-removal resilience: seed and orders.
+    pub resilience: SeedOrders,
+}
+
+/// A seed and the number of seeded trials.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedTrials {
+    /// The seed.
+    pub seed: u64,
+    /// Trials (the best modularity is kept).
+    pub trials: u64,
+}
+
+/// A seed and the number of random removal orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedOrders {
+    /// The seed.
+    pub seed: u64,
+    /// Random orders averaged.
+    pub orders: u64,
+}
+
+/// How a measure that may be sampled was computed, as read back: `exact` or `sampled`
+/// with its error bound (`epsilon`, holding with probability 1 - `delta`) and seed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModeSection {
+    /// `exact` or `sampled`.
+    pub mode: String,
+    /// The additive error bound, when sampled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epsilon: Option<f64>,
+    /// The probability that the bound fails, when sampled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+    /// The seed of the draws, when sampled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+impl ParametersSection {
+    /// The alerts' settings the folder was written with (the defaults before they were
+    /// recorded).
+    pub fn alert_settings(&self) -> crate::vocab::alerts::AlertSettings {
+        self.alerts.unwrap_or_default()
+    }
 }
 
 /// `ecosystem_summary.json` as every reader sees it ([`crate::results::Results`], the
@@ -432,6 +593,10 @@ pub struct Summary {
     pub growth: GrowthSection,
     /// `pagerank`.
     pub pagerank: PagerankSection,
+    /// `betweenness`: how it was computed; null when switched off.
+    pub betweenness: Option<ModeSection>,
+    /// `closeness`: how closeness and harmonic were computed; null when both are off.
+    pub closeness: Option<ModeSection>,
     /// `validation` (the warnings as written).
     pub validation: ValidationSection<Vec<serde_json::Value>>,
     /// `parameters`.
@@ -447,6 +612,9 @@ pub struct Summary {
     /// `alerts`: the alert rules and the alerts raised; None for results written
     /// before the summary recorded them.
     pub alerts: Option<crate::export::alerts::AlertsSection>,
+    /// `basis`: what the numbers rest on; None for results written before the summary
+    /// recorded it.
+    pub basis: Option<BasisSection>,
 }
 
 /// Why a summary could not be read as a [`Summary`]: the key, and what is wrong.
@@ -510,6 +678,8 @@ impl Summary {
             partner_lift: key(v, "partner_lift", &version)?,
             growth: key(v, "growth", &version)?,
             pagerank: key(v, "pagerank", &version)?,
+            betweenness: key(v, "betweenness", &version)?,
+            closeness: key(v, "closeness", &version)?,
             validation: key(v, "validation", &version)?,
             parameters: key(v, "parameters", &version)?,
             overlap: key(v, "overlap", &version)?,
@@ -519,6 +689,10 @@ impl Summary {
             alerts: match v.get("alerts") {
                 None => None,
                 Some(_) => Some(key(v, "alerts", &version)?),
+            },
+            basis: match v.get("basis") {
+                None => None,
+                Some(_) => Some(key(v, "basis", &version)?),
             },
         };
         match s.inconsistent_key() {

@@ -28,7 +28,8 @@ fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Dra
     s
 }
 
-/// HHI of each dimension as a bar, with the band limits 0.15 and 0.25.
+/// Normalized HHI of each dimension as a bar, coloured by its band, with the band
+/// limits ([`crate::alerts::HHI_MODERATE`], [`crate::alerts::HHI_HIGH`]).
 pub fn diversification(rows: &[DivRow]) -> String {
     svg(|root| {
         let n = rows.len().max(1);
@@ -38,7 +39,7 @@ pub fn diversification(rows: &[DivRow]) -> String {
             .y_label_area_size(110)
             .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())?;
         c.configure_mesh()
-            .x_desc("HHI (0 = spread evenly, 1 = one takes all)")
+            .x_desc("normalized HHI (0 = spread evenly over its entities, 1 = one takes all)")
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => rows
                     .get(*i)
@@ -49,13 +50,11 @@ pub fn diversification(rows: &[DivRow]) -> String {
             .label_style((FONT, 13))
             .draw()?;
         c.draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let h = r.hhi.unwrap_or(0.0);
-            let colour = if h > 0.25 {
-                RED
-            } else if h >= 0.15 {
-                ORANGE
-            } else {
-                BLUE
+            let h = r.hhi_normalized.unwrap_or(0.0);
+            let colour = match r.band {
+                Some("high") => RED,
+                Some("moderate") => ORANGE,
+                _ => BLUE,
             };
             let mut bar = Rectangle::new(
                 [
@@ -67,7 +66,7 @@ pub fn diversification(rows: &[DivRow]) -> String {
             bar.set_margin(6, 6, 0, 0);
             bar
         }))?;
-        for limit in [0.15, 0.25] {
+        for limit in [crate::alerts::HHI_MODERATE, crate::alerts::HHI_HIGH] {
             c.draw_series(LineSeries::new(
                 [
                     (limit, SegmentValue::Exact(0)),

@@ -12,6 +12,7 @@
 //!
 //! For a partner manager: the page to send before a quarterly business review.
 
+mod basis;
 pub mod charts;
 mod columns;
 pub mod layout;

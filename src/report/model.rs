@@ -63,9 +63,13 @@ pub struct DivRow {
     pub dimension: String,
     /// entities.
     pub entities: i64,
-    /// hhi (0..1).
+    /// hhi (1 / entities..1).
     pub hhi: Option<f64>,
-    /// The HHI band: `unconcentrated` (< 0.15), `moderate` (0.15-0.25), `high`.
+    /// The HHI rescaled to 0..1 for the number of entities
+    /// ([`crate::alerts::normalized_hhi`]); null below two entities.
+    pub hhi_normalized: Option<f64>,
+    /// The band of the normalized HHI: `unconcentrated` (< 0.15), `moderate`
+    /// (0.15-0.25), `high`; null below two entities.
     pub band: Option<&'static str>,
     /// top1_share.
     pub top1_share: Option<f64>,
@@ -149,6 +153,9 @@ pub struct Alert {
     pub partners: Vec<String>,
     /// The numbers it rests on, by name (as the summary's `alerts.raised` records them).
     pub figures: std::collections::BTreeMap<String, f64>,
+    /// Its rule in words with the run's thresholds ("... above hhi_high; hhi_high = 0.25"),
+    /// as the summary's `alerts.rules` records it.
+    pub rule: String,
 }
 
 /// Everything the page shows.
@@ -191,9 +198,11 @@ pub struct Model {
     pub tier_review: Option<super::program::TierReview>,
     /// "Since last period" (only with `report --since OLD`).
     pub since: Option<super::program::SinceLast>,
+    /// What these numbers rest on.
+    pub basis: super::basis::Basis,
 }
 
-pub use crate::alerts::band;
+pub use crate::alerts::{band, normalized_hhi};
 
 use super::columns::{dates, floats, ints, missing, need, strs, top_by, Partners};
 use crate::schema::out;
@@ -225,6 +234,7 @@ pub fn build(r: &Results) -> Result<Model> {
         fair_story: super::program::fair_story(r),
         tier_review: super::program::tier_review(r)?,
         since: None,
+        basis: super::basis::basis(s),
     })
 }
 
@@ -287,13 +297,18 @@ fn diversification(r: &Results) -> Result<Vec<DivRow>> {
         floats(d, const { out::DIVERSIFICATION.col("gini") })?,
     );
     let diversification: Vec<DivRow> = (0..d.num_rows())
-        .map(|i| DivRow {
-            dimension: dim[i].clone().unwrap_or_default(),
-            entities: ent[i].unwrap_or(0),
-            hhi: hhi[i],
-            band: hhi[i].map(band),
-            top1_share: top1[i],
-            gini: gini[i],
+        .map(|i| {
+            let entities = ent[i].unwrap_or(0);
+            let normalized = hhi[i].and_then(|h| normalized_hhi(h, entities.max(0) as u64));
+            DivRow {
+                dimension: dim[i].clone().unwrap_or_default(),
+                entities,
+                hhi: hhi[i],
+                hhi_normalized: normalized,
+                band: normalized.map(band),
+                top1_share: top1[i],
+                gini: gini[i],
+            }
         })
         .collect();
     Ok(diversification)
@@ -443,6 +458,7 @@ fn communities(r: &Results) -> Result<Bounded<CommunityRow>> {
 
 /// The alerts of `r` ([`crate::alerts`], declared there as data) as the page shows them.
 fn alerts(r: &Results) -> Result<Vec<Alert>> {
+    let settings = r.summary.parameters.alert_settings();
     Ok(crate::alerts::evaluate(r)?
         .into_iter()
         .map(|a| {
@@ -456,6 +472,18 @@ fn alerts(r: &Results) -> Result<Vec<Alert>> {
                 evidence: rule.anchor,
                 partners: a.partners,
                 figures: a.evidence,
+                rule: {
+                    let t: Vec<String> = rule
+                        .thresholds
+                        .iter()
+                        .map(|(k, v)| format!("{k} = {}", settings.threshold(k, *v)))
+                        .collect();
+                    if t.is_empty() {
+                        rule.rule.to_string()
+                    } else {
+                        format!("{}; {}", rule.rule, t.join(", "))
+                    }
+                },
             }
         })
         .collect())

@@ -35,6 +35,7 @@ pub use parse::MAX_AMOUNT;
 use rustc_hash::FxHashMap as HashMap;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
+pub use tables::DealGaps;
 
 /// Rows read and kept per table, for reports.
 #[derive(Debug, Clone)]
@@ -65,6 +66,7 @@ pub struct ValidatedTables {
     pub(crate) products: Dict,
     pub(crate) regions: Dict,
     pub(crate) stats: Vec<TableStats>,
+    pub(crate) gaps: DealGaps,
     pub(crate) rejected: Vec<InputError>,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -88,6 +90,11 @@ impl ValidatedTables {
     /// Rows read and kept per table, in table order.
     pub fn stats(&self) -> &[TableStats] {
         &self.stats
+    }
+
+    /// What the kept deals lack: amounts and dates.
+    pub fn gaps(&self) -> DealGaps {
+        self.gaps
     }
 
     /// Rows moved aside by `skip_invalid`, with their reasons (empty in strict mode).
@@ -226,6 +233,7 @@ pub fn validate(
         products: dicts.products,
         regions: dicts.regions,
         stats,
+        gaps,
         rejected: p.rejected,
         warnings,
     })
@@ -261,7 +269,7 @@ fn links_table(
 fn warn_of_some_amounts_missing(
     warnings: &mut Vec<Warning>,
     raw_deals: &RawTable,
-    gaps: &tables::AmountGaps,
+    gaps: &tables::DealGaps,
 ) {
     if !warnings.iter().any(|w| w.code == "missing_amount")
         && let Some(w) = warnings::some_amounts_missing(raw_deals, gaps)

@@ -72,7 +72,7 @@ pub(super) fn deals(
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
-) -> (DealRows<FileOrder>, Vec<String>, TableStats, AmountGaps) {
+) -> (DealRows<FileOrder>, Vec<String>, TableStats, DealGaps) {
     let sk = p.skip_invalid;
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -108,9 +108,9 @@ pub(super) fn deals(
     let prod = c.absorb(p, prod_part);
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
-    let mut gaps = AmountGaps {
+    let mut gaps = DealGaps {
         deals: keep.len(),
-        ..AmountGaps::default()
+        ..DealGaps::default()
     };
     for &r in &keep {
         let won = stage[r] == Stage::Won;
@@ -118,6 +118,11 @@ pub(super) fn deals(
         if amount[r].is_none() {
             gaps.missing += 1;
             gaps.missing_won += usize::from(won);
+        }
+        gaps.missing_created += usize::from(created[r].is_none());
+        if stage[r] != Stage::Open {
+            gaps.closed += 1;
+            gaps.missing_closed += usize::from(closed[r].is_none());
         }
     }
     let deals = DealRows {
@@ -135,9 +140,11 @@ pub(super) fn deals(
     (deals, rejected_ids(&did, &keep), s, gaps)
 }
 
-/// Kept deals without an amount (counted as 0), for the `some_amounts_missing` warning.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct AmountGaps {
+/// What the kept deals lack: amounts (counted as 0; the `some_amounts_missing` warning)
+/// and dates (a deal without created_at is in no quarter and no conflict; a closed deal
+/// without closed_at has no time to close). The summary's `basis` records them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DealGaps {
     /// Deals kept.
     pub deals: usize,
     /// Of them, deals without an amount.
@@ -146,6 +153,12 @@ pub(super) struct AmountGaps {
     pub won: usize,
     /// Of them, won deals without an amount.
     pub missing_won: usize,
+    /// Deals kept without created_at.
+    pub missing_created: usize,
+    /// Closed deals kept (won or lost).
+    pub closed: usize,
+    /// Of them, deals without closed_at.
+    pub missing_closed: usize,
 }
 
 /// Columns of deals: amount, stage, created_at, closed_at, region.

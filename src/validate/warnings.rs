@@ -4,7 +4,7 @@
 //! Each becomes a [`Warning`] on stderr and under `validation.warnings` in the summary.
 
 use super::columns::{as_text, is_text_type};
-use super::tables::AmountGaps;
+use super::tables::DealGaps;
 use crate::error::Warning;
 use crate::io::raw::RawTable;
 
@@ -36,7 +36,7 @@ pub(super) fn links_warning(file: &str, rows: usize, links: usize) -> Option<War
 /// The warning for deals without an amount when some have one (`gaps` counts the kept
 /// deals): each counts as 0, so every revenue figure is short by their real value.
 /// A column absent or empty in every row is [`column_warnings`]' `missing_amount`.
-pub(super) fn some_amounts_missing(raw: &RawTable, gaps: &AmountGaps) -> Option<Warning> {
+pub(super) fn some_amounts_missing(raw: &RawTable, gaps: &DealGaps) -> Option<Warning> {
     if gaps.missing == 0 || gaps.deals == 0 {
         return None;
     }

@@ -10,6 +10,7 @@
 //! also re-exported where users have always found it (`validate::NULL`,
 //! `metrics::attribution::Model`, `metrics::tiers::Tier`, ...).
 
+pub mod alerts;
 pub mod attribution;
 pub mod measures;
 pub mod tiers;

@@ -64,16 +64,18 @@ fn csv_outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// ecosystem_summary.json without what differs by input file (hashes, paths, timings,
-/// the file name a warning names: `deals.csv` or `deals.parquet`).
+/// the file name a warning or the basis names: `deals.csv` or `deals.parquet`).
 fn summary(out: &Path) -> serde_json::Value {
     let mut v = read_json(&out.join("ecosystem_summary.json"));
     let m = v.as_object_mut().expect("the summary is an object");
     for k in ["timings_s", "inputs", "parameters"] {
         m.remove(k);
     }
-    if let Some(warnings) = v["validation"]["warnings"].as_array_mut() {
-        for w in warnings.iter_mut().filter_map(|w| w.as_object_mut()) {
-            w.remove("file");
+    for (section, list) in [("validation", "warnings"), ("basis", "tables")] {
+        if let Some(rows) = v[section][list].as_array_mut() {
+            for w in rows.iter_mut().filter_map(|w| w.as_object_mut()) {
+                w.remove("file");
+            }
         }
     }
     v

@@ -6,6 +6,7 @@
 //! Proptest keeps the failing cases it found in `tests/proptest-regressions/SUITE.txt`
 //! (its default place for a source file below a `main.rs`) and re-runs them first.
 
+mod alerts;
 mod common;
 mod compare;
 

@@ -241,9 +241,25 @@ fn the_summary_alerts_are_the_pages_alerts() {
             .raised
             .iter()
             .map(|a| {
+                // The page states each rule with the thresholds the summary records.
+                let rec = &section.rules[&a.id];
+                let declared = ecograph::alerts::RULES
+                    .iter()
+                    .find(|r| r.id == a.id)
+                    .unwrap();
+                let t: Vec<String> = declared
+                    .thresholds
+                    .iter()
+                    .map(|(k, _)| format!("{k} = {}", rec.thresholds[*k]))
+                    .collect();
+                let rule = if t.is_empty() {
+                    rec.rule.clone()
+                } else {
+                    format!("{}; {}", rec.rule, t.join(", "))
+                };
                 serde_json::json!({
                     "code": a.id, "title": a.title, "evidence": a.anchor,
-                    "partners": a.partners, "figures": a.evidence,
+                    "partners": a.partners, "figures": a.evidence, "rule": rule,
                 })
             })
             .collect();

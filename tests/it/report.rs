@@ -79,17 +79,24 @@ fn every_number_shown_equals_its_table() {
         assert!(html.contains(&format!(">{}<", show(Some(rev.value(i)), "money"))));
     }
 
-    // Diversification: every dimension with its HHI and band.
+    // Diversification: every dimension with its HHI, and the band of its HHI rescaled
+    // for the number of entities.
     let d = read(&out, "diversification");
     let hhi = d
         .column_by_name("hhi")
         .unwrap()
         .as_primitive::<Float64Type>();
+    let entities = d
+        .column_by_name("entities")
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int64Type>();
     let div = m["diversification"].as_array().unwrap();
     assert_eq!(div.len(), d.num_rows());
     for (i, row) in div.iter().enumerate() {
-        let h = hhi.value(i);
-        assert_eq!(row["hhi"].as_f64().unwrap(), h);
+        assert_eq!(row["hhi"].as_f64().unwrap(), hhi.value(i));
+        let n = entities.value(i) as f64;
+        let h = (hhi.value(i) - 1.0 / n) / (1.0 - 1.0 / n);
+        assert!((row["hhi_normalized"].as_f64().unwrap() - h).abs() < 1e-12);
         let band = if h < 0.15 {
             "unconcentrated"
         } else if h <= 0.25 {
@@ -225,10 +232,16 @@ fn alerts_are_the_findings_of_the_tables() {
             .map(|i| arrow::array::Array::is_valid(a, i).then(|| a.value(i)))
             .collect()
     };
+    // Concentration on the HHI rescaled for the entity count: (hhi - 1/n) / (1 - 1/n).
     let div = read(&out, "diversification");
-    let high = f64s(&div, "hhi")
-        .iter()
-        .any(|h| h.is_some_and(|h| h > 0.25));
+    let ents = div
+        .column_by_name("entities")
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int64Type>();
+    let high = f64s(&div, "hhi").iter().enumerate().any(|(i, h)| {
+        let n = ents.value(i) as f64;
+        n >= 2.0 && h.is_some_and(|h| (h - 1.0 / n) / (1.0 - 1.0 / n) > 0.25)
+    });
     let pm = read(&out, "partner_metrics");
     let rev: Vec<f64> = f64s(&pm, "attributed_revenue")
         .into_iter()
@@ -245,10 +258,17 @@ fn alerts_are_the_findings_of_the_tables() {
         .column_by_name("dimension")
         .unwrap()
         .as_string::<i32>();
+    let shared = pairs
+        .column_by_name("shared")
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int64Type>();
+    // Near-duplicates need the default support of five shared customers.
     let dups = f64s(&pairs, "jaccard")
         .iter()
         .enumerate()
-        .filter(|(i, j)| dims.value(*i) == "customer" && j.is_some_and(|j| j >= 0.9))
+        .filter(|(i, j)| {
+            dims.value(*i) == "customer" && j.is_some_and(|j| j >= 0.9) && shared.value(*i) >= 5
+        })
         .count();
     let conflicts = read(&out, "channel_conflicts").num_rows();
     let res = read(&out, "resilience");
