@@ -78,8 +78,11 @@ def main() -> int:
             if f">{et.show(want, unit)}<" not in page:
                 problems.append(f"{folder}: tile {label}: {et.show(want, unit)!r} is not on the page")
         for row in data["diversification"]:
-            if row["band"] != et.band(row["hhi"]):
-                problems.append(f"{folder}: {row['dimension']}: page band {row['band']}, ecotables {et.band(row['hhi'])}")
+            mine = et.normalized_hhi(row["hhi"], row["entities"])
+            if (mine is None) != (row["hhi_normalized"] is None) or (mine is not None and abs(mine - row["hhi_normalized"]) > 1e-12):
+                problems.append(f"{folder}: {row['dimension']}: page normalized HHI {row['hhi_normalized']}, ecotables {mine}")
+            if row["band"] != et.band(mine):
+                problems.append(f"{folder}: {row['dimension']}: page band {row['band']}, ecotables {et.band(mine)}")
         rules = r.summary["alerts"]["rules"]
         if sorted(rules) != sorted(ids):
             problems.append(f"{folder}: alert rules: summary {sorted(rules)}, src/export/alerts.rs {ids}")

@@ -6,7 +6,8 @@ definitions below are the ones the HTML report (``ecograph report``) uses, so a 
 in a notebook and the same number in the report have the same name, value and format:
 
 - :data:`TILES`: the report's summary tiles (label, summary key, unit);
-- :func:`band`: the HHI bands of docs/OUTPUTS.md (the US merger guidelines);
+- :func:`normalized_hhi` and :func:`band`: the HHI rescaled for the number of
+  entities, and the bands of docs/OUTPUTS.md (the US merger guidelines' cut points);
 - the alert thresholds (``DOMINANT_SHARE`` ...), read from the summary's ``alerts``
   section of the results last opened (``analyze`` records each rule with its
   thresholds there; ``src/export/alerts.rs`` declares them), never copied here;
@@ -46,6 +47,7 @@ THRESHOLDS = {
     "DOMINANT_SHARE": ("dominant_partner", "dominant_share"),
     "CRITICAL_REACH_LOSS": ("critical_partners", "critical_reach_loss"),
     "NEAR_DUPLICATE_JACCARD": ("near_duplicates", "near_duplicate_jaccard"),
+    "NEAR_DUPLICATE_MIN_SHARED": ("near_duplicates", "near_duplicate_min_shared"),
     "COLLAPSE_REMOVED": ("fragile_network", "collapse_removed"),
     "COLLAPSE_LEFT": ("fragile_network", "collapse_left"),
     "HHI_HIGH": ("revenue_concentration", "hhi_high"),
@@ -74,13 +76,26 @@ def __getattr__(attr: str) -> float:
 MAP_NODES = 300
 MAP_EDGES = 2000
 
-# HHI bands (docs/OUTPUTS.md, diversification): below 0.15, 0.15 to 0.25, above 0.25.
+# HHI bands (docs/OUTPUTS.md, diversification): below 0.15, 0.15 to 0.25, above 0.25,
+# read on the normalized HHI for the diversification dimensions.
 BAND_COLOURS = {"unconcentrated": "#4c9a2a", "moderate": "#e0a100", "high": "#c0392b"}
 
 
+def normalized_hhi(hhi: float | None, entities: int | None) -> float | None:
+    """The HHI rescaled to 0..1 for ``entities`` categories, (hhi - 1/n) / (1 - 1/n):
+    0 when they are equal, 1 when one takes all; None below two entities. Four regions
+    can never have an HHI below 0.25, so the raw HHI would call any imbalance "high"
+    (src/export/alerts.rs ``normalized_hhi``)."""
+    if hhi is None or entities is None or entities < 2 or (isinstance(hhi, float) and math.isnan(hhi)):
+        return None
+    floor = 1.0 / entities
+    return min(1.0, max(0.0, (hhi - floor) / (1.0 - floor)))
+
+
 def band(hhi: float | None) -> str | None:
-    """The HHI band: ``unconcentrated`` below 0.15, ``moderate`` to the alert's
-    ``hhi_high`` (0.25), ``high`` above."""
+    """The band of an HHI value: ``unconcentrated`` below 0.15, ``moderate`` to the
+    alert's ``hhi_high`` (0.25), ``high`` above. The report reads a diversification
+    dimension's band on its :func:`normalized_hhi`."""
     if hhi is None or (isinstance(hhi, float) and math.isnan(hhi)):
         return None
     if hhi < 0.15:
@@ -218,9 +233,12 @@ def critical_partners(pm: pl.DataFrame) -> pl.DataFrame:
 
 
 def near_duplicates(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Customer pairs (of those overlap_pairs keeps) with jaccard >= 0.9."""
+    """Customer pairs (of those overlap_pairs keeps) with jaccard >= 0.9 and at least
+    ``near_duplicate_min_shared`` (5 by default) shared customers: two partners with one
+    customer each, the same one, are no duplicates."""
     j = threshold("near_duplicates", "near_duplicate_jaccard")
-    return pairs.filter((pl.col("dimension") == "customer") & (pl.col("jaccard") >= j))
+    m = threshold("near_duplicates", "near_duplicate_min_shared")
+    return pairs.filter((pl.col("dimension") == "customer") & (pl.col("jaccard") >= j) & (pl.col("shared") >= m))
 
 
 def collapse(resilience: pl.DataFrame) -> tuple[float, float] | None:
@@ -239,7 +257,7 @@ def alerts(r: Results) -> list[str]:
     pm = r.table("partner_metrics")
     out = []
     div = r.table("diversification")
-    if any(band(h) == "high" for h in div["hhi"].to_list()):
+    if any(band(normalized_hhi(h, n)) == "high" for h, n in zip(div["hhi"].to_list(), div["entities"].to_list())):
         out.append("revenue_concentration")
     rev = pm["attributed_revenue"].fill_null(0)
     if rev.sum() > 0 and rev.max() / rev.sum() > threshold("dominant_partner", "dominant_share"):
