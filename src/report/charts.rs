@@ -229,7 +229,7 @@ fn hex_colour(hex: &str) -> RGBColor {
 
 /// The co-sell network map as the page prints it (on screen the interactive map takes
 /// its place): ties as light lines, partners as circles sized by attributed revenue
-/// (area) and coloured by community (the model's colour), and up to [`LABELS`] of the
+/// (area) and coloured by community (the model's colour), and up to twelve of the
 /// most central named, each only where its label box (12 px text, about 0.6 em a
 /// character) overlaps no label already placed, so names never pile up.
 pub fn network(map: &NetworkMap) -> String {
@@ -300,6 +300,57 @@ pub fn network(map: &NetworkMap) -> String {
         let _ = root.present();
     }
     s
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::*;
+    use crate::report::model::MapNode;
+
+    fn node(name: &str, x: f64, y: f64) -> MapNode {
+        MapNode {
+            partner_id: name.to_string(),
+            name: name.to_string(),
+            x,
+            y,
+            attributed_revenue: 1.0,
+            community: None,
+            colour: "#1f77b4".to_string(),
+            pagerank: 0.1,
+            won_deals: 1,
+            win_rate: None,
+            cosell_degree: 1,
+            betweenness: None,
+            reach_loss: None,
+            ties_drawn: 1,
+            card: Vec::new(),
+        }
+    }
+
+    /// Partners piled at the centre get one label, not a heap of them; partners apart
+    /// get theirs.
+    #[test]
+    fn printed_labels_never_pile_up() {
+        let labels = |nodes: Vec<MapNode>| {
+            let map = NetworkMap {
+                nodes,
+                edges: vec![(0, 1, 1)],
+                total_edges: 1,
+                isolated: 0,
+                total: 8,
+            };
+            network(&map).matches("<text").count()
+        };
+        let piled = (0..8)
+            .map(|k| node(&format!("Partner {k}"), 0.5, 0.5))
+            .collect();
+        assert_eq!(labels(piled), 1);
+        let apart = (0..8)
+            .map(|k| node(&format!("P{k}"), 0.1, 0.1 * k as f64 + 0.1))
+            .collect();
+        assert_eq!(labels(apart), 8);
+        assert_eq!(hex_colour("#ff7f0e"), RGBColor(255, 127, 14));
+    }
 }
 
 /// The account-mapping heatmap: partner type against partner type, each cell shaded by

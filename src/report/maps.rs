@@ -71,8 +71,9 @@ pub struct MapNode {
     pub attributed_revenue: f64,
     /// community (null when not computed).
     pub community: Option<i64>,
-    /// The node's colour, `#rrggbb`: its community's rank on the map in [`PALETTE`],
-    /// else [`OTHER_COLOUR`].
+    /// The node's colour, `#rrggbb`: the nine communities with the most partners on the
+    /// map get Tableau 10's colours without its grey, in that order; every other partner
+    /// is grey (#969696).
     pub colour: String,
     /// pagerank: why it is on the map.
     pub pagerank: f64,
@@ -343,4 +344,45 @@ pub(super) fn account_mapping(r: &Results) -> Result<(Vec<TypeCell>, Bounded<Pai
             total: total as usize,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partners_without_a_tie_are_dropped_and_ties_renumbered() {
+        // Partners 10, 11, 12, 13 (slots 0..4): 11 has no tie, 13 ties only to 10.
+        let (kept, edges) = connected_only(&[10, 11, 12, 13], vec![(0, 2, 5), (3, 0, 1)]);
+        assert_eq!(kept, vec![10, 12, 13]);
+        assert_eq!(edges, vec![(0, 1, 5), (2, 0, 1)]);
+        // Everyone tied: nothing changes.
+        let (kept, edges) = connected_only(&[4, 5], vec![(1, 0, 2)]);
+        assert_eq!((kept, edges), (vec![4, 5], vec![(1, 0, 2)]));
+        // Nobody tied: nothing drawn.
+        assert_eq!(connected_only(&[1, 2], vec![]), (vec![], vec![]));
+    }
+
+    #[test]
+    fn the_largest_communities_get_the_palette_the_rest_grey() {
+        // Community 7 has three partners, 3 two, 9 one; ties by the smaller number.
+        let cms = [Some(3), Some(7), None, Some(7), Some(9), Some(3), Some(7)];
+        let c = community_colours(cms.iter().copied());
+        assert_eq!(c[1], PALETTE[0]);
+        assert_eq!(c[0], PALETTE[1]);
+        assert_eq!(c[4], PALETTE[2]);
+        assert_eq!(c[2], OTHER_COLOUR);
+        // Ten communities of one partner: the tenth (largest number) is grey.
+        let c = community_colours((0..10).map(Some));
+        assert_eq!(c[8], PALETTE[8]);
+        assert_eq!(c[9], OTHER_COLOUR);
+        assert!(!PALETTE.contains(&OTHER_COLOUR));
+    }
+
+    #[test]
+    fn the_inlined_script_cannot_end_its_script_element() {
+        let s = map_script().to_ascii_lowercase();
+        assert!(!s.contains("</script") && !s.contains("<!--"));
+        assert!(s.contains("new sigma(") && s.contains("graphology"));
+    }
 }

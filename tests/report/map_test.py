@@ -118,6 +118,31 @@ def run(browser, path, shots, keyboard):
         # Search, pick, and what the page shows for the partner.
         k, degree = pick_partner(net)
         node = net["nodes"][k]
+
+        # Hover first: the card follows the pointer without selecting. The partner
+        # hovered is the most central one whose centre no other circle covers.
+        h, x, y = page.evaluate(
+            """() => { const r = window.ecographMap.renderer, g = r.getGraph();
+                const s = document.getElementById('map-stage').getBoundingClientRect();
+                const at = g.nodes().map(n => { const d = r.getNodeDisplayData(n);
+                    const p = r.framedGraphToViewport(d);
+                    return [n, p.x, p.y, r.scaleSize(d.size)]; });
+                for (const [n, x, y] of at) {
+                    if (x < 20 || y < 20 || x > s.width - 300 || y > s.height - 20) continue;
+                    if (at.every(([m, u, v, q]) => m === n || Math.hypot(u - x, v - y) > q + 2))
+                        return [+n, s.left + x, s.top + y];
+                }
+                return [-1, 0, 0]; }"""
+        )
+        page.mouse.move(x, y)
+        page.wait_for_timeout(200)
+        hover = page.locator("#map-card h3")
+        check(
+            h >= 0 and hover.is_visible() and hover.inner_text() == net["nodes"][h]["name"]
+            and page.get_attribute("#map", "data-selected") is None,
+            f"{name}: hovering {net['nodes'][h]['partner_id'] if h >= 0 else '?'} shows its card, selects nothing",
+        )
+        page.mouse.move(5, 5)
         box = page.locator("#map-search")
         box.click()
         box.press_sequentially(node["name"], delay=5)
