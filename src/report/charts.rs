@@ -212,35 +212,35 @@ pub fn resilience(points: &[CurvePoint]) -> String {
     })
 }
 
-/// Tableau 10: a community's colour (by its rank among the map's communities).
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
+/// Partners named on the printed network map at most: the most central whose label
+/// overlaps no label already placed.
+const LABELS: usize = 12;
 
-/// Partners named on the network map (the most central; more overlap at the centre).
-const LABELS: usize = 8;
+/// `#rrggbb` as a colour (grey when malformed: the model's colours are always well formed).
+fn hex_colour(hex: &str) -> RGBColor {
+    let channel = |k: usize| {
+        hex.get(1 + 2 * k..3 + 2 * k)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(150)
+    };
+    RGBColor(channel(0), channel(1), channel(2))
+}
 
-/// The co-sell network map: ties as light lines, partners as circles sized by attributed
-/// revenue (area) and coloured by community (the ten largest on the map get a colour,
-/// the rest grey), the eight most central named (`LABELS`).
+/// The co-sell network map as the page prints it (on screen the interactive map takes
+/// its place): ties as light lines, partners as circles sized by attributed revenue
+/// (area) and coloured by community (the model's colour), and up to twelve of the
+/// most central named, each only where its label box (12 px text, about 0.6 em a
+/// character) overlaps no label already placed, so names never pile up.
 pub fn network(map: &NetworkMap) -> String {
     const SIDE: u32 = 720;
+    const MARGIN: u32 = 20;
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, (SIDE, SIDE)).into_drawing_area();
         let _ = root.fill(&WHITE);
         let _ = (|| -> Draw {
             let mut c = ChartBuilder::on(&root)
-                .margin(20)
+                .margin(MARGIN)
                 .build_cartesian_2d(-0.03f64..1.03f64, -0.03f64..1.03f64)?;
             let n = &map.nodes;
             let max_w = map.edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
@@ -251,21 +251,6 @@ pub fn network(map: &NetworkMap) -> String {
                     GREY.mix(alpha).stroke_width(1),
                 )
             }))?;
-            // Colours for the ten communities with the most partners on the map.
-            let mut sizes: Vec<(i64, usize)> = Vec::new();
-            for node in n {
-                if let Some(cm) = node.community {
-                    match sizes.iter_mut().find(|x| x.0 == cm) {
-                        Some(x) => x.1 += 1,
-                        None => sizes.push((cm, 1)),
-                    }
-                }
-            }
-            sizes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let colour = |cm: Option<i64>| {
-                cm.and_then(|cm| sizes.iter().take(PALETTE.len()).position(|x| x.0 == cm))
-                    .map_or(GREY, |k| PALETTE[k])
-            };
             let top = n
                 .iter()
                 .map(|x| x.attributed_revenue)
@@ -283,21 +268,88 @@ pub fn network(map: &NetworkMap) -> String {
                 Circle::new(
                     (n[i].x, n[i].y),
                     r as i32,
-                    colour(n[i].community).mix(0.85).filled(),
+                    hex_colour(&n[i].colour).mix(0.85).filled(),
                 )
             }))?;
-            c.draw_series(n.iter().take(LABELS).map(|node| {
-                Text::new(
-                    node.name.clone(),
-                    (node.x, node.y),
-                    (FONT, 12).into_font().color(&BLACK),
-                )
-            }))?;
+            // Label boxes in pixels: the text hangs from the node's centre and runs right
+            // (plotters anchors text at its top left).
+            let span = f64::from(SIDE - 2 * MARGIN);
+            let pixel = |v: f64| (v + 0.03) / 1.06 * span;
+            let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+            for node in n {
+                if placed.len() == LABELS {
+                    break;
+                }
+                let (x, y) = (pixel(node.x), span - pixel(node.y));
+                let bx = (x, y, x + 7.2 * node.name.chars().count() as f64, y + 14.0);
+                let overlaps = |p: &(f64, f64, f64, f64)| {
+                    bx.0 < p.2 + 4.0 && p.0 < bx.2 + 4.0 && bx.1 < p.3 + 2.0 && p.1 < bx.3 + 2.0
+                };
+                if bx.2 <= span && !placed.iter().any(overlaps) {
+                    placed.push(bx);
+                    c.draw_series(std::iter::once(Text::new(
+                        node.name.clone(),
+                        (node.x, node.y),
+                        (FONT, 12).into_font().color(&BLACK),
+                    )))?;
+                }
+            }
             Ok(())
         })();
         let _ = root.present();
     }
     s
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::*;
+    use crate::report::model::MapNode;
+
+    fn node(name: &str, x: f64, y: f64) -> MapNode {
+        MapNode {
+            partner_id: name.to_string(),
+            name: name.to_string(),
+            x,
+            y,
+            attributed_revenue: 1.0,
+            community: None,
+            colour: "#1f77b4".to_string(),
+            pagerank: 0.1,
+            won_deals: 1,
+            win_rate: None,
+            cosell_degree: 1,
+            betweenness: None,
+            reach_loss: None,
+            ties_drawn: 1,
+            card: Vec::new(),
+        }
+    }
+
+    /// Partners piled at the centre get one label, not a heap of them; partners apart
+    /// get theirs.
+    #[test]
+    fn printed_labels_never_pile_up() {
+        let labels = |nodes: Vec<MapNode>| {
+            let map = NetworkMap {
+                nodes,
+                edges: vec![(0, 1, 1)],
+                total_edges: 1,
+                isolated: 0,
+                total: 8,
+            };
+            network(&map).matches("<text").count()
+        };
+        let piled = (0..8)
+            .map(|k| node(&format!("Partner {k}"), 0.5, 0.5))
+            .collect();
+        assert_eq!(labels(piled), 1);
+        let apart = (0..8)
+            .map(|k| node(&format!("P{k}"), 0.1, 0.1 * k as f64 + 0.1))
+            .collect();
+        assert_eq!(labels(apart), 8);
+        assert_eq!(hex_colour("#ff7f0e"), RGBColor(255, 127, 14));
+    }
 }
 
 /// The account-mapping heatmap: partner type against partner type, each cell shaded by

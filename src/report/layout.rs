@@ -1,12 +1,14 @@
 //! A deterministic force-directed layout for the report's co-sell network map
 //! (Fruchterman & Reingold 1991, "Graph drawing by force-directed placement", Software:
-//! Practice and Experience 21(11)). No layout crate fits a static SVG page without a
-//! browser engine, so the few lines are here.
+//! Practice and Experience 21(11)). The positions are computed here, not in the browser, so
+//! that the interactive map and the printed SVG show the same seeded picture on every
+//! machine; no layout crate fits, so the few lines are here.
 //!
 //! Nodes start at seeded pseudo-random places in the unit square (ChaCha8), then for a
 //! fixed number of rounds every pair repels with k²/d and every edge attracts with d²/k
-//! (k = sqrt(1/n)), a weak gravity pulls every node towards the centre (so partners with
-//! no tie on the map stay near the rest instead of flying to the edge), and each node
+//! (k = sqrt(1/n)), a weak gravity pulls every node towards the centre (so small islands of
+//! the map, such as a pair that co-sells only with each other, stay near the rest instead
+//! of flying to the edge; partners with no tie at all are left off the map before), and each node
 //! moves at most the current temperature, which cools linearly to zero, inside the unit
 //! square (Fruchterman and Reingold's frame). Sums run in index order on one thread, so
 //! the same graph gives the same coordinates on every machine. Positions are finally

@@ -211,6 +211,7 @@ pub(crate) fn render_since(results: &Results, since: Option<&Results>) -> Result
                 m => Value::from(minijinja::value::Serde(&m)),
                 charts => charts,
                 data => Value::from_safe_string(data_island(&m)),
+                map_script => Value::from_safe_string(maps::map_script()),
             })
         })
         .map_err(fail)

@@ -140,9 +140,26 @@ fn every_number_shown_equals_its_table() {
     assert_eq!(m["growth_law"], summary["growth"]["best_growth_law"]);
 }
 
+/// The map's vendored libraries (src/report/vendor), inlined verbatim. sigma's bundle
+/// holds an image loader the map never calls (`fetch(`, `.src=`); the browser test
+/// (tests/report/map_test.py) refuses and counts every request the page makes, so the
+/// text checks below read the page without these two files.
+const VENDORED: [&str; 2] = [
+    include_str!("../../src/report/vendor/graphology.umd.min.js"),
+    include_str!("../../src/report/vendor/sigma.min.js"),
+];
+
 #[test]
 fn nothing_is_loaded_from_the_network() {
-    let html = report_of(&analyzed_with_report());
+    let mut html = report_of(&analyzed_with_report());
+    for lib in VENDORED {
+        assert_eq!(
+            html.matches(lib).count(),
+            1,
+            "each library inlined once, verbatim"
+        );
+        html = html.replace(lib, "");
+    }
     for needle in [
         "src=",
         "<link",
@@ -334,32 +351,33 @@ fn alerts_are_the_findings_of_the_tables() {
         .all(|a| a["evidence"].as_str().unwrap().starts_with('#')));
 }
 
-/// The map shows the most central partners by PageRank and exactly the cosell_edges
-/// among them (all of them here: the demo's core has fewer than the drawing bound).
+/// The map shows the most central partners by PageRank that have a tie among them, the
+/// others counted as isolated, and exactly the cosell_edges among them (all of them
+/// here: the demo's core has fewer than the drawing bound); each partner's card shows
+/// its partner_metrics figures as the page prints them.
 #[test]
 fn the_network_map_is_the_central_partners_and_their_ties() {
     let out = analyzed_with_report();
-    let m = island(&report_of(&out));
+    let html = report_of(&out);
+    let m = island(&html);
     let pm = read(&out, "partner_metrics");
     let ids = pm.column_by_name("partner_id").unwrap().as_string::<i32>();
     let pr = pm
         .column_by_name("pagerank")
         .unwrap()
         .as_primitive::<Float64Type>();
+    let rev = pm
+        .column_by_name("attributed_revenue")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    let won = pm
+        .column_by_name("won_deals")
+        .unwrap()
+        .as_primitive::<Int64Type>();
     let mut order: Vec<usize> = (0..pm.num_rows()).collect();
     order.sort_by(|&a, &b| pr.value(b).total_cmp(&pr.value(a)).then(a.cmp(&b)));
-    let nodes = m["network"]["nodes"].as_array().unwrap();
-    assert_eq!(nodes.len(), 300.min(pm.num_rows()));
-    for (n, &i) in nodes.iter().zip(&order) {
-        assert_eq!(n["partner_id"], ids.value(i));
-        for c in ["x", "y"] {
-            assert!((0.0..=1.0).contains(&n[c].as_f64().unwrap()));
-        }
-    }
-    let on_map: std::collections::HashSet<&str> = nodes
-        .iter()
-        .map(|n| n["partner_id"].as_str().unwrap())
-        .collect();
+    order.truncate(300);
+    let central: std::collections::HashSet<&str> = order.iter().map(|&i| ids.value(i)).collect();
     let e = read(&out, "cosell_edges");
     let (a, b) = (
         e.column_by_name("partner_a").unwrap().as_string::<i32>(),
@@ -370,9 +388,50 @@ fn the_network_map_is_the_central_partners_and_their_ties() {
         .unwrap()
         .as_primitive::<Int64Type>();
     let want: Vec<(String, String, i64)> = (0..e.num_rows())
-        .filter(|&i| on_map.contains(a.value(i)) && on_map.contains(b.value(i)))
+        .filter(|&i| central.contains(a.value(i)) && central.contains(b.value(i)))
         .map(|i| (a.value(i).to_string(), b.value(i).to_string(), w.value(i)))
         .collect();
+    let tied: std::collections::HashSet<&str> = want
+        .iter()
+        .flat_map(|(a, b, _)| [a.as_str(), b.as_str()])
+        .collect();
+    // The demo has central partners without a tie among them: the counter-example.
+    let shown: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| tied.contains(ids.value(i)))
+        .collect();
+    assert!(shown.len() < order.len() && !shown.is_empty());
+    assert_eq!(m["network"]["isolated"], order.len() - shown.len());
+    let nodes = m["network"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), shown.len());
+    let mut degree = vec![0usize; nodes.len()];
+    for t in m["network"]["edges"].as_array().unwrap() {
+        degree[t[0].as_u64().unwrap() as usize] += 1;
+        degree[t[1].as_u64().unwrap() as usize] += 1;
+    }
+    for ((n, &i), d) in nodes.iter().zip(&shown).zip(&degree) {
+        assert_eq!(n["partner_id"], ids.value(i));
+        for c in ["x", "y"] {
+            assert!((0.0..=1.0).contains(&n[c].as_f64().unwrap()));
+        }
+        assert_eq!(n["attributed_revenue"].as_f64().unwrap(), rev.value(i));
+        assert_eq!(n["ties_drawn"], *d);
+        let card: std::collections::HashMap<&str, &str> = n["card"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|kv| (kv[0].as_str().unwrap(), kv[1].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            card["Attributed revenue"],
+            show(Some(rev.value(i)), "money")
+        );
+        assert_eq!(card["Won deals"], show(Some(won.value(i) as f64), "count"));
+        assert_eq!(card["Ties drawn here"], show(Some(*d as f64), "count"));
+        let colour = n["colour"].as_str().unwrap();
+        assert!(colour.len() == 7 && colour.starts_with('#'), "{colour}");
+    }
     let got: Vec<(String, String, i64)> = m["network"]["edges"]
         .as_array()
         .unwrap()
@@ -391,6 +450,14 @@ fn the_network_map_is_the_central_partners_and_their_ties() {
         .collect();
     assert_eq!(m["network"]["total_edges"], want.len());
     assert_eq!(got, want);
+    let isolated = format!(
+        "less {} with no tie to any of the others (counted, not drawn)",
+        order.len() - shown.len()
+    );
+    assert!(
+        html.contains(&isolated),
+        "the note counts the isolated partners"
+    );
 }
 
 /// The account-mapping matrix is overlap_by_type, and the pairs listed are the customer

@@ -3,7 +3,9 @@
 # of a generated 10,000-partner ecosystem, the scorecards of the latter's top ten, and the
 # demo's 2024 Q3 review with tiers and a "since last period" section against Q2, opens each in headless Chromium (Debian's
 # package) from file://, with the network off, screenshots it, and fails on a console
-# error, a failed load, or a section left empty after the page's script ran.
+# error, a failed load, or a section left empty after the page's script ran; then drives
+# the network map of the demo's and the 10k page in Playwright (map_test.py, in a venv
+# from tests/report/requirements.txt).
 #
 #   bash tests/report/check.sh [path/to/ecograph] [screenshot folder]
 #   (defaults: target/debug/ecograph, a temporary folder; the PNGs are kept there)
@@ -96,5 +98,26 @@ if len(p.found) < int(sys.argv[3]) or empty:
 PY
     [ -s "$shots/report-$name.png" ] || { echo "FAIL $name: no screenshot" >&2; fail=1; }
 done
-echo "screenshots: $shots/report-demo.png $shots/report-10k.png $shots/report-cards.png $shots/report-since.png"
+# The vendored map libraries are the files their README pins.
+(cd src/report/vendor && sha256sum --quiet -c SHA256SUMS) || {
+    echo "FAIL the vendored map libraries differ from src/report/vendor/SHA256SUMS" >&2
+    fail=1
+}
+
+# The network map as a person uses it (Playwright, tests/report/map_test.py): search a
+# partner, pick it, its ties highlighted and its card's revenue, labels apart at several
+# zooms, no console error, no request, open time; screenshots at 1,280 and 1,920 px. In
+# a venv in target/ from the pinned requirements (again when they change).
+venv="$PWD/target/report-venv"
+req_sum="$(sha256sum tests/report/requirements.txt | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$req_sum" ]; then
+    rm -rf "$venv"
+    "$(command -v python3.11 || command -v python3)" -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r tests/report/requirements.txt
+    echo "$req_sum" > "$venv/.requirements.sha256"
+fi
+"$venv/bin/python" tests/report/map_test.py "$work/demo/report.html" "$work/10k/report.html" \
+    --shots "$shots" || fail=1
+
+echo "screenshots: $shots/report-demo.png $shots/report-10k.png $shots/report-cards.png $shots/report-since.png $shots/map-*.png"
 exit "$fail"
