@@ -2,6 +2,7 @@
 //! inlines (no script, no network): the same model gives the same bytes.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 
@@ -17,9 +18,18 @@ const RED: RGBColor = RGBColor(214, 39, 40);
 type Draw = Result<(), Box<dyn std::error::Error>>;
 
 fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw) -> String {
+    svg_sized(W, H, draw)
+}
+
+/// [`svg`] of `width` × `height` pixels.
+fn svg_sized(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw,
+) -> String {
     let mut s = String::new();
     {
-        let root = SVGBackend::with_string(&mut s, (W, H)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut s, (width, height)).into_drawing_area();
         // A chart that cannot be drawn leaves an empty figure, never a failed report.
         let _ = root.fill(&WHITE).map_err(|e| e.to_string());
         let _ = draw(root.clone());
@@ -36,7 +46,7 @@ pub fn diversification(rows: &[DivRow]) -> String {
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(110)
-            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())?;
+            .build_cartesian_2d(0f64..1f64, (0..n - 1).into_segmented())?;
         c.configure_mesh()
             .x_desc("HHI (0 = spread evenly, 1 = one takes all)")
             .y_label_formatter(&|v| match v {
@@ -69,10 +79,7 @@ pub fn diversification(rows: &[DivRow]) -> String {
         }))?;
         for limit in [0.15, 0.25] {
             c.draw_series(LineSeries::new(
-                [
-                    (limit, SegmentValue::Exact(0)),
-                    (limit, SegmentValue::Exact(n)),
-                ],
+                [(limit, SegmentValue::Exact(0)), (limit, SegmentValue::Last)],
                 GREY.stroke_width(2),
             ))?;
         }
@@ -80,41 +87,95 @@ pub fn diversification(rows: &[DivRow]) -> String {
     })
 }
 
-/// Won revenue by quarter (bars).
-pub fn growth(quarters: &[Quarter]) -> String {
+/// A calendar quarter as one number, `year × 4 + (quarter − 1)`, from a quarter_start
+/// such as "2025-07-01"; None when the text is not an ISO date (a null date).
+fn quarter_index(date: &str) -> Option<i32> {
+    let mut parts = date.splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: i32 = parts.next()?.parse().ok()?;
+    (1..=12)
+        .contains(&month)
+        .then(|| year.checked_mul(4)?.checked_add((month - 1) / 3))
+        .flatten()
+}
+
+/// The label of quarter index `q`: "2025Q3".
+fn quarter_label(q: i32) -> String {
+    format!("{}Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+}
+
+/// The growth chart's true time axis: every quarter from the first to the last of
+/// network_growth (which lists only quarters holding a deal), each with its won
+/// revenue, 0 for a quarter without deals, so the bars stand at their real distance in
+/// time. Rows whose date cannot be read are left out; two rows of one quarter add up.
+/// O(quarters spanned).
+pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Vec<(String, f64)> {
+    let at: Vec<(i32, f64)> = quarters
+        .iter()
+        .filter_map(|q| Some((quarter_index(&q.quarter_start)?, q.won_revenue)))
+        .collect();
+    let (Some(first), Some(last)) = (at.iter().map(|x| x.0).min(), at.iter().map(|x| x.0).max())
+    else {
+        return Vec::new();
+    };
+    // Bounded: a stray date centuries away must not make a chart of a million bars.
+    let last = last.min(first.saturating_add(MAX_QUARTERS - 1));
+    let mut axis: Vec<(String, f64)> = (first..=last).map(|q| (quarter_label(q), 0.0)).collect();
+    for (q, v) in at {
+        if let Some(slot) = axis.get_mut((q - first) as usize) {
+            slot.1 += v;
+        }
+    }
+    axis
+}
+
+/// Quarters the growth chart spans at most (a hundred years).
+const MAX_QUARTERS: i32 = 400;
+
+/// Every how many quarters the growth chart writes a label, for at most about ten
+/// labels: each quarter, every other one, then whole years (4, 8, 20, 40, ...), so
+/// labels stay on the same quarter of each year.
+fn label_step(n: usize) -> usize {
+    [1, 2, 4, 8, 20, 40, 100, 200]
+        .into_iter()
+        .find(|s| n.div_ceil(*s) <= 10)
+        .unwrap_or(400)
+}
+
+/// Won revenue by quarter (bars) on a true quarter axis ([`quarter_axis`]): an empty
+/// quarter is an empty slot at zero, labels read "2025Q3"; the value axis is
+/// abbreviated like the tiles ([`super::abbreviated`]) and names the currency.
+pub fn growth(quarters: &[Quarter], currency: Option<&str>) -> String {
+    let axis = quarter_axis(quarters);
     svg(|root| {
-        let n = quarters.len().max(1);
-        let top = quarters
-            .iter()
-            .map(|q| q.won_revenue)
-            .fold(0.0, f64::max)
-            .max(1.0)
-            * 1.1;
+        let n = axis.len().max(1);
+        let top = axis.iter().map(|q| q.1).fold(0.0, f64::max).max(1.0) * 1.1;
         let y = value_axis(0.0, top);
         let mut c = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d((0..n).into_segmented(), y.clone())?;
-        let step = n.div_ceil(8).max(1);
+            .build_cartesian_2d((0..n - 1).into_segmented(), y.clone())?;
+        let step = label_step(n);
+        let title = super::money_heading("won revenue", currency);
         c.configure_mesh()
             .disable_x_mesh()
-            .y_desc("won revenue")
+            .x_labels(n)
+            .y_desc(title)
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if i % step == 0 => quarters
-                    .get(*i)
-                    .map(|q| q.quarter_start.clone())
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) if i % step == 0 => {
+                    axis.get(*i).map(|q| q.0.clone()).unwrap_or_default()
+                }
                 _ => String::new(),
             })
-            .y_label_formatter(&|v| short_number(*v))
+            .y_label_formatter(&|v| super::abbreviated(*v))
             .label_style((FONT, 12))
             .draw()?;
-        c.draw_series(quarters.iter().enumerate().map(|(i, q)| {
+        c.draw_series(axis.iter().enumerate().map(|(i, q)| {
             let mut bar = Rectangle::new(
                 [
                     (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), on_axis(q.won_revenue, &y)),
+                    (SegmentValue::Exact(i + 1), on_axis(q.1, &y)),
                 ],
                 BLUE.filled(),
             );
@@ -302,9 +363,87 @@ pub fn network(map: &NetworkMap) -> String {
 }
 
 /// The account-mapping heatmap: partner type against partner type, each cell shaded by
-/// its pair density (the share of possible pairs that share a customer), the darkest
-/// the densest; both halves drawn so the matrix reads either way.
+/// its pair density (the share of possible pairs of partners of those two types that
+/// share a customer; darkest the densest) and labelled with it as a percentage, dark
+/// text on light cells and white on dark ones; a scale bar on the right gives the
+/// colours from 0 to the densest cell. Both halves are drawn so the matrix reads either
+/// way. The types are those overlap_by_type lists, so a "no type" row and column appear
+/// only when partners without a type overlap. O(types² + cells).
 pub fn account_mapping(cells: &[TypeCell]) -> String {
+    let types = heatmap_types(cells);
+    let label = |t: &Option<String>| t.clone().unwrap_or_else(|| "no type".into());
+    let n = types.len();
+    let top = cells
+        .iter()
+        .map(|c| c.pair_density)
+        .filter(|d| d.is_finite())
+        .fold(0.0, f64::max);
+    // A row per type, at least 34 px each, so the values in the cells stay legible.
+    let height = (H as usize).max(70 + 34 * n).min(1200) as u32;
+    svg_sized(W, height, |root| {
+        if n == 0 {
+            return Ok(());
+        }
+        let (matrix, legend) = root.split_horizontally(W - 110);
+        let mut c = ChartBuilder::on(&matrix)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(130)
+            .build_cartesian_2d((0..n - 1).into_segmented(), (0..n - 1).into_segmented())?;
+        let name = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) => types.get(*i).map(label).unwrap_or_default(),
+            _ => String::new(),
+        };
+        c.configure_mesh()
+            .disable_mesh()
+            .x_labels(n)
+            .y_labels(n)
+            .x_label_formatter(&name)
+            .y_label_formatter(&name)
+            .label_style((FONT, 12))
+            .draw()?;
+        let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
+        // Both halves of the matrix, each cell once.
+        let mut drawn: Vec<(usize, usize, f64)> = Vec::new();
+        for cell in cells {
+            let (x, y) = (at(&cell.type_a), at(&cell.type_b));
+            for (x, y) in [(x, y), (y, x)] {
+                if !drawn.iter().any(|d| d.0 == x && d.1 == y) {
+                    drawn.push((x, y, cell.pair_density));
+                }
+            }
+        }
+        c.draw_series(drawn.iter().map(|&(x, y, d)| {
+            Rectangle::new(
+                [
+                    (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+                    (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
+                ],
+                shade(d, top).filled(),
+            )
+        }))?;
+        c.draw_series(drawn.iter().map(|&(x, y, d)| {
+            let ink = if d / top.max(1e-300) > 0.55 {
+                &WHITE
+            } else {
+                &BLACK
+            };
+            let style = TextStyle::from((FONT, 12).into_font())
+                .color(ink)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            Text::new(
+                super::show(Some(d), "share"),
+                (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
+                style,
+            )
+        }))?;
+        draw_scale(&legend, top, height)
+    })
+}
+
+/// The types of the heatmap's rows and columns: those of the cells, named types in
+/// byte order, the null type ("no type") last, as overlap_by_type sorts them.
+fn heatmap_types(cells: &[TypeCell]) -> Vec<Option<String>> {
     let mut types: Vec<Option<String>> = Vec::new();
     for c in cells {
         for t in [&c.type_a, &c.type_b] {
@@ -313,75 +452,66 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             }
         }
     }
-    // Named types in byte order, untyped partners last (as overlap_by_type sorts them).
     types.sort_by(|a, b| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, _) => std::cmp::Ordering::Greater,
         (_, None) => std::cmp::Ordering::Less,
         (Some(x), Some(y)) => x.as_bytes().cmp(y.as_bytes()),
     });
-    let label = |t: &Option<String>| t.clone().unwrap_or_else(|| "(no type)".into());
-    let n = types.len().max(1);
-    let top = cells
-        .iter()
-        .map(|c| c.pair_density)
-        .fold(0.0, f64::max)
-        .max(1e-12);
-    svg(|root| {
-        let mut c = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(130)
-            .build_cartesian_2d((0..n).into_segmented(), (0..n).into_segmented())?;
-        let name = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => types.get(*i).map(label).unwrap_or_default(),
-            _ => String::new(),
-        };
-        c.configure_mesh()
-            .disable_mesh()
-            .x_label_formatter(&name)
-            .y_label_formatter(&name)
-            .label_style((FONT, 12))
-            .draw()?;
-        let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
-        c.draw_series(cells.iter().flat_map(|cell| {
-            let (x, y) = (at(&cell.type_a), at(&cell.type_b));
-            let shade = cell.pair_density / top;
-            let colour = RGBColor(
-                (247.0 - 216.0 * shade) as u8,
-                (251.0 - 132.0 * shade) as u8,
-                (255.0 - 75.0 * shade) as u8,
-            );
-            let mut out = vec![(x, y)];
-            if x != y {
-                out.push((y, x));
-            }
-            out.into_iter().map(move |(x, y)| {
-                Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                    ],
-                    colour.filled(),
-                )
-            })
-        }))?;
-        Ok(())
-    })
+    types
 }
 
-/// 1234567 -> "1.2M", for axis labels.
-pub(crate) fn short_number(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.0}k", v / 1e3)
+/// The heatmap's colour of density `d` on a scale whose darkest is `top`: from near
+/// white to the palette's blue, linear in `d / top`.
+fn shade(d: f64, top: f64) -> RGBColor {
+    let t = if top > 0.0 && d.is_finite() {
+        (d / top).clamp(0.0, 1.0)
     } else {
-        format!("{v:.0}")
+        0.0
+    };
+    RGBColor(
+        (247.0 - 216.0 * t) as u8,
+        (251.0 - 132.0 * t) as u8,
+        (255.0 - 75.0 * t) as u8,
+    )
+}
+
+/// The heatmap's colour legend: a vertical bar from 0 (bottom) to `top` (the densest
+/// cell), labelled at both ends and titled.
+fn draw_scale(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    top: f64,
+    height: u32,
+) -> Draw {
+    const STEPS: i32 = 40;
+    let (x0, x1) = (14, 34);
+    let (y_top, y_bottom) = (40, (height as i32 - 60).max(80));
+    let span = (y_bottom - y_top) as f64;
+    for k in 0..STEPS {
+        let a = y_top + (span * k as f64 / STEPS as f64) as i32;
+        let b = y_top + (span * (k + 1) as f64 / STEPS as f64).ceil() as i32;
+        let d = top * (1.0 - (k as f64 + 0.5) / STEPS as f64);
+        area.draw(&Rectangle::new([(x0, a), (x1, b)], shade(d, top).filled()))?;
     }
+    area.draw(&Rectangle::new(
+        [(x0, y_top), (x1, y_bottom)],
+        GREY.stroke_width(1),
+    ))?;
+    let text = |s: String, y: i32| {
+        Text::new(
+            s,
+            (x1 + 6, y),
+            TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
+        )
+    };
+    area.draw(&Text::new(
+        "pair density",
+        (x0, y_top - 22),
+        (FONT, 12).into_font(),
+    ))?;
+    area.draw(&text(super::show(Some(top), "share"), y_top))?;
+    area.draw(&text("0 %".into(), y_bottom))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -477,7 +607,7 @@ mod tests {
                         deals: 1,
                     })
                     .collect();
-                growth(&quarters)
+                growth(&quarters, None)
             });
             assert!(svg.contains("<svg") && svg.contains("</svg>"), "{v}: {svg}");
         }

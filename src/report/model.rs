@@ -160,6 +160,9 @@ pub struct Model {
     pub input: String,
     /// The review period (`--period`), "2025-07-01 to 2025-09-30"; None for all time.
     pub period: Option<String>,
+    /// The deals' currency as `[report] currency` names it
+    /// (summary.parameters.report.currency); None: not named.
+    pub currency: Option<String>,
     /// Executive summary tiles.
     pub tiles: Vec<Tile>,
     /// What asks for attention (ydata-profiling's alerts, in partner-program terms).
@@ -210,6 +213,7 @@ pub fn build(r: &Results) -> Result<Model> {
         ecograph_version: s.ecograph_version.clone(),
         input: s.parameters.input.clone(),
         period: super::program::period(r),
+        currency: s.parameters.report.currency.clone(),
         tiles: super::tiles::tiles(s),
         alerts,
         leaderboard,
