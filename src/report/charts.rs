@@ -9,6 +9,9 @@ use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 const W: u32 = 720;
 const H: u32 = 300;
 const FONT: &str = "sans-serif";
+/// The font size of the growth chart's and the heatmap's labels and values: plotters
+/// writes a size of 15 as about 12 px, the size of the page's small print.
+const LABEL: u32 = 15;
 /// The palette (Tableau 10's first colours): one per series.
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
@@ -169,7 +172,8 @@ pub fn growth(quarters: &[Quarter], currency: Option<&str>) -> String {
                 _ => String::new(),
             })
             .y_label_formatter(&|v| super::abbreviated(*v))
-            .label_style((FONT, 12))
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .draw()?;
         c.draw_series(axis.iter().enumerate().map(|(i, q)| {
             let mut bar = Rectangle::new(
@@ -400,7 +404,7 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             .y_labels(n)
             .x_label_formatter(&name)
             .y_label_formatter(&name)
-            .label_style((FONT, 12))
+            .label_style((FONT, LABEL))
             .draw()?;
         let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
         // Both halves of the matrix, each cell once.
@@ -428,7 +432,7 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             } else {
                 &BLACK
             };
-            let style = TextStyle::from((FONT, 12).into_font())
+            let style = TextStyle::from((FONT, LABEL).into_font())
                 .color(ink)
                 .pos(Pos::new(HPos::Center, VPos::Center));
             Text::new(
@@ -501,13 +505,13 @@ fn draw_scale(
         Text::new(
             s,
             (x1 + 6, y),
-            TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
         )
     };
     area.draw(&Text::new(
         "pair density",
         (x0, y_top - 22),
-        (FONT, 12).into_font(),
+        (FONT, LABEL).into_font(),
     ))?;
     area.draw(&text(super::show(Some(top), "share"), y_top))?;
     area.draw(&text("0 %".into(), y_bottom))?;
@@ -611,5 +615,107 @@ mod tests {
             });
             assert!(svg.contains("<svg") && svg.contains("</svg>"), "{v}: {svg}");
         }
+    }
+
+    /// A text element of plotters' SVG holding exactly `t`.
+    fn text(t: &str) -> String {
+        format!(">\n{t}\n</text>")
+    }
+
+    fn quarter(start: &str, won_revenue: f64) -> Quarter {
+        Quarter {
+            quarter_start: start.into(),
+            won_revenue,
+            cumulative_partners: 0,
+            deals: 1,
+        }
+    }
+
+    #[test]
+    fn the_quarter_axis_holds_every_quarter_and_empty_ones_at_zero() {
+        // 2024Q3 and 2025Q1 have no deal: network_growth has no row for them.
+        let rows = [
+            quarter("2024-04-01", 5.0),
+            quarter("2024-10-01", 7.0),
+            quarter("2025-04-01", 9.0),
+        ];
+        let axis = quarter_axis(&rows);
+        let want = [
+            ("2024Q2", 5.0),
+            ("2024Q3", 0.0),
+            ("2024Q4", 7.0),
+            ("2025Q1", 0.0),
+            ("2025Q2", 9.0),
+        ];
+        let got: Vec<(&str, f64)> = axis.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+        assert_eq!(got, want);
+        // Counter-example: consecutive quarters gain no empty slot.
+        let rows = [quarter("2024-01-01", 1.0), quarter("2024-04-01", 2.0)];
+        assert_eq!(quarter_axis(&rows).len(), 2);
+        // An unreadable date is left out; nothing readable, no axis.
+        assert!(quarter_axis(&[quarter("", 3.0)]).is_empty());
+        // A stray date a thousand years on does not make a thousand years of bars.
+        let far = [quarter("2024-01-01", 1.0), quarter("3024-01-01", 1.0)];
+        assert_eq!(quarter_axis(&far).len(), MAX_QUARTERS as usize);
+    }
+
+    #[test]
+    fn the_growth_chart_labels_quarters_at_their_true_place() {
+        let rows = [quarter("2024-04-01", 5e6), quarter("2025-04-01", 9e6)];
+        let svg = growth(&rows, Some("EUR"));
+        for label in ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2"] {
+            assert!(svg.contains(&text(label)), "{label} missing");
+        }
+        assert!(!svg.contains("2024-04-01"), "a date label left");
+        assert!(svg.contains("won revenue (EUR)"));
+        assert!(
+            svg.contains(&text("8.0M")),
+            "axis not abbreviated as the tiles are"
+        );
+        // Five quarters, five bars of the palette's blue (two of them at zero height).
+        assert_eq!(svg.matches("fill=\"#1F77B4\"").count(), 5, "{svg}");
+    }
+
+    fn cell(a: Option<&str>, b: Option<&str>, d: f64) -> TypeCell {
+        TypeCell {
+            type_a: a.map(Into::into),
+            type_b: b.map(Into::into),
+            pairs: 1,
+            pair_density: d,
+        }
+    }
+
+    #[test]
+    fn the_heatmap_has_values_a_legend_and_only_the_types_listed() {
+        let cells = [
+            cell(Some("isv"), Some("isv"), 0.5),
+            cell(Some("isv"), Some("reseller"), 0.25),
+            cell(Some("reseller"), Some("reseller"), 0.000174),
+        ];
+        let svg = account_mapping(&cells);
+        for v in ["50.0 %", "25.0 %", "0.017 %"] {
+            assert!(svg.contains(&text(v)), "{v} not in a cell");
+        }
+        // Both halves: the off-diagonal value twice.
+        assert_eq!(svg.matches(&text("25.0 %")).count(), 2);
+        // The legend: its title and both ends (the densest cell is also 50.0 %).
+        assert!(svg.contains(&text("pair density")) && svg.contains(&text("0 %")));
+        assert_eq!(svg.matches(&text("50.0 %")).count(), 2);
+        // Two types, two labels on each axis, and no "no type" without untyped partners.
+        assert_eq!(svg.matches(&text("isv")).count(), 2);
+        assert_eq!(svg.matches(&text("reseller")).count(), 2);
+        assert!(!svg.contains("no type"));
+        assert_eq!(heatmap_types(&cells).len(), 2);
+        // With untyped partners overlapping: one more row and column, named.
+        let with_null = [cell(Some("isv"), None, 0.1)];
+        let svg = account_mapping(&with_null);
+        assert_eq!(svg.matches(&text("no type")).count(), 2);
+        assert_eq!(
+            heatmap_types(&with_null),
+            vec![Some("isv".to_string()), None]
+        );
+        // Dark text on the lightest cell, white on the darkest.
+        assert!(shade(0.0, 0.5).0 > 200 && shade(0.5, 0.5).0 < 60);
+        assert!(account_mapping(&[]).contains("</svg>"));
     }
 }

@@ -51,9 +51,10 @@ pub const SCORECARDS_FILE: &str = "scorecards.html";
 ///   0.0001 (1.740e-7).
 ///
 /// One rule holds for every unit: a value that is not zero never prints as zero, nor
-/// as a whole 100 % when it falls short of it: where the fixed decimals would round it
-/// there, it keeps two significant digits (a reach loss of 0.000174 is "0.017 %", not
-/// "0.0 %"; a win rate of 0.9996 is "99.96 %"). O(1).
+/// as a whole 100 % when it falls short of it. Where the fixed decimals would round it
+/// to zero it keeps two significant digits (a reach loss of 0.000174 is "0.017 %", not
+/// "0.0 %"); where they would round it to 100 %, the first digit of its gap to 100 %
+/// (a win rate of 0.9996 is "99.96 %", not "100.0 %"). O(1).
 pub fn show(value: Option<f64>, unit: &str) -> String {
     let Some(v) = value else {
         return "–".into();
@@ -117,9 +118,9 @@ fn fixed(v: f64, decimals: usize, whole: Option<f64>) -> String {
     }
     if let Some(w) = whole {
         if v != w && rounded == w {
-            // Enough decimals for the gap to `whole` to show two significant digits.
+            // Enough decimals for the gap to `whole` to show (its first digit).
             let gap = (w - v).abs();
-            let d = (1 - gap.log10().floor() as i32).clamp(decimals as i32, 12) as usize;
+            let d = (-gap.log10().floor() as i32).clamp(decimals as i32, 12) as usize;
             return format!("{v:.d$}");
         }
     }
@@ -353,13 +354,74 @@ mod tests {
     #[test]
     fn numbers_print_as_people_read_them() {
         assert_eq!(show(Some(37_578_266.36), "money"), "37,578,266");
-        assert_eq!(show(Some(37_578_266.36), "money_tile"), "37.6 m");
-        assert_eq!(show(Some(479_729_304_857.0), "money_tile"), "479.7 bn");
+        assert_eq!(show(Some(37_578_266.36), "money_tile"), "37.6M");
+        assert_eq!(show(Some(479_729_304_857.0), "money_tile"), "479.7B");
         assert_eq!(show(Some(9_999_999.0), "money_tile"), "9,999,999");
         assert_eq!(show(Some(0.87667), "share"), "87.7 %");
         assert_eq!(show(Some(1.448), "ratio"), "1.45x");
         assert_eq!(show(Some(0.004278), "small"), "0.004278");
         assert_eq!(show(Some(-1234.0), "count"), "-1,234");
+        assert_eq!(show(Some(0.0123), "pts"), "+1.2 pts");
         assert_eq!(show(None, "share"), "–");
+    }
+
+    #[test]
+    fn a_value_that_is_not_zero_never_prints_as_zero() {
+        // The counter-examples: each rounded to its unit's fixed decimals reads 0.
+        assert_eq!(show(Some(0.000174), "share"), "0.017 %");
+        assert_eq!(show(Some(-0.000174), "share"), "-0.017 %");
+        assert_eq!(show(Some(0.0000004), "pts"), "+0.000040 pts");
+        assert_eq!(show(Some(0.004), "ratio"), "0.0040x");
+        assert_eq!(show(Some(0.04), "days"), "0.040");
+        assert_eq!(show(Some(0.3), "money"), "0.30");
+        assert_eq!(show(Some(1.7e-7), "small"), "1.700e-7");
+        assert_eq!(show(Some(1e-300), "small"), "1.000e-300");
+        // ... nor short of a whole as the whole.
+        assert_eq!(show(Some(0.9996), "share"), "99.96 %");
+        assert_eq!(show(Some(0.999_999_4), "share"), "99.99994 %");
+        assert_eq!(show(Some(99.6), "pct"), "99.6");
+        // Where the rule must not fire: values the fixed decimals show faithfully,
+        // zero itself, and a whole 100 %.
+        assert_eq!(show(Some(0.001), "share"), "0.1 %");
+        assert_eq!(show(Some(0.0), "share"), "0.0 %");
+        assert_eq!(show(Some(1.0), "share"), "100.0 %");
+        assert_eq!(show(Some(0.0), "money"), "0");
+        assert_eq!(show(Some(0.5), "money"), "1");
+        assert_eq!(show(Some(0.0), "small"), "0");
+        assert_eq!(show(Some(0.0), "ratio"), "0.00x");
+        for v in [1e-12, 3e-9, 0.000174, 0.0049, 0.4] {
+            for unit in ["count", "money", "share", "pts", "ratio", "days", "small"] {
+                let s = show(Some(v), unit);
+                assert!(
+                    s.chars().any(|c| ('1'..='9').contains(&c)),
+                    "{v} {unit}: {s}"
+                );
+            }
+        }
+        assert_eq!(show(Some(f64::NAN), "share"), "–");
+        assert_eq!(show(Some(f64::INFINITY), "money"), "∞");
+    }
+
+    #[test]
+    fn one_abbreviation_k_m_b_t() {
+        assert_eq!(abbreviated(950.0), "950");
+        assert_eq!(abbreviated(999.6), "1.0K");
+        assert_eq!(abbreviated(12_345.0), "12.3K");
+        assert_eq!(abbreviated(999_960.0), "1.0M");
+        assert_eq!(abbreviated(37_578_266.0), "37.6M");
+        assert_eq!(abbreviated(-2_500_000_000.0), "-2.5B");
+        assert_eq!(abbreviated(4.2e12), "4.2T");
+        assert_eq!(abbreviated(0.0), "0");
+    }
+
+    #[test]
+    fn a_currency_symbol_leads_a_code_follows() {
+        assert_eq!(with_currency("37.6M", Some("€")), "€37.6M");
+        assert_eq!(with_currency("-1,234", Some("$")), "-$1,234");
+        assert_eq!(with_currency("37.6M", Some("EUR")), "37.6M EUR");
+        assert_eq!(with_currency("37.6M", Some("US$")), "37.6M US$");
+        assert_eq!(with_currency("37.6M", None), "37.6M");
+        assert_eq!(money_heading("Revenue", Some("EUR")), "Revenue (EUR)");
+        assert_eq!(money_heading("Revenue", None), "Revenue");
     }
 }
