@@ -145,9 +145,9 @@ fn label_step(n: usize) -> usize {
         .unwrap_or(400)
 }
 
-/// Won revenue by quarter (bars) on a true quarter axis ([`quarter_axis`]): an empty
+/// Won revenue by quarter (bars) on a true quarter axis (`quarter_axis`): an empty
 /// quarter is an empty slot at zero, labels read "2025Q3"; the value axis is
-/// abbreviated like the tiles ([`super::abbreviated`]) and names the currency.
+/// abbreviated like the tiles (`abbreviated`) and names the currency.
 pub fn growth(quarters: &[Quarter], currency: Option<&str>) -> String {
     let axis = quarter_axis(quarters);
     svg(|root| {

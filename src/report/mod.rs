@@ -41,9 +41,9 @@ pub const SCORECARDS_FILE: &str = "scorecards.html";
 ///
 /// - `count`, `money`: rounded, with thousands separators (12,345; 1,234,567). Amounts
 ///   carry no currency here: the column heading or axis title names it
-///   ([`money_heading`]).
-/// - `money_tile`: [`abbreviated`] from ten million up (37.6M, 479.7B), in full below;
-///   a tile adds the currency ([`with_currency`]).
+///   (`money_heading`).
+/// - `money_tile`: abbreviated from ten million up (37.6M, 479.7B), in full below;
+///   a tile adds the currency (`with_currency`).
 /// - `share`: a fraction as a percentage with one decimal (12.3 %); `pts` a change of a
 ///   share in percentage points (+1.2 pts); `ratio` 1.45x; `days` 12.5; `pct` 87.
 /// - `signed`: a change of a count or amount, rounded, with its sign (+1,234).
@@ -116,13 +116,11 @@ fn fixed(v: f64, decimals: usize, whole: Option<f64>) -> String {
     if v != 0.0 && rounded == 0.0 {
         return significant(v, 2);
     }
-    if let Some(w) = whole {
-        if v != w && rounded == w {
-            // Enough decimals for the gap to `whole` to show (its first digit).
-            let gap = (w - v).abs();
-            let d = (-gap.log10().floor() as i32).clamp(decimals as i32, 12) as usize;
-            return format!("{v:.d$}");
-        }
+    if let Some(w) = whole.filter(|&w| v != w && rounded == w) {
+        // Enough decimals for the gap to `whole` to show (its first digit).
+        let gap = (w - v).abs();
+        let d = (-gap.log10().floor() as i32).clamp(decimals as i32, 12) as usize;
+        return format!("{v:.d$}");
     }
     format!("{v:.decimals$}")
 }
