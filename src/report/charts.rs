@@ -9,6 +9,9 @@ use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 const W: u32 = 720;
 const H: u32 = 300;
 const FONT: &str = "sans-serif";
+/// The heatmap's width: wider than the other charts, for the type names under its
+/// columns.
+const HEATMAP_W: u32 = 880;
 /// The font size of the growth chart's and the heatmap's labels and values: plotters
 /// writes a size of 15 as about 12 px, the size of the page's small print.
 const LABEL: u32 = 15;
@@ -384,14 +387,26 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
         .fold(0.0, f64::max);
     // A row per type, at least 34 px each, so the values in the cells stay legible.
     let height = (H as usize).max(70 + 34 * n).min(1200) as u32;
-    svg_sized(W, height, |root| {
+    // The type names under the columns, written across: when the longest is wider
+    // than its column (about 7 px a character), they alternate between lines (up to
+    // four), so that each has the width of as many columns.
+    let longest = types
+        .iter()
+        .map(|t| label(t).chars().count())
+        .max()
+        .unwrap_or(0);
+    let column = (HEATMAP_W - 110 - 130 - 24) as usize / n.max(1);
+    let lines = (longest * 7 + 8).div_ceil(column.max(1)).clamp(1, 4);
+    let below = 14 + 18 * lines as u32;
+    let height = height + below - 40;
+    svg_sized(HEATMAP_W, height, |root| {
         if n == 0 {
             return Ok(());
         }
-        let (matrix, legend) = root.split_horizontally(W - 110);
+        let (matrix, legend) = root.split_horizontally(HEATMAP_W - 110);
         let mut c = ChartBuilder::on(&matrix)
             .margin(12)
-            .x_label_area_size(40)
+            .x_label_area_size(below)
             .y_label_area_size(130)
             .build_cartesian_2d((0..n - 1).into_segmented(), (0..n - 1).into_segmented())?;
         let name = |v: &SegmentValue<usize>| match v {
@@ -402,10 +417,21 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             .disable_mesh()
             .x_labels(n)
             .y_labels(n)
-            .x_label_formatter(&name)
+            .x_label_formatter(&|_| String::new())
             .y_label_formatter(&name)
             .label_style((FONT, LABEL))
             .draw()?;
+        // The column names, drawn here to alternate between lines.
+        for (i, t) in types.iter().enumerate() {
+            let (x, y) = c.backend_coord(&(SegmentValue::CenterOf(i), SegmentValue::Exact(0)));
+            let style =
+                TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+            matrix.draw(&Text::new(
+                label(t),
+                (x, y + 8 + 18 * (i % lines) as i32),
+                style,
+            ))?;
+        }
         let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
         // Both halves of the matrix, each cell once.
         let mut drawn: Vec<(usize, usize, f64)> = Vec::new();
