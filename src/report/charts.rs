@@ -23,6 +23,56 @@ const RED: RGBColor = RGBColor(214, 39, 40);
 
 type Draw = Result<(), Box<dyn std::error::Error>>;
 
+/// An axis of `n` equal slots (at least one): slot `i` spans `[i, i + 1)`, its label
+/// drawn at its centre by [`slot_labels`]. (plotters' segmented axis over `0..n` has
+/// `n + 1` segments, the last one empty, and maps a single value to a wrong place.)
+fn slots(n: usize) -> std::ops::Range<f64> {
+    0f64..n.max(1) as f64
+}
+
+type Chart<'a, 'b, Y> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
+
+/// Writes `labels[i]` under the centre of slot `i` of the chart's x axis (a [`slots`]
+/// axis), `lines` apart: with two or more lines, labels alternate between them, so a
+/// label may be as wide as that many slots. An empty label is skipped.
+fn slot_labels<Y: Ranged>(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    c: &Chart<'_, '_, Y>,
+    labels: &[String],
+    lines: usize,
+    y: Y::ValueType,
+) -> Draw
+where
+    Y::ValueType: Clone,
+{
+    for (i, t) in labels.iter().enumerate().filter(|x| !x.1.is_empty()) {
+        let (px, py) = c.backend_coord(&(i as f64 + 0.5, y.clone()));
+        let style =
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+        let line = (i % lines.max(1)) as i32;
+        area.draw(&Text::new(t.clone(), (px, py + 8 + 18 * line), style))?;
+    }
+    Ok(())
+}
+
+/// Writes `labels[i]` left of the centre of slot `i` of the chart's y axis (a
+/// [`slots`] axis).
+fn slot_labels_y<X: Ranged<ValueType = f64>>(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    c: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+    labels: &[String],
+    x: f64,
+) -> Draw {
+    for (i, t) in labels.iter().enumerate() {
+        let (px, py) = c.backend_coord(&(x, i as f64 + 0.5));
+        let style =
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&Text::new(t.clone(), (px - 8, py), style))?;
+    }
+    Ok(())
+}
+
 fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw) -> String {
     svg_sized(W, H, draw)
 }
@@ -52,16 +102,10 @@ pub fn diversification(rows: &[DivRow]) -> String {
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(110)
-            .build_cartesian_2d(0f64..1f64, (0..n - 1).into_segmented())?;
+            .build_cartesian_2d(0f64..1f64, slots(n))?;
         c.configure_mesh()
             .x_desc("HHI (0 = spread evenly, 1 = one takes all)")
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => rows
-                    .get(*i)
-                    .map(|r| r.dimension.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
+            .y_labels(0)
             .label_style((FONT, 13))
             .draw()?;
         c.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -73,19 +117,15 @@ pub fn diversification(rows: &[DivRow]) -> String {
             } else {
                 BLUE
             };
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (h, SegmentValue::Exact(i + 1)),
-                ],
-                colour.filled(),
-            );
+            let mut bar = Rectangle::new([(0.0, i as f64), (h, i as f64 + 1.0)], colour.filled());
             bar.set_margin(6, 6, 0, 0);
             bar
         }))?;
+        let names: Vec<String> = rows.iter().map(|r| r.dimension.clone()).collect();
+        slot_labels_y(&root, &c, &names, 0.0)?;
         for limit in [0.15, 0.25] {
             c.draw_series(LineSeries::new(
-                [(limit, SegmentValue::Exact(0)), (limit, SegmentValue::Last)],
+                [(limit, 0.0), (limit, n as f64)],
                 GREY.stroke_width(2),
             ))?;
         }
@@ -161,35 +201,38 @@ pub fn growth(quarters: &[Quarter], currency: Option<&str>) -> String {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d((0..n - 1).into_segmented(), y.clone())?;
+            .build_cartesian_2d(slots(n), y.clone())?;
         let step = label_step(n);
         let title = super::money_heading("won revenue", currency);
         c.configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
             .y_desc(title)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if i % step == 0 => {
-                    axis.get(*i).map(|q| q.0.clone()).unwrap_or_default()
-                }
-                _ => String::new(),
-            })
+            .x_labels(0)
             .y_label_formatter(&|v| super::abbreviated(*v))
             .label_style((FONT, LABEL))
             .axis_desc_style((FONT, LABEL))
             .draw()?;
         c.draw_series(axis.iter().enumerate().map(|(i, q)| {
             let mut bar = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), on_axis(q.1, &y)),
-                ],
+                [(i as f64, 0.0), (i as f64 + 1.0, on_axis(q.1, &y))],
                 BLUE.filled(),
             );
             bar.set_margin(0, 0, 2, 2);
             bar
         }))?;
-        Ok(())
+        let labels: Vec<String> = axis
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                if i % step == 0 {
+                    q.0.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        slot_labels(&root, &c, &labels, 1, 0.0)
     })
 }
 
@@ -408,30 +451,17 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             .margin(12)
             .x_label_area_size(below)
             .y_label_area_size(130)
-            .build_cartesian_2d((0..n - 1).into_segmented(), (0..n - 1).into_segmented())?;
-        let name = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => types.get(*i).map(label).unwrap_or_default(),
-            _ => String::new(),
-        };
+            .build_cartesian_2d(slots(n), slots(n))?;
+
         c.configure_mesh()
             .disable_mesh()
-            .x_labels(n)
-            .y_labels(n)
-            .x_label_formatter(&|_| String::new())
-            .y_label_formatter(&name)
+            .x_labels(0)
+            .y_labels(0)
             .label_style((FONT, LABEL))
             .draw()?;
-        // The column names, drawn here to alternate between lines.
-        for (i, t) in types.iter().enumerate() {
-            let (x, y) = c.backend_coord(&(SegmentValue::CenterOf(i), SegmentValue::Exact(0)));
-            let style =
-                TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
-            matrix.draw(&Text::new(
-                label(t),
-                (x, y + 8 + 18 * (i % lines) as i32),
-                style,
-            ))?;
-        }
+        let names: Vec<String> = types.iter().map(label).collect();
+        slot_labels(&matrix, &c, &names, lines, 0.0)?;
+        slot_labels_y(&matrix, &c, &names, 0.0)?;
         let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
         // Both halves of the matrix, each cell once.
         let mut drawn: Vec<(usize, usize, f64)> = Vec::new();
@@ -445,10 +475,7 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
         }
         c.draw_series(drawn.iter().map(|&(x, y, d)| {
             Rectangle::new(
-                [
-                    (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                    (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                ],
+                [(x as f64, y as f64), (x as f64 + 1.0, y as f64 + 1.0)],
                 shade(d, top).filled(),
             )
         }))?;
@@ -463,7 +490,7 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
                 .pos(Pos::new(HPos::Center, VPos::Center));
             Text::new(
                 super::show(Some(d), "share"),
-                (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
+                (x as f64 + 0.5, y as f64 + 0.5),
                 style,
             )
         }))?;
