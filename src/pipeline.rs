@@ -447,6 +447,7 @@ fn run_info(job: &AnalyzeJob) -> summary::RunInfo {
         threads: job.threads,
         config: job.config_path.as_ref().map(|p| p.display().to_string()),
         input_format: job.settings.format_info(),
+        report: job.settings.report().clone(),
         result: summary::ResultParameters {
             metrics: job.metrics,
             skip_invalid: job.skip_invalid,

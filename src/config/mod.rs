@@ -27,6 +27,8 @@
 //! currency = ["$", "€", "USD"]  # symbols or codes allowed before or after an amount
 //! [dates]
 //! format = "%m/%d/%Y"           # also accepted besides ISO 8601
+//! [report]                      # the review page
+//! currency = "EUR"              # the deals' currency: a code ("37.6M EUR") or a symbol ("€37.6M")
 //! [deal_partners]               # links from a multi-valued deals column, not a file
 //! from_deals_column = "Associated Company IDs"
 //! separator = ";"
@@ -38,6 +40,7 @@
 
 mod formats;
 mod program;
+mod report;
 mod words;
 
 use std::collections::BTreeMap;
@@ -55,6 +58,7 @@ pub use formats::{
 };
 use program::resolve_tiers;
 pub use program::{AlertsConfig, AttributionConfig, RoleWeightsConfig, RuleConfig, TierConfig};
+pub use report::ReportConfig;
 pub(crate) use words::Vocab;
 pub use words::{normalize_word, TextMap};
 
@@ -100,6 +104,9 @@ pub struct Config {
     /// `[alerts]`: the review's alert settings (`near_duplicate_min_shared = 5`).
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// `[report]`: how the review page presents amounts (`currency = "EUR"`).
+    #[serde(default)]
+    pub report: ReportConfig,
 }
 
 /// Settings given as flags; each one overrides the same setting of the config file.
@@ -206,6 +213,7 @@ impl Config {
             check_date_format(f)?;
         }
         let links_from_deals = self.resolve_links(&role)?;
+        self.report.check()?;
         Ok(Settings {
             config: self.clone(),
             stage,
@@ -330,6 +338,12 @@ pub struct InputFormatInfo {
 }
 
 impl Settings {
+    /// `[report]`, checked: what the summary records under `parameters.report` for
+    /// the review page.
+    pub fn report(&self) -> &ReportConfig {
+        &self.config.report
+    }
+
     /// What the summary records of how the input was read.
     pub fn format_info(&self) -> InputFormatInfo {
         InputFormatInfo {

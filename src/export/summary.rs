@@ -59,6 +59,10 @@ pub struct RunInfo {
     pub config: Option<String>,
     /// How the input was read: the config's and flags' format settings, resolved.
     pub input_format: crate::config::InputFormatInfo,
+    /// `[report]`: how the review page presents amounts (its currency), so that
+    /// `ecograph report` re-renders the page of a results folder as `analyze --report`
+    /// did.
+    pub report: crate::config::ReportConfig,
     /// The parameters that change results, as every output table also records them.
     pub result: ResultParameters,
     /// The alerts' settings (`[alerts]`): they change what the review raises, not a
@@ -503,6 +507,10 @@ pub struct ParametersSection {
     pub csv_cells: Option<String>,
     /// The config file, as given; null without `--config`.
     pub config: Option<String>,
+    /// `[report]` as the run recorded it; the default (no currency) for folders written
+    /// before it was recorded (so the key may be missing, unlike the others).
+    #[serde(default, skip_serializing_if = "crate::config::ReportConfig::is_unset")]
+    pub report: crate::config::ReportConfig,
     /// The alerts' settings; None in a folder written before they existed, which is
     /// judged with the defaults ([`ParametersSection::alert_settings`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

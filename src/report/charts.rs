@@ -2,12 +2,19 @@
 //! inlines (no script, no network): the same model gives the same bytes.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 
 const W: u32 = 720;
 const H: u32 = 300;
 const FONT: &str = "sans-serif";
+/// The heatmap's width: wider than the other charts, for the type names under its
+/// columns.
+const HEATMAP_W: u32 = 880;
+/// The font size of the growth chart's and the heatmap's labels and values: plotters
+/// writes a size of 15 as about 12 px, the size of the page's small print.
+const LABEL: u32 = 15;
 /// The palette (Tableau 10's first colours): one per series.
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
@@ -16,10 +23,69 @@ const RED: RGBColor = RGBColor(214, 39, 40);
 
 type Draw = Result<(), Box<dyn std::error::Error>>;
 
+/// An axis of `n` equal slots (at least one): slot `i` spans `[i, i + 1)`, its label
+/// drawn at its centre by [`slot_labels`]. (plotters' segmented axis over `0..n` has
+/// `n + 1` segments, the last one empty, and maps a single value to a wrong place.)
+fn slots(n: usize) -> std::ops::Range<f64> {
+    0f64..n.max(1) as f64
+}
+
+type Chart<'a, 'b, Y> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
+
+/// Writes `labels[i]` under the centre of slot `i` of the chart's x axis (a [`slots`]
+/// axis), `lines` apart: with two or more lines, labels alternate between them, so a
+/// label may be as wide as that many slots. An empty label is skipped.
+fn slot_labels<Y: Ranged>(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    c: &Chart<'_, '_, Y>,
+    labels: &[String],
+    lines: usize,
+    y: Y::ValueType,
+) -> Draw
+where
+    Y::ValueType: Clone,
+{
+    for (i, t) in labels.iter().enumerate().filter(|x| !x.1.is_empty()) {
+        let (px, py) = c.backend_coord(&(i as f64 + 0.5, y.clone()));
+        let style =
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+        let line = (i % lines.max(1)) as i32;
+        area.draw(&Text::new(t.clone(), (px, py + 8 + 18 * line), style))?;
+    }
+    Ok(())
+}
+
+/// Writes `labels[i]` left of the centre of slot `i` of the chart's y axis (a
+/// [`slots`] axis).
+fn slot_labels_y<X: Ranged<ValueType = f64>>(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    c: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+    labels: &[String],
+    x: f64,
+) -> Draw {
+    for (i, t) in labels.iter().enumerate() {
+        let (px, py) = c.backend_coord(&(x, i as f64 + 0.5));
+        let style =
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&Text::new(t.clone(), (px - 8, py), style))?;
+    }
+    Ok(())
+}
+
 fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw) -> String {
+    svg_sized(W, H, draw)
+}
+
+/// [`svg`] of `width` × `height` pixels.
+fn svg_sized(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Draw,
+) -> String {
     let mut s = String::new();
     {
-        let root = SVGBackend::with_string(&mut s, (W, H)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut s, (width, height)).into_drawing_area();
         // A chart that cannot be drawn leaves an empty figure, never a failed report.
         let _ = root.fill(&WHITE).map_err(|e| e.to_string());
         let _ = draw(root.clone());
@@ -37,16 +103,10 @@ pub fn diversification(rows: &[DivRow]) -> String {
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(110)
-            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())?;
+            .build_cartesian_2d(0f64..1f64, slots(n))?;
         c.configure_mesh()
             .x_desc("normalized HHI (0 = spread evenly over its entities, 1 = one takes all)")
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => rows
-                    .get(*i)
-                    .map(|r| r.dimension.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
+            .y_labels(0)
             .label_style((FONT, 13))
             .draw()?;
         c.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -56,22 +116,15 @@ pub fn diversification(rows: &[DivRow]) -> String {
                 Some("moderate") => ORANGE,
                 _ => BLUE,
             };
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (h, SegmentValue::Exact(i + 1)),
-                ],
-                colour.filled(),
-            );
+            let mut bar = Rectangle::new([(0.0, i as f64), (h, i as f64 + 1.0)], colour.filled());
             bar.set_margin(6, 6, 0, 0);
             bar
         }))?;
+        let names: Vec<String> = rows.iter().map(|r| r.dimension.clone()).collect();
+        slot_labels_y(&root, &c, &names, 0.0)?;
         for limit in [crate::alerts::HHI_MODERATE, crate::alerts::HHI_HIGH] {
             c.draw_series(LineSeries::new(
-                [
-                    (limit, SegmentValue::Exact(0)),
-                    (limit, SegmentValue::Exact(n)),
-                ],
+                [(limit, 0.0), (limit, n as f64)],
                 GREY.stroke_width(2),
             ))?;
         }
@@ -79,48 +132,106 @@ pub fn diversification(rows: &[DivRow]) -> String {
     })
 }
 
-/// Won revenue by quarter (bars).
-pub fn growth(quarters: &[Quarter]) -> String {
+/// A calendar quarter as one number, `year × 4 + (quarter − 1)`, from a quarter_start
+/// such as "2025-07-01"; None when the text is not an ISO date (a null date).
+fn quarter_index(date: &str) -> Option<i32> {
+    let mut parts = date.splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: i32 = parts.next()?.parse().ok()?;
+    (1..=12)
+        .contains(&month)
+        .then(|| year.checked_mul(4)?.checked_add((month - 1) / 3))
+        .flatten()
+}
+
+/// The label of quarter index `q`: "2025Q3".
+fn quarter_label(q: i32) -> String {
+    format!("{}Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+}
+
+/// The growth chart's true time axis: every quarter from the first to the last of
+/// network_growth (which lists only quarters holding a deal), each with its won
+/// revenue, 0 for a quarter without deals, so the bars stand at their real distance in
+/// time. Rows whose date cannot be read are left out; two rows of one quarter add up.
+/// O(quarters spanned).
+pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Vec<(String, f64)> {
+    let at: Vec<(i32, f64)> = quarters
+        .iter()
+        .filter_map(|q| Some((quarter_index(&q.quarter_start)?, q.won_revenue)))
+        .collect();
+    let (Some(first), Some(last)) = (at.iter().map(|x| x.0).min(), at.iter().map(|x| x.0).max())
+    else {
+        return Vec::new();
+    };
+    // Bounded: a stray date centuries away must not make a chart of a million bars.
+    let last = last.min(first.saturating_add(MAX_QUARTERS - 1));
+    let mut axis: Vec<(String, f64)> = (first..=last).map(|q| (quarter_label(q), 0.0)).collect();
+    for (q, v) in at {
+        if let Some(slot) = axis.get_mut((q - first) as usize) {
+            slot.1 += v;
+        }
+    }
+    axis
+}
+
+/// Quarters the growth chart spans at most (a hundred years).
+const MAX_QUARTERS: i32 = 400;
+
+/// Every how many quarters the growth chart writes a label, for at most about ten
+/// labels: each quarter, every other one, then whole years (4, 8, 20, 40, ...), so
+/// labels stay on the same quarter of each year.
+fn label_step(n: usize) -> usize {
+    [1, 2, 4, 8, 20, 40, 100, 200]
+        .into_iter()
+        .find(|s| n.div_ceil(*s) <= 10)
+        .unwrap_or(400)
+}
+
+/// Won revenue by quarter (bars) on a true quarter axis (`quarter_axis`): an empty
+/// quarter is an empty slot at zero, labels read "2025Q3"; the value axis is
+/// abbreviated like the tiles (`abbreviated`) and names the currency.
+pub fn growth(quarters: &[Quarter], currency: Option<&str>) -> String {
+    let axis = quarter_axis(quarters);
     svg(|root| {
-        let n = quarters.len().max(1);
-        let top = quarters
-            .iter()
-            .map(|q| q.won_revenue)
-            .fold(0.0, f64::max)
-            .max(1.0)
-            * 1.1;
+        let n = axis.len().max(1);
+        let top = axis.iter().map(|q| q.1).fold(0.0, f64::max).max(1.0) * 1.1;
         let y = value_axis(0.0, top);
         let mut c = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d((0..n).into_segmented(), y.clone())?;
-        let step = n.div_ceil(8).max(1);
+            .build_cartesian_2d(slots(n), y.clone())?;
+        let step = label_step(n);
+        let title = super::money_heading("won revenue", currency);
         c.configure_mesh()
             .disable_x_mesh()
-            .y_desc("won revenue")
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if i % step == 0 => quarters
-                    .get(*i)
-                    .map(|q| q.quarter_start.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|v| short_number(*v))
-            .label_style((FONT, 12))
+            .x_labels(n)
+            .y_desc(title)
+            .x_labels(0)
+            .y_label_formatter(&|v| super::abbreviated(*v))
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .draw()?;
-        c.draw_series(quarters.iter().enumerate().map(|(i, q)| {
+        c.draw_series(axis.iter().enumerate().map(|(i, q)| {
             let mut bar = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), on_axis(q.won_revenue, &y)),
-                ],
+                [(i as f64, 0.0), (i as f64 + 1.0, on_axis(q.1, &y))],
                 BLUE.filled(),
             );
             bar.set_margin(0, 0, 2, 2);
             bar
         }))?;
-        Ok(())
+        let labels: Vec<String> = axis
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                if i % step == 0 {
+                    q.0.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        slot_labels(&root, &c, &labels, 1, 0.0)
     })
 }
 
@@ -353,9 +464,94 @@ mod network_tests {
 }
 
 /// The account-mapping heatmap: partner type against partner type, each cell shaded by
-/// its pair density (the share of possible pairs that share a customer), the darkest
-/// the densest; both halves drawn so the matrix reads either way.
+/// its pair density (the share of possible pairs of partners of those two types that
+/// share a customer; darkest the densest) and labelled with it as a percentage, dark
+/// text on light cells and white on dark ones; a scale bar on the right gives the
+/// colours from 0 to the densest cell. Both halves are drawn so the matrix reads either
+/// way. The types are those overlap_by_type lists, so a "no type" row and column appear
+/// only when partners without a type overlap. O(types² + cells).
 pub fn account_mapping(cells: &[TypeCell]) -> String {
+    let types = heatmap_types(cells);
+    let label = |t: &Option<String>| t.clone().unwrap_or_else(|| "no type".into());
+    let n = types.len();
+    let top = cells
+        .iter()
+        .map(|c| c.pair_density)
+        .filter(|d| d.is_finite())
+        .fold(0.0, f64::max);
+    // A row per type, at least 34 px each, so the values in the cells stay legible.
+    let height = (H as usize).max(70 + 34 * n).min(1200) as u32;
+    // The type names under the columns, written across: when the longest is wider
+    // than its column (about 7 px a character), they alternate between lines (up to
+    // four), so that each has the width of as many columns.
+    let longest = types
+        .iter()
+        .map(|t| label(t).chars().count())
+        .max()
+        .unwrap_or(0);
+    let column = (HEATMAP_W - 110 - 130 - 24) as usize / n.max(1);
+    let lines = (longest * 7 + 8).div_ceil(column.max(1)).clamp(1, 4);
+    let below = 14 + 18 * lines as u32;
+    let height = height + below - 40;
+    svg_sized(HEATMAP_W, height, |root| {
+        if n == 0 {
+            return Ok(());
+        }
+        let (matrix, legend) = root.split_horizontally(HEATMAP_W - 110);
+        let mut c = ChartBuilder::on(&matrix)
+            .margin(12)
+            .x_label_area_size(below)
+            .y_label_area_size(130)
+            .build_cartesian_2d(slots(n), slots(n))?;
+
+        c.configure_mesh()
+            .disable_mesh()
+            .x_labels(0)
+            .y_labels(0)
+            .label_style((FONT, LABEL))
+            .draw()?;
+        let names: Vec<String> = types.iter().map(label).collect();
+        slot_labels(&matrix, &c, &names, lines, 0.0)?;
+        slot_labels_y(&matrix, &c, &names, 0.0)?;
+        let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
+        // Both halves of the matrix, each cell once.
+        let mut drawn: Vec<(usize, usize, f64)> = Vec::new();
+        for cell in cells {
+            let (x, y) = (at(&cell.type_a), at(&cell.type_b));
+            for (x, y) in [(x, y), (y, x)] {
+                if !drawn.iter().any(|d| d.0 == x && d.1 == y) {
+                    drawn.push((x, y, cell.pair_density));
+                }
+            }
+        }
+        c.draw_series(drawn.iter().map(|&(x, y, d)| {
+            Rectangle::new(
+                [(x as f64, y as f64), (x as f64 + 1.0, y as f64 + 1.0)],
+                shade(d, top).filled(),
+            )
+        }))?;
+        c.draw_series(drawn.iter().map(|&(x, y, d)| {
+            let ink = if d / top.max(1e-300) > 0.55 {
+                &WHITE
+            } else {
+                &BLACK
+            };
+            let style = TextStyle::from((FONT, LABEL).into_font())
+                .color(ink)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            Text::new(
+                super::show(Some(d), "share"),
+                (x as f64 + 0.5, y as f64 + 0.5),
+                style,
+            )
+        }))?;
+        draw_scale(&legend, top, height)
+    })
+}
+
+/// The types of the heatmap's rows and columns: those of the cells, named types in
+/// byte order, the null type ("no type") last, as overlap_by_type sorts them.
+fn heatmap_types(cells: &[TypeCell]) -> Vec<Option<String>> {
     let mut types: Vec<Option<String>> = Vec::new();
     for c in cells {
         for t in [&c.type_a, &c.type_b] {
@@ -364,75 +560,66 @@ pub fn account_mapping(cells: &[TypeCell]) -> String {
             }
         }
     }
-    // Named types in byte order, untyped partners last (as overlap_by_type sorts them).
     types.sort_by(|a, b| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, _) => std::cmp::Ordering::Greater,
         (_, None) => std::cmp::Ordering::Less,
         (Some(x), Some(y)) => x.as_bytes().cmp(y.as_bytes()),
     });
-    let label = |t: &Option<String>| t.clone().unwrap_or_else(|| "(no type)".into());
-    let n = types.len().max(1);
-    let top = cells
-        .iter()
-        .map(|c| c.pair_density)
-        .fold(0.0, f64::max)
-        .max(1e-12);
-    svg(|root| {
-        let mut c = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(130)
-            .build_cartesian_2d((0..n).into_segmented(), (0..n).into_segmented())?;
-        let name = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => types.get(*i).map(label).unwrap_or_default(),
-            _ => String::new(),
-        };
-        c.configure_mesh()
-            .disable_mesh()
-            .x_label_formatter(&name)
-            .y_label_formatter(&name)
-            .label_style((FONT, 12))
-            .draw()?;
-        let at = |t: &Option<String>| types.iter().position(|x| x == t).unwrap_or(0);
-        c.draw_series(cells.iter().flat_map(|cell| {
-            let (x, y) = (at(&cell.type_a), at(&cell.type_b));
-            let shade = cell.pair_density / top;
-            let colour = RGBColor(
-                (247.0 - 216.0 * shade) as u8,
-                (251.0 - 132.0 * shade) as u8,
-                (255.0 - 75.0 * shade) as u8,
-            );
-            let mut out = vec![(x, y)];
-            if x != y {
-                out.push((y, x));
-            }
-            out.into_iter().map(move |(x, y)| {
-                Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                    ],
-                    colour.filled(),
-                )
-            })
-        }))?;
-        Ok(())
-    })
+    types
 }
 
-/// 1234567 -> "1.2M", for axis labels.
-pub(crate) fn short_number(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.0}k", v / 1e3)
+/// The heatmap's colour of density `d` on a scale whose darkest is `top`: from near
+/// white to the palette's blue, linear in `d / top`.
+fn shade(d: f64, top: f64) -> RGBColor {
+    let t = if top > 0.0 && d.is_finite() {
+        (d / top).clamp(0.0, 1.0)
     } else {
-        format!("{v:.0}")
+        0.0
+    };
+    RGBColor(
+        (247.0 - 216.0 * t) as u8,
+        (251.0 - 132.0 * t) as u8,
+        (255.0 - 75.0 * t) as u8,
+    )
+}
+
+/// The heatmap's colour legend: a vertical bar from 0 (bottom) to `top` (the densest
+/// cell), labelled at both ends and titled.
+fn draw_scale(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    top: f64,
+    height: u32,
+) -> Draw {
+    const STEPS: i32 = 40;
+    let (x0, x1) = (14, 34);
+    let (y_top, y_bottom) = (40, (height as i32 - 60).max(80));
+    let span = (y_bottom - y_top) as f64;
+    for k in 0..STEPS {
+        let a = y_top + (span * k as f64 / STEPS as f64) as i32;
+        let b = y_top + (span * (k + 1) as f64 / STEPS as f64).ceil() as i32;
+        let d = top * (1.0 - (k as f64 + 0.5) / STEPS as f64);
+        area.draw(&Rectangle::new([(x0, a), (x1, b)], shade(d, top).filled()))?;
     }
+    area.draw(&Rectangle::new(
+        [(x0, y_top), (x1, y_bottom)],
+        GREY.stroke_width(1),
+    ))?;
+    let text = |s: String, y: i32| {
+        Text::new(
+            s,
+            (x1 + 6, y),
+            TextStyle::from((FONT, LABEL).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
+        )
+    };
+    area.draw(&Text::new(
+        "pair density",
+        (x0, y_top - 22),
+        (FONT, LABEL).into_font(),
+    ))?;
+    area.draw(&text(super::show(Some(top), "share"), y_top))?;
+    area.draw(&text("0 %".into(), y_bottom))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -528,9 +715,111 @@ mod tests {
                         deals: 1,
                     })
                     .collect();
-                growth(&quarters)
+                growth(&quarters, None)
             });
             assert!(svg.contains("<svg") && svg.contains("</svg>"), "{v}: {svg}");
         }
+    }
+
+    /// A text element of plotters' SVG holding exactly `t`.
+    fn text(t: &str) -> String {
+        format!(">\n{t}\n</text>")
+    }
+
+    fn quarter(start: &str, won_revenue: f64) -> Quarter {
+        Quarter {
+            quarter_start: start.into(),
+            won_revenue,
+            cumulative_partners: 0,
+            deals: 1,
+        }
+    }
+
+    #[test]
+    fn the_quarter_axis_holds_every_quarter_and_empty_ones_at_zero() {
+        // 2024Q3 and 2025Q1 have no deal: network_growth has no row for them.
+        let rows = [
+            quarter("2024-04-01", 5.0),
+            quarter("2024-10-01", 7.0),
+            quarter("2025-04-01", 9.0),
+        ];
+        let axis = quarter_axis(&rows);
+        let want = [
+            ("2024Q2", 5.0),
+            ("2024Q3", 0.0),
+            ("2024Q4", 7.0),
+            ("2025Q1", 0.0),
+            ("2025Q2", 9.0),
+        ];
+        let got: Vec<(&str, f64)> = axis.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+        assert_eq!(got, want);
+        // Counter-example: consecutive quarters gain no empty slot.
+        let rows = [quarter("2024-01-01", 1.0), quarter("2024-04-01", 2.0)];
+        assert_eq!(quarter_axis(&rows).len(), 2);
+        // An unreadable date is left out; nothing readable, no axis.
+        assert!(quarter_axis(&[quarter("", 3.0)]).is_empty());
+        // A stray date a thousand years on does not make a thousand years of bars.
+        let far = [quarter("2024-01-01", 1.0), quarter("3024-01-01", 1.0)];
+        assert_eq!(quarter_axis(&far).len(), MAX_QUARTERS as usize);
+    }
+
+    #[test]
+    fn the_growth_chart_labels_quarters_at_their_true_place() {
+        let rows = [quarter("2024-04-01", 5e6), quarter("2025-04-01", 9e6)];
+        let svg = growth(&rows, Some("EUR"));
+        for label in ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2"] {
+            assert!(svg.contains(&text(label)), "{label} missing");
+        }
+        assert!(!svg.contains("2024-04-01"), "a date label left");
+        assert!(svg.contains("won revenue (EUR)"));
+        assert!(
+            svg.contains(&text("8.0M")),
+            "axis not abbreviated as the tiles are"
+        );
+        // Five quarters, five bars of the palette's blue (two of them at zero height).
+        assert_eq!(svg.matches("fill=\"#1F77B4\"").count(), 5, "{svg}");
+    }
+
+    fn cell(a: Option<&str>, b: Option<&str>, d: f64) -> TypeCell {
+        TypeCell {
+            type_a: a.map(Into::into),
+            type_b: b.map(Into::into),
+            pairs: 1,
+            pair_density: d,
+        }
+    }
+
+    #[test]
+    fn the_heatmap_has_values_a_legend_and_only_the_types_listed() {
+        let cells = [
+            cell(Some("isv"), Some("isv"), 0.5),
+            cell(Some("isv"), Some("reseller"), 0.25),
+            cell(Some("reseller"), Some("reseller"), 0.000174),
+        ];
+        let svg = account_mapping(&cells);
+        for v in ["50.0 %", "25.0 %", "0.017 %"] {
+            assert!(svg.contains(&text(v)), "{v} not in a cell");
+        }
+        // Both halves: the off-diagonal value twice.
+        assert_eq!(svg.matches(&text("25.0 %")).count(), 2);
+        // The legend: its title and both ends (the densest cell is also 50.0 %).
+        assert!(svg.contains(&text("pair density")) && svg.contains(&text("0 %")));
+        assert_eq!(svg.matches(&text("50.0 %")).count(), 2);
+        // Two types, two labels on each axis, and no "no type" without untyped partners.
+        assert_eq!(svg.matches(&text("isv")).count(), 2);
+        assert_eq!(svg.matches(&text("reseller")).count(), 2);
+        assert!(!svg.contains("no type"));
+        assert_eq!(heatmap_types(&cells).len(), 2);
+        // With untyped partners overlapping: one more row and column, named.
+        let with_null = [cell(Some("isv"), None, 0.1)];
+        let svg = account_mapping(&with_null);
+        assert_eq!(svg.matches(&text("no type")).count(), 2);
+        assert_eq!(
+            heatmap_types(&with_null),
+            vec![Some("isv".to_string()), None]
+        );
+        // Dark text on the lightest cell, white on the darkest.
+        assert!(shade(0.0, 0.5).0 > 200 && shade(0.5, 0.5).0 < 60);
+        assert!(account_mapping(&[]).contains("</svg>"));
     }
 }

@@ -38,42 +38,139 @@ const BASE_CSS: &str = include_str!("base.css");
 /// The file `report --partner/--partners` writes by default, inside the results folder.
 pub const SCORECARDS_FILE: &str = "scorecards.html";
 
-/// Formats a model value for the page: `count` 12,345; `money` 1,234,567 (`money_tile`
-/// 37.6 m, 479.7 bn from ten million up); `share`
-/// 12.3 %; `ratio` 1.45x; `days` 12.5 days; `small` 0.0123 (four significant digits);
-/// an empty cell for null.
+/// Formats a model value for the page; an en dash for null. The units:
+///
+/// - `count`, `money`: rounded, with thousands separators (12,345; 1,234,567). Amounts
+///   carry no currency here: the column heading or axis title names it
+///   (`money_heading`).
+/// - `money_tile`: abbreviated from ten million up (37.6M, 479.7B), in full below;
+///   a tile adds the currency (`with_currency`).
+/// - `share`: a fraction as a percentage with one decimal (12.3 %); `pts` a change of a
+///   share in percentage points (+1.2 pts); `ratio` 1.45x; `days` 12.5; `pct` 87.
+/// - `signed`: a change of a count or amount, rounded, with its sign (+1,234).
+/// - anything else (`small`): four significant digits (0.004278), scientific below
+///   0.0001 (1.740e-7).
+///
+/// One rule holds for every unit: a value that is not zero never prints as zero, nor
+/// as a whole 100 % when it falls short of it. Where the fixed decimals would round it
+/// to zero it keeps two significant digits (a reach loss of 0.000174 is "0.017 %", not
+/// "0.0 %"); where they would round it to 100 %, the first digit of its gap to 100 %
+/// (a win rate of 0.9996 is "99.96 %", not "100.0 %"). O(1).
 pub fn show(value: Option<f64>, unit: &str) -> String {
     let Some(v) = value else {
         return "–".into();
     };
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "–".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
+    }
     match unit {
+        "count" | "money" if v != 0.0 && v.abs() < 0.5 => significant(v, 2),
         "count" | "money" => thousands(v.round()),
-        // A tile has room for about ten characters: millions and billions shortened.
-        "money_tile" if v.abs() >= 1e9 => format!("{:.1} bn", v / 1e9),
-        "money_tile" if v.abs() >= 1e7 => format!("{:.1} m", v / 1e6),
-        "money_tile" => thousands(v.round()),
-        "share" => format!("{:.1} %", v * 100.0),
-        // A change of a share, in percentage points; a change of a count or amount.
-        "pts" => format!("{:+.1} pts", v * 100.0),
+        // A tile has room for about ten characters: from ten million up, abbreviated.
+        "money_tile" if v.abs() >= 1e7 => abbreviated(v),
+        "money_tile" => show(Some(v), "money"),
+        "share" => format!("{} %", fixed(v * 100.0, 1, Some(100.0))),
+        "pts" => {
+            let s = fixed(v * 100.0, 1, None);
+            if v > 0.0 {
+                format!("+{s} pts")
+            } else {
+                format!("{s} pts")
+            }
+        }
         "signed" => {
-            let s = thousands(v.round());
-            if v.round() > 0.0 {
+            let s = show(Some(v), "money");
+            if v > 0.0 {
                 format!("+{s}")
             } else {
                 s
             }
         }
-        "ratio" => format!("{v:.2}x"),
-        "days" => format!("{v:.1}"),
-        "pct" => format!("{v:.0}"),
+        "ratio" => format!("{}x", fixed(v, 2, None)),
+        "days" => fixed(v, 1, None),
+        "pct" => fixed(v, 0, Some(100.0)),
         _ => {
             if v == 0.0 {
                 "0".into()
+            } else if v.abs() < 1e-4 {
+                format!("{v:.3e}")
             } else {
                 let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
                 format!("{v:.digits$}")
             }
         }
+    }
+}
+
+/// `v` with `decimals` decimals, unless that rounds a non-zero `v` to zero or a `v`
+/// short of `whole` to `whole` (a percentage to 100): then two significant digits of
+/// the value, or of its distance to `whole`, so the difference stays visible.
+fn fixed(v: f64, decimals: usize, whole: Option<f64>) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (v * scale).round() / scale;
+    if v != 0.0 && rounded == 0.0 {
+        return significant(v, 2);
+    }
+    if let Some(w) = whole.filter(|&w| v != w && rounded == w) {
+        // Enough decimals for the gap to `whole` to show (its first digit).
+        let gap = (w - v).abs();
+        let d = (-gap.log10().floor() as i32).clamp(decimals as i32, 12) as usize;
+        return format!("{v:.d$}");
+    }
+    format!("{v:.decimals$}")
+}
+
+/// `v` with `n` significant digits in fixed notation (0.00017 -> "0.00017" for n = 2).
+fn significant(v: f64, n: i32) -> String {
+    let d = (n - 1 - v.abs().log10().floor() as i32).clamp(0, 15) as usize;
+    format!("{v:.d$}")
+}
+
+/// The one abbreviation of large amounts, in tiles and on chart axes alike: K, M, B and
+/// T (thousand, million, billion, trillion), one decimal, no space: 12.3K, 37.6M,
+/// 479.7B; below a thousand the value rounded (950). A value that would round up to
+/// 1000.0 of its unit takes the next one (999,960 is 1.0M, not 1000.0K).
+pub(crate) fn abbreviated(v: f64) -> String {
+    const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
+    let a = v.abs();
+    if a < 999.5 {
+        return format!("{v:.0}");
+    }
+    // The largest unit the value reaches once rounded to a tenth of it.
+    let k = UNITS
+        .iter()
+        .position(|&(div, _)| (a / div * 10.0).round() >= 10.0)
+        .unwrap_or(UNITS.len() - 1);
+    let (div, suffix) = UNITS[k];
+    format!("{:.1}{suffix}", v / div)
+}
+
+/// An amount with the run's currency (`[report] currency`): a symbol goes before
+/// ("€37.6M", "$1,234"), a code after with a space ("37.6M EUR"); unchanged without
+/// one. A symbol is any currency text without a letter.
+pub(crate) fn with_currency(amount: &str, currency: Option<&str>) -> String {
+    match currency {
+        None => amount.to_string(),
+        Some(c) if c.chars().any(char::is_alphabetic) => format!("{amount} {c}"),
+        Some(c) => match amount.strip_prefix('-') {
+            Some(rest) => format!("-{c}{rest}"),
+            None => format!("{c}{amount}"),
+        },
+    }
+}
+
+/// A heading over amounts: "Attributed revenue (EUR)" with a currency, the label alone
+/// without.
+pub(crate) fn money_heading(label: &str, currency: Option<&str>) -> String {
+    match currency {
+        Some(c) => format!("{label} ({c})"),
+        None => label.to_string(),
     }
 }
 
@@ -97,18 +194,29 @@ fn data_island<T: serde::Serialize>(m: &T) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The template environment with the `show` filter and the shared stylesheet.
-fn environment() -> Environment<'static> {
+/// The template environment with the shared stylesheet and two filters: `show` (the
+/// tile amounts `money_tile` with the run's `currency`) and `in_currency` (a heading
+/// over amounts, "Attributed revenue (EUR)").
+fn environment(currency: Option<String>) -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("base.css", BASE_CSS)
         .expect("the shared stylesheet is a valid template");
-    env.add_filter("show", |v: Value, unit: String| {
+    let cur = currency.clone();
+    env.add_filter("show", move |v: Value, unit: String| {
         let x = if v.is_none() || v.is_undefined() {
             None
         } else {
             f64::try_from(v).ok()
         };
-        show(x, &unit)
+        let text = show(x, &unit);
+        if unit == "money_tile" && x.is_some() {
+            with_currency(&text, cur.as_deref())
+        } else {
+            text
+        }
+    });
+    env.add_filter("in_currency", move |label: String| {
+        money_heading(&label, currency.as_deref())
     });
     env
 }
@@ -116,7 +224,7 @@ fn environment() -> Environment<'static> {
 /// The scorecards page (one page per partner of `sel`, each printing on its own sheet).
 pub(crate) fn render_scorecards(results: &Results, sel: &scorecard::Selection) -> Result<String> {
     let cards = scorecard::build(results, sel)?;
-    let mut env = environment();
+    let mut env = environment(results.summary.parameters.report.currency.clone());
     let fail = |e: minijinja::Error| Error::Export {
         path: results.dir.join(SCORECARDS_FILE),
         message: format!("rendering the scorecards: {e:#}"),
@@ -192,7 +300,7 @@ pub(crate) fn render_since(results: &Results, since: Option<&Results>) -> Result
         let c = crate::compare::compare(old, results)?;
         m.since = Some(program::since_last(old, results, &c)?);
     }
-    let mut env = environment();
+    let mut env = environment(m.currency.clone());
     let fail = |e: minijinja::Error| Error::Export {
         path: results.dir.join(REPORT_FILE),
         message: format!("rendering the report: {e:#}"),
@@ -200,7 +308,7 @@ pub(crate) fn render_since(results: &Results, since: Option<&Results>) -> Result
     env.add_template("report.html", TEMPLATE).map_err(fail)?;
     let charts = context! {
         diversification => Value::from_safe_string(charts::diversification(&m.diversification)),
-        growth => Value::from_safe_string(charts::growth(&m.growth)),
+        growth => Value::from_safe_string(charts::growth(&m.growth, m.currency.as_deref())),
         resilience => Value::from_safe_string(charts::resilience(&m.resilience)),
         network => Value::from_safe_string(charts::network(&m.network)),
         account_mapping => Value::from_safe_string(charts::account_mapping(&m.account_mapping)),
@@ -246,13 +354,74 @@ mod tests {
     #[test]
     fn numbers_print_as_people_read_them() {
         assert_eq!(show(Some(37_578_266.36), "money"), "37,578,266");
-        assert_eq!(show(Some(37_578_266.36), "money_tile"), "37.6 m");
-        assert_eq!(show(Some(479_729_304_857.0), "money_tile"), "479.7 bn");
+        assert_eq!(show(Some(37_578_266.36), "money_tile"), "37.6M");
+        assert_eq!(show(Some(479_729_304_857.0), "money_tile"), "479.7B");
         assert_eq!(show(Some(9_999_999.0), "money_tile"), "9,999,999");
         assert_eq!(show(Some(0.87667), "share"), "87.7 %");
         assert_eq!(show(Some(1.448), "ratio"), "1.45x");
         assert_eq!(show(Some(0.004278), "small"), "0.004278");
         assert_eq!(show(Some(-1234.0), "count"), "-1,234");
+        assert_eq!(show(Some(0.0123), "pts"), "+1.2 pts");
         assert_eq!(show(None, "share"), "–");
+    }
+
+    #[test]
+    fn a_value_that_is_not_zero_never_prints_as_zero() {
+        // The counter-examples: each rounded to its unit's fixed decimals reads 0.
+        assert_eq!(show(Some(0.000174), "share"), "0.017 %");
+        assert_eq!(show(Some(-0.000174), "share"), "-0.017 %");
+        assert_eq!(show(Some(0.0000004), "pts"), "+0.000040 pts");
+        assert_eq!(show(Some(0.004), "ratio"), "0.0040x");
+        assert_eq!(show(Some(0.04), "days"), "0.040");
+        assert_eq!(show(Some(0.3), "money"), "0.30");
+        assert_eq!(show(Some(1.7e-7), "small"), "1.700e-7");
+        assert_eq!(show(Some(1e-300), "small"), "1.000e-300");
+        // ... nor short of a whole as the whole.
+        assert_eq!(show(Some(0.9996), "share"), "99.96 %");
+        assert_eq!(show(Some(0.999_999_4), "share"), "99.99994 %");
+        assert_eq!(show(Some(99.6), "pct"), "99.6");
+        // Where the rule must not fire: values the fixed decimals show faithfully,
+        // zero itself, and a whole 100 %.
+        assert_eq!(show(Some(0.001), "share"), "0.1 %");
+        assert_eq!(show(Some(0.0), "share"), "0.0 %");
+        assert_eq!(show(Some(1.0), "share"), "100.0 %");
+        assert_eq!(show(Some(0.0), "money"), "0");
+        assert_eq!(show(Some(0.5), "money"), "1");
+        assert_eq!(show(Some(0.0), "small"), "0");
+        assert_eq!(show(Some(0.0), "ratio"), "0.00x");
+        for v in [1e-12, 3e-9, 0.000174, 0.0049, 0.4] {
+            for unit in ["count", "money", "share", "pts", "ratio", "days", "small"] {
+                let s = show(Some(v), unit);
+                assert!(
+                    s.chars().any(|c| ('1'..='9').contains(&c)),
+                    "{v} {unit}: {s}"
+                );
+            }
+        }
+        assert_eq!(show(Some(f64::NAN), "share"), "–");
+        assert_eq!(show(Some(f64::INFINITY), "money"), "∞");
+    }
+
+    #[test]
+    fn one_abbreviation_k_m_b_t() {
+        assert_eq!(abbreviated(950.0), "950");
+        assert_eq!(abbreviated(999.6), "1.0K");
+        assert_eq!(abbreviated(12_345.0), "12.3K");
+        assert_eq!(abbreviated(999_960.0), "1.0M");
+        assert_eq!(abbreviated(37_578_266.0), "37.6M");
+        assert_eq!(abbreviated(-2_500_000_000.0), "-2.5B");
+        assert_eq!(abbreviated(4.2e12), "4.2T");
+        assert_eq!(abbreviated(0.0), "0");
+    }
+
+    #[test]
+    fn a_currency_symbol_leads_a_code_follows() {
+        assert_eq!(with_currency("37.6M", Some("€")), "€37.6M");
+        assert_eq!(with_currency("-1,234", Some("$")), "-$1,234");
+        assert_eq!(with_currency("37.6M", Some("EUR")), "37.6M EUR");
+        assert_eq!(with_currency("37.6M", Some("US$")), "37.6M US$");
+        assert_eq!(with_currency("37.6M", None), "37.6M");
+        assert_eq!(money_heading("Revenue", Some("EUR")), "Revenue (EUR)");
+        assert_eq!(money_heading("Revenue", None), "Revenue");
     }
 }

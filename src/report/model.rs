@@ -108,10 +108,14 @@ pub struct ConflictRow {
     pub customer_id: String,
     /// product_id.
     pub product_id: String,
-    /// partner_a, partner_b.
+    /// partner_a (its id).
     pub partner_a: String,
-    /// partner_b.
+    /// partner_b (its id).
     pub partner_b: String,
+    /// partner_a's name (its id when it has none).
+    pub name_a: String,
+    /// partner_b's name.
+    pub name_b: String,
     /// deal_a, deal_b.
     pub deal_a: String,
     /// deal_b.
@@ -124,6 +128,18 @@ pub struct ConflictRow {
     pub stages: String,
 }
 
+/// A partner as a person reads it: its name, with its id for a tooltip.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Member {
+    /// partner_id.
+    pub partner_id: String,
+    /// name (the id when absent).
+    pub name: String,
+}
+
+/// Partners listed per community: the most central, and the largest by revenue.
+pub const COMMUNITY_MEMBERS: usize = 3;
+
 /// One community row.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CommunityRow {
@@ -131,8 +147,11 @@ pub struct CommunityRow {
     pub community: i64,
     /// size.
     pub size: i64,
-    /// top_partners.
-    pub top_partners: String,
+    /// top_partners (up to three ids, highest PageRank first), as names.
+    pub central: Vec<Member>,
+    /// The community's [`COMMUNITY_MEMBERS`] partners with the most attributed revenue
+    /// (partner_metrics, ties by table order).
+    pub largest: Vec<Member>,
     /// dominant_partner_type.
     pub dominant_partner_type: Option<String>,
     /// dominant_type_share.
@@ -167,6 +186,9 @@ pub struct Model {
     pub input: String,
     /// The review period (`--period`), "2025-07-01 to 2025-09-30"; None for all time.
     pub period: Option<String>,
+    /// The deals' currency as `[report] currency` names it
+    /// (summary.parameters.report.currency); None: not named.
+    pub currency: Option<String>,
     /// Executive summary tiles.
     pub tiles: Vec<Tile>,
     /// What asks for attention (ydata-profiling's alerts, in partner-program terms).
@@ -183,8 +205,12 @@ pub struct Model {
     pub resilience: Vec<CurvePoint>,
     /// Largest channel conflicts by combined amount.
     pub conflicts: Bounded<ConflictRow>,
-    /// Largest communities (empty when the run did not compute them).
+    /// Largest communities of two partners or more (empty when the run did not
+    /// compute them); `total` counts every community, singletons included.
     pub communities: Bounded<CommunityRow>,
+    /// Communities of a single partner, left out of the list (a partner that co-sells
+    /// with nobody is a community of one).
+    pub communities_of_one: usize,
     /// The co-sell network map.
     pub network: NetworkMap,
     /// The account-mapping matrix, every cell of overlap_by_type.
@@ -212,13 +238,15 @@ pub fn build(r: &Results) -> Result<Model> {
     let s = &r.summary;
     // In the order a missing table is reported: partner_metrics first.
     let (leaderboard, diversification, growth) = (leaderboard(r)?, diversification(r)?, growth(r)?);
-    let (resilience, conflicts, communities) = (resilience(r)?, conflicts(r)?, communities(r)?);
+    let (resilience, conflicts) = (resilience(r)?, conflicts(r)?);
+    let (communities, communities_of_one) = communities(r)?;
     let (alerts, network) = (alerts(r)?, super::maps::network_map(r)?);
     let (account_mapping, top_pairs) = super::maps::account_mapping(r)?;
     Ok(Model {
         ecograph_version: s.ecograph_version.clone(),
         input: s.parameters.input.clone(),
         period: super::program::period(r),
+        currency: s.parameters.report.currency.clone(),
         tiles: super::tiles::tiles(s),
         alerts,
         leaderboard,
@@ -228,6 +256,7 @@ pub fn build(r: &Results) -> Result<Model> {
         resilience,
         conflicts,
         communities,
+        communities_of_one,
         network,
         account_mapping,
         top_pairs,
@@ -357,6 +386,7 @@ fn resilience(r: &Results) -> Result<Vec<CurvePoint>> {
 
 /// The [`CONFLICT_ROWS`] largest channel conflicts by combined amount.
 fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
+    let partners = Partners::of(need(r, &out::PARTNER_METRICS)?)?;
     // channel_conflicts can have hundreds of millions of rows: streamed, keeping the
     // largest by amount (ties: the earlier row, i.e. the output order).
     let mut top: Vec<(f64, u64, ConflictRow)> = Vec::new();
@@ -394,6 +424,14 @@ fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
                     product_id: prod[i].clone().unwrap_or_default(),
                     partner_a: pa[i].clone().unwrap_or_default(),
                     partner_b: pb[i].clone().unwrap_or_default(),
+                    name_a: pa[i]
+                        .as_deref()
+                        .map(|p| partners.shown(p).to_string())
+                        .unwrap_or_default(),
+                    name_b: pb[i]
+                        .as_deref()
+                        .map(|p| partners.shown(p).to_string())
+                        .unwrap_or_default(),
                     deal_a: da[i].clone().unwrap_or_default(),
                     deal_b: db[i].clone().unwrap_or_default(),
                     amount,
@@ -421,39 +459,92 @@ fn conflicts(r: &Results) -> Result<Bounded<ConflictRow>> {
     Ok(conflicts)
 }
 
-/// The [`COMMUNITY_ROWS`] largest communities (none when the run did not compute them).
-fn communities(r: &Results) -> Result<Bounded<CommunityRow>> {
-    let communities = match r.table(out::COMMUNITIES.name) {
-        None => Bounded {
+/// The [`COMMUNITY_ROWS`] largest communities of two partners or more, and how many
+/// communities of one were left out (none when the run did not compute them). A
+/// community of one is a partner that co-sells with nobody: listing those would fill
+/// the table with single partners that form no group. Each row names its most central
+/// partners (top_partners) and its largest by attributed revenue. O(partners + rows).
+fn communities(r: &Results) -> Result<(Bounded<CommunityRow>, usize)> {
+    let Some(t) = r.table(out::COMMUNITIES.name) else {
+        let none = Bounded {
             rows: Vec::new(),
             total: 0,
-        },
-        Some(t) => {
-            let (id, size, top, dom, share) = (
-                ints(t, const { out::COMMUNITIES.col("community") })?,
-                ints(t, const { out::COMMUNITIES.col("size") })?,
-                strs(t, const { out::COMMUNITIES.col("top_partners") })?,
-                strs(t, const { out::COMMUNITIES.col("dominant_partner_type") })?,
-                floats(t, const { out::COMMUNITIES.col("dominant_type_share") })?,
-            );
-            Bounded {
-                rows: top_by(t.num_rows(), COMMUNITY_ROWS, |i| {
-                    size[i].unwrap_or(0) as f64
-                })
-                .into_iter()
-                .map(|i| CommunityRow {
-                    community: id[i].unwrap_or(0),
-                    size: size[i].unwrap_or(0),
-                    top_partners: top[i].clone().unwrap_or_default(),
-                    dominant_partner_type: dom[i].clone(),
-                    dominant_type_share: share[i],
-                })
-                .collect(),
-                total: t.num_rows(),
-            }
-        }
+        };
+        return Ok((none, 0));
     };
-    Ok(communities)
+    let (id, size, top, dom, share) = (
+        ints(t, const { out::COMMUNITIES.col("community") })?,
+        ints(t, const { out::COMMUNITIES.col("size") })?,
+        strs(t, const { out::COMMUNITIES.col("top_partners") })?,
+        strs(t, const { out::COMMUNITIES.col("dominant_partner_type") })?,
+        floats(t, const { out::COMMUNITIES.col("dominant_type_share") })?,
+    );
+    let pm = need(r, &out::PARTNER_METRICS)?;
+    let partners = Partners::of(pm)?;
+    let member = |i: usize| Member {
+        partner_id: partners.ids[i].clone(),
+        name: partners.names[i].clone(),
+    };
+    let groups = (0..t.num_rows()).filter(|&i| size[i].unwrap_or(0) >= 2);
+    let groups: Vec<usize> = groups.collect();
+    let of_one = t.num_rows() - groups.len();
+    let shown: Vec<usize> = top_by(groups.len(), COMMUNITY_ROWS, |k| {
+        size[groups[k]].unwrap_or(0) as f64
+    })
+    .into_iter()
+    .map(|k| groups[k])
+    .collect();
+    // The largest members of the shown communities: one pass over partner_metrics.
+    let community = ints(pm, const { out::PARTNER_METRICS.col("community") })?;
+    let revenue = floats(pm, const { out::PARTNER_METRICS.col("attributed_revenue") })?;
+    let mut members: std::collections::HashMap<i64, Vec<usize>> = shown
+        .iter()
+        .filter_map(|&i| Some((id[i]?, Vec::new())))
+        .collect();
+    for (p, c) in community.iter().enumerate() {
+        if let Some(list) = c.and_then(|c| members.get_mut(&c)) {
+            list.push(p);
+        }
+    }
+    let rows = shown
+        .into_iter()
+        .map(|i| {
+            let mut largest = members
+                .get(&id[i].unwrap_or(i64::MIN))
+                .cloned()
+                .unwrap_or_default();
+            largest.sort_by(|&a, &b| {
+                revenue[b]
+                    .unwrap_or(0.0)
+                    .total_cmp(&revenue[a].unwrap_or(0.0))
+                    .then(a.cmp(&b))
+            });
+            largest.truncate(COMMUNITY_MEMBERS);
+            let central = top[i]
+                .as_deref()
+                .unwrap_or("")
+                .split(", ")
+                .filter(|p| !p.is_empty())
+                .map(|p| Member {
+                    partner_id: p.to_string(),
+                    name: partners.shown(p).to_string(),
+                })
+                .collect();
+            CommunityRow {
+                community: id[i].unwrap_or(0),
+                size: size[i].unwrap_or(0),
+                central,
+                largest: largest.into_iter().map(member).collect(),
+                dominant_partner_type: dom[i].clone(),
+                dominant_type_share: share[i],
+            }
+        })
+        .collect();
+    let list = Bounded {
+        rows,
+        total: t.num_rows(),
+    };
+    Ok((list, of_one))
 }
 
 /// The alerts of `r` ([`crate::alerts`], declared there as data) as the page shows them.

@@ -37,6 +37,7 @@ mod read_back;
 mod real_exports;
 mod reference_fixtures;
 mod report;
+mod report_readable;
 mod results;
 mod trust;
 mod trust_inputs;
