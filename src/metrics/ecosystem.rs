@@ -13,11 +13,11 @@
 //!
 //!   Each with its 95 % interval (`partner_lift.intervals`, [`LiftIntervals`]; methods in
 //!   [`super::intervals`]): Wilson for the win rates, Katz log for their ratio, a seeded
-//!   percentile bootstrap (delta method on the log beyond 20,000 values a side) for the
+//!   percentile bootstrap (delta method on the log beyond 10,000 values a side) for the
 //!   ratios of means.
 //!
 //! Sums run sequentially in deal order (O(deals)), so they are reproducible to the bit;
-//! the bootstrap is O(values · 2,000) for groups of at most 20,000 values and the same
+//! the bootstrap is O(values · 2,000) for groups of at most 10,000 values and the same
 //! bits at any thread count.
 
 use serde::Serialize;
@@ -118,9 +118,9 @@ pub struct PartnerLift {
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RatioMethod {
-    /// Seeded percentile bootstrap, both groups of at most 20,000 values.
+    /// Seeded percentile bootstrap, both groups of at most 10,000 values.
     Bootstrap,
-    /// Delta method on the log of the ratio, a group above 20,000 values.
+    /// Delta method on the log of the ratio, a group above 10,000 values.
     DeltaLog,
 }
 
@@ -150,7 +150,7 @@ pub struct LiftIntervals {
     pub days_to_close_ratio_method: Option<RatioMethod>,
     /// Bootstrap resamples per interval (2,000).
     pub resamples: usize,
-    /// Groups with more values than this (per side) get the delta method (20,000).
+    /// Groups with more values than this (per side) get the delta method (10,000).
     pub bootstrap_limit: usize,
     /// Seed of the bootstrap (the run's `--seed`).
     pub seed: u64,
