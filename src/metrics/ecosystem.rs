@@ -412,3 +412,44 @@ fn lift_intervals(
         seed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(xs: impl IntoIterator<Item = f64>) -> Sample {
+        let mut s = Sample::default();
+        xs.into_iter().for_each(|x| s.push(x));
+        s
+    }
+
+    /// Up to the limit a side keeps its values and is bootstrapped; one value more and
+    /// it keeps only its moments (memory O(limit)), and the delta method bounds the
+    /// ratio. Both intervals hold the ratio of means.
+    #[test]
+    fn a_side_above_the_limit_switches_to_the_delta_method() {
+        let limit = intervals::BOOTSTRAP_LIMIT;
+        let values = |n: usize, scale: f64| (0..n).map(move |i| scale * (1 + i % 7) as f64);
+        let at = sample(values(limit, 2.0));
+        assert!(!at.over_limit && at.values.len() == limit);
+        let above = sample(values(limit + 1, 2.0));
+        assert!(above.over_limit && above.values.capacity() == 0);
+        assert_eq!(above.moments, {
+            let mut m = Moments::default();
+            values(limit + 1, 2.0).for_each(|x| m.push(x));
+            m
+        });
+        let small = sample(values(50, 1.0));
+        let (ci, method) = ratio_interval(&small, &sample(values(40, 1.0)), 1);
+        assert_eq!(method, Some(RatioMethod::Bootstrap));
+        assert!(ci.is_some_and(|[lo, hi]| lo < 1.0 && 1.0 < hi), "{ci:?}");
+        let (ci, method) = ratio_interval(&above, &small, 1);
+        assert_eq!(method, Some(RatioMethod::DeltaLog));
+        assert!(
+            ci.is_some_and(|[lo, hi]| lo < 2.0 && 2.0 < hi && lo > 1.5),
+            "{ci:?}"
+        );
+        // No interval, no method.
+        assert_eq!(ratio_interval(&sample([1.0]), &small, 1), (None, None));
+    }
+}
