@@ -11,10 +11,10 @@
 //!   (closed deals with both dates) for partner deals (k ≥ 1) against direct ones (k = 0),
 //!   with ratios partner / direct; null without direct deals.
 //!
-//!   Each with its 95 % interval (`partner_lift.intervals`, [`LiftIntervals`]; methods in
-//!   [`super::intervals`]): Wilson for the win rates, Katz log for their ratio, a seeded
-//!   percentile bootstrap (delta method on the log beyond 10,000 values a side) for the
-//!   ratios of means.
+//!   Each with its 95 % interval (`partner_lift.intervals`, [`LiftIntervals`]; methods
+//!   in `src/metrics/intervals.rs`): Wilson for the win rates, Katz log for their ratio,
+//!   a seeded percentile bootstrap (delta method on the log beyond 10,000 values a side)
+//!   for the ratios of means.
 //!
 //! Sums run sequentially in deal order (O(deals)), so they are reproducible to the bit;
 //! the bootstrap is O(values · 2,000) for groups of at most 10,000 values and the same
@@ -114,7 +114,7 @@ pub struct PartnerLift {
     pub intervals: Option<LiftIntervals>,
 }
 
-/// How a ratio of means got its interval ([`super::intervals`]).
+/// How a ratio of means got its 95 % interval.
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RatioMethod {

@@ -25,8 +25,8 @@ pub struct Tile {
     /// Where the interval comes from (`summary: partner_lift.intervals.win_rate_ratio`);
     /// null for a tile without one.
     pub interval_source: Option<String>,
-    /// For a ratio tile, the interval read plainly ([`Verdict`]); null otherwise and
-    /// when the ratio is null.
+    /// For a ratio tile, the interval read plainly (above 1, below 1, or "no clear
+    /// difference" when it includes 1); null for other tiles and when the ratio is null.
     pub verdict: Option<&'static str>,
 }
 

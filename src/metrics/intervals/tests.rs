@@ -226,10 +226,11 @@ fn katz_covers_95_percent() {
         let mut cover = 0.0;
         for x1 in 0..=n {
             for x2 in 0..=n {
-                if let Some([lo, hi]) = katz_ratio(x1, n, x2, n) {
-                    if lo <= p1 / p2 && p1 / p2 <= hi {
-                        cover += binomial_pmf(n, x1, p1) * binomial_pmf(n, x2, p2);
-                    }
+                if let Some([lo, hi]) = katz_ratio(x1, n, x2, n)
+                    && lo <= p1 / p2
+                    && p1 / p2 <= hi
+                {
+                    cover += binomial_pmf(n, x1, p1) * binomial_pmf(n, x2, p2);
                 }
             }
         }
