@@ -217,7 +217,16 @@ pub(crate) fn bootstrap_ratio_of_means(
     if a.len() < 2 || b.len() < 2 || resamples == 0 {
         return None;
     }
-    let ratios: Option<Vec<f64>> = (0..resamples as u64)
+    let mut ratios = bootstrap_ratios(a, b, seed, resamples)?;
+    ratios.sort_by(f64::total_cmp);
+    Some([quantile(&ratios, 0.025), quantile(&ratios, 0.975)])
+}
+
+/// The resampled ratios of means of [`bootstrap_ratio_of_means`], in resample order;
+/// `None` as soon as one is undefined or not finite. Each resample is fixed by
+/// (seed, its number), and rayon collects them in order.
+fn bootstrap_ratios(a: &[f64], b: &[f64], seed: u64, resamples: usize) -> Option<Vec<f64>> {
+    (0..resamples as u64)
         .into_par_iter()
         .map(|r| {
             let mut rng = SplitMix64::for_resample(seed, r);
@@ -226,10 +235,7 @@ pub(crate) fn bootstrap_ratio_of_means(
             let x = ma / mb;
             (mb != 0.0 && x.is_finite()).then_some(x)
         })
-        .collect();
-    let mut ratios = ratios?;
-    ratios.sort_by(f64::total_cmp);
-    Some([quantile(&ratios, 0.025), quantile(&ratios, 0.975)])
+        .collect()
 }
 
 #[cfg(test)]
