@@ -36,6 +36,7 @@ TILES = [
     ("Co-sell lift", "revenue", "cosell_lift", "ratio"),
     ("Win rate, partner-led", "partner_lift", "win_rate_partner", "share"),
     ("Win rate, direct", "partner_lift", "win_rate_direct", "share"),
+    ("Win rate, partner-led vs direct", "partner_lift", "win_rate_ratio", "ratio"),
     ("Deal size, partner-led vs direct", "partner_lift", "mean_won_amount_ratio", "ratio"),
     ("Time to close, partner-led vs direct", "partner_lift", "days_to_close_ratio", "ratio"),
 ]
@@ -170,8 +171,12 @@ class Results:
         rows = []
         for label, section, key, unit in TILES:
             v = self.tile(section, key)
+            # the 95 % interval the page prints under a partner-lift tile (absent in older results)
+            ci = self.summary.get(section, {}).get("intervals", {}).get(key)
             rows.append(
-                {"tile": label, "value": show(v, unit), "summary key": f"{section}.{key}"}
+                {"tile": label, "value": show(v, unit),
+                 "95 % interval": f"{show(ci[0], unit)} – {show(ci[1], unit)}" if ci else "",
+                 "summary key": f"{section}.{key}"}
             )
         return pl.DataFrame(rows)
 

@@ -549,6 +549,9 @@ fn ecosystem_changes(old: &Summary, new: &Summary) -> RecordBatch {
             if k == "overlap.top_k" {
                 continue; // a parameter, not a result
             }
+            if k.starts_with("partner_lift.intervals.") {
+                continue; // the uncertainty of a figure, not a figure
+            }
             measures.push((
                 k.clone(),
                 a.get(k).copied().flatten(),

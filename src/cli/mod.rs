@@ -257,7 +257,7 @@ pub(crate) struct AnalyzeArgs {
     #[arg(long, default_value_t = MetricParams::default().closeness.delta, value_name = "DELTA")]
     pub closeness_delta: f64,
     /// Seed of every randomized step (betweenness and closeness sampling, community
-    /// detection).
+    /// detection, the bootstrap of the partner-lift intervals).
     #[arg(long, default_value_t = MetricParams::default().betweenness.seed)]
     pub seed: u64,
     /// Community detection: independently seeded Louvain runs; the highest modularity wins.
@@ -557,6 +557,7 @@ impl AnalyzeArgs {
             seed: self.seed,
         };
         metrics.community.seed = self.seed;
+        metrics.partner_lift.seed = self.seed;
         metrics.community.trials = self.community_trials;
         metrics.resilience.seed = self.resilience_seed;
         metrics.overlap = crate::metrics::overlap::OverlapParams {

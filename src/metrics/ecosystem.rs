@@ -11,11 +11,19 @@
 //!   (closed deals with both dates) for partner deals (k ≥ 1) against direct ones (k = 0),
 //!   with ratios partner / direct; null without direct deals.
 //!
-//! Sums run sequentially in deal order (O(deals)), so they are reproducible to the bit.
+//!   Each with its 95 % interval (`partner_lift.intervals`, [`LiftIntervals`]; methods
+//!   in `src/metrics/intervals.rs`): Wilson for the win rates, Katz log for their ratio,
+//!   a seeded percentile bootstrap (delta method on the log beyond 10,000 values a side)
+//!   for the ratios of means.
+//!
+//! Sums run sequentially in deal order (O(deals)), so they are reproducible to the bit;
+//! the bootstrap is O(values · 2,000) for groups of at most 10,000 values and the same
+//! bits at any thread count.
 
 use serde::Serialize;
 
 use super::components::Components;
+use super::intervals::{self, Moments};
 use crate::graph::GraphSet;
 use crate::schema::Stage;
 
@@ -99,6 +107,66 @@ pub struct PartnerLift {
     /// `mean_days_to_close_partner / mean_days_to_close_direct`: below 1, partner deals
     /// close faster.
     pub days_to_close_ratio: Option<f64>,
+    /// `intervals`: the 95 % interval of each win rate and ratio. Always written; `None`
+    /// only for results written before the summary had it (the key is then left out
+    /// again when such a summary is written back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervals: Option<LiftIntervals>,
+}
+
+/// How a ratio of means got its 95 % interval.
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RatioMethod {
+    /// Seeded percentile bootstrap, both groups of at most 10,000 values.
+    Bootstrap,
+    /// Delta method on the log of the ratio, a group above 10,000 values.
+    DeltaLog,
+}
+
+/// The summary's `partner_lift.intervals`: 95 % confidence intervals `[low, high]` of
+/// the partner-lift figures, each null when its figure is or when the groups are too
+/// small to bound it. A ratio's interval that does not contain 1 says the groups differ
+/// beyond what chance alone explains (at the 5 % level).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct LiftIntervals {
+    /// The confidence level, 0.95.
+    pub level: f64,
+    /// Wilson score interval of `win_rate_partner`.
+    pub win_rate_partner: Option<[f64; 2]>,
+    /// Wilson score interval of `win_rate_direct`.
+    pub win_rate_direct: Option<[f64; 2]>,
+    /// Katz log interval of `win_rate_ratio`; null when a side has no won deal.
+    pub win_rate_ratio: Option<[f64; 2]>,
+    /// Interval of `mean_won_amount_ratio` (method in `mean_won_amount_ratio_method`);
+    /// null when a side has fewer than two won deals.
+    pub mean_won_amount_ratio: Option<[f64; 2]>,
+    /// How `mean_won_amount_ratio`'s interval was computed; null with it.
+    pub mean_won_amount_ratio_method: Option<RatioMethod>,
+    /// Interval of `days_to_close_ratio`; null when a side has fewer than two closed
+    /// deals with both dates.
+    pub days_to_close_ratio: Option<[f64; 2]>,
+    /// How `days_to_close_ratio`'s interval was computed; null with it.
+    pub days_to_close_ratio_method: Option<RatioMethod>,
+    /// Bootstrap resamples per interval (2,000).
+    pub resamples: usize,
+    /// Groups with more values than this (per side) get the delta method (10,000).
+    pub bootstrap_limit: usize,
+    /// Seed of the bootstrap (the run's `--seed`).
+    pub seed: u64,
+}
+
+/// Parameters of the partner-lift intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LiftParams {
+    /// Seed of the bootstrap resamples (`--seed`, 42).
+    pub seed: u64,
+}
+
+impl Default for LiftParams {
+    fn default() -> Self {
+        LiftParams { seed: 42 }
+    }
 }
 
 /// The ecosystem-level sections of `ecosystem_summary.json` computed here; each field
@@ -115,6 +183,48 @@ pub struct EcosystemSummary {
     pub partner_lift: PartnerLift,
 }
 
+/// The values of one group kept for its interval: their moments, and the values
+/// themselves while there are at most [`intervals::BOOTSTRAP_LIMIT`] of them (beyond,
+/// the delta method needs only the moments, so memory stays O(limit), not O(deals)).
+#[derive(Default)]
+struct Sample {
+    moments: Moments,
+    values: Vec<f64>,
+    over_limit: bool,
+}
+
+impl Sample {
+    fn push(&mut self, x: f64) {
+        self.moments.push(x);
+        if self.over_limit {
+            return;
+        }
+        if self.values.len() == intervals::BOOTSTRAP_LIMIT {
+            self.over_limit = true;
+            self.values = Vec::new();
+        } else {
+            self.values.push(x);
+        }
+    }
+}
+
+/// The 95 % interval of mean(a) / mean(b) and its method: the bootstrap while both
+/// groups are within the limit, else the delta method.
+fn ratio_interval(a: &Sample, b: &Sample, seed: u64) -> (Option<[f64; 2]>, Option<RatioMethod>) {
+    let (ci, method) = if a.over_limit || b.over_limit {
+        (
+            intervals::delta_log_ratio_of_means(&a.moments, &b.moments),
+            RatioMethod::DeltaLog,
+        )
+    } else {
+        (
+            intervals::bootstrap_ratio_of_means(&a.values, &b.values, seed, intervals::RESAMPLES),
+            RatioMethod::Bootstrap,
+        )
+    };
+    (ci, ci.map(|_| method))
+}
+
 /// Running sums for one group of deals (direct, partner, single-partner, co-sell).
 #[derive(Default)]
 struct Group {
@@ -123,6 +233,25 @@ struct Group {
     won_amount: f64,
     close_days: f64,
     closed_with_dates: u64,
+}
+
+/// The values behind a group's means, for their intervals: won amounts and closing
+/// days (the deals [`Group::add`] averages).
+#[derive(Default)]
+struct Samples {
+    won_amounts: Sample,
+    days: Sample,
+}
+
+impl Samples {
+    fn add(&mut self, stage: Stage, amount: f64, days: Option<f64>) {
+        if stage == Stage::Won {
+            self.won_amounts.push(amount);
+        }
+        if let Some(days) = days {
+            self.days.push(days);
+        }
+    }
 }
 
 impl Group {
@@ -167,9 +296,13 @@ fn share(part: f64, total: f64) -> Option<f64> {
 
 /// The counts, network shape, revenue figures and partner lift of one input (formulas in
 /// the module doc), with `average_clustering` and `modularity` left null for the
-/// centrality suite to fill in. `components` are those of `g.cosell`. O(deals), in deal
-/// order.
-pub(crate) fn summarize(g: &GraphSet, components: &Components) -> EcosystemSummary {
+/// centrality suite to fill in. `components` are those of `g.cosell`; `lift` seeds the
+/// bootstrap. O(deals), in deal order, plus the intervals' bootstrap.
+pub(crate) fn summarize(
+    g: &GraphSet,
+    components: &Components,
+    lift: &LiftParams,
+) -> EcosystemSummary {
     let n = g.n_partners();
     let (mut direct, mut partner, mut single, mut cosell) = (
         Group::default(),
@@ -177,6 +310,7 @@ pub(crate) fn summarize(g: &GraphSet, components: &Components) -> EcosystemSumma
         Group::default(),
         Group::default(),
     );
+    let (mut direct_values, mut partner_values) = (Samples::default(), Samples::default());
     let mut total_won = 0.0;
     for d in 0..g.n_deals() {
         let k = g.deal_partners.degree(d);
@@ -191,8 +325,10 @@ pub(crate) fn summarize(g: &GraphSet, components: &Components) -> EcosystemSumma
         }
         if k == 0 {
             direct.add(stage, amount, days);
+            direct_values.add(stage, amount, days);
         } else {
             partner.add(stage, amount, days);
+            partner_values.add(stage, amount, days);
             if k == 1 { &mut single } else { &mut cosell }.add(stage, amount, days);
         }
     }
@@ -234,6 +370,86 @@ pub(crate) fn summarize(g: &GraphSet, components: &Components) -> EcosystemSumma
             mean_days_to_close_partner: partner.mean_days(),
             mean_days_to_close_direct: direct.mean_days(),
             days_to_close_ratio: ratio(partner.mean_days(), direct.mean_days()),
+            intervals: Some(lift_intervals(
+                (&partner, &partner_values),
+                (&direct, &direct_values),
+                lift.seed,
+            )),
         },
+    }
+}
+
+/// The intervals of the partner-lift figures (rules on [`LiftIntervals`]); each is null
+/// when its figure is.
+fn lift_intervals(
+    (partner, p): (&Group, &Samples),
+    (direct, d): (&Group, &Samples),
+    seed: u64,
+) -> LiftIntervals {
+    let closed = |g: &Group| g.won + g.lost;
+    let defined = |ci: Option<[f64; 2]>, value: Option<f64>| ci.filter(|_| value.is_some());
+    let (amount, amount_method) = ratio_interval(&p.won_amounts, &d.won_amounts, seed);
+    // Its own resample streams: the days draw independently of the amounts.
+    let (days, days_method) = ratio_interval(&p.days, &d.days, seed.wrapping_add(1));
+    let amount_ratio = ratio(partner.mean_won(), direct.mean_won());
+    let days_ratio = ratio(partner.mean_days(), direct.mean_days());
+    LiftIntervals {
+        level: intervals::LEVEL,
+        win_rate_partner: intervals::wilson(partner.won, closed(partner)),
+        win_rate_direct: intervals::wilson(direct.won, closed(direct)),
+        win_rate_ratio: intervals::katz_ratio(
+            partner.won,
+            closed(partner),
+            direct.won,
+            closed(direct),
+        ),
+        mean_won_amount_ratio: defined(amount, amount_ratio),
+        mean_won_amount_ratio_method: amount_method.filter(|_| amount_ratio.is_some()),
+        days_to_close_ratio: defined(days, days_ratio),
+        days_to_close_ratio_method: days_method.filter(|_| days_ratio.is_some()),
+        resamples: intervals::RESAMPLES,
+        bootstrap_limit: intervals::BOOTSTRAP_LIMIT,
+        seed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(xs: impl IntoIterator<Item = f64>) -> Sample {
+        let mut s = Sample::default();
+        xs.into_iter().for_each(|x| s.push(x));
+        s
+    }
+
+    /// Up to the limit a side keeps its values and is bootstrapped; one value more and
+    /// it keeps only its moments (memory O(limit)), and the delta method bounds the
+    /// ratio. Both intervals hold the ratio of means.
+    #[test]
+    fn a_side_above_the_limit_switches_to_the_delta_method() {
+        let limit = intervals::BOOTSTRAP_LIMIT;
+        let values = |n: usize, scale: f64| (0..n).map(move |i| scale * (1 + i % 7) as f64);
+        let at = sample(values(limit, 2.0));
+        assert!(!at.over_limit && at.values.len() == limit);
+        let above = sample(values(limit + 1, 2.0));
+        assert!(above.over_limit && above.values.capacity() == 0);
+        assert_eq!(above.moments, {
+            let mut m = Moments::default();
+            values(limit + 1, 2.0).for_each(|x| m.push(x));
+            m
+        });
+        let small = sample(values(50, 1.0));
+        let (ci, method) = ratio_interval(&small, &sample(values(40, 1.0)), 1);
+        assert_eq!(method, Some(RatioMethod::Bootstrap));
+        assert!(ci.is_some_and(|[lo, hi]| lo < 1.0 && 1.0 < hi), "{ci:?}");
+        let (ci, method) = ratio_interval(&above, &small, 1);
+        assert_eq!(method, Some(RatioMethod::DeltaLog));
+        assert!(
+            ci.is_some_and(|[lo, hi]| lo < 2.0 && 2.0 < hi && lo > 1.5),
+            "{ci:?}"
+        );
+        // No interval, no method.
+        assert_eq!(ratio_interval(&sample([1.0]), &small, 1), (None, None));
     }
 }

@@ -30,6 +30,7 @@ pub mod components;
 pub mod cosell_edges;
 pub mod diversification;
 pub mod ecosystem;
+mod intervals;
 pub mod network_effect;
 pub mod overlap;
 pub mod revenue_at_risk;
@@ -124,6 +125,8 @@ pub struct MetricParams {
     pub closeness: ClosenessParams,
     /// Louvain seed, trials (`--community-trials`) and resolution.
     pub community: LouvainParams,
+    /// Seed of the partner-lift intervals' bootstrap (`--seed`).
+    pub partner_lift: ecosystem::LiftParams,
     /// Seed (`--resilience-seed`) and number of the random removal orders.
     pub resilience: network_effect::resilience::ResilienceParams,
     /// Overlap threshold, `overlap_pairs` bounds and conflict window (`--overlap-*`,
@@ -232,7 +235,7 @@ pub fn compute(g: &GraphSet, params: &MetricParams, st: &mut Stages) -> MetricTa
     let (activity, components, mut ecosystem) = st.run(Stage::Activity.name(), || {
         let activity = activity::compute(g);
         let components = components::connected_components(&g.cosell);
-        let ecosystem = ecosystem::summarize(g, &components);
+        let ecosystem = ecosystem::summarize(g, &components, &params.partner_lift);
         (activity, components, ecosystem)
     });
     let attribution = st.run(Stage::Attribution.name(), || {

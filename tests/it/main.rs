@@ -24,6 +24,7 @@ mod fuzz_inputs;
 mod graphml;
 mod kill_safety;
 mod library_api;
+mod lift_intervals;
 mod module_graph;
 mod network_effect_fixtures;
 mod network_effect_properties;
