@@ -31,6 +31,8 @@
 //! the bit at any thread count. tests/fixtures/intervals/make_intervals.py replays the
 //! same draws in Python and lets numpy take the means and percentiles.
 
+use rand::{RngCore, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use rayon::prelude::*;
 
 /// The standard normal quantile of 0.975 (scipy's `norm.ppf(0.975)`): a two-sided 95 %
@@ -136,42 +138,29 @@ pub(crate) fn delta_log_ratio_of_means(a: &Moments, b: &Moments) -> Option<[f64;
     Some([(log_r - half).exp(), (log_r + half).exp()])
 }
 
-/// SplitMix64's output function: a bijective mix of 64 bits.
-fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+/// The generator of resample `b`: output b + 1 of SplitMix64(`seed`) seeds it (the
+/// stream's (b+1)-th state, reached in O(1) by starting b golden-ratio steps in).
+/// SplitMix64 is `rand_xoshiro`'s, Vigna's `splitmix64.c`: small and exactly
+/// reproducible in any language, which is what the reference test needs.
+fn for_resample(seed: u64, b: u64) -> SplitMix64 {
+    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut stream = SplitMix64::seed_from_u64(seed.wrapping_add(b.wrapping_mul(GOLDEN)));
+    SplitMix64::seed_from_u64(stream.next_u64())
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a Weyl sequence through [`mix64`]. Small
-/// and exactly reproducible in any language, which is what the reference test needs.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(Self::GOLDEN);
-        mix64(self.0)
-    }
-
-    /// The generator of resample `b`: seeded with output b + 1 of SplitMix64(`seed`).
-    fn for_resample(seed: u64, b: u64) -> SplitMix64 {
-        SplitMix64(mix64(seed.wrapping_add((b + 1).wrapping_mul(Self::GOLDEN))))
-    }
-
-    /// A uniform index in 0..n (n > 0), by Lemire's method: the high word of x · n,
-    /// redrawn while the low word falls in the biased range below 2^64 mod n.
-    fn below(&mut self, n: u64) -> u64 {
-        let mut m = u128::from(self.next_u64()) * u128::from(n);
-        if (m as u64) < n {
-            let t = n.wrapping_neg() % n;
-            while (m as u64) < t {
-                m = u128::from(self.next_u64()) * u128::from(n);
-            }
+/// A uniform index in 0..n (n > 0), by Lemire's method: the high word of x · n,
+/// redrawn while the low word falls in the biased range below 2^64 mod n. Written out
+/// (rather than `rand`'s `random_range`, whose method may change between versions) so
+/// the numpy reference can replay the same draws.
+fn below(rng: &mut SplitMix64, n: u64) -> u64 {
+    let mut m = u128::from(rng.next_u64()) * u128::from(n);
+    if (m as u64) < n {
+        let t = n.wrapping_neg() % n;
+        while (m as u64) < t {
+            m = u128::from(rng.next_u64()) * u128::from(n);
         }
-        (m >> 64) as u64
     }
+    (m >> 64) as u64
 }
 
 /// The q-quantile (0 ≤ q ≤ 1) of sorted values, numpy's default ("linear") rule:
@@ -195,13 +184,13 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// Mean of `n` values of `xs` drawn with replacement from `rng`, summed in draw order.
 fn resampled_mean(xs: &[f64], rng: &mut SplitMix64) -> f64 {
     let n = xs.len() as u64;
-    let sum: f64 = (0..n).map(|_| xs[rng.below(n) as usize]).sum();
+    let sum: f64 = (0..n).map(|_| xs[below(rng, n) as usize]).sum();
     sum / n as f64
 }
 
 /// The seeded percentile bootstrap 95 % interval of mean(a) / mean(b): `resamples`
 /// times, resample a then b with replacement (each its own size; resample b's draws
-/// from [`SplitMix64::for_resample`]`(seed, b)`), take the ratio of the resampled means;
+/// from [`for_resample`]`(seed, b)`), take the ratio of the resampled means;
 /// the interval is the 2.5th and 97.5th percentiles of the ratios ([`quantile`]).
 /// `None` when a group has fewer than two values (a one-value group has no spread to
 /// resample), or when any resample's ratio is undefined or not finite (a resampled
@@ -229,7 +218,7 @@ fn bootstrap_ratios(a: &[f64], b: &[f64], seed: u64, resamples: usize) -> Option
     (0..resamples as u64)
         .into_par_iter()
         .map(|r| {
-            let mut rng = SplitMix64::for_resample(seed, r);
+            let mut rng = for_resample(seed, r);
             let ma = resampled_mean(a, &mut rng);
             let mb = resampled_mean(b, &mut rng);
             let x = ma / mb;

@@ -294,18 +294,18 @@ fn quantile_is_numpys_linear() {
 /// a third; and never out of range for n = 1 and n near 2^64.
 #[test]
 fn bounded_draws_are_uniform_and_in_range() {
-    let mut rng = SplitMix64::for_resample(42, 0);
+    let mut rng = for_resample(42, 0);
     let mut counts = [0u32; 3];
     for _ in 0..30_000 {
-        counts[rng.below(3) as usize] += 1;
+        counts[below(&mut rng, 3) as usize] += 1;
     }
     assert!(
         counts.iter().all(|&c| (9_800..=10_200).contains(&c)),
         "{counts:?}"
     );
-    assert!((0..100).all(|_| rng.below(1) == 0));
+    assert!((0..100).all(|_| below(&mut rng, 1) == 0));
     let big = u64::MAX - 5;
-    assert!((0..100).all(|_| rng.below(big) < big));
+    assert!((0..100).all(|_| below(&mut rng, big) < big));
 }
 
 /// Why the switch to the delta method is safe: on skewed (log-normal, σ = 1) deal sizes
