@@ -34,6 +34,9 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use std::sync::Mutex;
+
+use super::brandes_batch::Batch;
 use super::ordered::{add_into, ordered_fold};
 use super::path_sampler::PathSampler;
 use super::relabel::Relabelled;
@@ -393,6 +396,8 @@ pub fn exact(g: &Csr, meter: Option<&Meter>) -> Vec<f64> {
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&v| h.degree(v as usize) > 0)
         .collect();
+    // Scratch is reused across chunks (at most one per worker thread at a time).
+    let pool: Mutex<Vec<Batch>> = Mutex::new(Vec::new());
     let mut bc = ordered_fold(
         sources.len(),
         SOURCE_CHUNK,
@@ -400,10 +405,16 @@ pub fn exact(g: &Csr, meter: Option<&Meter>) -> Vec<f64> {
         "sources",
         || vec![0.0f64; n],
         |range, acc| {
-            let mut sc = Scratch::new(n);
-            for &s in &sources[range] {
-                sc.bfs(h, s as usize);
-                sc.accumulate(h, s as usize, acc);
+            let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+            let mut batch = taken.unwrap_or_else(|| Batch::new(n));
+            let mut reference: Option<Scratch> = None;
+            batch.accumulate(h, &sources[range], acc, |s, acc| {
+                let sc = reference.get_or_insert_with(|| Scratch::new(n));
+                sc.bfs(h, s);
+                sc.accumulate(h, s, acc);
+            });
+            if let Ok(mut p) = pool.lock() {
+                p.push(batch);
             }
         },
         |t, p| add_into(t, p),
