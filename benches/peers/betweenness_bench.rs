@@ -11,7 +11,9 @@
 //! - `reference`: [`betweenness::exact_sequential`], one Brandes sweep per source (the
 //!   kernel before the batched one).
 //!
-//! Checks that the two agree bit for bit (exits 1 otherwise) and prints one JSON line:
+//! Writes the values of `exact` to `EDGES.ecograph.json` (a JSON list, partner order, for
+//! the peers' comparison), checks that the two kernels agree bit for bit (exits 1
+//! otherwise) and prints one JSON line:
 //! per kernel the wall and thread-CPU seconds of every run (CPU from
 //! /proc/thread-self/schedstat, which a shared machine disturbs less than wall time).
 
@@ -71,6 +73,7 @@ fn main() {
         .expect("pool");
     let (mut wall_new, mut cpu_new, mut wall_ref, mut cpu_ref) = (vec![], vec![], vec![], vec![]);
     let mut same = true;
+    let mut values = Vec::new();
     for _ in 0..runs {
         let (a, w, c) = timed(&pool, || betweenness::exact(&g, None));
         wall_new.push(w);
@@ -79,7 +82,10 @@ fn main() {
         wall_ref.push(w);
         cpu_ref.push(c);
         same &= a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+        values = a;
     }
+    let file = format!("{}.ecograph.json", args[2]);
+    std::fs::write(&file, format!("{values:?}")).expect("values");
     let active = (0..n).filter(|&v| g.degree(v) > 0).count();
     let leaves = (0..n).filter(|&v| g.degree(v) == 1).count();
     println!(

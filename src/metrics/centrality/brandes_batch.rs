@@ -40,21 +40,18 @@
 
 use crate::graph::Csr;
 
-/// Searches per sweep: one byte of lane flags per node, one cache line of f64 per node.
+/// Most searches per sweep: one byte of lane flags per node.
 pub(crate) const LANES: usize = 8;
-
-/// Per-lane values of one node.
-type Lanes = [f64; LANES];
 
 /// Largest path count every order of f64 additions computes exactly (2^53).
 const EXACT_SIGMA: f64 = 9_007_199_254_740_992.0;
 
 /// The state of one batch of searches, reset only where it was touched.
-pub(crate) struct Batch {
+pub(crate) struct Batch<const L: usize> {
     /// σ per lane while searching; after the backward pass, δ per lane.
-    sd: Vec<Lanes>,
+    sd: Vec<[f64; L]>,
     /// `(1 + δ_s(w)) / σ_sw` per lane once w's dependency is final, +0.0 before.
-    coeff: Vec<Lanes>,
+    coeff: Vec<[f64; L]>,
     /// Lanes that have reached each node (bit k: lane k).
     seen: Vec<u8>,
     /// Lanes reaching each node at the depth being discovered.
@@ -67,7 +64,7 @@ pub(crate) struct Batch {
     /// Every node reached by some lane, once.
     touched: Vec<u32>,
     /// The sums of the depth being accumulated.
-    level_sum: Vec<Lanes>,
+    level_sum: Vec<[f64; L]>,
     /// Start node of each lane.
     starts: Vec<u32>,
     /// Lane of each source of the run.
@@ -76,12 +73,12 @@ pub(crate) struct Batch {
     leaf_delta: Vec<f64>,
 }
 
-impl Batch {
+impl<const L: usize> Batch<L> {
     /// Scratch for graphs of `n` nodes.
-    pub(crate) fn new(n: usize) -> Batch {
+    pub(crate) fn new(n: usize) -> Batch<L> {
         Batch {
-            sd: vec![[0.0; LANES]; n],
-            coeff: vec![[0.0; LANES]; n],
+            sd: vec![[0.0; L]; n],
+            coeff: vec![[0.0; L]; n],
             seen: vec![0; n],
             next: vec![0; n],
             nodes: Vec::new(),
@@ -89,7 +86,7 @@ impl Batch {
             levels: Vec::new(),
             touched: Vec::new(),
             level_sum: Vec::new(),
-            starts: Vec::with_capacity(LANES),
+            starts: Vec::with_capacity(L),
             lane_of: Vec::new(),
             leaf_delta: Vec::new(),
         }
@@ -116,7 +113,7 @@ impl Batch {
                 let start = start_of(g, sources[j]);
                 match self.starts.iter().position(|&x| x == start) {
                     Some(k) => self.lane_of.push(k),
-                    None if self.starts.len() < LANES => {
+                    None if self.starts.len() < L => {
                         self.lane_of.push(self.starts.len());
                         self.starts.push(start);
                     }
@@ -124,8 +121,7 @@ impl Batch {
                 }
                 j += 1;
             }
-            if self.forward(g) {
-                self.backward(g);
+            if self.sweeps(g) {
                 self.add_run(g, &sources[i..j], acc);
             } else {
                 for &s in &sources[i..j] {
@@ -137,8 +133,39 @@ impl Batch {
         }
     }
 
+    /// [`Self::forward`] then, unless it failed, [`Self::backward`]; compiled for AVX2
+    /// too and run so when the processor has it (the same IEEE operations, lane by lane,
+    /// without fused multiply-adds: the same bits, in fewer instructions).
+    #[allow(unsafe_code)]
+    fn sweeps(&mut self, g: &Csr) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { self.sweeps_avx2(g) };
+        }
+        self.sweeps_generic(g)
+    }
+
+    /// [`Self::sweeps`] with AVX2 enabled.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn sweeps_avx2(&mut self, g: &Csr) -> bool {
+        self.sweeps_generic(g)
+    }
+
+    /// The forward and backward passes, inlined into each of [`Self::sweeps`]' variants.
+    #[inline(always)]
+    fn sweeps_generic(&mut self, g: &Csr) -> bool {
+        let exact = self.forward(g);
+        if exact {
+            self.backward(g);
+        }
+        exact
+    }
+
     /// The breadth-first searches of all lanes, level by level, filling σ, the depth
     /// lists and `touched`. False when some path count exceeds 2^53.
+    #[inline(always)]
     fn forward(&mut self, g: &Csr) -> bool {
         self.levels.push(0);
         for (k, &s) in self.starts.iter().enumerate() {
@@ -156,7 +183,9 @@ impl Batch {
             for i in head..end {
                 let v = self.nodes[i] as usize;
                 let lanes = self.masks[i];
-                let sv = self.sd[v];
+                // σ of the lanes at this depth, +0.0 in the others: adding it where every
+                // one of `lanes` is new changes the other lanes by no bit.
+                let sv = masked(&self.sd[v], lanes);
                 for &w in g.row(v) {
                     let w = w as usize;
                     let new = lanes & !self.seen[w];
@@ -165,11 +194,10 @@ impl Batch {
                             self.nodes.push(w as u32);
                         }
                         self.next[w] |= new;
+                        let add = if new == lanes { sv } else { masked(&sv, new) };
                         let sw = &mut self.sd[w];
-                        for k in 0..LANES {
-                            // +0.0 for the other lanes: no bit changes.
-                            let keep = 0u64.wrapping_sub(u64::from((new >> k) & 1));
-                            sw[k] += f64::from_bits(sv[k].to_bits() & keep);
+                        for k in 0..L {
+                            sw[k] += add[k];
                         }
                     }
                 }
@@ -193,24 +221,26 @@ impl Batch {
     /// Brandes' backward pass of all lanes, depth by depth from the farthest, pulling:
     /// `δ(v) = σ(v) · Σ_{w ∈ N(v)} coeff(w)` per lane reaching v at that depth (see the
     /// module doc for why the other entries are +0.0). Leaves δ in `sd`.
+    #[inline(always)]
     fn backward(&mut self, g: &Csr) {
         for d in (0..self.levels.len() - 1).rev() {
             let (lo, hi) = (self.levels[d], self.levels[d + 1]);
             self.level_sum.clear();
             for &v in &self.nodes[lo..hi] {
-                let mut sum = [0.0; LANES];
-                for &w in g.row(v as usize) {
-                    let c = &self.coeff[w as usize];
-                    for k in 0..LANES {
+                let coeff = &self.coeff;
+                let sum = g.row(v as usize).iter().fold([0.0; L], |mut sum, &w| {
+                    let c = &coeff[w as usize];
+                    for k in 0..L {
                         sum[k] += c[k];
                     }
-                }
+                    sum
+                });
                 self.level_sum.push(sum);
             }
             for (i, sum) in (lo..hi).zip(&self.level_sum) {
                 let v = self.nodes[i] as usize;
                 let lanes = self.masks[i];
-                for k in 0..LANES {
+                for k in 0..L {
                     if (lanes >> k) & 1 != 0 {
                         let sigma = self.sd[v][k];
                         let delta = sigma * sum[k];
@@ -255,8 +285,8 @@ impl Batch {
     fn reset(&mut self) {
         for &v in &self.touched {
             let v = v as usize;
-            self.sd[v] = [0.0; LANES];
-            self.coeff[v] = [0.0; LANES];
+            self.sd[v] = [0.0; L];
+            self.coeff[v] = [0.0; L];
             self.seen[v] = 0;
         }
         self.touched.clear();
@@ -266,10 +296,141 @@ impl Batch {
     }
 }
 
+/// `x` in the lanes of `lanes`, +0.0 in the others.
+#[inline(always)]
+fn masked<const L: usize>(x: &[f64; L], lanes: u8) -> [f64; L] {
+    std::array::from_fn(|k| {
+        let keep = 0u64.wrapping_sub(u64::from((lanes >> k) & 1));
+        f64::from_bits(x[k].to_bits() & keep)
+    })
+}
+
 /// Where the search of source `s` starts: its only neighbour when it is a leaf.
 fn start_of(g: &Csr, s: u32) -> u32 {
     match g.row(s as usize) {
         [u] => *u,
         _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::super::betweenness::{exact_sequential, exact_with_lanes};
+    use crate::graph::Csr;
+
+    fn csr(n: usize, mut e: Vec<(u32, u32, u32)>) -> Csr {
+        e.sort_unstable();
+        e.dedup_by_key(|x| (x.0, x.1));
+        Csr::symmetric_from_sorted_edges(n, &e)
+    }
+
+    fn edge(a: usize, b: usize) -> (u32, u32, u32) {
+        (a.min(b) as u32, a.max(b) as u32, 1)
+    }
+
+    /// A random graph with what the reductions of the literature fold: a sparse core,
+    /// pendant leaves (some on the same hub), open twins, bridges to small blocks, pairs
+    /// and isolated nodes.
+    fn shattered(seed: u64) -> Csr {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let core = rng.random_range(5..60);
+        let mut e = Vec::new();
+        for v in 1..core {
+            e.push(edge(v, rng.random_range(0..v)));
+        }
+        for _ in 0..rng.random_range(0..2 * core) {
+            let (a, b) = (rng.random_range(0..core), rng.random_range(0..core));
+            if a != b {
+                e.push(edge(a, b));
+            }
+        }
+        let mut n = core;
+        for _ in 0..rng.random_range(0..core) {
+            // a leaf
+            e.push(edge(n, rng.random_range(0..core.min(4))));
+            n += 1;
+        }
+        for _ in 0..rng.random_range(0..4) {
+            // an open twin of a core node
+            let t = rng.random_range(0..core);
+            let row: Vec<usize> = e
+                .iter()
+                .filter_map(|&(a, b, _)| {
+                    if a as usize == t {
+                        Some(b as usize)
+                    } else if b as usize == t {
+                        Some(a as usize)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            for w in row {
+                e.push(edge(n, w));
+            }
+            n += 1;
+        }
+        for _ in 0..rng.random_range(0..3) {
+            // a triangle hanging on a bridge
+            let a = rng.random_range(0..core);
+            e.extend([
+                edge(a, n),
+                edge(n, n + 1),
+                edge(n + 1, n + 2),
+                edge(n, n + 2),
+            ]);
+            n += 3;
+        }
+        e.push(edge(n, n + 1)); // a pair
+        csr(n + 3, e) // and an isolated node
+    }
+
+    #[test]
+    fn every_lane_count_has_the_reference_bits() {
+        for seed in 0..60 {
+            let g = shattered(seed);
+            let want = exact_sequential(&g);
+            for got in [
+                exact_with_lanes::<1>(&g),
+                exact_with_lanes::<2>(&g),
+                exact_with_lanes::<4>(&g),
+                exact_with_lanes::<8>(&g),
+            ] {
+                let same = got
+                    .iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn path_counts_past_2_pow_53_fall_back_to_the_reference() {
+        // 60 layers of 2 nodes, each joined to both of the next: 2^59 shortest paths
+        // from one end to the other, plus a few leaves and chords for uneven sums.
+        let mut e = vec![edge(0, 1), edge(0, 2)];
+        for l in 0..59 {
+            let (a, b) = (1 + 2 * l, 3 + 2 * l);
+            e.extend([
+                edge(a, b),
+                edge(a, b + 1),
+                edge(a + 1, b),
+                edge(a + 1, b + 1),
+            ]);
+        }
+        for (i, v) in [5usize, 40, 77, 118].into_iter().enumerate() {
+            e.push(edge(v, 121 + i));
+        }
+        let g = csr(125, e);
+        let want = exact_sequential(&g);
+        let got = exact_with_lanes::<8>(&g);
+        assert!(got
+            .iter()
+            .zip(&want)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
