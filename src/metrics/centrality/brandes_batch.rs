@@ -133,29 +133,9 @@ impl<const L: usize> Batch<L> {
         }
     }
 
-    /// [`Self::forward`] then, unless it failed, [`Self::backward`]; compiled for AVX2
-    /// too and run so when the processor has it (the same IEEE operations, lane by lane,
-    /// without fused multiply-adds: the same bits, in fewer instructions).
-    #[allow(unsafe_code)]
+    /// [`Self::forward`] then, unless it failed, [`Self::backward`]. (Compiling them for
+    /// AVX2 as well made no difference on the 20k benchmark: the sweeps wait on memory.)
     fn sweeps(&mut self, g: &Csr) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, checked just above.
-            return unsafe { self.sweeps_avx2(g) };
-        }
-        self.sweeps_generic(g)
-    }
-
-    /// [`Self::sweeps`] with AVX2 enabled.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn sweeps_avx2(&mut self, g: &Csr) -> bool {
-        self.sweeps_generic(g)
-    }
-
-    /// The forward and backward passes, inlined into each of [`Self::sweeps`]' variants.
-    #[inline(always)]
-    fn sweeps_generic(&mut self, g: &Csr) -> bool {
         let exact = self.forward(g);
         if exact {
             self.backward(g);
@@ -165,7 +145,6 @@ impl<const L: usize> Batch<L> {
 
     /// The breadth-first searches of all lanes, level by level, filling σ, the depth
     /// lists and `touched`. False when some path count exceeds 2^53.
-    #[inline(always)]
     fn forward(&mut self, g: &Csr) -> bool {
         self.levels.push(0);
         for (k, &s) in self.starts.iter().enumerate() {
@@ -221,7 +200,6 @@ impl<const L: usize> Batch<L> {
     /// Brandes' backward pass of all lanes, depth by depth from the farthest, pulling:
     /// `δ(v) = σ(v) · Σ_{w ∈ N(v)} coeff(w)` per lane reaching v at that depth (see the
     /// module doc for why the other entries are +0.0). Leaves δ in `sd`.
-    #[inline(always)]
     fn backward(&mut self, g: &Csr) {
         for d in (0..self.levels.len() - 1).rev() {
             let (lo, hi) = (self.levels[d], self.levels[d + 1]);
