@@ -32,6 +32,9 @@ fn suite(c: &mut Criterion) {
         grp.bench_function(id("betweenness_exact"), |b| {
             b.iter(|| betweenness::exact(&g, None))
         });
+        grp.bench_function(id("betweenness_exact_reference_one_thread"), |b| {
+            b.iter(|| betweenness::exact_sequential(&g))
+        });
         grp.bench_function(id("betweenness_sampled_eps0.01"), |b| {
             b.iter(|| betweenness::sampled(&g, 0.01, 0.1, 42, None))
         });

@@ -11,9 +11,12 @@
 //! σ_sv/σ_sw (1 + δ_s(w))`. Predecessors are not stored: the backward pass runs level by
 //! level and each node pulls from its neighbours one hop farther from s (see
 //! `Scratch::accumulate`); the graph is renumbered breadth-first first, for locality.
-//! Sources run in parallel, each thread with its own scratch (distances, σ, δ, BFS
-//! order); sources are cut into fixed chunks whose partial sums are folded in chunk
-//! order (see `centrality::ordered`), so the bits never depend on the thread count.
+//! [`exact`] runs up to 8 sources per sweep (`centrality::brandes_batch`: per-node lane
+//! state side by side, leaf sources folded into their neighbour's search) with the bits
+//! of this one-source kernel, which [`exact_sequential`] keeps as the reference.
+//! Sources run in parallel, each thread with its own scratch; sources are cut into
+//! fixed chunks whose partial sums are folded in chunk order (see
+//! `centrality::ordered`), so the bits never depend on the thread count.
 //! Time O(n m), memory O(n) per thread.
 //!
 //! **Sampled** (Riondato & Kornaropoulos 2016, "Fast approximation of betweenness
@@ -34,6 +37,9 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use std::sync::Mutex;
+
+use super::brandes_batch::{Batch, LANES};
 use super::ordered::{add_into, ordered_fold};
 use super::path_sampler::PathSampler;
 use super::relabel::Relabelled;
@@ -393,26 +399,55 @@ pub fn exact(g: &Csr, meter: Option<&Meter>) -> Vec<f64> {
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&v| h.degree(v as usize) > 0)
         .collect();
-    let mut bc = ordered_fold(
+    let mut bc = batched::<LANES>(h, &sources, meter);
+    normalize(&mut bc);
+    r.to_original(&bc)
+}
+
+/// The sum over `sources` of their dependencies on `h` (not normalised), by the batched
+/// kernel with `L` lanes, chunk partials folded in chunk order.
+fn batched<const L: usize>(h: &Csr, sources: &[u32], meter: Option<&Meter>) -> Vec<f64> {
+    let n = h.rows();
+    // Scratch is reused across chunks (at most one per worker thread at a time).
+    let pool: Mutex<Vec<Batch<L>>> = Mutex::new(Vec::new());
+    ordered_fold(
         sources.len(),
         SOURCE_CHUNK,
         meter,
         "sources",
         || vec![0.0f64; n],
         |range, acc| {
-            let mut sc = Scratch::new(n);
-            for &s in &sources[range] {
-                sc.bfs(h, s as usize);
-                sc.accumulate(h, s as usize, acc);
+            let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+            let mut batch = taken.unwrap_or_else(|| Batch::new(n));
+            let mut reference: Option<Scratch> = None;
+            batch.accumulate(h, &sources[range], acc, |s, acc| {
+                let sc = reference.get_or_insert_with(|| Scratch::new(n));
+                sc.bfs(h, s);
+                sc.accumulate(h, s, acc);
+            });
+            if let Ok(mut p) = pool.lock() {
+                p.push(batch);
             }
         },
         |t, p| add_into(t, p),
-    );
+    )
+}
+
+/// [`exact`] with `L` searches per sweep, for tests of every lane count.
+#[cfg(test)]
+pub(crate) fn exact_with_lanes<const L: usize>(g: &Csr) -> Vec<f64> {
+    let r = Relabelled::breadth_first(g);
+    let h = &r.graph;
+    let sources: Vec<u32> = (0..g.rows() as u32)
+        .filter(|&v| h.degree(v as usize) > 0)
+        .collect();
+    let mut bc = batched::<L>(h, &sources, None);
     normalize(&mut bc);
     r.to_original(&bc)
 }
 
-/// Same as [`exact`] on one thread with one running sum, for tests.
+/// Same as [`exact`] on one thread with one running sum, one Brandes sweep per source:
+/// the reference kernel the batched one must match bit for bit (tests, benches).
 pub fn exact_sequential(g: &Csr) -> Vec<f64> {
     let n = g.rows();
     let r = Relabelled::breadth_first(g);

@@ -3,6 +3,7 @@
 //! switched off with `--metrics` so a run pays only for what it needs.
 
 pub mod betweenness;
+pub(crate) mod brandes_batch;
 pub mod closeness;
 pub mod closeness_sampled;
 pub mod core_number;
