@@ -111,29 +111,64 @@ def _thousands(v: float) -> str:
     return "-" + s if v < 0 else s
 
 
+def _fixed(v: float, decimals: int, whole: float | None = None) -> str:
+    """``v`` with ``decimals`` decimals, unless that rounds a non-zero ``v`` to zero or
+    a ``v`` short of ``whole`` to ``whole``: then enough digits for the difference to
+    show (src/report/mod.rs ``fixed``)."""
+    scale = 10.0**decimals
+    rounded = round(v * scale) / scale
+    if v != 0 and rounded == 0:
+        return _significant(v, 2)
+    if whole is not None and v != whole and rounded == whole:
+        gap = abs(whole - v)
+        d = min(max(-math.floor(math.log10(gap)), decimals), 12)
+        return f"{v:.{d}f}"
+    return f"{v:.{decimals}f}"
+
+
+def _significant(v: float, n: int) -> str:
+    d = min(max(n - 1 - math.floor(math.log10(abs(v))), 0), 15)
+    return f"{v:.{d}f}"
+
+
+def _abbreviated(v: float) -> str:
+    """K, M, B, T with one decimal (37.6M); src/report/mod.rs ``abbreviated``."""
+    a = abs(v)
+    if a < 999.5:
+        return f"{v:.0f}"
+    units = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+    k = next((i for i, (div, _) in enumerate(units) if round(a / div * 10.0) >= 10.0), len(units) - 1)
+    div, suffix = units[k]
+    return f"{v / div:.1f}{suffix}"
+
+
 def show(value: float | None, unit: str) -> str:
-    """A number as the report prints it (src/report/mod.rs ``show``)."""
+    """A number as the report prints it (src/report/mod.rs ``show``), without the
+    currency the page may add to a tile."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     v = float(value)
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
     if unit in ("count", "money"):
+        if v != 0 and abs(v) < 0.5:
+            return _significant(v, 2)
         return _thousands(v)
     if unit == "money_tile":
-        if abs(v) >= 1e9:
-            return f"{v / 1e9:.1f} bn"
-        if abs(v) >= 1e7:
-            return f"{v / 1e6:.1f} m"
-        return _thousands(v)
+        return _abbreviated(v) if abs(v) >= 1e7 else show(v, "money")
     if unit == "share":
-        return f"{v * 100:.1f} %"
+        return f"{_fixed(v * 100, 1, 100.0)} %"
     if unit == "ratio":
-        return f"{v:.2f}x"
+        return f"{_fixed(v, 2)}x"
     if unit == "days":
-        return f"{v:.1f}"
+        return _fixed(v, 1)
     if unit == "pct":
-        return f"{v:.0f}"
+        return _fixed(v, 0, 100.0)
     if v == 0:
         return "0"
+    if abs(v) < 1e-4:
+        mantissa, exponent = f"{v:.3e}".split("e")
+        return f"{mantissa}e{int(exponent)}"  # Rust's form: 1.700e-7
     digits = min(max(3 - math.floor(math.log10(abs(v))), 0), 12)
     return f"{v:.{digits}f}"
 
