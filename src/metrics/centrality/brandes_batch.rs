@@ -218,10 +218,10 @@ impl<const L: usize> Batch<L> {
             for (i, sum) in (lo..hi).zip(&self.level_sum) {
                 let v = self.nodes[i] as usize;
                 let lanes = self.masks[i];
-                for k in 0..L {
+                for (k, &s) in sum.iter().enumerate() {
                     if (lanes >> k) & 1 != 0 {
                         let sigma = self.sd[v][k];
-                        let delta = sigma * sum[k];
+                        let delta = sigma * s;
                         self.coeff[v][k] = (1.0 + delta) / sigma;
                         self.sd[v][k] = delta;
                     }
