@@ -13,22 +13,28 @@
 //!   ch. 2; NetworkX's weighted formulas). Both are undefined (null) for isolated
 //!   partners.
 //!
-//! Only common neighbours w ∈ N(v) ∩ N(n) contribute, so for each edge (v, n) the
-//! shorter of the two rows is scanned and membership tested in the other (a marker array
-//! for N(v), binary search in N(n)): O(Σ_{(v,n)∈E} min(d(v), d(n)) log d) overall, the
-//! bound of edge-iterator triangle counting. Parallel over v, each value written by
-//! one task (pull), so the result is the same for any thread count.
+//! Only common neighbours w ∈ N(v) ∩ N(n) contribute. Triangles (clustering) are
+//! counted with the forward algorithm (Schank & Wagner 2005, "Finding, counting and
+//! listing all triangles in large graphs"; Latapy 2008): ties are oriented from the
+//! lower to the higher of (degree, index), and each triangle is found once, from its
+//! lowest corner, by marking that corner's out-neighbours and scanning theirs: O(m·a),
+//! at most O(m^1.5). Triangle counts are integers, added with atomic adds, so the order
+//! of the tasks cannot change them.
+//!
+//! Constraint and effective size need, for each tie (v, n), sums of floats over the
+//! common neighbours, and these cannot come from the forward algorithm without changing
+//! their bits: it meets a tie's common neighbours in three roles (the lowest, middle or
+//! highest corner), not in index order, and float addition is not associative. So each
+//! undirected tie's two rows are intersected once (the shorter one scanned, membership
+//! tested by marks or a forward-moving search), the common neighbours come out in index
+//! order, and both directions' sums are added in that order: the bits of the
+//! per-partner pass ([`neighborhood_reference`], which intersected every tie twice),
+//! for half its intersections. Each sum is stored in its tie's CSR slot (written once,
+//! by the tie's lower-index end), and each partner then folds its slots in row order.
+//! Parallel over partners; nothing depends on the thread count.
 //!
 //! Clustering alone ([`clustering`], what a run computes when constraint and effective
-//! size are not asked for) counts triangles with the forward algorithm instead (Schank &
-//! Wagner 2005, "Finding, counting and listing all triangles in large graphs"): ties are
-//! oriented from the lower to the higher of (degree, index), and each triangle is found
-//! once, from its lowest corner, by marking that corner's out-neighbours and scanning
-//! theirs: O(m^1.5) at worst, and in practice about a sixth of the work of the pass
-//! above, which meets every triangle six times. Triangle counts are integers, added
-//! with atomic adds, so the order of the tasks cannot change them; the coefficient is
-//! then computed from the same integers by the same expression as above, so the two
-//! paths give the same bits.
+//! size are not asked for) is the triangle count without the tie sums.
 //!
 //! For a partner manager: clustering says whether a partner's co-sellers also co-sell
 //! with each other (a tight club) or not; low constraint and high effective size mark
@@ -111,14 +117,17 @@ pub fn average_clustering(clustering: &[f64]) -> f64 {
 ///   they are undefined).
 ///
 /// # Complexity
-/// * Time complexity: **O(Σ_{(v,u)∈E} min(d(v), d(u)) · log Δ)**.
-/// * Auxiliary space: **O(n)** per parallel task.
+/// * Time complexity: **O(Σ_{{v,u}∈E} min(d(v), d(u)) · log Δ)**, each undirected tie
+///   intersected once, plus the forward triangle count, **O(m · a)**.
+/// * Auxiliary space: **O(n + m)** (two floats per tie slot), plus **O(n)** per
+///   parallel task.
 ///
-/// where **E** is the set of co-sell edges, **d** the degree, **Δ** the largest degree and
-/// **n** the number of partners.
+/// where **E** is the set of co-sell edges, **m** their number, **d** the degree,
+/// **Δ** the largest degree, **a** the arboricity and **n** the number of partners.
 ///
-/// Reference: Watts & Strogatz 1998 (clustering); Burt 1992, *Structural Holes*, ch. 2
-/// (constraint, effective size); the same values as NetworkX `clustering(G)`,
+/// Reference: Watts & Strogatz 1998 (clustering); Schank & Wagner 2005 (the forward
+/// triangle count); Burt 1992, *Structural Holes*, ch. 2 (constraint, effective size);
+/// the same values as NetworkX `clustering(G)`,
 /// `constraint(G, weight="weight")` and `effective_size(G, weight="weight")`.
 ///
 /// # Example
@@ -139,12 +148,176 @@ pub fn average_clustering(clustering: &[f64]) -> f64 {
 /// ```
 pub fn neighborhood(g: &Csr) -> Neighborhood {
     let n = g.rows();
+    let (strength, max_weight) = strengths(g);
+    let t = triangles(g);
+    let sums = edge_sums(g, &strength, &max_weight);
+    let rows: Vec<(f64, f64, f64)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let (t, sums, strength) = (&t, &sums, &strength);
+            (c * CHUNK..((c + 1) * CHUNK).min(n)).map(move |v| {
+                let d = g.degree(v);
+                if d == 0 {
+                    return (0.0, f64::NAN, f64::NAN);
+                }
+                let sv = strength[v];
+                let mut constraint = 0.0;
+                let mut effective = 0.0;
+                // In row order, as the per-partner pass (`neighborhood_reference`) adds.
+                for (slot, &w_vn) in (g.offsets[v]..g.offsets[v + 1]).zip(g.row_weights(v)) {
+                    let indirect = f64::from_bits(sums.indirect[slot].load(Ordering::Relaxed));
+                    let redundancy = f64::from_bits(sums.redundancy[slot].load(Ordering::Relaxed));
+                    let direct = f64::from(w_vn) / sv;
+                    constraint += (direct + indirect) * (direct + indirect);
+                    effective += 1.0 - redundancy;
+                }
+                (coefficient(2 * t[v], d), constraint, effective)
+            })
+        })
+        .collect();
+    let mut out = Neighborhood::default();
+    for (c, k, e) in rows {
+        out.clustering.push(c);
+        out.constraint.push(k);
+        out.effective_size.push(e);
+    }
+    out
+}
+
+/// Each partner's strength `Σ_x w(v,x)` and largest tie weight `max_x w(v,x)`.
+fn strengths(g: &Csr) -> (Vec<f64>, Vec<f64>) {
+    let n = g.rows();
     let strength: Vec<f64> = (0..n)
         .map(|v| g.row_weights(v).iter().map(|&w| f64::from(w)).sum())
         .collect();
     let max_weight: Vec<f64> = (0..n)
         .map(|v| f64::from(g.row_weights(v).iter().copied().max().unwrap_or(0)))
         .collect();
+    (strength, max_weight)
+}
+
+/// The sums over common neighbours of every directed tie (v, n), by CSR slot of n in
+/// v's row: `indirect = Σ_w p_vw w(n,w) / s_w` and `redundancy = Σ_w p_vw w(n,w) /
+/// max_x w(n,x)`, f64 bits.
+struct EdgeSums {
+    indirect: Vec<AtomicU64>,
+    redundancy: Vec<AtomicU64>,
+}
+
+/// [`EdgeSums`] of every tie, one intersection per undirected tie {v, n} (v < n)
+/// serving both directions: the common neighbours come out in increasing index, and
+/// each direction's two sums are added in that order, term by term the expressions of
+/// the per-partner pass, so every sum has the bits it had when each direction
+/// intersected the two rows itself (half the intersections).
+///
+/// The tie's owner v marks its row (weights in a dense array), then scans the shorter
+/// of the two rows: n's row, testing each entry against the marks, or v's row, finding
+/// each entry in n's row by a search that only moves forward. Each slot is written
+/// once, by the owner of its tie, so the result does not depend on the threads.
+fn edge_sums(g: &Csr, strength: &[f64], max_weight: &[f64]) -> EdgeSums {
+    let n = g.rows();
+    let zero = || {
+        (0..g.nnz())
+            .map(|_| AtomicU64::new(0f64.to_bits()))
+            .collect()
+    };
+    let sums = EdgeSums {
+        indirect: zero(),
+        redundancy: zero(),
+    };
+    // Scratch arrays per rayon job, not per chunk: zeroing 8n bytes for every 256
+    // partners was 32 GB of memset at 1M partners. The marks are reset after each
+    // partner, so reuse cannot change a result.
+    (0..n.div_ceil(CHUNK)).into_par_iter().for_each_init(
+        || (vec![u32::MAX; n], vec![0u32; n]),
+        |(mark, weight), c| {
+            crate::progress::checkpoint();
+            for v in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                tie_sums(g, v, strength, max_weight, mark, weight, &sums);
+            }
+        },
+    );
+    sums
+}
+
+/// The four sums of every tie {v, n} with n > v (see [`edge_sums`]).
+fn tie_sums(
+    g: &Csr,
+    v: usize,
+    strength: &[f64],
+    max_weight: &[f64],
+    mark: &mut [u32],
+    weight: &mut [u32],
+    sums: &EdgeSums,
+) {
+    let (nv, wv) = (g.row(v), g.row_weights(v));
+    // Ties to higher indices only: the row is sorted, so they are its tail.
+    let first = nv.partition_point(|&x| (x as usize) <= v);
+    if first == nv.len() {
+        return;
+    }
+    let sv = strength[v];
+    for (&x, &w) in nv.iter().zip(wv) {
+        mark[x as usize] = v as u32;
+        weight[x as usize] = w;
+    }
+    for (k, &nb) in nv.iter().enumerate().skip(first) {
+        let nb = nb as usize;
+        let (rn, wn) = (g.row(nb), g.row_weights(nb));
+        let sn = strength[nb];
+        // v -> n and n -> v: p_vw w(n,w) / s_w, p_vw w(n,w) / max_n; p_nw w(v,w) / s_w,
+        // p_nw w(v,w) / max_v, with p_vw = w(v,w) / s_v as the per-partner pass has it.
+        let (mut ind_vn, mut red_vn, mut ind_nv, mut red_nv) = (0.0, 0.0, 0.0, 0.0);
+        let mut visit = |w: usize, w_vw: u32, w_nw: u32| {
+            let p_vw = f64::from(w_vw) / sv;
+            ind_vn += p_vw * f64::from(w_nw) / strength[w];
+            red_vn += p_vw * f64::from(w_nw) / max_weight[nb];
+            let p_nw = f64::from(w_nw) / sn;
+            ind_nv += p_nw * f64::from(w_vw) / strength[w];
+            red_nv += p_nw * f64::from(w_vw) / max_weight[v];
+        };
+        if rn.len() <= nv.len() {
+            for (&w, &w_nw) in rn.iter().zip(wn) {
+                if mark[w as usize] == v as u32 {
+                    visit(w as usize, weight[w as usize], w_nw);
+                }
+            }
+        } else {
+            let mut from = 0;
+            for (&w, &w_vw) in nv.iter().zip(wv) {
+                from += rn[from..].partition_point(|&x| x < w);
+                if rn.get(from) == Some(&w) {
+                    visit(w as usize, w_vw, wn[from]);
+                }
+            }
+        }
+        let (at_v, at_n) = (g.offsets[v] + k, g.offsets[nb] + slot_of(rn, v));
+        sums.indirect[at_v].store(ind_vn.to_bits(), Ordering::Relaxed);
+        sums.redundancy[at_v].store(red_vn.to_bits(), Ordering::Relaxed);
+        sums.indirect[at_n].store(ind_nv.to_bits(), Ordering::Relaxed);
+        sums.redundancy[at_n].store(red_nv.to_bits(), Ordering::Relaxed);
+    }
+    for &x in nv {
+        mark[x as usize] = u32::MAX;
+    }
+}
+
+/// The position of `v` in the sorted row `row` (the graph is symmetric: it is there).
+fn slot_of(row: &[u32], v: usize) -> usize {
+    row.partition_point(|&x| (x as usize) < v)
+}
+
+/// The per-partner pass [`neighborhood`] replaced, kept as its reference (property
+/// tests compare the bits): for every directed tie (v, n) the shorter of the two rows
+/// is scanned, so each tie's common neighbours are found twice, and each triangle six
+/// times.
+///
+/// # Complexity
+/// * Time complexity: **O(Σ_{(v,u)∈E} min(d(v), d(u)) · log Δ)**; auxiliary space
+///   **O(n)** per parallel task.
+pub fn neighborhood_reference(g: &Csr) -> Neighborhood {
+    let n = g.rows();
+    let (strength, max_weight) = strengths(g);
     let rows: Vec<(f64, f64, f64)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
@@ -167,8 +340,8 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
 }
 
 /// Local clustering of every partner alone, by triangle counting (module doc): the
-/// same values, bit for bit, as [`neighborhood`]'s `clustering`, for a sixth of the work
-/// or less, when constraint and effective size are not needed.
+/// same values, bit for bit, as [`neighborhood`]'s `clustering`, without the tie sums,
+/// when constraint and effective size are not needed.
 ///
 /// For a partner manager: whether a partner's co-sellers also co-sell with each other
 /// (a tight club) or not.
@@ -240,37 +413,41 @@ fn triangles(g: &Csr) -> Vec<u64> {
     }
     let out = |r: usize| &targets[offsets[r]..offsets[r + 1]];
     let found: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
-    (0..n.div_ceil(CHUNK)).into_par_iter().for_each(|c| {
-        crate::progress::checkpoint();
-        let mut mark = vec![u32::MAX; n];
-        for u in c * CHUNK..((c + 1) * CHUNK).min(n) {
-            let ou = out(u);
-            if ou.len() < 2 {
-                continue;
-            }
-            for &w in ou {
-                mark[w as usize] = u as u32;
-            }
-            // Each triangle u < v < w (in rank) once, from u.
-            let mut at_u = 0u64;
-            for &v in ou {
-                let mut at_v = 0u64;
-                for &w in out(v as usize) {
-                    if mark[w as usize] == u as u32 {
-                        at_v += 1;
-                        found[w as usize].fetch_add(1, Ordering::Relaxed);
+    // One mark array per rayon job (a mark is the index of the node that set it, and
+    // each node sets its own, so a reused array cannot mislead).
+    (0..n.div_ceil(CHUNK)).into_par_iter().for_each_init(
+        || vec![u32::MAX; n],
+        |mark, c| {
+            crate::progress::checkpoint();
+            for u in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                let ou = out(u);
+                if ou.len() < 2 {
+                    continue;
+                }
+                for &w in ou {
+                    mark[w as usize] = u as u32;
+                }
+                // Each triangle u < v < w (in rank) once, from u.
+                let mut at_u = 0u64;
+                for &v in ou {
+                    let mut at_v = 0u64;
+                    for &w in out(v as usize) {
+                        if mark[w as usize] == u as u32 {
+                            at_v += 1;
+                            found[w as usize].fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    if at_v > 0 {
+                        found[v as usize].fetch_add(at_v, Ordering::Relaxed);
+                        at_u += at_v;
                     }
                 }
-                if at_v > 0 {
-                    found[v as usize].fetch_add(at_v, Ordering::Relaxed);
-                    at_u += at_v;
+                if at_u > 0 {
+                    found[u].fetch_add(at_u, Ordering::Relaxed);
                 }
             }
-            if at_u > 0 {
-                found[u].fetch_add(at_u, Ordering::Relaxed);
-            }
-        }
-    });
+        },
+    );
     let mut t = vec![0u64; n];
     for (r, f) in found.into_iter().enumerate() {
         t[order[r] as usize] = f.into_inner();
@@ -279,7 +456,7 @@ fn triangles(g: &Csr) -> Vec<u64> {
 }
 
 /// `2 T / (d (d - 1))` from `2 T` (ordered pairs of linked co-sellers), 0 when d < 2:
-/// the one expression both paths use, so they agree bit for bit.
+/// the one expression every path uses, so they agree bit for bit.
 fn coefficient(linked_pairs: u64, d: usize) -> f64 {
     if d < 2 {
         0.0
@@ -394,5 +571,9 @@ mod tests {
         assert_eq!(t, vec![6, 6, 6, 6, 6, 0, 1, 2, 1, 2, 0]);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&clustering(&g)), bits(&neighborhood(&g).clustering));
+        let (new, old) = (neighborhood(&g), neighborhood_reference(&g));
+        assert_eq!(bits(&new.clustering), bits(&old.clustering));
+        assert_eq!(bits(&new.constraint), bits(&old.constraint));
+        assert_eq!(bits(&new.effective_size), bits(&old.effective_size));
     }
 }
