@@ -13,28 +13,31 @@
 //!   ch. 2; NetworkX's weighted formulas). Both are undefined (null) for isolated
 //!   partners.
 //!
-//! Only common neighbours w ∈ N(v) ∩ N(n) contribute. Triangles (clustering) are
-//! counted with the forward algorithm (Schank & Wagner 2005, "Finding, counting and
-//! listing all triangles in large graphs"; Latapy 2008): ties are oriented from the
-//! lower to the higher of (degree, index), and each triangle is found once, from its
-//! lowest corner, by marking that corner's out-neighbours and scanning theirs: O(m·a),
-//! at most O(m^1.5). Triangle counts are integers, added with atomic adds, so the order
-//! of the tasks cannot change them.
-//!
-//! Constraint and effective size need, for each tie (v, n), sums of floats over the
-//! common neighbours, and these cannot come from the forward algorithm without changing
-//! their bits: it meets a tie's common neighbours in three roles (the lowest, middle or
-//! highest corner), not in index order, and float addition is not associative. So each
+//! Only common neighbours w ∈ N(v) ∩ N(n) contribute. Constraint and effective size
+//! need, for each tie (v, n), sums of floats over the common neighbours, added in
+//! index order (the order the per-partner pass, [`neighborhood_reference`], adds them
+//! in). A degree-ordered forward triangle kernel cannot give them those bits: it meets
+//! a tie's common neighbours in three roles (as the lowest, middle or highest corner of
+//! their triangle), not in index order, and float addition is not associative; listing
+//! every triangle to sort them would take memory proportional to the triangles. So each
 //! undirected tie's two rows are intersected once (the shorter one scanned, membership
-//! tested by marks or a forward-moving search), the common neighbours come out in index
-//! order, and both directions' sums are added in that order: the bits of the
-//! per-partner pass ([`neighborhood_reference`], which intersected every tie twice),
-//! for half its intersections. Each sum is stored in its tie's CSR slot (written once,
-//! by the tie's lower-index end), and each partner then folds its slots in row order.
-//! Parallel over partners; nothing depends on the thread count.
+//! tested by marks or by a forward-moving search), the common neighbours come out in
+//! index order, and both directions' sums are added in that order, with the same
+//! expressions: the reference's bits for half its intersections and half its
+//! divisions. Each sum is stored in its tie's CSR slot (written once, by the tie's
+//! lower-index end), and each partner then folds its slots in row order. The
+//! intersections also count each partner's linked co-seller pairs 2 T(v), integers
+//! added atomically, which give the clustering. Parallel over partners; nothing
+//! depends on the thread count.
 //!
 //! Clustering alone ([`clustering`], what a run computes when constraint and effective
-//! size are not asked for) is the triangle count without the tie sums.
+//! size are not asked for) counts triangles with the forward algorithm (Schank & Wagner
+//! 2005, "Finding, counting and listing all triangles in large graphs"; Latapy 2008):
+//! ties are oriented from the lower to the higher of (degree, index), and each triangle
+//! is found once, from its lowest corner, by marking that corner's out-neighbours and
+//! scanning theirs: O(m·a), at most O(m^1.5), a sixth or less of the intersections
+//! above, which meet every triangle six times. The coefficient is computed from the same
+//! integers by the same expression, so the paths give the same bits.
 //!
 //! For a partner manager: clustering says whether a partner's co-sellers also co-sell
 //! with each other (a tight club) or not; low constraint and high effective size mark
@@ -118,16 +121,15 @@ pub fn average_clustering(clustering: &[f64]) -> f64 {
 ///
 /// # Complexity
 /// * Time complexity: **O(Σ_{{v,u}∈E} min(d(v), d(u)) · log Δ)**, each undirected tie
-///   intersected once, plus the forward triangle count, **O(m · a)**.
+///   intersected once.
 /// * Auxiliary space: **O(n + m)** (two floats per tie slot), plus **O(n)** per
 ///   parallel task.
 ///
 /// where **E** is the set of co-sell edges, **m** their number, **d** the degree,
-/// **Δ** the largest degree, **a** the arboricity and **n** the number of partners.
+/// **Δ** the largest degree and **n** the number of partners.
 ///
-/// Reference: Watts & Strogatz 1998 (clustering); Schank & Wagner 2005 (the forward
-/// triangle count); Burt 1992, *Structural Holes*, ch. 2 (constraint, effective size);
-/// the same values as NetworkX `clustering(G)`,
+/// Reference: Watts & Strogatz 1998 (clustering); Burt 1992, *Structural Holes*, ch. 2
+/// (constraint, effective size); the same values as NetworkX `clustering(G)`,
 /// `constraint(G, weight="weight")` and `effective_size(G, weight="weight")`.
 ///
 /// # Example
@@ -149,12 +151,11 @@ pub fn average_clustering(clustering: &[f64]) -> f64 {
 pub fn neighborhood(g: &Csr) -> Neighborhood {
     let n = g.rows();
     let (strength, max_weight) = strengths(g);
-    let t = triangles(g);
     let sums = edge_sums(g, &strength, &max_weight);
     let rows: Vec<(f64, f64, f64)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
-            let (t, sums, strength) = (&t, &sums, &strength);
+            let (sums, strength) = (&sums, &strength);
             (c * CHUNK..((c + 1) * CHUNK).min(n)).map(move |v| {
                 let d = g.degree(v);
                 if d == 0 {
@@ -171,7 +172,8 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
                     constraint += (direct + indirect) * (direct + indirect);
                     effective += 1.0 - redundancy;
                 }
-                (coefficient(2 * t[v], d), constraint, effective)
+                let linked_pairs = sums.common[v].load(Ordering::Relaxed);
+                (coefficient(linked_pairs, d), constraint, effective)
             })
         })
         .collect();
@@ -198,107 +200,140 @@ fn strengths(g: &Csr) -> (Vec<f64>, Vec<f64>) {
 
 /// The sums over common neighbours of every directed tie (v, n), by CSR slot of n in
 /// v's row: `indirect = Σ_w p_vw w(n,w) / s_w` and `redundancy = Σ_w p_vw w(n,w) /
-/// max_x w(n,x)`, f64 bits.
+/// max_x w(n,x)`, f64 bits; and per partner `common`, the number of (neighbour, common
+/// neighbour) pairs, 2 T(v).
 struct EdgeSums {
     indirect: Vec<AtomicU64>,
     redundancy: Vec<AtomicU64>,
+    common: Vec<AtomicU64>,
 }
 
 /// [`EdgeSums`] of every tie, one intersection per undirected tie {v, n} (v < n)
 /// serving both directions: the common neighbours come out in increasing index, and
 /// each direction's two sums are added in that order, term by term the expressions of
 /// the per-partner pass, so every sum has the bits it had when each direction
-/// intersected the two rows itself (half the intersections).
+/// intersected the two rows itself (half the intersections). The shares
+/// `p_vw = w(v,w) / s_v` are divided once per slot, as that pass divided them once per
+/// row, and reused by both directions.
 ///
-/// The tie's owner v marks its row (weights in a dense array), then scans the shorter
-/// of the two rows: n's row, testing each entry against the marks, or v's row, finding
-/// each entry in n's row by a search that only moves forward. Each slot is written
-/// once, by the owner of its tie, so the result does not depend on the threads.
+/// The tie's owner v marks its row (its slots in a dense array), then scans the
+/// shorter of the two rows: n's row, testing each entry against the marks, or v's row,
+/// finding each entry in n's row by a search that only moves forward. Each slot is
+/// written once, by the owner of its tie, and the common counts are integer atomic
+/// adds, so the result does not depend on the threads.
 fn edge_sums(g: &Csr, strength: &[f64], max_weight: &[f64]) -> EdgeSums {
     let n = g.rows();
-    let zero = || {
-        (0..g.nnz())
-            .map(|_| AtomicU64::new(0f64.to_bits()))
-            .collect()
-    };
+    let zero = |len: usize| (0..len).map(|_| AtomicU64::new(0f64.to_bits())).collect();
     let sums = EdgeSums {
-        indirect: zero(),
-        redundancy: zero(),
+        indirect: zero(g.nnz()),
+        redundancy: zero(g.nnz()),
+        common: (0..n).map(|_| AtomicU64::new(0)).collect(),
     };
-    // Scratch arrays per rayon job, not per chunk: zeroing 8n bytes for every 256
-    // partners was 32 GB of memset at 1M partners. The marks are reset after each
-    // partner, so reuse cannot change a result.
+    let share: Vec<f64> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|v| {
+            let sv = strength[v];
+            g.row_weights(v).iter().map(move |&w| f64::from(w) / sv)
+        })
+        .collect();
+    let ctx = TieContext {
+        g,
+        strength,
+        max_weight,
+        share: &share,
+        sums: &sums,
+    };
+    // Scratch per rayon job, not per chunk: zeroing it for every 256 partners was tens
+    // of GB of memset at 1M partners. The marks are reset after each partner, so reuse
+    // cannot change a result.
     (0..n.div_ceil(CHUNK)).into_par_iter().for_each_init(
-        || (vec![u32::MAX; n], vec![0u32; n]),
-        |(mark, weight), c| {
+        || vec![u32::MAX; n],
+        |mark, c| {
             crate::progress::checkpoint();
             for v in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                tie_sums(g, v, strength, max_weight, mark, weight, &sums);
+                ctx.ties_of(v, mark);
             }
         },
     );
     sums
 }
 
-/// The four sums of every tie {v, n} with n > v (see [`edge_sums`]).
-fn tie_sums(
-    g: &Csr,
-    v: usize,
-    strength: &[f64],
-    max_weight: &[f64],
-    mark: &mut [u32],
-    weight: &mut [u32],
-    sums: &EdgeSums,
-) {
-    let (nv, wv) = (g.row(v), g.row_weights(v));
-    // Ties to higher indices only: the row is sorted, so they are its tail.
-    let first = nv.partition_point(|&x| (x as usize) <= v);
-    if first == nv.len() {
-        return;
-    }
-    let sv = strength[v];
-    for (&x, &w) in nv.iter().zip(wv) {
-        mark[x as usize] = v as u32;
-        weight[x as usize] = w;
-    }
-    for (k, &nb) in nv.iter().enumerate().skip(first) {
-        let nb = nb as usize;
-        let (rn, wn) = (g.row(nb), g.row_weights(nb));
-        let sn = strength[nb];
-        // v -> n and n -> v: p_vw w(n,w) / s_w, p_vw w(n,w) / max_n; p_nw w(v,w) / s_w,
-        // p_nw w(v,w) / max_v, with p_vw = w(v,w) / s_v as the per-partner pass has it.
-        let (mut ind_vn, mut red_vn, mut ind_nv, mut red_nv) = (0.0, 0.0, 0.0, 0.0);
-        let mut visit = |w: usize, w_vw: u32, w_nw: u32| {
-            let p_vw = f64::from(w_vw) / sv;
-            ind_vn += p_vw * f64::from(w_nw) / strength[w];
-            red_vn += p_vw * f64::from(w_nw) / max_weight[nb];
-            let p_nw = f64::from(w_nw) / sn;
-            ind_nv += p_nw * f64::from(w_vw) / strength[w];
-            red_nv += p_nw * f64::from(w_vw) / max_weight[v];
-        };
-        if rn.len() <= nv.len() {
-            for (&w, &w_nw) in rn.iter().zip(wn) {
-                if mark[w as usize] == v as u32 {
-                    visit(w as usize, weight[w as usize], w_nw);
+/// What [`TieContext::ties_of`] reads and writes.
+struct TieContext<'a> {
+    g: &'a Csr,
+    strength: &'a [f64],
+    max_weight: &'a [f64],
+    /// `w(v,x) / s_v` by CSR slot.
+    share: &'a [f64],
+    sums: &'a EdgeSums,
+}
+
+impl TieContext<'_> {
+    /// The sums of every tie {v, n} with n > v (see [`edge_sums`]); `mark[x]` holds
+    /// v's slot offset of x while v is processed (`u32::MAX` otherwise).
+    fn ties_of(&self, v: usize, mark: &mut [u32]) {
+        let (g, sums) = (self.g, self.sums);
+        let (nv, wv) = (g.row(v), g.row_weights(v));
+        // Ties to higher indices only: the row is sorted, so they are its tail.
+        let first = nv.partition_point(|&x| (x as usize) <= v);
+        if first == nv.len() {
+            return;
+        }
+        let (ov, sv) = (g.offsets[v], &self.share[g.offsets[v]..g.offsets[v + 1]]);
+        for (i, &x) in nv.iter().enumerate() {
+            mark[x as usize] = i as u32;
+        }
+        let mut common_v = 0u64;
+        for (k, &nb) in nv.iter().enumerate().skip(first) {
+            let nb = nb as usize;
+            let (rn, wn) = (g.row(nb), g.row_weights(nb));
+            let on = g.offsets[nb];
+            let sn = &self.share[on..g.offsets[nb + 1]];
+            // v -> n: p_vw w(n,w) / s_w and p_vw w(n,w) / max_n; n -> v: p_nw w(v,w) /
+            // s_w and p_nw w(v,w) / max_v, as the per-partner pass has them.
+            let (mut ind_vn, mut red_vn, mut ind_nv, mut red_nv) = (0.0, 0.0, 0.0, 0.0);
+            let mut common = 0u64;
+            let mut visit = |w: usize, i: usize, j: usize| {
+                let (p_vw, w_vw) = (sv[i], wv[i]);
+                let (p_nw, w_nw) = (sn[j], wn[j]);
+                ind_vn += p_vw * f64::from(w_nw) / self.strength[w];
+                red_vn += p_vw * f64::from(w_nw) / self.max_weight[nb];
+                ind_nv += p_nw * f64::from(w_vw) / self.strength[w];
+                red_nv += p_nw * f64::from(w_vw) / self.max_weight[v];
+                common += 1;
+            };
+            if rn.len() <= nv.len() {
+                for (j, &w) in rn.iter().enumerate() {
+                    let i = mark[w as usize];
+                    if i != u32::MAX {
+                        visit(w as usize, i as usize, j);
+                    }
+                }
+            } else {
+                let mut from = 0;
+                for (i, &w) in nv.iter().enumerate() {
+                    from += rn[from..].partition_point(|&x| x < w);
+                    if rn.get(from) == Some(&w) {
+                        visit(w as usize, i, from);
+                    }
                 }
             }
-        } else {
-            let mut from = 0;
-            for (&w, &w_vw) in nv.iter().zip(wv) {
-                from += rn[from..].partition_point(|&x| x < w);
-                if rn.get(from) == Some(&w) {
-                    visit(w as usize, w_vw, wn[from]);
-                }
+            let (at_v, at_n) = (ov + k, on + slot_of(rn, v));
+            sums.indirect[at_v].store(ind_vn.to_bits(), Ordering::Relaxed);
+            sums.redundancy[at_v].store(red_vn.to_bits(), Ordering::Relaxed);
+            sums.indirect[at_n].store(ind_nv.to_bits(), Ordering::Relaxed);
+            sums.redundancy[at_n].store(red_nv.to_bits(), Ordering::Relaxed);
+            if common > 0 {
+                common_v += common;
+                sums.common[nb].fetch_add(common, Ordering::Relaxed);
             }
         }
-        let (at_v, at_n) = (g.offsets[v] + k, g.offsets[nb] + slot_of(rn, v));
-        sums.indirect[at_v].store(ind_vn.to_bits(), Ordering::Relaxed);
-        sums.redundancy[at_v].store(red_vn.to_bits(), Ordering::Relaxed);
-        sums.indirect[at_n].store(ind_nv.to_bits(), Ordering::Relaxed);
-        sums.redundancy[at_n].store(red_nv.to_bits(), Ordering::Relaxed);
-    }
-    for &x in nv {
-        mark[x as usize] = u32::MAX;
+        if common_v > 0 {
+            sums.common[v].fetch_add(common_v, Ordering::Relaxed);
+        }
+        for &x in nv {
+            mark[x as usize] = u32::MAX;
+        }
     }
 }
 
