@@ -44,6 +44,10 @@ fn suite(c: &mut Criterion) {
         grp.bench_function(id("clustering_structural_holes"), |b| {
             b.iter(|| neighborhood::neighborhood(&g))
         });
+        // The per-partner pass the tie-by-tie kernel replaced (same bits).
+        grp.bench_function(id("clustering_structural_holes_reference"), |b| {
+            b.iter(|| neighborhood::neighborhood_reference(&g))
+        });
         grp.bench_function(id("clustering_alone"), |b| {
             b.iter(|| neighborhood::clustering(&g))
         });

@@ -425,9 +425,8 @@ pub fn load(job: &AnalyzeJob) -> Result<ValidatedTables> {
 }
 
 fn load_metered(job: &AnalyzeJob, meter: &crate::progress::Meter) -> Result<ValidatedTables> {
-    let raw =
-        crate::io::read::read_folder(&job.input, &job.settings, meter).map_err(Error::Input)?;
-    validate::validate(raw, &job.settings, job.skip_invalid).map_err(Error::Input)
+    validate::validate_folder(&job.input, &job.settings, job.skip_invalid, meter)
+        .map_err(Error::Input)
 }
 
 /// The whole of `ecograph validate`: loads and checks `input`, writing nothing.

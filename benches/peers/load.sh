@@ -9,10 +9,15 @@
 #         100k = 100,000 partners / 3,000,000 deals
 #         the data folder of run.sh (benches/peers/data/SIZE, seed 7), generated if
 #         missing
+#         xl   = 1,000,000 partners / 50,000,000 deals (seed 42, as BENCHMARKS.md's XL
+#                section: give its folder with DATA=; 6 GB of CSV, ~20 min to generate)
 #   RUNS  timed runs of each of the three (default 5; medians reported)
 #
 # Environment:
 #   ECOGRAPH=path   binary to benchmark (default target/release/ecograph)
+#   DATA=path       the input folder to read instead of benches/peers/data/SIZE
+#   ANALYZE=0       leave out (c) (at XL `analyze --metrics none` still plans the
+#                   overlap tables, minutes of work that are not loading)
 #
 # Each run, in this order, one process each:
 #   (a) polars: load.py, `pl.read_csv(path)` with default options for partners,
@@ -35,10 +40,13 @@ ECOGRAPH="${ECOGRAPH:-$ROOT/target/release/ecograph}"
 case "$SIZE" in
   10k)  PARTNERS=10000;  DEALS=200000 ;;
   100k) PARTNERS=100000; DEALS=3000000 ;;
-  *) echo "unknown size '$SIZE' (use 10k or 100k)" >&2; exit 2 ;;
+  xl)   PARTNERS=1000000; DEALS=50000000 ;;
+  *) echo "unknown size '$SIZE' (use 10k, 100k or xl)" >&2; exit 2 ;;
 esac
 SEED=7
-DATA="$HERE/data/$SIZE"
+[ "$SIZE" = xl ] && SEED=42
+DATA="${DATA:-$HERE/data/$SIZE}"
+ANALYZE="${ANALYZE:-1}"
 RESULTS="$HERE/results"
 mkdir -p "$HERE/data" "$RESULTS"
 log() { printf '== %s\n' "$*" >&2; }
@@ -72,22 +80,25 @@ for i in $(seq 1 "$RUNS"); do
   polars=$("$VENV/bin/python" "$HERE/load.py" "$DATA")
   /usr/bin/time -f "%e %M" -o "$OUT.validate.time" "$ECOGRAPH" validate "$DATA" > /dev/null
   read -r vwall vrss < "$OUT.validate.time"
-  /usr/bin/time -f "%e %M" -o "$OUT.analyze.time" \
-    "$ECOGRAPH" analyze "$DATA" --out "$OUT-analyze" --overwrite --quiet -v --metrics none \
-    2> "$OUT.analyze.stderr"
-  read -r awall arss < "$OUT.analyze.time"
+  awall=0 arss=0
+  if [ "$ANALYZE" != 0 ]; then
+    /usr/bin/time -f "%e %M" -o "$OUT.analyze.time" \
+      "$ECOGRAPH" analyze "$DATA" --out "$OUT-analyze" --overwrite --quiet -v --metrics none \
+      2> "$OUT.analyze.stderr"
+    read -r awall arss < "$OUT.analyze.time"
+  fi
   "$VENV/bin/python" - "$polars" "$vwall" "$vrss" "$awall" "$arss" "$load" \
     "$OUT-analyze/ecosystem_summary.json" >> "$RUNS_FILE" <<'PY'
 import json, sys
 polars, vwall, vrss, awall, arss, load, summary = sys.argv[1:]
-t = json.load(open(summary))["timings_s"]
+t = json.load(open(summary))["timings_s"] if float(awall) > 0 else {"load + validate": None}
 print(json.dumps({"loadavg_before": float(load), "polars": json.loads(polars),
                   "validate_wall_s": float(vwall), "validate_max_rss_kb": int(vrss),
                   "analyze_load_validate_s": t["load + validate"],
                   "analyze_wall_s": float(awall), "analyze_max_rss_kb": int(arss)}))
 PY
   log "  run $i (load avg before: $load): $(tail -n 1 "$RUNS_FILE" | "$VENV/bin/python" -c \
-    "import json,sys; r=json.load(sys.stdin); print(f\"polars {r['polars']['total_s']:.3f} s, validate {r['validate_wall_s']:.2f} s, load + validate {r['analyze_load_validate_s']:.3f} s\")")"
+    "import json,sys; r=json.load(sys.stdin); print(f\"polars {r['polars']['total_s']:.3f} s, validate {r['validate_wall_s']:.2f} s, load + validate {r['analyze_load_validate_s'] or 0:.3f} s\")")"
 done
 
 if [ "$ECOGRAPH" = "$ROOT/target/release/ecograph" ]; then
@@ -104,7 +115,7 @@ runs = [json.loads(l) for l in Path(runs_file).read_text().splitlines()]
 med = lambda xs: statistics.median(xs)
 polars = med([r["polars"]["total_s"] for r in runs])
 validate = med([r["validate_wall_s"] for r in runs])
-stage = med([r["analyze_load_validate_s"] for r in runs])
+stage = med([r["analyze_load_validate_s"] or 0 for r in runs])
 tables = runs[0]["polars"]["seconds"].keys()
 doc = {
     "size": size, "data": data, "runs": len(runs), "ecograph": version, "commit": commit,
@@ -134,8 +145,10 @@ print("|---|---|---|")
 print(f"| polars `pl.read_csv`, six tables, default options | {polars:.3f} s | 1x |")
 print(f"| `ecograph validate` (whole process, wall) | {validate:.3f} s | "
       f"{validate / polars:.2f}x |")
-print(f"| `ecograph analyze --metrics none`: load + validate stage | {stage:.3f} s | "
-      f"{stage / polars:.2f}x |")
+if stage:
+    print(f"| `ecograph analyze --metrics none`: load + validate stage | {stage:.3f} s | "
+          f"{stage / polars:.2f}x |")
+print(f"peak RSS: ecograph validate {doc['max_rss_kb']['ecograph_validate'] / 1e6:.2f} GB")
 print("polars per table (median): " + ", ".join(
     f"{t} {s:.3f} s" for t, s in doc["median_s"]["polars_read_csv"].items()))
 print(f"load average before each run: {doc['loadavg_before']}")

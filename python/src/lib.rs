@@ -129,16 +129,15 @@ fn validate(
     let t = run::blocking(py, threads, move |progress| {
         let mut stages = ecograph::progress::Stages::new(progress);
         stages.run_metered(ecograph::plan::Stage::Load.name(), |meter| {
-            let raw = match raw {
-                Some(raw) => raw,
+            match raw {
+                Some(raw) => ecograph::validate::validate(raw, &settings, skip_invalid),
                 None => {
                     ecograph::validate::check_input_folder(&input)?;
-                    ecograph::io::read::read_folder(&input, &settings, meter)
-                        .map_err(ecograph::Error::Input)?
+                    // Each file read, typed and freed in turn.
+                    ecograph::validate::validate_folder(&input, &settings, skip_invalid, meter)
                 }
-            };
-            ecograph::validate::validate(raw, &settings, skip_invalid)
-                .map_err(ecograph::Error::Input)
+            }
+            .map_err(ecograph::Error::Input)
         })
     })?;
     let value = serde_json::json!({

@@ -218,13 +218,15 @@ impl RawTable {
 /// The contract's tables as read (names and columns mapped, not yet checked row by
 /// row): the input of [`crate::validate::validate`].
 pub struct RawTables {
-    pub(crate) partners: RawTable,
-    pub(crate) deals: RawTable,
+    /// Always there until validation takes it (required; [`RawTables::new`] checks).
+    partners: Option<RawTable>,
+    /// Always there until validation takes it (required; [`RawTables::new`] checks).
+    deals: Option<RawTable>,
     /// None when the config takes deal_partners from a deals column.
-    pub(crate) deal_partners: Option<RawTable>,
-    pub(crate) partner_products: Option<RawTable>,
-    pub(crate) products: Option<RawTable>,
-    pub(crate) customers: Option<RawTable>,
+    deal_partners: Option<RawTable>,
+    partner_products: Option<RawTable>,
+    products: Option<RawTable>,
+    customers: Option<RawTable>,
 }
 
 impl RawTables {
@@ -272,7 +274,7 @@ impl RawTables {
             let i = TABLES.iter().position(|s| s.name == name).unwrap_or(0);
             slots[i].take()
         };
-        let (Some(partners), Some(deals)) = (take("partners"), take("deals")) else {
+        let (partners @ Some(_), deals @ Some(_)) = (take("partners"), take("deals")) else {
             return Err(InputErrors::default()); // reported above
         };
         Ok(RawTables {
@@ -283,6 +285,44 @@ impl RawTables {
             products: take("products"),
             customers: take("customers"),
         })
+    }
+}
+
+/// Where [`crate::validate::validate`] takes the tables from, one at a time, so that
+/// each can be typed and its raw form freed before the next is read: a folder read file
+/// by file (`io::read::FolderTables`), or [`RawTables`] already in memory.
+pub trait TableSource {
+    /// The table `spec` as read: `None` when it is absent (optional, or deal_partners
+    /// taken from a deals column) or when it could not be read (the source keeps why).
+    fn take(&mut self, spec: &TableSpec) -> Option<RawTable>;
+
+    /// Whether a table could not be read: validation then types nothing more, since
+    /// only the file-level problems are reported.
+    fn failed(&self) -> bool;
+
+    /// The file-level problems of every table taken, in table order (contract order).
+    fn errors(&mut self) -> Vec<InputError>;
+}
+
+impl TableSource for RawTables {
+    fn take(&mut self, spec: &TableSpec) -> Option<RawTable> {
+        match spec.name {
+            "partners" => self.partners.take(),
+            "deals" => self.deals.take(),
+            "deal_partners" => self.deal_partners.take(),
+            "partner_products" => self.partner_products.take(),
+            "products" => self.products.take(),
+            "customers" => self.customers.take(),
+            _ => None,
+        }
+    }
+
+    fn failed(&self) -> bool {
+        false
+    }
+
+    fn errors(&mut self) -> Vec<InputError> {
+        Vec::new()
     }
 }
 

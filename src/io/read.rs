@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::csv::scan as csv_scan;
 use super::raw::select::{header_errors, select_contract_columns, wanted_columns};
-use super::raw::{table_error, RawTable, RawTables, SourceFile};
+use super::raw::{table_error, RawTable, SourceFile, TableSource};
 use super::InputFormat;
 use crate::config::Settings;
 use crate::error::{InputError, InputErrors, Rule, MISSING_TABLE_SHOWN};
@@ -179,50 +179,76 @@ pub fn discover(
     }
 }
 
-/// Finds and reads every table of `dir`, one file at a time (polars parses each file on
-/// every thread; the structural CSV scan is single-threaded per file), and reports every
-/// file-level problem of every table together, in table order.
+/// The tables of an input folder, read one file at a time as validation asks for them
+/// ([`TableSource`]), so that each raw table can be typed and freed before the next is
+/// read. Polars parses each file on every thread; the structural CSV scan is
+/// single-threaded per file.
 ///
-/// The megabytes of input read are reported to `meter` (a table counts when it has
+/// The megabytes of input read are reported to the meter (a table counts when it has
 /// been parsed); [`Meter::silent`] reports nothing.
-pub fn read_folder(
-    dir: &Path,
-    settings: &Settings,
-    meter: &Meter,
-) -> Result<RawTables, InputErrors> {
-    let fail = |errors: Vec<InputError>| InputErrors { errors };
-    let files = discover(dir, settings).map_err(fail)?;
-    let mb = |s: &SourceFile| std::fs::metadata(&s.path).map_or(0, |m| m.len()) / 1_000_000;
-    let total: u64 = files.iter().filter_map(|(_, s)| s.as_ref()).map(mb).sum();
-    meter.start(total, "MB read");
-    // One file at a time: polars parses each file on every thread already, and reading
-    // them all at once held every file's parse buffers together (at 1M partners / 50M
-    // deals the reading peaked at 17 GB for 11 GB of columns).
-    let read: Vec<Result<Option<RawTable>, Vec<InputError>>> = files
-        .into_iter()
-        .map(|(spec, source)| {
-            let size = source.as_ref().map_or(0, mb);
-            let r = source
-                .map(|src| read_table(spec, src, settings))
-                .transpose();
-            meter.add(size);
-            r
+pub struct FolderTables<'a> {
+    /// Each contract table's file, by [`TABLES`] index, until it is taken (`None` when
+    /// optional and absent, or deal_partners taken from a deals column).
+    files: Vec<Option<(TableSpec, Option<SourceFile>)>>,
+    settings: &'a Settings,
+    meter: &'a Meter<'a>,
+    /// The file-level problems of the tables read so far.
+    errors: Vec<InputError>,
+}
+
+impl<'a> FolderTables<'a> {
+    /// Finds every table of `dir`; what is missing, ambiguous or not a file is
+    /// reported here, before anything is read.
+    pub fn open(
+        dir: &Path,
+        settings: &'a Settings,
+        meter: &'a Meter<'a>,
+    ) -> Result<FolderTables<'a>, InputErrors> {
+        let files = discover(dir, settings).map_err(|errors| InputErrors { errors })?;
+        let total: u64 = files.iter().filter_map(|(_, s)| s.as_ref()).map(mb).sum();
+        meter.start(total, "MB read");
+        Ok(FolderTables {
+            files: files.into_iter().map(Some).collect(),
+            settings,
+            meter,
+            errors: Vec::new(),
         })
-        .collect();
-    let mut errors = Vec::new();
-    let mut tables = Vec::new();
-    for r in read {
-        match r {
-            Ok(Some(raw)) => tables.push(raw),
-            Ok(None) => {}
-            Err(mut e) => errors.append(&mut e),
+    }
+}
+
+/// Whole megabytes of a file, for the meter.
+fn mb(s: &SourceFile) -> u64 {
+    std::fs::metadata(&s.path).map_or(0, |m| m.len()) / 1_000_000
+}
+
+impl TableSource for FolderTables<'_> {
+    fn take(&mut self, spec: &TableSpec) -> Option<RawTable> {
+        let i = TABLES.iter().position(|s| s.name == spec.name)?;
+        let (spec, source) = self.files.get_mut(i)?.take()?;
+        let source = source?;
+        let size = mb(&source);
+        let read = read_table(spec, source, self.settings);
+        self.meter.add(size);
+        match read {
+            Ok(raw) => Some(raw),
+            Err(mut e) => {
+                self.errors.append(&mut e);
+                None
+            }
         }
     }
-    if !errors.is_empty() {
-        return Err(fail(errors));
+
+    fn failed(&self) -> bool {
+        !self.errors.is_empty()
     }
-    // discover has reported a missing required table, so RawTables::new finds them all.
-    RawTables::new(tables, settings)
+
+    fn errors(&mut self) -> Vec<InputError> {
+        // Tables are read in the order validation types them; problems are listed in
+        // table order (a stable sort keeps each file's own order).
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.sort_by_key(|e| TABLES.iter().position(|s| s.name == e.table));
+        errors
+    }
 }
 
 fn file_error(spec: &TableSpec, source: &SourceFile, rule: Rule) -> Vec<InputError> {

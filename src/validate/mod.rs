@@ -1,8 +1,9 @@
 //! Raw tables -> [`ValidatedTables`]: every rule of the data contract (§1, §4) checked,
 //! every id resolved, so later stages never see an unchecked value.
 //!
-//! [`validate`] takes the tables as read ([`RawTables`], from `io::read::read_folder`
-//! or from Arrow data a caller holds); the per-table
+//! [`validate`] takes the tables as read ([`RawTables`], from Arrow data a caller
+//! holds); [`validate_folder`] reads a folder's files one at a time as it types them
+//! (`io::read::FolderTables`), so that only one raw table is held at once; the per-table
 //! checks are in `tables`, the per-row machinery in `check`, what the input implies for
 //! the numbers in `warnings`.
 //!
@@ -26,13 +27,13 @@ use std::path::Path;
 
 use crate::config::Settings;
 use crate::error::{Error, InputError, InputErrors, Warning};
-use crate::io::raw::{RawTable, RawTables};
+use crate::io::raw::{RawTable, RawTables, TableSource};
 #[cfg(feature = "read")]
 use crate::io::read;
+use crate::schema::TABLES;
 use check::Problems;
 pub use dict::{Dict, NULL};
 pub use parse::MAX_AMOUNT;
-use rustc_hash::FxHashMap as HashMap;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
 pub use tables::DealGaps;
@@ -123,8 +124,8 @@ pub fn check_input_folder(dir: &Path) -> crate::Result<()> {
     })
 }
 
-/// Loads and validates the input folder (feature `read`): [`read::read_folder`], then
-/// [`validate`].
+/// Loads and validates the input folder (feature `read`): [`validate_folder`] after
+/// [`check_input_folder`], silently.
 ///
 /// Returns every contract violation found (file order, first [`crate::error::MAX_REPORTED_ERRORS`]
 /// shown by the CLI) unless `skip_invalid` lets row-level ones through, as
@@ -136,9 +137,32 @@ pub fn load_and_validate(
     skip_invalid: bool,
 ) -> crate::Result<ValidatedTables> {
     check_input_folder(dir)?;
-    let raw = read::read_folder(dir, settings, &crate::progress::Meter::silent())
-        .map_err(Error::Input)?;
-    validate(raw, settings, skip_invalid).map_err(Error::Input)
+    validate_folder(
+        dir,
+        settings,
+        skip_invalid,
+        &crate::progress::Meter::silent(),
+    )
+    .map_err(Error::Input)
+}
+
+/// Reads and validates the tables of `dir` one at a time (feature `read`): each file is
+/// read, typed and its raw columns freed before the next file is read, so the peak
+/// holds one raw table beside the typed ones, not every raw table at once (at 1M
+/// partners / 50M deals all of them together were the run's peak).
+///
+/// The result and the errors are those of reading every file then [`validate`]: when a
+/// file cannot be read, the file-level problems of every table are reported (table
+/// order) and no row-level problem. The megabytes read are reported to `meter`.
+#[cfg(feature = "read")]
+pub fn validate_folder(
+    dir: &Path,
+    settings: &Settings,
+    skip_invalid: bool,
+    meter: &crate::progress::Meter,
+) -> Result<ValidatedTables, InputErrors> {
+    let mut folder = read::FolderTables::open(dir, settings, meter)?;
+    validate_from(&mut folder, settings, skip_invalid)
 }
 
 /// Checks the tables as read against every rule of the contract and resolves every id.
@@ -146,54 +170,163 @@ pub fn load_and_validate(
 /// Strict mode (the default) collects every problem (file order) and fails; with
 /// `skip_invalid`, row-level problems move the row to `rejected` and the run goes on.
 pub fn validate(
-    raw: RawTables,
+    mut raw: RawTables,
     settings: &Settings,
     skip_invalid: bool,
 ) -> Result<ValidatedTables, InputErrors> {
-    // The tables are consumed: each one's text columns are freed as soon as they are
-    // typed, so the raw input and its typed form are never all in memory at once.
-    let RawTables {
-        partners: raw_partners,
-        deals: raw_deals,
-        deal_partners: raw_links,
-        partner_products: raw_partner_products,
-        products: raw_products,
-        customers: raw_customers,
-    } = raw;
-    let links_raw = links_table(settings, raw_links, &raw_deals)?;
-    // What the tables as read imply (absent or empty columns, skipped rows), before
-    // their columns are freed.
-    let read: Vec<&RawTable> = [
-        Some(&raw_partners),
-        Some(&raw_deals),
-        settings.links_from_deals.is_none().then_some(&links_raw),
-        raw_partner_products.as_ref(),
-        raw_products.as_ref(),
-        raw_customers.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut warnings = warnings::collect(&read);
-    drop(read);
+    validate_from(&mut raw, settings, skip_invalid)
+}
 
+/// [`validate`] over any [`TableSource`]: tables are taken in the order they are
+/// typed (partners, deals, deal_partners, products, customers, partner_products), each
+/// typed and dropped before the next is taken. Once a table cannot be read (or the
+/// links column of deals is unusable), nothing more is typed, but every remaining
+/// table is still taken so that the file-level problems of all of them are reported.
+fn validate_from(
+    src: &mut impl TableSource,
+    settings: &Settings,
+    skip_invalid: bool,
+) -> Result<ValidatedTables, InputErrors> {
+    let mut run = Run {
+        src,
+        settings,
+        taken: [false; TABLES.len()],
+        warnings: std::array::from_fn(|_| Vec::new()),
+        stop: None,
+    };
+    let typed = typed(&mut run, skip_invalid);
+    // Every table not taken yet is read for its file-level problems only.
+    for (i, spec) in TABLES.iter().enumerate() {
+        if !run.taken[i] {
+            drop(run.src.take(spec));
+        }
+    }
+    let errors = run.src.errors();
+    if !errors.is_empty() {
+        return Err(InputErrors { errors });
+    }
+    if let Some(e) = run.stop {
+        return Err(e);
+    }
+    let Some(mut t) = typed else {
+        return Err(InputErrors::default()); // a required table absent: reported above
+    };
+    // Warnings in table order; "some amounts missing" after those of partners and deals.
+    let [w_partners, w_deals, rest @ ..] = run.warnings;
+    let mut warnings: Vec<Warning> = w_partners.into_iter().chain(w_deals).collect();
+    if !warnings.iter().any(|w| w.code == "missing_amount") {
+        warnings.extend(t.some_amounts_missing.take());
+    }
+    warnings.extend(rest.into_iter().flatten());
+    warnings.extend(t.links_warning.take());
+    t.tables.warnings = warnings;
+    if !t.problems.errors.is_empty() {
+        return Err(InputErrors {
+            errors: t.problems.errors,
+        });
+    }
+    t.tables.rejected = t.problems.rejected;
+    Ok(t.tables)
+}
+
+/// The state of one validation: where the tables come from and what was learnt
+/// before each was typed.
+struct Run<'a, S: TableSource> {
+    src: &'a mut S,
+    settings: &'a Settings,
+    /// Which of [`TABLES`] have been taken from `src`.
+    taken: [bool; TABLES.len()],
+    /// Each table's warnings about its columns and skipped rows, by [`TABLES`] index.
+    warnings: [Vec<Warning>; TABLES.len()],
+    /// A problem that stops the run once every file is read (the deals column the
+    /// links are to come from is unusable).
+    stop: Option<InputErrors>,
+}
+
+impl<S: TableSource> Run<'_, S> {
+    /// The table `name` from the source, its warnings noted: `None` when typing must
+    /// stop (a table could not be read, or the run is stopped), `Some(None)` when the
+    /// table is absent.
+    fn take(&mut self, name: &str) -> Option<Option<RawTable>> {
+        let i = TABLES.iter().position(|s| s.name == name)?;
+        self.taken[i] = true;
+        let raw = self.src.take(&TABLES[i]);
+        crate::progress::checkpoint();
+        if self.src.failed() || self.stop.is_some() {
+            return None;
+        }
+        if let Some(raw) = &raw {
+            self.warnings[i] = warnings::collect(&[raw]);
+        }
+        Some(raw)
+    }
+}
+
+/// What typing every table gives, before the warnings are put in order.
+struct Typed {
+    tables: ValidatedTables,
+    problems: Problems,
+    some_amounts_missing: Option<Warning>,
+    links_warning: Option<Warning>,
+}
+
+/// Takes and types every table in turn (see [`validate_from`]); `None` when it had to
+/// stop.
+fn typed<S: TableSource>(run: &mut Run<'_, S>, skip_invalid: bool) -> Option<Typed> {
+    let settings = run.settings;
     let mut p = Problems::new(skip_invalid);
     let mut dicts = tables::Dicts {
         customers: Dict::default(),
         products: Dict::default(),
         regions: Dict::default(),
     };
+    let raw_partners = run.take("partners")??;
     let (partners, pid, s_partners) = tables::partners(&raw_partners, settings, &mut p);
     drop(raw_partners);
     crate::progress::checkpoint();
+
+    let raw_deals = run.take("deals")??;
+    // deal_partners made from a deals column is made before the deals' text is freed.
+    let derived = match &settings.links_from_deals {
+        Some(l) => match links::from_deals_column(&raw_deals, l) {
+            Ok(t) => Some(t),
+            Err(rule) => {
+                run.stop = Some(InputErrors {
+                    errors: vec![InputError {
+                        file: raw_deals.source.display.to_string(),
+                        table: "deals",
+                        row: None,
+                        line: None,
+                        column: Some(l.column.to_string()),
+                        value: None,
+                        rule,
+                    }],
+                });
+                return None;
+            }
+        },
+        None => None,
+    };
     let (deals, did, s_deals, gaps) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
-    warn_of_some_amounts_missing(&mut warnings, &raw_deals, &gaps);
+    let some_amounts_missing = warnings::some_amounts_missing(&raw_deals, &gaps);
     drop(raw_deals);
     crate::progress::checkpoint();
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
     let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);
     let deal_index = check::id_index(deals.id.iter(), &did);
     crate::progress::checkpoint();
+
+    let links_raw = match derived {
+        Some(t) => {
+            // A deal_partners table given beside the column is not used (a folder's is
+            // refused when it is found): neither checked nor warned about.
+            run.take("deal_partners")?;
+            run.warnings[2].clear();
+            t
+        }
+        // A required table: the source has reported it missing.
+        None => run.take("deal_partners")??,
+    };
     let links_file = links_raw.source.display.clone();
     let links_rows = links_raw.n_rows();
     let (tables::LinkRows { links, touched }, s_links) =
@@ -202,133 +335,67 @@ pub fn validate(
     drop(deal_index);
     crate::progress::checkpoint();
     let mut stats = vec![s_partners, s_deals, s_links];
-    let partner_products = optional_tables(
-        OptionalTables {
-            products: raw_products,
-            customers: raw_customers,
-            partner_products: raw_partner_products,
-        },
-        &partner_index,
-        &mut p,
-        &mut dicts,
-        &mut stats,
-    );
 
-    sort_in_table_order(&mut p);
-    if !p.errors.is_empty() {
-        return Err(InputErrors { errors: p.errors });
-    }
-    warnings.extend(warnings::links_warning(
-        &links_file,
-        links_rows,
-        links.len(),
-    ));
-    Ok(ValidatedTables {
-        partners,
-        deals,
-        links,
-        link_touched: touched,
-        partner_products,
-        customers: dicts.customers,
-        products: dicts.products,
-        regions: dicts.regions,
-        stats,
-        gaps,
-        rejected: p.rejected,
-        warnings,
-    })
-}
-
-/// The deal_partners table to check: the one read, or the one made from the deals
-/// column the config names (`[deal_partners] from_deals_column`).
-fn links_table(
-    settings: &Settings,
-    read: Option<RawTable>,
-    deals: &RawTable,
-) -> Result<RawTable, InputErrors> {
-    match (&settings.links_from_deals, read) {
-        (Some(l), _) => links::from_deals_column(deals, l).map_err(|rule| InputErrors {
-            errors: vec![InputError {
-                file: deals.source.display.to_string(),
-                table: "deals",
-                row: None,
-                line: None,
-                column: Some(l.column.to_string()),
-                value: None,
-                rule,
-            }],
-        }),
-        (None, Some(t)) => Ok(t),
-        // read_folder reports a missing required table; nothing to check here.
-        (None, None) => Err(InputErrors::default()),
-    }
-}
-
-/// Some amounts missing (the column absent or empty in every row is announced
-/// already, as `missing_amount`): after the deals' own warnings, in table order.
-fn warn_of_some_amounts_missing(
-    warnings: &mut Vec<Warning>,
-    raw_deals: &RawTable,
-    gaps: &tables::DealGaps,
-) {
-    if !warnings.iter().any(|w| w.code == "missing_amount")
-        && let Some(w) = warnings::some_amounts_missing(raw_deals, gaps)
-    {
-        let at = warnings
-            .iter()
-            .rposition(|w| matches!(w.table, "partners" | "deals"))
-            .map_or(0, |i| i + 1);
-        warnings.insert(at, w);
-    }
-}
-
-/// The optional tables of the input as read (`None` when absent).
-struct OptionalTables {
-    products: Option<RawTable>,
-    customers: Option<RawTable>,
-    partner_products: Option<RawTable>,
-}
-
-/// Checks the optional tables: products and customers (unique ids; their ids join the
-/// dictionaries), then partner_products, whose (partner row, product code) pairs it
-/// returns. Each table's stats are pushed to `stats`.
-fn optional_tables(
-    raw: OptionalTables,
-    partner_index: &HashMap<&str, u32>,
-    p: &mut Problems,
-    dicts: &mut tables::Dicts,
-    stats: &mut Vec<TableStats>,
-) -> Vec<(u32, u32)> {
+    // products first: partner_products is checked against its ids.
     let mut product_ids = None;
-    if let Some(t) = raw.products {
-        let (ids, s) = tables::catalog(&t, "product_id", "products", p, &mut dicts.products, true);
+    if let Some(t) = run.take("products")? {
+        let (ids, s) = tables::catalog(
+            &t,
+            "product_id",
+            "products",
+            &mut p,
+            &mut dicts.products,
+            true,
+        );
         product_ids = ids;
         stats.push(s);
     }
-    if let Some(t) = raw.customers {
+    if let Some(t) = run.take("customers")? {
         let (_, s) = tables::catalog(
             &t,
             "customer_id",
             "customers",
-            p,
+            &mut p,
             &mut dicts.customers,
             false,
         );
         stats.push(s);
     }
     let mut partner_products = Vec::new();
-    if let Some(t) = raw.partner_products {
+    if let Some(t) = run.take("partner_products")? {
         let (pp, s) = tables::partner_products(
             &t,
-            p,
-            partner_index,
+            &mut p,
+            &partner_index,
             product_ids.as_ref(),
             &mut dicts.products,
         );
         partner_products = pp;
         stats.push(s);
     }
-    partner_products
+    drop(partner_index);
+
+    sort_in_table_order(&mut p);
+    let links_warning = warnings::links_warning(&links_file, links_rows, links.len());
+    Some(Typed {
+        tables: ValidatedTables {
+            partners,
+            deals,
+            links,
+            link_touched: touched,
+            partner_products,
+            customers: dicts.customers,
+            products: dicts.products,
+            regions: dicts.regions,
+            stats,
+            gaps,
+            rejected: Vec::new(),
+            warnings: Vec::new(),
+        },
+        problems: p,
+        some_amounts_missing,
+        links_warning,
+    })
 }
 
 /// Sorts the problems found into table order (contract order), then row order within a

@@ -128,6 +128,19 @@ proptest! {
     }
 
     #[test]
+    fn neighbourhood_equals_the_per_partner_reference(g in graph()) {
+        // One intersection per tie gives the bits of two (the kernel it replaced).
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let want = neighborhood::neighborhood_reference(&g);
+        for threads in [1, 3] {
+            let got = on_threads(threads, || neighborhood::neighborhood(&g));
+            prop_assert_eq!(bits(&got.clustering), bits(&want.clustering));
+            prop_assert_eq!(bits(&got.constraint), bits(&want.constraint));
+            prop_assert_eq!(bits(&got.effective_size), bits(&want.effective_size));
+        }
+    }
+
+    #[test]
     fn triangle_clustering_equals_the_neighbourhood_pass(g in graph()) {
         // Clustering alone (triangle counting) gives the bits of the one-pass kernel.
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
