@@ -213,6 +213,17 @@ pub struct PairPlan {
 }
 
 impl PairPlan {
+    /// A top-K plan from the dimension's pair count and every partner's top-K list
+    /// (in any order, a pair possibly listed twice): the rows are the lists' union.
+    pub(crate) fn from_lists(pairs: u64, lists: Vec<(u32, u32, u32)>) -> PairPlan {
+        let kept = KeptPairs::from_lists(lists);
+        PairPlan {
+            pairs,
+            rows: kept.len() as u64,
+            kept: Some(kept),
+        }
+    }
+
     /// Whether writing needs a pass over the pairs (no top-K bound), and so the
     /// incidence; under a top-K bound the plan holds the rows.
     pub fn streams(&self) -> bool {
