@@ -13,7 +13,9 @@
 //! [`plan`] computes the whole family except the writing, and writes nothing: the
 //! customer pass (every per-partner column and the by-type matrix; under
 //! `--overlap-top-k` a full-row pass that also keeps each partner's top-K list), the
-//! product's top-K lists, and per dimension the exact number of rows the bounds keep
+//! product's top-K lists (found by a threshold search, `search`, and the product pair
+//! count by inclusion–exclusion, `count`: the same numbers as a full-row pass without
+//! counting every pair), and per dimension the exact number of rows the bounds keep
 //! (under top-K the size of the lists' union, which is the rows themselves; with only a
 //! min-jaccard cut, or none, a counting half-row pass). The caller thus knows every
 //! table's size before it pays for the writing (`--max-pair-rows`, `--dry-run`);

@@ -83,16 +83,20 @@ struct TopK {
 }
 
 impl TopK {
-    fn offer(&mut self, c: Cand) {
+    /// Keeps `c` if it ranks among the K best so far; returns whether it did.
+    fn offer(&mut self, c: Cand) -> bool {
         if self.min.is_some_and(|m| c.j < m) {
-            return;
+            return false;
         }
         if self.heap.len() < self.k {
             self.heap.push(c);
         } else if self.heap.peek().is_some_and(|w| c < *w) {
             self.heap.pop();
             self.heap.push(c);
+        } else {
+            return false;
         }
+        true
     }
 
     /// Whether no candidate of jaccard at most `bound` can enter (any index).
@@ -128,118 +132,210 @@ fn intersect(a: &[u32], b: &[u32]) -> u32 {
     n
 }
 
-/// Shared read-only state of the search.
+/// The distinct nonempty sets ("groups") of the partners, their postings and their
+/// members: the shared read-only state of the search.
 struct Index<'a> {
     rows: &'a Csr,
-    /// Partners per item.
-    k: Vec<u32>,
-    /// item -> partners carrying it, by (set size, index).
-    post: Csr,
-    /// Partners in (set, index) order, and per partner its group (range in `order` of
-    /// the partners with the identical set).
+    /// Partners in (set, index) order; group g's members are
+    /// `order[starts[g]..starts[g + 1]]`, ascending.
     order: Vec<u32>,
-    group: Vec<(u32, u32)>,
+    starts: Vec<u32>,
+    /// Each group's items, rarest first (partners per item ascending, then item index).
+    items: Csr,
+    /// item -> (group, position of the item in the group's rarest-first list), by
+    /// (group size, position, smallest member).
+    post: Vec<(u32, u32)>,
+    post_offsets: Vec<usize>,
+    /// item -> its size buckets in `post`: (size, start), ascending sizes.
+    buckets: Vec<(u32, u32)>,
+    bucket_offsets: Vec<usize>,
 }
 
-impl Index<'_> {
-    fn size(&self, p: u32) -> u32 {
-        self.rows.degree(p as usize) as u32
+/// A cell of the search: the postings of item `i` (rarest-first position in the
+/// searched set) whose groups have `z` items, with the cell's jaccard bound.
+#[derive(Clone, Copy)]
+struct Cell {
+    bound: f64,
+    i: u32,
+    z: u32,
+    start: u32,
+    end: u32,
+}
+
+/// Per-thread scratch of the search.
+struct Scratch {
+    /// stamp[g] = mark when group g was verified for the current search.
+    stamp: Vec<u32>,
+    top: TopK,
+    cells: Vec<Cell>,
+}
+
+impl<'a> Index<'a> {
+    fn new(rows: &'a Csr, degrees: &[u32]) -> Index<'a> {
+        let n = rows.rows();
+        let mut order: Vec<u32> = (0..n as u32)
+            .filter(|&p| rows.degree(p as usize) > 0)
+            .collect();
+        order.par_sort_by(|&a, &b| {
+            rows.row(a as usize)
+                .cmp(rows.row(b as usize))
+                .then(a.cmp(&b))
+        });
+        let mut starts = vec![0u32];
+        for i in 1..=order.len() {
+            if i == order.len() || rows.row(order[i] as usize) != rows.row(order[i - 1] as usize) {
+                starts.push(i as u32);
+            }
+        }
+        let groups = starts.len() - 1;
+        let first = |g: usize| order[starts[g] as usize] as usize;
+        // Each group's items rarest first.
+        let mut offsets = Vec::with_capacity(groups + 1);
+        offsets.push(0usize);
+        let mut targets = Vec::new();
+        for g in 0..groups {
+            let start = targets.len();
+            targets.extend_from_slice(rows.row(first(g)));
+            targets[start..].sort_unstable_by_key(|&c| (degrees[c as usize], c));
+            offsets.push(targets.len());
+        }
+        let items = Csr {
+            offsets,
+            targets,
+            weights: Vec::new(),
+        };
+        // Postings: counting sort by item, then per item by (size, position, first).
+        let mut post_offsets = vec![0usize; degrees.len() + 1];
+        for &c in &items.targets {
+            post_offsets[c as usize + 1] += 1;
+        }
+        for c in 0..degrees.len() {
+            post_offsets[c + 1] += post_offsets[c];
+        }
+        let mut fill = post_offsets[..degrees.len()].to_vec();
+        let mut post = vec![(0u32, 0u32); items.targets.len()];
+        for g in 0..groups {
+            for (pos, &c) in items.row(g).iter().enumerate() {
+                post[fill[c as usize]] = (g as u32, pos as u32);
+                fill[c as usize] += 1;
+            }
+        }
+        let size = |g: u32| items.degree(g as usize) as u32;
+        {
+            let mut rest: &mut [(u32, u32)] = &mut post;
+            let mut lists = Vec::with_capacity(degrees.len());
+            for w in post_offsets.windows(2) {
+                let (head, tail) = rest.split_at_mut(w[1] - w[0]);
+                lists.push(head);
+                rest = tail;
+            }
+            lists.into_par_iter().for_each(|list| {
+                list.sort_unstable_by_key(|&(g, pos)| (size(g), pos, first(g as usize)))
+            });
+        }
+        let mut buckets = Vec::new();
+        let mut bucket_offsets = Vec::with_capacity(degrees.len() + 1);
+        bucket_offsets.push(0);
+        for w in post_offsets.windows(2) {
+            let mut last = None;
+            for (at, &(g, _)) in post[w[0]..w[1]].iter().enumerate() {
+                let z = size(g);
+                if last != Some(z) {
+                    buckets.push((z, (w[0] + at) as u32));
+                    last = Some(z);
+                }
+            }
+            bucket_offsets.push(buckets.len());
+        }
+        Index {
+            rows,
+            order,
+            starts,
+            items,
+            post,
+            post_offsets,
+            buckets,
+            bucket_offsets,
+        }
     }
 
-    /// Partner p's list: at most K (jaccard, q, shared), the top K of its row.
-    fn search(&self, p: usize, top: &mut TopK, stamp: &mut [u32], items: &mut Vec<u32>) {
-        let set = self.rows.row(p);
-        let s = set.len() as u32;
+    fn groups(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn members(&self, g: u32) -> &[u32] {
+        &self.order[self.starts[g as usize] as usize..self.starts[g as usize + 1] as usize]
+    }
+
+    /// Group g's best K + 1 partners (all of its members may be among them) into
+    /// `sc.top`: every member's top K is that list without itself.
+    fn search(&self, g: u32, sc: &mut Scratch) {
+        let top = &mut sc.top;
         top.heap.clear();
-        if s == 0 {
-            return;
-        }
-        let (pu, mark) = (p as u32, p as u32 + 1);
-        let (g0, g1) = self.group[p];
-        let twins = &self.order[g0 as usize..g1 as usize];
-        let twin = |q| Cand {
-            j: jaccard(s, s, s),
-            q,
-            shared: s,
-        };
-        if twins.len() > top.k {
-            // K partners with the same set (ascending): nothing ranks above them.
-            for &q in twins.iter().filter(|&&q| q != pu).take(top.k) {
-                top.offer(twin(q));
+        let set = self.rows.row(self.members(g)[0] as usize);
+        let s = set.len() as u32;
+        let mark = g + 1;
+        sc.stamp[g as usize] = mark;
+        for &q in self.members(g) {
+            if top.heap.len() == top.k {
+                return; // K + 1 identical sets: nothing ranks above them.
             }
-            return;
+            top.offer(Cand {
+                j: jaccard(s, s, s),
+                q,
+                shared: s,
+            });
         }
-        for &q in twins {
-            stamp[q as usize] = mark;
-            if q != pu {
-                top.offer(twin(q));
-            }
-        }
-        items.clear();
-        items.extend_from_slice(set);
-        items.sort_unstable_by_key(|&c| (self.k[c as usize], c));
-        for (i, &c) in items.iter().enumerate() {
+        // The cells, best bound first.
+        let cells = &mut sc.cells;
+        cells.clear();
+        for (i, &c) in self.items.row(g as usize).iter().enumerate() {
             let r = s - i as u32;
-            if top.closed(jaccard(r, s, r)) {
+            let c = c as usize;
+            let bs = &self.buckets[self.bucket_offsets[c]..self.bucket_offsets[c + 1]];
+            let end_of_item = self.post_offsets[c + 1] as u32;
+            for (b, &(z, start)) in bs.iter().enumerate() {
+                let end = bs.get(b + 1).map_or(end_of_item, |x| x.1);
+                cells.push(Cell {
+                    bound: jaccard(r.min(z), s, z),
+                    i: i as u32,
+                    z,
+                    start,
+                    end,
+                });
+            }
+        }
+        cells.sort_unstable_by(|a, b| {
+            b.bound
+                .total_cmp(&a.bound)
+                .then(a.i.cmp(&b.i))
+                .then(a.z.cmp(&b.z))
+        });
+        for cell in cells.iter() {
+            if top.closed(cell.bound) {
                 break;
             }
-            let list = self.post.row(c as usize);
-            let mid = list.partition_point(|&q| self.size(q) < s);
-            // Sizes z >= s, ascending: the bound r / (s + z - r) falls with z.
-            let mut at = mid;
-            while at < list.len() {
-                let q = list[at];
-                let z = self.size(q);
-                let bound = jaccard(r, s, z);
+            let (z, after) = (cell.z, s - 1 - cell.i);
+            for &(t, pos) in &self.post[cell.start as usize..cell.end as usize] {
+                // Positional filter: both sets share at most the items after this one.
+                let bound = jaccard(1 + after.min(z - 1 - pos), s, z);
                 if top.closed(bound) {
                     break;
                 }
-                if top.shut(bound, q) {
-                    // Same size, larger indices: skip the bucket.
-                    at += list[at..].partition_point(|&x| self.size(x) == z);
+                if sc.stamp[t as usize] == mark || top.shut(bound, self.members(t)[0]) {
                     continue;
                 }
-                at += 1;
-                self.verify(set, s, q, z, top, stamp, mark);
-            }
-            // Sizes z < s, descending: for z <= r the bound z / s falls with z.
-            for &q in list[..mid].iter().rev() {
-                let z = self.size(q);
-                let x = r.min(z);
-                let bound = jaccard(x, s, z);
-                if top.shut(bound, q) {
-                    if z <= r && top.closed(bound) {
+                sc.stamp[t as usize] = mark;
+                let shared = intersect(set, self.rows.row(self.members(t)[0] as usize));
+                let j = jaccard(shared, s, z);
+                for &q in self.members(t) {
+                    // Members ascend: once one is refused, so are the rest.
+                    if !top.offer(Cand { j, q, shared }) {
                         break;
                     }
-                    continue;
                 }
-                self.verify(set, s, q, z, top, stamp, mark);
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    #[inline]
-    fn verify(
-        &self,
-        set: &[u32],
-        s: u32,
-        q: u32,
-        z: u32,
-        top: &mut TopK,
-        stamp: &mut [u32],
-        mark: u32,
-    ) {
-        if stamp[q as usize] == mark {
-            return;
-        }
-        stamp[q as usize] = mark;
-        let shared = intersect(set, self.rows.row(q as usize));
-        top.offer(Cand {
-            j: jaccard(shared, s, z),
-            q,
-            shared,
-        });
     }
 }
 
@@ -257,79 +353,40 @@ pub(crate) fn top_lists(
     k: u32,
     min_jaccard: Option<f64>,
 ) -> Vec<(u32, u32, u32)> {
-    let n = rows.rows();
     let degrees = item_degrees(rows, items);
-    let size = |p: u32| rows.degree(p as usize);
-    // Postings by (size, index): the partners come in index order, then a stable sort
-    // by size per item.
-    let mut post = super::count::postings(rows, &degrees, |_| true);
-    let offsets = post.offsets.clone();
-    {
-        let mut rest: &mut [u32] = &mut post.targets;
-        let mut slices = Vec::with_capacity(degrees.len());
-        for w in offsets.windows(2) {
-            let (head, tail) = rest.split_at_mut(w[1] - w[0]);
-            slices.push(head);
-            rest = tail;
-        }
-        slices
-            .into_par_iter()
-            .for_each(|list| list.sort_by_key(|&q| size(q)));
-    }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.par_sort_by(|&a, &b| {
-        rows.row(a as usize)
-            .cmp(rows.row(b as usize))
-            .then(a.cmp(&b))
-    });
-    let mut group = vec![(0u32, 0u32); n];
-    let mut start = 0;
-    for i in 1..=n {
-        if i == n || rows.row(order[i] as usize) != rows.row(order[start] as usize) {
-            for &p in &order[start..i] {
-                group[p as usize] = (start as u32, i as u32);
-            }
-            start = i;
-        }
-    }
-    let index = Index {
-        rows,
-        k: degrees,
-        post,
-        order,
-        group,
-    };
-    let pool: Mutex<Vec<(Vec<u32>, TopK, Vec<u32>)>> = Mutex::new(Vec::new());
-    let lists: Vec<Vec<(u32, u32, u32)>> = (0..n)
+    let index = Index::new(rows, &degrees);
+    let k = k.max(1) as usize;
+    let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
+    let lists: Vec<Vec<(u32, u32, u32)>> = (0..index.groups() as u32)
         .into_par_iter()
         .with_min_len(64)
-        .map(|p| {
-            let (mut stamp, mut top, mut items) = pool
+        .map(|g| {
+            let mut sc = pool
                 .lock()
                 .ok()
                 .and_then(|mut v| v.pop())
-                .unwrap_or_else(|| {
-                    (
-                        vec![0u32; n],
-                        TopK {
-                            k: k.max(1) as usize,
-                            min: min_jaccard,
-                            heap: BinaryHeap::new(),
-                        },
-                        Vec::new(),
-                    )
+                .unwrap_or_else(|| Scratch {
+                    stamp: vec![0u32; index.groups()],
+                    top: TopK {
+                        k: k + 1,
+                        min: min_jaccard,
+                        heap: BinaryHeap::new(),
+                    },
+                    cells: Vec::new(),
                 });
-            index.search(p, &mut top, &mut stamp, &mut items);
-            let pu = p as u32;
-            let list = top
-                .heap
-                .drain()
-                .map(|c| (pu.min(c.q), pu.max(c.q), c.shared))
-                .collect();
-            if let Ok(mut v) = pool.lock() {
-                v.push((stamp, top, items));
+            index.search(g, &mut sc);
+            let mut best: Vec<Cand> = sc.top.heap.drain().collect();
+            best.sort_unstable();
+            let mut out = Vec::new();
+            for &p in index.members(g) {
+                for c in best.iter().filter(|c| c.q != p).take(k) {
+                    out.push((p.min(c.q), p.max(c.q), c.shared));
+                }
             }
-            list
+            if let Ok(mut v) = pool.lock() {
+                v.push(sc);
+            }
+            out
         })
         .collect();
     lists.into_iter().flatten().collect()
