@@ -60,6 +60,20 @@ pub struct Neighborhood {
     pub effective_size: Vec<f64>,
 }
 
+/// The columns from per-partner (clustering, constraint, effective size) rows, in
+/// partner order.
+impl FromIterator<(f64, f64, f64)> for Neighborhood {
+    fn from_iter<I: IntoIterator<Item = (f64, f64, f64)>>(rows: I) -> Self {
+        let mut out = Neighborhood::default();
+        for (c, k, e) in rows {
+            out.clustering.push(c);
+            out.constraint.push(k);
+            out.effective_size.push(e);
+        }
+        out
+    }
+}
+
 /// Nodes per parallel task.
 const CHUNK: usize = 256;
 
@@ -177,13 +191,7 @@ pub fn neighborhood(g: &Csr) -> Neighborhood {
             })
         })
         .collect();
-    let mut out = Neighborhood::default();
-    for (c, k, e) in rows {
-        out.clustering.push(c);
-        out.constraint.push(k);
-        out.effective_size.push(e);
-    }
-    out
+    rows.into_iter().collect()
 }
 
 /// Each partner's strength `Σ_x w(v,x)` and largest tie weight `max_x w(v,x)`.
@@ -365,13 +373,7 @@ pub fn neighborhood_reference(g: &Csr) -> Neighborhood {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut out = Neighborhood::default();
-    for (c, k, e) in rows {
-        out.clustering.push(c);
-        out.constraint.push(k);
-        out.effective_size.push(e);
-    }
-    out
+    rows.into_iter().collect()
 }
 
 /// Local clustering of every partner alone, by triangle counting (module doc): the

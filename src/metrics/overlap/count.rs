@@ -43,13 +43,7 @@ const MAX_HEAD: usize = 128;
 
 /// Per item, how many partners carry it (items beyond the largest named one: none).
 pub(crate) fn item_degrees(rows: &Csr, items: usize) -> Vec<u32> {
-    let items = rows
-        .targets
-        .iter()
-        .map(|&c| c as usize + 1)
-        .max()
-        .unwrap_or(0)
-        .max(items);
+    let items = super::transpose::item_count(rows, items);
     let mut k = vec![0u32; items];
     for &c in &rows.targets {
         k[c as usize] = k[c as usize].saturating_add(1);

@@ -81,13 +81,7 @@ impl Transpose {
         range: usize,
     ) -> Result<Transpose> {
         let range = range.max(1).next_multiple_of(64);
-        let items = rows
-            .targets
-            .iter()
-            .map(|&c| c as usize + 1)
-            .max()
-            .unwrap_or(0)
-            .max(items);
+        let items = item_count(rows, items);
         let ranges: Vec<Range<usize>> = (0..items)
             .step_by(range)
             .map(|lo| lo..(lo + range).min(items))
@@ -233,6 +227,16 @@ impl Transpose {
         std::mem::size_of::<Word>() * self.words.len()
             + 4 * (self.offsets.len() + self.targets.len())
     }
+}
+
+/// Items to index: `items`, or more when `rows` names a larger one (its code + 1).
+pub(crate) fn item_count(rows: &Csr, items: usize) -> usize {
+    rows.targets
+        .iter()
+        .map(|&c| c as usize + 1)
+        .max()
+        .unwrap_or(0)
+        .max(items)
 }
 
 #[cfg(test)]
