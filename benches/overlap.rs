@@ -1,8 +1,7 @@
 //! Criterion benches of the overlap family on generated ecosystems (seed 7) at two
 //! sizes: the streamed customer and product pair passes into a sink that drops the
 //! pairs (the kernel alone), the whole family (pairs, per-partner columns, by-type
-//! matrix, channel conflicts), the plan under the default top-10 bound (the product
-//! lists found by threshold search), and the customer pass into a Parquet file.
+//! matrix, channel conflicts), and the customer pass into a Parquet file.
 //! Run with `cargo bench --bench overlap`; data is generated into a temporary folder
 //! first (not timed). The comparison with SciPy's `A @ A.T` at 100k partners is
 //! `benches/overlap_scipy/run.sh` (see BENCHMARKS.md).
@@ -51,11 +50,6 @@ fn bench_overlap(c: &mut Criterion) {
             });
         }
         group.throughput(Throughput::Elements(deals as u64));
-        // The plan under the default top-10 bound: the customer pass, the product
-        // lists by threshold search and the product pair count by inclusion-exclusion.
-        group.bench_function(BenchmarkId::new("plan_top10", partners), |b| {
-            b.iter(|| overlap::plan(&g, &OverlapParams::default(), None).expect("plan"))
-        });
         group.bench_function(BenchmarkId::new("family", partners), |b| {
             b.iter(|| overlap::run(&g, &params, &mut NullSink, None).expect("null sink"))
         });

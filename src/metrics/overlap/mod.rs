@@ -13,9 +13,7 @@
 //! [`plan`] computes the whole family except the writing, and writes nothing: the
 //! customer pass (every per-partner column and the by-type matrix; under
 //! `--overlap-top-k` a full-row pass that also keeps each partner's top-K list), the
-//! product's top-K lists (found by a threshold search, `search`, and the product pair
-//! count by inclusion–exclusion, `count`: the same numbers as a full-row pass without
-//! counting every pair), and per dimension the exact number of rows the bounds keep
+//! product's top-K lists, and per dimension the exact number of rows the bounds keep
 //! (under top-K the size of the lists' union, which is the rows themselves; with only a
 //! min-jaccard cut, or none, a counting half-row pass). The caller thus knows every
 //! table's size before it pays for the writing (`--max-pair-rows`, `--dry-run`);
@@ -25,10 +23,8 @@
 
 pub mod by_type;
 pub mod conflicts;
-mod count;
 pub mod pairs;
 pub mod partner;
-mod search;
 pub mod topk;
 pub mod transpose;
 
@@ -609,22 +605,6 @@ impl OverlapPlan {
     }
 }
 
-/// The product dimension's plan under `--overlap-top-k k`: the pair count of
-/// [`count`] and the top-K lists of [`search`], equal to [`pairs::plan_pairs`]'s
-/// (which counts every pair; kept as the reference of the tests).
-fn product_top_k(
-    rows: &crate::graph::Csr,
-    items: usize,
-    k: u32,
-    min: Option<f64>,
-) -> pairs::PairPlan {
-    let (pairs, lists) = rayon::join(
-        || count::overlapping_pairs(rows, items),
-        || search::top_lists(rows, items, k, min),
-    );
-    pairs::PairPlan::from_lists(pairs, lists)
-}
-
 /// Plans the overlap family on one input (see [`OverlapPlan`]): the customer pass
 /// (per-partner columns, by-type matrix, top-K lists), the product's top-K lists, the
 /// rows each dimension will write, channel conflicts, `unique_customers` and
@@ -643,15 +623,9 @@ pub fn plan(
     let cust = pairs::customer_pass(&customers, &types, params, blocking)?;
     let unique = partner::unique_customers(&customers);
     drop(customers);
-    let product = match params.top_k {
-        // The product lists by threshold search and the pair count by inclusion-exclusion
-        // (the same numbers as the full-row pass, without counting every pair).
-        Some(k) => product_top_k(&g.partner_products, g.products.len(), k, params.min_jaccard),
-        None => {
-            let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
-            pairs::plan_pairs(&products, Dimension::Product, params, blocking)?
-        }
-    };
+    let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
+    let product = pairs::plan_pairs(&products, Dimension::Product, params, blocking)?;
+    drop(products);
     let (conflict_rows, conflicts_per_partner) =
         conflicts::ConflictScan::new(g, params.conflict_window_days).count(g);
     let counts = OverlapCounts {

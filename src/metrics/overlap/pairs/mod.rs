@@ -54,12 +54,8 @@
 //! beyond the window: its pairs are never listed at once, each partner's row is a slice
 //! of a dense counter, and the blocking puts heavy rows in small blocks. The output
 //! bounds (`--overlap-min-jaccard`, `--overlap-top-k`) shrink the file and the blocks
-//! handed to the writer, not this pass's Σ k² work; top-k keeps at most n K rows of 12
-//! bytes (see `topk`). Under top-K the overlap plan no longer runs this pass on the
-//! product dimension: its lists come from a threshold search and its pair count from
-//! inclusion–exclusion (`search`, `count` in the overlap module), with the same numbers;
-//! [`plan_pairs`] stays their reference in the tests. The customer dimension still runs
-//! it, because `overlapping_partners` and `overlap_by_type` need every customer pair.
+//! handed to the writer, not the Σ k² work (every pair must be counted to know its
+//! jaccard); top-k keeps at most n K rows of 12 bytes (see `topk`).
 //!
 //! For a partner manager: which partners chase the same accounts (customer dimension)
 //! and which carry the same products (product dimension), and how strongly.
@@ -217,17 +213,6 @@ pub struct PairPlan {
 }
 
 impl PairPlan {
-    /// A top-K plan from the dimension's pair count and every partner's top-K list
-    /// (in any order, a pair possibly listed twice): the rows are the lists' union.
-    pub(crate) fn from_lists(pairs: u64, lists: Vec<(u32, u32, u32)>) -> PairPlan {
-        let kept = KeptPairs::from_lists(lists);
-        PairPlan {
-            pairs,
-            rows: kept.len() as u64,
-            kept: Some(kept),
-        }
-    }
-
     /// Whether writing needs a pass over the pairs (no top-K bound), and so the
     /// incidence; under a top-K bound the plan holds the rows.
     pub fn streams(&self) -> bool {
