@@ -3,6 +3,7 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
 
 use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
 
@@ -149,29 +150,92 @@ fn quarter_label(q: i32) -> String {
     format!("{}Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
 }
 
-/// The growth chart's true time axis: every quarter from the first to the last of
-/// network_growth (which lists only quarters holding a deal), each with its won
-/// revenue, 0 for a quarter without deals, so the bars stand at their real distance in
-/// time. Rows whose date cannot be read are left out; two rows of one quarter add up.
-/// O(quarters spanned).
+/// The growth chart's true time axis: every quarter of its window (`quarter_window`),
+/// each with its won revenue, 0 for a quarter without deals, so the bars stand at their
+/// real distance in time. Rows whose date cannot be read are left out; two rows of one
+/// quarter add up. O(rows + quarters spanned).
 pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Vec<(String, f64)> {
-    let at: Vec<(i32, f64)> = quarters
-        .iter()
-        .filter_map(|q| Some((quarter_index(&q.quarter_start)?, q.won_revenue)))
-        .collect();
-    let (Some(first), Some(last)) = (at.iter().map(|x| x.0).min(), at.iter().map(|x| x.0).max())
-    else {
+    let Some(w) = quarter_window(quarters) else {
         return Vec::new();
     };
-    // Bounded: a stray date centuries away must not make a chart of a million bars.
-    let last = last.min(first.saturating_add(MAX_QUARTERS - 1));
-    let mut axis: Vec<(String, f64)> = (first..=last).map(|q| (quarter_label(q), 0.0)).collect();
-    for (q, v) in at {
-        if let Some(slot) = axis.get_mut((q - first) as usize) {
-            slot.1 += v;
+    let mut axis: Vec<(String, f64)> = (w.first..=w.last)
+        .map(|q| (quarter_label(q), 0.0))
+        .collect();
+    for q in quarters {
+        if let Some(i) = quarter_index(&q.quarter_start).filter(|i| (w.first..=w.last).contains(i))
+        {
+            axis[(i - w.first) as usize].1 += q.won_revenue;
         }
     }
     axis
+}
+
+/// The quarters the growth chart draws, and what falls outside them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarterWindow {
+    /// First and last quarter index drawn (`quarter_index`).
+    #[serde(skip)]
+    first: i32,
+    #[serde(skip)]
+    last: i32,
+    /// "2001Q1", the first quarter drawn.
+    pub from: String,
+    /// "2025Q4", the last quarter drawn.
+    pub to: String,
+    /// Rows of network_growth (quarters holding a deal) outside the window.
+    pub quarters_left_off: usize,
+    /// Their deals.
+    pub deals_left_off: i64,
+    /// Their won revenue.
+    pub revenue_left_off: f64,
+}
+
+/// The window of at most `MAX_QUARTERS` quarters the growth chart draws: the one
+/// holding the most deals, the latest of equals. A whole history shorter than a
+/// hundred years is drawn whole; a stray date centuries away (a 1900-01-01 default, a
+/// 9999-12-31 sentinel) neither stretches the chart to a million bars nor pushes the
+/// real quarters off it, and what it leaves off is counted for the page to say.
+/// None when no row has a readable date. O(rows log rows).
+pub fn quarter_window(quarters: &[Quarter]) -> Option<QuarterWindow> {
+    let mut at: Vec<(i32, i64, f64)> = quarters
+        .iter()
+        .filter_map(|q| {
+            Some((
+                quarter_index(&q.quarter_start)?,
+                q.deals.max(0),
+                q.won_revenue,
+            ))
+        })
+        .collect();
+    at.sort_by_key(|x| x.0);
+    // Two pointers: for each last row `j`, the rows from `i` lie within MAX_QUARTERS.
+    let (mut best, mut i, mut inside) = (None::<(i64, usize, usize)>, 0, 0i64);
+    for j in 0..at.len() {
+        inside = inside.saturating_add(at[j].1);
+        while at[j].0 - at[i].0 >= MAX_QUARTERS {
+            inside -= at[i].1;
+            i += 1;
+        }
+        if best.is_none_or(|(most, _, _)| inside >= most) {
+            best = Some((inside, i, j));
+        }
+    }
+    let (_, i, j) = best?;
+    let (first, last) = (at[i].0, at[j].0);
+    let outside = at[..i].iter().chain(&at[j + 1..]);
+    let (quarters_left_off, deals_left_off, revenue_left_off) = outside
+        .fold((0, 0i64, 0.0), |(n, d, r), x| {
+            (n + 1, d.saturating_add(x.1), r + x.2)
+        });
+    Some(QuarterWindow {
+        first,
+        last,
+        from: quarter_label(first),
+        to: quarter_label(last),
+        quarters_left_off,
+        deals_left_off,
+        revenue_left_off,
+    })
 }
 
 /// Quarters the growth chart spans at most (a hundred years).
@@ -760,7 +824,44 @@ mod tests {
         assert!(quarter_axis(&[quarter("", 3.0)]).is_empty());
         // A stray date a thousand years on does not make a thousand years of bars.
         let far = [quarter("2024-01-01", 1.0), quarter("3024-01-01", 1.0)];
-        assert_eq!(quarter_axis(&far).len(), MAX_QUARTERS as usize);
+        assert_eq!(quarter_axis(&far).len(), 1);
+    }
+
+    #[test]
+    fn a_stray_date_neither_stretches_the_chart_nor_pushes_the_real_quarters_off() {
+        let deals = |start: &str, n: i64| Quarter {
+            deals: n,
+            ..quarter(start, n as f64)
+        };
+        let real = [
+            deals("2023-01-01", 4),
+            deals("2024-07-01", 5),
+            deals("2025-10-01", 6),
+        ];
+        // A 1900-01-01 default before, a 9999-12-31 sentinel after: the window is the
+        // real quarters', and the strays are counted, not drawn.
+        for stray in ["1900-01-01", "9999-12-31"] {
+            let mut rows = vec![deals(stray, 2)];
+            rows.extend(real.iter().cloned());
+            let w = quarter_window(&rows).unwrap();
+            assert_eq!(
+                (w.from.as_str(), w.to.as_str()),
+                ("2023Q1", "2025Q4"),
+                "{stray}"
+            );
+            assert_eq!((w.quarters_left_off, w.deals_left_off), (1, 2));
+            assert_eq!(w.revenue_left_off, 2.0);
+            let axis = quarter_axis(&rows);
+            assert_eq!(axis.len(), 12);
+            assert_eq!(axis.iter().map(|q| q.1).sum::<f64>(), 15.0);
+        }
+        // Counter-example: a history of exactly a hundred years is drawn whole.
+        let whole = [deals("1926-01-01", 1), deals("2025-10-01", 1)];
+        let w = quarter_window(&whole).unwrap();
+        assert_eq!((w.quarters_left_off, quarter_axis(&whole).len()), (0, 400));
+        // Of two equal windows, the latest.
+        let w = quarter_window(&[deals("1800-01-01", 3), deals("2000-01-01", 3)]).unwrap();
+        assert_eq!((w.from.as_str(), w.quarters_left_off), ("2000Q1", 1));
     }
 
     #[test]

@@ -201,6 +201,9 @@ pub struct Model {
     pub growth: Vec<Quarter>,
     /// summary.growth.best_growth_law.
     pub growth_law: Option<String>,
+    /// The quarters the growth chart draws and what it leaves off (None without a
+    /// readable date).
+    pub growth_window: Option<super::charts::QuarterWindow>,
     /// The resilience curves.
     pub resilience: Vec<CurvePoint>,
     /// Largest channel conflicts by combined amount.
@@ -251,6 +254,7 @@ pub fn build(r: &Results) -> Result<Model> {
         alerts,
         leaderboard,
         diversification,
+        growth_window: super::charts::quarter_window(&growth),
         growth,
         growth_law: s.growth.best_growth_law.clone(),
         resilience,

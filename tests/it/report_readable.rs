@@ -219,3 +219,38 @@ fn conflicts_name_their_partners_and_the_heatmap_has_no_empty_type() {
         assert_eq!(fig.matches(&format!(">\n{ty}\n</text>")).count(), 2, "{ty}");
     }
 }
+
+#[test]
+fn a_stray_date_is_counted_under_the_growth_chart_not_allowed_to_hide_the_real_quarters() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Counter-example first: the demo's five years are drawn whole, no note.
+    let (_, html) = page(&tmp.path().join("demo"), None);
+    assert!(!section(&html, "growth").contains("data-left-off"));
+    // The demo with one deal created on a 1900 default date.
+    let input = tmp.path().join("input");
+    std::fs::create_dir_all(&input).unwrap();
+    for f in std::fs::read_dir(demo()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    let deals = std::fs::read_to_string(input.join("deals.csv")).unwrap();
+    let stray = deals.replacen(",2021-01-04,2021-01-15,", ",1900-01-04,2021-01-15,", 1);
+    assert_ne!(
+        stray, deals,
+        "the demo's first deal moved: the test would prove nothing"
+    );
+    std::fs::write(input.join("deals.csv"), stray).unwrap();
+    let out = analyze(&input, &tmp.path().join("stray"), &["--report"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let growth = section(&html, "growth");
+    assert!(growth.contains("data-left-off"), "{growth}");
+    assert!(
+        growth.contains("Left off: 1 quarter outside them with 1 deal and"),
+        "{growth}"
+    );
+    assert!(
+        growth.contains(">2021Q1<") || growth.contains("2021Q1"),
+        "the real quarters are drawn"
+    );
+    assert!(!growth.contains("1900Q1"), "the stray quarter is drawn");
+}
