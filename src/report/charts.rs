@@ -3,9 +3,9 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::Serialize;
 
 use super::model::{CurvePoint, DivRow, NetworkMap, Quarter, TypeCell};
+use super::quarters::{quarter_index, quarter_label, quarter_window};
 
 const W: u32 = 720;
 const H: u32 = 300;
@@ -133,23 +133,6 @@ pub fn diversification(rows: &[DivRow]) -> String {
     })
 }
 
-/// A calendar quarter as one number, `year × 4 + (quarter − 1)`, from a quarter_start
-/// such as "2025-07-01"; None when the text is not an ISO date (a null date).
-fn quarter_index(date: &str) -> Option<i32> {
-    let mut parts = date.splitn(3, '-');
-    let year: i32 = parts.next()?.parse().ok()?;
-    let month: i32 = parts.next()?.parse().ok()?;
-    (1..=12)
-        .contains(&month)
-        .then(|| year.checked_mul(4)?.checked_add((month - 1) / 3))
-        .flatten()
-}
-
-/// The label of quarter index `q`: "2025Q3".
-fn quarter_label(q: i32) -> String {
-    format!("{}Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
-}
-
 /// The growth chart's true time axis: every quarter of its window (`quarter_window`),
 /// each with its won revenue, 0 for a quarter without deals, so the bars stand at their
 /// real distance in time. Rows whose date cannot be read are left out; two rows of one
@@ -169,77 +152,6 @@ pub(crate) fn quarter_axis(quarters: &[Quarter]) -> Vec<(String, f64)> {
     }
     axis
 }
-
-/// The quarters the growth chart draws, and what falls outside them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuarterWindow {
-    /// First and last quarter index drawn (`quarter_index`).
-    #[serde(skip)]
-    first: i32,
-    #[serde(skip)]
-    last: i32,
-    /// "2001Q1", the first quarter drawn.
-    pub from: String,
-    /// "2025Q4", the last quarter drawn.
-    pub to: String,
-    /// Rows of network_growth (quarters holding a deal) outside the window.
-    pub quarters_left_off: usize,
-    /// Their deals.
-    pub deals_left_off: i64,
-    /// Their won revenue.
-    pub revenue_left_off: f64,
-}
-
-/// The window of at most `MAX_QUARTERS` quarters the growth chart draws: the one
-/// holding the most deals, the latest of equals. A whole history shorter than a
-/// hundred years is drawn whole; a stray date centuries away (a 1900-01-01 default, a
-/// 9999-12-31 sentinel) neither stretches the chart to a million bars nor pushes the
-/// real quarters off it, and what it leaves off is counted for the page to say.
-/// None when no row has a readable date. O(rows log rows).
-pub fn quarter_window(quarters: &[Quarter]) -> Option<QuarterWindow> {
-    let mut at: Vec<(i32, i64, f64)> = quarters
-        .iter()
-        .filter_map(|q| {
-            Some((
-                quarter_index(&q.quarter_start)?,
-                q.deals.max(0),
-                q.won_revenue,
-            ))
-        })
-        .collect();
-    at.sort_by_key(|x| x.0);
-    // Two pointers: for each last row `j`, the rows from `i` lie within MAX_QUARTERS.
-    let (mut best, mut i, mut inside) = (None::<(i64, usize, usize)>, 0, 0i64);
-    for j in 0..at.len() {
-        inside = inside.saturating_add(at[j].1);
-        while at[j].0 - at[i].0 >= MAX_QUARTERS {
-            inside -= at[i].1;
-            i += 1;
-        }
-        if best.is_none_or(|(most, _, _)| inside >= most) {
-            best = Some((inside, i, j));
-        }
-    }
-    let (_, i, j) = best?;
-    let (first, last) = (at[i].0, at[j].0);
-    let outside = at[..i].iter().chain(&at[j + 1..]);
-    let (quarters_left_off, deals_left_off, revenue_left_off) = outside
-        .fold((0, 0i64, 0.0), |(n, d, r), x| {
-            (n + 1, d.saturating_add(x.1), r + x.2)
-        });
-    Some(QuarterWindow {
-        first,
-        last,
-        from: quarter_label(first),
-        to: quarter_label(last),
-        quarters_left_off,
-        deals_left_off,
-        revenue_left_off,
-    })
-}
-
-/// Quarters the growth chart spans at most (a hundred years).
-const MAX_QUARTERS: i32 = 400;
 
 /// Every how many quarters the growth chart writes a label, for at most about ten
 /// labels: each quarter, every other one, then whole years (4, 8, 20, 40, ...), so
@@ -825,43 +737,6 @@ mod tests {
         // A stray date a thousand years on does not make a thousand years of bars.
         let far = [quarter("2024-01-01", 1.0), quarter("3024-01-01", 1.0)];
         assert_eq!(quarter_axis(&far).len(), 1);
-    }
-
-    #[test]
-    fn a_stray_date_neither_stretches_the_chart_nor_pushes_the_real_quarters_off() {
-        let deals = |start: &str, n: i64| Quarter {
-            deals: n,
-            ..quarter(start, n as f64)
-        };
-        let real = [
-            deals("2023-01-01", 4),
-            deals("2024-07-01", 5),
-            deals("2025-10-01", 6),
-        ];
-        // A 1900-01-01 default before, a 9999-12-31 sentinel after: the window is the
-        // real quarters', and the strays are counted, not drawn.
-        for stray in ["1900-01-01", "9999-12-31"] {
-            let mut rows = vec![deals(stray, 2)];
-            rows.extend(real.iter().cloned());
-            let w = quarter_window(&rows).unwrap();
-            assert_eq!(
-                (w.from.as_str(), w.to.as_str()),
-                ("2023Q1", "2025Q4"),
-                "{stray}"
-            );
-            assert_eq!((w.quarters_left_off, w.deals_left_off), (1, 2));
-            assert_eq!(w.revenue_left_off, 2.0);
-            let axis = quarter_axis(&rows);
-            assert_eq!(axis.len(), 12);
-            assert_eq!(axis.iter().map(|q| q.1).sum::<f64>(), 15.0);
-        }
-        // Counter-example: a history of exactly a hundred years is drawn whole.
-        let whole = [deals("1926-01-01", 1), deals("2025-10-01", 1)];
-        let w = quarter_window(&whole).unwrap();
-        assert_eq!((w.quarters_left_off, quarter_axis(&whole).len()), (0, 400));
-        // Of two equal windows, the latest.
-        let w = quarter_window(&[deals("1800-01-01", 3), deals("2000-01-01", 3)]).unwrap();
-        assert_eq!((w.from.as_str(), w.quarters_left_off), ("2000Q1", 1));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod layout;
 mod maps;
 pub mod model;
 pub mod program;
+pub mod quarters;
 pub mod scorecard;
 mod tiles;
 

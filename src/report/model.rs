@@ -77,18 +77,7 @@ pub struct DivRow {
     pub gini: Option<f64>,
 }
 
-/// One quarter of network_growth.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Quarter {
-    /// quarter_start, ISO date.
-    pub quarter_start: String,
-    /// won_revenue.
-    pub won_revenue: f64,
-    /// cumulative_partners.
-    pub cumulative_partners: i64,
-    /// deals.
-    pub deals: i64,
-}
+pub use super::quarters::Quarter;
 
 /// One point of a resilience curve.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -203,7 +192,7 @@ pub struct Model {
     pub growth_law: Option<String>,
     /// The quarters the growth chart draws and what it leaves off (None without a
     /// readable date).
-    pub growth_window: Option<super::charts::QuarterWindow>,
+    pub growth_window: Option<super::quarters::QuarterWindow>,
     /// The resilience curves.
     pub resilience: Vec<CurvePoint>,
     /// Largest channel conflicts by combined amount.
@@ -254,7 +243,7 @@ pub fn build(r: &Results) -> Result<Model> {
         alerts,
         leaderboard,
         diversification,
-        growth_window: super::charts::quarter_window(&growth),
+        growth_window: super::quarters::quarter_window(&growth),
         growth,
         growth_law: s.growth.best_growth_law.clone(),
         resilience,
