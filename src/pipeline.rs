@@ -136,6 +136,18 @@ pub fn analyze_from(
     source: Source,
     progress: &dyn Progress,
 ) -> Result<AnalyzeReport> {
+    analyze_with(job, source, progress, None)
+}
+
+/// Runs `analyze` on `source`, with the overlap family's pair products computed in
+/// blocks by `shards` when given (the Spark job's executors: [`metrics::overlap::shard`];
+/// the same results to the bit), on the current rayon pool.
+pub fn analyze_with(
+    job: &AnalyzeJob,
+    source: Source,
+    progress: &dyn Progress,
+    shards: Option<&dyn metrics::overlap::shard::ShardRunner>,
+) -> Result<AnalyzeReport> {
     job.check()?;
     let protected = match source {
         Source::Folder => {
@@ -178,8 +190,9 @@ pub fn analyze_from(
     crate::estimate::check_stage_limit(&graphs, &job.metrics, job.max_stage_minutes)?;
     // The overlap family is planned first: it knows every pair count before anything is
     // computed or written, so an output above the limit is refused at once.
-    let plan = st.run(Stage::OverlapPlan.name(), || {
-        metrics::overlap::plan(&graphs, &job.metrics.overlap, None)
+    let plan = st.run(Stage::OverlapPlan.name(), || match shards {
+        Some(runner) => metrics::overlap::plan_with(&graphs, &job.metrics.overlap, runner, None),
+        None => metrics::overlap::plan(&graphs, &job.metrics.overlap, None),
     })?;
     check_pair_limit(job, plan.result().counts)?;
     let mut m = metrics::compute(&graphs, &job.metrics, &mut st);

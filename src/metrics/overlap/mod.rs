@@ -28,6 +28,8 @@ pub mod partner;
 pub mod topk;
 pub mod transpose;
 
+pub use pairs::shard;
+
 use crate::error::Result;
 use crate::graph::GraphSet;
 use crate::progress::Meter;
@@ -626,6 +628,55 @@ pub fn plan(
     let products = pairs::Incidence::new(&g.partner_products, g.products.len(), params)?;
     let product = pairs::plan_pairs(&products, Dimension::Product, params, blocking)?;
     drop(products);
+    Ok(finish_plan(g, params, types, cust, unique, product))
+}
+
+/// [`plan`] with both dimensions' pair products computed in blocks by `runner` (the
+/// Spark job's executors, or [`shard::Local`]): the same plan to the bit (see
+/// [`shard`]). `blocking`: the blocks' work (`None`:
+/// [`shard::DISTRIBUTED_BLOCK_WORK`]).
+pub fn plan_with(
+    g: &GraphSet,
+    params: &OverlapParams,
+    runner: &dyn shard::ShardRunner,
+    blocking: Option<&pairs::Blocking>,
+) -> Result<OverlapPlan> {
+    let distributed = pairs::Blocking {
+        work: shard::DISTRIBUTED_BLOCK_WORK,
+        max_partners: usize::MAX,
+        window: 0,
+    };
+    let blocking = blocking.unwrap_or(&distributed);
+    let types = by_type::PartnerTypes::new(&g.partners.partner_type);
+    let run = |name: &str, rows: &crate::graph::Csr, items: usize| {
+        shard::run_dimension(runner, name, rows, items, &types, params, blocking)
+    };
+    let customers = run(
+        Dimension::Customer.name(),
+        &g.partner_customers,
+        g.customers.len(),
+    )?;
+    let unique = customers.unique.clone();
+    let cust = customers.customer_pass(params);
+    let product = run(
+        Dimension::Product.name(),
+        &g.partner_products,
+        g.products.len(),
+    )?
+    .plan(params);
+    Ok(finish_plan(g, params, types, cust, unique, product))
+}
+
+/// The plan from both dimensions' passes: channel conflicts counted, the per-partner
+/// columns and counts put together.
+fn finish_plan(
+    g: &GraphSet,
+    params: &OverlapParams,
+    types: by_type::PartnerTypes,
+    cust: pairs::CustomerPass,
+    unique: Vec<u32>,
+    product: pairs::PairPlan,
+) -> OverlapPlan {
     let (conflict_rows, conflicts_per_partner) =
         conflicts::ConflictScan::new(g, params.conflict_window_days).count(g);
     let counts = OverlapCounts {
@@ -644,7 +695,7 @@ pub fn plan(
         conflicts: conflicts_per_partner,
         potential_influence: partner::potential_influence(g),
     };
-    Ok(OverlapPlan {
+    OverlapPlan {
         params: *params,
         customer: cust.plan,
         product,
@@ -654,5 +705,5 @@ pub fn plan(
             conflicts: None,
             counts,
         },
-    })
+    }
 }

@@ -45,10 +45,10 @@ impl Walk {
     /// row's item lists are gathered (independent loads, so their cache misses overlap
     /// instead of each waiting for the previous item), then the lists are walked.
     #[inline]
-    fn accumulate(&mut self, inc: &Incidence, p: usize, full: bool) {
+    pub(super) fn accumulate(&mut self, inc: &Incidence, p: usize, full: bool) {
         let spans = &mut self.spans;
         spans.clear();
-        let t = &inc.t;
+        let t: &crate::metrics::overlap::transpose::Transpose = &inc.t;
         for &c in inc.rows.row(p) {
             let (s, e) = t.span(c as usize);
             if e > s {
@@ -83,7 +83,7 @@ impl Walk {
     /// Calls `visit(q, shared)` for every touched q in ascending order, resetting the
     /// counter and the bitmap as it goes (so the walk is clean for the next row).
     #[inline]
-    fn drain(&mut self, mut visit: impl FnMut(u32, u32)) {
+    pub(super) fn drain(&mut self, mut visit: impl FnMut(u32, u32)) {
         for si in 0..self.summary.len() {
             let mut sw = std::mem::take(&mut self.summary[si]);
             while sw != 0 {

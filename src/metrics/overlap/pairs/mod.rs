@@ -67,6 +67,7 @@
 
 mod kernel;
 mod pass;
+pub mod shard;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -89,8 +90,8 @@ pub struct Incidence<'a> {
     /// partner -> items, rows ascending.
     pub rows: &'a Csr,
     /// item -> partners for items shared by >= 2 partners, without the head unless the
-    /// passes need full rows.
-    t: Transpose,
+    /// passes need full rows (borrowed from a [`shard::ShardIndex`], which keeps one).
+    t: std::borrow::Cow<'a, Transpose>,
 }
 
 impl<'a> Incidence<'a> {
@@ -100,7 +101,7 @@ impl<'a> Incidence<'a> {
     pub fn new(rows: &'a Csr, items: usize, params: &OverlapParams) -> Result<Incidence<'a>> {
         Ok(Incidence {
             rows,
-            t: Transpose::new(rows, items, params.top_k.is_some())?,
+            t: std::borrow::Cow::Owned(Transpose::new(rows, items, params.top_k.is_some())?),
         })
     }
 
