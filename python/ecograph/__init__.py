@@ -693,9 +693,31 @@ def analyze(
                   for n in ("partners", "deals", "deal_partners")}
         res = ecograph.analyze(tables, out="results")
     """
-    flags = _flags(options, ANALYZE_OPTIONS, "analyze")
+    return _analyze(source, out, format, overwrite, config, threads, options)
+
+
+def _analyze(
+    source: Source,
+    out: Optional[PathLike],
+    format: str,
+    overwrite: bool,
+    config: Optional[Config],
+    threads: Optional[int],
+    options: Mapping[str, Any],
+    *,
+    overlap_runner: Any = None,
+    table_files: Optional[Mapping[str, tuple[str, bool]]] = None,
+    input_name: Optional[str] = None,
+    what: str = "analyze",
+) -> Results:
+    """:func:`analyze`, and for the Spark job (:mod:`ecograph.spark`) the runner that
+    computes the overlap blocks elsewhere, the files the tables were read from (name ->
+    (file, is CSV text)) and the input's name."""
+    flags = _flags(options, ANALYZE_OPTIONS, what)
     cfg_args, config_json = _config(config)
     input_arg, tables = _input(source)
+    if input_name is not None:
+        input_arg = input_name
     tmp: Optional[str] = None
     if out is None:
         tmp = tempfile.mkdtemp(prefix="ecograph-")
@@ -707,7 +729,13 @@ def analyze(
         args.append("--overwrite")
     args += cfg_args + _threads(threads) + flags
     try:
-        _ecograph.analyze(args, tables, config_json)
+        _ecograph.analyze(
+            args,
+            tables,
+            config_json,
+            overlap_runner=overlap_runner,
+            table_files=dict(table_files) if table_files else None,
+        )
         return Results(target, _owned_tmp=tmp)
     except BaseException:
         if tmp is not None:

@@ -5,7 +5,7 @@ each command takes the command line's flags after its subcommand as a list of st
 Errors are raised as the classes of :mod:`ecograph.errors`.
 """
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 __version__: str
 
@@ -13,13 +13,37 @@ def run_cli(argv: list[str]) -> int:
     """The ``ecograph`` command line exactly as the binary (``argv[0]`` is the program
     name); returns the exit code."""
 
-def analyze(args: list[str], tables: Optional[Mapping[str, Any]], config_json: Optional[str]) -> str:
+def analyze(
+    args: list[str],
+    tables: Optional[Mapping[str, Any]],
+    config_json: Optional[str],
+    overlap_runner: Optional[Callable[[str, bytes, dict, list[tuple[int, int]]], Iterable[bytes]]] = None,
+    table_files: Optional[Mapping[str, tuple[str, bool]]] = None,
+) -> str:
     """``ecograph analyze`` with ``args`` the flags after the subcommand, the input first.
 
     ``tables``: table name -> an object with ``__arrow_c_stream__``; then the input
     positional is only the display name used in messages. ``config_json``: a config as
-    JSON text (instead of ``--config``). Returns ecosystem_summary.json as text.
+    JSON text (instead of ``--config``). ``overlap_runner``: computes the overlap
+    family's partner blocks elsewhere (``ecograph.spark``), called as
+    ``runner(dimension, index_ipc, params, blocks)`` and returning the blocks' Arrow IPC
+    streams (:class:`ShardIndex`). ``table_files``: the tables of ``tables`` read from
+    files, name -> (the file messages name, whether it is CSV text to parse). Returns ecosystem_summary.json as text.
     Releases the GIL; Ctrl-C raises KeyboardInterrupt and leaves no output."""
+
+class ShardIndex:
+    """One dimension's overlap index on a worker (built from the broadcast bytes)."""
+
+    def __init__(self, index_ipc: bytes) -> None: ...
+    @property
+    def partners(self) -> int: ...
+    def shard(
+        self, start: int, end: int, threshold: float, top_k: Optional[int] = None, min_jaccard: Optional[float] = None
+    ) -> bytes:
+        """Partners ``start..end``: one Arrow IPC stream, a row per partner (``shard_columns()``)."""
+
+def shard_columns() -> list[str]:
+    """The columns of a block's batch, in order."""
 
 def import_seconds(tables: Mapping[str, Any], config_json: Optional[str] = None) -> float:
     """The seconds the crossing of ``tables`` takes (Arrow C stream import and the

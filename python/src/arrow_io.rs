@@ -57,10 +57,15 @@ fn batches_of(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<RecordBatch>> 
 /// The contract tables of `tables` (name -> Arrow-exporting object) as read, mapped
 /// and checked by the same code as files ([`RawTable::from_arrow`]); a problem is an
 /// `InputError` naming the table.
+///
+/// `files`: the tables read from files by someone else (the Spark job), table name ->
+/// (the file messages name, whether it is CSV text). A CSV table's text amounts and
+/// dates are parsed as the command line parses a CSV file's, by the same rules.
 pub(crate) fn raw_tables(
     py: Python<'_>,
     tables: &Bound<'_, PyDict>,
     settings: &Settings,
+    files: &std::collections::HashMap<String, (String, bool)>,
 ) -> PyResult<RawTables> {
     let mut raw = Vec::new();
     for (key, value) in tables.iter() {
@@ -68,7 +73,11 @@ pub(crate) fn raw_tables(
             PyTypeError::new_err("the tables dict's keys must be table names (str)")
         })?;
         let batches = batches_of(&name, &value)?;
-        let source = SourceFile::in_memory(name.clone(), InputFormat::Arrow);
+        let source = match files.get(&name) {
+            Some((file, true)) => SourceFile::in_memory(file.clone(), InputFormat::Csv),
+            Some((file, false)) => SourceFile::in_memory(file.clone(), InputFormat::Arrow),
+            None => SourceFile::in_memory(name.clone(), InputFormat::Arrow),
+        };
         let table = RawTable::from_arrow(&name, source, &batches, settings)
             .map_err(|e| to_py(py, &ecograph::Error::Input(e)))?;
         raw.push(table);

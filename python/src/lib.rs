@@ -22,6 +22,9 @@ mod arrow_io;
 mod errors;
 mod results;
 mod run;
+mod shards;
+
+use ecograph::metrics::overlap::shard::ShardRunner;
 
 use errors::to_py;
 
@@ -54,13 +57,21 @@ fn named(config: &Option<ecograph::config::Config>) -> Option<(&ecograph::config
 /// Runs `ecograph analyze ARGS` (the flags after `analyze`, the input first). With
 /// `tables`, the input positional only names the data in the summary and the tables
 /// (name -> object with `__arrow_c_stream__`) are analyzed. Returns the summary JSON.
+///
+/// `overlap_runner`: a Python callable that computes the overlap family's partner
+/// blocks elsewhere (the Spark job's executors, [`shards::PyRunner`]); the results are
+/// the same to the bit. `table_files`: the tables of `tables` that were read from
+/// files, name -> (the file messages name, whether it is CSV text)
+/// ([`arrow_io::raw_tables`]).
 #[pyfunction]
-#[pyo3(signature = (args, tables=None, config_json=None))]
+#[pyo3(signature = (args, tables=None, config_json=None, overlap_runner=None, table_files=None))]
 fn analyze(
     py: Python<'_>,
     args: Vec<String>,
     tables: Option<&Bound<'_, PyDict>>,
     config_json: Option<&str>,
+    overlap_runner: Option<Py<PyAny>>,
+    table_files: Option<std::collections::HashMap<String, (String, bool)>>,
 ) -> PyResult<String> {
     let config = config_of(config_json).map_err(|e| to_py(py, &e))?;
     let (job, threads) =
@@ -70,11 +81,14 @@ fn analyze(
             py,
             t,
             &job.settings,
+            &table_files.unwrap_or_default(),
         )?)),
         None => ecograph::pipeline::Source::Folder,
     };
+    let runner = overlap_runner.map(shards::PyRunner);
     let report = run::blocking(py, threads, move |progress| {
-        ecograph::pipeline::analyze_from(&job, source, progress)
+        let runner = runner.as_ref().map(|r| r as &dyn ShardRunner);
+        ecograph::pipeline::analyze_with(&job, source, progress, runner)
     })?;
     Ok(report.summary.to_string())
 }
@@ -101,7 +115,7 @@ fn import_seconds(
             to_py(py, &e)
         })?;
     let t = std::time::Instant::now();
-    let raw = arrow_io::raw_tables(py, tables, &settings)?;
+    let raw = arrow_io::raw_tables(py, tables, &settings, &Default::default())?;
     let s = t.elapsed().as_secs_f64();
     drop(raw);
     Ok(s)
@@ -121,7 +135,7 @@ fn validate(
     let (input, settings, skip_invalid) =
         ecograph::cli::validate_args(&args, named(&config)).map_err(|e| to_py(py, &e))?;
     let raw = match tables {
-        Some(t) => Some(arrow_io::raw_tables(py, t, &settings)?),
+        Some(t) => Some(arrow_io::raw_tables(py, t, &settings, &Default::default())?),
         None => None,
     };
     let threads = ecograph::cli::threads(None).map_err(|e| to_py(py, &e))?;
@@ -236,6 +250,8 @@ fn _ecograph(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(import_seconds, m)?)?;
     m.add_class::<results::Results>()?;
     m.add_class::<arrow_io::Table>()?;
+    m.add_class::<shards::ShardIndex>()?;
+    m.add_function(wrap_pyfunction!(shards::shard_columns, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -31,7 +31,10 @@ def workdir(tmp_path):
 
 
 def test_readme_python_example(workdir):
-    (block,) = [b for b in python_blocks(REPO / "README.md") if "import ecograph" in b]
+    # The Spark example ("Beyond one machine") runs in test_spark.py, where PySpark is.
+    (block,) = [
+        b for b in python_blocks(REPO / "README.md") if "import ecograph" in b and "ecograph.spark" not in b
+    ]
     p = run_in(workdir, block)
     assert p.returncode == 0, p.stderr
     assert "attributed_revenue" in p.stdout
