@@ -305,7 +305,8 @@ def analyze(
 def main(argv: Optional[list[str]] = None) -> int:
     """``python -m ecograph.spark INPUT --out OUT [--master URL] [analyze flags]``:
     the job for ``spark-submit``. Flags other than ``--out``, ``--master``,
-    ``--tasks`` and ``--config`` are ``ecograph analyze``'s."""
+    ``--tasks``, ``--driver-memory``, ``--config``, ``--format``, ``--overwrite`` and
+    ``--threads`` are ``ecograph analyze``'s."""
     import argparse
     import sys
 
@@ -319,6 +320,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", required=True, help="output folder, on the driver")
     ap.add_argument("--master", help="Spark master (default: spark-submit's, or local[*])")
     ap.add_argument("--tasks", type=int, help="partitions of the overlap jobs")
+    ap.add_argument(
+        "--driver-memory",
+        help="spark.driver.memory for a session this command starts (e.g. 4g): the "
+        "driver holds the tables as Arrow (Spark's default, 1g, held 300k deals, not 3M)",
+    )
     ap.add_argument("--config", help="ecograph config file (TOML)")
     ap.add_argument("--format", default="parquet", choices=["parquet", "arrow", "csv"])
     ap.add_argument("--overwrite", action="store_true")
@@ -351,6 +357,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     builder = SparkSession.builder.appName("ecograph")
     if known.master:
         builder = builder.master(known.master)
+    if known.driver_memory:
+        builder = builder.config("spark.driver.memory", known.driver_memory)
     spark = builder.getOrCreate()
     try:
         analyze(

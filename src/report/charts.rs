@@ -702,14 +702,7 @@ mod tests {
         format!(">\n{t}\n</text>")
     }
 
-    fn quarter(start: &str, won_revenue: f64) -> Quarter {
-        Quarter {
-            quarter_start: start.into(),
-            won_revenue,
-            cumulative_partners: 0,
-            deals: 1,
-        }
-    }
+    use crate::report::quarters::tests::quarter;
 
     #[test]
     fn the_quarter_axis_holds_every_quarter_and_empty_ones_at_zero() {

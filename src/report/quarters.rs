@@ -107,11 +107,12 @@ pub fn quarter_window(quarters: &[Quarter]) -> Option<QuarterWindow> {
 pub(crate) const MAX_QUARTERS: i32 = 400;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::charts::quarter_axis;
 
-    fn quarter(start: &str, won_revenue: f64) -> Quarter {
+    /// A network_growth row of one deal (for the chart's tests too).
+    pub(crate) fn quarter(start: &str, won_revenue: f64) -> Quarter {
         Quarter {
             quarter_start: start.into(),
             won_revenue,
