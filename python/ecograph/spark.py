@@ -178,12 +178,16 @@ def _blocks_of(batches: Iterator[Any], index: Any, params: Mapping[str, Any]) ->
     """``mapInArrow``'s function: each input row is a block (start, end); each output
     row the block's batch as an Arrow IPC stream."""
     import pyarrow as pa
+    from pyspark import TaskContext
 
+    # The cores Spark gave this task (spark.task.cpus): one index, all of them.
+    ctx = TaskContext.get()
+    threads = ctx.cpus() if ctx is not None else 1
     for batch in batches:
         starts = batch.column("start").to_pylist()
         ends = batch.column("end").to_pylist()
         blobs = [
-            index.shard(s, e, params["threshold"], params["top_k"], params["min_jaccard"])
+            index.shard(s, e, params["threshold"], params["top_k"], params["min_jaccard"], threads)
             for s, e in zip(starts, ends)
         ]
         yield pa.RecordBatch.from_arrays(

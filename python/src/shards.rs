@@ -94,9 +94,11 @@ impl ShardIndex {
         self.0.partners()
     }
 
-    /// The block `start..end` of partners: one Arrow IPC stream of one batch, a row per
-    /// partner (`shard_columns()`), computed without the GIL.
-    #[pyo3(signature = (start, end, threshold, top_k=None, min_jaccard=None))]
+    /// The block `start..end` of partners: one Arrow IPC stream, a row per partner
+    /// (`shard_columns()`), computed without the GIL on `threads` threads (the block
+    /// then comes in several batches; the rows are the same).
+    #[pyo3(signature = (start, end, threshold, top_k=None, min_jaccard=None, threads=1))]
+    #[allow(clippy::too_many_arguments)]
     fn shard<'py>(
         &self,
         py: Python<'py>,
@@ -105,11 +107,16 @@ impl ShardIndex {
         threshold: f64,
         top_k: Option<u32>,
         min_jaccard: Option<f64>,
+        threads: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = py
             .detach(|| {
                 let params = params_of(threshold, top_k, min_jaccard)?;
-                to_ipc(&[shard::shard(&self.0, &params, start..end)?])
+                if start > end || end > self.0.partners() {
+                    // shard's own message, before any thread starts.
+                    return to_ipc(&[shard::shard(&self.0, &params, start..end)?]);
+                }
+                to_ipc(&shard::shard_threads(&self.0, &params, start..end, threads)?)
             })
             .map_err(|e| to_py(py, &e))?;
         Ok(PyBytes::new(py, &bytes))

@@ -42,7 +42,11 @@ def random_cut(seed):
             s = start
             while s < end:
                 e = min(end, s + rng.choice([1, 2, 3, 17, 250, 10_000]))
-                out.append(index.shard(s, e, params["threshold"], params["top_k"], params["min_jaccard"]))
+                # Some blocks on several threads (a Spark task with spark.task.cpus > 1).
+                threads = rng.choice([1, 1, 2, 3])
+                out.append(
+                    index.shard(s, e, params["threshold"], params["top_k"], params["min_jaccard"], threads)
+                )
                 s = e
         return out
 

@@ -367,6 +367,40 @@ pub fn shard(
     RecordBatch::try_new(shard_schema(), columns).map_err(arrow_error)
 }
 
+/// [`shard`] of one block on `threads` threads: the block cut into pieces (four per
+/// thread), each computed by [`shard`] on a pool of its own, the batches in piece
+/// order. The rows are [`shard`]'s for the whole block, only split over several
+/// batches, so [`fold`] gives the same result. For a Spark task given several cores
+/// (`spark.task.cpus`): one index per executor then serves all of them, instead of one
+/// copy per single-core task.
+pub fn shard_threads(
+    index: &ShardIndex,
+    params: &OverlapParams,
+    block: Range<usize>,
+    threads: usize,
+) -> Result<Vec<RecordBatch>> {
+    let threads = threads.max(1);
+    if threads == 1 || block.len() < 2 {
+        return Ok(vec![shard(index, params, block)?]);
+    }
+    let piece = block.len().div_ceil(threads * 4).max(1);
+    let pieces: Vec<Range<usize>> = block
+        .clone()
+        .step_by(piece)
+        .map(|s| s..(s + piece).min(block.end))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Parameter(format!("cannot start {threads} threads: {e}")))?;
+    pool.install(|| {
+        pieces
+            .into_par_iter()
+            .map(|r| shard(index, params, r))
+            .collect()
+    })
+}
+
 /// One dimension folded from its blocks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folded {
@@ -684,6 +718,23 @@ mod tests {
                     (want.plan.pairs, want.plan.rows, &want.plan.kept)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_block_on_several_threads_folds_like_one() {
+        let rows = random_rows(5, 300, 25);
+        let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+        let a = incidence(&refs);
+        let types = PartnerTypes::new(&vec![None; 300]);
+        let index = ShardIndex::new(&a, 25, &types).unwrap();
+        let p = OverlapParams::default();
+        let one = fold(&[shard(&index, &p, 0..300).unwrap()], 300, &index.codes).unwrap();
+        for threads in [2, 3, 7] {
+            let mut batches = shard_threads(&index, &p, 0..150, threads).unwrap();
+            assert!(batches.len() > 1, "the block was not split");
+            batches.extend(shard_threads(&index, &p, 150..300, threads).unwrap());
+            assert_eq!(fold(&batches, 300, &index.codes).unwrap(), one);
         }
     }
 
