@@ -116,7 +116,12 @@ impl ShardIndex {
                     // shard's own message, before any thread starts.
                     return to_ipc(&[shard::shard(&self.0, &params, start..end)?]);
                 }
-                to_ipc(&shard::shard_threads(&self.0, &params, start..end, threads)?)
+                to_ipc(&shard::shard_threads(
+                    &self.0,
+                    &params,
+                    start..end,
+                    threads,
+                )?)
             })
             .map_err(|e| to_py(py, &e))?;
         Ok(PyBytes::new(py, &bytes))
