@@ -702,7 +702,28 @@ mod tests {
         format!(">\n{t}\n</text>")
     }
 
-    use crate::report::quarters::tests::quarter;
+    use crate::report::quarters::tests::{deals, quarter};
+
+    #[test]
+    fn the_axis_draws_the_window_and_leaves_a_stray_quarter_off() {
+        let real = [
+            deals("2023-01-01", 4),
+            deals("2024-07-01", 5),
+            deals("2025-10-01", 6),
+        ];
+        for stray in ["1900-01-01", "9999-12-31"] {
+            let mut rows = vec![deals(stray, 2)];
+            rows.extend(real.iter().cloned());
+            let axis = quarter_axis(&rows);
+            assert_eq!(axis.len(), 12, "{stray}");
+            assert_eq!(axis.iter().map(|q| q.1).sum::<f64>(), 15.0);
+        }
+        // A history of exactly a hundred years is drawn whole.
+        assert_eq!(
+            quarter_axis(&[deals("1926-01-01", 1), deals("2025-10-01", 1)]).len(),
+            400
+        );
+    }
 
     #[test]
     fn the_quarter_axis_holds_every_quarter_and_empty_ones_at_zero() {
