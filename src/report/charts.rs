@@ -702,19 +702,12 @@ mod tests {
         format!(">\n{t}\n</text>")
     }
 
-    use crate::report::quarters::tests::{deals, quarter};
+    use crate::report::quarters::tests::{deals, quarter, real_with_stray};
 
     #[test]
     fn the_axis_draws_the_window_and_leaves_a_stray_quarter_off() {
-        let real = [
-            deals("2023-01-01", 4),
-            deals("2024-07-01", 5),
-            deals("2025-10-01", 6),
-        ];
         for stray in ["1900-01-01", "9999-12-31"] {
-            let mut rows = vec![deals(stray, 2)];
-            rows.extend(real.iter().cloned());
-            let axis = quarter_axis(&rows);
+            let axis = quarter_axis(&real_with_stray(stray));
             assert_eq!(axis.len(), 12, "{stray}");
             assert_eq!(axis.iter().map(|q| q.1).sum::<f64>(), 15.0);
         }

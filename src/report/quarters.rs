@@ -118,6 +118,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// Three real quarters (15 deals from 2023Q1 to 2025Q4) and a stray one of 2
+    /// deals dated `stray`.
+    pub(crate) fn real_with_stray(stray: &str) -> Vec<Quarter> {
+        vec![
+            deals(stray, 2),
+            deals("2023-01-01", 4),
+            deals("2024-07-01", 5),
+            deals("2025-10-01", 6),
+        ]
+    }
+
     /// A network_growth row of one deal (for the chart's tests too).
     pub(crate) fn quarter(start: &str, won_revenue: f64) -> Quarter {
         Quarter {
@@ -130,17 +141,10 @@ pub(crate) mod tests {
 
     #[test]
     fn a_stray_date_neither_stretches_the_window_nor_pushes_the_real_quarters_off() {
-        let real = [
-            deals("2023-01-01", 4),
-            deals("2024-07-01", 5),
-            deals("2025-10-01", 6),
-        ];
         // A 1900-01-01 default before, a 9999-12-31 sentinel after: the window is the
         // real quarters', and the strays are counted, not drawn.
         for stray in ["1900-01-01", "9999-12-31"] {
-            let mut rows = vec![deals(stray, 2)];
-            rows.extend(real.iter().cloned());
-            let w = quarter_window(&rows).unwrap();
+            let w = quarter_window(&real_with_stray(stray)).unwrap();
             assert_eq!(
                 (w.from.as_str(), w.to.as_str()),
                 ("2023Q1", "2025Q4"),
