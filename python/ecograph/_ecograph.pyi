@@ -42,6 +42,9 @@ class ShardIndex:
     ) -> bytes:
         """Partners ``start..end``: one Arrow IPC stream, a row per partner (``shard_columns()``)."""
 
+def contract_tables() -> list[tuple[str, bool]]:
+    """The contract's tables in the command line's order, each with whether it is required."""
+
 def shard_columns() -> list[str]:
     """The columns of a block's batch, in order."""
 

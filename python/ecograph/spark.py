@@ -52,15 +52,9 @@ from ecograph import InputError, Results, _analyze, _ecograph
 
 __all__ = ["analyze", "read_tables", "CONTRACT_TABLES", "shard_runner", "local_runner"]
 
-#: The contract's tables, in the order the command line looks for them.
-CONTRACT_TABLES = (
-    "partners",
-    "deals",
-    "deal_partners",
-    "partner_products",
-    "products",
-    "customers",
-)
+#: The contract's tables, in the order the command line looks for them (the engine's).
+CONTRACT_TABLES = tuple(name for name, _ in _ecograph.contract_tables())
+_REQUIRED = tuple(name for name, required in _ecograph.contract_tables() if required)
 
 #: How Spark reads a contract CSV file so that it sees what the command line sees:
 #: a header, text cells (ecograph parses amounts and dates itself, by the
@@ -148,7 +142,7 @@ def read_tables(
             kind, path, df = found[0]
             tables[name] = df
             files[name] = (f"{name}.{kind}", kind == "csv")
-    missing = [n for n in CONTRACT_TABLES[:3] if n not in tables]
+    missing = [n for n in _REQUIRED if n not in tables]
     if missing:
         raise InputError(
             f"{folder}: no file for the required table(s) {', '.join(missing)} "

@@ -252,6 +252,7 @@ fn _ecograph(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow_io::Table>()?;
     m.add_class::<shards::ShardIndex>()?;
     m.add_function(wrap_pyfunction!(shards::shard_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(shards::contract_tables, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

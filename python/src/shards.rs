@@ -73,9 +73,8 @@ impl ShardIndex {
     /// receives it) and builds its transpose, without the GIL.
     #[new]
     fn new(py: Python<'_>, index_ipc: &[u8]) -> PyResult<Self> {
-        let bytes = index_ipc.to_vec();
-        py.detach(move || {
-            let batches = from_ipc(&bytes)?;
+        py.detach(|| {
+            let batches = from_ipc(index_ipc)?;
             match batches.as_slice() {
                 [b] => shard::ShardIndex::from_batch(b),
                 _ => Err(shard_error(format!(
@@ -126,6 +125,16 @@ impl ShardIndex {
             .map_err(|e| to_py(py, &e))?;
         Ok(PyBytes::new(py, &bytes))
     }
+}
+
+/// The contract's tables in the order the command line looks for them, each with
+/// whether it is required (the engine's `schema::TABLES`).
+#[pyfunction]
+pub(crate) fn contract_tables() -> Vec<(&'static str, bool)> {
+    ecograph::schema::TABLES
+        .iter()
+        .map(|t| (t.name, t.required))
+        .collect()
 }
 
 /// The names of a block's columns, in order.

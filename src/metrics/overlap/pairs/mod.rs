@@ -173,6 +173,13 @@ impl Blocking {
     pub fn blocks(&self, inc: &Incidence) -> Vec<Range<usize>> {
         let n = inc.partners();
         let works: Vec<usize> = (0..n).into_par_iter().map(|p| inc.work(p)).collect();
+        self.cut(&works)
+    }
+
+    /// Cuts partners 0..works.len() into consecutive blocks, each of at most
+    /// `max_partners` partners and `work` summed `works` (or one partner alone).
+    pub fn cut(&self, works: &[usize]) -> Vec<Range<usize>> {
+        let n = works.len();
         let mut out = Vec::new();
         let (mut start, mut work) = (0, 0usize);
         for (p, &w) in works.iter().enumerate() {

@@ -103,33 +103,13 @@ impl ShardIndex {
 
     /// The index as the Arrow batch a driver broadcasts ([`INDEX_COLUMNS`]).
     pub fn to_batch(&self) -> Result<RecordBatch> {
-        let offsets: Vec<i32> = self
-            .rows
-            .offsets
-            .iter()
-            .map(|&o| i32::try_from(o))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|_| too_large("links"))?;
-        let items = ListArray::try_new(
-            Arc::new(Field::new_list_field(DataType::UInt32, false)),
-            arrow::buffer::OffsetBuffer::new(offsets.into()),
-            Arc::new(UInt32Array::from(self.rows.targets.clone())),
-            None,
-        )
-        .map_err(arrow_error)?;
-        RecordBatch::try_new(
-            index_schema(),
-            vec![
-                Arc::new(UInt32Array::from(self.codes.clone())),
-                Arc::new(items),
-            ],
-        )
-        .map_err(arrow_error)
+        index_batch(&self.rows, &self.codes)
     }
 
     /// Reads an index batch back ([`ShardIndex::to_batch`]) and builds its transpose.
     /// The batch comes from elsewhere, so it is checked: the columns and their types,
-    /// no null, every partner's items strictly ascending, type codes dense.
+    /// no null, every partner's items strictly ascending, type codes below the number
+    /// of partners.
     pub fn from_batch(batch: &RecordBatch) -> Result<ShardIndex> {
         let bad = |what: &str| Error::Parameter(format!("overlap shard index: {what}"));
         let codes = batch
@@ -163,7 +143,12 @@ impl ShardIndex {
             return Err(bad("a partner's items are not strictly ascending"));
         }
         let codes: Vec<u32> = codes.values().to_vec();
+        // Codes number the distinct types, so each is below the partner count: a larger
+        // one would size the per-type sums by a number from outside.
         let types = codes.iter().max().map_or(0, |&m| m as usize + 1);
+        if types > codes.len() {
+            return Err(bad("a type code not below the number of partners"));
+        }
         let n_items = rows.targets.iter().max().map_or(0, |&m| m as usize + 1);
         let t = Transpose::new(&rows, n_items, true)?;
         Ok(ShardIndex {
@@ -192,6 +177,53 @@ impl ShardIndex {
     pub fn blocks(&self, blocking: &Blocking) -> Vec<Range<usize>> {
         blocking.blocks(&self.incidence())
     }
+}
+
+/// The index batch of the incidence `rows` with the partners' type `codes`
+/// ([`INDEX_COLUMNS`]): what the driver broadcasts, made without building the
+/// transpose, which only the workers need.
+pub fn index_batch(rows: &Csr, codes: &[u32]) -> Result<RecordBatch> {
+    let offsets: Vec<i32> = rows
+        .offsets
+        .iter()
+        .map(|&o| i32::try_from(o))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| too_large("links"))?;
+    let items = ListArray::try_new(
+        Arc::new(Field::new_list_field(DataType::UInt32, false)),
+        arrow::buffer::OffsetBuffer::new(offsets.into()),
+        Arc::new(UInt32Array::from(rows.targets.clone())),
+        None,
+    )
+    .map_err(arrow_error)?;
+    RecordBatch::try_new(
+        index_schema(),
+        vec![Arc::new(UInt32Array::from(codes.to_vec())), Arc::new(items)],
+    )
+    .map_err(arrow_error)
+}
+
+/// The blocks of a distributed run over the incidence `rows` (`items` items), cut by
+/// [`Blocking::cut`] from each partner's full-row work as the workers' transpose
+/// gives it (Σ over its items of the partners on the item, for items of two partners
+/// or more), counted here from item degrees without building that transpose.
+pub fn blocks(rows: &Csr, items: usize, blocking: &Blocking) -> Vec<Range<usize>> {
+    let mut degree =
+        vec![0usize; items.max(rows.targets.iter().max().map_or(0, |&m| m as usize + 1))];
+    for &c in &rows.targets {
+        degree[c as usize] += 1;
+    }
+    let works: Vec<usize> = (0..rows.rows())
+        .into_par_iter()
+        .map(|p| {
+            rows.row(p)
+                .iter()
+                .map(|&c| degree[c as usize])
+                .filter(|&k| k >= 2)
+                .sum()
+        })
+        .collect();
+    blocking.cut(&works)
 }
 
 fn too_large(what: &str) -> Error {
@@ -586,12 +618,9 @@ pub fn run_dimension(
     params: &OverlapParams,
     blocking: &Blocking,
 ) -> Result<Folded> {
-    let index = ShardIndex::new(rows, items, types)?;
-    let blocks = index.blocks(blocking);
-    let batch = index.to_batch()?;
-    let codes = index.codes.clone();
-    drop(index);
-    let batches = runner.run(dimension, &batch, params, &blocks)?;
+    let codes: Vec<u32> = (0..rows.rows()).map(|p| types.code(p)).collect();
+    let batch = index_batch(rows, &codes)?;
+    let batches = runner.run(dimension, &batch, params, &blocks(rows, items, blocking))?;
     fold(&batches, rows.rows(), &codes)
 }
 
@@ -719,6 +748,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_drivers_blocks_are_the_workers_cut_without_a_transpose() {
+        for seed in 0..20 {
+            let rows = random_rows(seed, 80, 30);
+            let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+            let a = incidence(&refs);
+            let index = ShardIndex::new(&a, 30, &PartnerTypes::new(&vec![None; 80])).unwrap();
+            for work in [1, 5, 40, 1 << 20] {
+                let b = Blocking {
+                    work,
+                    max_partners: 7,
+                    window: 0,
+                };
+                assert_eq!(
+                    blocks(&a, 30, &b),
+                    index.blocks(&b),
+                    "seed {seed}, work {work}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_index_batch_with_a_type_code_past_the_partners_is_refused() {
+        let a = incidence(&[&[0], &[0]]);
+        let batch = index_batch(&a, &[0, u32::MAX]).unwrap();
+        let e = ShardIndex::from_batch(&batch).unwrap_err().to_string();
+        assert!(e.contains("type code"), "{e}");
+        assert!(ShardIndex::from_batch(&index_batch(&a, &[1, 0]).unwrap()).is_ok());
     }
 
     #[test]
