@@ -182,7 +182,7 @@ impl ShardIndex {
 /// The index batch of the incidence `rows` with the partners' type `codes`
 /// ([`INDEX_COLUMNS`]): what the driver broadcasts, made without building the
 /// transpose, which only the workers need.
-pub fn index_batch(rows: &Csr, codes: &[u32]) -> Result<RecordBatch> {
+fn index_batch(rows: &Csr, codes: &[u32]) -> Result<RecordBatch> {
     let offsets: Vec<i32> = rows
         .offsets
         .iter()
@@ -207,7 +207,7 @@ pub fn index_batch(rows: &Csr, codes: &[u32]) -> Result<RecordBatch> {
 /// [`Blocking::cut`] from each partner's full-row work as the workers' transpose
 /// gives it (Σ over its items of the partners on the item, for items of two partners
 /// or more), counted here from item degrees without building that transpose.
-pub fn blocks(rows: &Csr, items: usize, blocking: &Blocking) -> Vec<Range<usize>> {
+fn blocks(rows: &Csr, items: usize, blocking: &Blocking) -> Vec<Range<usize>> {
     let mut degree =
         vec![0usize; items.max(rows.targets.iter().max().map_or(0, |&m| m as usize + 1))];
     for &c in &rows.targets {
