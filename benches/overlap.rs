@@ -1,6 +1,7 @@
 //! Criterion benches of the overlap family on generated ecosystems (seed 7) at two
 //! sizes: the streamed customer and product pair passes into a sink that drops the
-//! pairs (the kernel alone), the whole family (pairs, per-partner columns, by-type
+//! pairs (the kernel alone), the product dimension's top-K plan (the threshold search),
+//! the whole family (pairs, per-partner columns, by-type
 //! matrix, channel conflicts), and the customer pass into a Parquet file.
 //! Run with `cargo bench --bench overlap`; data is generated into a temporary folder
 //! first (not timed). The comparison with SciPy's `A @ A.T` at 100k partners is
@@ -15,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 use ecograph::export::overlap::{pair_schema, PairWriter};
 use ecograph::io::out::write::{OutputFormat, TableWriter};
-use ecograph::metrics::overlap::pairs::{pair_pass, Blocking, Incidence};
+use ecograph::metrics::overlap::pairs::{pair_pass, plan_pairs, Blocking, Incidence};
 use ecograph::metrics::overlap::{self, Dimension, NullSink, OverlapParams};
 
 fn bench_overlap(c: &mut Criterion) {
@@ -49,6 +50,17 @@ fn bench_overlap(c: &mut Criterion) {
                 })
             });
         }
+        // The product dimension's plan under the default top-K bound: the threshold
+        // search over distinct sets (the counting pass is the reference in the tests).
+        let top_k = OverlapParams::default();
+        let products =
+            Incidence::new(&g.partner_products, g.products.len(), &top_k).expect("incidence");
+        group.bench_function(BenchmarkId::new("product_top_k_plan", partners), |b| {
+            b.iter(|| {
+                plan_pairs(&products, Dimension::Product, &top_k, &Blocking::default())
+                    .expect("plan")
+            })
+        });
         group.throughput(Throughput::Elements(deals as u64));
         group.bench_function(BenchmarkId::new("family", partners), |b| {
             b.iter(|| overlap::run(&g, &params, &mut NullSink, None).expect("null sink"))
