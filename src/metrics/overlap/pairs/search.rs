@@ -47,6 +47,7 @@ use super::PairPlan;
 use crate::graph::Csr;
 use crate::metrics::overlap::jaccard;
 use crate::metrics::overlap::topk::KeptPairs;
+use crate::metrics::overlap::transpose::item_count;
 
 /// The largest pair index the search builds (entries of 12 bytes: 768 MB).
 const MAX_PAIR_INDEX: u64 = 1 << 26;
@@ -145,24 +146,12 @@ impl<'a> Index<'a> {
             }
         }
         // Sort each item's postings (disjoint ranges, in parallel).
-        let mut chunks = Vec::with_capacity(ranks);
-        let mut rest = pairs.as_mut_slice();
-        for x in 0..ranks {
-            let (head, tail) = rest.split_at_mut(pair_n[x + 1] - pair_n[x]);
-            chunks.push(head);
-            rest = tail;
-        }
-        chunks
+        ranges(&mut pairs, &pair_n)
             .into_par_iter()
             .for_each(|c| c.sort_unstable_by_key(PairPosting::key));
-        let mut chunks = Vec::with_capacity(ranks);
-        let mut rest = single_sets.as_mut_slice();
-        for x in 0..ranks {
-            let (head, tail) = rest.split_at_mut(single_n[x + 1] - single_n[x]);
-            chunks.push(head);
-            rest = tail;
-        }
-        chunks.into_par_iter().for_each(|c| c.sort_unstable());
+        ranges(&mut single_sets, &single_n)
+            .into_par_iter()
+            .for_each(|c| c.sort_unstable());
         // The directory of each x's pairs and their size segments, so a lookup reads a
         // few short arrays instead of binary searching long postings.
         let (mut dir_offsets, mut dir, mut segments) = (vec![0usize], Vec::new(), Vec::new());
@@ -219,6 +208,17 @@ impl<'a> Index<'a> {
             _ => &[],
         }
     }
+}
+
+/// `v` cut at `offsets` (ascending, the last one `v.len()`) into disjoint slices.
+fn ranges<'v, T>(mut v: &'v mut [T], offsets: &[usize]) -> Vec<&'v mut [T]> {
+    let mut out = Vec::with_capacity(offsets.len());
+    for w in offsets.windows(2) {
+        let (head, tail) = std::mem::take(&mut v).split_at_mut(w[1] - w[0]);
+        out.push(head);
+        v = tail;
+    }
+    out
 }
 
 /// A candidate set of a search: its jaccard with the query, the set, the shared items.
@@ -453,13 +453,7 @@ fn best_partners(sets: &DistinctSets, pool: &[Cand], want: u64) -> Vec<(u32, u32
 /// doc); the caller then runs the counting pass. `rows`: partner -> items.
 pub(super) fn plan(rows: &Csr, k: u32, min: Option<f64>) -> Option<PairPlan> {
     // The counting pass's work: Σ over items of (partners holding it)^2 / 2.
-    let items_len = rows
-        .targets
-        .iter()
-        .map(|&c| c as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut degree = vec![0u64; items_len];
+    let mut degree = vec![0u64; item_count(rows, 0)];
     for &c in &rows.targets {
         degree[c as usize] += 1;
     }

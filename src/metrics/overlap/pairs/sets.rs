@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use rayon::prelude::*;
 
 use crate::graph::Csr;
+use crate::metrics::overlap::transpose::item_count;
 
 /// Distinct non-empty item sets of a partner x item incidence, items relabeled rarest
 /// first, with the partners carrying each.
@@ -68,12 +69,7 @@ impl DistinctSets {
             member_offsets.push(order.len());
         }
         // Item frequency over distinct sets, then ranks rarest first.
-        let items_len = rows
-            .targets
-            .iter()
-            .map(|&c| c as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let items_len = item_count(rows, 0);
         let mut freq = vec![0u32; items_len];
         for &h in &heads {
             for &c in rows.row(h as usize) {
