@@ -190,15 +190,37 @@ def _blocks_of(batches: Iterator[Any], index: Any, params: Mapping[str, Any]) ->
         )
 
 
+#: The most partitions an overlap job may ask for (more than any cluster's cores).
+MAX_TASKS = 1_000_000
+
+
+def _checked_tasks(tasks: Any) -> Optional[int]:
+    """``tasks`` as given when it is None or a whole number from 1 to MAX_TASKS;
+    otherwise a ParameterError naming it (before Spark sees it)."""
+    if tasks is None:
+        return None
+    if isinstance(tasks, bool) or not isinstance(tasks, int) or not 1 <= tasks <= MAX_TASKS:
+        from ecograph.errors import ParameterError
+
+        raise ParameterError(
+            f"spark: tasks must be a whole number from 1 to {MAX_TASKS:,}, got {tasks!r}"
+        )
+    return tasks
+
+
 def shard_runner(spark: Any, tasks: Optional[int] = None) -> Any:
     """The runner that computes the overlap blocks on ``spark``'s executors.
 
     The engine calls it once per dimension with the index (Arrow IPC bytes), the
     parameters and the blocks; it broadcasts the index, runs one ``mapInArrow`` over
-    the blocks (``tasks`` partitions, default: the session's default parallelism
-    times 2, at most one per block) and collects the blocks' rows, which are a few
-    numbers per partner, never the pairs themselves.
+    the blocks (``tasks`` partitions, 1 to MAX_TASKS, default: the session's default
+    parallelism times 2, at most one per block) and collects the blocks' rows, which
+    are a few numbers per partner, never the pairs themselves.
+
+    Raises:
+        ecograph.errors.ParameterError: ``tasks`` is not a whole number in range.
     """
+    tasks = _checked_tasks(tasks)
 
     def run(dimension: str, index_ipc: bytes, params: Mapping[str, Any], blocks: list) -> list:
         if not blocks:
@@ -228,17 +250,17 @@ def shard_runner(spark: Any, tasks: Optional[int] = None) -> Any:
     return run
 
 
-def local_runner(blocks_per_call: Optional[int] = None) -> Any:
+def local_runner(partners_per_call: Optional[int] = None) -> Any:
     """A runner that computes the blocks here, in this process, through the same
     index bytes and block batches as the executors: for tests and as a reference.
-    ``blocks_per_call``: re-cut the engine's blocks into pieces of at most this many
+    ``partners_per_call``: re-cut the engine's blocks into pieces of at most this many
     partners (any cut gives the same results)."""
 
     def run(dimension: str, index_ipc: bytes, params: Mapping[str, Any], blocks: list) -> list:
         index = _ecograph.ShardIndex(index_ipc)
         out = []
         for start, end in blocks:
-            step = blocks_per_call or max(1, end - start)
+            step = partners_per_call or max(1, end - start)
             for s in range(start, end, step):
                 e = min(end, s + step)
                 out.append(
@@ -273,15 +295,17 @@ def analyze(
             at all, with exactly the files ``ecograph analyze`` writes.
         format, overwrite, config, threads, **options: as :func:`ecograph.analyze`
             (``overlap_top_k=5``, ``skip_invalid=True``, ``seed=7``, ...).
-        tasks: partitions of the overlap jobs (default: twice the default
-            parallelism, at most one per block).
+        tasks: partitions of the overlap jobs, 1 to 1,000,000 (default: twice the
+            default parallelism, at most one per block).
 
     Returns:
         a :class:`ecograph.Results` on ``output``.
 
     Raises:
-        the classes of :mod:`ecograph.errors`, as :func:`ecograph.analyze`.
+        the classes of :mod:`ecograph.errors`, as :func:`ecograph.analyze`; a
+        ParameterError for ``tasks`` out of range, before any table is read.
     """
+    runner = shard_runner(spark, tasks)
     tables, files = read_tables(spark, input)
     arrow = {name: df.toArrow() for name, df in tables.items()}
     name = "<spark tables>" if isinstance(input, Mapping) else os.fspath(input)
@@ -293,7 +317,7 @@ def analyze(
         config,
         threads,
         options,
-        overlap_runner=shard_runner(spark, tasks),
+        overlap_runner=runner,
         table_files=files,
         input_name=name,
         what="spark.analyze",
@@ -328,6 +352,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--overwrite", action="store_true")
     ap.add_argument("--threads", type=int)
     known, rest = ap.parse_known_args(argv)
+    if known.tasks is not None and not 1 <= known.tasks <= MAX_TASKS:
+        ap.error(f"--tasks must be from 1 to {MAX_TASKS:,}, got {known.tasks}")
     options: dict[str, Any] = {}
     kinds = dict(ANALYZE_OPTIONS)
     i = 0

@@ -100,7 +100,7 @@ def test_a_failing_runner_stops_the_run_and_writes_nothing(demo, tmp_path):
 
 def test_a_runner_that_loses_a_block_is_caught(demo, tmp_path):
     def lossy(dimension, index_ipc, params, blocks):
-        out = es.local_runner(blocks_per_call=3)(dimension, index_ipc, params, blocks)
+        out = es.local_runner(partners_per_call=3)(dimension, index_ipc, params, blocks)
         return out[1:]
 
     with pytest.raises(ecograph.EcographError, match="no row for partner"):
@@ -110,7 +110,7 @@ def test_a_runner_that_loses_a_block_is_caught(demo, tmp_path):
 
 def test_a_runner_that_returns_a_block_twice_is_caught(demo, tmp_path):
     def twice(dimension, index_ipc, params, blocks):
-        out = es.local_runner(blocks_per_call=3)(dimension, index_ipc, params, blocks)
+        out = es.local_runner(partners_per_call=3)(dimension, index_ipc, params, blocks)
         return out + out[:1]
 
     with pytest.raises(ecograph.EcographError, match="twice"):
@@ -137,3 +137,12 @@ def test_a_block_outside_the_index_is_refused(demo, tmp_path):
     with pytest.raises(ecograph.EcographError, match="overlap-top-k"):
         index.shard(0, 1, 0.5, 0, None)
     assert _ecograph.shard_columns()[0] == "partner"
+
+
+def test_shard_runner_refuses_tasks_out_of_range():
+    for bad in (0, -3, 10**7, 2.5, True, "4"):
+        with pytest.raises(ecograph.ParameterError, match="tasks must be a whole number"):
+            es.shard_runner(None, bad)
+    # Counter-examples: the bounds themselves and the default are accepted.
+    for good in (1, es.MAX_TASKS, None):
+        assert callable(es.shard_runner(None, good))

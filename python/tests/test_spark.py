@@ -163,6 +163,18 @@ def test_the_spark_submit_entry_point(cli, demo, tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert p.returncode == 2 and "--no-such-flag" in p.stderr
+    p = subprocess.run(
+        [sys.executable, "-m", "ecograph.spark", str(demo), "--out", str(tmp_path / "y"), "--tasks", "0"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert p.returncode == 2 and "--tasks must be from 1" in p.stderr
+    assert not (tmp_path / "y").exists()
+
+
+def test_tasks_out_of_range_fail_before_any_table_is_read(spark, demo, tmp_path):
+    with pytest.raises(ecograph.ParameterError, match="tasks must be a whole number"):
+        es.analyze(spark, str(demo), tmp_path / "out", tasks=-2)
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_documented_examples_run(tmp_path):
