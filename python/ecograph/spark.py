@@ -48,7 +48,7 @@ import uuid
 from typing import Any, Iterator, Mapping, Optional, Union
 
 # Absolute imports: spark-submit may run this file as a script (see the end).
-from ecograph import InputError, Results, _analyze, _ecograph
+from ecograph import InputError, ParameterError, Results, _analyze, _ecograph
 
 __all__ = ["analyze", "read_tables", "CONTRACT_TABLES", "shard_runner", "local_runner"]
 
@@ -200,8 +200,6 @@ def _checked_tasks(tasks: Any) -> Optional[int]:
     if tasks is None:
         return None
     if isinstance(tasks, bool) or not isinstance(tasks, int) or not 1 <= tasks <= MAX_TASKS:
-        from ecograph.errors import ParameterError
-
         raise ParameterError(
             f"spark: tasks must be a whole number from 1 to {MAX_TASKS:,}, got {tasks!r}"
         )

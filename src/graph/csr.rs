@@ -92,6 +92,25 @@ impl Csr {
     pub fn nnz(&self) -> usize {
         self.targets.len()
     }
+
+    /// The rows `order` (in that order) with every entry mapped through `new_id` and
+    /// each row sorted again: a relabelled, reordered copy (unweighted).
+    pub fn relabelled_rows(&self, order: &[u32], new_id: &[u32]) -> Csr {
+        let mut offsets = Vec::with_capacity(order.len() + 1);
+        offsets.push(0);
+        let mut targets = Vec::with_capacity(order.iter().map(|&r| self.degree(r as usize)).sum());
+        for &r in order {
+            let start = targets.len();
+            targets.extend(self.row(r as usize).iter().map(|&c| new_id[c as usize]));
+            targets[start..].sort_unstable();
+            offsets.push(targets.len());
+        }
+        Csr {
+            offsets,
+            targets,
+            weights: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]

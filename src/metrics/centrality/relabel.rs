@@ -65,21 +65,8 @@ impl Relabelled {
         for (c, r) in components.iter().enumerate() {
             component_of[r.clone()].fill(c as u32);
         }
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0);
-        let mut targets = Vec::with_capacity(g.nnz());
-        for &v in &old_of {
-            let start = targets.len();
-            targets.extend(g.row(v as usize).iter().map(|&w| new_id[w as usize]));
-            targets[start..].sort_unstable();
-            offsets.push(targets.len());
-        }
         Relabelled {
-            graph: Csr {
-                offsets,
-                targets,
-                weights: Vec::new(),
-            },
+            graph: g.relabelled_rows(&old_of, &new_id),
             new_id,
             components,
             component_of,

@@ -84,21 +84,8 @@ impl DistinctSets {
         for (r, &c) in by_rarity.iter().enumerate() {
             rank[c as usize] = r as u32;
         }
-        let mut offsets = Vec::with_capacity(heads.len() + 1);
-        offsets.push(0usize);
-        let mut targets = Vec::new();
-        for &h in &heads {
-            let start = targets.len();
-            targets.extend(rows.row(h as usize).iter().map(|&c| rank[c as usize]));
-            targets[start..].sort_unstable();
-            offsets.push(targets.len());
-        }
         DistinctSets {
-            items: Csr {
-                offsets,
-                targets,
-                weights: Vec::new(),
-            },
+            items: rows.relabelled_rows(&heads, &rank),
             members: Csr {
                 offsets: member_offsets,
                 targets: order,
