@@ -169,7 +169,7 @@ pub fn build_with(mut t: ValidatedTables, cosell_stages: CosellStages) -> GraphS
     let (regions, r_remap) = t.regions.into_sorted();
 
     let partners = permute_partners(&mut t.partners, &p_order);
-    let deals = permute_deals(&t.deals, &d_order, &c_remap, &pr_remap, &r_remap);
+    let deals = permute_deals(&mut t.deals, &d_order, &c_remap, &pr_remap, &r_remap);
     let n = partners.id.len();
     let m = deals.id.len();
     // Between the passes, a run being stopped stops (crate::progress::checkpoint).
@@ -220,22 +220,38 @@ fn permute_partners(rows: &mut PartnerRows<FileOrder>, order: &[u32]) -> Partner
 
 /// The deals in id order (`order` from [`sort_order`]), their customer, product and
 /// region keys renumbered to the sorted dictionaries (`remap` of each).
+///
+/// Each column of `rows` is taken and freed as soon as its id-order copy is made (one
+/// statement a column), so the two orders of the deals are never held whole
+/// together: at 50M deals that was 3.5 GB more at the build's peak. `rows` is left
+/// empty.
 fn permute_deals(
-    rows: &DealRows<FileOrder>,
+    rows: &mut DealRows<FileOrder>,
     order: &[u32],
     customers: &[u32],
     products: &[u32],
     regions: &[u32],
 ) -> Deals {
+    use std::mem::take;
+    // One statement a column: a statement's temporaries (the taken file-order column)
+    // are freed at its end, a struct literal's only once the whole literal is built.
+    let id = crate::validate::Ids::take(take(&mut rows.id).as_arrow(), order.iter().copied());
+    let customer = remap_keys(&take(&mut rows.customer), order, customers);
+    let product = remap_keys(&take(&mut rows.product), order, products);
+    let amount = permute(&take(&mut rows.amount), order);
+    let stage = permute(&take(&mut rows.stage), order);
+    let created_ms = permute(&take(&mut rows.created_ms), order);
+    let closed_ms = permute(&take(&mut rows.closed_ms), order);
+    let region = remap_keys(&take(&mut rows.region), order, regions);
     Deals {
-        id: crate::validate::Ids::take(rows.id.as_arrow(), order.iter().copied()),
-        customer: remap_keys(&rows.customer, order, customers),
-        product: remap_keys(&rows.product, order, products),
-        amount: permute(&rows.amount, order),
-        stage: permute(&rows.stage, order),
-        created_ms: permute(&rows.created_ms, order),
-        closed_ms: permute(&rows.closed_ms, order),
-        region: remap_keys(&rows.region, order, regions),
+        id,
+        customer,
+        product,
+        amount,
+        stage,
+        created_ms,
+        closed_ms,
+        region,
         order: std::marker::PhantomData,
     }
 }

@@ -4,8 +4,9 @@
 //! [`validate`] takes the tables as read ([`RawTables`], from Arrow data a caller
 //! holds); [`validate_folder`] reads a folder's files one at a time as it types them
 //! (`io::read::FolderTables`), so that only one raw table is held at once; the per-table
-//! checks are in `tables`, the per-row machinery in `check`, what the input implies for
-//! the numbers in `warnings`.
+//! checks are in `tables`, the per-row machinery in `check`, the id lookups (duplicate
+//! ids, references) in `id_table`, what the input implies for the numbers in
+//! `warnings`.
 //!
 //! Strict mode (the default) collects every problem (file order) and fails; with
 //! `skip_invalid`, row-level problems move the row to `rejected` and the run goes on.
@@ -16,6 +17,7 @@ mod check;
 pub(crate) use check::forbidden_in_id;
 mod columns;
 pub(crate) mod dict;
+mod id_table;
 mod links;
 pub(crate) mod parse;
 mod rows;
@@ -33,6 +35,7 @@ use crate::io::read;
 use crate::schema::TABLES;
 use check::Problems;
 pub use dict::{Dict, NULL};
+use id_table::IdIndex;
 pub use parse::MAX_AMOUNT;
 
 pub use rows::{DealRows, FileOrder, IdOrder, Ids, Link, PartnerRows};
@@ -307,13 +310,17 @@ fn typed<S: TableSource>(run: &mut Run<'_, S>, skip_invalid: bool) -> Option<Typ
         },
         None => None,
     };
-    let (deals, did, s_deals, gaps) = tables::deals(&raw_deals, settings, &mut p, &mut dicts);
-    let some_amounts_missing = warnings::some_amounts_missing(&raw_deals, &gaps);
-    drop(raw_deals);
+    let tables::Deals {
+        rows: deals,
+        rejected: did,
+        stats: s_deals,
+        gaps,
+        some_amounts_missing,
+    } = tables::deals(raw_deals, settings, &mut p, &mut dicts);
     crate::progress::checkpoint();
     // Id -> kept row (u32::MAX when the row itself was invalid), for reference checks.
-    let partner_index = check::id_index(partners.id.iter().map(String::as_str), &pid);
-    let deal_index = check::id_index(deals.id.iter(), &did);
+    let partner_index = IdIndex::new(partners.id.len(), |r| &partners.id[r as usize], &pid);
+    let deal_index = IdIndex::new(deals.id.len(), |r| deals.id.get(r as usize), &did);
     crate::progress::checkpoint();
 
     let links_raw = match derived {
@@ -330,8 +337,7 @@ fn typed<S: TableSource>(run: &mut Run<'_, S>, skip_invalid: bool) -> Option<Typ
     let links_file = links_raw.source.display.clone();
     let links_rows = links_raw.n_rows();
     let (tables::LinkRows { links, touched }, s_links) =
-        tables::deal_partners(&links_raw, settings, &mut p, &partner_index, &deal_index);
-    drop(links_raw);
+        tables::deal_partners(links_raw, settings, &mut p, &partner_index, &deal_index);
     drop(deal_index);
     crate::progress::checkpoint();
     let mut stats = vec![s_partners, s_deals, s_links];

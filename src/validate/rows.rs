@@ -132,6 +132,15 @@ impl Ids {
     }
 }
 
+impl Default for Ids {
+    /// No ids.
+    fn default() -> Ids {
+        Ids(LargeStringArray::from_iter_values(
+            std::iter::empty::<&str>(),
+        ))
+    }
+}
+
 impl<S: AsRef<str>> FromIterator<S> for Ids {
     fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
         Ids(LargeStringArray::from_iter_values(iter))

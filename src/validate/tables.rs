@@ -6,9 +6,10 @@
 use arrow::array::Array;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::check::{part, pick, rejected_ids, resolve, Check, Problems};
+use super::check::{keep_rows, part, rejected_ids, resolve, Check, Problems};
 use super::columns::{amount_cells, date_cells, texts};
 use super::dict::Dict;
+use super::id_table::IdIndex;
 use super::rows::Ids;
 use super::{DealRows, FileOrder, Link, PartnerRows, TableStats};
 use crate::config::{Settings, TextMap};
@@ -47,11 +48,11 @@ pub(super) fn partners(
             .iter()
             .map(|&r| if pid.is_valid(r) { pid.value(r) } else { "" }.to_string())
             .collect(),
-        name: pick(&name, &keep),
-        partner_type: pick(&ptype, &keep),
-        tier: pick(&tier, &keep),
-        region: pick(&pregion, &keep),
-        joined_ms: pick(&joined, &keep),
+        name: keep_rows(name, &keep),
+        partner_type: keep_rows(ptype, &keep),
+        tier: keep_rows(tier, &keep),
+        region: keep_rows(pregion, &keep),
+        joined_ms: keep_rows(joined, &keep),
         order: std::marker::PhantomData,
     };
     let s = stats("partners", raw, c.bad.len(), keep.len());
@@ -67,13 +68,20 @@ pub(super) struct Dicts {
 
 /// Deals in file order, and every row's id. The id, customer, product and remaining
 /// columns are checked in parallel and absorbed in that order.
+///
+/// The raw table is taken, not borrowed: it is freed as soon as every column is typed,
+/// before the kept rows are gathered, and the typed columns are compacted in place
+/// ([`keep_rows`]), so the raw text and two copies of the typed columns are never held
+/// together.
 pub(super) fn deals(
-    raw: &RawTable,
+    raw: RawTable,
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
-) -> (DealRows<FileOrder>, Vec<String>, TableStats, DealGaps) {
+) -> Deals {
     let sk = p.skip_invalid;
+    let table = raw;
+    let raw = &table;
     let mut c = Check::new(raw);
     c.empty_table(p);
     let Dicts {
@@ -108,6 +116,9 @@ pub(super) fn deals(
     let prod = c.absorb(p, prod_part);
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
+    let s = stats("deals", raw, c.bad.len(), keep.len());
+    drop(c);
+    let rejected = rejected_ids(&did, &keep);
     let mut gaps = DealGaps {
         deals: keep.len(),
         ..DealGaps::default()
@@ -125,19 +136,40 @@ pub(super) fn deals(
             gaps.missing_closed += usize::from(closed[r].is_none());
         }
     }
-    let deals = DealRows {
+    let some_amounts_missing = super::warnings::some_amounts_missing(raw, &gaps);
+    // Every column is typed: the text goes before the kept rows are gathered.
+    drop(table);
+    let amount: Vec<f64> = keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect();
+    let rows = DealRows {
         id: Ids::kept(&did, &keep),
-        customer: pick(&cust, &keep),
-        product: pick(&prod, &keep),
-        amount: keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect(),
-        stage: pick(&stage, &keep),
-        created_ms: pick(&created, &keep),
-        closed_ms: pick(&closed, &keep),
-        region: pick(&dregion, &keep),
+        customer: keep_rows(cust, &keep),
+        product: keep_rows(prod, &keep),
+        amount,
+        stage: keep_rows(stage, &keep),
+        created_ms: keep_rows(created, &keep),
+        closed_ms: keep_rows(closed, &keep),
+        region: keep_rows(dregion, &keep),
         order: std::marker::PhantomData,
     };
-    let s = stats("deals", raw, c.bad.len(), keep.len());
-    (deals, rejected_ids(&did, &keep), s, gaps)
+    Deals {
+        rows,
+        rejected,
+        stats: s,
+        gaps,
+        some_amounts_missing,
+    }
+}
+
+/// What typing the deals table gives ([`deals`]).
+pub(super) struct Deals {
+    /// The kept deals, in file order.
+    pub(super) rows: DealRows<FileOrder>,
+    /// The ids of rejected rows ([`rejected_ids`]).
+    pub(super) rejected: Vec<String>,
+    pub(super) stats: TableStats,
+    pub(super) gaps: DealGaps,
+    /// The `some_amounts_missing` warning, when amounts are missing.
+    pub(super) some_amounts_missing: Option<crate::error::Warning>,
 }
 
 /// What the kept deals lack: amounts (counted as 0; the `some_amounts_missing` warning)
@@ -224,15 +256,18 @@ pub(super) struct LinkRows {
 }
 
 /// deal_partners rows with both ends resolved (the deal, partner, role and touched_at
-/// columns are checked in parallel and absorbed in that order).
+/// columns are checked in parallel and absorbed in that order). The raw table is taken
+/// and freed once every column is typed, before the kept rows are gathered (as in
+/// [`deals`]).
 pub(super) fn deal_partners(
-    raw: &RawTable,
+    table: RawTable,
     settings: &Settings,
     p: &mut Problems,
-    partner_index: &HashMap<&str, u32>,
-    deal_index: &HashMap<&str, u32>,
+    partner_index: &IdIndex<'_>,
+    deal_index: &IdIndex<'_>,
 ) -> (LinkRows, TableStats) {
     let sk = p.skip_invalid;
+    let raw = &table;
     let mut c = Check::new(raw);
     let n = raw.n_rows();
     let mut link_deal = vec![u32::MAX; n];
@@ -277,15 +312,19 @@ pub(super) fn deal_partners(
     c.absorb(p, partner_part);
     c.absorb(p, role_part);
     let touched = c.absorb(p, touch_part);
-    let kept = || (0..n).filter(|&row| !c.bad[row]);
-    let mut links = Vec::with_capacity(n);
-    links.extend(kept().map(|row| Link {
-        deal: link_deal[row],
-        partner: link_partner[row],
-        role: link_role[row],
-    }));
-    let touched = has_touch.then(|| kept().map(|row| touched[row]).collect());
-    let s = stats("deal_partners", raw, c.bad.len(), links.len());
+    let (keep, _) = c.kept();
+    let s = stats("deal_partners", raw, c.bad.len(), keep.len());
+    drop(c);
+    drop(table);
+    let links = keep
+        .iter()
+        .map(|&row| Link {
+            deal: link_deal[row],
+            partner: link_partner[row],
+            role: link_role[row],
+        })
+        .collect();
+    let touched = has_touch.then(|| keep_rows(touched, &keep));
     (LinkRows { links, touched }, s)
 }
 
@@ -344,7 +383,7 @@ pub(super) fn catalog(
 pub(super) fn partner_products(
     raw: &RawTable,
     p: &mut Problems,
-    partner_index: &HashMap<&str, u32>,
+    partner_index: &IdIndex<'_>,
     product_table_ids: Option<&HashMap<String, ()>>,
     products: &mut Dict,
 ) -> (Vec<(u32, u32)>, TableStats) {
