@@ -48,11 +48,11 @@ pub(super) fn partners(
             .iter()
             .map(|&r| if pid.is_valid(r) { pid.value(r) } else { "" }.to_string())
             .collect(),
-        name: keep_rows(name, &keep),
-        partner_type: keep_rows(ptype, &keep),
-        tier: keep_rows(tier, &keep),
-        region: keep_rows(pregion, &keep),
-        joined_ms: keep_rows(joined, &keep),
+        name: keep_rows(name, &c.bad),
+        partner_type: keep_rows(ptype, &c.bad),
+        tier: keep_rows(tier, &c.bad),
+        region: keep_rows(pregion, &c.bad),
+        joined_ms: keep_rows(joined, &c.bad),
         order: std::marker::PhantomData,
     };
     let s = stats("partners", raw, c.bad.len(), keep.len());
@@ -117,6 +117,7 @@ pub(super) fn deals(
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
     let (keep, _) = c.kept();
     let s = stats("deals", raw, c.bad.len(), keep.len());
+    let bad = std::mem::take(&mut c.bad);
     drop(c);
     let rejected = rejected_ids(&did, &keep);
     let mut gaps = DealGaps {
@@ -142,13 +143,13 @@ pub(super) fn deals(
     let amount: Vec<f64> = keep.iter().map(|&r| amount[r].unwrap_or(0.0)).collect();
     let rows = DealRows {
         id: Ids::kept(&did, &keep),
-        customer: keep_rows(cust, &keep),
-        product: keep_rows(prod, &keep),
+        customer: keep_rows(cust, &bad),
+        product: keep_rows(prod, &bad),
         amount,
-        stage: keep_rows(stage, &keep),
-        created_ms: keep_rows(created, &keep),
-        closed_ms: keep_rows(closed, &keep),
-        region: keep_rows(dregion, &keep),
+        stage: keep_rows(stage, &bad),
+        created_ms: keep_rows(created, &bad),
+        closed_ms: keep_rows(closed, &bad),
+        region: keep_rows(dregion, &bad),
         order: std::marker::PhantomData,
     };
     Deals {
@@ -312,19 +313,25 @@ pub(super) fn deal_partners(
     c.absorb(p, partner_part);
     c.absorb(p, role_part);
     let touched = c.absorb(p, touch_part);
-    let (keep, _) = c.kept();
-    let s = stats("deal_partners", raw, c.bad.len(), keep.len());
+    let bad = std::mem::take(&mut c.bad);
+    let file = raw.source.display.clone();
     drop(c);
     drop(table);
-    let links = keep
-        .iter()
-        .map(|&row| Link {
+    let links: Vec<Link> = (0..n)
+        .filter(|&row| !bad[row])
+        .map(|row| Link {
             deal: link_deal[row],
             partner: link_partner[row],
             role: link_role[row],
         })
         .collect();
-    let touched = has_touch.then(|| keep_rows(touched, &keep));
+    let s = TableStats {
+        table: "deal_partners",
+        file,
+        rows: bad.len(),
+        kept: links.len(),
+    };
+    let touched = has_touch.then(|| keep_rows(touched, &bad));
     (LinkRows { links, touched }, s)
 }
 
