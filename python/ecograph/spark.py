@@ -350,7 +350,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--overwrite", action="store_true")
     ap.add_argument("--threads", type=int)
     known, rest = ap.parse_known_args(argv)
-    if known.tasks is not None and not 1 <= known.tasks <= MAX_TASKS:
+    try:
+        _checked_tasks(known.tasks)
+    except ParameterError:
         ap.error(f"--tasks must be from 1 to {MAX_TASKS:,}, got {known.tasks}")
     options: dict[str, Any] = {}
     kinds = dict(ANALYZE_OPTIONS)

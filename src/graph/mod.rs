@@ -376,9 +376,10 @@ impl CosellCount {
     }
 }
 
-/// Ties a deal of `k` partners makes, k(k-1)/2, saturating (sums of it are too): a
-/// count compared with a limit must never wrap to a small number.
-fn ties(k: u64) -> u64 {
+/// Pairs among `k` (the ties a deal of `k` partners makes, the partner pairs an item
+/// carried by `k` partners gives), k(k-1)/2, saturating (sums of it are too): a count
+/// compared with a limit must never wrap to a small number.
+pub(crate) fn ties(k: u64) -> u64 {
     k.saturating_mul(k.saturating_sub(1)) / 2
 }
 

@@ -219,17 +219,9 @@ impl<'a> Check<'a> {
         }
     }
 
-    /// Row indices kept, and old row -> new row (u32::MAX for rejected rows).
-    pub(super) fn kept(&self) -> (Vec<usize>, Vec<u32>) {
-        let mut keep = Vec::with_capacity(self.bad.len());
-        let mut remap = vec![u32::MAX; self.bad.len()];
-        for (row, &b) in self.bad.iter().enumerate() {
-            if !b {
-                remap[row] = keep.len() as u32;
-                keep.push(row);
-            }
-        }
-        (keep, remap)
+    /// Row indices kept (not flagged bad), ascending.
+    pub(super) fn kept(&self) -> Vec<usize> {
+        (0..self.bad.len()).filter(|&row| !self.bad[row]).collect()
     }
 }
 

@@ -135,9 +135,7 @@ impl Ids {
 impl Default for Ids {
     /// No ids.
     fn default() -> Ids {
-        Ids(LargeStringArray::from_iter_values(
-            std::iter::empty::<&str>(),
-        ))
+        std::iter::empty::<&str>().collect()
     }
 }
 

@@ -42,7 +42,7 @@ pub(super) fn partners(
     let tier = c.optional_texts(p, "tier", &settings.tier);
     let pregion = c.optional_texts(p, "region", &settings.region);
     let joined = c.dates(p, "joined_at", date_format);
-    let (keep, _) = c.kept();
+    let keep = c.kept();
     let partners = PartnerRows {
         id: keep
             .iter()
@@ -74,13 +74,12 @@ pub(super) struct Dicts {
 /// ([`keep_rows`]), so the raw text and two copies of the typed columns are never held
 /// together.
 pub(super) fn deals(
-    raw: RawTable,
+    table: RawTable,
     settings: &Settings,
     p: &mut Problems,
     dicts: &mut Dicts,
 ) -> Deals {
     let sk = p.skip_invalid;
-    let table = raw;
     let raw = &table;
     let mut c = Check::new(raw);
     c.empty_table(p);
@@ -115,7 +114,7 @@ pub(super) fn deals(
     let cust = c.absorb(p, cust_part);
     let prod = c.absorb(p, prod_part);
     let (amount, stage, created, closed, dregion) = c.absorb(p, rest_part);
-    let (keep, _) = c.kept();
+    let keep = c.kept();
     let s = stats("deals", raw, c.bad.len(), keep.len());
     let bad = std::mem::take(&mut c.bad);
     drop(c);
@@ -371,7 +370,7 @@ pub(super) fn catalog(
 ) -> (Option<HashMap<String, ()>>, TableStats) {
     let mut c = Check::new(raw);
     let ids = c.ids(p, id_column);
-    let (keep, _) = c.kept();
+    let keep = c.kept();
     let mut set = want_ids.then(HashMap::default);
     for &r in &keep {
         if ids.is_valid(r) {

@@ -30,9 +30,10 @@
 //! gets them from an exact threshold search over distinct item sets and the pair count
 //! by inclusion-exclusion (`search`, `sets`), which at 1M generated partners reads a
 //! few hundred postings a set instead of 1.8e10 pairs, and falls back to the full-row
-//! pass on inputs where the search would not be cheaper. Both give the same bytes. Without it, the rows the bounds keep are counted
-//! by the writing pass's own filter into a sink that only counts, and written by that
-//! pass again into the writer.
+//! pass on inputs where the search would not be cheaper; both give the same bytes.
+//! Without `--overlap-top-k`, the rows the bounds keep are counted by the writing
+//! pass's own filter into a sink that only counts, and written by that pass again into
+//! the writer.
 //!
 //! Partners are cut into blocks of fixed estimated work (Σ over the block of
 //! Σ_{c ∈ items(p)} |partners(c)|, capped in partners), a function of the input alone.

@@ -45,7 +45,7 @@ use rayon::prelude::*;
 
 use super::sets::DistinctSets;
 use super::PairPlan;
-use crate::graph::Csr;
+use crate::graph::{ties, Csr};
 use crate::metrics::overlap::jaccard;
 use crate::metrics::overlap::topk::KeptPairs;
 use crate::metrics::overlap::transpose::item_count;
@@ -451,19 +451,16 @@ fn best_partners(sets: &DistinctSets, pool: &[Cand], want: u64) -> Vec<(u32, u32
 /// search, or None when the search is not the cheaper way on this input (see the module
 /// doc); the caller then runs the counting pass. `rows`: partner -> items.
 pub(super) fn plan(rows: &Csr, k: u32, min: Option<f64>) -> Option<PairPlan> {
-    // The counting pass's work: Σ over items of (partners holding it)^2 / 2.
+    // The counting pass's work: Σ over items of C(partners holding it, 2).
     // Saturating sums: a hostile input must not wrap a budget into a small one.
     let mut degree = vec![0u64; item_count(rows, 0)];
     for &c in &rows.targets {
         degree[c as usize] += 1;
     }
-    let pairs_of = |d: u64| d * d.saturating_sub(1) / 2;
-    let work = degree
-        .iter()
-        .fold(0u64, |w, &d| w.saturating_add(pairs_of(d)));
+    let work = degree.iter().fold(0u64, |w, &d| w.saturating_add(ties(d)));
     let sets = DistinctSets::new(rows);
     let index_len = (0..sets.len()).fold(0u64, |w, s| {
-        w.saturating_add(pairs_of(sets.items.degree(s) as u64))
+        w.saturating_add(ties(sets.items.degree(s) as u64))
     });
     if index_len > MAX_PAIR_INDEX || index_len > work {
         return None;

@@ -116,8 +116,8 @@ impl DistinctSets {
         if root.visits > budget {
             return None;
         }
-        // Each first item's subtree is independent: enumerate them in parallel, with a
-        // share of the budget each (the total stays within the budget).
+        // Each first item's subtree is independent: enumerate them in parallel, all
+        // spending one shared budget (the first to pass it stops the others).
         let spent = Spent {
             visits: AtomicU64::new(root.visits),
             budget,
